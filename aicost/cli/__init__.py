@@ -1,0 +1,83 @@
+"""The ``aicost`` command line.
+
+Each subcommand is a module in this package with ``HELP``, ``configure(parser)`` and
+``run(args) -> int``, registered in ``COMMANDS``. Command modules import their heavy
+dependencies inside ``run`` so that ``aicost --version`` and ``--help`` stay fast.
+
+Exit codes: 0 pass, 1 policy or budget failure, 2 usage/input/config error, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import Protocol, cast
+
+from aicost import __version__
+from aicost.errors import AicostError, ExitCode
+
+#: Subcommand -> module.
+COMMANDS: dict[str, str] = {
+    "check": "aicost.cli.check",
+}
+
+
+class CommandModule(Protocol):
+    HELP: str
+
+    def configure(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Usage errors: one line and exit 2 (argparse's own convention)."""
+        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="aicost",
+        description="A cost gate for AI infrastructure: price GPU and LLM workloads "
+        "in Terraform plans offline and check them against policy.",
+    )
+    parser.add_argument("--version", action="version", version=f"aicost {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module_name in COMMANDS.items():
+        module = cast(CommandModule, importlib.import_module(module_name))
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        module.configure(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if getattr(args, "run", None) is None:
+            parser.print_help(sys.stderr)
+            return ExitCode.USAGE_ERROR
+        return int(args.run(args))
+    except AicostError as exc:
+        print(f"aicost: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("aicost: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as exc:
+        if os.environ.get("AICOST_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        print(
+            f"aicost: internal error: {type(exc).__name__}: {detail} "
+            "(this is a bug; rerun with AICOST_DEBUG=1 for a traceback and report it)",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL_ERROR

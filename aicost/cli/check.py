@@ -1,0 +1,122 @@
+"""``aicost check``: price the AI workloads in plans and check them against policy."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from aicost.errors import ExitCode, UsageError
+
+HELP = "price the AI workloads in Terraform plans and check them against a policy"
+
+
+def _hours(value: str) -> Decimal:
+    try:
+        hours = Decimal(value)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not hours.is_finite() or hours <= 0 or hours > 744:
+        raise argparse.ArgumentTypeError("hours per month must be > 0 and <= 744")
+    return hours
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="PLAN",
+        help="plan JSON files (terraform show -json)",
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="policy YAML (default: ./aicost.yaml or ./.aicost.yaml, "
+        "else the bundled default pack)",
+    )
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        metavar="FMT[=PATH]",
+        help="output format: table (default), json or markdown; repeat for several, "
+        "with =PATH to write one to a file",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of stdout",
+    )
+    parser.add_argument(
+        "--hours-per-month",
+        type=_hours,
+        metavar="HOURS",
+        help="hours a resource runs per month (default 730)",
+    )
+    parser.add_argument(
+        "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
+    )
+
+
+def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
+    from aicost import report
+
+    specs = args.formats or ["table"]
+    targets: list[tuple[str, Path | None]] = []
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if sep and not path:
+            raise UsageError(f"--format {spec}: missing a path after '='")
+        report.get(name)  # validates the name
+        targets.append((name, Path(path) if sep else None))
+    to_stdout = [t for t in targets if t[1] is None]
+    if args.output is not None:
+        if len(to_stdout) > 1:
+            raise UsageError("--output takes one format; use --format FMT=PATH for the others")
+        targets = [(name, path if path is not None else args.output) for name, path in targets]
+    elif len(to_stdout) > 1:
+        raise UsageError("only one format can go to stdout; use --format FMT=PATH for the others")
+    return targets
+
+
+def run(args: argparse.Namespace) -> int:
+    from aicost import report
+    from aicost.pipeline import run_check
+    from aicost.policy.loader import discover, load_policy
+
+    targets = _targets(args)
+    policy_path, origin = discover(args.policy, Path.cwd())
+    policy = load_policy(policy_path, origin)
+    print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
+
+    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month)
+    for warning in result.warnings:
+        print(f"aicost: warning: {warning}", file=sys.stderr)
+
+    interactive = sys.stdout.isatty()
+    color = interactive and not args.no_color and not os.environ.get("NO_COLOR")
+    width = None if interactive else int(os.environ.get("COLUMNS", "0") or 0) or None
+    for name, path in targets:
+        text = report.get(name).render(
+            result, report.RenderOptions(color=color and path is None, width=width)
+        )
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            _write(path, text)
+    return ExitCode.POLICY_FAILURE if result.verdict == "fail" else ExitCode.OK
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None

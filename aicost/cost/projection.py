@@ -1,0 +1,143 @@
+"""Monthly cost of each side of a workload, and the totals.
+
+``monthly = hourly rate × nodes × hours per month`` for each capacity slice (730 hours by
+default, or the workload's own hours from a usage file or manifest). A deployment that
+cannot be priced has ``monthly = None`` and a reason; it is listed as unpriced and never
+counted as $0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from aicost.model import (
+    HOURS_PER_MONTH,
+    Capacity,
+    Costing,
+    CostLine,
+    Deployment,
+    PricedWorkload,
+    PurchaseOption,
+    Workload,
+)
+from aicost.pricing.catalog import NoRate, PriceBook, Rate
+
+
+class Pricer:
+    def __init__(self, book: PriceBook, hours_per_month: Decimal = HOURS_PER_MONTH) -> None:
+        self.book = book
+        self.hours_per_month = hours_per_month
+
+    def cost(self, deployment: Deployment) -> Costing:
+        hours = deployment.hours_per_month or self.hours_per_month
+        if deployment.instance_type is None:
+            reason = "instance type not known"
+            if deployment.notes:
+                reason += f": {'; '.join(deployment.notes)}"
+            elif deployment.unknown:
+                reason = f"{', '.join(deployment.unknown)} known only after apply"
+            return Costing(None, reason=reason, notes=deployment.notes, hours_per_month=hours)
+        if deployment.region is None:
+            return Costing(
+                None,
+                reason="region unknown (set it in the provider configuration)",
+                hours_per_month=hours,
+            )
+        lines: list[CostLine] = []
+        notes: list[str] = list(deployment.notes)
+        total = Decimal(0)
+        for slice_ in deployment.capacity:
+            rate = self.rate(deployment, slice_)
+            if isinstance(rate, NoRate):
+                return Costing(None, reason=rate.reason, notes=tuple(notes), hours_per_month=hours)
+            monthly = rate.hourly * slice_.nodes * hours
+            total += monthly
+            lines.append(
+                CostLine(
+                    purchase=slice_.purchase,
+                    nodes=slice_.nodes,
+                    hourly_rate=rate.hourly,
+                    monthly=monthly,
+                    basis=rate.basis,
+                    table=rate.table.id,
+                )
+            )
+            if rate.note and rate.note not in notes:
+                notes.append(rate.note)
+        return Costing(total, lines=tuple(lines), notes=tuple(notes), hours_per_month=hours)
+
+    def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
+        assert deployment.instance_type is not None and deployment.region is not None
+        return self.book.rate(
+            deployment.cloud,
+            deployment.service,
+            deployment.region,
+            deployment.instance_type,
+            slice_.purchase,
+            slice_.term_years,
+        )
+
+    def monthly_if(
+        self, deployment: Deployment, purchase: PurchaseOption, term: int | None = None
+    ) -> Decimal | None:
+        """Monthly cost if every node were bought as *purchase* (for savings estimates)."""
+        if deployment.instance_type is None or deployment.region is None:
+            return None
+        nodes = deployment.node_count
+        rate = self.rate(deployment, Capacity(purchase, nodes, term))
+        if isinstance(rate, NoRate) or rate.note is not None:
+            return None
+        return rate.hourly * nodes * (deployment.hours_per_month or self.hours_per_month)
+
+    def price(self, workloads: Iterable[Workload]) -> list[PricedWorkload]:
+        return [
+            PricedWorkload(
+                workload=w,
+                prior_cost=self.cost(w.prior) if w.prior is not None else None,
+                planned_cost=self.cost(w.planned) if w.planned is not None else None,
+            )
+            for w in workloads
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Totals over priced workloads; unpriced ones are counted, never summed as $0."""
+
+    monthly_cost: Decimal
+    prior_monthly_cost: Decimal
+    delta_monthly_cost: Decimal
+    workloads: int
+    priced: int
+    unpriced: int
+    accelerators: float
+    hours_per_month: Decimal
+
+
+def summarise(priced: Sequence[PricedWorkload], hours_per_month: Decimal) -> Summary:
+    monthly = prior = delta = Decimal(0)
+    unpriced = 0
+    accelerators = 0.0
+    for item in priced:
+        if item.monthly_cost is not None:
+            monthly += item.monthly_cost
+        if item.prior_monthly_cost is not None:
+            prior += item.prior_monthly_cost
+        if item.delta_monthly_cost is not None:
+            delta += item.delta_monthly_cost
+        if not item.priced:
+            unpriced += 1
+        if item.workload.planned is not None:
+            accelerators += item.workload.planned.accelerators_total
+    return Summary(
+        monthly_cost=monthly,
+        prior_monthly_cost=prior,
+        delta_monthly_cost=delta,
+        workloads=len(priced),
+        priced=len(priced) - unpriced,
+        unpriced=unpriced,
+        accelerators=accelerators,
+        hours_per_month=hours_per_month,
+    )

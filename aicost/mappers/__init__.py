@@ -1,0 +1,72 @@
+"""Resource mappers: the *normalise* stage, from resource changes to AI workloads.
+
+One module per cloud provider, each with a ``HANDLERS`` dict from resource type to
+handler. Register a provider module here with one line; it is imported only when an
+input contains that provider's resources.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import cast
+
+from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
+from aicost.model import Workload
+from aicost.sources.base import Inventory
+
+#: Terraform provider type -> mapper module.
+MAPPERS: dict[str, str] = {
+    "aws": "aicost.mappers.aws",
+}
+
+
+@dataclass
+class Normalised:
+    """Workloads from the inputs, and what was left out and why."""
+
+    workloads: list[Workload] = field(default_factory=list)
+    #: AI-capable resource types whose instance is not AI hardware (t3.micro, say).
+    non_ai: Counter[str] = field(default_factory=Counter)
+    #: Managed resources of types aicost does not map (S3 buckets, IAM roles...).
+    other: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+
+def handlers(provider: str) -> Mapping[str, Handler]:
+    module_name = MAPPERS.get(provider)
+    if module_name is None:
+        return {}
+    module = importlib.import_module(module_name)
+    return cast(Mapping[str, Handler], module.HANDLERS)
+
+
+def normalise(
+    inventories: Iterable[Inventory], catalog: InstanceCatalog, settings: MapSettings
+) -> Normalised:
+    result = Normalised()
+    loaded: dict[str, Mapping[str, Handler]] = {}
+    for inventory in inventories:
+        result.warnings.extend(inventory.warnings)
+        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings)
+        for change in inventory.changes:
+            if change.mode != "managed":
+                continue
+            table = loaded.get(change.provider)
+            if table is None:
+                table = loaded[change.provider] = handlers(change.provider)
+            handler = table.get(change.type)
+            if handler is None:
+                result.other[change.type] += 1
+                continue
+            for workload in map_change(change, handler, ctx):
+                if workload.ai is False:
+                    result.non_ai[change.type] += 1
+                else:
+                    result.workloads.append(workload)
+    return result
+
+
+__all__ = ["MAPPERS", "MapSettings", "Normalised", "normalise"]

@@ -1,0 +1,543 @@
+"""AWS resources as AI workloads.
+
+=====================================  ==============================================
+Resource                                 What aicost reads
+=====================================  ==============================================
+``aws_instance``                         ``instance_type`` (or its launch template's),
+                                         ``instance_market_options`` (spot, capacity
+                                         block), ``capacity_reservation_specification``
+``aws_spot_instance_request``            ``instance_type``; always spot
+``aws_autoscaling_group``                ``desired_capacity`` (else ``min_size``), the
+                                         launch template or configuration it uses (by
+                                         id, name or configuration reference), and
+                                         ``mixed_instances_policy`` (on-demand base and
+                                         percentage above base; the rest is spot)
+``aws_eks_node_group``                   ``instance_types`` (or the launch template's),
+                                         ``capacity_type``, ``scaling_config``
+``aws_sagemaker_endpoint``               each production variant of its endpoint
+                                         configuration: ``instance_type`` ×
+                                         ``initial_instance_count`` (the configuration
+                                         itself is not counted again)
+``aws_sagemaker_notebook_instance``      ``instance_type``
+=====================================  ==============================================
+
+Purchase options the plan cannot show (reserved instances, savings plans) come from a
+``purchase-option`` tag; see :mod:`aicost.mappers.base`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from aicost.mappers.base import (
+    SUPPORTING,
+    Handler,
+    MapContext,
+    Side,
+    classify,
+    purchase_from_tags,
+)
+from aicost.model import (
+    Accelerator,
+    Capacity,
+    Deployment,
+    PurchaseOption,
+    WorkloadClass,
+    instance_family,
+)
+
+CLOUD = "aws"
+
+#: Instance families that carry accelerators, including ones newer than the price table.
+_ACCELERATED = re.compile(
+    r"^(p\d+[a-z]*|g\d+[a-z]*|gr\d+|inf\d+|trn\d+[a-z]*|dl\d+[a-z]*|f\d+|vt\d+)(-|$)"
+)
+
+
+def is_accelerated_family(family: str | None) -> bool:
+    return bool(family) and _ACCELERATED.match(family or "") is not None
+
+
+Result = Iterable[tuple[str | None, Deployment]]
+
+
+def _hardware(
+    ctx: MapContext, service: str, instance_type: str | None, unknown: bool
+) -> tuple[Accelerator | None, bool | None]:
+    """The accelerator of *instance_type* and whether it is AI hardware.
+
+    None means it cannot be told: the instance type is known only after apply.
+    """
+    if instance_type is None:
+        return None, None if unknown else False
+    spec = ctx.catalog.describe(CLOUD, service, instance_type)
+    if spec is not None and spec.accelerator is not None:
+        return spec.accelerator, True
+    return None, is_accelerated_family(instance_family(instance_type))
+
+
+def _deployment(
+    side: Side,
+    ctx: MapContext,
+    *,
+    service: str,
+    instance_type: str | None,
+    type_sensitive: bool,
+    capacity: tuple[Capacity, ...],
+    purchase_reason: str,
+    tags: Mapping[str, str],
+    sensitive_tags: frozenset[str],
+    labels: Mapping[str, str] | None = None,
+    kind: WorkloadClass | None = None,
+    kind_reason: str = "",
+    unknown: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    min_nodes: int | None = None,
+    max_nodes: int | None = None,
+) -> Deployment:
+    accelerator, ai = _hardware(ctx, service, instance_type, bool(unknown))
+    workload_class, class_reason = classify(
+        tags,
+        labels or {},
+        ctx.settings,
+        kind=kind,
+        kind_reason=kind_reason,
+        name=side.change.name,
+    )
+    sensitive = set(sensitive_tags)
+    if type_sensitive:
+        sensitive.add("instance_type")
+    return Deployment(
+        cloud=CLOUD,
+        service=service,
+        region=side.region(),
+        instance_type=instance_type,
+        accelerator=accelerator,
+        capacity=capacity,
+        workload_class=workload_class,
+        class_reason=class_reason,
+        purchase_reason=purchase_reason,
+        tags=tags,
+        ai=ai,
+        min_nodes=min_nodes,
+        max_nodes=max_nodes,
+        unknown=unknown,
+        sensitive=frozenset(sensitive),
+        notes=notes,
+    )
+
+
+def _tagged_purchase(
+    tags: Mapping[str, str], ctx: MapContext, nodes: int
+) -> tuple[tuple[Capacity, ...], str] | None:
+    tagged = purchase_from_tags(tags, ctx.settings)
+    if tagged is None:
+        return None
+    option, term, reason = tagged
+    return (Capacity(option, nodes, term),), reason
+
+
+# --------------------------------------------------------------------------- launch templates
+
+
+def _template(side: Side, ctx: MapContext, *paths: tuple[str | int, ...]) -> Side | None:
+    """The launch template (or configuration) a resource uses, on the same side."""
+    inventory = ctx.inventory
+    for path in paths:
+        for field_name, kind in (
+            ("id", "aws_launch_template"),
+            ("launch_template_id", "aws_launch_template"),
+            ("name", "aws_launch_template"),
+            ("launch_template_name", "aws_launch_template"),
+        ):
+            attribute = (*path, field_name)
+            value = side.get(*attribute)
+            if value is not None and not side.unknown(*attribute):
+                match = _find(ctx, kind, "id" if "id" in field_name else "name", value, side)
+                if match is not None:
+                    return match
+            ref = inventory.resolve(
+                side.change, [str(p) if isinstance(p, str) else p for p in attribute], kind
+            )
+            if ref is not None:
+                return side.of(ref)
+    config = side.get("launch_configuration")
+    ref = inventory.resolve(side.change, ["launch_configuration"], "aws_launch_configuration")
+    if ref is not None:
+        return side.of(ref)
+    if isinstance(config, str):
+        match = _find(ctx, "aws_launch_configuration", "name", config, side)
+        if match is not None:
+            return match
+    return None
+
+
+def _find(ctx: MapContext, rtype: str, attribute: str, value: Any, side: Side) -> Side | None:
+    for change in ctx.inventory.of_type(rtype):
+        candidate = side.of(change)
+        if candidate.get(attribute) == value:
+            return candidate
+    return None
+
+
+def _template_market(template: Side | None) -> tuple[PurchaseOption, str] | None:
+    if template is None:
+        return None
+    market = template.text("instance_market_options", 0, "market_type")
+    if market == "spot":
+        return PurchaseOption.SPOT, "launch template instance_market_options.market_type = spot"
+    if market == "capacity-block":
+        return (
+            PurchaseOption.CAPACITY_BLOCK,
+            "launch template instance_market_options.market_type = capacity-block",
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def instance(side: Side, ctx: MapContext) -> Result:
+    """``aws_instance`` and ``aws_spot_instance_request``."""
+    template = None
+    instance_type = side.text("instance_type")
+    type_sensitive = side.sensitive("instance_type")
+    unknown: tuple[str, ...] = ()
+    if instance_type is None or side.unknown("instance_type"):
+        template = _template(side, ctx, ("launch_template", 0))
+        instance_type = template.text("instance_type") if template else None
+        type_sensitive = bool(template and template.sensitive("instance_type"))
+        if instance_type is None:
+            unknown = ("instance_type",)
+    tags, sensitive_tags = side.tags("tags_all", "tags")
+    capacity: tuple[Capacity, ...] = (Capacity(PurchaseOption.ON_DEMAND, 1),)
+    reason = "default: on-demand"
+    market = side.text("instance_market_options", 0, "market_type")
+    reservation = side.get(
+        "capacity_reservation_specification", 0, "capacity_reservation_target", 0
+    )
+    if side.change.type == "aws_spot_instance_request":
+        capacity, reason = (Capacity(PurchaseOption.SPOT, 1),), "aws_spot_instance_request"
+    elif market == "spot":
+        capacity = (Capacity(PurchaseOption.SPOT, 1),)
+        reason = "instance_market_options.market_type = spot"
+    elif market == "capacity-block":
+        capacity = (Capacity(PurchaseOption.CAPACITY_BLOCK, 1),)
+        reason = "instance_market_options.market_type = capacity-block"
+    elif (found := _template_market(template)) is not None:
+        capacity, reason = (Capacity(found[0], 1),), found[1]
+    elif isinstance(reservation, Mapping) and any(
+        reservation.get(k)
+        for k in ("capacity_reservation_id", "capacity_reservation_resource_group_arn")
+    ):
+        tagged = _tagged_purchase(tags, ctx, 1)
+        if tagged is not None:
+            capacity, reason = tagged
+        else:
+            capacity = (Capacity(PurchaseOption.CAPACITY_RESERVATION, 1),)
+            reason = "capacity_reservation_specification targets a capacity reservation"
+    elif (tagged := _tagged_purchase(tags, ctx, 1)) is not None:
+        capacity, reason = tagged
+    yield (
+        None,
+        _deployment(
+            side,
+            ctx,
+            service="ec2",
+            instance_type=instance_type,
+            type_sensitive=type_sensitive,
+            capacity=capacity,
+            purchase_reason=reason,
+            tags=tags,
+            sensitive_tags=sensitive_tags,
+            unknown=unknown,
+        ),
+    )
+
+
+def autoscaling_group(side: Side, ctx: MapContext) -> Result:
+    desired = side.integer("desired_capacity")
+    minimum = side.integer("min_size")
+    maximum = side.integer("max_size")
+    notes: list[str] = []
+    if desired is None:
+        desired = minimum or 0
+        notes.append(f"desired_capacity not set: min_size ({desired}) used")
+    mixed = side.get("mixed_instances_policy", 0)
+    spec_path: tuple[str | int, ...] = (
+        "mixed_instances_policy",
+        0,
+        "launch_template",
+        0,
+        "launch_template_specification",
+        0,
+    )
+    template = _template(side, ctx, ("launch_template", 0), spec_path)
+    instance_type: str | None = None
+    type_sensitive = False
+    if isinstance(mixed, Mapping):
+        overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
+        if isinstance(overrides, list):
+            types = [
+                str(o["instance_type"])
+                for o in overrides
+                if isinstance(o, Mapping) and o.get("instance_type")
+            ]
+            if types:
+                instance_type = types[0]
+                if len(set(types)) > 1:
+                    notes.append(
+                        f"priced as {types[0]}, the first of the overrides ({', '.join(types)})"
+                    )
+    if instance_type is None and template is not None:
+        instance_type = template.text("instance_type")
+        type_sensitive = template.sensitive("instance_type")
+    tags, sensitive_tags = side.tags("tag", "tags")
+    if template is not None:
+        for spec in template.get("tag_specifications") or ():
+            if isinstance(spec, Mapping) and spec.get("resource_type") == "instance":
+                for key, value in (spec.get("tags") or {}).items():
+                    tags.setdefault(str(key), str(value))
+    capacity: tuple[Capacity, ...]
+    if isinstance(mixed, Mapping):
+        dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
+        base = _int(dist.get("on_demand_base_capacity"), 0)
+        pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
+        on_demand = min(desired, base) + math.ceil(max(desired - base, 0) * pct / 100)
+        spot = desired - on_demand
+        capacity = tuple(
+            c
+            for c in (
+                Capacity(PurchaseOption.ON_DEMAND, on_demand),
+                Capacity(PurchaseOption.SPOT, spot),
+            )
+            if c.nodes
+        ) or (Capacity(PurchaseOption.ON_DEMAND, 0),)
+        reason = (
+            f"mixed_instances_policy: on-demand base {base}, "
+            f"{pct}% on-demand above base, the rest spot"
+        )
+    elif (found := _template_market(template)) is not None:
+        capacity, reason = (Capacity(found[0], desired),), found[1]
+    elif (tagged := _tagged_purchase(tags, ctx, desired)) is not None:
+        capacity, reason = tagged
+    else:
+        capacity, reason = (Capacity(PurchaseOption.ON_DEMAND, desired),), "default: on-demand"
+    refers = template is not None or any(
+        side.get(key) or side.unknown(key)
+        for key in ("launch_template", "launch_configuration", "mixed_instances_policy")
+    )
+    unknown: tuple[str, ...] = ()
+    if instance_type is None and refers:
+        unknown = ("instance_type",)
+        if not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
+            notes.append("the launch template or configuration it uses is not in this plan")
+    yield (
+        None,
+        _deployment(
+            side,
+            ctx,
+            service="ec2",
+            instance_type=instance_type,
+            type_sensitive=type_sensitive,
+            capacity=capacity,
+            purchase_reason=reason,
+            tags=tags,
+            sensitive_tags=sensitive_tags,
+            unknown=unknown,
+            notes=tuple(notes),
+            min_nodes=minimum,
+            max_nodes=maximum,
+        ),
+    )
+
+
+def eks_node_group(side: Side, ctx: MapContext) -> Result:
+    notes: list[str] = []
+    unknown: tuple[str, ...] = ()
+    types = side.get("instance_types")
+    instance_type: str | None = None
+    type_sensitive = side.sensitive("instance_types")
+    if isinstance(types, list) and types and not side.unknown("instance_types"):
+        instance_type = str(types[0])
+        if len(types) > 1:
+            notes.append(
+                f"priced as {types[0]}, the first of instance_types ({', '.join(map(str, types))})"
+            )
+    else:
+        template = _template(side, ctx, ("launch_template", 0))
+        if template is not None and template.text("instance_type"):
+            instance_type = template.text("instance_type")
+            type_sensitive = template.sensitive("instance_type")
+        elif side.unknown("instance_types") and template is None:
+            instance_type = "t3.medium"
+            notes.append("instance_types not set: EKS defaults to t3.medium")
+        else:
+            unknown = ("instance_types",)
+    desired = side.integer("scaling_config", 0, "desired_size")
+    minimum = side.integer("scaling_config", 0, "min_size")
+    maximum = side.integer("scaling_config", 0, "max_size")
+    if desired is None:
+        desired = minimum or 0
+    capacity_type = (side.text("capacity_type") or "ON_DEMAND").upper()
+    tags, sensitive_tags = side.tags("tags_all", "tags")
+    labels = {str(k): str(v) for k, v in (side.get("labels") or {}).items() if v is not None}
+    capacity: tuple[Capacity, ...]
+    if capacity_type == "SPOT":
+        capacity, reason = (Capacity(PurchaseOption.SPOT, desired),), "capacity_type = SPOT"
+    elif capacity_type == "CAPACITY_BLOCK":
+        capacity = (Capacity(PurchaseOption.CAPACITY_BLOCK, desired),)
+        reason = "capacity_type = CAPACITY_BLOCK"
+    elif (tagged := _tagged_purchase(tags, ctx, desired)) is not None:
+        capacity, reason = tagged
+    else:
+        capacity, reason = (
+            (Capacity(PurchaseOption.ON_DEMAND, desired),),
+            "capacity_type = ON_DEMAND",
+        )
+    yield (
+        None,
+        _deployment(
+            side,
+            ctx,
+            service="ec2",
+            instance_type=instance_type,
+            type_sensitive=type_sensitive,
+            capacity=capacity,
+            purchase_reason=reason,
+            tags=tags,
+            sensitive_tags=sensitive_tags,
+            labels=labels,
+            unknown=unknown,
+            notes=tuple(notes),
+            min_nodes=minimum,
+            max_nodes=maximum,
+        ),
+    )
+
+
+def _endpoint_configuration(side: Side, ctx: MapContext) -> Side | None:
+    inventory = ctx.inventory
+    name = side.get("endpoint_config_name")
+    if name is not None and not side.unknown("endpoint_config_name"):
+        found = _find(ctx, "aws_sagemaker_endpoint_configuration", "name", name, side)
+        if found is not None:
+            return found
+    ref = inventory.resolve(
+        side.change, ["endpoint_config_name"], "aws_sagemaker_endpoint_configuration"
+    )
+    return side.of(ref) if ref is not None else None
+
+
+def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
+    config = _endpoint_configuration(side, ctx)
+    tags, sensitive_tags = side.tags("tags_all", "tags")
+    kind_reason = "resource kind: a SageMaker endpoint serves inference"
+    if config is None or not config.values:
+        yield (
+            None,
+            _deployment(
+                side,
+                ctx,
+                service="sagemaker",
+                instance_type=None,
+                type_sensitive=False,
+                capacity=(Capacity(PurchaseOption.ON_DEMAND, 0),),
+                purchase_reason="default: on-demand",
+                tags=tags,
+                sensitive_tags=sensitive_tags,
+                kind=WorkloadClass.INFERENCE,
+                kind_reason=kind_reason,
+                unknown=("endpoint_config_name",),
+                notes=("the endpoint configuration is not in this plan",),
+            ),
+        )
+        return
+    variants = config.get("production_variants") or []
+    for position, variant in enumerate(variants):
+        if not isinstance(variant, Mapping):
+            continue
+        label = str(variant.get("variant_name") or f"variant {position}")
+        component = f"variant {label}"
+        instance_type = variant.get("instance_type")
+        count = _int(variant.get("initial_instance_count"), 1)
+        notes: tuple[str, ...] = ()
+        unknown: tuple[str, ...] = ()
+        if not instance_type:
+            if variant.get("serverless_config"):
+                notes = ("serverless inference is billed per request, not per instance",)
+            unknown = ("instance_type",)
+            instance_type = None
+        scaling = variant.get("managed_instance_scaling")
+        minimum = maximum = None
+        if isinstance(scaling, list) and scaling and isinstance(scaling[0], Mapping):
+            minimum = _int(scaling[0].get("min_instance_count"), count)
+            maximum = _int(scaling[0].get("max_instance_count"), count)
+        yield (
+            component,
+            _deployment(
+                side,
+                ctx,
+                service="sagemaker",
+                instance_type=str(instance_type) if instance_type else None,
+                type_sensitive=config.sensitive("production_variants", position, "instance_type"),
+                capacity=(Capacity(PurchaseOption.ON_DEMAND, count),),
+                purchase_reason="SageMaker hosting is billed on-demand (or by a savings plan tag)",
+                tags=tags,
+                sensitive_tags=sensitive_tags,
+                kind=WorkloadClass.INFERENCE,
+                kind_reason=kind_reason,
+                unknown=unknown,
+                notes=notes,
+                min_nodes=minimum,
+                max_nodes=maximum,
+            ),
+        )
+
+
+def sagemaker_notebook(side: Side, ctx: MapContext) -> Result:
+    tags, sensitive_tags = side.tags("tags_all", "tags")
+    instance_type = side.text("instance_type")
+    yield (
+        None,
+        _deployment(
+            side,
+            ctx,
+            service="sagemaker",
+            instance_type=instance_type,
+            type_sensitive=side.sensitive("instance_type"),
+            capacity=(Capacity(PurchaseOption.ON_DEMAND, 1),),
+            purchase_reason="default: on-demand",
+            tags=tags,
+            sensitive_tags=sensitive_tags,
+            kind=WorkloadClass.NOTEBOOK,
+            kind_reason="resource kind: a SageMaker notebook instance",
+            unknown=() if instance_type else ("instance_type",),
+        ),
+    )
+
+
+def _int(value: Any, default: int) -> int:
+    if value is None or isinstance(value, bool):
+        return default
+    try:
+        return int(str(value))
+    except ValueError:
+        return default
+
+
+HANDLERS: dict[str, Handler] = {
+    "aws_instance": instance,
+    "aws_spot_instance_request": instance,
+    "aws_autoscaling_group": autoscaling_group,
+    "aws_eks_node_group": eks_node_group,
+    "aws_sagemaker_endpoint": sagemaker_endpoint,
+    "aws_sagemaker_notebook_instance": sagemaker_notebook,
+    "aws_launch_template": SUPPORTING,
+    "aws_launch_configuration": SUPPORTING,
+    "aws_sagemaker_endpoint_configuration": SUPPORTING,
+    "aws_sagemaker_model": SUPPORTING,
+}

@@ -1,0 +1,330 @@
+"""Shared machinery for cloud resource mappers.
+
+A mapper module (one per cloud) exposes ``HANDLERS: dict[resource_type, Handler]``. A
+handler reads one side of a change (the prior or the planned values) through a
+:class:`Side` and returns the :class:`~aicost.model.Deployment` objects it runs, keyed by
+component (``None`` for the whole resource). :func:`map_change` calls the handler on both
+sides and pairs them into :class:`~aicost.model.Workload` objects, so every handler is
+written once for "what does this configuration deploy".
+
+Resource types a mapper knows deploy nothing by themselves (a launch template, an
+endpoint configuration) map to :data:`SUPPORTING`, a handler that returns nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from aicost.model import (
+    Accelerator,
+    Deployment,
+    PurchaseOption,
+    ResourceChange,
+    Workload,
+    WorkloadClass,
+)
+from aicost.sources.base import Inventory, flatten_tags
+
+
+class InstanceSpecLike(Protocol):
+    @property
+    def family(self) -> str: ...
+
+    @property
+    def accelerator(self) -> Accelerator | None: ...
+
+
+class InstanceCatalog(Protocol):
+    """Hardware facts about instance types; implemented by the price book."""
+
+    def describe(self, cloud: str, service: str, instance_type: str) -> InstanceSpecLike | None: ...
+
+
+#: Tag (or label) keys that say what a workload is for, in priority order.
+DEFAULT_CLASS_KEYS: tuple[str, ...] = (
+    "workload",
+    "workload-class",
+    "workload_class",
+    "aicost:workload",
+    "aicost/workload",
+)
+#: Tag keys that declare how capacity is bought (billing-level facts a plan cannot show).
+DEFAULT_PURCHASE_KEYS: tuple[str, ...] = (
+    "purchase-option",
+    "purchase_option",
+    "aicost:purchase-option",
+    "aicost/purchase-option",
+)
+
+CLASS_WORDS: dict[str, WorkloadClass] = {
+    "training": WorkloadClass.TRAINING,
+    "train": WorkloadClass.TRAINING,
+    "trainer": WorkloadClass.TRAINING,
+    "pretraining": WorkloadClass.TRAINING,
+    "pretrain": WorkloadClass.TRAINING,
+    "fine-tuning": WorkloadClass.TRAINING,
+    "finetuning": WorkloadClass.TRAINING,
+    "finetune": WorkloadClass.TRAINING,
+    "fine-tune": WorkloadClass.TRAINING,
+    "inference": WorkloadClass.INFERENCE,
+    "infer": WorkloadClass.INFERENCE,
+    "serving": WorkloadClass.INFERENCE,
+    "serve": WorkloadClass.INFERENCE,
+    "online": WorkloadClass.INFERENCE,
+    "realtime": WorkloadClass.INFERENCE,
+    "notebook": WorkloadClass.NOTEBOOK,
+    "notebooks": WorkloadClass.NOTEBOOK,
+    "jupyter": WorkloadClass.NOTEBOOK,
+    "interactive": WorkloadClass.NOTEBOOK,
+    "batch": WorkloadClass.BATCH,
+    "offline": WorkloadClass.BATCH,
+    "batch-inference": WorkloadClass.BATCH,
+}
+
+PURCHASE_WORDS: dict[str, tuple[PurchaseOption, int | None]] = {
+    "on-demand": (PurchaseOption.ON_DEMAND, None),
+    "ondemand": (PurchaseOption.ON_DEMAND, None),
+    "spot": (PurchaseOption.SPOT, None),
+    "preemptible": (PurchaseOption.SPOT, None),
+    "reserved": (PurchaseOption.RESERVED, 1),
+    "reserved-1y": (PurchaseOption.RESERVED, 1),
+    "reserved-3y": (PurchaseOption.RESERVED, 3),
+    "ri": (PurchaseOption.RESERVED, 1),
+    "savings-plan": (PurchaseOption.SAVINGS_PLAN, 1),
+    "savings-plan-1y": (PurchaseOption.SAVINGS_PLAN, 1),
+    "savings-plan-3y": (PurchaseOption.SAVINGS_PLAN, 3),
+    "savingsplan": (PurchaseOption.SAVINGS_PLAN, 1),
+    "committed": (PurchaseOption.COMMITTED, 1),
+    "committed-1y": (PurchaseOption.COMMITTED, 1),
+    "committed-3y": (PurchaseOption.COMMITTED, 3),
+    "cud": (PurchaseOption.COMMITTED, 1),
+    "capacity-reservation": (PurchaseOption.CAPACITY_RESERVATION, None),
+    "odcr": (PurchaseOption.CAPACITY_RESERVATION, None),
+    "capacity-block": (PurchaseOption.CAPACITY_BLOCK, None),
+}
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """How workloads are classified; set from the policy's ``settings`` section."""
+
+    class_keys: tuple[str, ...] = DEFAULT_CLASS_KEYS
+    purchase_keys: tuple[str, ...] = DEFAULT_PURCHASE_KEYS
+    name_heuristics: bool = True
+
+
+@dataclass
+class MapContext:
+    inventory: Inventory
+    catalog: InstanceCatalog
+    settings: MapSettings = field(default_factory=MapSettings)
+
+
+class Side:
+    """One side (prior or planned) of a resource change, with unknown/sensitive lookups."""
+
+    __slots__ = ("change", "planned", "sensitive_tree", "unknown_tree", "values")
+
+    def __init__(self, change: ResourceChange, planned: bool) -> None:
+        self.change = change
+        self.planned = planned
+        values = change.after if planned else change.before
+        self.values: Mapping[str, Any] = values or {}
+        self.unknown_tree: Any = change.after_unknown if planned else None
+        self.sensitive_tree: Any = change.after_sensitive if planned else change.before_sensitive
+
+    def of(self, other: ResourceChange) -> Side:
+        """The same side of another resource."""
+        return Side(other, self.planned)
+
+    def get(self, *path: str | int) -> Any:
+        return dig(self.values, path)
+
+    def unknown(self, *path: str | int) -> bool:
+        return _marked(self.unknown_tree, path)
+
+    def sensitive(self, *path: str | int) -> bool:
+        return _marked(self.sensitive_tree, path)
+
+    def text(self, *path: str | int) -> str | None:
+        value = self.get(*path)
+        if value is None or isinstance(value, Mapping | list):
+            return None
+        return str(value)
+
+    def integer(self, *path: str | int) -> int | None:
+        value = self.get(*path)
+        if isinstance(value, bool) or value is None:
+            return None
+        try:
+            return int(Decimal(str(value)))
+        except (ArithmeticError, ValueError):
+            return None
+
+    def tags(self, *keys: str) -> tuple[dict[str, str], frozenset[str]]:
+        """The first known tag map among *keys* (e.g. ``tags_all``, ``tags``) and sensitive keys.
+
+        Falls back to ``tags`` merged over the provider's default tags when ``tags_all`` is
+        known only after apply. Sensitive tag values are masked.
+        """
+        chosen: dict[str, str] | None = None
+        source_key = keys[0] if keys else "tags"
+        for key in keys:
+            if self.unknown(key):
+                continue
+            value = self.get(key)
+            if value is not None:
+                chosen = flatten_tags(value)
+                source_key = key
+                break
+        if chosen is None or (source_key == "tags" and self.change.default_tags):
+            merged = dict(self.change.default_tags)
+            merged.update(chosen or {})
+            chosen = merged
+        sensitive = {
+            k for k in chosen if self.sensitive(source_key, k) or self.sensitive(source_key)
+        }
+        for key in sensitive:
+            chosen[key] = "(sensitive)"
+        return chosen, frozenset(f"tags.{k}" for k in sensitive)
+
+    def region(self) -> str | None:
+        for key in ("region", "location"):
+            value = self.text(key)
+            if value and not self.unknown(key):
+                return value
+        if self.change.region:
+            return self.change.region
+        zone = self.text("availability_zone")
+        if zone and zone[-1].isalpha() and zone[-2:-1].isdigit():
+            return zone[:-1]
+        return None
+
+
+def dig(tree: Any, path: Sequence[str | int]) -> Any:
+    node = tree
+    for step in path:
+        if isinstance(step, int):
+            if isinstance(node, list) and -len(node) <= step < len(node):
+                node = node[step]
+            elif isinstance(node, Mapping) and step == 0:
+                continue
+            else:
+                return None
+        elif isinstance(node, Mapping):
+            node = node.get(step)
+        elif isinstance(node, list) and node and isinstance(node[0], Mapping):
+            node = node[0].get(step)
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def _marked(tree: Any, path: Sequence[str | int]) -> bool:
+    """True when *path* (or one of its parents) is marked ``true`` in an unknown/sensitive tree."""
+    node = tree
+    if node is True:
+        return True
+    for step in path:
+        if isinstance(step, int):
+            if isinstance(node, list) and -len(node) <= step < len(node):
+                node = node[step]
+            else:
+                return False
+        elif isinstance(node, Mapping):
+            node = node.get(step)
+        elif isinstance(node, list) and node and isinstance(node[0], Mapping):
+            node = node[0].get(step)
+        else:
+            return False
+        if node is True:
+            return True
+        if node is None or node is False:
+            return False
+    return False
+
+
+def classify(
+    tags: Mapping[str, str],
+    labels: Mapping[str, str],
+    settings: MapSettings,
+    *,
+    kind: WorkloadClass | None = None,
+    kind_reason: str = "",
+    name: str = "",
+) -> tuple[WorkloadClass, str]:
+    """Decide the workload class and say how: a tag, the resource kind, or the name."""
+    for source, mapping in (("tag", tags), ("label", labels)):
+        for key in settings.class_keys:
+            value = mapping.get(key)
+            if value is None:
+                continue
+            found = CLASS_WORDS.get(value.strip().lower())
+            if found is not None:
+                return found, f"{source} {key}={value}"
+    if kind is not None:
+        return kind, kind_reason
+    if settings.name_heuristics and name:
+        for token in _TOKEN.findall(name.lower().replace("_", "-")):
+            for word in token.split("-"):
+                found = CLASS_WORDS.get(word)
+                if found is not None and word not in {"online", "offline", "interactive", "serve"}:
+                    return found, f"name contains '{word}'"
+    return WorkloadClass.UNKNOWN, "no workload tag, and the resource kind and name do not say"
+
+
+def purchase_from_tags(
+    tags: Mapping[str, str], settings: MapSettings
+) -> tuple[PurchaseOption, int | None, str] | None:
+    for key in settings.purchase_keys:
+        value = tags.get(key)
+        if value is None:
+            continue
+        found = PURCHASE_WORDS.get(value.strip().lower())
+        if found is not None:
+            return found[0], found[1], f"tag {key}={value}"
+    return None
+
+
+Handler = Callable[[Side, MapContext], Iterable[tuple[str | None, Deployment]]]
+
+
+def supporting(side: Side, ctx: MapContext) -> Iterable[tuple[str | None, Deployment]]:
+    """Resources that deploy nothing by themselves (templates, configurations)."""
+    return ()
+
+
+SUPPORTING: Handler = supporting
+
+
+def map_change(change: ResourceChange, handler: Handler, ctx: MapContext) -> list[Workload]:
+    """Run *handler* on both sides of *change* and pair the results by component."""
+    prior: dict[str | None, Deployment] = {}
+    planned: dict[str | None, Deployment] = {}
+    if change.before is not None:
+        prior = dict(handler(Side(change, planned=False), ctx))
+    if change.after is not None:
+        planned = dict(handler(Side(change, planned=True), ctx))
+    components = list(dict.fromkeys([*prior, *planned]))
+    return [
+        Workload(
+            address=change.address,
+            resource_type=change.type,
+            source=change.source,
+            action=change.action,
+            prior=prior.get(component),
+            planned=planned.get(component),
+            component=component,
+            project=change.project,
+            create_before_destroy=change.create_before_destroy,
+        )
+        for component in components
+    ]

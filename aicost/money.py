@@ -1,0 +1,29 @@
+"""Money helpers. Amounts are :class:`~decimal.Decimal` USD; rounding happens only for display."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def usd(amount: Decimal | None, *, signed: bool = False, unpriced: str = "unpriced") -> str:
+    """``$40,179.20``; ``+$1.00`` / ``-$1.00`` when *signed*; *unpriced* for None."""
+    if amount is None:
+        return unpriced
+    value = cents(amount)
+    sign = ""
+    if value < 0:
+        sign = "-"
+    elif signed and value > 0:
+        sign = "+"
+    return f"{sign}${abs(value):,.2f}"
+
+
+def decimal_string(amount: Decimal | None) -> str | None:
+    """A JSON-safe decimal string rounded to cents, or None."""
+    return None if amount is None else str(cents(amount))

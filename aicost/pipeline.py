@@ -1,0 +1,83 @@
+"""The check pipeline, in the order data flows: read → normalise → price → check.
+
+Reports render the :class:`CheckResult`; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from aicost import mappers, sources
+from aicost.cost.projection import Pricer, Summary, summarise
+from aicost.mappers.base import MapSettings
+from aicost.model import PricedWorkload
+from aicost.policy.engine import evaluate, verdict
+from aicost.policy.finding import Finding
+from aicost.policy.loader import Policy
+from aicost.pricing.catalog import PriceBook, TableInfo
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    path: str
+    kind: str
+    resources: int
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    inputs: tuple[InputInfo, ...]
+    policy: Policy
+    workloads: tuple[PricedWorkload, ...]
+    findings: tuple[Finding, ...]
+    summary: Summary
+    tables: tuple[TableInfo, ...]
+    #: Resource type -> count of mapped resources that run no AI hardware.
+    non_ai: Mapping[str, int]
+    #: Resource type -> count of managed resources aicost does not map.
+    other: Mapping[str, int]
+    warnings: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.findings)
+
+
+def map_settings(policy: Policy) -> MapSettings:
+    return MapSettings(
+        class_keys=tuple(policy.settings.workload_tags),
+        purchase_keys=tuple(policy.settings.purchase_tags),
+        name_heuristics=policy.settings.name_heuristics,
+    )
+
+
+def run_check(
+    paths: Sequence[Path],
+    policy: Policy,
+    *,
+    book: PriceBook | None = None,
+    hours_per_month: Decimal | None = None,
+) -> CheckResult:
+    book = book if book is not None else PriceBook()
+    hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
+
+    inventories = sources.read_all(paths)
+    normalised = mappers.normalise(inventories, book, map_settings(policy))
+    pricer = Pricer(book, hours)
+    priced = pricer.price(normalised.workloads)
+    findings = evaluate(policy, priced, pricer)
+
+    return CheckResult(
+        inputs=tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories),
+        policy=policy,
+        workloads=tuple(priced),
+        findings=tuple(findings),
+        summary=summarise(priced, hours),
+        tables=tuple(book.used()),
+        non_ai=dict(normalised.non_ai),
+        other=dict(normalised.other),
+        warnings=tuple(normalised.warnings),
+    )

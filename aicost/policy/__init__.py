@@ -1,0 +1,1 @@
+"""Policy: YAML rules and budgets written by platform teams, checked against workloads."""

@@ -1,0 +1,75 @@
+"""Shared logic of the purchase-option rules (training-purchase, inference-purchase)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from pydantic import Field, field_validator
+
+from aicost.model import RESERVED_LIKE, Capacity, Deployment, PurchaseOption, WorkloadClass
+from aicost.policy.context import CheckContext, finding
+from aicost.policy.finding import Finding
+from aicost.policy.schema import RuleConfig, StrList
+from aicost.pricing.catalog import Rate
+
+CHOICES = {option.value for option in PurchaseOption}
+
+
+class PurchaseConfig(RuleConfig):
+    require: StrList = Field(min_length=1)
+
+    @field_validator("require")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in CHOICES]
+        if unknown:
+            raise ValueError(
+                f"unknown purchase option {', '.join(map(repr, unknown))} "
+                f"(use {', '.join(sorted(CHOICES))})"
+            )
+        return value
+
+
+def satisfies(option: PurchaseOption, required: list[str]) -> bool:
+    """``reserved`` is met by reserved instances, committed use and capacity reservations."""
+    if option.value in required:
+        return True
+    return PurchaseOption.RESERVED.value in required and option in RESERVED_LIKE
+
+
+def saving(
+    ctx: CheckContext, deployment: Deployment, bad: list[Capacity], target: PurchaseOption
+) -> Decimal | None:
+    """Monthly saving of moving the *bad* capacity slices to *target*, if both are priced."""
+    if deployment.instance_type is None or deployment.region is None:
+        return None
+    total = Decimal(0)
+    hours = deployment.hours_per_month or ctx.pricer.hours_per_month
+    for slice_ in bad:
+        now = ctx.pricer.rate(deployment, slice_)
+        then = ctx.pricer.rate(deployment, Capacity(target, slice_.nodes, 1))
+        if not isinstance(now, Rate) or not isinstance(then, Rate) or then.note is not None:
+            return None
+        total += (now.hourly - then.hourly) * slice_.nodes * hours
+    return total if total > 0 else None
+
+
+def check_purchase(
+    rule: PurchaseConfig, ctx: CheckContext, workload_class: WorkloadClass
+) -> Iterator[Finding]:
+    target = PurchaseOption(rule.require[0])
+    for item, planned in ctx.targets(rule):
+        if planned.workload_class is not workload_class:
+            continue
+        bad = [c for c in planned.capacity if c.nodes and not satisfies(c.purchase, rule.require)]
+        if not bad:
+            continue
+        nodes = sum(c.nodes for c in bad)
+        how = ", ".join(sorted({c.purchase.value for c in bad}))
+        amount = saving(ctx, planned, bad, target)
+        message = (
+            f"{workload_class.value} workload runs {nodes} node{'s' if nodes != 1 else ''} "
+            f"{how} ({planned.purchase_reason}); policy requires {' or '.join(rule.require)}"
+        )
+        yield finding(rule, item, message, monthly_saving=amount)

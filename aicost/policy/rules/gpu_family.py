@@ -1,0 +1,108 @@
+"""Only approved GPU families run; old or unapproved ones are denied.
+
+Old accelerators (K80, M60, V100) cost more per unit of work than current ones, and a
+platform team usually standardises on a few families it has quotas and images for.
+
+``deny`` and ``allow`` take instance families (``p3``, ``g4ad``, ``a2``), accelerator
+names (``V100``, ``K80``) or shell-style globs (``g4*``). A family entry also covers its
+variants: ``p3`` matches ``p3dn`` and ``p5`` matches ``p5e`` and ``p5en``, but ``g4ad``
+does not match ``g4dn``. ``allow`` is either one list for every workload, or a list per
+workload class, with ``default`` for the classes not named:
+
+.. code-block:: yaml
+
+   - id: gpu-families
+     type: gpu-family
+     deny: [p2, p3, g3, g4ad]
+     allow:
+       training: [p5, p5e, p4d, trn1]
+       inference: [g5, g6, g6e, inf2]
+       default: [g5, g6]
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from pydantic import Field, model_validator
+
+from aicost.model import Deployment, WorkloadClass
+from aicost.policy.context import CheckContext, finding
+from aicost.policy.finding import Finding
+from aicost.policy.schema import RuleConfig, StrList
+
+TYPE = "gpu-family"
+TITLE = "Only approved GPU families"
+REMEDIATION = "Move the workload to an approved, current GPU family."
+
+
+class Config(RuleConfig):
+    deny: StrList = Field(default_factory=list)
+    allow: StrList | dict[WorkloadClass | str, StrList] | None = None
+
+    @model_validator(mode="after")
+    def _needs_a_list(self) -> Config:
+        if not self.deny and self.allow is None:
+            raise ValueError("give at least one of deny or allow")
+        if isinstance(self.allow, dict):
+            known = {c.value for c in WorkloadClass} | {"default"}
+            for key in self.allow:
+                if str(key) not in known:
+                    raise ValueError(
+                        f"allow: unknown workload class {key!r} (use {', '.join(sorted(known))})"
+                    )
+        return self
+
+    def allowed_for(self, workload_class: WorkloadClass) -> list[str] | None:
+        if self.allow is None:
+            return None
+        if isinstance(self.allow, list):
+            return self.allow
+        by_class = {str(k): v for k, v in self.allow.items()}
+        return by_class.get(workload_class.value, by_class.get("default"))
+
+
+def matches(entry: str, deployment: Deployment) -> bool:
+    """Whether a family/accelerator entry covers the deployment's hardware."""
+    entry = entry.strip().lower()
+    family = (deployment.family or "").lower()
+    instance_type = (deployment.instance_type or "").lower().removeprefix("ml.")
+    accelerator = (deployment.accelerator.name if deployment.accelerator else "").lower()
+    if any(ch in entry for ch in "*?["):
+        return any(
+            value and fnmatch.fnmatchcase(value, entry)
+            for value in (family, instance_type, accelerator)
+        )
+    if entry in (family, accelerator):
+        return True
+    if family.startswith(entry) and entry[-1:].isdigit():
+        rest = family[len(entry) :]
+        return rest.isalpha() or rest.startswith("-")
+    return False
+
+
+def _hardware(deployment: Deployment) -> str:
+    name = deployment.public("instance_type", deployment.instance_type) or "unknown type"
+    if deployment.accelerator is not None:
+        return f"{name} ({deployment.accelerator.name})"
+    return name
+
+
+def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    for item, planned in ctx.targets(rule):
+        if planned.instance_type is None:
+            continue
+        denied = next((entry for entry in rule.deny if matches(entry, planned)), None)
+        if denied is not None:
+            yield finding(rule, item, f"{_hardware(planned)} is in a denied GPU family ({denied})")
+            continue
+        allowed = rule.allowed_for(planned.workload_class)
+        if allowed is not None and not any(matches(entry, planned) for entry in allowed):
+            yield finding(
+                rule,
+                item,
+                f"{_hardware(planned)} is not an approved GPU family for "
+                f"{planned.workload_class.value} workloads "
+                f"(allowed: {', '.join(allowed) or 'none'})",
+            )

@@ -1,0 +1,178 @@
+"""Safe YAML loading that remembers where every value came from.
+
+* Only the safe constructors run: ``!!python/...`` tags are refused with their line.
+* Alias expansion is bounded, so a "billion laughs" document is refused, not expanded.
+* Duplicate keys are an error (YAML would silently keep the last one).
+* Every mapping key and sequence item gets a ``(line, column)`` so that schema errors
+  can name the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from aicost.errors import ConfigError
+
+MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_EXPANDED_NODES = 100_000
+
+Position = tuple[int, int]
+PathKey = tuple[str | int, ...]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlDocument:
+    """A loaded document and the positions of its values."""
+
+    def __init__(self, data: Any, positions: dict[PathKey, Position], path: str) -> None:
+        self.data = data
+        self.positions = positions
+        self.path = path
+
+    def position(self, path: PathKey) -> Position | None:
+        """Position of *path*, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.positions.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return None
+
+    def error(self, message: str, path: PathKey = ()) -> ConfigError:
+        where = self.position(path)
+        return ConfigError(
+            message,
+            path=self.path,
+            line=where[0] if where else None,
+            column=where[1] if where else None,
+        )
+
+
+def load_text(text: str, path: str) -> YamlDocument:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None, {}, path)
+        _check_expansion(node, path)
+        positions: dict[PathKey, Position] = {}
+        _walk(node, (), positions, set(), path)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in problem:
+            problem = f"tag {_tag_of(problem)} is not allowed (aicost loads YAML safely)"
+        raise ConfigError(
+            f"YAML error: {problem}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"YAML error: {exc}", path=path) from None
+    except RecursionError:
+        raise ConfigError("YAML is nested too deeply", path=path) from None
+    finally:
+        loader.dispose()
+    return YamlDocument(data, positions, path)
+
+
+def load_file(path: Path) -> YamlDocument:
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ConfigError(
+                f"file is {size} bytes, over the {MAX_YAML_BYTES}-byte limit", path=path
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a file", path=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+    if "\x00" in text:
+        raise ConfigError("not text: the file contains NUL bytes", path=path)
+    return load_text(text, str(path))
+
+
+def _tag_of(problem: str) -> str:
+    start = problem.find("'")
+    end = problem.find("'", start + 1)
+    return problem[start + 1 : end] if 0 <= start < end else "?"
+
+
+def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
+
+
+def _check_expansion(root: yaml.Node, path: str) -> None:
+    """Refuse documents whose aliases expand to too many nodes, or refer to themselves."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            mark = node.start_mark
+            raise ConfigError(
+                "YAML alias refers to itself", path=path, line=mark.line + 1, column=mark.column + 1
+            )
+        active.add(key)
+        total = 1
+        for child in _children(node):
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                raise ConfigError(
+                    f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values "
+                    "(a 'billion laughs' document?)",
+                    path=path,
+                )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+def _walk(
+    node: yaml.Node, at: PathKey, positions: dict[PathKey, Position], seen: set[int], path: str
+) -> None:
+    positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key == "<<":
+                continue
+            if key in keys:
+                mark = key_node.start_mark
+                raise ConfigError(
+                    f"duplicate key {key!r}", path=path, line=mark.line + 1, column=mark.column + 1
+                )
+            keys.add(key)
+            child = (*at, key)
+            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _walk(value_node, child, positions, seen, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*at, index), positions, seen, path)

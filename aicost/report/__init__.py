@@ -1,0 +1,40 @@
+"""Report formats: one module per format, each with ``render(result, options) -> str``.
+
+Register a format here with one line; it is imported only when asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, cast
+
+from aicost.errors import UsageError
+
+if TYPE_CHECKING:
+    from aicost.pipeline import CheckResult
+
+#: Format name -> module.
+FORMATS: dict[str, str] = {
+    "table": "aicost.report.table",
+    "json": "aicost.report.json",
+    "markdown": "aicost.report.markdown",
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    color: bool = False
+    width: int | None = None
+
+
+class FormatModule(Protocol):
+    def render(self, result: CheckResult, options: RenderOptions) -> str: ...
+
+
+def get(name: str) -> FormatModule:
+    try:
+        module_name = FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})") from None
+    return cast(FormatModule, importlib.import_module(module_name))

@@ -1,0 +1,165 @@
+"""The canonical JSON report. Other tools (baselines, PR comments) read this shape.
+
+Money is a decimal string rounded to cents (``"40179.20"``), or null when unpriced.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from aicost import __version__
+from aicost.model import Deployment, PricedWorkload
+from aicost.money import decimal_string
+from aicost.pipeline import CheckResult
+from aicost.policy.finding import Finding
+
+REPORT_VERSION = 1
+
+
+def number(value: float) -> int | float:
+    """Whole counts as integers in JSON (``8``, not ``8.0``)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
+    if deployment is None:
+        return None
+    accelerator = deployment.accelerator
+    return {
+        "cloud": deployment.cloud,
+        "service": deployment.service,
+        "region": deployment.public("region", deployment.region),
+        "instance_type": deployment.public("instance_type", deployment.instance_type),
+        "accelerator": None
+        if accelerator is None
+        else {
+            "name": accelerator.name,
+            "count": number(accelerator.count),
+            "kind": accelerator.kind,
+            "memory_gib": accelerator.memory_gib,
+        },
+        "nodes": deployment.node_count,
+        "min_nodes": deployment.min_nodes,
+        "max_nodes": deployment.max_nodes,
+        "gpus": number(deployment.accelerators_total),
+        "purchase_option": deployment.purchase_option,
+        "purchase_reason": deployment.purchase_reason,
+        "capacity": [
+            {"purchase_option": c.purchase.value, "nodes": c.nodes, "term_years": c.term_years}
+            for c in deployment.capacity
+        ],
+        "workload": deployment.workload_class.value,
+        "workload_reason": deployment.class_reason,
+        "tags": dict(sorted(deployment.tags.items())),
+        "unknown": list(deployment.unknown),
+        "notes": list(deployment.notes),
+    }
+
+
+def resource(item: PricedWorkload) -> dict[str, Any]:
+    workload = item.workload
+    current = workload.current
+    costing = item.planned_cost or item.prior_cost
+    entry: dict[str, Any] = {
+        "address": workload.address,
+        "component": workload.component,
+        "resource_type": workload.resource_type,
+        "project": workload.project,
+        "source": {
+            "path": workload.source.path,
+            "kind": workload.source.kind,
+            "line": workload.source.line,
+        },
+        "action": workload.action.value,
+        "workload": current.workload_class.value,
+        "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
+        "monthly_cost": decimal_string(item.monthly_cost),
+        "prior_monthly_cost": decimal_string(item.prior_monthly_cost),
+        "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
+        "priced": item.priced,
+        "unpriced_reason": item.unpriced_reason,
+        "cost_lines": [
+            {
+                "purchase_option": line.purchase.value,
+                "nodes": line.nodes,
+                "hourly_rate": str(line.hourly_rate),
+                "monthly": decimal_string(line.monthly),
+                "basis": line.basis,
+                "table": line.table,
+            }
+            for line in (costing.lines if costing else ())
+        ],
+        "cost_notes": list(costing.notes) if costing else [],
+        "hours_per_month": str(costing.hours_per_month) if costing else None,
+        "planned": _deployment(workload.planned),
+        "prior": _deployment(workload.prior),
+    }
+    return entry
+
+
+def finding(found: Finding) -> dict[str, Any]:
+    return {
+        "rule": found.rule,
+        "type": found.type,
+        "severity": found.severity.value,
+        "address": found.address,
+        "component": found.component,
+        "message": found.message,
+        "monthly_saving": decimal_string(found.monthly_saving),
+        "monthly_cost": decimal_string(found.monthly_cost),
+        "remediation": found.remediation,
+        "link": found.link,
+        "file": found.file,
+        "line": found.line,
+    }
+
+
+def build(result: CheckResult) -> dict[str, Any]:
+    summary = result.summary
+    severities = Counter(f.severity.value for f in result.findings)
+    return {
+        "format": "aicost-report",
+        "version": REPORT_VERSION,
+        "tool": {"name": "aicost", "version": __version__},
+        "verdict": result.verdict,
+        "summary": {
+            "currency": "USD",
+            "monthly_cost": decimal_string(summary.monthly_cost),
+            "prior_monthly_cost": decimal_string(summary.prior_monthly_cost),
+            "delta_monthly_cost": decimal_string(summary.delta_monthly_cost),
+            "hours_per_month": str(summary.hours_per_month),
+            "workloads": summary.workloads,
+            "priced": summary.priced,
+            "unpriced": summary.unpriced,
+            "gpus": number(summary.accelerators),
+            "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
+            "non_ai_resources": sum(result.non_ai.values()),
+            "other_resources": sum(result.other.values()),
+        },
+        "inputs": [
+            {"path": i.path, "kind": i.kind, "resources": i.resources} for i in result.inputs
+        ],
+        "policy": {
+            "name": result.policy.name,
+            "path": result.policy.path,
+            "origin": result.policy.origin,
+        },
+        "pricing": [
+            {
+                "table": t.id,
+                "cloud": t.cloud,
+                "service": t.service,
+                "as_of": t.as_of,
+                "currency": t.currency,
+                "sources": [
+                    {k: s.get(k) for k in ("id", "date", "origin", "used_for") if k in s}
+                    for s in t.sources
+                ],
+            }
+            for t in result.tables
+        ],
+        "resources": [resource(item) for item in result.workloads],
+        "findings": [finding(f) for f in result.findings],
+        "warnings": list(result.warnings),
+    }

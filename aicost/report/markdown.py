@@ -1,0 +1,71 @@
+"""``--format markdown``: a report for a pull-request comment or a job summary."""
+
+from __future__ import annotations
+
+from aicost.money import usd
+from aicost.pipeline import CheckResult
+from aicost.report import RenderOptions
+from aicost.report.text import change, gpus, hardware, pricing_dates
+
+MARKER = "<!-- aicost-report -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(result: CheckResult, options: RenderOptions) -> str:
+    summary = result.summary
+    icon = "❌" if result.verdict == "fail" else "✅"
+    lines = [
+        MARKER,
+        f"### {icon} aicost: {result.verdict} · "
+        f"{usd(summary.delta_monthly_cost, signed=True)}/month",
+        "",
+        f"Projected monthly AI spend **{usd(summary.monthly_cost)}** "
+        f"(was {usd(summary.prior_monthly_cost)}) across {summary.workloads} workload"
+        f"{'s' if summary.workloads != 1 else ''}"
+        + (f", **{summary.unpriced} unpriced** (not counted)" if summary.unpriced else "")
+        + ".",
+        "",
+    ]
+    if result.workloads:
+        lines += [
+            "| Resource | Change | Class | Instance | GPUs | Purchase | Monthly | Delta |",
+            "|---|---|---|---|---:|---|---:|---:|",
+        ]
+        for item in result.workloads:
+            current = item.workload.current
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(x)
+                    for x in (
+                        f"`{item.workload.label}`",
+                        change(item),
+                        current.workload_class.value,
+                        hardware(current),
+                        gpus(item.workload.planned),
+                        current.purchase_option,
+                        usd(item.monthly_cost),
+                        usd(item.delta_monthly_cost, signed=True),
+                    )
+                )
+                + " |"
+            )
+        lines.append("")
+    if result.findings:
+        lines += ["#### Findings", ""]
+        for found in result.findings:
+            saving = f" (saves {usd(found.monthly_saving)}/month)" if found.monthly_saving else ""
+            where = found.address + (f" ({found.component})" if found.component else "")
+            lines.append(
+                f"- **{found.severity.value}** `{found.rule}` `{_cell(where)}`: "
+                f"{_cell(found.message)}{saving}"
+            )
+        lines.append("")
+    lines.append(
+        f"<sub>Prices: {pricing_dates(result.tables)} · policy {result.policy.name} · "
+        f"{summary.hours_per_month} h/month</sub>"
+    )
+    return "\n".join(lines) + "\n"

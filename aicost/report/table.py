@@ -1,0 +1,111 @@
+"""``--format table`` (default): a rich table of workloads, the findings and the verdict."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from aicost.money import usd
+from aicost.pipeline import CheckResult
+from aicost.report import RenderOptions
+from aicost.report.text import change, gpus, hardware, nodes, pricing_dates
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render(result: CheckResult, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        width=options.width or 140,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    summary = result.summary
+
+    table = Table(title="AI workloads", title_justify="left", expand=False)
+    table.add_column("Resource", overflow="fold")
+    table.add_column("Change")
+    table.add_column("Class")
+    table.add_column("Instance")
+    table.add_column("GPUs", justify="right")
+    table.add_column("Nodes", justify="right")
+    table.add_column("Purchase")
+    table.add_column("Monthly", justify="right")
+    table.add_column("Delta", justify="right")
+    for item in result.workloads:
+        workload = item.workload
+        current = workload.current
+        monthly = usd(item.monthly_cost)
+        table.add_row(
+            workload.label,
+            change(item),
+            current.workload_class.value,
+            hardware(current),
+            gpus(workload.planned),
+            nodes(workload.planned),
+            current.purchase_option,
+            Text(monthly, style="magenta" if item.monthly_cost is None else ""),
+            usd(item.delta_monthly_cost, signed=True),
+        )
+    if result.workloads:
+        console.print(table)
+    else:
+        console.print("No AI workloads found.")
+
+    unpriced = [w for w in result.workloads if not w.priced]
+    if unpriced:
+        console.print()
+        console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")
+        for item in unpriced:
+            console.print(f"  {item.workload.label}: {item.unpriced_reason}")
+
+    if result.findings:
+        console.print()
+        findings = Table(title="Findings", title_justify="left")
+        findings.add_column("Severity")
+        findings.add_column("Rule")
+        findings.add_column("Resource", overflow="fold")
+        findings.add_column("Message", overflow="fold")
+        findings.add_column("Saving/mo", justify="right")
+        for found in result.findings:
+            findings.add_row(
+                Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
+                found.rule,
+                found.address + (f" ({found.component})" if found.component else ""),
+                found.message,
+                usd(found.monthly_saving, unpriced="-"),
+            )
+        console.print(findings)
+
+    other = sum(result.non_ai.values())
+    console.print()
+    console.print(
+        f"Monthly cost: {usd(summary.monthly_cost)}  "
+        f"(prior {usd(summary.prior_monthly_cost)}, "
+        f"delta {usd(summary.delta_monthly_cost, signed=True)}) "
+        f"over {summary.priced} priced workload{'s' if summary.priced != 1 else ''}"
+        + (f"; {summary.unpriced} unpriced" if summary.unpriced else "")
+        + (f"; {other} non-AI resources skipped" if other else "")
+    )
+    console.print(f"Prices: {pricing_dates(result.tables)}; {summary.hours_per_month} hours/month")
+    console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
+    errors = sum(1 for f in result.findings if f.fails)
+    warnings = len(result.findings) - errors
+    verdict = Text(
+        f"Verdict: {result.verdict.upper()}",
+        style="bold red" if result.verdict == "fail" else "bold green",
+    )
+    verdict.append(
+        f"  ({errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} other finding{'s' if warnings != 1 else ''})",
+        style="",
+    )
+    console.print(verdict)
+    return buffer.getvalue()

@@ -1,0 +1,178 @@
+"""What every input source produces: an :class:`Inventory` of resource changes.
+
+A source module (one per input kind) provides:
+
+* ``KIND``: a short name shown in reports, e.g. ``terraform-plan``;
+* ``sniff(path, head) -> bool``: whether the file looks like this kind;
+* ``read(path) -> Inventory``: parse it, raising :class:`~aicost.errors.InputError`
+  with a one-line message on bad input.
+
+Sources are registered in :mod:`aicost.sources`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from aicost.errors import InputError
+from aicost.model import ResourceChange
+
+#: Inputs larger than this are refused rather than read into memory.
+MAX_INPUT_BYTES = 1024 * 1024 * 1024
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+class SourceModule(Protocol):
+    KIND: str
+
+    def sniff(self, path: Path, head: bytes) -> bool: ...
+
+    def read(self, path: Path) -> Inventory: ...
+
+
+def strip_indexes(address: str) -> str:
+    """``module.a["x"].aws_instance.b[0]`` -> ``module.a.aws_instance.b``."""
+    return _INDEX.sub("", address)
+
+
+@dataclass
+class Inventory:
+    """The resource changes read from one input, with a way to follow references.
+
+    Subclasses override :meth:`references` to say which resources an attribute
+    refers to (from the plan's ``configuration`` section, or from HCL).
+    """
+
+    path: str
+    kind: str
+    changes: list[ResourceChange]
+    warnings: list[str] = field(default_factory=list)
+    _by_module_type: dict[tuple[str, str], list[ResourceChange]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for change in self.changes:
+            key = (change.module_address or "", f"{change.type}.{change.name}")
+            self._by_module_type.setdefault(key, []).append(change)
+
+    def references(self, change: ResourceChange, attribute: Sequence[str | int]) -> list[str]:
+        """Module-relative addresses that ``change``'s *attribute* refers to."""
+        return []
+
+    def resolve(
+        self, change: ResourceChange, attribute: Sequence[str | int], resource_type: str
+    ) -> ResourceChange | None:
+        """Follow a reference from *attribute* of *change* to a resource of *resource_type*.
+
+        Used when a value is known only after apply (a launch template id, say):
+        the configuration still says which resource it comes from.
+        """
+        for ref in self.references(change, attribute):
+            parts = strip_indexes(ref).split(".")
+            if len(parts) < 2 or parts[0] != resource_type:
+                continue
+            found = self.instance(change, f"{parts[0]}.{parts[1]}")
+            if found is not None:
+                return found
+        return None
+
+    def instance(self, near: ResourceChange, type_and_name: str) -> ResourceChange | None:
+        """The instance of ``type.name`` in *near*'s module instance that best matches it."""
+        candidates = self._by_module_type.get((near.module_address or "", type_and_name), [])
+        if not candidates:
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        for candidate in candidates:
+            if candidate.index == near.index:
+                return candidate
+        return candidates[0]
+
+    def of_type(self, *types: str) -> Iterator[ResourceChange]:
+        wanted = set(types)
+        return (c for c in self.changes if c.type in wanted)
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read a text input, detecting UTF-8/UTF-16 byte order marks, refusing binary data."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"file is {size} bytes, over the {max_bytes}-byte limit", path=path)
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=path) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except PermissionError:
+        raise InputError("permission denied", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    return decode(data, path)
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    if not data.strip():
+        raise InputError("file is empty", path=path)
+    if data.startswith(b"PK\x03\x04"):
+        raise InputError(
+            "this is a binary Terraform plan file; convert it with "
+            "`terraform show -json PLANFILE > plan.json`",
+            path=path,
+        )
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
+        encoding = "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not text: undecodable byte at offset {exc.start} (binary data?)", path=path
+        ) from None
+    if "\x00" in text:
+        raise InputError("not text: the file contains NUL bytes (binary data?)", path=path)
+    return text
+
+
+def line_of(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def flatten_tags(value: Any) -> dict[str, str]:
+    """Tags as a flat str -> str map from the shapes providers use."""
+    tags: dict[str, str] = {}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if item is not None and not isinstance(item, Mapping | list):
+                tags[str(key)] = _scalar(item)
+    elif isinstance(value, list):
+        # aws_autoscaling_group `tag` blocks: [{key, value, propagate_at_launch}]
+        for item in value:
+            if isinstance(item, Mapping) and "key" in item and item.get("value") is not None:
+                tags[str(item["key"])] = _scalar(item["value"])
+    return tags
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def first(items: Iterable[Any]) -> Any:
+    for item in items:
+        return item
+    return None
