@@ -1,0 +1,484 @@
+"""Golden tests for the generated AWS price tables (pricing/aws/*.json).
+
+These tests read the JSON directly (no aicost import) and compare it with the reference
+snapshots it was built from. Tests that need the snapshots are skipped when the reference
+directory is missing; set AICOST_PRICING_REFERENCE to point somewhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TABLE_DIR = REPO_ROOT / "pricing" / "aws"
+SCRIPT = REPO_ROOT / "scripts" / "build_aws_pricing.py"
+REFERENCE = Path(
+    os.environ.get("AICOST_PRICING_REFERENCE", REPO_ROOT.parent / "shared" / "reference")
+)
+
+KARPENTER_FILE = "aws-ec2-gpu-ondemand-us-east-1-karpenter-2026-07-20.json"
+VANTAGE_FILE = "aws-ec2-gpu-ondemand-reserved1yr-vantage-2026-01-21.json"
+EC2INSTANCES_FILE = "aws-ec2-gpu-ondemand-spot-ec2instances-2024-04-04.json"
+FMBENCH_FILE = "sagemaker-bedrock-pricing-fmbench.yml"
+
+PRICE_COLUMNS = ("on_demand", "spot", "reserved_1y", "reserved_3y")
+KINDS = {"gpu", "neuron", "hpu", "fpga", "media"}
+NORMALISED_NAMES = {
+    "H100", "H200", "B200", "B300", "GB200", "A100", "A100-80GB", "A10G", "L4", "L40S", "T4",
+    "T4G", "V100", "K80", "M60", "K520", "Radeon Pro V520", "RTX PRO 6000", "Inferentia",
+    "Inferentia2", "Trainium", "Trainium2", "Gaudi",
+    # outside the original list (see pricing/README.md)
+    "RTX PRO 4500", "Qualcomm AI 100", "Virtex UltraScale+ VU9P",
+    "Virtex UltraScale+ HBM VU47P", "Alveo U30",
+}  # fmt: skip
+DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
+PRICE_RE = re.compile(r"^\d+(\.\d+)?$")
+
+needs_reference = pytest.mark.skipif(
+    not (REFERENCE / KARPENTER_FILE).is_file(), reason=f"reference snapshots not in {REFERENCE}"
+)
+
+Table = dict[str, Any]
+
+
+def load(name: str) -> Table:
+    with (TABLE_DIR / name).open(encoding="utf-8") as fh:
+        table: Table = json.load(fh)
+    return table
+
+
+def load_reference(name: str) -> Any:
+    with (REFERENCE / name).open(encoding="utf-8") as fh:
+        return json.load(fh, parse_float=Decimal)
+
+
+@pytest.fixture(scope="module")
+def ec2() -> Table:
+    return load("ec2.json")
+
+
+@pytest.fixture(scope="module")
+def sagemaker() -> Table:
+    return load("sagemaker.json")
+
+
+@pytest.fixture(scope="module", params=["ec2.json", "sagemaker.json"])
+def table(request: pytest.FixtureRequest) -> Table:
+    name: str = request.param
+    return load(name)
+
+
+def rows(table: Table) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for region, by_type in table["prices"].items():
+        for name, row in by_type.items():
+            yield region, name, row
+
+
+def price(table: Table, region: str, name: str, column: str = "on_demand") -> Decimal:
+    value = table["prices"][region][name][column]
+    assert isinstance(value, str)
+    return Decimal(value)
+
+
+# ------------------------------------------------------------------------------------------
+# Format
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ec2.json", "sagemaker.json"])
+def test_file_is_canonical_json(name: str) -> None:
+    text = (TABLE_DIR / name).read_text(encoding="utf-8")
+    assert text.endswith("}\n")
+    parsed = json.loads(text)
+    assert json.dumps(parsed, indent=2, sort_keys=True) + "\n" == text
+
+
+def test_headers(ec2: Table, sagemaker: Table) -> None:
+    for table, name, service in (
+        (ec2, "aws-ec2", "ec2"),
+        (sagemaker, "aws-sagemaker", "sagemaker"),
+    ):
+        assert table["schema_version"] == 1
+        assert table["table"] == name
+        assert table["cloud"] == "aws"
+        assert table["service"] == service
+        assert table["currency"] == "USD"
+        assert table["unit"] == "hour"
+        assert table["generated_by"] == "scripts/build_aws_pricing.py"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", table["as_of"])
+        assert table["notes"] and all(isinstance(n, str) and n for n in table["notes"])
+    assert ec2["as_of"] == "2026-07-20"
+    assert sagemaker["component"] == "hosting"
+    assert "component" not in ec2
+    assert any("training and notebook" in note for note in sagemaker["notes"])
+
+
+def test_sources_have_dates(table: Table) -> None:
+    ids = [source["id"] for source in table["sources"]]
+    assert len(ids) == len(set(ids))
+    for source in table["sources"]:
+        assert set(source) == {"id", "file", "origin", "date", "licence", "used_for"}
+        assert DATE_RE.match(source["date"]), source
+        assert all(isinstance(v, str) and v for v in source.values()), source
+        assert source["date"][:4] in source["id"], source
+    # as_of is the newest dated on-demand source
+    assert table["as_of"] in {s["date"] for s in table["sources"]}
+
+
+@needs_reference
+def test_source_files_exist(table: Table) -> None:
+    for source in table["sources"]:
+        assert (REFERENCE / source["file"]).is_file(), source["file"]
+
+
+def test_every_price_is_a_positive_decimal_string(table: Table) -> None:
+    count = 0
+    for region, name, row in rows(table):
+        assert set(row) == {*PRICE_COLUMNS, "basis"}, (region, name)
+        for column in PRICE_COLUMNS:
+            value = row[column]
+            if value is None:
+                continue
+            assert isinstance(value, str), (region, name, column, value)
+            assert PRICE_RE.match(value), (region, name, column, value)
+            assert Decimal(value) > 0
+            count += 1
+        assert row["on_demand"] is not None, (region, name)
+        assert row["reserved_3y"] is None
+    assert count > 0
+
+
+def test_every_price_has_a_basis(table: Table) -> None:
+    source_ids = {source["id"] for source in table["sources"]}
+    for region, name, row in rows(table):
+        basis = row["basis"]
+        assert set(basis) == {c for c in PRICE_COLUMNS if row[c] is not None}, (region, name)
+        for column, why in basis.items():
+            if why.startswith("estimate:"):
+                # estimates are rounded to 6 decimal places and state their multiplier
+                assert len(row[column].partition(".")[2]) <= 6, (region, name, column)
+                assert re.search(r" x \d+(\.\d+)? ", why), why
+            else:
+                assert why in source_ids, (region, name, column, why)
+
+
+def test_price_relations(ec2: Table) -> None:
+    for region, name, row in rows(ec2):
+        on_demand = Decimal(row["on_demand"])
+        assert Decimal(row["spot"]) < on_demand, (region, name)
+        if row["reserved_1y"] is not None:
+            assert Decimal(row["reserved_1y"]) < on_demand, (region, name)
+
+
+def test_every_instance_has_accelerator_data(table: Table) -> None:
+    instances = table["instances"]
+    for name, spec in instances.items():
+        assert spec["family"] == name.removeprefix("ml.").split(".", 1)[0], name
+        assert isinstance(spec["vcpu"], int) and spec["vcpu"] > 0, name
+        assert spec["memory_gib"] > 0, name
+        acc = spec["accelerator"]
+        assert set(acc) == {"name", "vendor", "kind", "count", "memory_gib"}, name
+        assert acc["name"] in NORMALISED_NAMES, (name, acc["name"])
+        assert acc["vendor"] and acc["kind"] in KINDS, (name, acc)
+        assert acc["count"] > 0, name
+        assert acc["memory_gib"] is None or acc["memory_gib"] > 0, name
+    for region, name, _ in rows(table):
+        assert name in instances, (region, name)
+
+
+# ------------------------------------------------------------------------------------------
+# Golden numbers (EC2)
+# ------------------------------------------------------------------------------------------
+
+EC2_GOLDEN = [
+    # type, on_demand, reserved_1y (us-east-1); README table in shared/notes/pricing.md 3.1
+    ("p5.48xlarge", "55.04", None),
+    ("p5.4xlarge", "6.88", None),
+    ("p5en.48xlarge", "63.296", None),
+    ("p6-b200.48xlarge", "113.9328", None),
+    ("p4d.24xlarge", "21.957642", "13.921094"),
+    ("p4de.24xlarge", "27.44705", "17.401365"),
+    ("g4dn.xlarge", "0.526", "0.331"),
+    ("g4dn.12xlarge", "3.912", "2.465"),
+    ("g5.xlarge", "1.006", "0.63378"),
+    ("g5.12xlarge", "5.672", "3.57336"),
+    ("g5.48xlarge", "16.288", "10.26144"),
+    ("g6.xlarge", "0.8048", "0.52392"),
+    ("g6.12xlarge", "4.6016", "2.99564"),
+    ("g6e.xlarge", "1.861", "1.17243"),
+    ("g6e.12xlarge", "10.49264", "6.61036"),
+    ("g6e.48xlarge", "30.13118", "18.98264"),
+    ("p3.2xlarge", "3.06", None),
+    ("p3.16xlarge", "24.48", None),
+    ("inf2.xlarge", "0.7582", "0.47767"),
+    ("inf2.48xlarge", "12.98127", "8.1782"),
+    ("trn1.2xlarge", "1.34375", "0.82681"),
+    ("trn1.32xlarge", "21.5", "13.22895"),
+]
+
+
+@pytest.mark.parametrize(("name", "on_demand", "reserved"), EC2_GOLDEN)
+def test_ec2_golden_us_east_1(ec2: Table, name: str, on_demand: str, reserved: str | None) -> None:
+    row = ec2["prices"]["us-east-1"][name]
+    assert row["on_demand"] == on_demand
+    assert row["basis"]["on_demand"] == "karpenter-2026-07-20"
+    assert row["reserved_1y"] == reserved
+    if reserved is not None:
+        assert row["basis"]["reserved_1y"] == "vantage-2026-01-21"
+
+
+def test_ec2_golden_spot(ec2: Table) -> None:
+    p5 = ec2["prices"]["us-east-1"]["p5.48xlarge"]
+    assert p5["spot"] == "21.4656"  # 55.04 x 0.39, the overall 2024 us-east-1 median
+    assert p5["basis"]["spot"].startswith("estimate:on_demand x 0.39 ")
+    g5 = ec2["prices"]["us-east-1"]["g5.xlarge"]
+    assert g5["spot"] == "0.41246"  # 1.006 x 0.41, the g5 median
+    assert "g5 family" in g5["basis"]["spot"]
+
+
+def test_ec2_golden_other_regions(ec2: Table) -> None:
+    assert price(ec2, "eu-west-1", "g4dn.12xlarge") == Decimal("4.362")  # also in SkyPilot
+    assert ec2["prices"]["eu-west-1"]["g4dn.12xlarge"]["basis"]["on_demand"] == (
+        "vantage-2026-01-21"
+    )
+    assert price(ec2, "sa-east-1", "p5.48xlarge") == Decimal("92.4672")
+    assert price(ec2, "us-west-2", "p6-b300.48xlarge") == Decimal("142.416")
+    assert price(ec2, "us-east-1", "p6-b300.48xlarge") == Decimal("142.416")
+
+
+ACCELERATORS = [
+    # type, name, vendor, kind, count, memory_gib (per device)
+    ("p5.48xlarge", "H100", "nvidia", "gpu", 8, 80),
+    ("p5en.48xlarge", "H200", "nvidia", "gpu", 8, 141),
+    ("p5e.48xlarge", "H200", "nvidia", "gpu", 8, 141),
+    ("p6-b200.48xlarge", "B200", "nvidia", "gpu", 8, 179),
+    ("p6-b300.48xlarge", "B300", "nvidia", "gpu", 8, 262),
+    ("p6e-gb200.36xlarge", "GB200", "nvidia", "gpu", 4, 185),
+    ("p4d.24xlarge", "A100", "nvidia", "gpu", 8, 40),
+    ("p4de.24xlarge", "A100-80GB", "nvidia", "gpu", 8, 80),
+    ("p3.16xlarge", "V100", "nvidia", "gpu", 8, 16),
+    ("p3dn.24xlarge", "V100", "nvidia", "gpu", 8, 32),
+    ("p2.xlarge", "K80", "nvidia", "gpu", 1, 12),
+    ("p2.8xlarge", "K80", "nvidia", "gpu", 8, 12),
+    ("p2.16xlarge", "K80", "nvidia", "gpu", 16, 12),
+    ("g2.8xlarge", "K520", "nvidia", "gpu", 4, 4),
+    ("g3.16xlarge", "M60", "nvidia", "gpu", 4, 8),
+    ("g3s.xlarge", "M60", "nvidia", "gpu", 1, 8),
+    ("g4dn.metal", "T4", "nvidia", "gpu", 8, 16),
+    ("g4ad.16xlarge", "Radeon Pro V520", "amd", "gpu", 4, 8),
+    ("g5.48xlarge", "A10G", "nvidia", "gpu", 8, 24),
+    ("g5g.16xlarge", "T4G", "nvidia", "gpu", 2, 16),
+    ("g5g.xlarge", "T4G", "nvidia", "gpu", 1, 16),
+    ("g6.48xlarge", "L4", "nvidia", "gpu", 8, 24),
+    ("gr6.4xlarge", "L4", "nvidia", "gpu", 1, 24),
+    ("g6f.large", "L4", "nvidia", "gpu", 0.125, 24),
+    ("g6f.4xlarge", "L4", "nvidia", "gpu", 0.5, 24),
+    ("gr6f.4xlarge", "L4", "nvidia", "gpu", 0.5, 24),
+    ("g6e.48xlarge", "L40S", "nvidia", "gpu", 8, 48),
+    ("g7e.12xlarge", "RTX PRO 6000", "nvidia", "gpu", 2, 96),
+    ("g7.48xlarge", "RTX PRO 4500", "nvidia", "gpu", 8, 32),
+    ("inf1.24xlarge", "Inferentia", "aws", "neuron", 16, 8),
+    ("inf2.48xlarge", "Inferentia2", "aws", "neuron", 12, 32),
+    ("trn1.32xlarge", "Trainium", "aws", "neuron", 16, 32),
+    ("trn1n.32xlarge", "Trainium", "aws", "neuron", 16, 32),
+    ("trn2.48xlarge", "Trainium2", "aws", "neuron", 16, 96),
+    ("dl1.24xlarge", "Gaudi", "habana", "hpu", 8, 32),
+    ("f1.16xlarge", "Virtex UltraScale+ VU9P", "xilinx", "fpga", 8, None),
+    ("f2.6xlarge", "Virtex UltraScale+ HBM VU47P", "amd", "fpga", 1, None),
+    ("vt1.24xlarge", "Alveo U30", "xilinx", "media", 8, None),
+]
+
+
+@pytest.mark.parametrize(("name", "model", "vendor", "kind", "count", "memory"), ACCELERATORS)
+def test_ec2_accelerators(
+    ec2: Table, name: str, model: str, vendor: str, kind: str, count: float, memory: int | None
+) -> None:
+    acc = ec2["instances"][name]["accelerator"]
+    assert (acc["name"], acc["vendor"], acc["kind"]) == (model, vendor, kind)
+    assert acc["count"] == count
+    assert acc["memory_gib"] == memory
+
+
+def test_ec2_instance_specs(ec2: Table) -> None:
+    p5 = ec2["instances"]["p5.48xlarge"]
+    assert (p5["family"], p5["vcpu"], p5["memory_gib"]) == ("p5", 192, 2048)
+    assert ec2["instances"]["p6-b200.48xlarge"]["family"] == "p6-b200"
+    assert ec2["instances"]["p3dn.24xlarge"]["family"] == "p3dn"
+    assert ec2["instances"]["g3s.xlarge"]["memory_gib"] == 30.5
+
+
+# ------------------------------------------------------------------------------------------
+# EC2 against the reference files
+# ------------------------------------------------------------------------------------------
+
+
+@needs_reference
+def test_ec2_matches_karpenter(ec2: Table) -> None:
+    data = load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"]
+    assert len(data) == 102
+    for name, value in data.items():
+        assert price(ec2, "us-east-1", name) == value, name
+        assert ec2["prices"]["us-east-1"][name]["basis"]["on_demand"] == "karpenter-2026-07-20"
+
+
+@needs_reference
+def test_ec2_matches_vantage(ec2: Table) -> None:
+    records = load_reference(VANTAGE_FILE)["allGPUInstances"]
+    karpenter = load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"]
+    regions: set[str] = set()
+    for record in records:
+        if "apiName" not in record:  # UltraServers
+            assert record["name"] not in ec2["instances"]
+            continue
+        name = record["name"]
+        assert name in ec2["instances"], name
+        for region, cell in record["pricing"].items():
+            regions.add(region)
+            row = ec2["prices"][region][name]
+            if not (region == "us-east-1" and name in karpenter):
+                assert Decimal(row["on_demand"]) == cell["onDemand"], (region, name)
+                assert row["basis"]["on_demand"] == "vantage-2026-01-21"
+            else:  # the two sources agree in us-east-1
+                assert Decimal(row["on_demand"]) == cell["onDemand"], (region, name)
+            if "reserved" in cell:
+                assert Decimal(row["reserved_1y"]) == cell["reserved"], (region, name)
+            else:
+                assert row["reserved_1y"] is None, (region, name)
+    assert set(ec2["prices"]) == regions
+    assert len(regions) == 95
+
+
+@needs_reference
+def test_ec2_counts(ec2: Table) -> None:
+    vantage = {r["name"] for r in load_reference(VANTAGE_FILE)["allGPUInstances"] if "apiName" in r}
+    karpenter = set(load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"])
+    assert set(ec2["instances"]) == vantage | karpenter
+    assert len(ec2["instances"]) == 106
+    priced = {name for _, name, _ in rows(ec2)}
+    assert set(ec2["instances"]) - priced == {
+        "p5e.48xlarge",
+        "p6e-gb200.36xlarge",
+        "trn2.48xlarge",
+    }
+
+
+@needs_reference
+def test_spot_estimates_follow_the_2024_ratios(ec2: Table) -> None:
+    data = load_reference(EC2INSTANCES_FILE)["data"]
+    ratios: dict[str, list[Decimal]] = {}
+    for row in data:
+        od = Decimal(row["ondemand"])
+        if row["region"] != "us-east-1" or od <= 0 or row["spot_avg"] is None:
+            continue
+        spot = Decimal(row["spot_avg"])
+        if spot > 0:
+            ratios.setdefault(row["instance-type"].split(".")[0], []).append(spot / od)
+    overall = Decimal(statistics.median([r for v in ratios.values() for r in v]))
+    assert overall.quantize(Decimal("0.01")) == Decimal("0.39")  # the ~61% median discount
+    for region, name, row in rows(ec2):
+        family = ec2["instances"][name]["family"]
+        values = ratios.get(family)
+        ratio = Decimal(statistics.median(values)) if values else overall
+        ratio = ratio.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        expected = (Decimal(row["on_demand"]) * ratio).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        assert Decimal(row["spot"]) == expected, (region, name)
+        assert row["basis"]["spot"].startswith("estimate:on_demand x ")
+
+
+# ------------------------------------------------------------------------------------------
+# SageMaker
+# ------------------------------------------------------------------------------------------
+
+
+def test_sagemaker_golden(sagemaker: Table) -> None:
+    prices = sagemaker["prices"]
+    assert set(prices) == {"us-east-1"}
+    assert price(sagemaker, "us-east-1", "ml.g5.xlarge") == Decimal("1.4084")
+    assert prices["us-east-1"]["ml.g5.xlarge"]["basis"]["on_demand"] == "fmbench-2024"
+    assert price(sagemaker, "us-east-1", "ml.g4dn.xlarge") == Decimal("0.7364")
+    assert price(sagemaker, "us-east-1", "ml.p5.48xlarge") == Decimal("113.068")
+    assert price(sagemaker, "us-east-1", "ml.trn1.32xlarge") == Decimal("28.497")
+    # estimates: EC2 x observed ratio (1.4 for xlarge sizes, 1.25 for the rest of g4dn/g5/g6)
+    g6 = prices["us-east-1"]["ml.g6.xlarge"]
+    assert g6["on_demand"] == "1.12672"  # 0.8048 x 1.4
+    assert g6["basis"]["on_demand"].startswith("estimate:EC2 on_demand x 1.4 ")
+    g5 = prices["us-east-1"]["ml.g5.16xlarge"]
+    assert g5["on_demand"] == "5.12"  # 4.096 x 1.25
+    assert g5["basis"]["on_demand"].startswith("estimate:EC2 on_demand x 1.25 ")
+    for _, name, row in rows(sagemaker):
+        assert name.startswith("ml."), name
+        assert row["spot"] is None and row["reserved_1y"] is None, name
+
+
+def test_sagemaker_specs_match_ec2(ec2: Table, sagemaker: Table) -> None:
+    assert len(sagemaker["instances"]) == 51
+    for name, spec in sagemaker["instances"].items():
+        assert spec == ec2["instances"][name.removeprefix("ml.")], name
+    assert sagemaker["instances"]["ml.g5.xlarge"]["family"] == "g5"
+
+
+def test_sagemaker_estimates_use_current_ec2_prices(ec2: Table, sagemaker: Table) -> None:
+    for _, name, row in rows(sagemaker):
+        why = row["basis"]["on_demand"]
+        if not why.startswith("estimate:"):
+            continue
+        match = re.match(r"estimate:EC2 on_demand x (\d+(?:\.\d+)?) \(EC2 (\d+(?:\.\d+)?) ", why)
+        assert match, why
+        ec2_price = price(ec2, "us-east-1", name.removeprefix("ml."))
+        assert Decimal(match.group(2)) == ec2_price
+        expected = (ec2_price * Decimal(match.group(1))).quantize(
+            Decimal("0.000001"), ROUND_HALF_UP
+        )
+        assert Decimal(row["on_demand"]) == expected, name
+
+
+@needs_reference
+def test_sagemaker_matches_fmbench(sagemaker: Table) -> None:
+    text = (REFERENCE / FMBENCH_FILE).read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^    (ml\.[\w.-]+): ([\d.]+)\s*$", text, flags=re.MULTILINE))
+    assert len(listed) == 31  # plus one Bedrock and one EC2 (p5e) entry
+    gpu = {k: v for k, v in listed.items() if k.split(".")[1] not in {"c5", "c7i", "m5"}}
+    assert len(gpu) == 26
+    for name, value in gpu.items():
+        assert price(sagemaker, "us-east-1", name) == Decimal(value), name
+        assert sagemaker["prices"]["us-east-1"][name]["basis"]["on_demand"] == "fmbench-2024"
+
+
+# ------------------------------------------------------------------------------------------
+# Regeneration
+# ------------------------------------------------------------------------------------------
+
+
+@needs_reference
+def test_regenerating_gives_identical_bytes(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--reference", str(REFERENCE), "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("ec2.json", "sagemaker.json"):
+        assert (tmp_path / name).read_bytes() == (TABLE_DIR / name).read_bytes(), name
+
+
+@needs_reference
+def test_check_mode_reports_stale_files(tmp_path: Path) -> None:
+    def check(output: Path) -> int:
+        cmd = [sys.executable, str(SCRIPT), "--reference", str(REFERENCE), "--output", str(output)]
+        return subprocess.run([*cmd, "--check"], capture_output=True, check=False).returncode
+
+    assert check(TABLE_DIR) == 0
+    (tmp_path / "ec2.json").write_text("{}\n", encoding="utf-8")
+    assert check(tmp_path) == 1
