@@ -152,6 +152,13 @@ class Deployment:
             return "(sensitive)"
         return value
 
+    @property
+    def accelerator_name(self) -> str | None:
+        """The accelerator for display; masked with a sensitive instance type, which it reveals."""
+        if self.accelerator is None:
+            return None
+        return self.public("instance_type", self.accelerator.name)
+
 
 def instance_family(instance_type: str | None) -> str | None:
     """The family of an instance type: ``p5`` for ``p5.48xlarge`` or ``ml.p5.48xlarge``."""

@@ -51,7 +51,10 @@ class Pricer:
         for slice_ in deployment.capacity:
             rate = self.rate(deployment, slice_)
             if isinstance(rate, NoRate):
-                return Costing(None, reason=rate.reason, notes=tuple(notes), hours_per_month=hours)
+                reason = rate.reason
+                if "instance_type" in deployment.sensitive:
+                    reason = reason.replace(deployment.instance_type, "(sensitive)")
+                return Costing(None, reason=reason, notes=tuple(notes), hours_per_month=hours)
             monthly = rate.hourly * slice_.nodes * hours
             total += monthly
             lines.append(

@@ -1,8 +1,8 @@
 """Resource mappers: the *normalise* stage, from resource changes to AI workloads.
 
-One module per cloud provider, each with a ``HANDLERS`` dict from resource type to
-handler. Register a provider module here with one line; it is imported only when an
-input contains that provider's resources.
+One module per cloud (and per family of AI services within it), each with a
+``HANDLERS`` dict from resource type to handler. Register a module here with one line;
+it is imported only when an input contains that provider's resources.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSetting
 from aicost.model import Workload
 from aicost.sources.base import Inventory
 
-#: Terraform provider type -> mapper module.
-MAPPERS: dict[str, str] = {
-    "aws": "aicost.mappers.aws",
+#: Terraform provider type -> mapper modules (their HANDLERS are merged).
+MAPPERS: dict[str, tuple[str, ...]] = {
+    "aws": ("aicost.mappers.aws",),
 }
 
 
@@ -36,11 +36,11 @@ class Normalised:
 
 
 def handlers(provider: str) -> Mapping[str, Handler]:
-    module_name = MAPPERS.get(provider)
-    if module_name is None:
-        return {}
-    module = importlib.import_module(module_name)
-    return cast(Mapping[str, Handler], module.HANDLERS)
+    merged: dict[str, Handler] = {}
+    for module_name in MAPPERS.get(provider, ()):
+        module = importlib.import_module(module_name)
+        merged.update(cast(Mapping[str, Handler], module.HANDLERS))
+    return merged
 
 
 def normalise(

@@ -187,8 +187,10 @@ class Side:
             merged = dict(self.change.default_tags)
             merged.update(chosen or {})
             chosen = merged
+        # Terraform marks sensitive values in `tags` but not in the provider-computed
+        # `tags_all`, so a key that is sensitive in either is masked.
         sensitive = {
-            k for k in chosen if self.sensitive(source_key, k) or self.sensitive(source_key)
+            k for k in chosen if any(self.sensitive(key, k) for key in {source_key, "tags"})
         }
         for key in sensitive:
             chosen[key] = "(sensitive)"

@@ -34,7 +34,7 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "accelerator": None
         if accelerator is None
         else {
-            "name": accelerator.name,
+            "name": deployment.accelerator_name,
             "count": number(accelerator.count),
             "kind": accelerator.kind,
             "memory_gib": accelerator.memory_gib,

@@ -17,7 +17,7 @@ def hardware(deployment: Deployment | None) -> str:
 def gpus(deployment: Deployment | None) -> str:
     if deployment is None or deployment.accelerator is None:
         return "-"
-    return f"{count(deployment.accelerators_total)}× {deployment.accelerator.name}"
+    return f"{count(deployment.accelerators_total)}× {deployment.accelerator_name}"
 
 
 def count(value: float) -> str:

@@ -85,7 +85,7 @@ def matches(entry: str, deployment: Deployment) -> bool:
 def _hardware(deployment: Deployment) -> str:
     name = deployment.public("instance_type", deployment.instance_type) or "unknown type"
     if deployment.accelerator is not None:
-        return f"{name} ({deployment.accelerator.name})"
+        return f"{name} ({deployment.accelerator_name})"
     return name
 
 

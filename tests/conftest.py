@@ -1,0 +1,61 @@
+"""Shared test helpers: paths to fixtures and the shared corpus, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aicost.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+PLANS = FIXTURES / "plans"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+REFERENCE = SHARED / "reference"
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+Runner = Callable[..., CliResult]
+
+
+@pytest.fixture
+def aicost(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Runner:
+    """Run the CLI in-process from an empty working directory (no ./aicost.yaml)."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str | Path) -> CliResult:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def plan(name: str) -> Path:
+    path = PLANS / f"{name}.json"
+    assert path.is_file(), f"missing fixture {path}; run scripts/regen_plans.sh"
+    return path
+
+
+def needs_shared() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository"
+    )
