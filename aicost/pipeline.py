@@ -5,6 +5,7 @@ Reports render the :class:`CheckResult`; nothing here prints.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -44,6 +45,16 @@ class CheckResult:
     @property
     def verdict(self) -> str:
         return verdict(self.findings)
+
+    def price_sources(self) -> dict[str, Counter[str]]:
+        """Table id -> how many priced cost lines each source (or ``estimate``) supplied."""
+        used: dict[str, Counter[str]] = {}
+        for item in self.workloads:
+            for costing in (item.prior_cost, item.planned_cost):
+                for line in costing.lines if costing else ():
+                    basis = "estimate" if line.basis.startswith("estimate") else line.basis
+                    used.setdefault(line.table, Counter())[basis] += 1
+        return used
 
 
 def map_settings(policy: Policy) -> MapSettings:

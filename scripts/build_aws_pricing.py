@@ -724,7 +724,10 @@ def build_ec2(
         unpriced,
     )
     sources = [karpenter.source, vantage.source, ec2.source, skypilot[0]]
-    as_of = max(karpenter.source.date, vantage.source.date)
+    # as_of is conservative: the oldest source whose observed prices the table carries
+    # (vantage, for on-demand outside us-east-1 and reserved); reports also name the
+    # dated source of every price they use.
+    as_of = min(karpenter.source.date, vantage.source.date)
     table = table_header("aws-ec2", "ec2", as_of)
     table.update(
         {
@@ -1007,8 +1010,8 @@ def build_sagemaker(
         "The often-quoted ~1.40x SageMaker markup holds only for the xlarge sizes (g4dn.xlarge, "
         "g5.xlarge); every larger g4dn/g5/g6/p3 size observed is exactly 1.25x EC2, inf2 about "
         "1.20x, trn1.32xlarge 1.33x.",
-        f"as_of is the date of {kid}, the newest on-demand input (EC2 base of the estimates); "
-        f"the observed SageMaker prices themselves are from about 2024 (see sources).",
+        f"as_of is the date of {fm_source.id}, the oldest source of observed prices in the "
+        f"table (FMBench gives only a year); the estimates are based on {kid} EC2 prices.",
         "us-east-1 only. spot, reserved_1y and reserved_3y are null: hosting has no spot market "
         "and SageMaker has no RIs (its discounts are SageMaker Savings Plans, not modelled).",
         "The ml.* type list is the FMBench GPU/accelerator entries plus every non-metal EC2 size "
@@ -1040,7 +1043,7 @@ def build_sagemaker(
     instances: dict[str, Json] = {}
     for ml_name in sorted(ml_types):
         instances[ml_name] = specs[ml_name.removeprefix("ml.")].to_json()
-    table = table_header("aws-sagemaker", "sagemaker", karpenter.source.date)
+    table = table_header("aws-sagemaker", "sagemaker", fm_source.date)
     table.update(
         {
             "component": "hosting",

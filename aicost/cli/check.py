@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from decimal import Decimal, InvalidOperation
@@ -60,6 +61,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="hours a resource runs per month (default 730)",
     )
     parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=50,
+        metavar="N",
+        help="list at most N workloads and N findings in table and markdown output, "
+        "the largest changes and the errors first (default 50; 0 lists all)",
+    )
+    parser.add_argument(
         "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
     )
 
@@ -86,6 +95,11 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # A check is a short-lived process that allocates millions of small objects while
+    # parsing a plan and creates almost no reference cycles: the cyclic garbage
+    # collector would repeatedly walk the whole parsed plan for nothing (measured: it
+    # more than doubles the time of a 15 MB plan). Reference counting still frees memory.
+    gc.disable()
     from aicost import report
     from aicost.pipeline import run_check
     from aicost.policy.loader import discover, load_policy
@@ -104,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
     width = None if interactive else int(os.environ.get("COLUMNS", "0") or 0) or None
     for name, path in targets:
         text = report.get(name).render(
-            result, report.RenderOptions(color=color and path is None, width=width)
+            result,
+            report.RenderOptions(color=color and path is None, width=width, max_rows=args.max_rows),
         )
         if path is None:
             sys.stdout.write(text)

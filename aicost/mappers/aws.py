@@ -176,11 +176,8 @@ def _template(side: Side, ctx: MapContext, *paths: tuple[str | int, ...]) -> Sid
 
 
 def _find(ctx: MapContext, rtype: str, attribute: str, value: Any, side: Side) -> Side | None:
-    for change in ctx.inventory.of_type(rtype):
-        candidate = side.of(change)
-        if candidate.get(attribute) == value:
-            return candidate
-    return None
+    found = ctx.inventory.find(rtype, attribute, value, planned=side.planned)
+    return side.of(found) if found is not None else None
 
 
 def _template_market(template: Side | None) -> tuple[PurchaseOption, str] | None:
@@ -229,7 +226,7 @@ def instance(side: Side, ctx: MapContext) -> Result:
         reason = "instance_market_options.market_type = capacity-block"
     elif (found := _template_market(template)) is not None:
         capacity, reason = (Capacity(found[0], 1),), found[1]
-    elif isinstance(reservation, Mapping) and any(
+    elif isinstance(reservation, dict) and any(
         reservation.get(k)
         for k in ("capacity_reservation_id", "capacity_reservation_resource_group_arn")
     ):
@@ -278,13 +275,13 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     template = _template(side, ctx, ("launch_template", 0), spec_path)
     instance_type: str | None = None
     type_sensitive = False
-    if isinstance(mixed, Mapping):
+    if isinstance(mixed, dict):
         overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
         if isinstance(overrides, list):
             types = [
                 str(o["instance_type"])
                 for o in overrides
-                if isinstance(o, Mapping) and o.get("instance_type")
+                if isinstance(o, dict) and o.get("instance_type")
             ]
             if types:
                 instance_type = types[0]
@@ -298,11 +295,11 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     tags, sensitive_tags = side.tags("tag", "tags")
     if template is not None:
         for spec in template.get("tag_specifications") or ():
-            if isinstance(spec, Mapping) and spec.get("resource_type") == "instance":
+            if isinstance(spec, dict) and spec.get("resource_type") == "instance":
                 for key, value in (spec.get("tags") or {}).items():
                     tags.setdefault(str(key), str(value))
     capacity: tuple[Capacity, ...]
-    if isinstance(mixed, Mapping):
+    if isinstance(mixed, dict):
         dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
         base = _int(dist.get("on_demand_base_capacity"), 0)
         pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
@@ -458,7 +455,7 @@ def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
         return
     variants = config.get("production_variants") or []
     for position, variant in enumerate(variants):
-        if not isinstance(variant, Mapping):
+        if not isinstance(variant, dict):
             continue
         label = str(variant.get("variant_name") or f"variant {position}")
         component = f"variant {label}"
@@ -473,7 +470,7 @@ def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
             instance_type = None
         scaling = variant.get("managed_instance_scaling")
         minimum = maximum = None
-        if isinstance(scaling, list) and scaling and isinstance(scaling[0], Mapping):
+        if isinstance(scaling, list) and scaling and isinstance(scaling[0], dict):
             minimum = _int(scaling[0].get("min_instance_count"), count)
             maximum = _int(scaling[0].get("max_instance_count"), count)
         yield (

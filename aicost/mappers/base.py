@@ -154,7 +154,7 @@ class Side:
 
     def text(self, *path: str | int) -> str | None:
         value = self.get(*path)
-        if value is None or isinstance(value, Mapping | list):
+        if value is None or isinstance(value, dict | list):
             return None
         return str(value)
 
@@ -189,9 +189,14 @@ class Side:
             chosen = merged
         # Terraform marks sensitive values in `tags` but not in the provider-computed
         # `tags_all`, so a key that is sensitive in either is masked.
-        sensitive = {
-            k for k in chosen if any(self.sensitive(key, k) for key in {source_key, "tags"})
-        }
+        sensitive: set[str] = set()
+        tree = self.sensitive_tree
+        if tree is True:
+            sensitive = set(chosen)
+        elif isinstance(tree, dict) and (tree.get(source_key) or tree.get("tags")):
+            sensitive = {
+                k for k in chosen if self.sensitive(source_key, k) or self.sensitive("tags", k)
+            }
         for key in sensitive:
             chosen[key] = "(sensitive)"
         return chosen, frozenset(f"tags.{k}" for k in sensitive)
@@ -215,13 +220,13 @@ def dig(tree: Any, path: Sequence[str | int]) -> Any:
         if isinstance(step, int):
             if isinstance(node, list) and -len(node) <= step < len(node):
                 node = node[step]
-            elif isinstance(node, Mapping) and step == 0:
+            elif isinstance(node, dict) and step == 0:
                 continue
             else:
                 return None
-        elif isinstance(node, Mapping):
+        elif isinstance(node, dict):
             node = node.get(step)
-        elif isinstance(node, list) and node and isinstance(node[0], Mapping):
+        elif isinstance(node, list) and node and isinstance(node[0], dict):
             node = node[0].get(step)
         else:
             return None
@@ -241,9 +246,9 @@ def _marked(tree: Any, path: Sequence[str | int]) -> bool:
                 node = node[step]
             else:
                 return False
-        elif isinstance(node, Mapping):
+        elif isinstance(node, dict):
             node = node.get(step)
-        elif isinstance(node, list) and node and isinstance(node[0], Mapping):
+        elif isinstance(node, list) and node and isinstance(node[0], dict):
             node = node[0].get(step)
         else:
             return False

@@ -145,10 +145,10 @@ class PriceTable:
             return self._specs[instance_type]
         raw = self._instances.get(instance_type)
         spec: InstanceSpec | None = None
-        if isinstance(raw, Mapping):
+        if isinstance(raw, dict):
             accel = raw.get("accelerator")
             accelerator = None
-            if isinstance(accel, Mapping) and accel.get("count"):
+            if isinstance(accel, dict) and accel.get("count"):
                 accelerator = Accelerator(
                     name=str(accel.get("name", "unknown")),
                     count=float(accel["count"]),
@@ -171,16 +171,16 @@ class PriceTable:
 
     def row(self, region: str, instance_type: str) -> Mapping[str, Any] | None:
         by_type = self._prices.get(region)
-        if not isinstance(by_type, Mapping):
+        if not isinstance(by_type, dict):
             return None
         row = by_type.get(instance_type)
-        return row if isinstance(row, Mapping) else None
+        return row if isinstance(row, dict) else None
 
     def knows(self, instance_type: str) -> bool:
         if instance_type in self._instances:
             return True
         return any(
-            isinstance(by_type, Mapping) and instance_type in by_type
+            isinstance(by_type, dict) and instance_type in by_type
             for by_type in self._prices.values()
         )
 
@@ -212,7 +212,7 @@ class PriceTable:
                 ) from None
             basis = (
                 str(basis_map.get(column, self.info.id))
-                if isinstance(basis_map, Mapping)
+                if isinstance(basis_map, dict)
                 else self.info.id
             )
             return Rate(hourly, purchase, column, basis, self.info, note)

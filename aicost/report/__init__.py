@@ -26,6 +26,8 @@ FORMATS: dict[str, str] = {
 class RenderOptions:
     color: bool = False
     width: int | None = None
+    #: Human formats list at most this many workloads (the costliest changes); 0 = all.
+    max_rows: int = 50
 
 
 class FormatModule(Protocol):

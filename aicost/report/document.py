@@ -118,6 +118,7 @@ def finding(found: Finding) -> dict[str, Any]:
 def build(result: CheckResult) -> dict[str, Any]:
     summary = result.summary
     severities = Counter(f.severity.value for f in result.findings)
+    used = result.price_sources()
     return {
         "format": "aicost-report",
         "version": REPORT_VERSION,
@@ -148,6 +149,7 @@ def build(result: CheckResult) -> dict[str, Any]:
         "pricing": [
             {
                 "table": t.id,
+                "used": dict(sorted(used.get(t.id, {}).items())),
                 "cloud": t.cloud,
                 "service": t.service,
                 "as_of": t.as_of,

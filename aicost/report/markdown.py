@@ -5,7 +5,7 @@ from __future__ import annotations
 from aicost.money import usd
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
-from aicost.report.text import change, gpus, hardware, pricing_dates
+from aicost.report.text import change, gpus, hardware, largest_first, pricing_dates
 
 MARKER = "<!-- aicost-report -->"
 
@@ -34,7 +34,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             "| Resource | Change | Class | Instance | GPUs | Purchase | Monthly | Delta |",
             "|---|---|---|---|---:|---|---:|---:|",
         ]
-        for item in result.workloads:
+        shown = largest_first(result.workloads, options.max_rows)
+        for item in shown:
             current = item.workload.current
             lines.append(
                 "| "
@@ -53,19 +54,28 @@ def render(result: CheckResult, options: RenderOptions) -> str:
                 )
                 + " |"
             )
+        if len(shown) < len(result.workloads):
+            lines.append(
+                f"\n{len(result.workloads) - len(shown)} more workloads not shown "
+                f"(the {len(shown)} largest changes are listed)."
+            )
         lines.append("")
     if result.findings:
         lines += ["#### Findings", ""]
-        for found in result.findings:
+        listed = result.findings if options.max_rows <= 0 else result.findings[: options.max_rows]
+        for found in listed:
             saving = f" (saves {usd(found.monthly_saving)}/month)" if found.monthly_saving else ""
             where = found.address + (f" ({found.component})" if found.component else "")
             lines.append(
                 f"- **{found.severity.value}** `{found.rule}` `{_cell(where)}`: "
                 f"{_cell(found.message)}{saving}"
             )
+        if len(listed) < len(result.findings):
+            lines.append(f"- … and {len(result.findings) - len(listed)} more findings")
         lines.append("")
+    prices = pricing_dates(result.tables, result.price_sources())
     lines.append(
-        f"<sub>Prices: {pricing_dates(result.tables)} · policy {result.policy.name} · "
+        f"<sub>Prices: {prices} · policy {result.policy.name} · "
         f"{summary.hours_per_month} h/month</sub>"
     )
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from rich.console import Console
 from rich.table import Table
@@ -11,7 +12,7 @@ from rich.text import Text
 from aicost.money import usd
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
-from aicost.report.text import change, gpus, hardware, nodes, pricing_dates
+from aicost.report.text import change, gpus, hardware, largest_first, nodes, pricing_dates
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -39,7 +40,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     table.add_column("Purchase")
     table.add_column("Monthly", justify="right")
     table.add_column("Delta", justify="right")
-    for item in result.workloads:
+    shown = largest_first(result.workloads, options.max_rows)
+    for item in shown:
         workload = item.workload
         current = workload.current
         monthly = usd(item.monthly_cost)
@@ -56,6 +58,12 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         )
     if result.workloads:
         console.print(table)
+        if len(shown) < len(result.workloads):
+            console.print(
+                f"… {len(result.workloads) - len(shown)} more workloads not shown: the table "
+                f"lists the {len(shown)} largest changes (unpriced first). "
+                "Use --max-rows 0 or --format json."
+            )
     else:
         console.print("No AI workloads found.")
 
@@ -74,7 +82,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         findings.add_column("Resource", overflow="fold")
         findings.add_column("Message", overflow="fold")
         findings.add_column("Saving/mo", justify="right")
-        for found in result.findings:
+        listed = result.findings if options.max_rows <= 0 else result.findings[: options.max_rows]
+        for found in listed:
             findings.add_row(
                 Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
                 found.rule,
@@ -83,6 +92,11 @@ def render(result: CheckResult, options: RenderOptions) -> str:
                 usd(found.monthly_saving, unpriced="-"),
             )
         console.print(findings)
+        hidden = result.findings[len(listed) :]
+        if hidden:
+            by_severity = Counter(f.severity.value for f in hidden)
+            counts = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
+            console.print(f"… {len(hidden)} more findings not shown ({counts}). Use --max-rows 0.")
 
     other = sum(result.non_ai.values())
     console.print()
@@ -94,7 +108,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         + (f"; {summary.unpriced} unpriced" if summary.unpriced else "")
         + (f"; {other} non-AI resources skipped" if other else "")
     )
-    console.print(f"Prices: {pricing_dates(result.tables)}; {summary.hours_per_month} hours/month")
+    prices = pricing_dates(result.tables, result.price_sources())
+    console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
     console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
     errors = sum(1 for f in result.findings if f.fails)
     warnings = len(result.findings) - errors

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from aicost.model import Deployment, PricedWorkload
 from aicost.pricing.catalog import TableInfo
@@ -41,6 +43,20 @@ def nodes(deployment: Deployment | None) -> str:
     return text
 
 
+def largest_first(items: Sequence[PricedWorkload], limit: int) -> list[PricedWorkload]:
+    """All items in input order, or the *limit* with the largest cost change when there are more."""
+    if limit <= 0 or len(items) <= limit:
+        return list(items)
+
+    def weight(item: PricedWorkload) -> tuple[bool, Decimal, Decimal]:
+        zero = Decimal(0)
+        delta = item.delta_monthly_cost or zero
+        monthly = item.monthly_cost or zero
+        return (item.priced, -abs(delta), -monthly)
+
+    return sorted(items, key=weight)[:limit]
+
+
 def change(item: PricedWorkload) -> str:
     workload = item.workload
     prior, planned = workload.prior, workload.planned
@@ -54,6 +70,18 @@ def change(item: PricedWorkload) -> str:
     return action
 
 
-def pricing_dates(tables: Iterable[TableInfo]) -> str:
-    parts = [f"{t.id} as of {t.as_of}" for t in tables]
+def pricing_dates(tables: Iterable[TableInfo], used: Mapping[str, Counter[str]]) -> str:
+    """``aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20, 2 estimated)``.
+
+    A table's ``as_of`` is its oldest source; the dated sources that priced this report's
+    workloads are named too, so a reader sees exactly how old each number is.
+    """
+    parts = []
+    for table in tables:
+        counts = used.get(table.id, Counter())
+        named = sorted(basis for basis in counts if basis != "estimate")
+        if counts.get("estimate"):
+            named.append(f"{counts['estimate']} estimated")
+        detail = f" (used: {', '.join(named)})" if named else ""
+        parts.append(f"{table.id} as of {table.as_of}{detail}")
     return "; ".join(parts) if parts else "no price table used"

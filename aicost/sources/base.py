@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -56,6 +56,9 @@ class Inventory:
     _by_module_type: dict[tuple[str, str], list[ResourceChange]] = field(
         default_factory=dict, repr=False
     )
+    _attribute_index: dict[tuple[str, str, bool], dict[Any, ResourceChange]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         for change in self.changes:
@@ -95,6 +98,24 @@ class Inventory:
                 return candidate
         return candidates[0]
 
+    def find(
+        self, resource_type: str, attribute: str, value: Any, *, planned: bool
+    ) -> ResourceChange | None:
+        """The resource of *resource_type* whose *attribute* (after, or before) equals *value*."""
+        key = (resource_type, attribute, planned)
+        index = self._attribute_index.get(key)
+        if index is None:
+            index = {}
+            for change in self.of_type(resource_type):
+                values = change.after if planned else change.before
+                found = values.get(attribute) if values else None
+                if isinstance(found, str | int) and not isinstance(found, bool):
+                    index.setdefault(found, change)
+            self._attribute_index[key] = index
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return index.get(value)
+        return None
+
     def of_type(self, *types: str) -> Iterator[ResourceChange]:
         wanted = set(types)
         return (c for c in self.changes if c.type in wanted)
@@ -119,7 +140,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
 
 
 def decode(data: bytes, path: Path | str) -> str:
-    if not data.strip():
+    if not data or data.isspace():  # no .strip(): it would copy a large plan
         raise InputError("file is empty", path=path)
     if data.startswith(b"PK\x03\x04"):
         raise InputError(
@@ -154,14 +175,16 @@ def line_of(text: str, position: int) -> int:
 def flatten_tags(value: Any) -> dict[str, str]:
     """Tags as a flat str -> str map from the shapes providers use."""
     tags: dict[str, str] = {}
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
+        if all(type(item) is str for item in value.values()):  # the usual case, fast
+            return dict(value)
         for key, item in value.items():
-            if item is not None and not isinstance(item, Mapping | list):
+            if item is not None and not isinstance(item, dict | list):
                 tags[str(key)] = _scalar(item)
     elif isinstance(value, list):
         # aws_autoscaling_group `tag` blocks: [{key, value, propagate_at_launch}]
         for item in value:
-            if isinstance(item, Mapping) and "key" in item and item.get("value") is not None:
+            if isinstance(item, dict) and "key" in item and item.get("value") is not None:
                 tags[str(item["key"])] = _scalar(item["value"])
     return tags
 
@@ -170,9 +193,3 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def first(items: Iterable[Any]) -> Any:
-    for item in items:
-        return item
-    return None

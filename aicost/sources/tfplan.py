@@ -67,7 +67,7 @@ def read(path: Path) -> PlanInventory:
 
 
 def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
-    stripped = text.lstrip()
+    stripped = text[:4096].lstrip()  # the head is enough; lstrip() would copy a large plan
     wrapped = stripped.startswith("[command]")
     if stripped.startswith("{") or (stripped.startswith("[") and not wrapped):
         return _loads(text, path), []
@@ -209,7 +209,7 @@ class PlanInventory(Inventory):
                 if not isinstance(step, int) or step >= len(node):
                     return []
                 node = node[step]
-            elif isinstance(node, Mapping):
+            elif isinstance(node, dict):
                 if isinstance(step, int):
                     # blocks are lists in `after` but a single object may appear in config
                     if step != 0:
@@ -220,7 +220,7 @@ class PlanInventory(Inventory):
                 return []
             if node is None:
                 return []
-        if isinstance(node, Mapping):
+        if isinstance(node, dict):
             refs = node.get("references")
             if isinstance(refs, list):
                 return [str(r) for r in refs]
@@ -281,27 +281,27 @@ class _Resolver:
         self.resources: dict[tuple[tuple[str, ...], str], Mapping[str, Any]] = {}
         self._provider_cache: dict[str, tuple[str | None, dict[str, str]]] = {}
         root = config.get("root_module")
-        if isinstance(root, Mapping):
+        if isinstance(root, dict):
             self._index((), root)
 
     def _index(self, path: tuple[str, ...], module: Mapping[str, Any]) -> None:
         self.modules[path] = module
         for resource in module.get("resources") or ():
-            if isinstance(resource, Mapping) and "address" in resource:
+            if isinstance(resource, dict) and "address" in resource:
                 self.resources[(path, str(resource["address"]))] = resource
         calls = module.get("module_calls") or {}
-        if isinstance(calls, Mapping):
+        if isinstance(calls, dict):
             for name, call in calls.items():
-                if isinstance(call, Mapping):
+                if isinstance(call, dict):
                     child = (*path, str(name))
                     self.calls[child] = call
                     inner = call.get("module")
-                    if isinstance(inner, Mapping):
+                    if isinstance(inner, dict):
                         self._index(child, inner)
 
     def value(self, expression: Any, path: tuple[str, ...], depth: int = 0) -> Any:
         """The value of an expression representation, or None if not known statically."""
-        if not isinstance(expression, Mapping) or depth > 32:
+        if not isinstance(expression, dict) or depth > 32:
             return None
         if "constant_value" in expression:
             return expression["constant_value"]
@@ -316,7 +316,7 @@ class _Resolver:
     def variable(self, name: str, path: tuple[str, ...], depth: int = 0) -> Any:
         if not path:
             entry = self.variables.get(name)
-            if isinstance(entry, Mapping) and "value" in entry:
+            if isinstance(entry, dict) and "value" in entry:
                 return entry["value"]
         else:
             call = self.calls.get(path)
@@ -326,7 +326,7 @@ class _Resolver:
                     return self.value(argument, path[:-1], depth + 1)
         declared = (self.modules.get(path) or {}).get("variables") or {}
         spec = declared.get(name)
-        if isinstance(spec, Mapping):
+        if isinstance(spec, dict):
             return spec.get("default")
         return None
 
@@ -343,7 +343,7 @@ class _Resolver:
             entry = self.providers.get(fallback)
         region: str | None = None
         tags: dict[str, str] = {}
-        if isinstance(entry, Mapping):
+        if isinstance(entry, dict):
             where = module_path(entry.get("module_address"))
             expressions = entry.get("expressions") or {}
             for attribute in ("region", "location"):
@@ -354,12 +354,12 @@ class _Resolver:
             blocks = expressions.get("default_tags")
             if isinstance(blocks, list):
                 for block in blocks:
-                    if isinstance(block, Mapping):
+                    if isinstance(block, dict):
                         value = self.value(block.get("tags"), where)
-                        if isinstance(value, Mapping):
+                        if isinstance(value, dict):
                             tags.update({str(k): str(v) for k, v in value.items() if v is not None})
             labels = self.value(expressions.get("default_labels"), where)
-            if isinstance(labels, Mapping):
+            if isinstance(labels, dict):
                 tags.update({str(k): str(v) for k, v in labels.items() if v is not None})
         result = (region, tags)
         self._provider_cache[key] = result
@@ -404,16 +404,12 @@ def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
 def _change(
     entry: Any, resolver: _Resolver, source: SourceRef, project: str
 ) -> ResourceChange | None:
-    if not isinstance(entry, Mapping):
+    if not isinstance(entry, dict):
         return None
     address = entry.get("address")
     rtype = entry.get("type")
     change = entry.get("change")
-    if (
-        not isinstance(address, str)
-        or not isinstance(rtype, str)
-        or not isinstance(change, Mapping)
-    ):
+    if not isinstance(address, str) or not isinstance(rtype, str) or not isinstance(change, dict):
         return None
     raw_actions = change.get("actions")
     if not isinstance(raw_actions, list):
@@ -446,9 +442,9 @@ def _change(
         mode=mode,
         module_address=module_address,
         index=entry.get("index"),
-        before=before if isinstance(before, Mapping) else None,
-        after=after if isinstance(after, Mapping) else None,
-        after_unknown=after_unknown if isinstance(after_unknown, Mapping) else {},
+        before=before if isinstance(before, dict) else None,
+        after=after if isinstance(after, dict) else None,
+        after_unknown=after_unknown if isinstance(after_unknown, dict) else {},
         before_sensitive=change.get("before_sensitive"),
         after_sensitive=change.get("after_sensitive"),
         region=region,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from functools import cache
 
 from pydantic import Field, model_validator
 
@@ -65,10 +66,20 @@ class Config(RuleConfig):
 
 def matches(entry: str, deployment: Deployment) -> bool:
     """Whether a family/accelerator entry covers the deployment's hardware."""
+    return _matches(
+        entry,
+        deployment.family or "",
+        deployment.instance_type or "",
+        deployment.accelerator.name if deployment.accelerator else "",
+    )
+
+
+@cache
+def _matches(entry: str, family: str, instance_type: str, accelerator: str) -> bool:
     entry = entry.strip().lower()
-    family = (deployment.family or "").lower()
-    instance_type = (deployment.instance_type or "").lower().removeprefix("ml.")
-    accelerator = (deployment.accelerator.name if deployment.accelerator else "").lower()
+    family = family.lower()
+    instance_type = instance_type.lower().removeprefix("ml.")
+    accelerator = accelerator.lower()
     if any(ch in entry for ch in "*?["):
         return any(
             value and fnmatch.fnmatchcase(value, entry)
