@@ -121,6 +121,10 @@ class Deployment:
     notes: tuple[str, ...] = ()
     #: Hours per month this deployment runs, when a usage file or manifest says so.
     hours_per_month: Decimal | None = None
+    #: For training and batch jobs: hours one run takes (from a tag, a manifest's max
+    #: runtime, or a usage file) and runs per month, when known.
+    run_hours: Decimal | None = None
+    runs_per_month: Decimal | None = None
 
     @property
     def node_count(self) -> int:

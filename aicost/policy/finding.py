@@ -9,6 +9,18 @@ from aicost.policy.schema import Severity
 
 
 @dataclass(frozen=True, slots=True)
+class WaiverRef:
+    """The waiver that silenced (or, expired, no longer silences) a finding."""
+
+    reason: str
+    owner: str
+    expires: str
+    source: str
+    ticket: str | None = None
+    expired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     type: str
@@ -24,6 +36,9 @@ class Finding:
     link: str | None = None
     file: str | None = None
     line: int | None = None
+    #: advisory | soft | hard (see the policy engine); None when the policy does not say.
+    enforcement: str | None = None
+    waiver: WaiverRef | None = None
 
     @property
     def fails(self) -> bool:
