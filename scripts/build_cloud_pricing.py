@@ -290,13 +290,13 @@ def build_gcp(reference: Path) -> dict[str, str]:
                 "memory_gib": number(memory),
                 "sustained_use": "n1",
             }
-    for name, (vcpu, gib, kind, count) in GCP_ACCEL_MACHINES.items():
+    for name, (vcpu, mem_gib, kind, count) in GCP_ACCEL_MACHINES.items():
         spec = GCP_ACCELERATORS[kind]
         machines_spec[name] = {
             "family": name.split("-", 1)[0],
             "category": "accelerator-optimized",
             "vcpu": vcpu,
-            "memory_gib": gib,
+            "memory_gib": mem_gib,
             "sustained_use": None,
             "accelerator": {
                 "type": kind,
@@ -336,8 +336,8 @@ def build_gcp(reference: Path) -> dict[str, str]:
             f"ANOMALY nvidia-a100-80gb us-central1: the extract's on-demand {text(a80['od'])} is "
             f"below its spot {text(a80['sp'])}, which spot never is, so it is not a list "
             "on-demand price (plausibly a commitment rate picked up by the catalog). on_demand "
-            f"is an estimate instead: spot / {ratio}, the A100 40GB spot/on-demand ratio in the same "
-            f"region ({text(estimate)})."
+            f"is an estimate instead: spot / {ratio}, the A100 40GB spot/on-demand ratio in "
+            f"the same region ({text(estimate)})."
         )
         a80["od"] = estimate
         a80["basis"]["on_demand"] = (
