@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the GCP and Azure plan fixtures in ``tests/fixtures/plans/`` (``gcp_*.json``, ``azure_*.json``).
+"""Write the GCP and Azure plan fixtures (``gcp_mixed.json``, ``azure_mixed.json``).
 
 Only the hashicorp/aws provider is mirrored on the build machines, so these plans cannot be
 produced by ``terraform plan``. They are written here in the exact ``terraform show -json``
