@@ -72,11 +72,19 @@ def test_sustained_use_scales_with_hours_and_stops_at_a_quarter_month() -> None:
     assert sustained_use_multiplier(tiers, Decimal(365)) == Decimal("0.9")  # 10% at half
     book = PriceBook()
     half = book.rate(
-        "gcp", "compute", "us-central1", "n1-standard-8", PurchaseOption.ON_DEMAND,
+        "gcp",
+        "compute",
+        "us-central1",
+        "n1-standard-8",
+        PurchaseOption.ON_DEMAND,
         hours=Decimal(365),
     )
     full = book.rate(
-        "gcp", "compute", "us-central1", "n1-standard-8", PurchaseOption.ON_DEMAND,
+        "gcp",
+        "compute",
+        "us-central1",
+        "n1-standard-8",
+        PurchaseOption.ON_DEMAND,
         hours=Decimal(730),
     )
     assert half.hourly == gcp_host("n1-standard-8") * Decimal("0.9")  # type: ignore[union-attr]

@@ -23,9 +23,18 @@ CURRENT_GPUS = {"H100", "H200", "B200", "A100", "A100-80GB", "L4", "T4", "V100"}
 @needs_shared()
 def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "scripts/build_cloud_pricing.py", "--reference", str(REFERENCE),
-         "--output", str(tmp_path)],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "scripts/build_cloud_pricing.py",
+            "--reference",
+            str(REFERENCE),
+            "--output",
+            str(tmp_path),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     for name in ("gcp/compute.json", "gcp/tpu.json", "azure/vm.json"):
@@ -35,7 +44,10 @@ def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
 def test_plan_fixtures_are_current() -> None:
     result = subprocess.run(
         [sys.executable, "scripts/make_cloud_plans.py", "--check"],
-        cwd=REPO, capture_output=True, text=True, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
 
@@ -63,8 +75,11 @@ def test_every_price_has_a_dated_source_or_an_estimate_basis(name: str) -> None:
 
 def test_gcp_covers_current_gpus_and_tpus() -> None:
     compute = table("gcp/compute")
-    names = {spec["accelerator"]["name"] for spec in compute["instances"].values()
-             if "accelerator" in spec}
+    names = {
+        spec["accelerator"]["name"]
+        for spec in compute["instances"].values()
+        if "accelerator" in spec
+    }
     assert {"H100", "H200", "B200", "A100", "A100-80GB", "L4"} <= names
     central = compute["accelerator_prices"]["us-central1"]
     assert {"nvidia-tesla-t4", "nvidia-tesla-v100"} <= set(central)
