@@ -217,8 +217,10 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
     stamp = when.date().isoformat()
     api_id, spot_id = f"aws-pricing-api-{stamp}", f"aws-spot-history-{stamp}"
 
+    session = boto3.session.Session()  # a fresh session: credentials are resolved now
+
     def client(service: str, region: str) -> _Client:
-        raw = boto3.client(
+        raw = session.client(
             service, region_name=region, endpoint_url=options.endpoint, config=config
         )
         return _Client(raw, f"AWS {service} API ({region})", options)

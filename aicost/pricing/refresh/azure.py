@@ -17,6 +17,7 @@ price is kept as ``list_on_demand``.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import urllib.error
 import urllib.parse
@@ -272,6 +273,7 @@ def _price_sheet(
     sheet_id: str,
 ) -> dict[tuple[str, str], tuple[Decimal, str]]:
     consumption = sdk("azure.mgmt.consumption", "azure")
+    logging.getLogger("azure").addHandler(logging.NullHandler())
     core_exceptions = sdk("azure.core.exceptions", "azure")
     credential = options.extras.get("azure_credential")
     if credential is None:

@@ -18,6 +18,7 @@ Price per unit = ``units + nanos / 1e9`` of the tier starting at 0.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -109,6 +110,7 @@ class _Catalog:
     def __init__(self, options: RefreshOptions) -> None:
         billing = sdk("google.cloud.billing_v1", "gcp")
         self.exceptions = sdk("google.api_core.exceptions", "gcp")
+        self.decode_error = sdk("google.protobuf.message", "gcp").DecodeError
         auth_exceptions = sdk("google.auth.exceptions", "gcp")
         self.options = options
         try:
@@ -146,10 +148,17 @@ class _Catalog:
             except (exc_mod.ResourceExhausted, exc_mod.TooManyRequests) as exc:
                 raise Throttled(f"{type(exc).__name__}: {exc.message}") from None
             except exc_mod.GoogleAPICallError as exc:
+                if "deserializ" in str(exc.message).lower():
+                    raise RefreshError(
+                        f"{what}: malformed response (the reply could not be decoded as a "
+                        "Cloud Billing message)"
+                    ) from None
                 detail = " ".join(str(exc.message).split())[:200]
                 raise RefreshError(f"{what}: {type(exc).__name__}: {detail}") from None
             except exc_mod.RetryError as exc:
                 raise RefreshError(f"{what}: {exc}") from None
+            except self.decode_error as exc:
+                raise RefreshError(f"{what}: malformed response ({exc})") from None
 
         return retrying(once, what=what, options=self.options)
 
@@ -184,6 +193,8 @@ class _Catalog:
 
 
 def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
+    # gRPC logs decode failures itself; the one-line error below says it all.
+    logging.getLogger("grpc").addHandler(logging.NullHandler())
     catalog = _Catalog(options)
     when = now()
     source_id = f"gcp-billing-catalog-{when.date().isoformat()}"
