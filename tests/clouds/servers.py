@@ -53,7 +53,7 @@ def _http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 
 
 class _Quiet(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def reply(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
