@@ -59,3 +59,11 @@ def needs_shared() -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository"
     )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_price_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests never read the developer's own price directory (``aicost pricing refresh``)."""
+    monkeypatch.setenv("AICOST_PRICING_DIR", str(tmp_path_factory.getbasetemp() / "no-user-prices"))

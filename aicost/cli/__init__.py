@@ -22,6 +22,7 @@ from aicost.errors import AicostError, ExitCode
 #: Subcommand -> module.
 COMMANDS: dict[str, str] = {
     "check": "aicost.cli.check",
+    "pricing": "aicost.cli.pricing",
 }
 
 

@@ -67,8 +67,9 @@ class Pricer:
                     table=rate.table.id,
                 )
             )
-            if rate.note and rate.note not in notes:
-                notes.append(rate.note)
+            for text in (rate.note, *rate.adjustments):
+                if text and text not in notes:
+                    notes.append(text)
         return Costing(total, lines=tuple(lines), notes=tuple(notes), hours_per_month=hours)
 
     def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
@@ -80,6 +81,8 @@ class Pricer:
             deployment.instance_type,
             slice_.purchase,
             slice_.term_years,
+            accelerator=deployment.accelerator,
+            hours=deployment.hours_per_month or self.hours_per_month,
         )
 
     def monthly_if(

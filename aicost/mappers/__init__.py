@@ -20,6 +20,9 @@ from aicost.sources.base import Inventory
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
     "aws": ("aicost.mappers.aws",),
+    "google": ("aicost.mappers.gcp",),
+    "google-beta": ("aicost.mappers.gcp",),
+    "azurerm": ("aicost.mappers.azure",),
 }
 
 

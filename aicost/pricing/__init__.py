@@ -11,4 +11,8 @@ from __future__ import annotations
 TABLES: dict[tuple[str, str], str] = {
     ("aws", "ec2"): "aws/ec2.json",
     ("aws", "sagemaker"): "aws/sagemaker.json",
+    ("gcp", "compute"): "gcp/compute.json",
+    ("gcp", "tpu"): "gcp/tpu.json",
+    ("azure", "vm"): "azure/vm.json",
+    ("azure", "vm-windows"): "azure/vm.json",
 }

@@ -1,14 +1,20 @@
 """The price book: loads price tables lazily and answers "what does this cost per hour".
 
 Tables are looked up in a list of directories, first match wins, so a user price
-directory can override a shipped table. A table is loaded only when a workload needs it.
+directory (``aicost pricing refresh`` writes there) overrides a shipped table. A table is
+loaded only when a workload needs it. A table file's ``layout`` picks how it is read:
+``instances`` (one row per instance type: AWS, Azure), ``gcp-compute`` (host rates plus
+per-device accelerator rates, composed at pricing time, with sustained-use discounts where
+Google applies them) or ``gcp-tpu`` (per chip-hour). A per-cloud discount (an EDP, say)
+from ``discounts.yaml`` in the user price directory applies on top of any table.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -31,6 +37,8 @@ class TableInfo:
     currency: str
     sources: tuple[Mapping[str, Any], ...] = ()
     notes: tuple[str, ...] = ()
+    #: When and from which API the table was refreshed (``aicost pricing refresh``), if it was.
+    refreshed: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,8 @@ class Rate:
     basis: str
     table: TableInfo
     note: str | None = None
+    #: Informational adjustments already in ``hourly`` (a sustained-use discount, an EDP).
+    adjustments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +138,9 @@ class PriceTable:
         missing = [k for k in ("table", "cloud", "service", "as_of", "prices") if k not in document]
         if missing:
             raise PricingError(f"price table lacks {', '.join(missing)}", path=path)
+        if not isinstance(document["prices"], dict):
+            raise PricingError("price table: prices is not an object", path=path)
+        refreshed = document.get("refreshed")
         info = TableInfo(
             id=str(document["table"]),
             cloud=str(document["cloud"]),
@@ -137,7 +150,18 @@ class PriceTable:
             currency=str(document.get("currency", "USD")),
             sources=tuple(document.get("sources") or ()),
             notes=tuple(str(n) for n in document.get("notes") or ()),
+            refreshed=refreshed if isinstance(refreshed, dict) else None,
         )
+        layout = str(document.get("layout", "instances"))
+        from aicost.pricing import layouts
+
+        table_class = layouts.LAYOUTS.get(layout) if layout != "instances" else cls
+        if table_class is None:
+            raise PricingError(f"price table has an unknown layout {layout!r}", path=path)
+        return table_class.from_document(info, document)
+
+    @classmethod
+    def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
         return cls(info, document.get("instances") or {}, document["prices"])
 
     def spec(self, instance_type: str) -> InstanceSpec | None:
@@ -185,8 +209,18 @@ class PriceTable:
         )
 
     def rate(
-        self, region: str, instance_type: str, purchase: PurchaseOption, term: int | None = None
+        self,
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None = None,
+        *,
+        accelerator: Accelerator | None = None,
+        hours: Decimal | None = None,
+        variant: str | None = None,
     ) -> Rate | NoRate:
+        """The hourly price of one node. *accelerator*, *hours* and *variant* (``windows``)
+        matter only to layouts that compose prices; plain tables ignore them."""
         row = self.row(region, instance_type)
         if row is None:
             if not self.knows(instance_type):
@@ -198,8 +232,23 @@ class PriceTable:
                 f"{instance_type} has no price in {region} in the {self.info.id} price table "
                 f"(as of {self.info.as_of})"
             )
+        found = self.pick(row, columns_for(purchase, term), f"{instance_type} in {region}")
+        if found is None:
+            return NoRate(
+                f"{instance_type} in {region} has no {purchase.value} price in {self.info.id}"
+            )
+        hourly, column, basis, note = found
+        return Rate(hourly, purchase, column, basis, self.info, note)
+
+    def pick(
+        self,
+        row: Mapping[str, Any],
+        columns: Sequence[tuple[str, str | None]],
+        what: str,
+    ) -> tuple[Decimal, str, str, str | None] | None:
+        """The first non-null column of *row*: (price, column, basis, fallback note)."""
         basis_map = row.get("basis") or {}
-        for column, note in columns_for(purchase, term):
+        for column, note in columns:
             value = row.get(column)
             if value is None:
                 continue
@@ -207,26 +256,48 @@ class PriceTable:
                 hourly = Decimal(str(value))
             except InvalidOperation:
                 raise PricingError(
-                    f"price {value!r} for {instance_type} in {region} is not a number",
-                    path=self.info.path,
+                    f"price {value!r} for {what} is not a number", path=self.info.path
                 ) from None
+            if not hourly.is_finite() or hourly < 0:
+                raise PricingError(
+                    f"price {value!r} for {what} is negative or not finite", path=self.info.path
+                )
             basis = (
                 str(basis_map.get(column, self.info.id))
                 if isinstance(basis_map, dict)
                 else self.info.id
             )
-            return Rate(hourly, purchase, column, basis, self.info, note)
-        return NoRate(
-            f"{instance_type} in {region} has no {purchase.value} price in {self.info.id}"
-        )
+            return hourly, column, basis, note
+        return None
+
+
+def user_pricing_dir() -> Path:
+    """Where ``aicost pricing refresh`` writes and where user tables override shipped ones:
+    ``$AICOST_PRICING_DIR``, else ``$XDG_DATA_HOME/aicost/pricing`` (``~/.local/share``)."""
+    explicit = os.environ.get("AICOST_PRICING_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "aicost" / "pricing"
+
+
+def default_directories() -> list[Path]:
+    """The user price directory (when it exists), then the shipped tables."""
+    user = user_pricing_dir()
+    shipped = data_dir("pricing")
+    return [user, shipped] if user.is_dir() and user.resolve() != shipped.resolve() else [shipped]
 
 
 @dataclass
 class PriceBook:
     """All price tables, loaded on first use, from the first directory that has them."""
 
-    directories: Sequence[Path] = field(default_factory=lambda: [data_dir("pricing")])
+    directories: Sequence[Path] = field(default_factory=default_directories)
     _tables: dict[tuple[str, str], PriceTable | None] = field(default_factory=dict)
+    _by_path: dict[Path, PriceTable] = field(default_factory=dict)
+    #: cloud -> discount; None until first needed (read from the first directory's
+    #: ``discounts.yaml``), or set explicitly.
+    discounts: Mapping[str, Discount] | None = None
 
     def table(self, cloud: str, service: str) -> PriceTable | None:
         key = (cloud, service)
@@ -238,10 +309,22 @@ class PriceBook:
             for directory in self.directories:
                 path = directory / relative
                 if path.is_file():
-                    table = PriceTable.load(path)
+                    table = self._by_path.get(path)
+                    if table is None:
+                        table = self._by_path[path] = PriceTable.load(path)
                     break
         self._tables[key] = table
         return table
+
+    def discount(self, cloud: str) -> Discount | None:
+        if self.discounts is None:
+            self.discounts = {}
+            for directory in self.directories:
+                found = load_discounts(directory)
+                if found is not None:
+                    self.discounts = found
+                    break
+        return self.discounts.get(cloud)
 
     def describe(self, cloud: str, service: str, instance_type: str) -> InstanceSpec | None:
         """Hardware facts, from the service's table or, for SageMaker ``ml.`` types, EC2's."""
@@ -264,11 +347,125 @@ class PriceBook:
         instance_type: str,
         purchase: PurchaseOption,
         term: int | None = None,
+        *,
+        accelerator: Accelerator | None = None,
+        hours: Decimal | None = None,
     ) -> Rate | NoRate:
         table = self.table(cloud, service)
         if table is None:
             return NoRate(f"no price table for {cloud} {service}")
-        return table.rate(region, instance_type, purchase, term)
+        variant = VARIANTS.get((cloud, service))
+        rate = table.rate(
+            region,
+            instance_type,
+            purchase,
+            term,
+            accelerator=accelerator,
+            hours=hours,
+            variant=variant,
+        )
+        if isinstance(rate, NoRate):
+            return rate
+        discount = self.discount(cloud)
+        if discount is not None and discount.applies(purchase):
+            rate = replace(
+                rate,
+                hourly=rate.hourly * (1 - discount.percent / 100),
+                adjustments=(*rate.adjustments, discount.describe(cloud)),
+            )
+        return rate
 
     def used(self) -> list[TableInfo]:
-        return [t.info for t in self._tables.values() if t is not None]
+        seen: dict[str, TableInfo] = {}
+        for table in self._tables.values():
+            if table is not None:
+                seen.setdefault(table.info.path, table.info)
+        return list(seen.values())
+
+
+#: (cloud, service) pairs that read a variant of another service's table.
+VARIANTS: dict[tuple[str, str], str] = {("azure", "vm-windows"): "windows"}
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    """A negotiated discount on every list price of one cloud (an EDP, a private offer)."""
+
+    percent: Decimal
+    source: str
+    purchase: frozenset[PurchaseOption] | None = None
+    note: str | None = None
+
+    def applies(self, purchase: PurchaseOption) -> bool:
+        return self.purchase is None or purchase in self.purchase
+
+    def describe(self, cloud: str) -> str:
+        what = f" ({self.note})" if self.note else ""
+        return f"{cloud} discount of {self.percent.normalize():f}%{what} from {self.source} applied"
+
+
+DISCOUNT_FILES = ("discounts.yaml", "discounts.yml", "discounts.json")
+
+
+def load_discounts(directory: Path) -> dict[str, Discount] | None:
+    """``discounts.yaml`` in a price directory: ``aws: 12`` or
+    ``gcp: {percent: 5, purchase: [on-demand], note: private offer}``."""
+    for name in DISCOUNT_FILES:
+        path = directory / name
+        if path.is_file():
+            return parse_discounts(path)
+    return None
+
+
+def parse_discounts(path: Path) -> dict[str, Discount]:
+    from aicost.policy.yamlsafe import load_file
+
+    document = load_file(path)
+    data = document.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise document.error("discounts: expected a mapping of cloud to percent")
+    known = {"aws", "gcp", "azure"}
+    options = {p.value: p for p in PurchaseOption}
+    result: dict[str, Discount] = {}
+    for cloud, spec in data.items():
+        where: tuple[str | int, ...] = (str(cloud),)
+        if cloud not in known:
+            raise document.error(
+                f"discounts: unknown cloud {cloud!r} (use {', '.join(sorted(known))})", where
+            )
+        note = None
+        purchase = None
+        if isinstance(spec, dict):
+            extra = set(spec) - {"percent", "purchase", "note"}
+            if extra:
+                raise document.error(
+                    f"discounts.{cloud}: unknown key {sorted(map(str, extra))[0]!r} "
+                    "(use percent, purchase, note)",
+                    where,
+                )
+            note = str(spec["note"]) if spec.get("note") is not None else None
+            raw_purchase = spec.get("purchase")
+            if raw_purchase is not None:
+                if not isinstance(raw_purchase, list) or any(
+                    str(p) not in options for p in raw_purchase
+                ):
+                    raise document.error(
+                        f"discounts.{cloud}.purchase: expected a list of "
+                        f"{', '.join(sorted(options))}",
+                        (*where, "purchase"),
+                    )
+                purchase = frozenset(options[str(p)] for p in raw_purchase)
+            spec = spec.get("percent")
+        try:
+            percent = Decimal(str(spec))
+        except InvalidOperation:
+            percent = Decimal(-1)
+        if isinstance(spec, bool) or not percent.is_finite() or not 0 <= percent < 100:
+            raise document.error(
+                f"discounts.{cloud}: percent must be a number from 0 to under 100, got {spec!r}",
+                where,
+            )
+        result[str(cloud)] = Discount(percent, str(path), purchase, note)
+    return result

@@ -154,6 +154,8 @@ def build(result: CheckResult) -> dict[str, Any]:
                 "service": t.service,
                 "as_of": t.as_of,
                 "currency": t.currency,
+                "path": t.path,
+                "refreshed": dict(t.refreshed) if t.refreshed else None,
                 "sources": [
                     {k: s.get(k) for k in ("id", "date", "origin", "used_for") if k in s}
                     for s in t.sources

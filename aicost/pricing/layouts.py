@@ -1,0 +1,383 @@
+"""Price-table layouts beyond one-row-per-instance-type.
+
+``LAYOUTS`` maps a table file's ``layout`` field to the class that reads it:
+
+* ``gcp-compute``: Compute Engine bills a VM as a host (vCPU + memory) plus its
+  accelerators. ``prices`` holds host-only rates per machine type, ``accelerator_prices``
+  per-device rates per accelerator type; a VM's hourly price is ``host + count x device``.
+  For accelerator-optimised machine types (a2, a3, a4, g2) the GPUs come with the machine
+  type and are taken from it, so a matching ``guest_accelerator`` block is not counted again.
+  Sustained-use discounts are applied only where Google applies them: N1 hosts and GPUs
+  attached to N1 machines, on-demand use, scaled by the hours run in the month.
+* ``gcp-tpu``: Cloud TPU per chip-hour; the chip count comes from the accelerator type.
+* ``azure-vm``: one row per VM size with Linux and Windows columns; size names are matched
+  case-insensitively, as Azure does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from aicost.model import Accelerator, PurchaseOption
+from aicost.pricing.catalog import InstanceSpec, NoRate, PriceTable, Rate, TableInfo, columns_for
+
+#: The month length sustained-use tiers are measured against (hours).
+MONTH_HOURS = Decimal(730)
+
+#: TPU generations whose accelerator-type suffix counts TensorCores (2 per chip).
+TPU_CORES_PER_CHIP = {"v2": 2, "v3": 2, "v4": 2, "v5p": 2}
+
+
+def sustained_use_multiplier(tiers: list[Decimal], hours: Decimal) -> Decimal:
+    """Average price multiplier for running *hours* in a month with incremental *tiers*
+    (one rate per equal slice of the month, e.g. 100/80/60/40% per quarter)."""
+    fraction = min(max(hours / MONTH_HOURS, Decimal(0)), Decimal(1))
+    if fraction == 0:
+        return Decimal(1)
+    step = Decimal(1) / len(tiers)
+    paid = Decimal(0)
+    remaining = fraction
+    for rate in tiers:
+        used = min(step, remaining)
+        paid += used * rate
+        remaining -= used
+        if remaining <= 0:
+            break
+    return paid / fraction
+
+
+def _combine(bases: list[str]) -> str:
+    unique = list(dict.fromkeys(bases))
+    if any(b.startswith("estimate") for b in unique):
+        return "estimate:" + " + ".join(b.removeprefix("estimate:") for b in unique)
+    return " + ".join(unique)
+
+
+class GcpComputeTable(PriceTable):
+    """Compute Engine: host rates plus accelerator rates, composed per VM."""
+
+    def __init__(
+        self,
+        info: TableInfo,
+        instances: Mapping[str, Any],
+        prices: Mapping[str, Any],
+        accelerators: Mapping[str, Any],
+        accelerator_prices: Mapping[str, Any],
+        sustained_use: Mapping[str, Any],
+    ) -> None:
+        super().__init__(info, instances, prices)
+        self.accelerators = accelerators
+        self.accelerator_prices = accelerator_prices
+        self.sustained_use = sustained_use
+        self._by_name: dict[tuple[str, int | None], str] = {}
+        for key, spec in accelerators.items():
+            if isinstance(spec, dict):
+                name = str(spec.get("name", key))
+                self._by_name.setdefault((name.lower(), spec.get("memory_gib")), key)
+                self._by_name.setdefault((name.lower(), None), key)
+
+    @classmethod
+    def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
+        return cls(
+            info,
+            document.get("instances") or {},
+            document["prices"],
+            document.get("accelerators") or {},
+            document.get("accelerator_prices") or {},
+            document.get("sustained_use") or {},
+        )
+
+    def accelerator_type(self, accelerator: Accelerator) -> str | None:
+        """GCP's accelerator type for a display accelerator (``T4`` -> ``nvidia-tesla-t4``)."""
+        if accelerator.name in self.accelerators:
+            return accelerator.name
+        key = (accelerator.name.lower(), accelerator.memory_gib)
+        return self._by_name.get(key) or self._by_name.get((accelerator.name.lower(), None))
+
+    def describe_accelerator(self, accelerator_type: str, count: float) -> Accelerator | None:
+        spec = self.accelerators.get(accelerator_type)
+        if not isinstance(spec, dict) or not count:
+            return None
+        return Accelerator(
+            name=str(spec.get("name", accelerator_type)),
+            count=count,
+            kind=str(spec.get("kind", "gpu")),
+            vendor=spec.get("vendor"),
+            memory_gib=spec.get("memory_gib"),
+        )
+
+    def _tiers(self, series: Any) -> list[Decimal] | None:
+        entry = self.sustained_use.get(str(series)) if series else None
+        if not isinstance(entry, dict):
+            return None
+        return [Decimal(str(t)) for t in entry.get("tiers") or ()] or None
+
+    def rate(
+        self,
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None = None,
+        *,
+        accelerator: Accelerator | None = None,
+        hours: Decimal | None = None,
+        variant: str | None = None,
+    ) -> Rate | NoRate:
+        if purchase in (PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN):
+            # GCP's reserved pricing is the committed-use discount.
+            purchase = PurchaseOption.COMMITTED
+        machine = self._instances.get(instance_type)
+        row = self.row(region, instance_type)
+        if row is None:
+            if not self.knows(instance_type):
+                return NoRate(
+                    f"{instance_type} is not in the {self.info.id} price table "
+                    f"(as of {self.info.as_of})"
+                )
+            return NoRate(
+                f"{instance_type} has no host price in {region} in the {self.info.id} price "
+                f"table (as of {self.info.as_of})"
+            )
+        columns = columns_for(purchase, term)
+        host = self.pick(row, columns, f"{instance_type} in {region}")
+        if host is None:
+            return NoRate(
+                f"{instance_type} in {region} has no {purchase.value} host price in {self.info.id}"
+            )
+        hourly, column, basis, note = host
+        notes = [note] if note else []
+        bases = [basis]
+        adjustments: list[str] = []
+        machine_spec = machine if isinstance(machine, dict) else {}
+        builtin = machine_spec.get("accelerator")
+        accel_type: str | None = None
+        count: float = 0
+        if isinstance(builtin, dict) and builtin.get("type"):
+            accel_type, count = str(builtin["type"]), float(builtin.get("count") or 0)
+        elif accelerator is not None and accelerator.count:
+            accel_type = self.accelerator_type(accelerator)
+            count = accelerator.count
+            if accel_type is None:
+                return NoRate(
+                    f"{accelerator.name} accelerators are not in the {self.info.id} price table"
+                )
+        sud_eligible = (
+            purchase in (PurchaseOption.ON_DEMAND, PurchaseOption.CAPACITY_RESERVATION)
+            and hours is not None
+        )
+        host_tiers = self._tiers(machine_spec.get("sustained_use")) if sud_eligible else None
+        multiplier = (
+            sustained_use_multiplier(host_tiers, hours)
+            if host_tiers and hours is not None and column == "on_demand"
+            else None
+        )
+        if multiplier is not None:
+            hourly *= multiplier
+        accel_discounted = False
+        if accel_type is not None and count:
+            by_type = self.accelerator_prices.get(region)
+            accel_row = by_type.get(accel_type) if isinstance(by_type, dict) else None
+            if not isinstance(accel_row, dict):
+                return NoRate(
+                    f"{accel_type} has no price in {region} in the {self.info.id} price table "
+                    f"(as of {self.info.as_of})"
+                )
+            found = self.pick(accel_row, columns, f"{accel_type} in {region}")
+            if found is None:
+                return NoRate(
+                    f"{accel_type} in {region} has no {purchase.value} price in {self.info.id}"
+                )
+            device, device_column, device_basis, device_note = found
+            if device_note and device_note not in notes:
+                notes.append(device_note)
+            # GPUs attached to N1 get the N1 sustained-use discount; GPUs that come with an
+            # accelerator-optimised machine type get none.
+            if (
+                multiplier is not None
+                and not isinstance(builtin, dict)
+                and device_column == "on_demand"
+                and machine_spec.get("sustained_use") == "n1"
+            ):
+                device *= multiplier
+                accel_discounted = True
+            hourly += device * Decimal(str(count))
+            bases.append(device_basis)
+        if multiplier is not None and multiplier != 1 and hours is not None:
+            covered = "host and attached GPUs" if accel_discounted else "host"
+            adjustments.append(
+                f"GCP sustained-use discount {((1 - multiplier) * 100).quantize(Decimal('0.1'))}% "
+                f"on the {covered} for {hours.normalize():f} h/month "
+                f"({machine_spec.get('sustained_use', '').upper()} series)"
+            )
+        return Rate(
+            hourly,
+            purchase,
+            column,
+            _combine(bases),
+            self.info,
+            "; ".join(notes) if notes else None,
+            tuple(adjustments),
+        )
+
+
+class GcpTpuTable(PriceTable):
+    """Cloud TPU: per chip-hour by generation; ``v5p-8`` is 4 chips, ``v6e-8`` 8 chips."""
+
+    def __init__(
+        self,
+        info: TableInfo,
+        prices: Mapping[str, Any],
+        generations: Mapping[str, Any],
+    ) -> None:
+        super().__init__(info, {}, prices)
+        self.generations = generations
+
+    @classmethod
+    def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
+        return cls(info, document["prices"], document.get("generations") or {})
+
+    def parse(self, accelerator_type: str) -> tuple[str, int] | None:
+        """``v5p-8`` -> (``v5p``, 4 chips); ``v5litepod-16`` -> (``v5e``, 16)."""
+        generation, sep, size = accelerator_type.strip().lower().partition("-")
+        if not sep or not size.isdigit():
+            return None
+        spec = self.generations.get(generation)
+        if not isinstance(spec, dict):
+            return None
+        generation = str(spec.get("alias_of", generation))
+        per_chip = int(spec.get("cores_per_chip", 1)) or 1
+        chips = int(size) // per_chip
+        return (generation, chips) if chips else None
+
+    def knows(self, instance_type: str) -> bool:
+        return self.parse(instance_type) is not None
+
+    def spec(self, instance_type: str) -> InstanceSpec | None:
+        parsed = self.parse(instance_type)
+        if parsed is None:
+            return None
+        generation, chips = parsed
+        info = self.generations.get(generation)
+        memory = info.get("memory_gib") if isinstance(info, dict) else None
+        return InstanceSpec(
+            instance_type,
+            f"tpu-{generation}",
+            Accelerator(f"TPU {generation}", chips, "tpu", "google", memory),
+        )
+
+    def rate(
+        self,
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None = None,
+        *,
+        accelerator: Accelerator | None = None,
+        hours: Decimal | None = None,
+        variant: str | None = None,
+    ) -> Rate | NoRate:
+        if purchase in (PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN):
+            purchase = PurchaseOption.COMMITTED
+        parsed = self.parse(instance_type)
+        if parsed is None:
+            return NoRate(f"TPU type {instance_type} is not in the {self.info.id} price table")
+        generation, chips = parsed
+        by_gen = self._prices.get(region)
+        row = by_gen.get(generation) if isinstance(by_gen, dict) else None
+        if not isinstance(row, dict):
+            return NoRate(
+                f"TPU {generation} has no price in {region} in the {self.info.id} price table "
+                f"(as of {self.info.as_of})"
+            )
+        found = self.pick(row, columns_for(purchase, term), f"TPU {generation} in {region}")
+        if found is None:
+            return NoRate(f"TPU {generation} in {region} has no {purchase.value} price")
+        per_chip, column, basis, note = found
+        return Rate(per_chip * chips, purchase, column, basis, self.info, note)
+
+
+_WINDOWS_COLUMNS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "on_demand": (
+        ("windows_on_demand", None),
+        (
+            "on_demand",
+            "no Windows price in the table; the Linux rate is shown (licence not included)",
+        ),
+    ),
+    "spot": (
+        ("windows_spot", None),
+        ("windows_on_demand", "no Windows spot price in the table; Windows on-demand shown"),
+        (
+            "spot",
+            "no Windows price in the table; the Linux spot rate is shown (licence not included)",
+        ),
+        ("on_demand", "no Windows or spot price in the table; the Linux on-demand rate is shown"),
+    ),
+}
+
+
+class AzureVmTable(PriceTable):
+    """Azure VMs: Linux columns, Windows columns, sizes matched case-insensitively."""
+
+    def __init__(self, info: TableInfo, instances: Mapping[str, Any], prices: Mapping[str, Any]):
+        super().__init__(info, instances, prices)
+        self._names = {name.lower(): name for name in instances}
+        for by_size in prices.values():
+            if isinstance(by_size, dict):
+                for name in by_size:
+                    self._names.setdefault(name.lower(), name)
+
+    def canonical(self, size: str) -> str:
+        return self._names.get(size.strip().lower(), size.strip())
+
+    def spec(self, instance_type: str) -> InstanceSpec | None:
+        return super().spec(self.canonical(instance_type))
+
+    def knows(self, instance_type: str) -> bool:
+        return super().knows(self.canonical(instance_type))
+
+    def row(self, region: str, instance_type: str) -> Mapping[str, Any] | None:
+        return super().row(region.lower().replace(" ", ""), self.canonical(instance_type))
+
+    def rate(
+        self,
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None = None,
+        *,
+        accelerator: Accelerator | None = None,
+        hours: Decimal | None = None,
+        variant: str | None = None,
+    ) -> Rate | NoRate:
+        if variant != "windows":
+            return super().rate(region, instance_type, purchase, term)
+        row = self.row(region, instance_type)
+        if row is None:
+            return super().rate(region, instance_type, purchase, term)
+        linux = columns_for(purchase, term)
+        columns = _WINDOWS_COLUMNS.get(linux[0][0])
+        if columns is None:
+            columns = tuple(
+                (
+                    c,
+                    n
+                    or "Azure reservations cover compute only; the Windows licence is billed "
+                    "on top and not included",
+                )
+                for c, n in linux
+            )
+        found = self.pick(row, columns, f"{instance_type} (Windows) in {region}")
+        if found is None:
+            return NoRate(f"{instance_type} in {region} has no Windows {purchase.value} price")
+        hourly, column, basis, note = found
+        return Rate(hourly, purchase, column, basis, self.info, note)
+
+
+LAYOUTS: dict[str, type[PriceTable]] = {
+    "gcp-compute": GcpComputeTable,
+    "gcp-tpu": GcpTpuTable,
+    "azure-vm": AzureVmTable,
+}
