@@ -62,6 +62,7 @@ def map_settings(policy: Policy) -> MapSettings:
         class_keys=tuple(policy.settings.workload_tags),
         purchase_keys=tuple(policy.settings.purchase_tags),
         name_heuristics=policy.settings.name_heuristics,
+        clusters=tuple(policy.settings.clusters),
     )
 
 

@@ -20,6 +20,7 @@ from aicost.sources.base import Inventory
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
     "aws": ("aicost.mappers.aws",),
+    "manifest": ("aicost.mappers.manifest",),
 }
 
 
