@@ -21,6 +21,7 @@ from aicost.sources.base import Inventory
 MAPPERS: dict[str, tuple[str, ...]] = {
     "aws": ("aicost.mappers.aws",),
     "manifest": ("aicost.mappers.manifest",),
+    "llm": ("aicost.mappers.llm",),
 }
 
 

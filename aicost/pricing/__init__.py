@@ -11,4 +11,5 @@ from __future__ import annotations
 TABLES: dict[tuple[str, str], str] = {
     ("aws", "ec2"): "aws/ec2.json",
     ("aws", "sagemaker"): "aws/sagemaker.json",
+    ("llm", "tokens"): "llm/tokens.json",
 }

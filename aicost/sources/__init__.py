@@ -17,6 +17,7 @@ from aicost.sources.base import Inventory, SourceModule
 
 #: Input kind -> module, in the order they are tried when sniffing a file.
 SOURCES: dict[str, str] = {
+    "llm-usage": "aicost.sources.llm_usage",
     "kubernetes": "aicost.sources.k8s",
     "sagemaker": "aicost.sources.sagemaker_api",
     "vertex-ai": "aicost.sources.vertex",
