@@ -122,6 +122,10 @@ class LlmUsage:
     use_case: str | None = None
     #: Azure OpenAI deployment type (``Standard``, ``GlobalStandard``, ``ProvisionedManaged``...).
     deployment_type: str | None = None
+    #: Reserved capacity billed per unit-hour instead of per token: Azure OpenAI PTUs,
+    #: Bedrock provisioned-throughput model units.
+    provisioned_units: Decimal | None = None
+    provisioned_unit: str | None = None
 
     @property
     def input_per_month(self) -> Decimal | None:

@@ -19,7 +19,9 @@ from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
-    "aws": ("aicost.mappers.aws",),
+    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock"),
+    "azurerm": ("aicost.mappers.azure_openai",),
+    "google": ("aicost.mappers.gcp_vertex_llm",),
     "manifest": ("aicost.mappers.manifest",),
     "llm": ("aicost.mappers.llm",),
 }

@@ -251,6 +251,18 @@ def monthly_cost(price: ModelPrice, llm: LlmUsage) -> tuple[Decimal, list[CostLi
 def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Costing:
     llm = deployment.llm
     assert llm is not None
+    if llm.provisioned_units is not None:
+        unit = llm.provisioned_unit or "unit"
+        return Costing(
+            None,
+            reason=(
+                f"provisioned throughput ({llm.provisioned_units.normalize():f} {unit}s of "
+                f"{llm.model}) is billed per {unit}-hour; aicost ships no dated public price "
+                f"for {unit}s yet, so it is unpriced rather than guessed"
+            ),
+            notes=deployment.notes,
+            hours_per_month=hours,
+        )
     found = lookup(book, llm.provider, llm.model)
     if isinstance(found, str):
         return Costing(None, reason=found, notes=deployment.notes, hours_per_month=hours)
