@@ -133,17 +133,19 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
     capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
     workload_class, class_reason = _classify(spec, group, tags, ctx)
     if instance_type is None:
-        notes.insert(0, reason)
+        # Unpriced: the reason is the whole story (the pricer shows the notes as the reason).
+        notes[:] = [reason]
     elif reason:
         notes.insert(0, reason)
     if group.count_reason and group.accel_count:
         notes.append(f"{group.accel_count:g} {accelerator.kind if accelerator else 'gpu'} per unit from {group.count_reason}")
-    if cloud_reason and not any("cloud" in n for n in notes):
-        notes.append(f"cloud {cloud}: {cloud_reason}")
-    notes.extend(group.notes)
-    notes.extend(spec.notes)
-    if spec.run_hours is not None:
-        notes.append(f"a run takes at most {_hours(spec.run_hours)} h ({spec.run_reason})")
+    if instance_type is not None:
+        if cloud_reason and not any("cloud" in n for n in notes):
+            notes.append(f"cloud {cloud}: {cloud_reason}")
+        notes.extend(group.notes)
+        notes.extend(spec.notes)
+        if spec.run_hours is not None:
+            notes.append(f"a run takes at most {_hours(spec.run_hours)} h ({spec.run_reason})")
     return Deployment(
         cloud=cloud,
         service=service,
