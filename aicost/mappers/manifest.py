@@ -129,7 +129,8 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
         region = acc.DEFAULT_REGIONS.get(cloud)
         notes.append(f"region not named in the manifest: priced in {region} (the default)")
     instance_type, node, reason = _machine(spec, group, cloud, service, profile, ctx, notes)
-    accelerator, share, ai = _accelerator(group, instance_type, node, notes, cloud)
+    node_name = _node_name(ctx, cloud, service, instance_type) if instance_type else None
+    accelerator, share, ai = _accelerator(group, instance_type, node, node_name, notes, cloud)
     capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
     workload_class, class_reason = _classify(spec, group, tags, ctx)
     if instance_type is None:
@@ -288,14 +289,11 @@ def _accelerator(
     group: Group,
     instance_type: str | None,
     node: acc.Node | None,
+    node_name: str | None,
     notes: list[str],
     cloud: str,
 ) -> tuple[Accelerator | None, Decimal | None, bool | None]:
     """The accelerators of one unit, the unit's share of its machine, and whether it is AI."""
-    node_name = None
-    if instance_type is not None:
-        found = acc.find_node(cloud, instance_type.removeprefix("ml."))
-        node_name = found[0] if found else None
     if group.accel_count > 0:
         name = group.accel_name or node_name or "GPU (type not named)"
         kind = acc.kind_of(group.accel_name or node_name) if (group.accel_name or node_name) else group.accel_kind
