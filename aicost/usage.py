@@ -44,7 +44,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from aicost.errors import ConfigError
 from aicost.model import Deployment, Workload
 
 DISCOVERED_NAMES = ("aicost-usage.yml", "aicost-usage.yaml", ".aicost-usage.yml")
@@ -211,7 +210,9 @@ def _tag_number(deployment: Deployment, keys: Iterable[str]) -> tuple[Decimal, s
     return None
 
 
-def _side(deployment: Deployment | None, values: Mapping[str, Any], source: str) -> Deployment | None:
+def _side(
+    deployment: Deployment | None, values: Mapping[str, Any], source: str
+) -> Deployment | None:
     if deployment is None:
         return None
     changes: dict[str, Any] = {}

@@ -161,10 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reference",
         type=Path,
-        default=Path(os.environ.get("AICOST_PRICING_REFERENCE", REPO.parent / "shared" / "reference")),
+        default=Path(
+            os.environ.get("AICOST_PRICING_REFERENCE", REPO.parent / "shared" / "reference")
+        ),
     )
     parser.add_argument("--output", type=Path, default=REPO / "pricing")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the committed table is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if the committed table is stale"
+    )
     args = parser.parse_args(argv)
     text = render(build(args.reference))
     target = args.output / "llm" / "tokens.json"

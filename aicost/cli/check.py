@@ -126,9 +126,7 @@ def run(args: argparse.Namespace) -> int:
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
-    result = run_check(
-        args.inputs, policy, hours_per_month=args.hours_per_month, usage=usage
-    )
+    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month, usage=usage)
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)
 

@@ -52,9 +52,7 @@ NODES: dict[str, dict[str, tuple[Node, ...]]] = {
         "H200": _nodes(141, ("p5en.48xlarge", 8)),
         "B200": _nodes(180, ("p6-b200.48xlarge", 8)),
         "Inferentia": _nodes(8, ("inf1.xlarge", 1), ("inf1.6xlarge", 4), ("inf1.24xlarge", 16)),
-        "Inferentia2": _nodes(
-            32, ("inf2.xlarge", 1), ("inf2.24xlarge", 6), ("inf2.48xlarge", 12)
-        ),
+        "Inferentia2": _nodes(32, ("inf2.xlarge", 1), ("inf2.24xlarge", 6), ("inf2.48xlarge", 12)),
         "Trainium": _nodes(32, ("trn1.2xlarge", 1), ("trn1.32xlarge", 16)),
         "Trainium2": _nodes(96, ("trn2.48xlarge", 16)),
         "M60": _nodes(8, ("g3s.xlarge", 1), ("g3.8xlarge", 2), ("g3.16xlarge", 4)),
@@ -218,6 +216,7 @@ _ALIASES: dict[str, str] = {
     "gaudi": "Gaudi",
 }
 
+
 def canonical(name: str | None) -> str | None:
     """The canonical accelerator name, or the input cleaned up when it is not known."""
     if not name:
@@ -238,7 +237,7 @@ def canonical(name: str | None) -> str | None:
 
 
 def tpu_generation(text: str) -> str | None:
-    """``tpu-v5-lite-podslice`` / ``v5litepod-8`` -> ``TPU-v5e``; ``tpu-v6e-slice`` -> ``TPU-v6e``."""
+    """``tpu-v5-lite-podslice`` -> ``TPU-v5e``; ``tpu-v6e-slice`` -> ``TPU-v6e``."""
     lowered = text.lower().strip()
     lowered = lowered.removeprefix("tpu").strip("-_ ")
     if "lite" in lowered and lowered.startswith("v5"):

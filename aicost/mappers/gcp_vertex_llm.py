@@ -21,7 +21,9 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
     base = ("deploy_config", 0, "dedicated_resources", 0)
     machine = side.text(*base, "machine_spec", 0, "machine_type")
     accelerator_type = side.text(*base, "machine_spec", 0, "accelerator_type")
-    count = side.integer(*base, "machine_spec", 0, "accelerator_count") or (1 if accelerator_type else 0)
+    count = side.integer(*base, "machine_spec", 0, "accelerator_count") or (
+        1 if accelerator_type else 0
+    )
     minimum = side.integer(*base, "min_replica_count") or 1
     maximum = side.integer(*base, "max_replica_count")
     spot = bool(side.get(*base, "spot"))
@@ -29,8 +31,13 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
     labels, sensitive = side.tags("labels")
     accelerator = None
     if accelerator_type:
-        name = canonical(accelerator_type.replace("NVIDIA_", "").replace("TESLA_", "")) or accelerator_type
-        accelerator = Accelerator(name=name, count=count, kind=kind_of(name), vendor=vendor_of(name))
+        name = (
+            canonical(accelerator_type.replace("NVIDIA_", "").replace("TESLA_", ""))
+            or accelerator_type
+        )
+        accelerator = Accelerator(
+            name=name, count=count, kind=kind_of(name), vendor=vendor_of(name)
+        )
     workload_class, reason = classify(
         labels,
         {},
@@ -46,10 +53,14 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
             region=side.text("location") or side.region(),
             instance_type=machine,
             accelerator=accelerator,
-            capacity=(Capacity(PurchaseOption.SPOT if spot else PurchaseOption.ON_DEMAND, minimum),),
+            capacity=(
+                Capacity(PurchaseOption.SPOT if spot else PurchaseOption.ON_DEMAND, minimum),
+            ),
             workload_class=workload_class,
             class_reason=reason,
-            purchase_reason="dedicated_resources.spot" if spot else "Vertex AI prediction nodes, on-demand",
+            purchase_reason="dedicated_resources.spot"
+            if spot
+            else "Vertex AI prediction nodes, on-demand",
             tags=labels,
             sensitive=sensitive,
             ai=True if accelerator or machine else None,

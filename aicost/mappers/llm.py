@@ -40,7 +40,9 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         cache_write_share=spec.cache_write_share or Decimal(0),
         batch_share=spec.batch_share or Decimal(0),
         max_tokens=spec.max_tokens,
-        caching=spec.prompt_caching if spec.prompt_caching is not None else (True if cached else None),
+        caching=spec.prompt_caching
+        if spec.prompt_caching is not None
+        else (True if cached else None),
         tier=spec.tier,
         use_case=spec.use_case,
     )

@@ -81,7 +81,9 @@ def _cpu_only(spec: Spec) -> Deployment:
     )
 
 
-def _classify(spec: Spec, group: Group, tags: dict[str, str], ctx: MapContext) -> tuple[WorkloadClass, str]:
+def _classify(
+    spec: Spec, group: Group, tags: dict[str, str], ctx: MapContext
+) -> tuple[WorkloadClass, str]:
     found, reason = classify(tags, {}, ctx.settings)
     if found is not WorkloadClass.UNKNOWN:
         return found, reason
@@ -139,7 +141,8 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
     elif reason:
         notes.insert(0, reason)
     if group.count_reason and group.accel_count:
-        notes.append(f"{group.accel_count:g} {accelerator.kind if accelerator else 'gpu'} per unit from {group.count_reason}")
+        kind = accelerator.kind if accelerator else "gpu"
+        notes.append(f"{group.accel_count:g} {kind} per unit from {group.count_reason}")
     if instance_type is not None:
         if cloud_reason and not any("cloud" in n for n in notes):
             notes.append(f"cloud {cloud}: {cloud_reason}")
@@ -204,10 +207,12 @@ def _machine(
     if group.instance_types:
         chosen = group.instance_types[0]
         if len(group.instance_types) > 1:
-            notes.append(
-                f"priced as {chosen}, the first of {', '.join(group.instance_types)}"
-            )
-        return chosen, _describe(ctx, cloud, service, chosen), f"instance type {chosen} named in the manifest"
+            notes.append(f"priced as {chosen}, the first of {', '.join(group.instance_types)}")
+        return (
+            chosen,
+            _describe(ctx, cloud, service, chosen),
+            f"instance type {chosen} named in the manifest",
+        )
     usable = profile if profile is not None and profile.cloud == cloud else None
     if usable is not None and group.node_pool and group.node_pool in usable.node_pools:
         chosen = usable.node_pools[group.node_pool]
@@ -232,9 +237,13 @@ def _machine(
             where = f"no {cloud} machine type carries {group.accel_name} in aicost's list"
             if cloud == "gcp" and group.accel_name in ("T4", "V100", "P100", "P4"):
                 where = f"GKE attaches {group.accel_name} GPUs to N1 machine types"
-            return None, None, (
-                f"{where}: name the node type for {group.accel_name} in a cluster profile "
-                "(settings.clusters[].nodes)"
+            return (
+                None,
+                None,
+                (
+                    f"{where}: name the node type for {group.accel_name} in a cluster profile "
+                    "(settings.clusters[].nodes)"
+                ),
             )
         node = _fit(candidates, count, exact=group.whole_node)
         how = "with exactly" if group.whole_node and node.count == count else "that fits"
@@ -258,23 +267,37 @@ def _machine(
                     f"({name}, the cheapest such GPU on {cloud}; an assumption)",
                 )
     if group.accel_unknown:
-        return None, None, (
-            "the manifest states no accelerators for its machines (they come from elsewhere, "
-            "e.g. the fleet it runs on): priced once that says which"
+        return (
+            None,
+            None,
+            (
+                "the manifest states no accelerators for its machines (they come from elsewhere, "
+                "e.g. the fleet it runs on): priced once that says which"
+            ),
         )
     if group.node_pool:
-        return None, None, (
-            f"node pool or compute {group.node_pool!r}: its machine type is not in the "
-            "manifest; map it in a cluster profile (settings.clusters[].node_pools)"
+        return (
+            None,
+            None,
+            (
+                f"node pool or compute {group.node_pool!r}: its machine type is not in the "
+                "manifest; map it in a cluster profile (settings.clusters[].node_pools)"
+            ),
         )
-    return None, None, (
-        "accelerator type not named in the manifest (no instance type, accelerator node "
-        "selector or GPU product label): add one, or set a cluster profile node type "
-        '(settings.clusters[].nodes, "*" for any GPU)'
+    return (
+        None,
+        None,
+        (
+            "accelerator type not named in the manifest (no instance type, accelerator node "
+            "selector or GPU product label): add one, or set a cluster profile node type "
+            '(settings.clusters[].nodes, "*" for any GPU)'
+        ),
     )
 
 
-def _fit(candidates: tuple[acc.Node, ...] | list[acc.Node], count: float, *, exact: bool) -> acc.Node:
+def _fit(
+    candidates: tuple[acc.Node, ...] | list[acc.Node], count: float, *, exact: bool
+) -> acc.Node:
     if exact:
         for node in candidates:
             if node.count == count:
@@ -296,7 +319,11 @@ def _accelerator(
     """The accelerators of one unit, the unit's share of its machine, and whether it is AI."""
     if group.accel_count > 0:
         name = group.accel_name or node_name or "GPU (type not named)"
-        kind = acc.kind_of(group.accel_name or node_name) if (group.accel_name or node_name) else group.accel_kind
+        kind = (
+            acc.kind_of(group.accel_name or node_name)
+            if (group.accel_name or node_name)
+            else group.accel_kind
+        )
         accelerator = Accelerator(
             name=name,
             count=group.accel_count,
@@ -381,7 +408,7 @@ def _handlers() -> dict[str, Handler]:
     from aicost.sources.k8s import RESOURCE_TYPES
     from aicost.sources.manifest import OTHER_TYPES
 
-    return {resource_type: workload for resource_type in (*RESOURCE_TYPES, *OTHER_TYPES)}
+    return dict.fromkeys((*RESOURCE_TYPES, *OTHER_TYPES), workload)
 
 
 HANDLERS: dict[str, Handler] = _handlers()

@@ -161,7 +161,9 @@ def split(llm: LlmUsage) -> Split | None:
     return Split(fresh, cached, written, total_out, llm.batch_share)
 
 
-def monthly_cost(price: ModelPrice, llm: LlmUsage) -> tuple[Decimal, list[CostLine], list[str]] | None:
+def monthly_cost(
+    price: ModelPrice, llm: LlmUsage
+) -> tuple[Decimal, list[CostLine], list[str]] | None:
     """Monthly cost of *llm* at *price*, its cost lines and notes; None without a volume."""
     quantities = split(llm)
     if quantities is None:
@@ -225,7 +227,11 @@ def monthly_cost(price: ModelPrice, llm: LlmUsage) -> tuple[Decimal, list[CostLi
         )
     lines: list[CostLine] = []
     total = Decimal(0)
-    source = str(price.table.info.sources[0].get("id")) if price.table.info.sources else price.table.info.id
+    source = (
+        str(price.table.info.sources[0].get("id"))
+        if price.table.info.sources
+        else price.table.info.id
+    )
     for component, quantity, unit_price in parts:
         if not quantity:
             continue
@@ -293,7 +299,8 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
         )
         for line in lines
     ]
-    matched = f"priced as {found.provider}/{found.key} ({found.table.info.id}, as of {found.table.info.as_of})"
+    info = found.table.info
+    matched = f"priced as {found.provider}/{found.key} ({info.id}, as of {info.as_of})"
     return Costing(
         total,
         lines=tuple(lines),

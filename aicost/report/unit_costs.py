@@ -103,9 +103,7 @@ def lines(items: list[PricedWorkload], limit: int) -> list[str]:
             parts.append(f"${per_token:.4f} per 1,000 tokens")
         at_max = monthly_at_max(item)
         if at_max is not None and item.workload.planned is not None:
-            parts.append(
-                f"{usd(at_max)}/month at {item.workload.planned.max_nodes} replicas (max)"
-            )
+            parts.append(f"{usd(at_max)}/month at {item.workload.planned.max_nodes} replicas (max)")
         if parts:
             out.append(f"{item.workload.label}: {', '.join(parts)}")
         if limit > 0 and len(out) >= limit:

@@ -130,9 +130,7 @@ def _job_group(
     tier = (text(get(job, "queue_settings", "job_tier")) or "").lower()
     spot = tier == "spot"
     if len(instance_types) > 1:
-        own_notes.append(
-            f"priced as {instance_types[0]}, the first of {', '.join(instance_types)}"
-        )
+        own_notes.append(f"priced as {instance_types[0]}, the first of {', '.join(instance_types)}")
     return Group(
         name=name,
         units=count * concurrency,
@@ -146,8 +144,12 @@ def _job_group(
         cloud="azure",
         cloud_reason="Azure Machine Learning",
         spot=spot,
-        spot_reason="queue_settings.job_tier: spot" if spot else (
-            f"queue_settings.job_tier: {tier}" if tier else "no spot job tier or low-priority compute named"
+        spot_reason="queue_settings.job_tier: spot"
+        if spot
+        else (
+            f"queue_settings.job_tier: {tier}"
+            if tier
+            else "no spot job tier or low-priority compute named"
         ),
         whole_node=True,
         line=document.line_of(*at),
@@ -201,10 +203,10 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
         kind_class, reason = WorkloadClass.TRAINING, "resource kind: an Azure ML sweep (tuning) job"
     elif kind == "pipeline":
         default = _compute_name(get(data, "settings", "default_compute"))
-        for step, job in mapping(data.get("jobs")).items():
-            job = mapping(job)
-            groups.append(_job_group(str(step), job, document, ("jobs", step), [], default))
-            commands += mf.strings(job.get("command"))
+        for step, raw in mapping(data.get("jobs")).items():
+            step_job = mapping(raw)
+            groups.append(_job_group(str(step), step_job, document, ("jobs", step), [], default))
+            commands += mf.strings(step_job.get("command"))
     elif kind in ("online-deployment", "batch-deployment"):
         itype = text(data.get("instance_type"))
         count = integer(data.get("instance_count"), 1) or 1
@@ -258,7 +260,10 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
                 line=document.line_of("size"),
             )
         )
-        default_class, reason = WorkloadClass.UNKNOWN, "an Azure ML compute runs whatever jobs use it"
+        default_class, reason = (
+            WorkloadClass.UNKNOWN,
+            "an Azure ML compute runs whatever jobs use it",
+        )
     hint = mf.command_hint(commands)
     return Spec(
         kind=f"azureml-{kind}",

@@ -42,14 +42,15 @@ def _count(field: str, low: int, high: int) -> int | None:
             start, end = low, high
         elif "-" in part:
             first, last = part.split("-", 1)
-            start, end = _value(first), _value(last)
-            if start is None or end is None:
+            low_value, high_value = _value(first), _value(last)
+            if low_value is None or high_value is None:
                 return None
+            start, end = low_value, high_value
         else:
-            value = _value(part)
-            if value is None:
+            single = _value(part)
+            if single is None:
                 return None
-            start, end = value, (high if step > 1 else value)
+            start, end = single, (high if step > 1 else single)
         selected.update(v for v in range(start, end + 1, step) if low <= v <= high)
     return len(selected) or None
 

@@ -134,7 +134,12 @@ def _objects(
 
 
 def _other(
-    path: str, key: str, kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
+    path: str,
+    key: str,
+    kind: str,
+    obj: Mapping[str, Any],
+    document: Document,
+    at: tuple[str | int, ...],
 ) -> ResourceChange:
     from aicost.model import Action, SourceRef
 
@@ -175,7 +180,7 @@ def object_labels(obj: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def annotations(obj: Mapping[str, Any]) -> dict[str, str]:
+def object_annotations(obj: Mapping[str, Any]) -> dict[str, str]:
     return mf.labels(get(obj, "metadata", "annotations"))
 
 

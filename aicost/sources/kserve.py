@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aicost.model import WorkloadClass
-from aicost.sources.k8s import annotations, api_group, build
+from aicost.sources.k8s import api_group, build, object_annotations
 from aicost.sources.manifest import Group, Spec, get, integer, items, mapping, text
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document
@@ -72,7 +72,7 @@ def read_object(
 ) -> Iterator[Spec]:
     resource_type = f"{api_group(text(obj.get('apiVersion')) or '')}/{kind}"
     spec = mapping(obj.get("spec"))
-    top = annotations(obj)
+    top = object_annotations(obj)
     if kind == "LLMInferenceService":
         yield _llm(kind, obj, document, at, resource_type, spec, top)
         return

@@ -26,7 +26,11 @@ from aicost.sources.manifest import Group, Spec, get, integer, items, mapping, q
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document
 
-_CLUSTER_KEYS = {"RayCluster": (), "RayJob": ("rayClusterSpec",), "RayService": ("rayClusterConfig",)}
+_CLUSTER_KEYS = {
+    "RayCluster": (),
+    "RayJob": ("rayClusterSpec",),
+    "RayService": ("rayClusterConfig",),
+}
 _GROUP_LABELS = ("ray.io/accelerator-type", "ray.io/market-type")
 
 
@@ -71,7 +75,7 @@ def read_object(
         replicas = integer(worker.get("replicas"))
         if replicas is None:
             replicas = minimum or 0
-        notes = [f"{hosts} hosts per replica (numOfHosts)"] if hosts > 1 else []
+        group_notes = [f"{hosts} hosts per replica (numOfHosts)"] if hosts > 1 else []
         built = group(
             text(worker.get("groupName")) or f"worker group {index}",
             pod,
@@ -79,7 +83,7 @@ def read_object(
             line=document.line_of(*base, "workerGroupSpecs", index),
             min_units=None if minimum is None else minimum * hosts,
             max_units=None if maximum is None else maximum * hosts,
-            notes=notes,
+            notes=group_notes,
         )
         if pod.accel_resource is None and pod.accel_count:
             built = dataclasses.replace(built, count_reason="Ray group resources")

@@ -127,7 +127,9 @@ class ManifestInventory(Inventory):
     """An inventory of manifest objects (no references to follow)."""
 
 
-def inventory(path: str, kind: str, specs: Iterable[Spec], warnings: Sequence[str] = ()) -> Inventory:
+def inventory(
+    path: str, kind: str, specs: Iterable[Spec], warnings: Sequence[str] = ()
+) -> Inventory:
     """An :class:`Inventory` with one resource change per spec, addressed by file, kind and name."""
     changes: list[ResourceChange] = []
     seen: dict[str, int] = {}
@@ -173,7 +175,7 @@ def get(tree: Any, *path: str | int) -> Any:
 
 
 def get_ci(tree: Any, *path: str) -> Any:
-    """Like :func:`get`, matching keys case-insensitively (``ResourceConfig``/``resourceConfig``)."""
+    """Like :func:`get`, with keys matched case-insensitively (``ResourceConfig``)."""
     node = tree
     for step in path:
         if not isinstance(node, Mapping):
@@ -258,7 +260,14 @@ def integer(value: Any, default: int | None = None) -> int | None:
 
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
-_UNIT_SECONDS = {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_UNIT_SECONDS: dict[str, Decimal] = {
+    "ms": Decimal("0.001"),
+    "s": Decimal(1),
+    "m": Decimal(60),
+    "h": Decimal(3600),
+    "d": Decimal(86400),
+    "w": Decimal(604800),
+}
 
 
 def seconds(value: Any) -> Decimal | None:
@@ -279,7 +288,7 @@ def seconds(value: Any) -> Decimal | None:
     parts = _DURATION.findall(raw)
     if not parts or _DURATION.sub("", raw).strip():
         return None
-    total = sum((Decimal(n) * Decimal(_UNIT_SECONDS[u]) for n, u in parts), Decimal(0))
+    total = sum((Decimal(n) * _UNIT_SECONDS[u] for n, u in parts), Decimal(0))
     return total if total > 0 else None
 
 

@@ -111,12 +111,12 @@ def selectors(spec: Mapping[str, Any]) -> dict[str, list[str]]:
     )
     for term in items(terms)[:1]:  # terms are ORed: the first one is what a person reads
         for expression in items(get(term, "matchExpressions")):
-            key = text(get(expression, "key"))
+            label = text(get(expression, "key"))
             operator = text(get(expression, "operator"))
-            if key is None or operator not in ("In", "Exists"):
+            if label is None or operator not in ("In", "Exists"):
                 continue
             values = [v for v in (text(x) for x in items(get(expression, "values"))) if v]
-            found.setdefault(key, []).extend(values or ["true"])
+            found.setdefault(label, []).extend(values or ["true"])
     return found
 
 
@@ -190,7 +190,9 @@ def _requests_efa(spec: Mapping[str, Any]) -> bool:
     for container in items(spec.get("containers")):
         resources = mapping(get(container, "resources"))
         for part in ("limits", "requests"):
-            if any(str(k).startswith("vpc.amazonaws.com/efa") for k in mapping(resources.get(part))):
+            if any(
+                str(k).startswith("vpc.amazonaws.com/efa") for k in mapping(resources.get(part))
+            ):
                 return True
     return False
 

@@ -194,9 +194,17 @@ def _training(
     return Spec(
         kind="TrainingJob",
         name=_name(data, obj, "TrainingJobName"),
-        resource_type="sagemaker/TrainingJob" if not at else "sagemaker.services.k8s.aws/TrainingJob",
+        resource_type="sagemaker/TrainingJob"
+        if not at
+        else "sagemaker.services.k8s.aws/TrainingJob",
         groups=tuple(
-            _groups(mapping(get_ci(data, "ResourceConfig")), document, (*at, "ResourceConfig"), spot, reason)
+            _groups(
+                mapping(get_ci(data, "ResourceConfig")),
+                document,
+                (*at, "ResourceConfig"),
+                spot,
+                reason,
+            )
         ),
         line=document.line_of(*at) if at else document.line,
         cloud="aws",
@@ -311,7 +319,9 @@ def _endpoint(
     return Spec(
         kind="EndpointConfig",
         name=_name(data, obj, "EndpointConfigName"),
-        resource_type="sagemaker/EndpointConfig" if not at else "sagemaker.services.k8s.aws/EndpointConfig",
+        resource_type="sagemaker/EndpointConfig"
+        if not at
+        else "sagemaker.services.k8s.aws/EndpointConfig",
         groups=tuple(groups),
         line=document.line_of(*at) if at else document.line,
         cloud="aws",

@@ -31,7 +31,9 @@ from aicost.sources.vmjobs import documents, name_count
 
 KIND = "skypilot"
 
-_MARKERS = frozenset({"resources", "num_nodes", "setup", "run", "service", "file_mounts", "envs", "workdir"})
+_MARKERS = frozenset(
+    {"resources", "num_nodes", "setup", "run", "service", "file_mounts", "envs", "workdir"}
+)
 _CLOUDS = {"aws": "aws", "gcp": "gcp", "azure": "azure", "kubernetes": None, "k8s": None}
 
 
@@ -119,13 +121,11 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
             notes.append(f"{raw}: a slice of {chips:g} TPU chips")
         if len(options) > 1:
             shown = ", ".join(f"{n}:{c:g}" for n, c, _ in options)
-            notes.append(
-                f"alternatives {shown}: priced as the first; SkyPilot may pick another"
-            )
+            notes.append(f"alternatives {shown}: priced as the first; SkyPilot may pick another")
     cloud, region, on_k8s = _infra(chosen)
     instance_type = text(chosen.get("instance_type"))
     use_spot = chosen.get("use_spot")
-    spot = True if use_spot is True else False
+    spot = use_spot is True
     spot_reason = "resources.use_spot: true" if spot else "use_spot not set: on-demand"
     units = integer(data.get("num_nodes"), 1) or 1
     minimum = maximum = None
@@ -191,4 +191,3 @@ def read(path: Path) -> Inventory:
         if found is not None:
             specs.append(found)
     return mf.inventory(str(path), KIND, specs)
-

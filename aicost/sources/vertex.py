@@ -12,10 +12,8 @@ listed as unpriced with that reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from aicost.errors import InputError
 from aicost.mappers.accelerators import canonical, kind_of
@@ -57,7 +55,11 @@ def read(path: Path) -> Inventory:
             if not machine_type:
                 continue
             accelerator = text(get_ci(machine, "acceleratorType"))
-            name = canonical(accelerator.replace("NVIDIA_", "").replace("TESLA_", "")) if accelerator else None
+            name = (
+                canonical(accelerator.replace("NVIDIA_", "").replace("TESLA_", ""))
+                if accelerator
+                else None
+            )
             count = mf.quantity(get_ci(machine, "acceleratorCount")) or (1 if accelerator else 0)
             groups.append(
                 Group(
@@ -106,5 +108,3 @@ def read(path: Path) -> Inventory:
     if not specs:
         raise InputError("not a Vertex AI custom job: no workerPoolSpecs", path=path)
     return mf.inventory(str(path), KIND, specs)
-
-

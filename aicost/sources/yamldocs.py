@@ -67,9 +67,7 @@ def load_text(text: str, path: str) -> list[Document]:
             positions: dict[PathKey, int] = {}
             _walk(node, (), positions, set(), path)
             data = loader.construct_document(node)
-            documents.append(
-                Document(data, len(documents), node.start_mark.line + 1, positions)
-            )
+            documents.append(Document(data, len(documents), node.start_mark.line + 1, positions))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

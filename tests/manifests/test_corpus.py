@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (corpus file names are long)
 """Every file in ../shared/corpus/manifests is read, and yields the workloads a person counts.
 
 The table below was written by reading each file: for every GPU-bearing group, the
@@ -34,13 +35,29 @@ EXPECTED: dict[str, list[Row]] = {
         ("azureml-command/deepspeed-training-example", None, "V100", 8, 2, "on-demand", "0.25"),
     ],
     "Azure__azureml-examples__cli_jobs_finetuning_standalone_model-as-a-platform_chat-completion_chat-completion-finetuning-instance-types.yaml": [
-        ("azureml-finetuning/Phi-3-mini-4k-instruct-with-instance-types", None, "A100-80GB", 4, 1, "on-demand", None),
+        (
+            "azureml-finetuning/Phi-3-mini-4k-instruct-with-instance-types",
+            None,
+            "A100-80GB",
+            4,
+            1,
+            "on-demand",
+            None,
+        ),
     ],
     "Azure__azureml-examples__cli_jobs_pipelines-with-components_basics_6b_pytorch_hello_world_pipeline.yml": [
         ("azureml-pipeline/6b_pytorch_hello_world", None, UNNAMED, 2, 2, "on-demand", None),
     ],
     "Azure__azureml-examples__cli_jobs_single-step_pytorch_cifar-distributed_job.yml": [
-        ("azureml-command/pytorch-cifar-distributed-example", None, UNNAMED, 1, 2, "on-demand", None),
+        (
+            "azureml-command/pytorch-cifar-distributed-example",
+            None,
+            UNNAMED,
+            1,
+            2,
+            "on-demand",
+            None,
+        ),
     ],
     "Azure__azureml-examples__cli_resources_compute_cluster-low-priority.yml": [],  # DS3_v2: CPU
     "GoogleCloudPlatform__ai-on-gke__tutorials-and-examples_gpu-examples_training-single-gpu_src_gke-config_standard-tf-mnist-train.yaml": [
@@ -145,7 +162,15 @@ EXPECTED: dict[str, list[Row]] = {
         ("RayCluster/ray-label-cluster", "accelerator-group", "A100", 1, 0, "spot", None),
     ],
     "ray-project__kuberay__ray-operator_config_samples_ray-cluster.tpu-v6e-16-multihost.yaml": [
-        ("RayCluster/raycluster-tpu-v6e-multihost", "tpu-group", "TPU-v6e", 4, 4, "on-demand", None),
+        (
+            "RayCluster/raycluster-tpu-v6e-multihost",
+            "tpu-group",
+            "TPU-v6e",
+            4,
+            4,
+            "on-demand",
+            None,
+        ),
     ],
     "ray-project__kuberay__ray-operator_config_samples_ray-job.batch-inference.yaml": [
         ("RayJob/rayjob-sample", None, "T4", 4, 1, "on-demand", None),  # the head holds 4 GPUs
@@ -182,7 +207,15 @@ EXPECTED: dict[str, list[Row]] = {
     ],
     "skypilot-org__skypilot__llm_vllm_service.yaml": [
         # {L4:1, A10G:1, ...}: the first alternative, 2 service replicas
-        ("SkyPilotService/skypilot-org__skypilot__llm_vllm_service", None, "L4", 1, 2, "on-demand", None),
+        (
+            "SkyPilotService/skypilot-org__skypilot__llm_vllm_service",
+            None,
+            "L4",
+            1,
+            2,
+            "on-demand",
+            None,
+        ),
     ],
     "volcano-sh__volcano__example_MindSpore-example_mindspore_gpu_mindspore-gpu.yaml": [
         ("Job/mindspore-gpu", "mpiworker", UNNAMED, 1, 2, "on-demand", None),
@@ -248,16 +281,22 @@ def test_corpus_manifest_reports_resources_in_the_plan_shape(aicost: Runner, pat
 
 @needs_shared()
 def test_multi_document_files_skip_services_and_configmaps() -> None:
-    result = _check(MANIFESTS / "aws-ia__terraform-aws-eks-blueprints__patterns_multi-node-vllm_lws.yaml")
+    result = _check(
+        MANIFESTS / "aws-ia__terraform-aws-eks-blueprints__patterns_multi-node-vllm_lws.yaml"
+    )
     assert result.other == {"v1/Service": 1}
-    assert sum(w.workload.planned.accelerators_total for w in result.workloads if w.workload.planned) == 4
+    assert (
+        sum(w.workload.planned.accelerators_total for w in result.workloads if w.workload.planned)
+        == 4
+    )
 
 
 @needs_shared()
 def test_training_run_hours_come_from_the_manifest() -> None:
-    result = _check(MANIFESTS / "Azure__azureml-examples__cli_jobs_deepspeed_deepspeed-training_job.yml")
+    result = _check(
+        MANIFESTS / "Azure__azureml-examples__cli_jobs_deepspeed_deepspeed-training_job.yml"
+    )
     planned = result.workloads[0].workload.planned
     assert planned is not None
     assert planned.run_hours == Decimal(900) / 3600
     assert planned.workload_class.value == "training"
-

@@ -15,7 +15,9 @@ from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost, normalise_mo
 TIER_TAGS = ("tier", "use-case-tier", "llm-tier", "aicost:tier", "aicost/tier")
 
 
-def llm_targets(rule: RuleConfig, ctx: CheckContext) -> Iterator[tuple[PricedWorkload, Deployment, LlmUsage]]:
+def llm_targets(
+    rule: RuleConfig, ctx: CheckContext
+) -> Iterator[tuple[PricedWorkload, Deployment, LlmUsage]]:
     for item, planned in ctx.targets(rule):
         if planned.llm is not None:
             yield item, planned, planned.llm

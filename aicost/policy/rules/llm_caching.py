@@ -55,7 +55,7 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     if threshold is None and rule.min_requests_per_day is not None:
         threshold = rule.min_requests_per_day * DAYS_PER_MONTH
     threshold = threshold if threshold is not None else Decimal(0)
-    for item, planned, llm in llm_targets(rule, ctx):
+    for item, _planned, llm in llm_targets(rule, ctx):
         requests = llm.requests_per_month
         if requests is None or requests < threshold:
             continue

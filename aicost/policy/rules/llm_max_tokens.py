@@ -43,7 +43,7 @@ class Config(RuleConfig):
 
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
-    for item, planned, llm in llm_targets(rule, ctx):
+    for item, _planned, llm in llm_targets(rule, ctx):
         message = None
         bound = llm.max_tokens
         if bound is None and rule.required:
@@ -59,9 +59,7 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
         if message is None:
             continue
         if bound and llm.requests_per_month:
-            worst = cost_with(
-                ctx, llm, output_tokens=Decimal(bound), monthly_output_tokens=None
-            )
+            worst = cost_with(ctx, llm, output_tokens=Decimal(bound), monthly_output_tokens=None)
             if worst is not None:
                 message += f"; worst case {usd(worst)}/month if every call used it"
         yield finding(rule, item, message)

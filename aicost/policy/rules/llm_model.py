@@ -90,10 +90,16 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
         if denied is not None:
             problem = f"{llm.model} is denied for {where} ({denied})"
         elif allow is not None and not any(model_matches(e, llm) for e in allow):
-            problem = f"{llm.model} is not allowed for {where} (allowed: {', '.join(allow) or 'none'})"
+            problem = (
+                f"{llm.model} is not allowed for {where} (allowed: {', '.join(allow) or 'none'})"
+            )
         elif rule.deny_deprecated:
             found = lookup(ctx.pricer.book, llm.provider, llm.model)
-            if isinstance(found, ModelPrice) and found.deprecation_date and found.deprecation_date <= today:
+            if (
+                isinstance(found, ModelPrice)
+                and found.deprecation_date
+                and found.deprecation_date <= today
+            ):
                 problem = f"{llm.model} was deprecated on {found.deprecation_date}"
         if problem is None:
             continue
