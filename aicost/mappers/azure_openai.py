@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from aicost.mappers.base import Handler, MapContext, Side, classify
+from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side, classify
 from aicost.model import Deployment, LlmUsage, WorkloadClass
 
 
@@ -78,4 +78,7 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
     )
 
 
-HANDLERS: dict[str, Handler] = {"azurerm_cognitive_deployment": cognitive_deployment}
+HANDLERS: dict[str, Handler] = {
+    "azurerm_cognitive_deployment": cognitive_deployment,
+    "azurerm_cognitive_account": SUPPORTING,
+}
