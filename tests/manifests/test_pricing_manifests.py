@@ -57,7 +57,9 @@ settings:
 
 
 def _job(tmp_path: Path, selector: str, count: str = "1") -> Path:
-    return write(tmp_path, "job.yaml", JOB.replace("{selector}", selector).replace("{count}", count))
+    return write(
+        tmp_path, "job.yaml", JOB.replace("{selector}", selector).replace("{count}", count)
+    )
 
 
 def test_a_pod_is_priced_as_its_share_of_the_cluster_profile_node(tmp_path: Path) -> None:
@@ -104,8 +106,12 @@ def test_spot_node_selectors_and_profiles_satisfy_spot_training(tmp_path: Path) 
 
 
 def test_string_and_integer_gpu_counts_are_the_same(tmp_path: Path) -> None:
-    one = check([_job(tmp_path, "cloud.google.com/gke-accelerator: nvidia-l4", '"2"')], policy(tmp_path))
-    two = check([_job(tmp_path, "cloud.google.com/gke-accelerator: nvidia-l4", "2")], policy(tmp_path))
+    one = check(
+        [_job(tmp_path, "cloud.google.com/gke-accelerator: nvidia-l4", '"2"')], policy(tmp_path)
+    )
+    two = check(
+        [_job(tmp_path, "cloud.google.com/gke-accelerator: nvidia-l4", "2")], policy(tmp_path)
+    )
     for result in (one, two):
         planned = result.workloads[0].workload.planned
         assert planned is not None and planned.accelerators_total == 6
