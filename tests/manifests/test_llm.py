@@ -283,3 +283,25 @@ def test_usage_file_errors_name_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(AicostError) as raised:
         usage_file.load(path)
     assert str(raised.value).startswith(f"{path}:4:") and "run_hour" in str(raised.value)
+
+
+def test_published_schemas_are_current_and_validate_the_examples() -> None:
+    import jsonschema
+    import yaml
+
+    built = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "build_schemas.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    for schema_name, example in (
+        ("aicost-llm.schema.json", "aicost-llm.yaml"),
+        ("aicost-usage.schema.json", "aicost-usage.yml"),
+    ):
+        schema = json.loads((REPO / "schemas" / schema_name).read_text())
+        document = yaml.safe_load((REPO / "examples" / example).read_text())
+        jsonschema.validate(document, schema)
+        bad = {**document, "surprise": 1}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
