@@ -305,3 +305,19 @@ def test_published_schemas_are_current_and_validate_the_examples() -> None:
         bad = {**document, "surprise": 1}
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_manifests_and_llm_usage_are_checked_offline(tmp_path: Path) -> None:
+    from tests.test_offline import probe
+
+    out = tmp_path / "report.json"
+    sky = REPO / "tests" / "fixtures" / "manifests" / "sky-task.yaml"
+    result = probe(
+        "check",
+        str(REPO / "examples" / "aicost-llm.yaml"),
+        str(sky),
+        "--format",
+        f"json={out}",
+    )
+    assert result["events"] == [] and result["sdk"] == []
+    assert len(json.loads(out.read_text())["resources"]) == 4
