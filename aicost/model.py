@@ -96,6 +96,55 @@ class Capacity:
 
 
 @dataclass(frozen=True, slots=True)
+class LlmUsage:
+    """A token workload: calls to an LLM API (or a Terraform LLM deployment) and their volume.
+
+    Token counts are averages per request; ``monthly_*_tokens`` give totals directly (a usage
+    file for a Terraform deployment). Shares are fractions of the input tokens (cached reads,
+    cache writes) or of the requests (sent through a batch API).
+    """
+
+    provider: str
+    model: str
+    requests_per_month: Decimal | None = None
+    input_tokens: Decimal | None = None
+    output_tokens: Decimal | None = None
+    monthly_input_tokens: Decimal | None = None
+    monthly_output_tokens: Decimal | None = None
+    cached_input_share: Decimal = Decimal(0)
+    cache_write_share: Decimal = Decimal(0)
+    batch_share: Decimal = Decimal(0)
+    max_tokens: int | None = None
+    #: Whether prompt caching is used (None: not said; a cached share > 0 implies it).
+    caching: bool | None = None
+    #: The use-case tier rules scope model choices by (``standard``, ``premium``...).
+    tier: str | None = None
+    use_case: str | None = None
+    #: Azure OpenAI deployment type (``Standard``, ``GlobalStandard``, ``ProvisionedManaged``...).
+    deployment_type: str | None = None
+    #: Reserved capacity billed per unit-hour instead of per token: Azure OpenAI PTUs,
+    #: Bedrock provisioned-throughput model units.
+    provisioned_units: Decimal | None = None
+    provisioned_unit: str | None = None
+
+    @property
+    def input_per_month(self) -> Decimal | None:
+        if self.monthly_input_tokens is not None:
+            return self.monthly_input_tokens
+        if self.requests_per_month is None or self.input_tokens is None:
+            return None
+        return self.requests_per_month * self.input_tokens
+
+    @property
+    def output_per_month(self) -> Decimal | None:
+        if self.monthly_output_tokens is not None:
+            return self.monthly_output_tokens
+        if self.requests_per_month is None or self.output_tokens is None:
+            return None
+        return self.requests_per_month * self.output_tokens
+
+
+@dataclass(frozen=True, slots=True)
 class Deployment:
     """What one side of a change (prior or planned) runs."""
 
@@ -125,6 +174,11 @@ class Deployment:
     #: runtime, or a usage file) and runs per month, when known.
     run_hours: Decimal | None = None
     runs_per_month: Decimal | None = None
+    #: The fraction of one instance a unit uses, for pods that take some of a node's GPUs
+    #: (1 GPU of a 4-GPU node: 0.25); None means whole instances. Rates are scaled by it.
+    node_share: Decimal | None = None
+    #: A token workload (LLM API calls); priced per token, not per instance-hour.
+    llm: LlmUsage | None = None
 
     @property
     def node_count(self) -> int:
@@ -233,6 +287,12 @@ class CostLine:
     monthly: Decimal
     basis: str
     table: str
+    #: What the line prices when it is not instance-hours (``input tokens``), its quantity
+    #: per month, the unit and the price per unit.
+    component: str | None = None
+    quantity: Decimal | None = None
+    unit: str | None = None
+    unit_price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

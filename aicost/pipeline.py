@@ -19,6 +19,8 @@ from aicost.policy.engine import evaluate, verdict
 from aicost.policy.finding import Finding
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
+from aicost.usage import Usage
+from aicost.usage import apply as apply_usage
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def map_settings(policy: Policy) -> MapSettings:
         class_keys=tuple(policy.settings.workload_tags),
         purchase_keys=tuple(policy.settings.purchase_tags),
         name_heuristics=policy.settings.name_heuristics,
+        clusters=tuple(policy.settings.clusters),
     )
 
 
@@ -71,14 +74,17 @@ def run_check(
     *,
     book: PriceBook | None = None,
     hours_per_month: Decimal | None = None,
+    usage: Usage | None = None,
 ) -> CheckResult:
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
 
     inventories = sources.read_all(paths)
     normalised = mappers.normalise(inventories, book, map_settings(policy))
+    workloads, usage_warnings = apply_usage(normalised.workloads, usage)
+    normalised.warnings.extend(usage_warnings)
     pricer = Pricer(book, hours)
-    priced = pricer.price(normalised.workloads)
+    priced = pricer.price(workloads)
     findings = evaluate(policy, priced, pricer)
 
     return CheckResult(

@@ -29,8 +29,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         type=Path,
-        metavar="PLAN",
-        help="plan JSON files (terraform show -json)",
+        metavar="INPUT",
+        help="plan JSON files (terraform show -json), ML job manifests (Kubernetes, "
+        "Kubeflow, KServe, KubeRay, SkyPilot, dstack, SageMaker, Vertex AI, Azure ML) or "
+        "LLM usage files (aicost-llm.yaml)",
     )
     parser.add_argument(
         "--policy",
@@ -59,6 +61,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=_hours,
         metavar="HOURS",
         help="hours a resource runs per month (default 730)",
+    )
+    parser.add_argument(
+        "--usage-file",
+        type=Path,
+        metavar="FILE",
+        help="usage file: hours, run hours, runs per month, requests and tokens per "
+        "resource (default: ./aicost-usage.yml when it exists)",
     )
     parser.add_argument(
         "--max-rows",
@@ -109,7 +118,15 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(policy_path, origin)
     print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
 
-    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month)
+    from aicost import usage as usage_file
+
+    usage_path = usage_file.discover(args.usage_file, Path.cwd())
+    usage = None
+    if usage_path is not None:
+        usage = usage_file.load(usage_path)
+        print(f"aicost: usage from {usage_path}", file=sys.stderr)
+
+    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month, usage=usage)
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)
 

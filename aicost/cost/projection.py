@@ -8,6 +8,7 @@ counted as $0.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,10 @@ class Pricer:
 
     def cost(self, deployment: Deployment) -> Costing:
         hours = deployment.hours_per_month or self.hours_per_month
+        if deployment.llm is not None:
+            from aicost.pricing.tokens import token_costing
+
+            return token_costing(self.book, deployment, hours)
         if deployment.instance_type is None:
             reason = "instance type not known"
             if deployment.notes:
@@ -73,8 +78,9 @@ class Pricer:
         return Costing(total, lines=tuple(lines), notes=tuple(notes), hours_per_month=hours)
 
     def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
+        """The hourly rate of one unit: an instance, or a pod's share of one (``node_share``)."""
         assert deployment.instance_type is not None and deployment.region is not None
-        return self.book.rate(
+        rate = self.book.rate(
             deployment.cloud,
             deployment.service,
             deployment.region,
@@ -84,6 +90,9 @@ class Pricer:
             accelerator=deployment.accelerator,
             hours=deployment.hours_per_month or self.hours_per_month,
         )
+        if deployment.node_share is not None and isinstance(rate, Rate):
+            rate = dataclasses.replace(rate, hourly=rate.hourly * deployment.node_share)
+        return rate
 
     def monthly_if(
         self, deployment: Deployment, purchase: PurchaseOption, term: int | None = None

@@ -19,10 +19,12 @@ from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
-    "aws": ("aicost.mappers.aws",),
-    "google": ("aicost.mappers.gcp",),
-    "google-beta": ("aicost.mappers.gcp",),
-    "azurerm": ("aicost.mappers.azure",),
+    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock"),
+    "google": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
+    "google-beta": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
+    "azurerm": ("aicost.mappers.azure", "aicost.mappers.azure_openai"),
+    "manifest": ("aicost.mappers.manifest",),
+    "llm": ("aicost.mappers.llm",),
 }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from aicost.mappers.clusters import ClusterProfile
 from aicost.model import (
     Accelerator,
     Deployment,
@@ -117,6 +118,8 @@ class MapSettings:
     class_keys: tuple[str, ...] = DEFAULT_CLASS_KEYS
     purchase_keys: tuple[str, ...] = DEFAULT_PURCHASE_KEYS
     name_heuristics: bool = True
+    #: Cluster profiles (policy ``settings.clusters``) for pricing manifests' pods.
+    clusters: tuple[ClusterProfile, ...] = ()
 
 
 @dataclass

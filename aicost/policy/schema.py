@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from aicost.mappers.clusters import ClusterProfile
 from aicost.model import Deployment, Workload, WorkloadClass
 
 
@@ -111,6 +112,9 @@ class Settings(Strict):
         default_factory=lambda: ["purchase-option", "purchase_option", "aicost:purchase-option"]
     )
     name_heuristics: bool = True
+    #: Where manifests run: cloud, region and node type per accelerator (see
+    #: :mod:`aicost.mappers.clusters`).
+    clusters: list[ClusterProfile] = Field(default_factory=list)
 
 
 class PolicyFile(Strict):

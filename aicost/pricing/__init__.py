@@ -15,4 +15,5 @@ TABLES: dict[tuple[str, str], str] = {
     ("gcp", "tpu"): "gcp/tpu.json",
     ("azure", "vm"): "azure/vm.json",
     ("azure", "vm-windows"): "azure/vm.json",
+    ("llm", "tokens"): "llm/tokens.json",
 }

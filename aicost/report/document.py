@@ -13,6 +13,7 @@ from aicost.model import Deployment, PricedWorkload
 from aicost.money import decimal_string
 from aicost.pipeline import CheckResult
 from aicost.policy.finding import Finding
+from aicost.report import unit_costs
 
 REPORT_VERSION = 1
 
@@ -87,6 +88,16 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
                 "monthly": decimal_string(line.monthly),
                 "basis": line.basis,
                 "table": line.table,
+                **(
+                    {
+                        "component": line.component,
+                        "quantity": str(line.quantity) if line.quantity is not None else None,
+                        "unit": line.unit,
+                        "unit_price": str(line.unit_price) if line.unit_price is not None else None,
+                    }
+                    if line.component
+                    else {}
+                ),
             }
             for line in (costing.lines if costing else ())
         ],
@@ -95,6 +106,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "planned": _deployment(workload.planned),
         "prior": _deployment(workload.prior),
     }
+    entry.update(unit_costs.document_fields(item))
     return entry
 
 

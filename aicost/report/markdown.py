@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aicost.money import usd
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, unit_costs
 from aicost.report.text import change, gpus, hardware, largest_first, pricing_dates
 
 MARKER = "<!-- aicost-report -->"
@@ -60,6 +60,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
                 f"(the {len(shown)} largest changes are listed)."
             )
         lines.append("")
+        per_unit = unit_costs.lines(shown, options.max_rows)
+        if per_unit:
+            lines += ["Unit costs:", ""] + [f"- {_cell(line)}" for line in per_unit] + [""]
     if result.findings:
         lines += ["#### Findings", ""]
         listed = result.findings if options.max_rows <= 0 else result.findings[: options.max_rows]

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from aicost.money import usd
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, unit_costs
 from aicost.report.text import change, gpus, hardware, largest_first, nodes, pricing_dates
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -66,6 +66,13 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             )
     else:
         console.print("No AI workloads found.")
+
+    per_unit = unit_costs.lines(shown if result.workloads else [], options.max_rows)
+    if per_unit:
+        console.print()
+        console.print("Unit costs:")
+        for line in per_unit:
+            console.print(f"  {line}")
 
     unpriced = [w for w in result.workloads if not w.priced]
     if unpriced:

@@ -13,6 +13,8 @@ from aicost.pricing.catalog import TableInfo
 def hardware(deployment: Deployment | None) -> str:
     if deployment is None:
         return "-"
+    if deployment.llm is not None:
+        return f"{deployment.llm.provider}/{deployment.llm.model}"
     return deployment.public("instance_type", deployment.instance_type) or "unknown"
 
 
@@ -28,7 +30,7 @@ def count(value: float) -> str:
 
 
 def nodes(deployment: Deployment | None) -> str:
-    if deployment is None:
+    if deployment is None or deployment.llm is not None:
         return "-"
     text = str(deployment.node_count)
     if (

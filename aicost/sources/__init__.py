@@ -17,6 +17,13 @@ from aicost.sources.base import Inventory, SourceModule
 
 #: Input kind -> module, in the order they are tried when sniffing a file.
 SOURCES: dict[str, str] = {
+    "llm-usage": "aicost.sources.llm_usage",
+    "kubernetes": "aicost.sources.k8s",
+    "sagemaker": "aicost.sources.sagemaker_api",
+    "vertex-ai": "aicost.sources.vertex",
+    "azureml": "aicost.sources.azureml",
+    "dstack": "aicost.sources.dstack",
+    "skypilot": "aicost.sources.skypilot",
     "terraform-plan": "aicost.sources.tfplan",
 }
 

@@ -12,6 +12,9 @@ from aicost.policy.rules import (
     budget,
     gpu_family,
     inference_purchase,
+    llm_caching,
+    llm_max_tokens,
+    llm_model,
     required_tags,
     training_purchase,
     unpriced,
@@ -24,6 +27,9 @@ RULES: dict[str, RuleModule] = {
     inference_purchase.TYPE: inference_purchase,
     budget.TYPE: budget,
     unpriced.TYPE: unpriced,
+    llm_model.TYPE: llm_model,
+    llm_max_tokens.TYPE: llm_max_tokens,
+    llm_caching.TYPE: llm_caching,
 }
 
 

@@ -1,0 +1,414 @@
+"""ML manifests as AI workloads: from pods (or tasks, or jobs) to machines and money.
+
+A manifest names accelerators, not always machines. Each group of a manifest object
+(:class:`aicost.sources.manifest.Group`) becomes a :class:`~aicost.model.Deployment` whose
+units are the group's pods or machines. The machine is found, in order, from:
+
+1. an instance type the manifest names (``node.kubernetes.io/instance-type``, SkyPilot
+   ``instance_type``, SageMaker ``InstanceType``, Azure ML ``instance_type``);
+2. the cluster profile's node type for the group's node pool or accelerator;
+3. the smallest machine on the cloud that carries the accelerator and fits the pod
+   (:data:`aicost.mappers.accelerators.NODES`), or for "any GPU with >= N GB" the cheapest
+   such accelerator.
+
+A pod that uses some of a machine's accelerators is priced as that share of the machine
+(``node_share``): the accelerator-hour is the machine's price over its accelerators. Every
+assumption (cloud, region, machine, share, capacity type) is recorded in the workload's
+notes, and a group whose accelerator type cannot be told is unpriced with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from aicost.mappers import accelerators as acc
+from aicost.mappers.base import Handler, MapContext, Side, classify, purchase_from_tags
+from aicost.mappers.clusters import ClusterProfile, choose
+from aicost.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
+from aicost.sources.manifest import Group, Spec
+
+Result = Iterator[tuple[str | None, Deployment]]
+
+_CLOUD_OF_ACCELERATOR = {
+    "Inferentia": "aws",
+    "Inferentia2": "aws",
+    "Trainium": "aws",
+    "Trainium2": "aws",
+    "A10G": "aws",
+    "T4G": "aws",
+    "L40S": "aws",
+    "A10": "azure",
+    "MI300X": "azure",
+}
+
+
+def workload(side: Side, ctx: MapContext) -> Result:
+    spec = side.values.get("spec")
+    if not isinstance(spec, Spec):
+        return
+    emitted = False
+    for group in spec.groups:
+        if (
+            group.accel_count <= 0
+            and not group.instance_types
+            and not group.node_pool
+            and not group.accel_unknown
+        ):
+            continue  # a CPU-only pod (a Ray head, an MPI launcher): not an AI workload
+        deployment = _deployment(spec, group, ctx)
+        if deployment.ai is False and len(spec.groups) > 1:
+            continue
+        emitted = True
+        yield (group.name if len(spec.groups) > 1 else None), deployment
+    if not emitted:
+        yield None, _cpu_only(spec)
+
+
+def _cpu_only(spec: Spec) -> Deployment:
+    return Deployment(
+        cloud=spec.cloud or "unknown",
+        service="kubernetes",
+        region=spec.region,
+        instance_type=None,
+        accelerator=None,
+        capacity=(),
+        workload_class=spec.kind_class or spec.default_class,
+        class_reason=spec.kind_reason,
+        tags=dict(spec.labels),
+        ai=False,
+        notes=("requests no accelerators",),
+    )
+
+
+def _classify(
+    spec: Spec, group: Group, tags: dict[str, str], ctx: MapContext
+) -> tuple[WorkloadClass, str]:
+    found, reason = classify(tags, {}, ctx.settings)
+    if found is not WorkloadClass.UNKNOWN:
+        return found, reason
+    if spec.kind_class is not None:
+        return spec.kind_class, spec.kind_reason
+    if ctx.settings.name_heuristics:
+        found, reason = classify({}, {}, ctx.settings, name=spec.name)
+        if found is not WorkloadClass.UNKNOWN:
+            return found, reason
+        if spec.hint_class is not None:
+            return spec.hint_class, spec.hint_reason
+    if spec.default_class is not WorkloadClass.UNKNOWN:
+        return spec.default_class, spec.kind_reason
+    return WorkloadClass.UNKNOWN, spec.kind_reason or "the manifest does not say what it is for"
+
+
+def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
+    notes: list[str] = []
+    tags = {**spec.labels, **group.labels}
+    cloud = group.cloud or spec.cloud
+    cloud_reason = group.cloud_reason or spec.cloud_reason
+    if cloud is None and group.accel_name:
+        if group.accel_name.startswith("TPU"):
+            cloud, cloud_reason = "gcp", "TPUs run on Google Cloud"
+        elif group.accel_name in _CLOUD_OF_ACCELERATOR:
+            cloud = _CLOUD_OF_ACCELERATOR[group.accel_name]
+            cloud_reason = f"{group.accel_name} is offered on {cloud}"
+    profile, profile_reason = choose(ctx.settings.clusters, spec.cluster, cloud)
+    if profile_reason and profile is None:
+        notes.append(profile_reason)
+    if cloud is None:
+        if profile is not None:
+            cloud, cloud_reason = profile.cloud, profile_reason
+        else:
+            cloud = "aws"
+            notes.append(
+                "cloud not named in the manifest: assumed AWS (set a cluster profile in the "
+                "policy to say where it runs)"
+            )
+    service = spec.service or acc.SERVICES.get(cloud, "compute")
+    region = group.region or spec.region
+    if region is None and profile is not None and profile.cloud == cloud:
+        region = profile.region
+    if region is None:
+        region = acc.DEFAULT_REGIONS.get(cloud)
+        notes.append(f"region not named in the manifest: priced in {region} (the default)")
+    instance_type, node, reason = _machine(spec, group, cloud, service, profile, ctx, notes)
+    node_name = _node_name(ctx, cloud, service, instance_type) if instance_type else None
+    accelerator, share, ai = _accelerator(group, instance_type, node, node_name, notes, cloud)
+    capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
+    workload_class, class_reason = _classify(spec, group, tags, ctx)
+    if instance_type is None:
+        # Unpriced: the reason is the whole story (the pricer shows the notes as the reason).
+        notes[:] = [reason]
+    elif reason:
+        notes.insert(0, reason)
+    if group.count_reason and group.accel_count:
+        kind = accelerator.kind if accelerator else "gpu"
+        notes.append(f"{group.accel_count:g} {kind} per unit from {group.count_reason}")
+    if instance_type is not None:
+        if cloud_reason and not any("cloud" in n for n in notes):
+            notes.append(f"cloud {cloud}: {cloud_reason}")
+        notes.extend(group.notes)
+        notes.extend(spec.notes)
+        if spec.run_hours is not None:
+            notes.append(f"a run takes at most {_hours(spec.run_hours)} h ({spec.run_reason})")
+    return Deployment(
+        cloud=cloud,
+        service=service,
+        region=region,
+        instance_type=instance_type,
+        accelerator=accelerator,
+        capacity=capacity,
+        workload_class=workload_class,
+        class_reason=class_reason,
+        purchase_reason=purchase_reason,
+        tags=tags,
+        ai=ai,
+        min_nodes=group.min_units,
+        max_nodes=group.max_units,
+        notes=tuple(dict.fromkeys(n for n in notes if n)),
+        run_hours=spec.run_hours,
+        runs_per_month=spec.runs_per_month,
+        node_share=share,
+    )
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+
+
+def _describe(ctx: MapContext, cloud: str, service: str, instance_type: str) -> acc.Node | None:
+    """Accelerators of a machine type: from the price tables, else from the built-in list."""
+    spec = ctx.catalog.describe(cloud, service, instance_type)
+    if spec is not None:
+        if spec.accelerator is None:
+            return acc.Node(instance_type, 0)
+        return acc.Node(instance_type, spec.accelerator.count, spec.accelerator.memory_gib)
+    found = acc.find_node(cloud, instance_type.removeprefix("ml."))
+    return found[1] if found else None
+
+
+def _node_name(ctx: MapContext, cloud: str, service: str, instance_type: str) -> str | None:
+    spec = ctx.catalog.describe(cloud, service, instance_type)
+    if spec is not None and spec.accelerator is not None:
+        return acc.canonical(spec.accelerator.name)
+    found = acc.find_node(cloud, instance_type.removeprefix("ml."))
+    return found[0] if found else None
+
+
+def _machine(
+    spec: Spec,
+    group: Group,
+    cloud: str,
+    service: str,
+    profile: ClusterProfile | None,
+    ctx: MapContext,
+    notes: list[str],
+) -> tuple[str | None, acc.Node | None, str]:
+    """The machine a group runs on, its accelerators, and how it was chosen."""
+    if group.instance_types:
+        chosen = group.instance_types[0]
+        if len(group.instance_types) > 1:
+            notes.append(f"priced as {chosen}, the first of {', '.join(group.instance_types)}")
+        return (
+            chosen,
+            _describe(ctx, cloud, service, chosen),
+            f"instance type {chosen} named in the manifest",
+        )
+    usable = profile if profile is not None and profile.cloud == cloud else None
+    if usable is not None and group.node_pool and group.node_pool in usable.node_pools:
+        chosen = usable.node_pools[group.node_pool]
+        return (
+            chosen,
+            _describe(ctx, cloud, service, chosen),
+            f"node pool {group.node_pool} is {chosen} in cluster profile {usable.name}",
+        )
+    if usable is not None and (group.accel_name or group.accel_count):
+        chosen_type = usable.node_for(group.accel_name)
+        if chosen_type:
+            what = group.accel_name or "GPUs of an unnamed type"
+            return (
+                chosen_type,
+                _describe(ctx, cloud, service, chosen_type),
+                f"cluster profile {usable.name} runs {what} on {chosen_type}",
+            )
+    count = group.accel_count or 1
+    if group.accel_name:
+        candidates = acc.nodes_for(cloud, group.accel_name)
+        if not candidates:
+            where = f"no {cloud} machine type carries {group.accel_name} in aicost's list"
+            if cloud == "gcp" and group.accel_name in ("T4", "V100", "P100", "P4"):
+                where = f"GKE attaches {group.accel_name} GPUs to N1 machine types"
+            return (
+                None,
+                None,
+                (
+                    f"{where}: name the node type for {group.accel_name} in a cluster profile "
+                    "(settings.clusters[].nodes)"
+                ),
+            )
+        node = _fit(candidates, count, exact=group.whole_node)
+        how = "with exactly" if group.whole_node and node.count == count else "that fits"
+        return (
+            node.instance_type,
+            _describe(ctx, cloud, service, node.instance_type) or node,
+            f"{node.instance_type}: the smallest {cloud} machine {how} {count:g}× "
+            f"{group.accel_name} (no instance type or cluster profile names the node type)",
+        )
+    if group.accel_memory_gib is not None or group.any_accelerator:
+        memory = group.accel_memory_gib or 0
+        for name in acc.CHEAPEST_FIRST:
+            fitting = [n for n in acc.nodes_for(cloud, name) if (n.memory_gib or 0) >= memory]
+            if fitting:
+                node = _fit(fitting, count, exact=group.whole_node)
+                what = f"a GPU with at least {memory:g} GB" if memory else "any GPU"
+                return (
+                    node.instance_type,
+                    _describe(ctx, cloud, service, node.instance_type) or node,
+                    f"the manifest asks for {what}: priced as {node.instance_type} "
+                    f"({name}, the cheapest such GPU on {cloud}; an assumption)",
+                )
+    if group.accel_unknown:
+        return (
+            None,
+            None,
+            (
+                "the manifest states no accelerators for its machines (they come from elsewhere, "
+                "e.g. the fleet it runs on): priced once that says which"
+            ),
+        )
+    if group.node_pool:
+        return (
+            None,
+            None,
+            (
+                f"node pool or compute {group.node_pool!r}: its machine type is not in the "
+                "manifest; map it in a cluster profile (settings.clusters[].node_pools)"
+            ),
+        )
+    return (
+        None,
+        None,
+        (
+            "accelerator type not named in the manifest (no instance type, accelerator node "
+            "selector or GPU product label): add one, or set a cluster profile node type "
+            '(settings.clusters[].nodes, "*" for any GPU)'
+        ),
+    )
+
+
+def _fit(
+    candidates: tuple[acc.Node, ...] | list[acc.Node], count: float, *, exact: bool
+) -> acc.Node:
+    if exact:
+        for node in candidates:
+            if node.count == count:
+                return node
+    for node in candidates:
+        if node.count >= count:
+            return node
+    return candidates[-1]
+
+
+def _accelerator(
+    group: Group,
+    instance_type: str | None,
+    node: acc.Node | None,
+    node_name: str | None,
+    notes: list[str],
+    cloud: str,
+) -> tuple[Accelerator | None, Decimal | None, bool | None]:
+    """The accelerators of one unit, the unit's share of its machine, and whether it is AI."""
+    if group.accel_count > 0:
+        name = group.accel_name or node_name or "GPU (type not named)"
+        kind = (
+            acc.kind_of(group.accel_name or node_name)
+            if (group.accel_name or node_name)
+            else group.accel_kind
+        )
+        accelerator = Accelerator(
+            name=name,
+            count=group.accel_count,
+            kind=kind,
+            vendor=acc.vendor_of(group.accel_name or node_name),
+            memory_gib=int(node.memory_gib) if node and node.memory_gib else None,
+        )
+        share: Decimal | None = None
+        if node is not None and node.count and not group.whole_node:
+            ratio = Decimal(str(group.accel_count)) / Decimal(str(node.count))
+            if ratio != 1:
+                share = ratio
+                notes.append(
+                    f"each unit uses {group.accel_count:g} of the {node.count:g} accelerators of "
+                    f"a {instance_type}: priced as {_fraction(ratio)} of one (the node price "
+                    "over its accelerators)"
+                )
+        return accelerator, share, True
+    if node is None:
+        if instance_type is not None and not acc.accelerated_shape(cloud, instance_type):
+            return None, None, False
+        return None, None, None
+    if node.count:
+        name = node_name or "accelerator"
+        return (
+            Accelerator(
+                name=name,
+                count=node.count,
+                kind=acc.kind_of(name),
+                vendor=acc.vendor_of(name),
+                memory_gib=int(node.memory_gib) if node.memory_gib else None,
+            ),
+            None,
+            True,
+        )
+    return None, None, False
+
+
+def _fraction(ratio: Decimal) -> str:
+    text = f"{ratio.normalize():f}"
+    for denominator in (2, 4, 8, 16, 3, 6, 12):
+        numerator = ratio * denominator
+        if numerator == numerator.to_integral():
+            return f"{int(numerator)}/{denominator}"
+    return text
+
+
+def _purchase(
+    group: Group,
+    tags: dict[str, str],
+    profile: ClusterProfile | None,
+    profile_reason: str,
+    ctx: MapContext,
+) -> tuple[tuple[Capacity, ...], str]:
+    units = group.units
+    if group.spot is True:
+        return (Capacity(PurchaseOption.SPOT, units),), group.spot_reason
+    tagged = purchase_from_tags(tags, ctx.settings)
+    if group.spot is False:
+        if tagged is not None and tagged[0] is not PurchaseOption.SPOT:
+            return (Capacity(tagged[0], units, tagged[1]),), tagged[2]
+        return (Capacity(PurchaseOption.ON_DEMAND, units),), group.spot_reason
+    if tagged is not None:
+        return (Capacity(tagged[0], units, tagged[1]),), tagged[2]
+    if profile is not None:
+        return (
+            (Capacity(profile.purchase, units, 1 if profile.purchase in _TERMED else None),),
+            f"{profile_reason} buys nodes {profile.purchase.value}",
+        )
+    return (
+        (Capacity(PurchaseOption.ON_DEMAND, units),),
+        "the manifest selects no spot capacity: on-demand assumed",
+    )
+
+
+_TERMED = frozenset(
+    {PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN, PurchaseOption.COMMITTED}
+)
+
+
+def _handlers() -> dict[str, Handler]:
+    from aicost.sources.k8s import RESOURCE_TYPES
+    from aicost.sources.manifest import OTHER_TYPES
+
+    return dict.fromkeys((*RESOURCE_TYPES, *OTHER_TYPES), workload)
+
+
+HANDLERS: dict[str, Handler] = _handlers()

@@ -1,0 +1,93 @@
+"""How many runs per month a cron schedule (a Kubernetes CronJob's ``schedule``) makes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+#: Days per month and per week on the 730-hour month aicost uses everywhere.
+DAYS_PER_MONTH = Decimal(730) / Decimal(24)
+WEEKS_PER_MONTH = DAYS_PER_MONTH / Decimal(7)
+
+_MACROS = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+_NAMES = {
+    name: index
+    for names in (
+        ("sun", "mon", "tue", "wed", "thu", "fri", "sat"),
+        ("", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    )
+    for index, name in enumerate(names)
+    if name
+}
+
+
+def _count(field: str, low: int, high: int) -> int | None:
+    """How many values of [low, high] the cron *field* selects."""
+    selected: set[int] = set()
+    for part in field.split(","):
+        step = 1
+        if "/" in part:
+            part, step_text = part.split("/", 1)
+            if not step_text.isdigit() or int(step_text) == 0:
+                return None
+            step = int(step_text)
+        if part in ("*", "?"):
+            start, end = low, high
+        elif "-" in part:
+            first, last = part.split("-", 1)
+            low_value, high_value = _value(first), _value(last)
+            if low_value is None or high_value is None:
+                return None
+            start, end = low_value, high_value
+        else:
+            single = _value(part)
+            if single is None:
+                return None
+            start, end = single, (high if step > 1 else single)
+        selected.update(v for v in range(start, end + 1, step) if low <= v <= high)
+    return len(selected) or None
+
+
+def _value(text: str) -> int | None:
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    return _NAMES.get(text[:3])
+
+
+def runs_per_month(schedule: str) -> Decimal | None:
+    """Runs per (730-hour) month of *schedule*, or None when it cannot be read."""
+    fields = _MACROS.get(schedule.strip().lower(), schedule).split()
+    if len(fields) == 6:  # with seconds
+        fields = fields[1:]
+    if len(fields) != 5:
+        return None
+    minute, hour, day, month, weekday = fields
+    counts = [
+        _count(minute, 0, 59),
+        _count(hour, 0, 23),
+        _count(day, 1, 31),
+        _count(month, 1, 12),
+        _count(weekday.replace("7", "0"), 0, 6),
+    ]
+    if any(c is None for c in counts):
+        return None
+    minutes, hours, days, months, weekdays = (Decimal(c or 0) for c in counts)
+    day_any = day in ("*", "?")
+    weekday_any = weekday in ("*", "?")
+    if day_any and weekday_any:
+        per_month = DAYS_PER_MONTH
+    elif weekday_any:
+        per_month = days
+    elif day_any:
+        per_month = weekdays * WEEKS_PER_MONTH
+    else:  # cron runs when either matches
+        per_month = days + weekdays * WEEKS_PER_MONTH
+    return (minutes * hours * per_month * months / Decimal(12)).quantize(Decimal("0.01"))

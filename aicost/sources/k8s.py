@@ -1,0 +1,327 @@
+"""Kubernetes manifests: core workloads, and the dispatch to the CRD readers.
+
+A Kubernetes manifest is YAML or JSON with ``apiVersion`` and ``kind``, often several
+documents (``---``) mixing a workload with a Service or ConfigMap, or a ``kind: List``.
+Each document is dispatched on its API group and kind through :data:`KINDS` to the module
+that reads it (one module per family: this one for core workloads, :mod:`.kubeflow`,
+:mod:`.kserve`, :mod:`.kuberay`, :mod:`.volcano`, :mod:`.lws`, :mod:`.sagemaker_api`,
+:mod:`.spark`). Kinds nothing reads (Services, ConfigMaps, NodePools) are counted as
+other resources.
+
+Core workloads read here:
+
+==================================  =====================================================
+kind                                units
+==================================  =====================================================
+``batch/Job``                       ``spec.parallelism`` pods (default 1); run time from
+                                    ``activeDeadlineSeconds``
+``batch/CronJob``                   as its job template; runs per month from ``schedule``
+``apps/Deployment``, ``StatefulSet``, ``spec.replicas`` (default 1)
+``ReplicaSet``
+``v1/Pod``                          one pod
+==================================  =====================================================
+
+Pods' accelerators and node selection are read by :mod:`aicost.sources.podspec`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from aicost.errors import InputError
+from aicost.model import ResourceChange, WorkloadClass
+from aicost.sources import manifest as mf
+from aicost.sources.base import Inventory
+from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
+from aicost.sources.podspec import Pod, group, read_pod
+from aicost.sources.yamldocs import Document, load_path, mappings
+
+KIND = "kubernetes"
+
+ObjectReader = Callable[[str, Mapping[str, Any], Document, tuple[str | int, ...]], Iterable[Spec]]
+
+#: ``<api group>/<Kind>`` -> module whose ``read_object(kind, obj, doc, at)`` reads it.
+#: The core API group is written ``v1``.
+KINDS: dict[str, str] = {
+    "batch/Job": "aicost.sources.k8s",
+    "batch/CronJob": "aicost.sources.k8s",
+    "apps/Deployment": "aicost.sources.k8s",
+    "apps/StatefulSet": "aicost.sources.k8s",
+    "apps/ReplicaSet": "aicost.sources.k8s",
+    "v1/Pod": "aicost.sources.k8s",
+    "kubeflow.org/PyTorchJob": "aicost.sources.kubeflow",
+    "kubeflow.org/TFJob": "aicost.sources.kubeflow",
+    "kubeflow.org/PaddleJob": "aicost.sources.kubeflow",
+    "kubeflow.org/XGBoostJob": "aicost.sources.kubeflow",
+    "kubeflow.org/JAXJob": "aicost.sources.kubeflow",
+    "kubeflow.org/MXJob": "aicost.sources.kubeflow",
+    "kubeflow.org/MPIJob": "aicost.sources.kubeflow",
+    "trainer.kubeflow.org/TrainJob": "aicost.sources.kubeflow",
+    "serving.kserve.io/InferenceService": "aicost.sources.kserve",
+    "serving.kserve.io/LLMInferenceService": "aicost.sources.kserve",
+    "ray.io/RayJob": "aicost.sources.kuberay",
+    "ray.io/RayCluster": "aicost.sources.kuberay",
+    "ray.io/RayService": "aicost.sources.kuberay",
+    "batch.volcano.sh/Job": "aicost.sources.volcano",
+    "leaderworkerset.x-k8s.io/LeaderWorkerSet": "aicost.sources.lws",
+    "sagemaker.services.k8s.aws/TrainingJob": "aicost.sources.sagemaker_api",
+    "sagemaker.services.k8s.aws/EndpointConfig": "aicost.sources.sagemaker_api",
+    "sagemaker.services.k8s.aws/HyperParameterTuningJob": "aicost.sources.sagemaker_api",
+    "sparkoperator.k8s.io/SparkApplication": "aicost.sources.spark",
+}
+
+#: Resource types of every object this source and its kind modules can produce.
+RESOURCE_TYPES: tuple[str, ...] = tuple(KINDS)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    if mf.is_terraform_plan(head):
+        return False
+    keys = mf.top_keys(head)
+    return "apiVersion" in keys and "kind" in keys
+
+
+def read(path: Path) -> Inventory:
+    _, documents = load_path(path)
+    name = str(path)
+    specs: list[Spec] = []
+    others: list[ResourceChange] = []
+    warnings: list[str] = []
+    found_any = False
+    for document, data in mappings(documents):
+        for obj, at in _objects(data, ()):
+            api = text(obj.get("apiVersion"))
+            kind = text(obj.get("kind"))
+            if not api or not kind:
+                warnings.append(
+                    f"{name}:{document.line_of(*at)}: document without apiVersion/kind skipped"
+                )
+                continue
+            found_any = True
+            key = f"{api_group(api)}/{kind}"
+            module_name = KINDS.get(key)
+            if module_name is None:
+                others.append(_other(name, key, kind, obj, document, at))
+                continue
+            reader = cast(ObjectReader, importlib.import_module(module_name).read_object)
+            specs.extend(reader(kind, obj, document, at))
+    if not found_any:
+        raise InputError(
+            "not a Kubernetes manifest: no document has apiVersion and kind", path=path
+        )
+    inventory = mf.inventory(name, KIND, specs, warnings)
+    inventory.changes.extend(others)
+    return inventory
+
+
+def api_group(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else "v1"
+
+
+def _objects(
+    data: Mapping[str, Any], at: tuple[str | int, ...]
+) -> Iterator[tuple[Mapping[str, Any], tuple[str | int, ...]]]:
+    if text(data.get("kind")) == "List" and isinstance(data.get("items"), list):
+        for index, item in enumerate(data["items"]):
+            if isinstance(item, Mapping):
+                yield from _objects(item, (*at, "items", index))
+        return
+    yield data, at
+
+
+def _other(
+    path: str,
+    key: str,
+    kind: str,
+    obj: Mapping[str, Any],
+    document: Document,
+    at: tuple[str | int, ...],
+) -> ResourceChange:
+    from aicost.model import Action, SourceRef
+
+    name = object_name(obj)
+    return ResourceChange(
+        address=f"{path}:{kind}/{name}",
+        type=key,
+        name=name,
+        provider=mf.PROVIDER,
+        action=Action.CREATE,
+        source=SourceRef(path=path, kind=KIND, line=document.line_of(*at)),
+        after={},
+        project=path,
+    )
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def object_name(obj: Mapping[str, Any]) -> str:
+    metadata = mapping(obj.get("metadata"))
+    name = text(metadata.get("name"))
+    if name:
+        return name
+    generated = text(metadata.get("generateName"))
+    if generated:
+        return generated.rstrip("-") + "-*"
+    return "(unnamed)"
+
+
+def object_labels(obj: Mapping[str, Any]) -> dict[str, str]:
+    """``metadata.labels``, plus annotations with plain or ``aicost`` keys."""
+    metadata = mapping(obj.get("metadata"))
+    found = mf.labels(metadata.get("labels"))
+    for key, value in mf.labels(metadata.get("annotations")).items():
+        if ("/" not in key or key.startswith("aicost")) and len(value) <= 256:
+            found.setdefault(key, value)
+    return found
+
+
+def object_annotations(obj: Mapping[str, Any]) -> dict[str, str]:
+    return mf.labels(get(obj, "metadata", "annotations"))
+
+
+def build(
+    kind: str,
+    obj: Mapping[str, Any],
+    document: Document,
+    at: tuple[str | int, ...],
+    groups: Iterable[Group],
+    pods: Iterable[Pod],
+    *,
+    resource_type: str,
+    kind_class: WorkloadClass | None = None,
+    default_class: WorkloadClass = WorkloadClass.UNKNOWN,
+    kind_reason: str = "",
+    run_seconds: Decimal | float | None = None,
+    run_reason: str = "",
+    commands: Iterable[str] = (),
+    notes: Iterable[str] = (),
+    runs_per_month: Decimal | None = None,
+    runs_reason: str = "",
+    serving: WorkloadClass = WorkloadClass.INFERENCE,
+) -> Spec:
+    """A :class:`Spec` for a Kubernetes object from its groups and pod templates."""
+    pod_list = list(pods)
+    all_commands = [*commands]
+    for pod in pod_list:
+        all_commands += pod.commands
+    group_list = tuple(groups)
+    cloud, cloud_reason, region = None, "", None
+    for item in group_list:
+        if item.cloud and cloud is None:
+            cloud, cloud_reason = item.cloud, item.cloud_reason
+        region = region or item.region
+    found_labels = object_labels(obj)
+    hint = mf.command_hint(all_commands, serving=serving)
+    run_hours = None
+    if run_seconds:
+        run_hours = Decimal(str(run_seconds)) / Decimal(3600)
+    return Spec(
+        kind=kind,
+        name=object_name(obj),
+        resource_type=resource_type,
+        groups=group_list,
+        line=document.line_of(*at, "kind"),
+        cloud=cloud,
+        cloud_reason=cloud_reason,
+        region=region,
+        labels=found_labels,
+        kind_class=kind_class,
+        default_class=default_class,
+        kind_reason=kind_reason,
+        hint_class=hint[0] if hint else None,
+        hint_reason=hint[1] if hint else "",
+        run_hours=run_hours,
+        run_reason=run_reason,
+        runs_per_month=runs_per_month,
+        runs_reason=runs_reason,
+        cluster=mf.cluster_label(found_labels),
+        notes=tuple(notes),
+    )
+
+
+# --------------------------------------------------------------------------- core kinds
+
+
+def read_object(
+    kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
+) -> Iterator[Spec]:
+    spec = mapping(obj.get("spec"))
+    api = api_group(text(obj.get("apiVersion")) or "")
+    resource_type = f"{api}/{kind}"
+    line = document.line_of(*at, "spec")
+    if kind in ("Job", "CronJob"):
+        runs: Decimal | None = None
+        runs_reason = ""
+        job = spec
+        job_at: tuple[str | int, ...] = (*at, "spec")
+        if kind == "CronJob":
+            job = mapping(get(spec, "jobTemplate", "spec"))
+            job_at = (*at, "spec", "jobTemplate", "spec")
+            schedule = text(spec.get("schedule"))
+            if schedule:
+                from aicost.sources.cron import runs_per_month
+
+                runs = runs_per_month(schedule)
+                if runs is not None:
+                    runs_reason = f"CronJob schedule '{schedule}'"
+        pod = read_pod(job.get("template"))
+        parallelism = integer(job.get("parallelism"), 1) or 0
+        completions = integer(job.get("completions"))
+        units = parallelism if completions is None else min(parallelism, completions)
+        deadline = mf.quantity(job.get("activeDeadlineSeconds")) or pod.deadline_seconds
+        notes = []
+        if completions and completions > parallelism:
+            notes.append(f"{completions} completions, {parallelism} at a time")
+        yield build(
+            kind,
+            obj,
+            document,
+            at,
+            [group(None, pod, units, line=document.line_of(*job_at, "template"))],
+            [pod],
+            resource_type=resource_type,
+            default_class=WorkloadClass.BATCH,
+            kind_reason=f"resource kind: a Kubernetes {kind} is batch work",
+            run_seconds=deadline,
+            run_reason="activeDeadlineSeconds" if deadline else "",
+            notes=notes,
+            runs_per_month=runs,
+            runs_reason=runs_reason,
+        )
+        return
+    if kind == "Pod":
+        pod = read_pod(spec, is_template=False)
+        pod.labels = {}
+        yield build(
+            kind,
+            obj,
+            document,
+            at,
+            [group(None, pod, 1, line=line)],
+            [pod],
+            resource_type=resource_type,
+            default_class=WorkloadClass.UNKNOWN,
+            kind_reason="resource kind: a bare Pod does not say what it is for",
+            run_seconds=pod.deadline_seconds,
+            run_reason="activeDeadlineSeconds" if pod.deadline_seconds else "",
+        )
+        return
+    # Deployment, StatefulSet, ReplicaSet: long-running replicas.
+    pod = read_pod(spec.get("template"))
+    replicas = integer(spec.get("replicas"), 1) or 0
+    yield build(
+        kind,
+        obj,
+        document,
+        at,
+        [group(None, pod, replicas, line=document.line_of(*at, "spec", "template"))],
+        [pod],
+        resource_type=resource_type,
+        default_class=WorkloadClass.INFERENCE,
+        kind_reason=f"resource kind: a {kind} runs long-lived replicas (serving)",
+    )

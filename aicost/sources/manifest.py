@@ -1,0 +1,376 @@
+"""What every ML-manifest reader produces, and the helpers they share.
+
+A manifest reader (Kubernetes workloads and CRDs, SkyPilot, dstack, SageMaker, Vertex AI,
+Azure ML) turns each object it finds into a :class:`Spec`: what the object is (kind, name,
+labels, run time, class hints) and its homogeneous groups of pods or machines
+(:class:`Group`: accelerator type and count per unit, units, min/max, instance types named,
+node pool, spot). The spec travels in a :class:`~aicost.model.ResourceChange` (provider
+``manifest``) to :mod:`aicost.mappers.manifest`, which maps accelerators to machines and
+prices them, so every format shares one "from pods to money" path.
+
+Addresses name the file, kind and object: ``jobs/train.yaml:PyTorchJob/bert``; each group
+is a component (``Worker``, ``gpu-group``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aicost.model import Action, ResourceChange, SourceRef, WorkloadClass
+from aicost.sources.base import Inventory
+
+PROVIDER = "manifest"
+
+#: Resource types of the manifest objects read by the non-Kubernetes readers (the
+#: Kubernetes ones are :data:`aicost.sources.k8s.RESOURCE_TYPES`).
+OTHER_TYPES: tuple[str, ...] = (
+    "skypilot/task",
+    "skypilot/service",
+    "dstack/task",
+    "dstack/service",
+    "dstack/dev-environment",
+    "dstack/fleet",
+    "sagemaker/TrainingJob",
+    "sagemaker/EndpointConfig",
+    "sagemaker/HyperParameterTuningJob",
+    "vertex/CustomJob",
+    "azureml/command",
+    "azureml/sweep",
+    "azureml/pipeline",
+    "azureml/finetuning",
+    "azureml/online-deployment",
+    "azureml/batch-deployment",
+    "azureml/compute",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A homogeneous group of units (pods, nodes, instances, replicas) of one object."""
+
+    name: str | None
+    units: int
+    #: Accelerators per unit (GPUs, TPU chips, Neuron devices); 0 when none are requested.
+    accel_count: float = 0
+    #: Canonical accelerator name (``T4``, ``A100-80GB``, ``TPU-v5e``), when the manifest says.
+    accel_name: str | None = None
+    #: Where the accelerator name came from (a node selector, an instance type...).
+    accel_reason: str = ""
+    #: gpu, tpu, neuron, hpu (from the resource name when the accelerator is not named).
+    accel_kind: str = "gpu"
+    #: Where the count came from: ``nvidia.com/gpu`` limit, ``resources.accelerators``...
+    count_reason: str = ""
+    #: Minimum memory per accelerator asked for (dstack ``24GB``), when no name is given.
+    accel_memory_gib: float | None = None
+    #: The units may run accelerators the manifest does not state (a dstack task on a fleet).
+    accel_unknown: bool = False
+    #: The manifest asks for any accelerator (dstack ``gpu: 1``): the cheapest one is assumed.
+    any_accelerator: bool = False
+    min_units: int | None = None
+    max_units: int | None = None
+    #: Machine types the manifest names (node selector, ``instance_type``); first preferred.
+    instance_types: tuple[str, ...] = ()
+    #: A node pool or compute cluster the manifest names (Karpenter NodePool, Azure ML compute).
+    node_pool: str | None = None
+    cloud: str | None = None
+    cloud_reason: str = ""
+    region: str | None = None
+    #: True: spot/preemptible capacity; False: explicitly on-demand; None: the manifest is silent.
+    spot: bool | None = None
+    spot_reason: str = ""
+    #: One unit is one whole machine (SkyPilot, dstack, SageMaker, Azure ML, Vertex), not a pod
+    #: that may share a larger node.
+    whole_node: bool = False
+    line: int | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One object of a manifest (a Job, a RayService, a SkyPilot task...)."""
+
+    kind: str
+    name: str
+    resource_type: str
+    groups: tuple[Group, ...]
+    line: int | None = None
+    cloud: str | None = None
+    cloud_reason: str = ""
+    region: str | None = None
+    #: Pricing service on the cloud when it is not plain machines (``sagemaker``, ``vertex``).
+    service: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    #: The kind alone decides the class (a PyTorchJob trains, an InferenceService serves).
+    kind_class: WorkloadClass | None = None
+    #: The class when nothing else says (a Job is batch work), and why.
+    default_class: WorkloadClass = WorkloadClass.UNKNOWN
+    kind_reason: str = ""
+    #: A class suggested by the command or entrypoint (``torchrun`` trains), and why.
+    hint_class: WorkloadClass | None = None
+    hint_reason: str = ""
+    #: Hours one run takes at most (a job's deadline or max runtime), and where it came from.
+    run_hours: Decimal | None = None
+    run_reason: str = ""
+    runs_per_month: Decimal | None = None
+    runs_reason: str = ""
+    #: A cluster profile the manifest names (label ``aicost/cluster``).
+    cluster: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+class ManifestInventory(Inventory):
+    """An inventory of manifest objects (no references to follow)."""
+
+
+def inventory(
+    path: str, kind: str, specs: Iterable[Spec], warnings: Sequence[str] = ()
+) -> Inventory:
+    """An :class:`Inventory` with one resource change per spec, addressed by file, kind and name."""
+    changes: list[ResourceChange] = []
+    seen: dict[str, int] = {}
+    for spec in specs:
+        address = f"{path}:{spec.kind}/{spec.name}"
+        seen[address] = seen.get(address, 0) + 1
+        if seen[address] > 1:
+            address += f"[{seen[address] - 1}]"
+        changes.append(
+            ResourceChange(
+                address=address,
+                type=spec.resource_type,
+                name=spec.name,
+                provider=PROVIDER,
+                action=Action.CREATE,
+                source=SourceRef(path=path, kind=kind, line=spec.line),
+                after={"spec": spec},
+                project=path,
+            )
+        )
+    return ManifestInventory(path=path, kind=kind, changes=changes, warnings=list(warnings))
+
+
+# --------------------------------------------------------------------------- value helpers
+
+
+def get(tree: Any, *path: str | int) -> Any:
+    """Follow *path* through mappings and lists; None when any step is missing."""
+    node = tree
+    for step in path:
+        if isinstance(step, int):
+            if isinstance(node, list) and -len(node) <= step < len(node):
+                node = node[step]
+            else:
+                return None
+        elif isinstance(node, Mapping):
+            node = node.get(step)
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def get_ci(tree: Any, *path: str) -> Any:
+    """Like :func:`get`, with keys matched case-insensitively (``ResourceConfig``)."""
+    node = tree
+    for step in path:
+        if not isinstance(node, Mapping):
+            return None
+        if step in node:
+            node = node[step]
+            continue
+        wanted = step.lower().replace("_", "")
+        for key, value in node.items():
+            if str(key).lower().replace("_", "") == wanted:
+                node = value
+                break
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def text(value: Any) -> str | None:
+    if value is None or isinstance(value, Mapping | list):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def labels(value: Any) -> dict[str, str]:
+    """A flat str -> str map from a labels/tags mapping or a ``[{Key, Value}]`` list."""
+    found: dict[str, str] = {}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            scalar = text(item)
+            if scalar is not None:
+                found[str(key)] = scalar
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, Mapping):
+                key = text(get_ci(item, "Key"))
+                scalar = text(get_ci(item, "Value"))
+                if key is not None and scalar is not None:
+                    found[key] = scalar
+    return found
+
+
+_QUANTITY = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(m|k|Ki|M|Mi|G|Gi)?\s*$")
+_SUFFIX = {
+    None: Decimal(1),
+    "m": Decimal("0.001"),
+    "k": Decimal(1000),
+    "Ki": Decimal(1024),
+    "M": Decimal(10**6),
+    "Mi": Decimal(2**20),
+    "G": Decimal(10**9),
+    "Gi": Decimal(2**30),
+}
+
+
+def quantity(value: Any) -> float | None:
+    """A Kubernetes quantity or count given as an int, a float or a string (``"1"``, ``2``)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    match = _QUANTITY.match(str(value))
+    if not match:
+        return None
+    return float(Decimal(match.group(1)) * _SUFFIX[match.group(2)])
+
+
+def integer(value: Any, default: int | None = None) -> int | None:
+    found = quantity(value)
+    return int(found) if found is not None else default
+
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+_UNIT_SECONDS: dict[str, Decimal] = {
+    "ms": Decimal("0.001"),
+    "s": Decimal(1),
+    "m": Decimal(60),
+    "h": Decimal(3600),
+    "d": Decimal(86400),
+    "w": Decimal(604800),
+}
+
+
+def seconds(value: Any) -> Decimal | None:
+    """Seconds in ``3600``, ``"7200s"``, ``"2h"``, ``"1d"``, ``"1h30m"``; None for ``off``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Decimal(str(value)) if value > 0 else None
+    raw = str(value).strip().lower()
+    if not raw or raw in {"off", "none", "null", "-1"}:
+        return None
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        number = None
+    if number is not None:
+        return number if number > 0 else None
+    parts = _DURATION.findall(raw)
+    if not parts or _DURATION.sub("", raw).strip():
+        return None
+    total = sum((Decimal(n) * _UNIT_SECONDS[u] for n, u in parts), Decimal(0))
+    return total if total > 0 else None
+
+
+def hours(value: Any) -> Decimal | None:
+    found = seconds(value)
+    return None if found is None else found / Decimal(3600)
+
+
+# --------------------------------------------------------------------------- sniffing
+
+_TOP_KEY = re.compile(r"^([A-Za-z_$][\w$./-]*)\s*:", re.MULTILINE)
+_JSON_KEY = re.compile(r'"([A-Za-z_$][\w$./-]*)"\s*:')
+
+
+def head_text(head: bytes) -> str:
+    sample = head.replace(b"\x00", b"")
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        sample = sample[2:]
+    return sample.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+
+
+def top_keys(head: bytes) -> set[str]:
+    """Keys at the start of a line (YAML top level) or anywhere as JSON keys, in *head*."""
+    sample = head_text(head)
+    found = set(_TOP_KEY.findall(sample))
+    if sample.lstrip().startswith("{"):
+        found |= set(_JSON_KEY.findall(sample))
+    return found
+
+
+def is_terraform_plan(head: bytes) -> bool:
+    sample = head_text(head)
+    return '"format_version"' in sample or '"resource_changes"' in sample
+
+
+# --------------------------------------------------------------------------- class hints
+
+_TRAINING_WORDS = re.compile(
+    r"(\btrain\w*|\btorchrun\b|torch\.distributed|\bdeepspeed\b|\bfine[-_]?tun\w*|"
+    r"\bfinetun\w*|--do_train|epochs?\b|learning[_-]rate|\bpretrain\w*|horovod|\bsft\b)",
+    re.IGNORECASE,
+)
+_SERVING_WORDS = re.compile(
+    r"(vllm\s+serve|api_server|\bserve\b|text-generation-launcher|\btgi\b|tritonserver|"
+    r"\bsglang\b|jetstream)",
+    re.IGNORECASE,
+)
+_BATCH_WORDS = re.compile(r"(batch[-_ ]?inference|batch[-_ ]?predict|\binference\b)", re.I)
+
+
+def command_hint(
+    commands: Iterable[str], *, serving: WorkloadClass = WorkloadClass.INFERENCE
+) -> tuple[WorkloadClass, str] | None:
+    """The workload class a command suggests, with the words that suggested it."""
+    joined = "\n".join(c for c in commands if c)
+    if not joined:
+        return None
+    for pattern, found in (
+        (_TRAINING_WORDS, WorkloadClass.TRAINING),
+        (_SERVING_WORDS, serving),
+        (_BATCH_WORDS, WorkloadClass.BATCH),
+    ):
+        match = pattern.search(joined)
+        if match:
+            return found, f"command mentions '{match.group(0).strip()}'"
+    return None
+
+
+def strings(value: Any) -> list[str]:
+    """All strings in a command/args value (a string or a list of strings)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int | float)]
+    return []
+
+
+CLUSTER_LABELS = ("aicost/cluster", "aicost.io/cluster", "aicost:cluster", "aicost-cluster")
+
+
+def cluster_label(found: Mapping[str, str]) -> str | None:
+    for key in CLUSTER_LABELS:
+        if found.get(key):
+            return found[key]
+    return None
