@@ -9,6 +9,7 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from aicost.cli import gate_options
 from aicost.errors import ExitCode, UsageError
 
 HELP = "price the AI workloads in Terraform plans and check them against a policy"
@@ -71,6 +72,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
     )
+    gate_options.add_arguments(parser)
 
 
 def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
@@ -109,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(policy_path, origin)
     print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
 
-    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month)
+    options = gate_options.eval_options(args, policy)
+    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month, options=options)
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)
 
@@ -119,7 +122,12 @@ def run(args: argparse.Namespace) -> int:
     for name, path in targets:
         text = report.get(name).render(
             result,
-            report.RenderOptions(color=color and path is None, width=width, max_rows=args.max_rows),
+            report.RenderOptions(
+                color=color and path is None,
+                width=width,
+                max_rows=args.max_rows,
+                show_waived=args.show_waived,
+            ),
         )
         if path is None:
             sys.stdout.write(text)

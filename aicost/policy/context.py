@@ -135,11 +135,15 @@ class CheckContext:
         """
         for item in self.workloads:
             workload = item.workload
-            if workload.ai is not True:
-                continue
-            prior = workload.prior is not None and self.matches(rule, workload, workload.prior)
-            planned = workload.planned is not None and self.matches(
-                rule, workload, workload.planned
+            prior = (
+                workload.prior is not None
+                and workload.prior.ai is True
+                and self.matches(rule, workload, workload.prior)
+            )
+            planned = (
+                workload.planned is not None
+                and workload.planned.ai is True
+                and self.matches(rule, workload, workload.planned)
             )
             if prior or planned:
                 yield item, prior, planned

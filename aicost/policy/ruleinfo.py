@@ -144,13 +144,15 @@ def describe_type(prop: dict[str, Any], defs: dict[str, Any]) -> str:
         return str(prop["const"])
     if "anyOf" in prop:
         kinds = [describe_type(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
+        if "number" in kinds and "string" in kinds:
+            kinds.remove("string")  # a Decimal: YAML numbers, or strings for exact values
         return " or ".join(dict.fromkeys(kinds))
     kind = prop.get("type")
     if kind == "array":
         return f"list of {_plural(describe_type(prop.get('items', {}), defs))}"
     if kind == "object":
         return "mapping"
-    if kind == "string" and prop.get("pattern", "").startswith("^(?!^[-+.]*$)[+-]?0*\\d*"):
+    if kind == "string" and "\\d" in prop.get("pattern", ""):
         return "number"
     return {"string": "string", "number": "number", "integer": "integer", "boolean": "boolean"}.get(
         str(kind), "value"

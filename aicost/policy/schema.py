@@ -16,7 +16,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from aicost.model import Deployment, Workload, WorkloadClass
 
@@ -69,7 +76,12 @@ def _tag_values(value: Any) -> Any:
     return value
 
 
-StrList = Annotated[list[str], BeforeValidator(_as_list)]
+#: A list of strings; a single string is accepted as a list of one.
+StrList = Annotated[
+    list[str],
+    BeforeValidator(_as_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 
 
 class Strict(BaseModel):
@@ -87,10 +99,33 @@ class Match(Strict):
     (``--workspace``, else ``TF_WORKSPACE``, else ``default``).
     """
 
-    tags: Annotated[dict[str, list[str]], BeforeValidator(_tag_values)] = Field(
-        default_factory=dict
-    )
-    classes: Annotated[list[WorkloadClass], BeforeValidator(_as_list)] = Field(default_factory=list)
+    tags: Annotated[
+        dict[str, list[str]],
+        BeforeValidator(_tag_values),
+        WithJsonSchema(
+            {
+                "type": "object",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": ["string", "number", "boolean"]},
+                        {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
+                    ]
+                },
+            }
+        ),
+    ] = Field(default_factory=dict)
+    classes: Annotated[
+        list[WorkloadClass],
+        BeforeValidator(_as_list),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"enum": [c.value for c in WorkloadClass]},
+                    {"type": "array", "items": {"enum": [c.value for c in WorkloadClass]}},
+                ]
+            }
+        ),
+    ] = Field(default_factory=list)
     clouds: StrList = Field(default_factory=list)
     regions: StrList = Field(default_factory=list)
     resource_types: StrList = Field(default_factory=list)
@@ -200,6 +235,8 @@ class Commitment(Strict):
     id: str = Field(min_length=1, max_length=128)
     kind: Literal["reserved", "savings-plan", "committed"] = "reserved"
     cloud: str = "aws"
+    #: The service it applies to (a glob: ``ec2``, ``sagemaker``); any when not given.
+    service: str | None = None
     family: str | None = None
     instance_type: str | None = None
     region: str = "*"

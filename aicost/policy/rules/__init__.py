@@ -10,10 +10,15 @@ from __future__ import annotations
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import (
     budget,
+    commitment_coverage,
+    delta_cap,
     gpu_family,
+    gpu_utilisation,
     inference_purchase,
+    region,
     required_tags,
     training_purchase,
+    training_run_cost,
     unpriced,
 )
 
@@ -24,6 +29,11 @@ RULES: dict[str, RuleModule] = {
     inference_purchase.TYPE: inference_purchase,
     budget.TYPE: budget,
     unpriced.TYPE: unpriced,
+    region.TYPE: region,
+    delta_cap.TYPE: delta_cap,
+    training_run_cost.TYPE: training_run_cost,
+    gpu_utilisation.TYPE: gpu_utilisation,
+    commitment_coverage.TYPE: commitment_coverage,
 }
 
 
