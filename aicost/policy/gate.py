@@ -24,12 +24,12 @@ in the policy is a usage error, never silently ignored (the Checkov complaint).
 from __future__ import annotations
 
 import difflib
-import fnmatch
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aicost.errors import UsageError
 from aicost.policy.finding import Finding
+from aicost.policy.globs import address_match
 from aicost.policy.schema import Enforcement, Severity
 
 SEVERITIES = {s.value: s for s in Severity}
@@ -118,7 +118,7 @@ class Gate:
 
 
 def _names(finding: Finding, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(finding.rule, pattern) or fnmatch.fnmatchcase(finding.type, pattern)
+    return address_match(finding.rule, pattern) or address_match(finding.type, pattern)
 
 
 def _split(
@@ -143,7 +143,7 @@ def _split(
                     severity = found if found.rank < severity.rank else severity
                 continue
             if not any(
-                fnmatch.fnmatchcase(rule_id, value) or fnmatch.fnmatchcase(rule_type, value)
+                address_match(rule_id, value) or address_match(rule_type, value)
                 for rule_id, rule_type in rules
             ):
                 candidates = sorted({r for pair in rules for r in pair})

@@ -60,8 +60,8 @@ def info(module: RuleModule) -> RuleInfo:
     return RuleInfo(
         type=module.TYPE,
         title=module.TITLE,
-        summary=summary or module.TITLE,
-        rationale=inspect.cleandoc(explicit) if isinstance(explicit, str) else rationale,
+        summary=_inline(summary) or module.TITLE,
+        rationale=_inline(inspect.cleandoc(explicit) if isinstance(explicit, str) else rationale),
         remediation=module.REMEDIATION,
         link=link if isinstance(link, str) and link else f"{DOCS_URL}#{module.TYPE}",
         doc=doc,

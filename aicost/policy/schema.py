@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from aicost.model import Deployment, Workload, WorkloadClass
+from aicost.policy.globs import any_address
 
 
 class Severity(StrEnum):
@@ -157,7 +158,7 @@ class Match(Strict):
             return False
         if self.resource_types and not _glob_any(workload.resource_type, self.resource_types):
             return False
-        if self.addresses and not _glob_any(workload.address, self.addresses):
+        if self.addresses and not any_address(workload.address, self.addresses):
             return False
         if self.workspaces and not _glob_any(workspace or "default", self.workspaces):
             return False
@@ -173,7 +174,7 @@ class Match(Strict):
 
 
 def _glob_any(value: str | None, patterns: list[str]) -> bool:
-    return value is not None and any(fnmatch.fnmatchcase(value, p) for p in patterns)
+    return value is not None and any(value == p or fnmatch.fnmatchcase(value, p) for p in patterns)
 
 
 class RuleConfig(Strict):

@@ -49,6 +49,7 @@ from pydantic import Field
 
 from aicost.errors import AicostError, ConfigError
 from aicost.policy.finding import Finding
+from aicost.policy.globs import address_match
 from aicost.policy.loader import Policy, strict_validate
 from aicost.policy.schema import Enforcement, Severity, Strict, StrList
 from aicost.policy.yamlsafe import load_file
@@ -68,10 +69,7 @@ class ExpectedFinding(Strict):
 
     def matches(self, found: Finding) -> bool:
         label = f"{found.address} ({found.component})" if found.component else found.address
-        if not (
-            fnmatch.fnmatchcase(found.address, self.address)
-            or fnmatch.fnmatchcase(label, self.address)
-        ):
+        if not (address_match(found.address, self.address) or address_match(label, self.address)):
             return False
         if self.severity is not None and found.severity is not self.severity:
             return False

@@ -23,7 +23,6 @@ waiver that covers no finding is reported as *stale*.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from aicost.policy.finding import Finding, WaiverRef
+from aicost.policy.globs import address_match, any_address
 from aicost.policy.schema import Enforcement, Strict, StrList, WaiverSettings
 from aicost.policy.yamlsafe import YamlDocument, load_file
 
@@ -138,9 +138,7 @@ class Waiver:
         return None
 
     def covers_rule(self, finding: Finding) -> bool:
-        return fnmatch.fnmatchcase(finding.rule, self.rule) or fnmatch.fnmatchcase(
-            finding.type, self.rule
-        )
+        return address_match(finding.rule, self.rule) or address_match(finding.type, self.rule)
 
     def in_scope(self, workspace: str, paths: Sequence[str]) -> bool:
         """Whether the waiver's workspace and path conditions can hold in this run."""
@@ -186,7 +184,7 @@ class Waiver:
 
 
 def _any_glob(value: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatchcase(value, p) for p in patterns)
+    return any_address(value, patterns)
 
 
 def from_entry(entry: WaiverEntry, kind: str, where: str) -> Waiver:
