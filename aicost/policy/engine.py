@@ -104,18 +104,23 @@ def run(
         commitments=policy.commitments,
         today=today,
     )
-    places: dict[tuple[str, str | None], Place] = {
-        (item.workload.address, item.workload.component): locator.place(item.workload)
-        for item in workloads
-    }
+    by_key = {(item.workload.address, item.workload.component): item for item in workloads}
 
+    def place_of(found: Finding) -> Place | None:
+        item = by_key.get((found.address, found.component))
+        return locator.place(item.workload) if item is not None else None
+
+    # File and line come from --source-dir, or from inputs that are .tf files or manifests.
+    enrich = options.source_dir is not None or any(
+        item.workload.source.line is not None for item in workloads
+    )
     raw: list[tuple[Finding, Enforcement]] = []
     for loaded in policy.rules:
         module = loaded.module
         about = info(module)
         enforcement = policy.enforcement_of(loaded.config)
         for found in module.check(loaded.config, ctx):
-            place = places.get((found.address, found.component))
+            place = place_of(found) if enrich else None
             level = _level(found, loaded.config.severity, enforcement)
             found = dataclasses.replace(
                 found,
@@ -140,7 +145,7 @@ def run(
     used: set[int] = set()
     findings: list[Finding] = []
     for found, level in raw:
-        place = places.get((found.address, found.component))
+        place = place_of(found) if waivers else None
         paths = place.paths if place else ()
         anchors = place.anchors if place else ()
         found = _apply_waivers(
@@ -150,14 +155,18 @@ def run(
         findings.append(dataclasses.replace(found, failing=fails, decision=why))
 
     stale: list[StaleWaiver] = []
-    all_paths = sorted({p for place in places.values() for p in place.paths})
+    all_paths: list[str] | None = None
     for index, waiver in enumerate(waivers):
         if index in used:
             continue
         if waiver.anchor is None and waiver.kind == "inline":
             stale.append(StaleWaiver(waiver, "not attached to a resource header"))
             continue
-        if not waiver.in_scope(workspace, all_paths):
+        if waiver.paths and all_paths is None:
+            all_paths = sorted(
+                {p for item in workloads for p in locator.place(item.workload).paths}
+            )
+        if not waiver.in_scope(workspace, all_paths or ()):
             continue
         stale.append(StaleWaiver(waiver, waiver.invalid(today, policy.waiver_settings)))
     soon = policy.waiver_settings.expiring_soon_days

@@ -50,7 +50,18 @@ class RuleInfo:
     options: tuple[Option, ...]
 
 
+_INFO: dict[int, RuleInfo] = {}
+
+
 def info(module: RuleModule) -> RuleInfo:
+    """What to tell users about *module* (computed once per module)."""
+    found = _INFO.get(id(module))
+    if found is None:
+        found = _INFO[id(module)] = _info(module)
+    return found
+
+
+def _info(module: RuleModule) -> RuleInfo:
     doc = inspect.cleandoc(getattr(module, "__doc__", None) or "")
     summary, rationale = _summary_and_rationale(doc)
     explicit = getattr(module, "RATIONALE", None)
