@@ -31,9 +31,11 @@ def stale_text(stale: StaleWaiver) -> str:
 
 
 def where(found: Finding) -> str | None:
-    if not found.file:
+    """``main.tf:42`` when the finding's line is known (a .tf file or manifest); the input
+    file alone is not worth a line in a human report."""
+    if not found.file or not found.line:
         return None
-    return f"{found.file}:{found.line}" if found.line else found.file
+    return f"{found.file}:{found.line}"
 
 
 def counts(findings: Sequence[Finding], gate: Gate | None = None) -> str:

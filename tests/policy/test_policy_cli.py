@@ -109,7 +109,6 @@ def suite(tmp_path: Path, cases: dict[str, str], policy: str | None = None) -> P
     return tmp_path
 
 
-
 def case(plan_name: str, extra: str = "") -> str:
     return f"inputs: [{(REPO / 'tests/fixtures/plans' / plan_name).as_posix()}.json]\n{extra}"
 

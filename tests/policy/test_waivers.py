@@ -399,3 +399,30 @@ def test_cli_waivers_source_dir_and_today(aicost: Runner, tmp_path: Path) -> Non
     with pytest.raises(SystemExit) as exc:
         aicost("check", plan("aws_mixed"), "--today", "31/12/2026")
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "plan_name", "address"),
+    [
+        ("ai-tags", "aws_mixed", "aws_instance.untagged"),
+        ("gpu-families", "aws_denied", "aws_instance.v100_train"),
+        ("spot-training", "aws_mixed", "aws_instance.trainer"),
+        ("reserved-inference", "aws_mixed", "aws_autoscaling_group.infer"),
+        ("budget:vision", "aws_over_budget", "budget:vision"),
+        ("unpriced", "aws_mixed", "aws_instance.future"),
+    ],
+)
+def test_every_first_release_rule_can_be_waived(
+    tmp_path: Path, rule: str, plan_name: str, address: str
+) -> None:
+    text = (
+        f"version: 1\nname: w\nextends: {DEFAULT_POLICY}\nwaivers:\n"
+        f"  - {{rule: '{rule}', addresses: ['{address}'], reason: r, owner: o,"
+        " expires: 2026-12-31}\n"
+    )
+    policy = policy_text(tmp_path, text)
+    before = of(run(plan_name, load_policy(DEFAULT_POLICY)), rule)[address]
+    assert not before.waived
+    after = of(run(plan_name, policy), rule)[address]
+    assert after.waived and not after.fails
+    assert after.message == before.message
