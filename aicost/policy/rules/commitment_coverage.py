@@ -243,7 +243,8 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             total_saving += saving
             any_saving = True
         deployment = need.deployment
-        where = f"{deployment.family} in {deployment.public('region', deployment.region)}"
+        family = deployment.public("instance_type", deployment.family)
+        where = f"{family} in {deployment.public('region', deployment.region)}"
         message = (
             f"steady {deployment.workload_class.value}: {_n(uncovered)} of {_n(need.gpus)} "
             f"GPUs ({where}) are not covered by a commitment"
