@@ -142,6 +142,13 @@ def run(
             waivers += scan_file(inline_path)
 
     notes: list[str] = []
+    if options.source_dir is not None and workloads:
+        sample = [item.workload for item in workloads[:200]]
+        if not any(locator.place(workload).file for workload in sample):
+            notes.append(
+                f"--source-dir {options.source_dir}: none of the plan's resources were found "
+                "in its .tf files (is it the root module the plan was made from?)"
+            )
     used: set[int] = set()
     findings: list[Finding] = []
     for found, level in raw:

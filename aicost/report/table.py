@@ -132,7 +132,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for stale in result.stale_waivers:
             console.print(f"  {stale_text(stale)}")
     for note in result.policy_notes:
-        console.print(f"Waiver note: {note}")
+        console.print(f"Note: {note}")
 
     other = sum(result.non_ai.values())
     console.print()

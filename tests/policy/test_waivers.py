@@ -426,3 +426,16 @@ def test_every_first_release_rule_can_be_waived(
     after = of(run(plan_name, policy), rule)[address]
     assert after.waived and not after.fails
     assert after.message == before.message
+
+
+def test_a_source_dir_that_does_not_match_the_plan_is_noted() -> None:
+    policy = load_policy(DEFAULT_POLICY)
+    wrong = run("aws_mixed", policy, source_dir=TERRAFORM / "aws_compliant")
+    assert any("none of the plan's resources were found" in n for n in wrong.policy_notes)
+    right = run("aws_mixed", policy, source_dir=TERRAFORM / "aws_mixed")
+    assert right.policy_notes == ()
+    trainer = of(right, "spot-training")["aws_instance.trainer"]
+    assert trainer.file is not None and trainer.file.endswith("aws_mixed/main.tf")
+    assert trainer.line == header_line(
+        TERRAFORM / "aws_mixed" / "main.tf", 'resource "aws_instance" "trainer"'
+    )
