@@ -47,7 +47,7 @@ from typing import Any
 
 from pydantic import Field
 
-from aicost.errors import AicostError, ConfigError
+from aicost.errors import ConfigError
 from aicost.policy.finding import Finding
 from aicost.policy.globs import address_match
 from aicost.policy.loader import Policy, strict_validate
@@ -215,10 +215,8 @@ def run_case(case: Case, policy: Policy, book: Any) -> CaseResult:
         source_dir=case.base / opts.source_dir if opts.source_dir else None,
         waiver_files=tuple(case.base / w for w in opts.waivers),
     )
-    try:
-        result = run_check(case.inputs, policy, book=book, options=options)
-    except AicostError as exc:
-        return CaseResult(case, [f"error: {exc}"])
+    # An unreadable input is a broken suite (exit 2), not a failed case: let it propagate.
+    result = run_check(case.inputs, policy, book=book, options=options)
     found = [f for f in result.findings if f.rule == case.rule]
     active = [f for f in found if not f.waived]
     problems: list[str] = []

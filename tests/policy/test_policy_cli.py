@@ -320,3 +320,13 @@ def test_explain(aicost: Runner) -> None:
     assert all(rule_type in listing.out for rule_type in RULES)
     unknown = aicost("explain", "spot-trainng")
     assert unknown.code == 2 and "did you mean 'spot-training'" in unknown.err
+
+
+def test_policy_test_unreadable_input_exits_2(aicost: Runner, tmp_path: Path) -> None:
+    broken = tmp_path / "tests" / "spot-training" / "fail" / "truncated.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"format_version": "1.2", "resource_changes": [')
+    directory = suite(tmp_path, {})
+    result = aicost("policy", "test", directory)
+    assert result.code == 2
+    assert str(broken) in result.err and len(result.err.strip().splitlines()) == 1
