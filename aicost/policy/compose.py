@@ -216,7 +216,7 @@ def linearise(root: Path, label: str) -> list[Layer]:
 
 
 def compose(root: Path, label: str | None = None) -> Composed:
-    layers = linearise(root, label or str(root))
+    layers = linearise(root, label or label_for(root))
     composed = Composed(
         layers=layers,
         top={},
