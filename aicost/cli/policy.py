@@ -20,7 +20,6 @@ HELP = "validate, test, show and document policies (validate, test, show, schema
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="policy_command", metavar="SUBCOMMAND")
-    parser_class = type(parser)
 
     validate = sub.add_parser(
         "validate",
@@ -99,7 +98,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--output", "-o", type=Path, metavar="FILE")
     target.add_argument("--check", type=Path, metavar="FILE")
     docs.set_defaults(policy_run=_docs)
-    del parser_class
 
 
 def _date(value: str) -> object:

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from aicost.policy.compose import MAPPING_KEYS, Composed, Entry, Origin
+from aicost.policy.compose import MAPPING_KEYS, Entry, Origin
 from aicost.policy.loader import Policy
 from aicost.policy.schema import RuleConfig
 
@@ -156,6 +156,3 @@ def render_json(policy: Policy) -> str:
         "disabled": [rule.config.id for rule in policy.disabled],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-__all__ = ["Composed", "render_json", "render_yaml"]
