@@ -174,6 +174,8 @@ class Deployment:
     #: runtime, or a usage file) and runs per month, when known.
     run_hours: Decimal | None = None
     runs_per_month: Decimal | None = None
+    #: Where run_hours came from ("activeDeadlineSeconds", "tag run-hours=72", ...).
+    run_hours_reason: str = ""
     #: The fraction of one instance a unit uses, for pods that take some of a node's GPUs
     #: (1 GPU of a 4-GPU node: 0.25); None means whole instances. Rates are scaled by it.
     node_share: Decimal | None = None

@@ -5,9 +5,10 @@ Reports render the :class:`CheckResult`; nothing here prints.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from aicost import mappers, sources
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
 from aicost.model import PricedWorkload
-from aicost.policy.engine import evaluate, verdict
+from aicost.policy.engine import EvalOptions, StaleWaiver, verdict
+from aicost.policy.engine import run as evaluate_policy
 from aicost.policy.finding import Finding
+from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
 from aicost.usage import Usage
@@ -43,10 +46,26 @@ class CheckResult:
     #: Resource type -> count of managed resources aicost does not map.
     other: Mapping[str, int]
     warnings: tuple[str, ...]
+    #: Waivers that covered no finding in this run.
+    stale_waivers: tuple[StaleWaiver, ...] = ()
+    #: Policy notices: waivers expiring soon, and the like.
+    policy_notes: tuple[str, ...] = ()
+    workspace: str = "default"
+    today: dt.date | None = None
+    gate: Gate = field(default_factory=Gate)
 
     @property
     def verdict(self) -> str:
         return verdict(self.findings)
+
+    @property
+    def active_findings(self) -> tuple[Finding, ...]:
+        """Findings not silenced by a valid waiver (expired waivers do not silence)."""
+        return tuple(f for f in self.findings if not f.waived)
+
+    @property
+    def waived_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.waived)
 
     def price_sources(self) -> dict[str, Counter[str]]:
         """Table id -> how many priced cost lines each source (or ``estimate``) supplied."""
@@ -75,6 +94,7 @@ def run_check(
     book: PriceBook | None = None,
     hours_per_month: Decimal | None = None,
     usage: Usage | None = None,
+    options: EvalOptions | None = None,
 ) -> CheckResult:
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
@@ -85,16 +105,21 @@ def run_check(
     normalised.warnings.extend(usage_warnings)
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)
-    findings = evaluate(policy, priced, pricer)
+    evaluation = evaluate_policy(policy, priced, pricer, options)
 
     return CheckResult(
         inputs=tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories),
         policy=policy,
         workloads=tuple(priced),
-        findings=tuple(findings),
+        findings=tuple(evaluation.findings),
         summary=summarise(priced, hours),
         tables=tuple(book.used()),
         non_ai=dict(normalised.non_ai),
         other=dict(normalised.other),
         warnings=tuple(normalised.warnings),
+        stale_waivers=tuple(evaluation.stale_waivers),
+        policy_notes=tuple(evaluation.notes),
+        workspace=evaluation.workspace,
+        today=evaluation.today,
+        gate=evaluation.gate,
     )

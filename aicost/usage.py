@@ -182,8 +182,9 @@ def apply(workloads: Sequence[Workload], usage: Usage | None) -> tuple[list[Work
     for workload in workloads:
         values = usage.values_for(workload) if usage is not None else {}
         source = f"usage file {usage.path}" if usage is not None and values else ""
-        prior = _side(workload.prior, values, source)
-        planned = _side(workload.planned, values, source)
+        job = not workload.source.kind.startswith("terraform")
+        prior = _side(workload.prior, values, source, job=job)
+        planned = _side(workload.planned, values, source, job=job)
         if prior is workload.prior and planned is workload.planned:
             out.append(workload)
         else:
@@ -211,7 +212,7 @@ def _tag_number(deployment: Deployment, keys: Iterable[str]) -> tuple[Decimal, s
 
 
 def _side(
-    deployment: Deployment | None, values: Mapping[str, Any], source: str
+    deployment: Deployment | None, values: Mapping[str, Any], source: str, *, job: bool
 ) -> Deployment | None:
     if deployment is None:
         return None
@@ -221,10 +222,13 @@ def _side(
         if key in values:
             changes[key] = values[key]
             notes.append(f"{key.replace('_', ' ')} {values[key]} from the {source}")
+    if "run_hours" in values:
+        changes["run_hours_reason"] = f"the {source}"
     run_hours = changes.get("run_hours", deployment.run_hours)
     runs = changes.get("runs_per_month", deployment.runs_per_month)
     if run_hours is None and (found := _tag_number(deployment, RUN_HOURS_TAGS)):
         run_hours = changes["run_hours"] = found[0]
+        changes["run_hours_reason"] = found[1]
         notes.append(f"run hours {found[0]} from {found[1]}")
     if runs is None and (found := _tag_number(deployment, RUNS_TAGS)):
         runs = changes["runs_per_month"] = found[0]
@@ -235,7 +239,10 @@ def _side(
             changes["llm"] = llm
             notes.append(f"token volume from the {source}")
     hours = changes.get("hours_per_month", deployment.hours_per_month)
-    if hours is None and run_hours is not None and deployment.llm is None:
+    # A job (a manifest) runs only while it runs: its monthly hours follow from runs. A
+    # resource that Terraform keeps (an instance, a node group) runs all month whatever its
+    # run-hours tag says, unless the usage file sets hours_per_month for it.
+    if hours is None and run_hours is not None and deployment.llm is None and job:
         if runs is None:
             changes["hours_per_month"] = run_hours
             notes.append(

@@ -23,6 +23,8 @@ from aicost.errors import AicostError, ExitCode
 COMMANDS: dict[str, str] = {
     "check": "aicost.cli.check",
     "pricing": "aicost.cli.pricing",
+    "policy": "aicost.cli.policy",
+    "explain": "aicost.cli.explain",
 }
 
 

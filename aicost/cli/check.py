@@ -9,6 +9,7 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from aicost.cli import gate_options
 from aicost.errors import ExitCode, UsageError
 
 HELP = "price the AI workloads in Terraform plans and check them against a policy"
@@ -80,6 +81,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
     )
+    gate_options.add_arguments(parser)
 
 
 def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
@@ -126,7 +128,14 @@ def run(args: argparse.Namespace) -> int:
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
-    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month, usage=usage)
+    options = gate_options.eval_options(args, policy)
+    result = run_check(
+        args.inputs,
+        policy,
+        hours_per_month=args.hours_per_month,
+        usage=usage,
+        options=options,
+    )
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)
 
@@ -136,7 +145,12 @@ def run(args: argparse.Namespace) -> int:
     for name, path in targets:
         text = report.get(name).render(
             result,
-            report.RenderOptions(color=color and path is None, width=width, max_rows=args.max_rows),
+            report.RenderOptions(
+                color=color and path is None,
+                width=width,
+                max_rows=args.max_rows,
+                show_waived=args.show_waived,
+            ),
         )
         if path is None:
             sys.stdout.write(text)

@@ -166,6 +166,7 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
         max_nodes=group.max_units,
         notes=tuple(dict.fromkeys(n for n in notes if n)),
         run_hours=spec.run_hours,
+        run_hours_reason=spec.run_reason if spec.run_hours is not None else "",
         runs_per_month=spec.runs_per_month,
         node_share=share,
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from aicost.cost.projection import Pricer
-from aicost.model import Deployment, PricedWorkload
+from aicost.model import Deployment, PricedWorkload, Workload
 from aicost.policy.finding import Finding
-from aicost.policy.schema import RuleConfig
+from aicost.policy.schema import Commitment, RuleConfig, Severity
 
 DOCS_URL = "https://github.com/aicost/aicost/blob/main/docs/rules.md"
 
@@ -29,10 +31,89 @@ class RuleModule(Protocol):
     def check(self, rule: Any, ctx: CheckContext) -> Iterator[Finding]: ...
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a workload is declared, as far as aicost can tell."""
+
+    #: Paths for ``paths:`` globs: the input file and the ``.tf`` files that declare it.
+    paths: tuple[str, ...]
+    #: (real path, line) of each header that declares it (module calls, then the resource):
+    #: inline waivers attached to one of these apply.
+    anchors: tuple[tuple[str, int], ...] = ()
+    #: The file and line to report, when better than the input's.
+    file: str | None = None
+    line: int | None = None
+
+
+class Locator:
+    """Finds where workloads are declared: their source file, or with ``--source-dir`` the
+    ``.tf`` file and line behind a plan address (see :mod:`aicost.policy.inline`)."""
+
+    def __init__(self, source_dir: Path | None = None) -> None:
+        from aicost.policy.inline import SourceIndex
+
+        self.source_dir = source_dir
+        self.index = SourceIndex(source_dir) if source_dir is not None else None
+        self._places: dict[tuple[str, str, int | None], Place] = {}
+
+    def place(self, workload: Workload) -> Place:
+        key = (workload.address, workload.source.path, workload.source.line)
+        found = self._places.get(key)
+        if found is None:
+            found = self._places[key] = self._find(workload)
+        return found
+
+    def _find(self, workload: Workload) -> Place:
+        from aicost.policy.inline import content_line, display, real
+
+        source = workload.source
+        paths = [display(source.path)]
+        if source.path != paths[0]:
+            paths.append(source.path)
+        declared = source.path.lower().endswith((".tf", ".yaml", ".yml"))
+        if declared and source.line is not None:
+            anchor = (real(source.path), content_line(source.path, source.line))
+            return Place(tuple(paths), (anchor,), paths[0], source.line)
+        if self.index is None:
+            return Place(tuple(paths))
+        blocks = self.index.locate(workload.address)
+        for block in blocks:
+            if block.path not in paths:
+                paths.append(block.path)
+        anchors = tuple((real(b.path), b.line) for b in blocks)
+        last = blocks[-1] if blocks and blocks[-1].kind != "module" else None
+        return Place(
+            tuple(paths), anchors, last.path if last else None, last.line if last else None
+        )
+
+    def inline_files(self, workloads: Sequence[PricedWorkload]) -> list[str]:
+        """Files whose ``aicost:ignore`` comments apply in this run."""
+        files: dict[str, None] = {}
+        for item in workloads:
+            source = item.workload.source
+            if source.path.lower().endswith((".tf", ".yaml", ".yml")):
+                files[source.path] = None
+        if self.index is not None:
+            for path in self.index.all_files():
+                files[path] = None
+        return list(files)
+
+
 @dataclass
 class CheckContext:
     workloads: Sequence[PricedWorkload]
     pricer: Pricer
+    #: The Terraform workspace (``--workspace``, ``TF_WORKSPACE``, else ``default``).
+    workspace: str = "default"
+    locator: Locator = field(default_factory=Locator)
+    #: The policy's commitments inventory (reserved instances, savings plans, CUDs).
+    commitments: Sequence[Commitment] = ()
+    #: The date waivers and commitments are judged on.
+    today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+
+    def matches(self, rule: RuleConfig, workload: Workload, deployment: Deployment) -> bool:
+        paths = self.locator.place(workload).paths if rule.match.paths else ()
+        return rule.match.matches(workload, deployment, workspace=self.workspace, paths=paths)
 
     def targets(self, rule: RuleConfig) -> Iterator[tuple[PricedWorkload, Deployment]]:
         """AI workloads that still exist after the change and that the rule's match selects.
@@ -43,8 +124,29 @@ class CheckContext:
             planned = item.workload.planned
             if planned is None or planned.ai is not True:
                 continue
-            if rule.match.matches(item.workload, planned):
+            if self.matches(rule, item.workload, planned):
                 yield item, planned
+
+    def sides(self, rule: RuleConfig) -> Iterator[tuple[PricedWorkload, bool, bool]]:
+        """Every AI workload with whether its prior and its planned side match the rule.
+
+        For totals over a change (budgets' deltas, the change cap): a deleted or
+        re-tagged workload counts on the side where it matches.
+        """
+        for item in self.workloads:
+            workload = item.workload
+            prior = (
+                workload.prior is not None
+                and workload.prior.ai is True
+                and self.matches(rule, workload, workload.prior)
+            )
+            planned = (
+                workload.planned is not None
+                and workload.planned.ai is True
+                and self.matches(rule, workload, workload.planned)
+            )
+            if prior or planned:
+                yield item, prior, planned
 
 
 def finding(
@@ -55,16 +157,21 @@ def finding(
     address: str | None = None,
     monthly_saving: Decimal | None = None,
     monthly_cost: Decimal | None = None,
+    severity: Severity | None = None,
+    enforcement: str | None = None,
 ) -> Finding:
     """A finding of *rule* about *item* (or about *address*, for budgets).
 
-    The engine fills in the rule module's default remediation and documentation link.
+    The engine fills in the rule module's default remediation and documentation link, and
+    the enforcement. A rule that reports a finding below its own severity (a budget's early
+    warning) passes *severity*; such a finding is advisory unless *enforcement* says more.
     """
     workload = item.workload if item is not None else None
     return Finding(
         rule=rule.id,
         type=rule.type,
-        severity=rule.severity,
+        severity=severity or rule.severity,
+        enforcement=enforcement,
         address=address or (workload.address if workload else rule.id),
         component=workload.component if workload else None,
         message=message,

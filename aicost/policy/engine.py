@@ -1,32 +1,263 @@
-"""Run a policy's rules over priced workloads and decide the verdict."""
+"""Run a policy's rules over priced workloads, apply waivers, and decide the gate.
+
+:func:`run` is the whole step: every enabled rule yields findings; each finding gets its
+rule's remediation, link and enforcement, and its file and line (from ``--source-dir``
+when the input is a plan); waivers are matched (see :mod:`aicost.policy.waivers`); the
+gate decides which findings fail (:mod:`aicost.policy.gate`); waivers that covered
+nothing are reported as stale.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from aicost.cost.projection import Pricer
 from aicost.model import PricedWorkload
-from aicost.policy.context import DOCS_URL, CheckContext
+from aicost.policy.context import CheckContext, Locator, Place
 from aicost.policy.finding import Finding
-from aicost.policy.loader import Policy
+from aicost.policy.gate import Gate
+from aicost.policy.loader import Policy, strict_validate
+from aicost.policy.ruleinfo import info
+from aicost.policy.schema import Enforcement, Severity
+from aicost.policy.waivers import FILE, Waiver, load_waiver_file
 
 
-def evaluate(policy: Policy, workloads: Sequence[PricedWorkload], pricer: Pricer) -> list[Finding]:
-    ctx = CheckContext(workloads=workloads, pricer=pricer)
-    findings: list[Finding] = []
+@dataclass(frozen=True)
+class EvalOptions:
+    """How a check is judged beyond the policy itself (command-line options)."""
+
+    #: The date waivers expire against (default: today in UTC).
+    today: dt.date | None = None
+    #: The Terraform workspace; default ``TF_WORKSPACE``, then the source directory's
+    #: ``.terraform/environment``, then ``default``.
+    workspace: str | None = None
+    #: Terraform root directory behind a plan: file:line and inline waivers for plan inputs.
+    source_dir: Path | None = None
+    #: ``--waivers FILE`` files (kind ``file``: cannot waive ``hard`` findings).
+    waiver_files: tuple[Path, ...] = ()
+    gate: Gate = field(default_factory=Gate)
+
+
+@dataclass(frozen=True)
+class StaleWaiver:
+    waiver: Waiver
+    #: Why it waived nothing beyond "matched no finding", e.g. "expired on 2026-10-01".
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    findings: list[Finding]
+    stale_waivers: list[StaleWaiver]
+    #: Notices for the report (waivers expiring soon, ignored inline waivers...).
+    notes: list[str]
+    workspace: str
+    today: dt.date
+    gate: Gate
+
+
+def resolve_workspace(options: EvalOptions) -> str:
+    from aicost.policy.inline import workspace_of
+
+    if options.workspace:
+        return options.workspace
+    env = os.environ.get("TF_WORKSPACE", "").strip()
+    if env:
+        return env
+    if options.source_dir is not None:
+        found = workspace_of(options.source_dir)
+        if found:
+            return found
+    return "default"
+
+
+def evaluate(
+    policy: Policy,
+    workloads: Sequence[PricedWorkload],
+    pricer: Pricer,
+    options: EvalOptions | None = None,
+) -> list[Finding]:
+    """The findings (kept for callers of the first release; :func:`run` gives everything)."""
+    return run(policy, workloads, pricer, options).findings
+
+
+def run(
+    policy: Policy,
+    workloads: Sequence[PricedWorkload],
+    pricer: Pricer,
+    options: EvalOptions | None = None,
+) -> Evaluation:
+    options = options or EvalOptions()
+    today = options.today or dt.datetime.now(dt.UTC).date()
+    workspace = resolve_workspace(options)
+    locator = Locator(options.source_dir)
+    ctx = CheckContext(
+        workloads=workloads,
+        pricer=pricer,
+        workspace=workspace,
+        locator=locator,
+        commitments=policy.commitments,
+        today=today,
+    )
+    by_key = {(item.workload.address, item.workload.component): item for item in workloads}
+
+    def place_of(found: Finding) -> Place | None:
+        item = by_key.get((found.address, found.component))
+        return locator.place(item.workload) if item is not None else None
+
+    # File and line come from --source-dir, or from inputs that are .tf files or manifests.
+    enrich = options.source_dir is not None or any(
+        item.workload.source.line is not None for item in workloads
+    )
+    raw: list[tuple[Finding, Enforcement]] = []
     for loaded in policy.rules:
         module = loaded.module
-        findings.extend(
-            dataclasses.replace(
+        about = info(module)
+        enforcement = policy.enforcement_of(loaded.config)
+        for found in module.check(loaded.config, ctx):
+            place = place_of(found) if enrich else None
+            level = _level(found, loaded.config.severity, enforcement)
+            found = dataclasses.replace(
                 found,
-                remediation=found.remediation or module.REMEDIATION,
-                link=found.link or f"{DOCS_URL}#{module.TYPE}",
+                remediation=found.remediation or about.remediation,
+                link=found.link or about.link,
+                enforcement=level.value,
+                file=place.file if place is not None and place.file else found.file,
+                line=place.line if place is not None and place.file else found.line,
             )
-            for found in module.check(loaded.config, ctx)
+            raw.append((found, level))
+
+    waivers = list(policy.waivers)
+    for path in options.waiver_files:
+        waivers += load_waiver_file(path, FILE, strict_validate)
+    if policy.waiver_settings.inline:
+        from aicost.policy.inline import scan_file
+
+        for inline_path in locator.inline_files(workloads):
+            waivers += scan_file(inline_path)
+
+    notes: list[str] = []
+    if options.source_dir is not None and workloads:
+        sample = [item.workload for item in workloads[:200]]
+        if not any(locator.place(workload).file for workload in sample):
+            notes.append(
+                f"--source-dir {options.source_dir}: none of the plan's resources were found "
+                "in its .tf files (is it the root module the plan was made from?)"
+            )
+    used: set[int] = set()
+    findings: list[Finding] = []
+    for found, level in raw:
+        place = place_of(found) if waivers else None
+        paths = place.paths if place else ()
+        anchors = place.anchors if place else ()
+        found = _apply_waivers(
+            found, level, waivers, used, today, policy, workspace, paths, anchors, notes
         )
+        fails, why = options.gate.decide(found, level)
+        findings.append(dataclasses.replace(found, failing=fails, decision=why))
+
+    stale: list[StaleWaiver] = []
+    all_paths: list[str] | None = None
+    for index, waiver in enumerate(waivers):
+        if index in used:
+            continue
+        if waiver.anchor is None and waiver.kind == "inline":
+            stale.append(StaleWaiver(waiver, "not attached to a resource header"))
+            continue
+        if waiver.paths and all_paths is None:
+            all_paths = sorted(
+                {p for item in workloads for p in locator.place(item.workload).paths}
+            )
+        if not waiver.in_scope(workspace, all_paths or ()):
+            continue
+        stale.append(StaleWaiver(waiver, waiver.invalid(today, policy.waiver_settings)))
+    soon = policy.waiver_settings.expiring_soon_days
+    for index in sorted(used):
+        waiver = waivers[index]
+        expires = waiver.expires
+        if expires is not None and 0 <= (expires - today).days <= soon:
+            days = (expires - today).days
+            when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+            notes.append(
+                f"{waiver.label} ({waiver.rule}, owner {waiver.owner or 'not given'}) "
+                f"expires {when} ({expires.isoformat()})"
+            )
     findings.sort(key=lambda f: f.sort_key)
-    return findings
+    return Evaluation(findings, stale, notes, workspace, today, options.gate)
+
+
+def _level(found: Finding, rule_severity: Severity, enforcement: Enforcement) -> Enforcement:
+    if found.enforcement:
+        return Enforcement(found.enforcement)
+    if found.severity.rank > rule_severity.rank:
+        # A rule reporting below its own severity (a budget's early warning) only advises.
+        return Enforcement.ADVISORY
+    return enforcement
+
+
+def _apply_waivers(
+    found: Finding,
+    level: Enforcement,
+    waivers: Sequence[Waiver],
+    used: set[int],
+    today: dt.date,
+    policy: Policy,
+    workspace: str,
+    paths: Sequence[str],
+    anchors: Sequence[tuple[str, int]],
+    notes: list[str],
+) -> Finding:
+    if found.waived:
+        # An approval a rule honours (training-run-cost): like an inline waiver.
+        if level is Enforcement.HARD and found.waiver is not None:
+            ref = dataclasses.replace(
+                found.waiver, expired=True, note="the rule is hard-enforced: approvals do not apply"
+            )
+            return dataclasses.replace(
+                found, waiver=ref, message=f"{found.message} ({ref.kind} ignored: {ref.note})"
+            )
+        return found
+    settings = policy.waiver_settings
+    valid: Waiver | None = None
+    rejected: list[tuple[Waiver, str]] = []
+    for index, waiver in enumerate(waivers):
+        if not waiver.covers(found, workspace=workspace, paths=paths, anchors=anchors):
+            continue
+        used.add(index)
+        problem = waiver.invalid(today, settings)
+        if problem is None and not waiver.can_waive(level):
+            problem = f"the rule is hard-enforced: {waiver.kind} waivers do not apply"
+        if (
+            problem is None
+            and waiver.kind == "inline"
+            and settings.inline_owner_required
+            and (not waiver.owner)
+        ):
+            problem = "inline waivers must name an owner (owner:NAME) under this policy"
+        if problem is None:
+            if valid is None:
+                valid = waiver
+        else:
+            rejected.append((waiver, problem))
+    if valid is not None:
+        return dataclasses.replace(found, waiver=valid.ref())
+    if rejected:
+        waiver, problem = rejected[0]
+        ref = waiver.ref(expired=True, note=problem)
+        message = f"{found.message} ({waiver.label} {_past(problem)}; the finding is active)"
+        return dataclasses.replace(found, waiver=ref, message=message)
+    return found
+
+
+def _past(problem: str) -> str:
+    if problem.startswith("expired"):
+        return problem
+    return f"not applied: {problem}"
 
 
 def verdict(findings: Sequence[Finding]) -> str:

@@ -10,7 +10,14 @@ from aicost.policy.schema import Severity
 
 @dataclass(frozen=True, slots=True)
 class WaiverRef:
-    """The waiver that silenced (or, expired, no longer silences) a finding."""
+    """The waiver that silenced (or, expired, no longer silences) a finding.
+
+    ``source`` is where the waiver is written (``path:line``). ``kind`` is ``policy`` (the
+    policy or a waiver file it names), ``file`` (``--waivers``), ``inline`` (a comment in a
+    ``.tf`` file or manifest) or ``approval`` (an approval tag a rule honours). ``expired``
+    is True when the waiver matched but does not silence the finding (expired, malformed
+    date, or not allowed for a ``hard`` rule); ``note`` says why.
+    """
 
     reason: str
     owner: str
@@ -18,6 +25,8 @@ class WaiverRef:
     source: str
     ticket: str | None = None
     expired: bool = False
+    kind: str = "policy"
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +48,22 @@ class Finding:
     #: advisory | soft | hard (see the policy engine); None when the policy does not say.
     enforcement: str | None = None
     waiver: WaiverRef | None = None
+    #: Whether the finding fails the gate, as the policy engine decided it (enforcement,
+    #: waivers, --soft-fail, --fail-on); None before the engine has decided.
+    failing: bool | None = None
+    #: Why it fails or not: "soft enforcement", "--fail-on spot-training", "waived"...
+    decision: str | None = None
+
+    @property
+    def waived(self) -> bool:
+        """A valid waiver silences this finding: it is listed only on request."""
+        return self.waiver is not None and not self.waiver.expired
 
     @property
     def fails(self) -> bool:
-        return self.severity is Severity.ERROR
+        if self.failing is not None:
+            return self.failing
+        return self.severity is Severity.ERROR and not self.waived
 
     @property
     def sort_key(self) -> tuple[int, str, str, str]:

@@ -1,35 +1,59 @@
-"""Load a policy file: safe YAML, schema validation per rule type, errors with file:line.
+"""Load a policy file: safe YAML, the ``extends`` chain, schema validation per rule type,
+errors with file:line.
 
 Policy discovery (for ``aicost check`` without ``--policy``): ``aicost.yaml`` or
 ``.aicost.yaml`` in the current directory, else the bundled default pack. There is no
-cascading up directories.
+cascading up directories; a policy builds on others only through its own ``extends:``
+(see :mod:`aicost.policy.compose`).
 """
 
 from __future__ import annotations
 
 import difflib
+import types
+import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from aicost.data import data_dir
 from aicost.errors import ConfigError
+from aicost.policy.compose import Composed, Entry, Origin, compose, label_for
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import RULES
-from aicost.policy.schema import Match, PolicyFile, RuleConfig, Settings
-from aicost.policy.yamlsafe import PathKey, YamlDocument, load_file
+from aicost.policy.schema import (
+    BudgetDefaults,
+    Commitment,
+    Enforcement,
+    PolicyFile,
+    RuleConfig,
+    Settings,
+    WaiverSettings,
+)
+from aicost.policy.waivers import POLICY, Waiver, load_waiver_file, validate_entries
+from aicost.policy.yamlsafe import PathKey, YamlDocument
 
 DISCOVERED_NAMES = ("aicost.yaml", ".aicost.yaml")
 DEFAULT_PACK = "default.yaml"
+
+#: Budget keys of the first release. A budget that uses only these keeps its first-release
+#: behaviour (no early warning) unless ``warn_at`` is set on it or in ``budget_defaults``.
+V1_BUDGET_KEYS = frozenset(
+    {"name", "id", "type", "match", "monthly", "severity", "description", "remediation", "link"}
+)
+#: ``warn_at`` for budgets that use any newer key (the seeds' advice: warn at 80%).
+DEFAULT_WARN_AT = "0.8"
 
 
 @dataclass(frozen=True)
 class LoadedRule:
     module: RuleModule
     config: RuleConfig
+    #: The merged entry, with where each key came from (None for built-in entries).
+    entry: Entry | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -40,6 +64,25 @@ class Policy:
     rules: tuple[LoadedRule, ...]
     settings: Settings
     description: str | None = None
+    #: Default enforcement for rules that do not set one.
+    enforcement: Enforcement | None = None
+    #: The files merged, parents first (``builtin:baseline``, ``policies/acme.yaml``).
+    chain: tuple[str, ...] = ()
+    #: Waivers written in the policy or in the files its ``waiver_files`` name.
+    waivers: tuple[Waiver, ...] = ()
+    waiver_settings: WaiverSettings = field(default_factory=WaiverSettings)
+    budget_defaults: BudgetDefaults = field(default_factory=BudgetDefaults)
+    commitments: tuple[Commitment, ...] = ()
+    #: Rules turned off with ``enabled: false``.
+    disabled: tuple[LoadedRule, ...] = ()
+    composed: Composed | None = field(default=None, compare=False, repr=False)
+
+    def enforcement_of(self, rule: RuleConfig) -> Enforcement:
+        """The rule's own level, else the policy's default, else from its severity."""
+        return rule.enforcement or self.enforcement or Enforcement.for_severity(rule.severity)
+
+    def rule_names(self) -> list[tuple[str, str]]:
+        return [(r.config.id, r.config.type) for r in self.rules]
 
 
 def discover(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
@@ -53,82 +96,221 @@ def discover(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
     return data_dir("policies") / DEFAULT_PACK, "bundled default pack"
 
 
-def load_policy(path: Path, origin: str = "--policy") -> Policy:
-    document = load_file(path)
-    data = document.data
-    if data is None:
-        raise ConfigError("policy file is empty", path=path)
-    if not isinstance(data, Mapping):
-        raise document.error(f"a policy must be a mapping, not a {type(data).__name__}")
-    top = _validate(document, PolicyFile, data, ())
-    loaded: list[LoadedRule] = []
-    seen: dict[str, PathKey] = {}
-    for index, raw in enumerate(top.rules):
-        at: PathKey = ("rules", index)
-        rule_type = raw.get("type")
-        if not isinstance(rule_type, str):
-            raise document.error("rule has no type", at)
-        module = RULES.get(rule_type)
-        if module is None:
-            hint = _hint(rule_type, RULES)
-            raise document.error(
-                f"unknown rule type {rule_type!r}{hint} (known: {', '.join(sorted(RULES))})",
-                (*at, "type"),
-            )
-        config = _validate(document, module.Config, raw, at)
-        _unique(document, seen, config.id, at)
-        loaded.append(LoadedRule(module, config))
-    budget = RULES["budget"]
-    for index, raw in enumerate(top.budgets):
-        at = ("budgets", index)
-        values = dict(raw)
-        values.setdefault("type", "budget")
-        if values["type"] != "budget":
-            raise document.error("a budget's type must be 'budget'", (*at, "type"))
-        if isinstance(values.get("name"), str):
-            values.setdefault("id", f"budget:{values['name']}")
-        config = _validate(document, budget.Config, values, at)
-        _unique(document, seen, config.id, at)
-        loaded.append(LoadedRule(budget, config))
-    if top.unpriced != "ignore":
-        unpriced = RULES["unpriced"]
-        loaded.append(
-            LoadedRule(
-                unpriced,
-                unpriced.Config(id="unpriced", type="unpriced", severity=top.unpriced),
-            )
-        )
-    return Policy(
-        name=top.name,
-        path=str(path),
-        origin=origin,
-        rules=tuple(loaded),
-        settings=top.settings,
-        description=top.description,
-    )
+class _Checker:
+    """Validates models; raises the first error, or collects them all (``policy validate``)."""
 
+    def __init__(self, errors: list[ConfigError] | None) -> None:
+        self.errors = errors
 
-def _unique(document: YamlDocument, seen: dict[str, PathKey], rule_id: str, at: PathKey) -> None:
-    if rule_id in seen:
-        line = document.position(seen[rule_id])
-        first = f" (first used at line {line[0]})" if line else ""
-        raise document.error(f"duplicate rule id {rule_id!r}{first}", (*at, "id"))
-    seen[rule_id] = at
+    def fail(self, error: ConfigError) -> None:
+        if self.errors is None:
+            raise error
+        self.errors.append(error)
+
+    def validate(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M | None:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            self.fail(_error(document, exc, model, data, at))
+            return None
+
+    def strict(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
+        """Validate, always raising (for callers that cannot go on without the value)."""
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise _error(document, exc, model, data, at) from None
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _validate(document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
+def strict_validate(document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
+    """Validate *data* against *model*, raising a ConfigError that names the file and line."""
+    return _Checker(None).strict(document, model, data, at)
+
+
+def load_policy(
+    path: Path, origin: str = "--policy", *, errors: list[ConfigError] | None = None
+) -> Policy:
+    """Load and validate a policy and its ``extends`` chain.
+
+    Raises the first :class:`ConfigError`; with *errors*, collects every error it can find
+    (each rule and waiver is checked on its own) and returns what loaded.
+    """
+    checker = _Checker(errors)
+    composed = compose(path, label=str(path) if origin != "bundled default pack" else None)
+    for layer in composed.layers:
+        checker.validate(layer.document, PolicyFile, layer.data, ())
+    top = _merged_top(composed)
+
+    loaded: list[LoadedRule] = []
+    disabled: list[LoadedRule] = []
+    seen: dict[str, Origin] = {}
+    for entry in composed.rules:
+        rule = _rule(checker, entry)
+        if rule is None:
+            continue
+        _unique(checker, seen, rule.config.id, entry)
+        (loaded if rule.config.enabled else disabled).append(rule)
+    budget = RULES["budget"]
+    defaults = top.budget_defaults if top else BudgetDefaults()
+    for entry in composed.budgets:
+        values = dict(entry.values)
+        if "__invalid__" in values:
+            checker.fail(entry.head.error("a budget must be a mapping"))
+            continue
+        values.setdefault("type", "budget")
+        if values["type"] != "budget":
+            checker.fail(entry.origin_of("type").error("a budget's type must be 'budget'"))
+            continue
+        if isinstance(values.get("name"), str):
+            values.setdefault("id", f"budget:{values['name']}")
+        _budget_thresholds(values, defaults)
+        config = _validate_entry(checker, entry, budget.Config, values)
+        if config is None:
+            continue
+        _unique(checker, seen, config.id, entry)
+        (loaded if config.enabled else disabled).append(LoadedRule(budget, config, entry))
+    unpriced_level = top.unpriced if top else "warning"
+    if unpriced_level != "ignore":
+        unpriced = RULES["unpriced"]
+        loaded.append(
+            LoadedRule(
+                unpriced,
+                unpriced.Config(id="unpriced", type="unpriced", severity=unpriced_level),
+            )
+        )
+
+    waivers = _policy_waivers(checker, composed)
+    return Policy(
+        name=top.name if top else str(composed.top.get("name", "")),
+        path=str(path),
+        origin=origin,
+        rules=tuple(loaded),
+        settings=top.settings if top else Settings(),
+        description=top.description if top else None,
+        enforcement=top.enforcement if top else None,
+        chain=tuple(composed.chain),
+        waivers=tuple(waivers),
+        waiver_settings=top.waiver_settings if top else WaiverSettings(),
+        budget_defaults=defaults,
+        commitments=tuple(_commitments(checker, composed)),
+        disabled=tuple(disabled),
+        composed=composed,
+    )
+
+
+def _merged_top(composed: Composed) -> PolicyFile | None:
+    data = {
+        k: v
+        for k, v in composed.top.items()
+        if k in PolicyFile.model_fields and k not in ("rules", "budgets", "waivers", "commitments")
+    }
     try:
-        return model.model_validate(data)
+        return PolicyFile.model_validate(data)
+    except ValidationError:
+        return None  # each layer's own error has been reported
+
+
+def _rule(checker: _Checker, entry: Entry) -> LoadedRule | None:
+    values = entry.values
+    if "__invalid__" in values:
+        checker.fail(entry.head.error("a rule must be a mapping"))
+        return None
+    rule_type = values.get("type")
+    if not isinstance(rule_type, str):
+        checker.fail(entry.head.error("rule has no type"))
+        return None
+    module = RULES.get(rule_type)
+    if module is None:
+        hint = _hint(rule_type, RULES)
+        checker.fail(
+            entry.origin_of("type").error(
+                f"unknown rule type {rule_type!r}{hint} (known: {', '.join(sorted(RULES))})"
+            )
+        )
+        return None
+    config = _validate_entry(checker, entry, module.Config, values)
+    return LoadedRule(module, config, entry) if config is not None else None
+
+
+def _budget_thresholds(values: dict[str, Any], defaults: BudgetDefaults) -> None:
+    if "warn_at" not in values:
+        if defaults.warn_at is not None:
+            values["warn_at"] = defaults.warn_at
+        elif not set(values) <= V1_BUDGET_KEYS | {"enforcement", "enabled"}:
+            values["warn_at"] = DEFAULT_WARN_AT
+    if "fail_at" not in values and defaults.fail_at is not None:
+        values["fail_at"] = defaults.fail_at
+
+
+def _validate_entry(
+    checker: _Checker, entry: Entry, model: type[M], values: Mapping[str, Any]
+) -> M | None:
+    try:
+        return model.model_validate(values)
     except ValidationError as exc:
-        _raise(document, exc, model, data, at)
+        loc, message = _problem(exc, model, values)
+        first = loc[0] if loc else None
+        origin = entry.origin_of(first)
+        full = (*origin.path, *loc[1:]) if first in entry.origins else (*origin.path, *loc)
+        checker.fail(origin.document.error(f"{_dotted(full)}: {message}", full))
+        return None
 
 
-def _raise(
+def _unique(checker: _Checker, seen: dict[str, Origin], rule_id: str, entry: Entry) -> None:
+    if rule_id in seen:
+        first = seen[rule_id]
+        line = first.line
+        where = (
+            f" (first used at {first.label}:{line})"
+            if first.label != entry.head.label
+            else (f" (first used at line {line})" if line else "")
+        )
+        checker.fail(entry.head.error(f"duplicate rule id {rule_id!r}{where}", ("id",)))
+        return
+    seen[rule_id] = entry.head
+
+
+def _policy_waivers(checker: _Checker, composed: Composed) -> list[Waiver]:
+    waivers: list[Waiver] = []
+    for raw, origin in composed.waivers:
+        try:
+            waivers += validate_entries(
+                origin.document, [(raw, origin.path)], POLICY, origin.label, strict_validate
+            )
+        except ConfigError as exc:
+            checker.fail(exc)
+    for path, origin in composed.waiver_files:
+        if not path.is_file():
+            checker.fail(origin.error(f"waiver_files: no such file {str(path)!r}"))
+            continue
+        try:
+            waivers += load_waiver_file(path, POLICY, strict_validate, label_for(path))
+        except ConfigError as exc:
+            checker.fail(exc)
+    return waivers
+
+
+def _commitments(checker: _Checker, composed: Composed) -> list[Commitment]:
+    found: list[Commitment] = []
+    for raw, origin in composed.commitments:
+        value = checker.validate(origin.document, Commitment, raw, origin.path)
+        if value is not None:
+            found.append(value)
+    return found
+
+
+def _error(
     document: YamlDocument, exc: ValidationError, model: type[BaseModel], data: Any, at: PathKey
-) -> NoReturn:
+) -> ConfigError:
+    loc, message = _problem(exc, model, data)
+    full = (*at, *loc)
+    return document.error(f"{_dotted(full)}: {message}", full)
+
+
+def _problem(exc: ValidationError, model: type[BaseModel], data: Any) -> tuple[PathKey, str]:
     errors = exc.errors(include_url=False)
     # An unknown key is usually the cause of the other errors (a typo'd required key).
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
@@ -143,13 +325,12 @@ def _raise(
         message = f"missing required key {loc[-1]!r}"
     elif message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    full = (*at, *loc)
     more = (
         f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
         if len(errors) > 1
         else ""
     )
-    raise document.error(f"{_dotted(full)}: {message}{more}", full)
+    return loc, message + more
 
 
 def _real_path(data: Any, loc: Sequence[Any]) -> PathKey:
@@ -169,15 +350,29 @@ def _real_path(data: Any, loc: Sequence[Any]) -> PathKey:
 
 
 def _fields(model: type[BaseModel], loc: PathKey) -> list[str]:
+    """The keys allowed at *loc* inside *model* (for did-you-mean hints)."""
     current: type[BaseModel] = model
     for step in loc:
         if not isinstance(step, str):
             continue
-        if step == "match":
-            current = Match
-        elif step == "settings":
-            current = Settings
+        info = current.model_fields.get(step)
+        nested = _model_in(info.annotation) if info is not None else None
+        if nested is None:
+            break
+        current = nested
     return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
 
 
 def _hint(word: str, candidates: Any) -> str:

@@ -2,19 +2,32 @@
 
 Each rule type adds its own options by subclassing :class:`RuleConfig` in its module;
 unknown keys are errors everywhere, so a typo is reported with its line, never ignored.
+
+Everything added after the first release (enforcement, extends, waivers, budget
+thresholds, commitments, path and workspace scoping) is optional, so a policy written for
+the first release loads and behaves exactly as before.
 """
 
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from aicost.mappers.clusters import ClusterProfile
 from aicost.model import Deployment, Workload, WorkloadClass
+from aicost.policy.globs import any_address
 
 
 class Severity(StrEnum):
@@ -27,6 +40,28 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Enforcement(StrEnum):
+    """What a finding does to the gate, as HCP Terraform's enforcement levels.
+
+    * ``advisory``: reported, never fails the gate;
+    * ``soft``: fails the gate unless a valid waiver covers it;
+    * ``hard``: fails the gate; only a waiver written in the policy itself (not an inline
+      comment or a ``--waivers`` file) can cover it.
+
+    A rule without ``enforcement`` (and a policy without a default) gets it from its
+    severity: ``error`` is ``soft``, ``warning`` and ``info`` are ``advisory``. That is
+    exactly how a first-release policy behaved: errors fail, the rest report.
+    """
+
+    ADVISORY = "advisory"
+    SOFT = "soft"
+    HARD = "hard"
+
+    @classmethod
+    def for_severity(cls, severity: Severity) -> Enforcement:
+        return cls.SOFT if severity is Severity.ERROR else cls.ADVISORY
 
 
 def _as_list(value: Any) -> Any:
@@ -43,7 +78,12 @@ def _tag_values(value: Any) -> Any:
     return value
 
 
-StrList = Annotated[list[str], BeforeValidator(_as_list)]
+#: A list of strings; a single string is accepted as a list of one.
+StrList = Annotated[
+    list[str],
+    BeforeValidator(_as_list),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}),
+]
 
 
 class Strict(BaseModel):
@@ -55,19 +95,56 @@ class Match(Strict):
 
     ``tags`` maps a tag key to accepted values (``"*"`` or an empty list: any value, but
     the tag must be present). ``regions``, ``addresses`` and ``resource_types`` accept
-    shell-style globs.
+    shell-style globs. ``paths`` are globs over the file a workload comes from (the plan, or
+    the ``.tf`` file or manifest that declares it; ``*`` also matches ``/``), relative to the
+    current directory. ``workspaces`` are globs over the Terraform workspace
+    (``--workspace``, else ``TF_WORKSPACE``, else ``default``).
     """
 
-    tags: Annotated[dict[str, list[str]], BeforeValidator(_tag_values)] = Field(
-        default_factory=dict
-    )
-    classes: Annotated[list[WorkloadClass], BeforeValidator(_as_list)] = Field(default_factory=list)
+    tags: Annotated[
+        dict[str, list[str]],
+        BeforeValidator(_tag_values),
+        WithJsonSchema(
+            {
+                "type": "object",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": ["string", "number", "boolean"]},
+                        {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
+                    ]
+                },
+            }
+        ),
+    ] = Field(default_factory=dict)
+    classes: Annotated[
+        list[WorkloadClass],
+        BeforeValidator(_as_list),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"enum": [c.value for c in WorkloadClass]},
+                    {"type": "array", "items": {"enum": [c.value for c in WorkloadClass]}},
+                ]
+            }
+        ),
+    ] = Field(default_factory=list)
     clouds: StrList = Field(default_factory=list)
     regions: StrList = Field(default_factory=list)
     resource_types: StrList = Field(default_factory=list)
     addresses: StrList = Field(default_factory=list)
+    paths: StrList = Field(default_factory=list)
+    workspaces: StrList = Field(default_factory=list)
 
-    def matches(self, workload: Workload, deployment: Deployment) -> bool:
+    def matches(
+        self,
+        workload: Workload,
+        deployment: Deployment,
+        *,
+        workspace: str | None = None,
+        paths: Sequence[str] = (),
+    ) -> bool:
+        """Whether every condition holds. *paths* are the workload's file paths as the user
+        sees them (default: its source path); *workspace* the current workspace."""
         for key, values in self.tags.items():
             value = deployment.tags.get(key)
             if value is None:
@@ -82,11 +159,23 @@ class Match(Strict):
             return False
         if self.resource_types and not _glob_any(workload.resource_type, self.resource_types):
             return False
-        return not self.addresses or _glob_any(workload.address, self.addresses)
+        if self.addresses and not any_address(workload.address, self.addresses):
+            return False
+        if self.workspaces and not _glob_any(workspace or "default", self.workspaces):
+            return False
+        if self.paths:
+            candidates = list(paths) or [workload.source.path]
+            if not any(_glob_any(path, self.paths) for path in candidates):
+                return False
+        return True
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in type(self).model_fields)
 
 
 def _glob_any(value: str | None, patterns: list[str]) -> bool:
-    return value is not None and any(fnmatch.fnmatchcase(value, p) for p in patterns)
+    return value is not None and any(value == p or fnmatch.fnmatchcase(value, p) for p in patterns)
 
 
 class RuleConfig(Strict):
@@ -99,6 +188,10 @@ class RuleConfig(Strict):
     match: Match = Field(default_factory=Match)
     remediation: str | None = None
     link: str | None = None
+    #: advisory | soft | hard; default: the policy's ``enforcement``, else from severity.
+    enforcement: Enforcement | None = None
+    #: ``false`` turns off a rule inherited through ``extends``.
+    enabled: bool = True
 
 
 class Settings(Strict):
@@ -117,13 +210,75 @@ class Settings(Strict):
     clusters: list[ClusterProfile] = Field(default_factory=list)
 
 
+class WaiverSettings(Strict):
+    """How waivers are accepted under this policy."""
+
+    #: A waiver may not expire more than this many days after today (None: no limit).
+    max_days: int | None = Field(default=None, ge=1, le=3650)
+    #: Honour ``# aicost:ignore=...`` comments in ``.tf`` files and manifests.
+    inline: bool = True
+    #: Inline waivers must name an owner (``owner:NAME``); file waivers always must.
+    inline_owner_required: bool = False
+    #: Warn about waivers that expire within this many days.
+    expiring_soon_days: int = Field(default=14, ge=0, le=365)
+
+
+class BudgetDefaults(Strict):
+    """Thresholds for every budget that does not set its own."""
+
+    warn_at: Decimal | None = Field(default=None, gt=0, le=10, allow_inf_nan=False)
+    fail_at: Decimal | None = Field(default=None, gt=0, le=10, allow_inf_nan=False)
+
+
+class Commitment(Strict):
+    """A reserved instance, savings plan or committed-use discount the organisation owns.
+
+    ``gpus`` is the number of accelerators it covers around the clock; give either it, or
+    ``instances`` with ``instance_type`` (the GPUs per instance come from the price table).
+    """
+
+    id: str = Field(min_length=1, max_length=128)
+    kind: Literal["reserved", "savings-plan", "committed"] = "reserved"
+    cloud: str = "aws"
+    #: The service it applies to (a glob: ``ec2``, ``sagemaker``); any when not given.
+    service: str | None = None
+    family: str | None = None
+    instance_type: str | None = None
+    region: str = "*"
+    gpus: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
+    instances: int | None = Field(default=None, gt=0)
+    term_years: Literal[1, 3] = 1
+    #: The last day the commitment runs (YYYY-MM-DD); expired ones cover nothing.
+    expires: Annotated[str | None, BeforeValidator(lambda v: str(v) if v is not None else v)] = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _sized(self) -> Commitment:
+        if self.family is None and self.instance_type is None:
+            raise ValueError("give the family (g5) or the instance_type it covers")
+        if self.gpus is None and self.instances is None:
+            raise ValueError("give gpus (accelerators covered) or instances")
+        if self.instances is not None and self.instance_type is None:
+            raise ValueError("instances needs instance_type (to know the GPUs per instance)")
+        return self
+
+
 class PolicyFile(Strict):
     """The top level of a policy file. ``rules`` and ``budgets`` are validated per type."""
 
     version: Literal[1]
     name: str = Field(min_length=1, max_length=200)
     description: str | None = None
+    #: Presets (``builtin:baseline``) or files this policy builds on, merged in order.
+    extends: StrList = Field(default_factory=list)
+    #: Default enforcement for rules that do not set one (else it follows severity).
+    enforcement: Enforcement | None = None
     rules: list[dict[str, Any]] = Field(default_factory=list)
     budgets: list[dict[str, Any]] = Field(default_factory=list)
+    budget_defaults: BudgetDefaults = Field(default_factory=BudgetDefaults)
     unpriced: Literal["error", "warning", "info", "ignore"] = "warning"
     settings: Settings = Field(default_factory=Settings)
+    waivers: list[dict[str, Any]] = Field(default_factory=list)
+    waiver_files: StrList = Field(default_factory=list)
+    waiver_settings: WaiverSettings = Field(default_factory=WaiverSettings)
+    commitments: list[Commitment] = Field(default_factory=list)

@@ -23,7 +23,25 @@ MAX_EXPANDED_NODES = 100_000
 Position = tuple[int, int]
 PathKey = tuple[str | int, ...]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader, except that an impossible date (``2026-02-30``) stays a string.
+
+    PyYAML raises ValueError for such a timestamp; waivers treat a malformed expiry as
+    expired, so the policy must still load.
+    """
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 class YamlDocument:
@@ -77,6 +95,8 @@ def load_text(text: str, path: str) -> YamlDocument:
         raise ConfigError(f"YAML error: {exc}", path=path) from None
     except RecursionError:
         raise ConfigError("YAML is nested too deeply", path=path) from None
+    except ValueError as exc:
+        raise ConfigError(f"YAML error: {exc}", path=path) from None
     finally:
         loader.dispose()
     return YamlDocument(data, positions, path)

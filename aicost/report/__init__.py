@@ -28,6 +28,8 @@ class RenderOptions:
     width: int | None = None
     #: Human formats list at most this many workloads (the costliest changes); 0 = all.
     max_rows: int = 50
+    #: Human formats list waived findings too (JSON always does).
+    show_waived: bool = False
 
 
 class FormatModule(Protocol):

@@ -12,7 +12,8 @@ from aicost import __version__
 from aicost.model import Deployment, PricedWorkload
 from aicost.money import decimal_string
 from aicost.pipeline import CheckResult
-from aicost.policy.finding import Finding
+from aicost.policy.engine import StaleWaiver
+from aicost.policy.finding import Finding, WaiverRef
 from aicost.report import unit_costs
 
 REPORT_VERSION = 1
@@ -124,12 +125,44 @@ def finding(found: Finding) -> dict[str, Any]:
         "link": found.link,
         "file": found.file,
         "line": found.line,
+        "enforcement": found.enforcement,
+        "fails": found.fails,
+        "decision": found.decision,
+        "waived": found.waived,
+        "waiver": None if found.waiver is None else waiver(found.waiver),
+    }
+
+
+def waiver(ref: WaiverRef) -> dict[str, Any]:
+    return {
+        "reason": ref.reason,
+        "owner": ref.owner,
+        "expires": ref.expires,
+        "source": ref.source,
+        "kind": ref.kind,
+        "ticket": ref.ticket,
+        "expired": ref.expired,
+        "note": ref.note,
+    }
+
+
+def stale(item: StaleWaiver) -> dict[str, Any]:
+    w = item.waiver
+    return {
+        "rule": w.rule,
+        "kind": w.kind,
+        "source": w.where,
+        "owner": w.owner,
+        "reason": w.reason,
+        "expires": w.expires_text,
+        "note": item.note,
     }
 
 
 def build(result: CheckResult) -> dict[str, Any]:
     summary = result.summary
-    severities = Counter(f.severity.value for f in result.findings)
+    active = result.active_findings
+    severities = Counter(f.severity.value for f in active)
     used = result.price_sources()
     return {
         "format": "aicost-report",
@@ -147,6 +180,9 @@ def build(result: CheckResult) -> dict[str, Any]:
             "unpriced": summary.unpriced,
             "gpus": number(summary.accelerators),
             "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
+            "failing": sum(1 for f in active if f.fails),
+            "waived": len(result.findings) - len(active),
+            "stale_waivers": len(result.stale_waivers),
             "non_ai_resources": sum(result.non_ai.values()),
             "other_resources": sum(result.other.values()),
         },
@@ -157,6 +193,10 @@ def build(result: CheckResult) -> dict[str, Any]:
             "name": result.policy.name,
             "path": result.policy.path,
             "origin": result.policy.origin,
+            "chain": list(result.policy.chain),
+            "workspace": result.workspace,
+            "today": result.today.isoformat() if result.today else None,
+            "gate": result.gate.describe(),
         },
         "pricing": [
             {
@@ -178,4 +218,6 @@ def build(result: CheckResult) -> dict[str, Any]:
         "resources": [resource(item) for item in result.workloads],
         "findings": [finding(f) for f in result.findings],
         "warnings": list(result.warnings),
+        "stale_waivers": [stale(item) for item in result.stale_waivers],
+        "policy_notes": list(result.policy_notes),
     }

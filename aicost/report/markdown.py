@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aicost.money import usd
 from aicost.pipeline import CheckResult
+from aicost.policy.reporting import stale_text, waiver_text, where
 from aicost.report import RenderOptions, unit_costs
 from aicost.report.text import change, gpus, hardware, largest_first, pricing_dates
 
@@ -63,18 +64,42 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         per_unit = unit_costs.lines(shown, options.max_rows)
         if per_unit:
             lines += ["Unit costs:", ""] + [f"- {_cell(line)}" for line in per_unit] + [""]
-    if result.findings:
+    active = result.active_findings
+    if active:
         lines += ["#### Findings", ""]
-        listed = result.findings if options.max_rows <= 0 else result.findings[: options.max_rows]
+        listed = active if options.max_rows <= 0 else active[: options.max_rows]
         for found in listed:
             saving = f" (saves {usd(found.monthly_saving)}/month)" if found.monthly_saving else ""
-            where = found.address + (f" ({found.component})" if found.component else "")
+            target = found.address + (f" ({found.component})" if found.component else "")
+            place = where(found)
+            located = f" at `{_cell(place)}`" if place else ""
+            rule = f"[`{found.rule}`]({found.link})" if found.link else f"`{found.rule}`"
+            gate = "fails" if found.fails else "reports"
             lines.append(
-                f"- **{found.severity.value}** `{found.rule}` `{_cell(where)}`: "
+                f"- **{found.severity.value}** ({gate}) {rule} `{_cell(target)}`{located}: "
                 f"{_cell(found.message)}{saving}"
             )
-        if len(listed) < len(result.findings):
-            lines.append(f"- … and {len(result.findings) - len(listed)} more findings")
+        if len(listed) < len(active):
+            lines.append(f"- … and {len(active) - len(listed)} more findings")
+        lines.append("")
+    waived = result.waived_findings
+    if waived:
+        noun = f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''}"
+        if options.show_waived:
+            lines += [f"<details><summary>{noun}</summary>", ""]
+            for found in waived:
+                target = found.address + (f" ({found.component})" if found.component else "")
+                detail = waiver_text(found.waiver) if found.waiver else ""
+                lines.append(f"- `{found.rule}` `{_cell(target)}`: {_cell(detail)}")
+            lines += ["", "</details>", ""]
+        else:
+            lines += [f"{noun} not listed.", ""]
+    if result.stale_waivers:
+        lines += [f"**Stale waivers ({len(result.stale_waivers)})**", ""]
+        lines += [f"- {_cell(stale_text(stale))}" for stale in result.stale_waivers]
+        lines.append("")
+    if result.policy_notes:
+        lines += [f"- {_cell(note)}" for note in result.policy_notes]
         lines.append("")
     prices = pricing_dates(result.tables, result.price_sources())
     lines.append(

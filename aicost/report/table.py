@@ -11,6 +11,7 @@ from rich.text import Text
 
 from aicost.money import usd
 from aicost.pipeline import CheckResult
+from aicost.policy.reporting import counts, stale_text, waiver_text, where
 from aicost.report import RenderOptions, unit_costs
 from aicost.report.text import change, gpus, hardware, largest_first, nodes, pricing_dates
 
@@ -81,29 +82,64 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for item in unpriced:
             console.print(f"  {item.workload.label}: {item.unpriced_reason}")
 
-    if result.findings:
+    active = result.active_findings
+    if active:
         console.print()
         findings = Table(title="Findings", title_justify="left")
         findings.add_column("Severity")
+        findings.add_column("Gate")
         findings.add_column("Rule")
         findings.add_column("Resource", overflow="fold")
         findings.add_column("Message", overflow="fold")
         findings.add_column("Saving/mo", justify="right")
-        listed = result.findings if options.max_rows <= 0 else result.findings[: options.max_rows]
+        listed = active if options.max_rows <= 0 else active[: options.max_rows]
         for found in listed:
             findings.add_row(
                 Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
+                Text("fails", style="bold red") if found.fails else Text("reports"),
                 found.rule,
-                found.address + (f" ({found.component})" if found.component else ""),
+                found.address
+                + (f" ({found.component})" if found.component else "")
+                + (f"\n{place}" if (place := where(found)) else ""),
                 found.message,
                 usd(found.monthly_saving, unpriced="-"),
             )
         console.print(findings)
-        hidden = result.findings[len(listed) :]
+        hidden = active[len(listed) :]
         if hidden:
             by_severity = Counter(f.severity.value for f in hidden)
-            counts = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
-            console.print(f"… {len(hidden)} more findings not shown ({counts}). Use --max-rows 0.")
+            counted = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
+            console.print(f"… {len(hidden)} more findings not shown ({counted}). Use --max-rows 0.")
+
+    waived = result.waived_findings
+    if waived and options.show_waived:
+        console.print()
+        table_w = Table(title="Waived findings", title_justify="left")
+        table_w.add_column("Rule")
+        table_w.add_column("Resource", overflow="fold")
+        table_w.add_column("Message", overflow="fold")
+        table_w.add_column("Waiver", overflow="fold")
+        for found in waived:
+            table_w.add_row(
+                found.rule,
+                found.address + (f" ({found.component})" if found.component else ""),
+                found.message,
+                waiver_text(found.waiver) if found.waiver else "",
+            )
+        console.print(table_w)
+    elif waived:
+        console.print()
+        console.print(
+            f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''} not shown "
+            "(--show-waived lists them)."
+        )
+    if result.stale_waivers:
+        console.print()
+        console.print(f"Stale waivers ({len(result.stale_waivers)}):")
+        for stale in result.stale_waivers:
+            console.print(f"  {stale_text(stale)}")
+    for note in result.policy_notes:
+        console.print(f"Note: {note}")
 
     other = sum(result.non_ai.values())
     console.print()
@@ -118,16 +154,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     prices = pricing_dates(result.tables, result.price_sources())
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
     console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
-    errors = sum(1 for f in result.findings if f.fails)
-    warnings = len(result.findings) - errors
     verdict = Text(
         f"Verdict: {result.verdict.upper()}",
         style="bold red" if result.verdict == "fail" else "bold green",
     )
-    verdict.append(
-        f"  ({errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} other finding{'s' if warnings != 1 else ''})",
-        style="",
-    )
+    verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
     console.print(verdict)
     return buffer.getvalue()

@@ -236,3 +236,21 @@ def test_a_usage_file_passed_as_input_is_refused_with_a_pointer(
     path = write(tmp_path, "aicost-usage.yml", "version: 1\nresource_usage: {}\n")
     result = aicost("check", path)
     assert result.code == 2 and "--usage-file" in result.err
+
+
+def test_run_hours_shorten_a_job_month_but_not_a_terraform_instance(tmp_path: Path) -> None:
+    """A Job runs only while it runs; an instance Terraform keeps runs all month.
+
+    `aws_instance.underapproved` carries `run-hours = 300`: that is the length of the
+    training run it hosts (used by training-run-cost), not how long the instance exists.
+    """
+    from aicost.pipeline import run_check
+    from aicost.policy.loader import load_policy
+    from tests.conftest import REPO, plan
+
+    result = run_check([plan("aws_platform")], load_policy(REPO / "policies" / "default.yaml"))
+    item = next(w for w in result.workloads if w.workload.address == "aws_instance.underapproved")
+    planned = item.workload.planned
+    assert planned is not None
+    assert planned.run_hours == 300 and planned.run_hours_reason == "tag run-hours=300"
+    assert item.monthly_cost == price("p5.48xlarge") * 730

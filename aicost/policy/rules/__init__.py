@@ -10,13 +10,18 @@ from __future__ import annotations
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import (
     budget,
+    commitment_coverage,
+    delta_cap,
     gpu_family,
+    gpu_utilisation,
     inference_purchase,
     llm_caching,
     llm_max_tokens,
     llm_model,
+    region,
     required_tags,
     training_purchase,
+    training_run_cost,
     unpriced,
 )
 
@@ -30,6 +35,11 @@ RULES: dict[str, RuleModule] = {
     llm_model.TYPE: llm_model,
     llm_max_tokens.TYPE: llm_max_tokens,
     llm_caching.TYPE: llm_caching,
+    region.TYPE: region,
+    delta_cap.TYPE: delta_cap,
+    training_run_cost.TYPE: training_run_cost,
+    gpu_utilisation.TYPE: gpu_utilisation,
+    commitment_coverage.TYPE: commitment_coverage,
 }
 
 
