@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aicost import mappers, sources
 from aicost.cost.projection import Pricer, Summary, summarise
@@ -19,6 +20,9 @@ from aicost.policy.engine import evaluate, verdict
 from aicost.policy.finding import Finding
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
+
+if TYPE_CHECKING:
+    from aicost.baseline import Comparison
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class CheckResult:
     #: Resource type -> count of managed resources aicost does not map.
     other: Mapping[str, int]
     warnings: tuple[str, ...]
+    #: The comparison with a base-branch report, when ``--baseline`` was given.
+    baseline: Comparison | None = None
 
     @property
     def verdict(self) -> str:
@@ -71,7 +77,14 @@ def run_check(
     *,
     book: PriceBook | None = None,
     hours_per_month: Decimal | None = None,
+    baseline: tuple[str, Mapping[str, Any]] | None = None,
 ) -> CheckResult:
+    """Read, normalise, price and check *paths*.
+
+    *baseline* is ``(path, report document)`` of a base-branch report: projects are
+    compared with it, and aggregate rules (budgets) also count the workloads of the
+    baseline's projects that this check does not touch (see :mod:`aicost.baseline`).
+    """
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
 
@@ -80,9 +93,23 @@ def run_check(
     pricer = Pricer(book, hours)
     priced = pricer.price(normalised.workloads)
     findings = evaluate(policy, priced, pricer)
+    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
+
+    comparison = None
+    if baseline is not None:
+        from aicost import baseline as baselines
+        from aicost.report.document import project_key
+
+        comparison = baselines.compare(
+            baseline[1], baseline[0], priced, [project_key(i.path) for i in inputs]
+        )
+        if comparison.carried:
+            everything = [*priced, *comparison.carried]
+            combined = evaluate(policy, everything, pricer)
+            findings = baselines.merge_aggregates(findings, combined, everything)
 
     return CheckResult(
-        inputs=tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories),
+        inputs=inputs,
         policy=policy,
         workloads=tuple(priced),
         findings=tuple(findings),
@@ -91,4 +118,5 @@ def run_check(
         non_ai=dict(normalised.non_ai),
         other=dict(normalised.other),
         warnings=tuple(normalised.warnings),
+        baseline=comparison,
     )

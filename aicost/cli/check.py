@@ -29,8 +29,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         type=Path,
-        metavar="PLAN",
-        help="plan JSON files (terraform show -json)",
+        metavar="INPUT",
+        help="plan JSON files (terraform show -json), or Terraform directories, .tf/.tofu "
+        "files and .tfvars files for static mode (no terraform needed)",
     )
     parser.add_argument(
         "--policy",
@@ -44,8 +45,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         dest="formats",
         action="append",
         metavar="FMT[=PATH]",
-        help="output format: table (default), json or markdown; repeat for several, "
-        "with =PATH to write one to a file",
+        help="output format: table (default), json, markdown, sarif, junit, github or "
+        "compact; repeat for several, with =PATH to write one to a file",
     )
     parser.add_argument(
         "--output",
@@ -53,6 +54,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="write the report to FILE instead of stdout",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="REPORT",
+        help="a JSON report from the base branch (`--format json`, or `aicost merge`): "
+        "compare projects with it, and count the workspaces this check does not touch "
+        "in budgets",
     )
     parser.add_argument(
         "--hours-per-month",
@@ -109,7 +118,12 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(policy_path, origin)
     print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
 
-    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month)
+    baseline = None
+    if args.baseline is not None:
+        from aicost.baseline import load_report
+
+        baseline = (str(args.baseline), load_report(args.baseline))
+    result = run_check(args.inputs, policy, hours_per_month=args.hours_per_month, baseline=baseline)
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)
 
