@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from aicost.sources.hcl import _Builder, _Loader, ModuleInstance, Root
+from aicost.sources.hcl import ModuleInstance, Root, _Builder, _Loader
 from aicost.sources.hcleval import UNKNOWN, Sensitive, to_plain
 
 CONTEXT = """
@@ -42,7 +42,7 @@ locals {
 #: Expressions users write in GPU configurations, and the corners of the language.
 EXPRESSIONS = [
     'merge({ a = 1, b = 2 }, { b = 3 }, { c = "x" })',
-    "concat(local.names, [\"d\"])",
+    'concat(local.names, ["d"])',
     'lookup(var.types, "train", "none")',
     'lookup(var.types, "batch", "g5.xlarge")',
     "element(local.names, 5)",
@@ -52,11 +52,11 @@ EXPRESSIONS = [
     "flatten(local.nested)",
     "distinct(local.names)",
     "toset(local.names)",
-    "compact([\"a\", \"\", \"b\"])",
+    'compact(["a", "", "b"])',
     'coalesce(local.empty, "fallback")',
-    "contains(local.names, \"c\")",
-    "zipmap([\"a\", \"b\"], [1, 2])",
-    "one([\"only\"])",
+    'contains(local.names, "c")',
+    'zipmap(["a", "b"], [1, 2])',
+    'one(["only"])',
     "slice(local.names, 1, 3)",
     "reverse(local.names)",
     "range(1, 10, 3)",
@@ -70,7 +70,7 @@ EXPRESSIONS = [
     "ceil(2.1) + floor(2.9)",
     "abs(-4)",
     "pow(2, 10)",
-    "parseint(\"ff\", 16)",
+    'parseint("ff", 16)',
     'format("%s-%03d-%.2f-%q-%5s|%-5s|", "a", 7, 3.14159, "q", "r", "l")',
     'formatlist("%s=%s", ["a", "b"], ["1", "2"])',
     'join(",", local.names)',
@@ -95,24 +95,24 @@ EXPRESSIONS = [
     'tonumber("4.5")',
     'tobool("true")',
     '[for k, v in local.fleet : "${k}:${v.size}" if v.spot]',
-    '{ for k, v in local.fleet : k => v.size * 2 }',
-    '{ for n in local.names : n => n... }',
-    '[for i, n in local.names : i]',
-    'local.names[*]',
-    '[for f in values(local.fleet) : f.size]',
+    "{ for k, v in local.fleet : k => v.size * 2 }",
+    "{ for n in local.names : n => n... }",
+    "[for i, n in local.names : i]",
+    "local.names[*]",
+    "[for f in values(local.fleet) : f.size]",
     '"${var.replicas > 2 ? "many" : "few"}-${local.names[0]}"',
-    'true && !false || false',
-    '1 == 1.0',
+    "true && !false || false",
+    "1 == 1.0",
     '"1" == 1',
-    '[1, 2] == [1, 2]',
-    'try(local.fleet.c.size, 42)',
-    'can(local.fleet.c)',
-    'can(local.fleet.a)',
+    "[1, 2] == [1, 2]",
+    "try(local.fleet.c.size, 42)",
+    "can(local.fleet.c)",
+    "can(local.fleet.a)",
     '"$${not.interpolated} %%{ x }"',
     'sort(["b", "a", "c"])',
     'setunion(["a"], ["b", "a"])',
     'index(local.names, "c")',
-    'chunklist([1, 2, 3, 4, 5], 2)',
+    "chunklist([1, 2, 3, 4, 5], 2)",
     'regex("^([a-z]+)([0-9]+)", "p5en")',
 ]
 
@@ -176,7 +176,7 @@ def test_evaluator_agrees_with_terraform_console(tmp_path: Path) -> None:
 
 
 def test_sensitive_values_stay_marked_through_functions(tmp_path: Path) -> None:
-    (tmp_path / "main.tf").write_text(CONTEXT + 'locals {\n  shout = upper(var.secret)\n}\n')
+    (tmp_path / "main.tf").write_text(CONTEXT + "locals {\n  shout = upper(var.secret)\n}\n")
     builder = _Builder(_Loader(), Root(tmp_path))
     instance = ModuleInstance(builder, builder.loader.module(tmp_path), address="", call_path=())
     value = instance.local("shout")
