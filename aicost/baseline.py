@@ -84,6 +84,12 @@ def money(value: Any) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
+def monthly(entry: Mapping[str, Any]) -> Decimal | None:
+    """An entry's monthly cost, unrounded when the report has it."""
+    value = money(entry.get("monthly_cost_unrounded"))
+    return value if value is not None else money(entry.get("monthly_cost"))
+
+
 def project_totals(document: Mapping[str, Any]) -> dict[str, Decimal]:
     """Project key -> projected monthly cost, from ``projects[]`` or else the resources."""
     from aicost.report.document import project_key
@@ -94,14 +100,12 @@ def project_totals(document: Mapping[str, Any]) -> dict[str, Decimal]:
         for entry in listed:
             if isinstance(entry, dict) and isinstance(entry.get("key"), str):
                 totals[entry["key"]] = totals.get(entry["key"], Decimal(0)) + (
-                    money(entry.get("monthly_cost")) or Decimal(0)
+                    monthly(entry) or Decimal(0)
                 )
         return totals
     for resource in _resources(document):  # reports written before projects[] existed
         key = project_key(str(resource.get("project") or ""))
-        totals[key] = totals.get(key, Decimal(0)) + (
-            money(resource.get("monthly_cost")) or Decimal(0)
-        )
+        totals[key] = totals.get(key, Decimal(0)) + (monthly(resource) or Decimal(0))
     return totals
 
 
@@ -142,8 +146,7 @@ def workload_from(resource: Mapping[str, Any]) -> PricedWorkload | None:
         component=resource.get("component") if isinstance(resource.get("component"), str) else None,
         project=str(resource.get("project") or ""),
     )
-    monthly = money(resource.get("monthly_cost"))
-    costing = Costing(monthly, reason=resource.get("unpriced_reason") or None)
+    costing = Costing(monthly(resource), reason=resource.get("unpriced_reason") or None)
     return PricedWorkload(workload=workload, prior_cost=costing, planned_cost=costing)
 
 
@@ -297,21 +300,21 @@ def compare(
     removed: list[dict[str, Any]] = []
     for resource in _resources(baseline):
         project, key = resource_key(resource)
-        monthly = money(resource.get("monthly_cost"))
+        cost = monthly(resource)
         if project not in head_totals:
             rebuilt = workload_from(resource)
             if rebuilt is not None:
                 carried.append(rebuilt)
             continue
-        if monthly is not None:
-            costs[(project, key)] = monthly
-        if (project, key) not in head_resources and monthly:
+        if cost is not None:
+            costs[(project, key)] = cost
+        if (project, key) not in head_resources and cost:
             removed.append(
                 {
                     "project": project,
                     "address": resource.get("address"),
                     "component": resource.get("component"),
-                    "monthly_cost": decimal_string(monthly),
+                    "monthly_cost": decimal_string(cost),
                 }
             )
     return Comparison(
@@ -343,6 +346,7 @@ __all__ = [
     "load_report",
     "merge_aggregates",
     "money",
+    "monthly",
     "project_totals",
     "resource_key",
     "workload_from",

@@ -22,6 +22,8 @@ from aicost.errors import AicostError, ExitCode
 #: Subcommand -> module.
 COMMANDS: dict[str, str] = {
     "check": "aicost.cli.check",
+    "merge": "aicost.cli.merge",
+    "comment": "aicost.cli.comment",
 }
 
 

@@ -1,6 +1,8 @@
 """The canonical JSON report. Other tools (baselines, PR comments) read this shape.
 
 Money is a decimal string rounded to cents (``"40179.20"``), or null when unpriced.
+Resources and projects also carry ``monthly_cost_unrounded`` (full precision), which
+baselines and ``aicost merge`` sum, so that totals across reports match a single check.
 
 ``projects[]`` has one entry per input (a plan file, or a root module in static mode),
 keyed by its path relative to the working directory: baselines (``--baseline``) and
@@ -66,6 +68,11 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
     }
 
 
+def exact(amount: Decimal | None) -> str | None:
+    """An amount at full precision, so reports can be summed without rounding drift."""
+    return None if amount is None else format(amount, "f")
+
+
 def project_key(path: str) -> str:
     """A project's key: its path relative to the working directory, with ``/`` separators."""
     if not path:
@@ -99,6 +106,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "workload": current.workload_class.value,
         "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
         "monthly_cost": decimal_string(item.monthly_cost),
+        "monthly_cost_unrounded": exact(item.monthly_cost),
         "prior_monthly_cost": decimal_string(item.prior_monthly_cost),
         "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
         "priced": item.priced,
@@ -185,6 +193,7 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
         entry["_delta"] += item.delta_monthly_cost or 0
     out = []
     for entry in totals.values():
+        entry["monthly_cost_unrounded"] = exact(entry["_monthly"])
         entry["monthly_cost"] = decimal_string(entry.pop("_monthly"))
         entry["prior_monthly_cost"] = decimal_string(entry.pop("_prior"))
         entry["delta_monthly_cost"] = decimal_string(entry.pop("_delta"))
