@@ -29,9 +29,6 @@ import os
 import re
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,6 +201,8 @@ class GitHub:
         self._token = token
         self.retries = retries
         self.backoff = backoff
+        import urllib.parse
+
         parsed = urllib.parse.urlsplit(api)
         self._origin = (parsed.scheme, parsed.netloc)
 
@@ -211,6 +210,10 @@ class GitHub:
         return text.replace(self._token, "***") if self._token else text
 
     def request(self, method: str, url: str, payload: Any = None) -> Response:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         if not url.startswith(("http://", "https://")):
             url = self.api + url
         parsed = urllib.parse.urlsplit(url)
