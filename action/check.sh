@@ -24,7 +24,16 @@ cd "${INPUT_WORKING_DIRECTORY:-.}" || {
     exit 0
 }
 
-read -r -d '' -a paths <<<"${INPUT_PATHS:-}" || true
+read -r -d '' -a words <<<"${INPUT_PATHS:-}" || true
+paths=()
+for word in "${words[@]}"; do
+    # Glob patterns (envs/*/plan.json) are expanded against the files, never evaluated.
+    if [[ "$word" == *[\*\?\[]* ]] && matches="$(compgen -G "$word")"; then
+        while IFS= read -r match; do paths+=("$match"); done <<<"$matches"
+    else
+        paths+=("$word")
+    fi
+done
 if [ "${#paths[@]}" -eq 0 ]; then
     echo "::error title=aicost::the 'paths' input is empty: give plan JSON files or Terraform directories"
     emit verdict error

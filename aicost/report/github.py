@@ -14,6 +14,7 @@ the workflow-command syntax requires, so a value can never end the command early
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ ANNOTATIONS_PER_LEVEL = 10
 #: The job summary of a step may be at most 1 MiB.
 SUMMARY_LIMIT = 1024 * 1024
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+#: ``path:line[:column]: message``: how aicost words a warning about a place in a file.
+_PLACE = re.compile(
+    r"^(?P<path>[^\s:][^:]*):(?P<line>\d+)(?::(?P<column>\d+))?: (?P<text>.+)$", re.S
+)
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
@@ -62,6 +67,20 @@ def annotation(found: Mapping[str, Any]) -> tuple[str, str]:
     return level, f"::{level} {','.join(properties)}::{escape_data(message)}"
 
 
+def warning_annotation(text: str) -> str:
+    """A warning of the check (a file that cannot be parsed...), on its line when it says."""
+    properties = []
+    match = _PLACE.match(text)
+    if match:
+        path = v.repo_path(match["path"])
+        if path:
+            properties += [f"file={escape_property(path)}", f"line={match['line']}"]
+            if match["column"]:
+                properties.append(f"col={match['column']}")
+    properties.append("title=aicost")
+    return f"::warning {','.join(properties)}::{escape_data(text)}"
+
+
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     lines: list[str] = []
     counts: dict[str, int] = {}
@@ -75,6 +94,12 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
             hidden += 1
             continue
         lines.append(command)
+    for warning in document.get("warnings") or ():
+        counts["warning"] = counts.get("warning", 0) + 1
+        if counts["warning"] > ANNOTATIONS_PER_LEVEL:
+            hidden += 1
+            continue
+        lines.append(warning_annotation(str(warning)))
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if hidden:
         where = "the job summary" if summary_path else "the report"

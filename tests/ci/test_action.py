@@ -248,7 +248,8 @@ def test_inputs_are_data_not_shell(workspace: Path, github: FakeGitHub) -> None:
         workspace,
         github,
         {
-            "paths": 'plan.json;touch${IFS}pwned1 $(touch pwned2) "`touch pwned3`"',
+            "paths": 'plan.json;touch${IFS}pwned1 $(touch pwned2) "`touch pwned3`" '
+            "*$(touch${IFS}pwned6).json",
             "policy": "$(touch pwned4)",
             "comment-tag": "x'; touch pwned5; echo '",
         },
@@ -257,6 +258,22 @@ def test_inputs_are_data_not_shell(workspace: Path, github: FakeGitHub) -> None:
     assert result.outputs["verdict"] == "error"
     assert result.code == 2
     assert "::error title=aicost::aicost could not read its input or policy" in result.log
+
+
+def test_glob_paths_check_every_workspace(workspace: Path, github: FakeGitHub) -> None:
+    for name in ("a", "b"):
+        (workspace / "ws" / name).mkdir(parents=True)
+        shutil.copy(plan("aws_compliant"), workspace / "ws" / name / "plan.json")
+    result = run_action(workspace, github, {"paths": "ws/*/plan.json", "comment": "off"})
+    report = json.loads(Path(result.step("Check").outputs["report"]).read_text())
+    assert [p["key"] for p in report["projects"]] == ["ws/a/plan.json", "ws/b/plan.json"]
+    assert result.code == 0
+
+
+def test_unparsable_file_is_annotated_as_a_warning(workspace: Path, github: FakeGitHub) -> None:
+    (workspace / "infra" / "broken.tf").write_text('resource "x" "y" {\n  a = \n}\n')
+    result = run_action(workspace, github, {"paths": "infra", "comment": "off"})
+    assert "::warning file=infra/broken.tf,line=2,col=" in result.step("Check").stdout
 
 
 def test_missing_baseline_is_a_warning(workspace: Path, github: FakeGitHub) -> None:
