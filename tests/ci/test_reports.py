@@ -303,6 +303,20 @@ def test_compact_lines_for_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
 
 
+def test_no_format_prints_what_the_plan_marks_sensitive(aicost: Runner) -> None:
+    for name in report.FORMATS:
+        result = aicost("check", plan("aws_sensitive"), "--format", name)
+        assert result.code in (0, 1), (name, result.err)
+        for secret in (
+            "CC-4242-CONFIDENTIAL",
+            "hf_FAKEtoken",
+            "FAKE-hunter2",
+            "g6e.xlarge",
+            "L40S",
+        ):
+            assert secret not in result.out + result.err, (name, secret)
+
+
 def test_formats_render_the_saved_report_the_same(tmp_path: Path) -> None:
     """What `aicost comment`/`merge` render from report.json equals the check's own output."""
     result = check(plan("aws_mixed"))
