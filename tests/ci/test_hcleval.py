@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from aicost.sources.hcl import ModuleInstance, Root, _Builder, _Loader
 from aicost.sources.hcleval import UNKNOWN, Sensitive, to_plain
+from aicost.sources.hclstatic import ModuleInstance, Root, _Builder, _Loader
 
 CONTEXT = """
 variable "types" {

@@ -433,3 +433,20 @@ def test_example_directory_matches_the_example_plan(aicost: Runner) -> None:
     from_plan = aicost("check", REPO / "examples" / "plan.json", "--format", "json").json
     assert from_dir["summary"]["monthly_cost"] == from_plan["summary"]["monthly_cost"]
     assert from_dir["verdict"] == from_plan["verdict"] == "fail"
+
+
+def test_the_plan_path_does_not_load_the_hcl_parser(tmp_path: Path) -> None:
+    """Static mode's parser (python-hcl2, lark) is imported only for Terraform files."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from aicost.cli import main\n"
+        f"main(['check', {str(plan('aws_denied'))!r}, '--format', 'json=' + {str(tmp_path / 'r.json')!r}])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'hcl2')))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert completed.stdout.strip() == "[]"
