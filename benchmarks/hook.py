@@ -50,11 +50,12 @@ mark("import aicost (pipeline, policy schema)")
 from aicost.policy.loader import discover, load_policy
 policy = load_policy(*discover(None, Path.cwd()))
 mark("load the policy")
-from aicost.sources import hcl, hclparse
-mark("import python-hcl2 and lark")
+from aicost.sources import hcl, hclparse, hclstatic
+import hcl2.parser
+mark("import static mode, python-hcl2 and lark")
 hclparse.parser()
 mark("load the HCL grammar cache")
-inventories = hcl.read_group([Path(sys.argv[1])])
+inventories = hclstatic.read_roots([Path(sys.argv[1])])
 mark("parse and evaluate main.tf")
 from aicost import mappers
 from aicost.cost.projection import Pricer

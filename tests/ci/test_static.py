@@ -440,10 +440,11 @@ def test_the_plan_path_does_not_load_the_hcl_parser(tmp_path: Path) -> None:
     import subprocess
     import sys
 
+    arguments = ["check", str(plan("aws_denied")), "--format", f"json={tmp_path / 'r.json'}"]
     code = (
         "import sys\n"
         "from aicost.cli import main\n"
-        f"main(['check', {str(plan('aws_denied'))!r}, '--format', 'json=' + {str(tmp_path / 'r.json')!r}])\n"
+        f"main({arguments!r})\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'hcl2')))\n"
     )
     completed = subprocess.run(
