@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aicost import mappers, sources
 from aicost.cost.projection import Pricer, Summary, summarise
@@ -24,6 +25,9 @@ from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
 from aicost.usage import Usage
 from aicost.usage import apply as apply_usage
+
+if TYPE_CHECKING:
+    from aicost.baseline import Comparison
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class CheckResult:
     workspace: str = "default"
     today: dt.date | None = None
     gate: Gate = field(default_factory=Gate)
+    #: The comparison with a base-branch report, when ``--baseline`` was given.
+    baseline: Comparison | None = None
 
     @property
     def verdict(self) -> str:
@@ -95,7 +101,14 @@ def run_check(
     hours_per_month: Decimal | None = None,
     usage: Usage | None = None,
     options: EvalOptions | None = None,
+    baseline: tuple[str, Mapping[str, Any]] | None = None,
 ) -> CheckResult:
+    """Read, normalise, price and check *paths*.
+
+    *baseline* is ``(path, report document)`` of a base-branch report: projects are
+    compared with it, and aggregate rules (budgets) also count the workloads of the
+    baseline's projects that this check does not touch (see :mod:`aicost.baseline`).
+    """
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
 
@@ -106,12 +119,28 @@ def run_check(
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)
+    findings = list(evaluation.findings)
+    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
+
+    comparison = None
+    if baseline is not None:
+        from aicost import baseline as baselines
+        from aicost.report.document import project_key
+
+        comparison = baselines.compare(
+            baseline[1], baseline[0], priced, [project_key(i.path) for i in inputs]
+        )
+        if comparison.carried:
+            # Aggregate rules (budgets) also count the baseline's untouched projects.
+            everything = [*priced, *comparison.carried]
+            combined = evaluate_policy(policy, everything, pricer, options)
+            findings = baselines.merge_aggregates(findings, combined.findings, everything)
 
     return CheckResult(
-        inputs=tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories),
+        inputs=inputs,
         policy=policy,
         workloads=tuple(priced),
-        findings=tuple(evaluation.findings),
+        findings=tuple(findings),
         summary=summarise(priced, hours),
         tables=tuple(book.used()),
         non_ai=dict(normalised.non_ai),
@@ -122,4 +151,5 @@ def run_check(
         workspace=evaluation.workspace,
         today=evaluation.today,
         gate=evaluation.gate,
+        baseline=comparison,
     )

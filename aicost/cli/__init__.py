@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "pricing": "aicost.cli.pricing",
     "policy": "aicost.cli.policy",
     "explain": "aicost.cli.explain",
+    "merge": "aicost.cli.merge",
+    "comment": "aicost.cli.comment",
 }
 
 

@@ -31,8 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         type=Path,
         metavar="INPUT",
-        help="plan JSON files (terraform show -json), ML job manifests (Kubernetes, "
-        "Kubeflow, KServe, KubeRay, SkyPilot, dstack, SageMaker, Vertex AI, Azure ML) or "
+        help="plan JSON files (terraform show -json); Terraform directories, .tf/.tofu and "
+        ".tfvars files (static mode, no terraform needed); ML job manifests (Kubernetes, "
+        "Kubeflow, KServe, KubeRay, SkyPilot, dstack, SageMaker, Vertex AI, Azure ML); "
         "LLM usage files (aicost-llm.yaml)",
     )
     parser.add_argument(
@@ -47,8 +48,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         dest="formats",
         action="append",
         metavar="FMT[=PATH]",
-        help="output format: table (default), json or markdown; repeat for several, "
-        "with =PATH to write one to a file",
+        help="output format: table (default), json, markdown, sarif, junit, github or "
+        "compact; repeat for several, with =PATH to write one to a file",
     )
     parser.add_argument(
         "--output",
@@ -56,6 +57,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="write the report to FILE instead of stdout",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="REPORT",
+        help="a JSON report from the base branch (`--format json`, or `aicost merge`): "
+        "compare projects with it, and count the workspaces this check does not touch "
+        "in budgets",
     )
     parser.add_argument(
         "--hours-per-month",
@@ -128,6 +137,12 @@ def run(args: argparse.Namespace) -> int:
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
+    baseline = None
+    if args.baseline is not None:
+        from aicost.baseline import load_report
+
+        baseline = (str(args.baseline), load_report(args.baseline))
+
     options = gate_options.eval_options(args, policy)
     result = run_check(
         args.inputs,
@@ -135,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
         hours_per_month=args.hours_per_month,
         usage=usage,
         options=options,
+        baseline=baseline,
     )
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)

@@ -19,6 +19,10 @@ FORMATS: dict[str, str] = {
     "table": "aicost.report.table",
     "json": "aicost.report.json",
     "markdown": "aicost.report.markdown",
+    "sarif": "aicost.report.sarif",
+    "junit": "aicost.report.junit",
+    "github": "aicost.report.github",
+    "compact": "aicost.report.compact",
 }
 
 
@@ -34,6 +38,11 @@ class RenderOptions:
 
 class FormatModule(Protocol):
     def render(self, result: CheckResult, options: RenderOptions) -> str: ...
+
+
+def renders_documents(name: str) -> bool:
+    """Whether format *name* can also render a saved JSON report (``render_document``)."""
+    return hasattr(get(name), "render_document")
 
 
 def get(name: str) -> FormatModule:

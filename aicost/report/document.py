@@ -1,11 +1,21 @@
 """The canonical JSON report. Other tools (baselines, PR comments) read this shape.
 
 Money is a decimal string rounded to cents (``"40179.20"``), or null when unpriced.
+Resources and projects also carry ``monthly_cost_unrounded`` (full precision), which
+baselines and ``aicost merge`` sum, so that totals across reports match a single check.
+
+``projects[]`` has one entry per input (a plan file, or a root module in static mode),
+keyed by its path relative to the working directory: baselines (``--baseline``) and
+``aicost merge`` match projects by this key, so two workspaces with the same name never
+collide.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aicost import __version__
@@ -45,6 +55,7 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "min_nodes": deployment.min_nodes,
         "max_nodes": deployment.max_nodes,
         "gpus": number(deployment.accelerators_total),
+        "ai": deployment.ai,
         "purchase_option": deployment.purchase_option,
         "purchase_reason": deployment.purchase_reason,
         "capacity": [
@@ -57,6 +68,26 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "unknown": list(deployment.unknown),
         "notes": list(deployment.notes),
     }
+
+
+def exact(amount: Decimal | None) -> str | None:
+    """An amount at full precision, so reports can be summed without rounding drift."""
+    return None if amount is None else format(amount, "f")
+
+
+def project_key(path: str) -> str:
+    """A project's key: its path relative to the working directory, with ``/`` separators."""
+    if not path:
+        return path
+    try:
+        candidate = Path(path)
+        if candidate.is_absolute():
+            relative = os.path.relpath(candidate, Path.cwd())
+            if not relative.startswith(".."):
+                path = relative
+    except (OSError, ValueError):
+        pass
+    return str(PurePosixPath(Path(os.path.normpath(path)).as_posix()))
 
 
 def resource(item: PricedWorkload) -> dict[str, Any]:
@@ -77,6 +108,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "workload": current.workload_class.value,
         "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
         "monthly_cost": decimal_string(item.monthly_cost),
+        "monthly_cost_unrounded": exact(item.monthly_cost),
         "prior_monthly_cost": decimal_string(item.prior_monthly_cost),
         "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
         "priced": item.priced,
@@ -111,7 +143,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     return entry
 
 
-def finding(found: Finding) -> dict[str, Any]:
+def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
     return {
         "rule": found.rule,
         "type": found.type,
@@ -125,6 +157,7 @@ def finding(found: Finding) -> dict[str, Any]:
         "link": found.link,
         "file": found.file,
         "line": found.line,
+        "project": project,
         "enforcement": found.enforcement,
         "fails": found.fails,
         "decision": found.decision,
@@ -159,11 +192,71 @@ def stale(item: StaleWaiver) -> dict[str, Any]:
     }
 
 
+def projects(result: CheckResult) -> list[dict[str, Any]]:
+    """Per-project totals: one entry per input, in input order."""
+    totals: dict[str, dict[str, Any]] = {}
+    for info in result.inputs:
+        key = project_key(info.path)
+        entry = totals.setdefault(
+            key,
+            {
+                "key": key,
+                "path": info.path,
+                "kind": info.kind,
+                "resources": 0,
+                "workloads": 0,
+                "unpriced": 0,
+                "_monthly": Decimal(0),
+                "_prior": Decimal(0),
+                "_delta": Decimal(0),
+            },
+        )
+        entry["resources"] += info.resources
+    for item in result.workloads:
+        found = totals.get(project_key(item.workload.project))
+        if found is None:
+            continue
+        entry = found
+        entry["workloads"] += 1
+        if not item.priced:
+            entry["unpriced"] += 1
+        entry["_monthly"] += item.monthly_cost or 0
+        entry["_prior"] += item.prior_monthly_cost or 0
+        entry["_delta"] += item.delta_monthly_cost or 0
+    out = []
+    for entry in totals.values():
+        entry["monthly_cost_unrounded"] = exact(entry["_monthly"])
+        entry["monthly_cost"] = decimal_string(entry.pop("_monthly"))
+        entry["prior_monthly_cost"] = decimal_string(entry.pop("_prior"))
+        entry["delta_monthly_cost"] = decimal_string(entry.pop("_delta"))
+        out.append(entry)
+    return out
+
+
+def _finding_projects(result: CheckResult) -> dict[tuple[str, str | None], str]:
+    owners: dict[tuple[str, str | None], str] = {}
+    for item in result.workloads:
+        workload = item.workload
+        owners.setdefault((workload.address, workload.component), project_key(workload.project))
+    return owners
+
+
 def build(result: CheckResult) -> dict[str, Any]:
     summary = result.summary
     active = result.active_findings
     severities = Counter(f.severity.value for f in active)
     used = result.price_sources()
+    owners = _finding_projects(result)
+    comparison = result.baseline
+    baseline_costs = comparison.resource_costs if comparison is not None else {}
+    resources = []
+    for item in result.workloads:
+        entry = resource(item)
+        key = (project_key(item.workload.project), item.workload.key)
+        entry["baseline_monthly_cost"] = (
+            decimal_string(baseline_costs[key]) if key in baseline_costs else None
+        )
+        resources.append(entry)
     return {
         "format": "aicost-report",
         "version": REPORT_VERSION,
@@ -215,8 +308,10 @@ def build(result: CheckResult) -> dict[str, Any]:
             }
             for t in result.tables
         ],
-        "resources": [resource(item) for item in result.workloads],
-        "findings": [finding(f) for f in result.findings],
+        "projects": projects(result),
+        "baseline": comparison.document() if comparison is not None else None,
+        "resources": resources,
+        "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),

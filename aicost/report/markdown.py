@@ -1,109 +1,379 @@
-"""``--format markdown``: a report for a pull-request comment or a job summary."""
+"""``--format markdown``: a pull-request comment (and job summary).
+
+A headline with the verdict and the monthly change (against the base branch when
+``--baseline`` is given), the per-project table, the findings grouped by rule with their
+remediation, the workloads and what could not be priced in collapsible sections, and the
+dated price sources. The whole comment fits GitHub's 65,536-character limit: when it
+would not, fewer rows are listed and the comment says so.
+
+Renders from the JSON report document, so ``aicost comment`` can post a report that
+another job wrote. Text that comes from the input (addresses, tag values, messages) is
+escaped: a comment never carries markup, mentions or HTML from a pull request's files.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from aicost import __version__
+from aicost.baseline import money
 from aicost.money import usd
 from aicost.pipeline import CheckResult
-from aicost.policy.reporting import stale_text, waiver_text, where
-from aicost.report import RenderOptions, unit_costs
-from aicost.report.text import change, gpus, hardware, largest_first, pricing_dates
+from aicost.report import RenderOptions
+from aicost.report import view as v
 
 MARKER = "<!-- aicost-report -->"
+#: GitHub refuses comment bodies longer than this (422 "Body is too long").
+MAX_CHARS = 65_536
+
+_ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def marker(tag: str | None = None) -> str:
+    """The hidden line that identifies aicost's comment (one per tag)."""
+    if not tag:
+        return MARKER
+    safe = re.sub(r"[^A-Za-z0-9_.:/=-]", "-", tag)[:100]
+    return f"<!-- aicost-report tag={safe} -->"
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
-    summary = result.summary
-    icon = "❌" if result.verdict == "fail" else "✅"
+    from aicost.report.document import build
+
+    return render_document(build(result), options)
+
+
+def render_document(
+    document: Mapping[str, Any], options: RenderOptions, *, tag: str | None = None
+) -> str:
+    """The comment body, at most :data:`MAX_CHARS` characters."""
+    limit = options.max_rows if options.max_rows > 0 else 10**9
+    while True:
+        text = _render(document, limit, tag)
+        if len(text) <= MAX_CHARS or limit <= 1:
+            break
+        limit = max(1, min(limit, len(v.resources(document)) + len(v.findings(document))) // 2)
+    if len(text) > MAX_CHARS:  # very long warnings or messages: cut at a line boundary
+        note = "\n\n_… truncated to fit a GitHub comment; see the JSON report._\n"
+        cut = text.rfind("\n", 0, MAX_CHARS - len(note) - 16)
+        text = text[: max(cut, 0)]
+        if text.count("<details>") > text.count("</details>"):
+            text += "\n</details>"
+        text += note
+    return text
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def escape(text: Any) -> str:
+    """Plain text safe in Markdown: no HTML, no mentions, no table breaks, one line."""
+    value = re.sub(r"([\\`*_\[\]])", r"\\\1", " ".join(str(text).split()))
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("|", "\\|").replace("@", "&#64;")
+
+
+def code(text: Any) -> str:
+    """An inline code span for *text* (addresses, paths), safe inside a table."""
+    value = " ".join(str(text).split()).replace("|", "\\|")
+    fence = "``" if "`" in value else "`"
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _render(document: Mapping[str, Any], limit: int, tag: str | None) -> str:
+    summary = v.summary(document)
+    verdict = str(document.get("verdict") or "pass")
+    icon = "❌" if verdict == "fail" else "✅"
+    delta = v.headline_delta(document)
     lines = [
-        MARKER,
-        f"### {icon} aicost: {result.verdict} · "
-        f"{usd(summary.delta_monthly_cost, signed=True)}/month",
-        "",
-        f"Projected monthly AI spend **{usd(summary.monthly_cost)}** "
-        f"(was {usd(summary.prior_monthly_cost)}) across {summary.workloads} workload"
-        f"{'s' if summary.workloads != 1 else ''}"
-        + (f", **{summary.unpriced} unpriced** (not counted)" if summary.unpriced else "")
-        + ".",
+        marker(tag),
+        f"### {icon} aicost: {verdict} · {usd(delta, signed=True)}/month",
         "",
     ]
-    if result.workloads:
+    workloads = int(summary.get("workloads") or 0)
+    unpriced = int(summary.get("unpriced") or 0)
+    sentence = (
+        f"Projected monthly AI spend **{v.amount(summary.get('monthly_cost'))}** "
+        f"(was {v.amount(summary.get('prior_monthly_cost'))}) across "
+        f"{_plural(workloads, 'workload')}"
+    )
+    if unpriced:
+        sentence += f", **{unpriced} unpriced** (not counted)"
+    lines += [sentence + ".", ""]
+    baseline = document.get("baseline")
+    if isinstance(baseline, dict):
+        unchanged = sum(
+            1
+            for p in baseline.get("projects") or ()
+            if isinstance(p, dict) and p.get("status") == "unchanged"
+        )
         lines += [
-            "| Resource | Change | Class | Instance | GPUs | Purchase | Monthly | Delta |",
-            "|---|---|---|---|---:|---|---:|---:|",
+            "Compared with the base branch: all workspaces together go from "
+            f"**{v.amount(baseline.get('monthly_cost'))}** to "
+            f"**{v.amount(baseline.get('monthly_cost_after'))}** per month "
+            f"({v.amount(baseline.get('delta_monthly_cost'), signed=True)})"
+            + (f"; {_plural(unchanged, 'workspace')} not changed here" if unchanged else "")
+            + ".",
+            "",
         ]
-        shown = largest_first(result.workloads, options.max_rows)
-        for item in shown:
-            current = item.workload.current
-            lines.append(
-                "| "
-                + " | ".join(
-                    _cell(x)
-                    for x in (
-                        f"`{item.workload.label}`",
-                        change(item),
-                        current.workload_class.value,
-                        hardware(current),
-                        gpus(item.workload.planned),
-                        current.purchase_option,
-                        usd(item.monthly_cost),
-                        usd(item.delta_monthly_cost, signed=True),
-                    )
-                )
-                + " |"
-            )
-        if len(shown) < len(result.workloads):
-            lines.append(
-                f"\n{len(result.workloads) - len(shown)} more workloads not shown "
-                f"(the {len(shown)} largest changes are listed)."
-            )
-        lines.append("")
-        per_unit = unit_costs.lines(shown, options.max_rows)
-        if per_unit:
-            lines += ["Unit costs:", ""] + [f"- {_cell(line)}" for line in per_unit] + [""]
-    active = result.active_findings
-    if active:
-        lines += ["#### Findings", ""]
-        listed = active if options.max_rows <= 0 else active[: options.max_rows]
-        for found in listed:
-            saving = f" (saves {usd(found.monthly_saving)}/month)" if found.monthly_saving else ""
-            target = found.address + (f" ({found.component})" if found.component else "")
-            place = where(found)
-            located = f" at `{_cell(place)}`" if place else ""
-            rule = f"[`{found.rule}`]({found.link})" if found.link else f"`{found.rule}`"
-            gate = "fails" if found.fails else "reports"
-            lines.append(
-                f"- **{found.severity.value}** ({gate}) {rule} `{_cell(target)}`{located}: "
-                f"{_cell(found.message)}{saving}"
-            )
-        if len(listed) < len(active):
-            lines.append(f"- … and {len(active) - len(listed)} more findings")
-        lines.append("")
-    waived = result.waived_findings
-    if waived:
-        noun = f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''}"
-        if options.show_waived:
-            lines += [f"<details><summary>{noun}</summary>", ""]
-            for found in waived:
-                target = found.address + (f" ({found.component})" if found.component else "")
-                detail = waiver_text(found.waiver) if found.waiver else ""
-                lines.append(f"- `{found.rule}` `{_cell(target)}`: {_cell(detail)}")
-            lines += ["", "</details>", ""]
-        else:
-            lines += [f"{noun} not listed.", ""]
-    if result.stale_waivers:
-        lines += [f"**Stale waivers ({len(result.stale_waivers)})**", ""]
-        lines += [f"- {_cell(stale_text(stale))}" for stale in result.stale_waivers]
-        lines.append("")
-    if result.policy_notes:
-        lines += [f"- {_cell(note)}" for note in result.policy_notes]
-        lines.append("")
-    prices = pricing_dates(result.tables, result.price_sources())
+    lines += _projects(document)
+    lines += _findings(document, limit)
+    lines += _workloads(document, limit)
+    lines += _unpriced(document, limit)
+    lines += _removed(document, limit)
+    lines += _warnings(document, limit)
+    policy = document.get("policy") if isinstance(document.get("policy"), dict) else {}
     lines.append(
-        f"<sub>Prices: {prices} · policy {result.policy.name} · "
-        f"{summary.hours_per_month} h/month</sub>"
+        f"<sub>Prices: {escape(v.pricing_dates(document))} · policy "
+        f"{escape(policy.get('name') if policy else '?')} · "
+        f"{escape(summary.get('hours_per_month') or 730)} h/month · aicost {__version__}</sub>"
     )
     return "\n".join(lines) + "\n"
+
+
+def _projects(document: Mapping[str, Any]) -> list[str]:
+    projects = [p for p in document.get("projects") or () if isinstance(p, dict)]
+    baseline = document.get("baseline")
+    compared: dict[str, Mapping[str, Any]] = {}
+    if isinstance(baseline, dict):
+        compared = {
+            str(p.get("key")): p for p in baseline.get("projects") or () if isinstance(p, dict)
+        }
+    if len(projects) < 2 and not compared:
+        return []
+    errors: dict[str, int] = {}
+    for found in v.findings(document):
+        if found.get("severity") == "error" and not v.waived(found):
+            key = str(found.get("project"))
+            errors[key] = errors.get(key, 0) + 1
+    header = "| Project | Workloads | Monthly | Change |"
+    rule = "|---|---:|---:|---:|"
+    if compared:
+        header += " vs base |"
+        rule += "---:|"
+    header += " Errors |"
+    rule += "---:|"
+    lines = ["#### Projects", "", header, rule]
+    for project in projects:
+        key = str(project.get("key"))
+        row = [
+            code(key),
+            str(project.get("workloads", 0)),
+            v.amount(project.get("monthly_cost")),
+            v.amount(project.get("delta_monthly_cost"), signed=True),
+        ]
+        if compared:
+            other = compared.get(key)
+            row.append(
+                "new"
+                if other is not None and other.get("status") == "added"
+                else v.amount(other.get("delta_monthly_cost"), signed=True)
+                if other
+                else "-"
+            )
+        row.append(str(errors.get(key, 0)))
+        lines.append("| " + " | ".join(row) + " |")
+    unchanged = [p for p in compared.values() if p.get("status") == "unchanged"]
+    if unchanged:
+        total = sum((money(p.get("monthly_cost")) or Decimal(0) for p in unchanged), Decimal(0))
+        lines.append(
+            f"| {_plural(len(unchanged), 'other workspace')} (base branch) | | "
+            f"{usd(total)} | | $0.00 | |"
+        )
+    return [*lines, ""]
+
+
+def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
+    found = v.findings(document)
+    active = [f for f in found if not v.waived(f)]
+    silenced = [f for f in found if v.waived(f)]
+    if not found:
+        return []
+    counts = v.severity_counts(active)
+    head = ", ".join(
+        f"{_plural(counts[s], s)}" for s in ("error", "warning", "info") if counts.get(s)
+    )
+    lines = ["#### Findings", ""]
+    if head:
+        lines += [f"**{head}**" + (f" ({len(silenced)} waived)" if silenced else ""), ""]
+    shown = 0
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for item in active:
+        groups.setdefault(str(item.get("rule")), []).append(item)
+    for rule, items in groups.items():
+        first = items[0]
+        severity = str(first.get("severity"))
+        title, _doc = v.rule_info(str(first.get("type")))
+        gate = "fails the check" if any(i.get("fails") for i in items) else "reported only"
+        lines.append(
+            f"**{_ICON.get(severity, '')} {code(rule)}** · {escape(title)} · "
+            f"{_plural(len(items), severity)} · {gate}"
+        )
+        remediation = first.get("remediation")
+        link = first.get("link")
+        if remediation or link:
+            fix = f"> **Fix:** {escape(remediation)}" if remediation else ">"
+            if isinstance(link, str) and link.startswith("https://"):
+                fix += f" [Rule docs]({link})"
+            lines.append(fix)
+        lines.append("")
+        for item in items:
+            if shown >= limit:
+                break
+            shown += 1
+            saving = money(item.get("monthly_saving"))
+            where = v.where(item) if item.get("line") else None  # a plan has no lines
+            lines.append(
+                f"- {code(v.label(item))}"
+                + (f" ({code(where)})" if where else "")
+                + f": {escape(item.get('message'))}"
+                + (f" · saves **{usd(saving)}/month**" if saving else "")
+            )
+        lines.append("")
+    if shown < len(active):
+        lines += [f"_… and {len(active) - shown} more findings (see the JSON report)._", ""]
+    if silenced:
+        lines += [f"<details><summary>Waived ({len(silenced)})</summary>", ""]
+        for item in silenced[:limit]:
+            waiver = item.get("waiver") or {}
+            lines.append(
+                f"- {code(item.get('rule'))} {code(v.label(item))}: "
+                f"{escape(waiver.get('reason'))} (owner {escape(waiver.get('owner'))}, "
+                f"until {escape(waiver.get('expires'))})"
+            )
+        lines += ["", "</details>", ""]
+    lines += _stale(document, limit)
+    return lines
+
+
+def _stale(document: Mapping[str, Any], limit: int) -> list[str]:
+    """Waivers that silenced nothing (so they can be removed), and policy notices."""
+    stale = [s for s in document.get("stale_waivers") or () if isinstance(s, dict)]
+    notes = [str(n) for n in document.get("policy_notes") or ()]
+    lines: list[str] = []
+    if stale:
+        lines += [f"<details><summary>Stale waivers ({len(stale)})</summary>", ""]
+        for item in stale[:limit]:
+            lines.append(
+                f"- {code(item.get('rule'))} from {escape(item.get('source'))} "
+                f"(owner {escape(item.get('owner'))}): {escape(item.get('note'))}"
+            )
+        lines += ["", "</details>", ""]
+    if notes:
+        lines += [f"- {escape(note)}" for note in notes[:limit]] + [""]
+    return lines
+
+
+def _unit_costs(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Per run, per 1,000 requests and tokens, and at max replicas, for workloads that have them."""
+    lines: list[str] = []
+    for item in items:
+        found = item.get("unit_costs")
+        costs: Mapping[str, Any] = found if isinstance(found, dict) else {}
+        parts = []
+        if costs.get("per_run") is not None:
+            parts.append(
+                f"{v.amount(costs['per_run'])} per run ({escape(item.get('run_hours'))} h)"
+            )
+        if costs.get("per_1k_requests") is not None:
+            parts.append(f"{v.amount(costs['per_1k_requests'])} per 1,000 requests")
+        if costs.get("per_1k_tokens") is not None:
+            parts.append(f"${escape(costs['per_1k_tokens'])} per 1,000 tokens")
+        found = item.get("replicas")
+        replicas: Mapping[str, Any] = found if isinstance(found, dict) else {}
+        if costs.get("monthly_at_max_replicas") is not None and replicas.get("max"):
+            parts.append(
+                f"{v.amount(costs['monthly_at_max_replicas'])}/month at "
+                f"{escape(replicas['max'])} replicas (max)"
+            )
+        if parts:
+            lines.append(f"- {code(v.label(item))}: {', '.join(parts)}")
+    return ["**Unit costs**", "", *lines, ""] if lines else []
+
+
+def _workloads(document: Mapping[str, Any], limit: int) -> list[str]:
+    items = v.resources(document)
+    if not items:
+        return ["No AI workloads found.", ""]
+    shown = v.largest_first(items, limit)
+    with_base = any(r.get("baseline_monthly_cost") is not None for r in items)
+    title = f"Workloads ({len(items)}"
+    title += f"; the {len(shown)} largest changes)" if len(shown) < len(items) else ")"
+    lines = [f"<details><summary>{title}</summary>", ""]
+    header = "| Resource | Change | Class | Instance | GPUs | Nodes | Purchase | Monthly | Delta |"
+    rule = "|---|---|---|---|---:|---:|---|---:|---:|"
+    if with_base:
+        header += " Base |"
+        rule += "---:|"
+    lines += [header, rule]
+    for item in shown:
+        side = v.current(item)
+        planned = item.get("planned") if isinstance(item.get("planned"), dict) else None
+        row = [
+            code(v.label(item)),
+            escape(v.change(item)),
+            escape(side.get("workload") or "-"),
+            escape(v.hardware(side)),
+            escape(v.gpus(planned)),
+            escape(v.nodes(planned)),
+            escape(side.get("purchase_option") or "-"),
+            v.amount(item.get("monthly_cost")),
+            v.amount(item.get("delta_monthly_cost"), signed=True, unpriced="unpriced"),
+        ]
+        if with_base:
+            row.append(v.amount(item.get("baseline_monthly_cost"), unpriced="-"))
+        lines.append("| " + " | ".join(row) + " |")
+    if len(shown) < len(items):
+        lines += ["", f"{len(items) - len(shown)} more workloads are in the JSON report."]
+    return [*lines, "", *_unit_costs(shown), "</details>", ""]
+
+
+def _unpriced(document: Mapping[str, Any], limit: int) -> list[str]:
+    items = [r for r in v.resources(document) if not r.get("priced")]
+    if not items:
+        return []
+    lines = [f"<details><summary>Unpriced ({len(items)}), not counted</summary>", ""]
+    lines += [
+        f"- {code(v.label(r))}: {escape(r.get('unpriced_reason') or 'no price found')}"
+        for r in items[:limit]
+    ]
+    if len(items) > limit:
+        lines.append(f"- … and {len(items) - limit} more")
+    return [*lines, "", "</details>", ""]
+
+
+def _removed(document: Mapping[str, Any], limit: int) -> list[str]:
+    baseline = document.get("baseline")
+    if not isinstance(baseline, dict):
+        return []
+    items = [r for r in baseline.get("removed_resources") or () if isinstance(r, dict)]
+    if not items:
+        return []
+    lines = [f"<details><summary>Gone since the base branch ({len(items)})</summary>", ""]
+    lines += [
+        f"- {code(r.get('project'))} {code(v.label(r))}: {v.amount(r.get('monthly_cost'))}/month"
+        for r in items[:limit]
+    ]
+    return [*lines, "", "</details>", ""]
+
+
+def _warnings(document: Mapping[str, Any], limit: int) -> list[str]:
+    items: Sequence[Any] = document.get("warnings") or ()
+    if not items:
+        return []
+    lines = [f"<details><summary>Warnings ({len(items)})</summary>", ""]
+    lines += [f"- {escape(w)}" for w in list(items)[:limit]]
+    if len(items) > limit:
+        lines.append(f"- … and {len(items) - limit} more")
+    return [*lines, "", "</details>", ""]

@@ -3,6 +3,10 @@
 The registry below is the one place a source is added: write ``aicost/sources/<kind>.py``
 with ``KIND``, ``sniff()`` and ``read()``, and add one line to ``SOURCES``. Modules are
 imported only when an input needs them, so ``aicost --version`` and a pre-commit run stay fast.
+
+Two optional hooks: ``sniff_dir(path)`` lets a source claim a directory (static mode claims
+one with ``.tf`` files), and ``read_group(paths)`` reads all the inputs of one check that
+the source claimed at once (static mode groups ``.tf`` files by root module).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from aicost.sources.base import Inventory, SourceModule
 
 #: Input kind -> module, in the order they are tried when sniffing a file.
 SOURCES: dict[str, str] = {
+    "terraform-hcl": "aicost.sources.hcl",  # claims .tf/.tofu/.tfvars names only
     "llm-usage": "aicost.sources.llm_usage",
     "kubernetes": "aicost.sources.k8s",
     "sagemaker": "aicost.sources.sagemaker_api",
@@ -45,9 +50,20 @@ def load(kind: str) -> SourceModule:
 def detect(path: Path) -> SourceModule:
     """The source module that reads *path*."""
     if path.is_dir():
+        for kind in SOURCES:
+            module = load(kind)
+            sniff_dir = getattr(module, "sniff_dir", None)
+            if sniff_dir is not None and sniff_dir(path):
+                return module
         raise InputError(
-            "is a directory; pass a plan JSON file (`terraform show -json PLANFILE`)", path=path
+            "is a directory without Terraform configuration; pass a plan JSON file "
+            "(`terraform show -json PLANFILE`), .tf files or a directory that has them",
+            path=path,
         )
+    for kind in SOURCES:
+        module = load(kind)
+        if module.sniff(path, b"") and getattr(module, "read_group", None) is not None:
+            return module  # claims the file by its name: no need to open it here
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
@@ -63,7 +79,26 @@ def detect(path: Path) -> SourceModule:
 
 
 def read_all(paths: Iterable[Path]) -> list[Inventory]:
-    return [detect(path).read(path) for path in paths]
+    """Read every input; a source with ``read_group`` gets all its inputs at once."""
+    plan: list[tuple[SourceModule, list[Path]]] = []
+    grouped: dict[str, list[Path]] = {}
+    for path in paths:
+        module = detect(path)
+        if getattr(module, "read_group", None) is None:
+            plan.append((module, [path]))
+        elif module.KIND in grouped:
+            grouped[module.KIND].append(path)
+        else:
+            grouped[module.KIND] = [path]
+            plan.append((module, grouped[module.KIND]))
+    inventories: list[Inventory] = []
+    for module, group in plan:
+        reader = getattr(module, "read_group", None)
+        if reader is not None:
+            inventories.extend(reader(group))
+        else:
+            inventories.append(module.read(group[0]))
+    return inventories
 
 
 __all__ = ["SOURCES", "Inventory", "SourceModule", "detect", "load", "read_all"]

@@ -356,10 +356,11 @@ def test_waived_findings_are_counted_and_listed_on_request(tmp_path: Path) -> No
     listed = _render(result, "table", width=200, show_waived=True)
     assert "Waived findings" in listed and "ml-platform@acme.example" in listed
     assert "FINOPS-1" in listed
+    # A PR comment always lists waivers, collapsed: reviewers should see what is silenced.
     markdown = _render(result, "markdown")
-    assert "1 waived finding not listed." in markdown
-    details = _render(result, "markdown", show_waived=True)
-    assert "<details><summary>1 waived finding</summary>" in details
+    assert "(1 waived)" in markdown
+    waived_section = markdown.split("<details><summary>Waived (1)</summary>", 1)[1]
+    assert "spot-training" in waived_section and "ml-platform&#64;acme.example" in waived_section
     report = json.loads(_render(result, "json"))
     assert report["summary"]["waived"] == 1
     entry = next(

@@ -1,0 +1,51 @@
+"""``--format compact``: one line per finding, as linters print them (for pre-commit).
+
+``path:line: error: [rule] resource: message`` (the path and line when known), then one
+line with the verdict and the monthly cost. It imports nothing heavy, so a pre-commit hook
+stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aicost.pipeline import CheckResult
+from aicost.report import RenderOptions
+from aicost.report import view as v
+
+
+def render(result: CheckResult, options: RenderOptions) -> str:
+    from aicost.report.document import build
+
+    return render_document(build(result), options)
+
+
+def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    lines = []
+    for found in v.findings(document):
+        if v.waived(found):
+            continue
+        where = v.where(found) if found.get("line") else None
+        prefix = f"{where}: " if where else ""
+        saving = found.get("monthly_saving")
+        lines.append(
+            f"{prefix}{found.get('severity')}: [{found.get('rule')}] {v.label(found)}: "
+            f"{' '.join(str(found.get('message')).split())}"
+            + (f" (saves {v.amount(saving)}/month)" if saving else "")
+        )
+    lines.extend(
+        f"unpriced: {v.label(r)}: {r.get('unpriced_reason')}"
+        for r in v.resources(document)
+        if not r.get("priced")
+    )
+    summary = v.summary(document)
+    counts = v.severity_counts(f for f in v.findings(document) if not v.waived(f))
+    lines.append(
+        f"aicost: {str(document.get('verdict') or 'pass').upper()} · "
+        f"{v.amount(summary.get('monthly_cost'))}/month "
+        f"({v.usd(v.headline_delta(document), signed=True)}) · "
+        f"{summary.get('workloads', 0)} workloads · "
+        f"{counts['error']} errors, {counts['warning']} warnings"
+    )
+    return "\n".join(lines) + "\n"

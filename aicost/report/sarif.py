@@ -1,0 +1,187 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One rule per policy rule id, with its title, documentation, remediation and a help link;
+one result per finding with its level (error, warning, note), the file and line when known
+(static mode knows the ``.tf`` line; a plan only its file), a stable fingerprint (rule +
+resource, so an alert survives edits that move lines), and the monthly cost and saving as
+properties. A waived finding carries an ``accepted`` suppression; an expired waiver a
+``rejected`` one. Validated in the tests against the official 2.1.0 JSON schema.
+
+Paths are relative to ``$GITHUB_WORKSPACE`` (or the working directory), as code scanning
+expects; upload with ``github/codeql-action/upload-sarif``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aicost import __version__
+from aicost.baseline import money
+from aicost.money import usd
+from aicost.pipeline import CheckResult
+from aicost.report import RenderOptions
+from aicost.report import view as v
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/aicost/aicost"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_PROBLEM = {"error": "error", "warning": "warning", "info": "recommendation"}
+
+
+def render(result: CheckResult, options: RenderOptions) -> str:
+    from aicost.report.document import build
+
+    return render_document(build(result), options)
+
+
+def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    return json.dumps(sarif(document), indent=2, ensure_ascii=False) + "\n"
+
+
+def sarif(document: Mapping[str, Any]) -> dict[str, Any]:
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    results = []
+    for found in v.findings(document):
+        rule = str(found.get("rule"))
+        if rule not in index:
+            index[rule] = len(rules)
+            rules.append(_rule(found))
+        results.append(_result(found, index[rule], document))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "aicost",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        },
+        "automationDetails": {"id": "aicost/"},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "invocations": [_invocation(document)],
+        "properties": _run_properties(document),
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _rule(found: Mapping[str, Any]) -> dict[str, Any]:
+    rule_type = str(found.get("type"))
+    title, documentation = v.rule_info(rule_type)
+    severity = str(found.get("severity"))
+    remediation = str(found.get("remediation") or title)
+    descriptor: dict[str, Any] = {
+        "id": str(found.get("rule")),
+        "name": "".join(part.capitalize() for part in rule_type.replace("_", "-").split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": documentation or title},
+        "help": {"text": remediation, "markdown": f"**Fix:** {remediation}"},
+        "defaultConfiguration": {"level": _LEVELS.get(severity, "warning")},
+        "properties": {
+            "tags": ["cost", "finops", "aicost", rule_type],
+            "problem.severity": _PROBLEM.get(severity, "warning"),
+        },
+    }
+    link = found.get("link")
+    if isinstance(link, str) and link.startswith(("https://", "http://")):
+        descriptor["helpUri"] = link
+    return descriptor
+
+
+def _result(
+    found: Mapping[str, Any], rule_index: int, document: Mapping[str, Any]
+) -> dict[str, Any]:
+    message = str(found.get("message") or "")
+    saving = money(found.get("monthly_saving"))
+    if saving:
+        message += f" (the compliant choice saves {usd(saving)}/month)"
+    result: dict[str, Any] = {
+        "ruleId": str(found.get("rule")),
+        "ruleIndex": rule_index,
+        "level": _LEVELS.get(str(found.get("severity")), "warning"),
+        "message": {"text": message},
+        "partialFingerprints": {"aicostFinding/v1": _fingerprint(found)},
+        "properties": {
+            key: found.get(key)
+            for key in ("type", "address", "component", "project", "enforcement")
+            if found.get(key) is not None
+        }
+        | {
+            key: found.get(key)
+            for key in ("monthly_cost", "monthly_saving")
+            if found.get(key) is not None
+        },
+    }
+    location = _location(found, document)
+    if location is not None:
+        result["locations"] = [location]
+    waiver = found.get("waiver")
+    if isinstance(waiver, dict):
+        expired = bool(waiver.get("expired"))
+        justification = (
+            f"{waiver.get('reason')} (owner {waiver.get('owner')}, "
+            f"{'expired' if expired else 'until'} {waiver.get('expires')})"
+        )
+        suppression: dict[str, Any] = {
+            "kind": "external",
+            "status": "rejected" if expired else "accepted",
+            "justification": justification,
+            "properties": {
+                k: waiver.get(k) for k in ("owner", "expires", "ticket", "source") if waiver.get(k)
+            },
+        }
+        result["suppressions"] = [suppression]
+    return result
+
+
+def _location(found: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Where the finding is: its file and line; a budget points at the policy file."""
+    file = found.get("file")
+    line = found.get("line")
+    if not file:
+        policy = document.get("policy")
+        file = policy.get("path") if isinstance(policy, dict) else None
+        line = None
+    uri = v.repo_path(str(file)) if file else None
+    if uri is None:
+        return None
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": line if isinstance(line, int) and line > 0 else 1},
+    }
+    location: dict[str, Any] = {"physicalLocation": physical}
+    address = found.get("address")
+    if address:
+        location["logicalLocations"] = [{"fullyQualifiedName": v.label(found), "kind": "resource"}]
+    return location
+
+
+def _fingerprint(found: Mapping[str, Any]) -> str:
+    key = "\x1f".join(str(found.get(k) or "") for k in ("rule", "address", "component", "project"))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _invocation(document: Mapping[str, Any]) -> dict[str, Any]:
+    notifications = [
+        {"level": "warning", "message": {"text": str(w)}} for w in document.get("warnings") or ()
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return invocation
+
+
+def _run_properties(document: Mapping[str, Any]) -> dict[str, Any]:
+    summary = v.summary(document)
+    return {
+        "verdict": document.get("verdict"),
+        "monthlyCost": summary.get("monthly_cost"),
+        "deltaMonthlyCost": str(v.headline_delta(document)),
+        "currency": summary.get("currency", "USD"),
+        "prices": v.pricing_dates(document),
+    }

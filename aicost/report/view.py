@@ -1,0 +1,210 @@
+"""Reading the JSON report document for the formats that render from it.
+
+Markdown, SARIF, JUnit, GitHub annotations and the compact format render from the
+canonical document (:mod:`aicost.report.document`), not from the in-memory result, so
+that ``aicost merge`` and ``aicost comment`` can render a report written by another job.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aicost.baseline import money
+from aicost.money import usd
+
+Doc = Mapping[str, Any]
+
+__all__ = [
+    "amount",
+    "change",
+    "current",
+    "findings",
+    "gpus",
+    "hardware",
+    "headline_delta",
+    "label",
+    "largest_first",
+    "money",
+    "nodes",
+    "pricing_dates",
+    "repo_path",
+    "resources",
+    "rule_info",
+    "severity_counts",
+    "summary",
+    "usd",
+    "waived",
+    "where",
+]
+
+
+def amount(value: Any, *, signed: bool = False, unpriced: str = "unpriced") -> str:
+    """A decimal string from the report as ``$1,234.50`` (``unpriced`` for null)."""
+    return usd(money(value), signed=signed, unpriced=unpriced)
+
+
+def headline_delta(document: Doc) -> Decimal:
+    """The monthly change to report: against the baseline when there is one."""
+    baseline = document.get("baseline")
+    if isinstance(baseline, dict) and baseline.get("delta_monthly_cost") is not None:
+        return money(baseline["delta_monthly_cost"]) or Decimal(0)
+    return money(summary(document).get("delta_monthly_cost")) or Decimal(0)
+
+
+def summary(document: Doc) -> Mapping[str, Any]:
+    value = document.get("summary")
+    return value if isinstance(value, dict) else {}
+
+
+def resources(document: Doc) -> list[Mapping[str, Any]]:
+    return [r for r in document.get("resources") or () if isinstance(r, dict)]
+
+
+def findings(document: Doc) -> list[Mapping[str, Any]]:
+    return [f for f in document.get("findings") or () if isinstance(f, dict)]
+
+
+def label(entry: Mapping[str, Any]) -> str:
+    address = str(entry.get("address") or "")
+    component = entry.get("component")
+    return f"{address} ({component})" if component else address
+
+
+def current(resource: Mapping[str, Any]) -> Mapping[str, Any]:
+    side = resource.get("planned") or resource.get("prior")
+    return side if isinstance(side, dict) else {}
+
+
+def hardware(deployment: Mapping[str, Any] | None) -> str:
+    if not deployment:
+        return "-"
+    return str(deployment.get("instance_type") or "unknown")
+
+
+def gpus(deployment: Mapping[str, Any] | None) -> str:
+    if not deployment:
+        return "-"
+    accelerator = deployment.get("accelerator")
+    if not isinstance(accelerator, dict) or not accelerator.get("name"):
+        return "-"
+    total = deployment.get("gpus") or 0
+    shown = int(total) if float(total).is_integer() else total
+    return f"{shown}× {accelerator['name']}"
+
+
+def nodes(deployment: Mapping[str, Any] | None) -> str:
+    if not deployment:
+        return "-"
+    count = deployment.get("nodes")
+    low, high = deployment.get("min_nodes"), deployment.get("max_nodes")
+    text = str(count)
+    if low is not None and high is not None and (low != count or high != count):
+        text += f" ({low}-{high})"
+    return text
+
+
+def change(resource: Mapping[str, Any]) -> str:
+    action = str(resource.get("action") or "")
+    prior, planned = resource.get("prior"), resource.get("planned")
+    if isinstance(prior, dict) and isinstance(planned, dict) and action in ("update", "replace"):
+        before, after = hardware(prior), hardware(planned)
+        if before != after:
+            return f"{action}: {before} → {after}"
+        if prior.get("nodes") != planned.get("nodes"):
+            return f"{action}: {prior.get('nodes')} → {planned.get('nodes')} nodes"
+    return action
+
+
+def largest_first(items: Sequence[Mapping[str, Any]], limit: int) -> list[Mapping[str, Any]]:
+    """All items in report order, or the *limit* with the largest cost change (unpriced first)."""
+    if limit <= 0 or len(items) <= limit:
+        return list(items)
+
+    def weight(item: Mapping[str, Any]) -> tuple[bool, Decimal, Decimal]:
+        delta = money(item.get("delta_monthly_cost")) or Decimal(0)
+        monthly = money(item.get("monthly_cost")) or Decimal(0)
+        return (bool(item.get("priced")), -abs(delta), -monthly)
+
+    return sorted(items, key=weight)[:limit]
+
+
+def pricing_dates(document: Doc) -> str:
+    """``aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20, 2 estimated)``."""
+    parts = []
+    for table in document.get("pricing") or ():
+        if not isinstance(table, dict):
+            continue
+        raw = table.get("used")
+        used: Mapping[str, Any] = raw if isinstance(raw, dict) else {}
+        named = sorted(str(k) for k in used if k != "estimate")
+        if used.get("estimate"):
+            named.append(f"{used['estimate']} estimated")
+        detail = f" (used: {', '.join(named)})" if named else ""
+        parts.append(f"{table.get('table')} as of {table.get('as_of')}{detail}")
+    return "; ".join(parts) if parts else "no price table used"
+
+
+def severity_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for item in items:
+        severity = str(item.get("severity"))
+        counts[severity] = counts.get(severity, 0) + 1
+    return counts
+
+
+def waived(finding: Mapping[str, Any]) -> bool:
+    """The finding is silenced by a waiver that has not expired."""
+    if "waived" in finding:  # the policy engine's own decision (hard rules, expiry, scope)
+        return bool(finding["waived"])
+    waiver = finding.get("waiver")
+    return isinstance(waiver, dict) and not waiver.get("expired")
+
+
+def repo_root() -> Path:
+    """Where repository-relative paths start: ``$GITHUB_WORKSPACE``, else the working directory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return Path(workspace) if workspace else Path.cwd()
+
+
+def repo_path(path: str | None) -> str | None:
+    """*path* relative to the repository root with ``/``, or None when it is outside it."""
+    if not path:
+        return None
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        candidate = Path.cwd() / candidate
+    try:
+        relative = Path(os.path.relpath(candidate, repo_root()))
+    except ValueError:
+        return None
+    text = relative.as_posix()
+    if text.startswith("../") or text == "..":
+        return None
+    return text
+
+
+def where(finding: Mapping[str, Any]) -> str | None:
+    """``path:line`` of a finding, when known."""
+    file = finding.get("file")
+    if not file:
+        return None
+    line = finding.get("line")
+    shown = repo_path(str(file)) or str(file)
+    return f"{shown}:{line}" if line else shown
+
+
+def rule_info(rule_type: str) -> tuple[str, str]:
+    """(title, documentation) of a rule type, from its module; the type itself if unknown."""
+    try:
+        from aicost.policy.rules import RULES
+    except ImportError:  # pragma: no cover - the policy package is always installed
+        return rule_type, ""
+    module = RULES.get(rule_type)
+    if module is None:
+        return rule_type, ""
+    doc = " ".join((module.__doc__ or "").strip().split("\n\n", 1)[0].split())
+    return str(module.TITLE), doc

@@ -1,0 +1,365 @@
+"""Report formats for CI: Markdown PR comment, SARIF, JUnit, GitHub annotations, compact."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from aicost import report
+from aicost.pipeline import CheckResult, run_check
+from aicost.policy.finding import WaiverRef
+from aicost.policy.loader import load_policy
+from aicost.report.document import build
+from tests.conftest import FIXTURES, REFERENCE, Runner, needs_shared, plan
+from tests.core.helpers import DEFAULT_POLICY
+
+SARIF_SCHEMA = REFERENCE / "sarif-schema-2.1.0.json"
+
+
+def check(path: Path) -> CheckResult:
+    return run_check([path], load_policy(DEFAULT_POLICY))
+
+
+def render(name: str, result: CheckResult, max_rows: int = 50) -> str:
+    return report.get(name).render(result, report.RenderOptions(max_rows=max_rows))
+
+
+def validate_sarif(document: dict[str, Any]) -> None:
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator = validator_class(schema, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, [(list(e.path), e.message) for e in errors[:5]]
+
+
+def write_tf(directory: Path, body: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n' + body)
+    return directory
+
+
+# --------------------------------------------------------------------------- SARIF
+
+
+@needs_shared()
+@pytest.mark.parametrize(
+    "source", ["terraform:aws_mixed", "plan:aws_mixed", "plan:aws_compliant", "plan:aws_changes"]
+)
+def test_sarif_validates_against_the_official_schema(source: str) -> None:
+    kind, name = source.split(":")
+    path = FIXTURES / "terraform" / name if kind == "terraform" else plan(name)
+    validate_sarif(json.loads(render("sarif", check(path))))
+
+
+@needs_shared()
+def test_sarif_rules_results_and_locations(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    document = json.loads(render("sarif", check(Path("."))))
+    validate_sarif(document)
+    run = document["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert set(rules) == {
+        "ai-tags",
+        "budget:vision",
+        "gpu-families",
+        "spot-training",
+        "unpriced",
+        "reserved-inference",
+    }
+    spot = rules["spot-training"]
+    assert spot["shortDescription"]["text"].startswith("Training uses the required purchase")
+    assert spot["helpUri"].endswith("#training-purchase")
+    assert "spot" in spot["help"]["text"]
+    assert spot["defaultConfiguration"]["level"] == "error"
+    assert rules["reserved-inference"]["defaultConfiguration"]["level"] == "warning"
+    trainer = next(
+        r for r in run["results"] if r["properties"].get("address") == "aws_instance.trainer"
+    )
+    location = trainer["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "main.tf", "uriBaseId": "%SRCROOT%"}
+    assert location["region"] == {"startLine": 88}
+    assert "saves $24,509.31/month" in trainer["message"]["text"]
+    module = next(
+        r
+        for r in run["results"]
+        if r["properties"].get("address") == 'module.regional["a"].aws_instance.node[0]'
+    )
+    assert module["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "modules/gpu_node/main.tf"
+    )
+
+
+def test_sarif_fingerprints_survive_moved_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    body = 'resource "aws_instance" "trainer" {\n  instance_type = "p5.48xlarge"\n}\n'
+    before = json.loads(render("sarif", check(write_tf(Path("a"), body))))
+    after = json.loads(render("sarif", check(write_tf(Path("a"), "\n\n\n" + body))))
+
+    def marks(doc: dict[str, Any]) -> dict[str, tuple[str, int]]:
+        return {
+            r["ruleId"]: (
+                r["partialFingerprints"]["aicostFinding/v1"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in doc["runs"][0]["results"]
+        }
+
+    old, new = marks(before), marks(after)
+    assert old.keys() == new.keys() and "ai-tags" in old
+    for rule in old:
+        assert old[rule][0] == new[rule][0]  # same alert
+        assert new[rule][1] == old[rule][1] + 3  # at its new line
+
+
+def test_waivers_become_suppressions() -> None:
+    result = check(plan("aws_denied"))
+    waived, expired = result.findings[0], result.findings[1]
+    waivers = [
+        dataclasses.replace(
+            waived,
+            waiver=WaiverRef(
+                "V100 capacity until the migration",
+                "ml-platform",
+                "2099-12-31",
+                "aicost.yaml:12",
+                ticket="INFRA-42",
+            ),
+        ),
+        dataclasses.replace(
+            expired,
+            waiver=WaiverRef("old excuse", "someone", "2020-01-01", "aicost.yaml:20", expired=True),
+        ),
+    ]
+    document = json.loads(render("sarif", dataclasses.replace(result, findings=tuple(waivers))))
+    if SARIF_SCHEMA.is_file():
+        validate_sarif(document)
+    first, second = document["runs"][0]["results"]
+    assert first["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": (
+                "V100 capacity until the migration (owner ml-platform, until 2099-12-31)"
+            ),
+            "properties": {
+                "owner": "ml-platform",
+                "expires": "2099-12-31",
+                "ticket": "INFRA-42",
+                "source": "aicost.yaml:12",
+            },
+        }
+    ]
+    assert second["suppressions"][0]["status"] == "rejected"
+
+
+# --------------------------------------------------------------------------- JUnit
+
+
+def test_junit_one_case_per_workload_failing_on_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
+    result = check(Path("."))
+    root = ET.fromstring(render("junit", result))
+    assert root.tag == "testsuites"
+    suites = {s.get("name"): s for s in root}
+    assert set(suites) == {".", "aicost policy"}
+    cases = {c.get("name"): c for c in suites["."]}
+    assert len(cases) == len(result.workloads) == 21
+    trainer = cases["aws_instance.trainer"]
+    failure = trainer.find("failure")
+    assert failure is not None and "spot-training" in (failure.get("message") or "")
+    assert trainer.get("file") == "main.tf" and trainer.get("line") == "88"
+    assert cases["aws_instance.spot_trainer"].find("failure") is None
+    failing = {name for name, c in cases.items() if c.find("failure") is not None}
+    assert failing == {
+        "aws_instance.trainer",
+        "aws_instance.future",
+        "aws_instance.untagged",
+        "aws_instance.old_gpu",
+    }
+    assert suites["."].get("failures") == "4" and root.get("failures") == "5"
+    budget = suites["aicost policy"].find("testcase")
+    assert budget is not None and budget.get("name") == "budget:vision"
+    west = cases["aws_instance.west_infer"].find("system-out")
+    assert west is not None and "warning: reserved-inference" in (west.text or "")
+
+
+# --------------------------------------------------------------------------- GitHub
+
+
+def test_github_annotations_and_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    out = render("github", check(Path(".")))
+    commands = [line for line in out.splitlines() if line.startswith("::")]
+    assert (
+        "::error file=main.tf,line=88,title=aicost spot-training::aws_instance.trainer: "
+        "training workload runs 1 node on-demand" in out
+    )
+    # The budget has no file; "budget:vision" is escaped in the title property.
+    assert any(c.startswith("::error title=aicost budget%3Avision::") for c in commands)
+    assert sum(c.startswith("::error ") for c in commands) == 6
+    assert sum(c.startswith("::warning ") for c in commands) == 7
+    text = summary.read_text()
+    assert text.startswith("earlier step\n<!-- aicost-report -->")  # appended, not replaced
+    assert "### ❌ aicost: fail" in text
+
+
+def test_github_annotations_are_capped_per_level(tmp_path: Path) -> None:
+    body = 'resource "aws_instance" "gpu" {\n  count = 25\n  instance_type = "g5.xlarge"\n}\n'
+    out = render("github", check(write_tf(tmp_path / "many", body)))
+    errors = [line for line in out.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 10  # 25 untagged GPUs: 25 ai-tags errors, the first 10 annotated
+    assert "::notice title=aicost::15 more findings are listed in the report" in out
+
+
+def test_annotation_data_cannot_inject_workflow_commands(tmp_path: Path) -> None:
+    body = (
+        'resource "aws_instance" "gpu" {\n'
+        '  instance_type = "p3.2xlarge\\n::error::injected,50%:x"\n'
+        '  tags = { team = "a", model = "b", "use-case" = "c", environment = "d" }\n'
+        "}\n"
+    )
+    out = render("github", check(write_tf(tmp_path / "evil", body)))
+    for line in out.splitlines():
+        assert not line.startswith("::error::injected")
+    assert "%0A::error::injected,50%25:x" in out
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_comment_structure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
+    text = render("markdown", check(Path(".")))
+    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,829.89/month")
+    assert (
+        "**❌ `spot-training`** · Training uses the required purchase option (spot) · 2 errors"
+        in text
+    )
+    assert "> **Fix:** Run training on spot capacity" in text
+    assert (
+        "[Rule docs](https://github.com/aicost/aicost/blob/main/docs/rules.md#training-purchase)"
+        in text
+    )
+    assert "- `aws_instance.trainer` (`main.tf:88`): training workload runs 1 node" in text
+    assert "<details><summary>Workloads (21)</summary>" in text
+    assert "<details><summary>Unpriced (1), not counted</summary>" in text
+    assert "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20" in text
+    assert text.count("<details>") == text.count("</details>")
+
+
+def test_markdown_fits_a_github_comment(tmp_path: Path) -> None:
+    body = (
+        'resource "aws_instance" "gpu" {\n  count = 3000\n  instance_type = "g5.xlarge"\n'
+        '  tags = { Name = "a-very-long-name-tag-to-make-rows-longer-${count.index}" }\n}\n'
+    )
+    result = check(write_tf(tmp_path / "big", body))
+    assert len(result.workloads) == 3000
+    text = render("markdown", result, max_rows=0)  # asks for everything
+    assert len(text) <= 65_536
+    assert "more workloads are in the JSON report" in text
+    assert "more findings (see the JSON report)" in text
+    assert text.count("<details>") == text.count("</details>")
+
+
+def test_markdown_escapes_what_the_pull_request_controls(tmp_path: Path) -> None:
+    body = (
+        'resource "aws_instance" "gpu" {\n'
+        '  instance_type = "p3.2xlarge <img src=x onerror=alert(1)> @acme/admins | x"\n'
+        "}\n"
+    )
+    text = render("markdown", check(write_tf(tmp_path / "evil", body)))
+    assert "<img" not in text
+    assert "@acme" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt; &#64;acme/admins \\| x" in text
+
+
+def test_compact_lines_for_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_denied")
+    text = render("compact", check(Path(".")))
+    assert text.splitlines() == [
+        "main.tf:52: error: [gpu-families] aws_instance.radeon_batch: "
+        "g4ad.xlarge (Radeon Pro V520) is in a denied GPU family (g4ad)",
+        "main.tf:31: error: [gpu-families] aws_instance.v100_train: "
+        "p3.8xlarge (V100) is in a denied GPU family (p3)",
+        "aicost: FAIL · $3,493.00/month (+$3,493.00) · 2 workloads · 2 errors, 0 warnings",
+    ]
+
+
+def test_no_format_prints_what_the_plan_marks_sensitive(aicost: Runner) -> None:
+    for name in report.FORMATS:
+        result = aicost("check", plan("aws_sensitive"), "--format", name)
+        assert result.code in (0, 1), (name, result.err)
+        for secret in (
+            "CC-4242-CONFIDENTIAL",
+            "hf_FAKEtoken",
+            "FAKE-hunter2",
+            "g6e.xlarge",
+            "L40S",
+        ):
+            assert secret not in result.out + result.err, (name, secret)
+
+
+def test_formats_render_the_saved_report_the_same(tmp_path: Path) -> None:
+    """What `aicost comment`/`merge` render from report.json equals the check's own output."""
+    result = check(plan("aws_mixed"))
+    document = json.loads(json.dumps(build(result)))
+    for name in ("markdown", "sarif", "junit", "compact"):
+        module: Any = report.get(name)
+        options = report.RenderOptions()
+        assert module.render_document(document, options) == module.render(result, options)
+
+
+def test_every_format_is_listed_in_help() -> None:
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "aicost", "check", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    text = " ".join(completed.stdout.split())
+    for name in report.FORMATS:
+        assert name in text
+    assert re.search(r"--baseline REPORT", text)
+
+
+def test_repeatable_formats_to_files(aicost: Runner, tmp_path: Path) -> None:
+    os.environ.pop("GITHUB_STEP_SUMMARY", None)
+    result = aicost(
+        "check",
+        FIXTURES / "terraform" / "aws_denied",
+        "--format",
+        "compact",
+        "--format",
+        f"sarif={tmp_path / 'out' / 'a.sarif'}",
+        "--format",
+        f"junit={tmp_path / 'out' / 'a.xml'}",
+        "--format",
+        f"markdown={tmp_path / 'out' / 'a.md'}",
+    )
+    assert result.code == 1
+    assert result.out.endswith("2 errors, 0 warnings\n")
+    assert json.loads((tmp_path / "out" / "a.sarif").read_text())["version"] == "2.1.0"
+    assert ET.parse(tmp_path / "out" / "a.xml").getroot().get("failures") == "2"
+    assert (tmp_path / "out" / "a.md").read_text().startswith("<!-- aicost-report -->")
