@@ -307,9 +307,13 @@ def _merged_baseline(
 
 
 def _fails(found: Mapping[str, Any]) -> bool:
-    """An error that no live waiver silences and that the policy does not mark advisory."""
+    """Whether a finding fails the gate: the policy engine's decision when the report has it
+    (enforcement, waivers, --fail-on and --soft-fail were applied when it was made), else an
+    error that no live waiver silences and that the policy does not mark advisory."""
     from aicost.report.view import waived
 
+    if isinstance(found.get("fails"), bool):
+        return bool(found["fails"])
     return (
         found.get("severity") == "error"
         and not waived(found)

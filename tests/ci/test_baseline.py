@@ -218,3 +218,12 @@ def test_merge_of_matrix_jobs_that_used_one_baseline(aicost: Runner, repo: Path)
     assert money(merged["delta_monthly_cost"]) == Decimal("241075.20") - Decimal("3493.00")
     again = aicost("merge", *reports, "--baseline", "base.json").json["baseline"]
     assert again["delta_monthly_cost"] == merged["delta_monthly_cost"]
+
+
+def test_merge_keeps_each_jobs_gate_decision(aicost: Runner, repo: Path) -> None:
+    """A job run with --soft-fail reported its errors without failing: merging keeps that."""
+    reports = matrix(aicost, "ws/a", "ws/b", extra=("--soft-fail",))
+    b = json.loads((repo / reports[1]).read_text())
+    assert any(f["severity"] == "error" and f["fails"] is False for f in b["findings"])
+    merged = aicost("merge", *reports, "--fail")
+    assert merged.code == 0 and merged.json["verdict"] == "pass"
