@@ -99,6 +99,10 @@ def _deployment(
     max_nodes: int | None = None,
 ) -> Deployment:
     accelerator, ai = _hardware(ctx, service, instance_type, bool(unknown))
+    if ai is None and service == "sagemaker":
+        # A SageMaker endpoint or notebook is an AI service whatever runs it: with its
+        # instance type unknown it is an unpriced AI workload (flagged), not "cannot tell".
+        ai = True
     workload_class, class_reason = classify(
         tags,
         labels or {},

@@ -451,3 +451,22 @@ def test_the_plan_path_does_not_load_the_hcl_parser(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert completed.stdout.strip() == "[]"
+
+
+@needs_shared()
+def test_an_ai_service_with_an_unknown_instance_type_is_not_silent(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """A SageMaker endpoint whose instance type is an unset module variable: unpriced, flagged."""
+    directory = tmp_path / "llm"
+    directory.mkdir()
+    shutil.copy(
+        CORPUS / "hcl" / "philschmid__terraform-aws-llm-sagemaker__main.tf", directory / "main.tf"
+    )
+    result = aicost("check", directory, "--format", "json")
+    report = result.json
+    endpoint = next(r for r in report["resources"] if r["address"] == "aws_sagemaker_endpoint.llm")
+    assert endpoint["priced"] is False and endpoint["monthly_cost"] is None
+    unpriced = [f for f in report["findings"] if f["rule"] == "unpriced"]
+    assert [f["address"] for f in unpriced] == ["aws_sagemaker_endpoint.llm"]
+    assert result.code == 1  # the default pack makes unpriced AI workloads an error
