@@ -219,3 +219,24 @@ def test_money_is_decimal_everywhere() -> None:
         for value in (item.monthly_cost, item.prior_monthly_cost, item.delta_monthly_cost):
             assert value is None or isinstance(value, Decimal)
     assert isinstance(result.summary.monthly_cost, Decimal)
+
+
+def test_gpu_family_accelerator_names_cover_memory_variants_only() -> None:
+    from aicost.model import Accelerator, Capacity, Deployment, PurchaseOption
+    from aicost.policy.rules.gpu_family import matches
+
+    def box(instance_type: str, accelerator: str) -> Deployment:
+        return Deployment(
+            cloud="aws",
+            service="ec2",
+            region="us-east-1",
+            instance_type=instance_type,
+            accelerator=Accelerator(accelerator, 8),
+            capacity=(Capacity(PurchaseOption.ON_DEMAND, 1),),
+        )
+
+    assert matches("A100", box("p4de.24xlarge", "A100-80GB"))
+    assert matches("a100", box("p4d.24xlarge", "A100"))
+    assert not matches("A10", box("p4d.24xlarge", "A100"))  # A10 is another GPU
+    assert not matches("A10", box("g5.xlarge", "A10G"))
+    assert matches("A10G", box("g5.xlarge", "A10G"))

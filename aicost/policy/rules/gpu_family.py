@@ -6,7 +6,8 @@ platform team usually standardises on a few families it has quotas and images fo
 ``deny`` and ``allow`` take instance families (``p3``, ``g4ad``, ``a2``), accelerator
 names (``V100``, ``K80``) or shell-style globs (``g4*``). A family entry also covers its
 variants: ``p3`` matches ``p3dn`` and ``p5`` matches ``p5e`` and ``p5en``, but ``g4ad``
-does not match ``g4dn``. ``allow`` is either one list for every workload, or a list per
+does not match ``g4dn``; an accelerator name covers its memory variants (``A100`` matches
+``A100-80GB``). ``allow`` is either one list for every workload, or a list per
 workload class, with ``default`` for the classes not named:
 
 .. code-block:: yaml
@@ -86,6 +87,9 @@ def _matches(entry: str, family: str, instance_type: str, accelerator: str) -> b
             for value in (family, instance_type, accelerator)
         )
     if entry in (family, accelerator):
+        return True
+    # An accelerator name covers its memory and packaging variants: A100 covers A100-80GB.
+    if accelerator.startswith((f"{entry}-", f"{entry} ")):
         return True
     if family.startswith(entry) and entry[-1:].isdigit():
         rest = family[len(entry) :]
