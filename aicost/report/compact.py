@@ -30,7 +30,7 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
         prefix = f"{where}: " if where else ""
         saving = found.get("monthly_saving")
         lines.append(
-            f"{prefix}{found.get('severity')}: [{found.get('rule')}] {v.label(found)}: "
+            f"{prefix}{found.get('severity')}: [{found.get('rule')}] {v.subject(found)}"
             f"{' '.join(str(found.get('message')).split())}"
             + (f" (saves {v.amount(saving)}/month)" if saving else "")
         )
@@ -45,7 +45,7 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
         f"aicost: {str(document.get('verdict') or 'pass').upper()} · "
         f"{v.amount(summary.get('monthly_cost'))}/month "
         f"({v.usd(v.headline_delta(document), signed=True)}) · "
-        f"{summary.get('workloads', 0)} workloads · "
-        f"{counts['error']} errors, {counts['warning']} warnings"
+        f"{v.plural(int(summary.get('workloads') or 0), 'workload')} · "
+        f"{v.plural(counts['error'], 'error')}, {v.plural(counts['warning'], 'warning')}"
     )
     return "\n".join(lines) + "\n"

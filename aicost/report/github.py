@@ -58,7 +58,7 @@ def annotation(found: Mapping[str, Any]) -> tuple[str, str]:
         properties += [f"file={escape_property(path)}", f"line={line}"]
     title = f"aicost {found.get('rule')}"
     properties.append(f"title={escape_property(title)}")
-    message = f"{v.label(found)}: {found.get('message')}"
+    message = f"{v.subject(found)}{found.get('message')}"
     saving = v.money(found.get("monthly_saving"))
     if saving:
         message += f" (saves {v.amount(found.get('monthly_saving'))}/month)"

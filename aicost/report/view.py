@@ -68,6 +68,18 @@ def findings(document: Doc) -> list[Mapping[str, Any]]:
     return [f for f in document.get("findings") or () if isinstance(f, dict)]
 
 
+def subject(finding: Mapping[str, Any]) -> str:
+    """``resource: `` before a finding's message, or nothing for an aggregate finding (a
+    budget, a delta cap) whose address is its rule id and whose message names it."""
+    if finding.get("address") == finding.get("rule"):
+        return ""
+    return f"{label(finding)}: "
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def label(entry: Mapping[str, Any]) -> str:
     address = str(entry.get("address") or "")
     component = entry.get("component")
