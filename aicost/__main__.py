@@ -1,5 +1,5 @@
 """``python -m aicost``."""
 
-from aicost.cli import main
+from aicost.cli import entry
 
-raise SystemExit(main())
+entry()

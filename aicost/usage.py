@@ -58,7 +58,7 @@ DAYS_PER_MONTH = Decimal(730) / Decimal(24)
 class UsageValues(BaseModel):
     """Usage of one resource (or of every resource of a type)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     hours_per_month: Decimal | None = Field(default=None, gt=0, le=744, allow_inf_nan=False)
     run_hours: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
@@ -75,7 +75,7 @@ class UsageValues(BaseModel):
 
 
 class UsageDocument(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = 1
     resource_usage: dict[str, UsageValues] = Field(default_factory=dict)

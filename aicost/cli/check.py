@@ -12,7 +12,10 @@ from pathlib import Path
 from aicost.cli import gate_options
 from aicost.errors import ExitCode, UsageError
 
-HELP = "price the AI workloads in Terraform plans and check them against a policy"
+HELP = (
+    "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
+    "files, and check them against a policy"
+)
 
 
 def _hours(value: str) -> Decimal:

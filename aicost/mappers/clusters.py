@@ -38,7 +38,7 @@ from aicost.model import PurchaseOption
 class ClusterProfile(BaseModel):
     """One cluster: cloud, region, node type per accelerator, and how nodes are bought."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(min_length=1, max_length=200)
     cloud: str = Field(pattern=r"^(aws|gcp|azure)$")

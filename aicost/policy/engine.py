@@ -22,7 +22,7 @@ from aicost.policy.context import CheckContext, Locator, Place
 from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy, strict_validate
-from aicost.policy.ruleinfo import info
+from aicost.policy.ruleinfo import link_of
 from aicost.policy.schema import Enforcement, Severity
 from aicost.policy.waivers import FILE, Waiver, load_waiver_file
 
@@ -117,15 +117,17 @@ def run(
     raw: list[tuple[Finding, Enforcement]] = []
     for loaded in policy.rules:
         module = loaded.module
-        about = info(module)
+        # Findings need the remediation and link only: info() would also build the
+        # options' JSON Schema, which only the docs and `aicost explain` show.
+        link = link_of(module)
         enforcement = policy.enforcement_of(loaded.config)
         for found in module.check(loaded.config, ctx):
             place = place_of(found) if enrich else None
             level = _level(found, loaded.config.severity, enforcement)
             found = dataclasses.replace(
                 found,
-                remediation=found.remediation or about.remediation,
-                link=found.link or about.link,
+                remediation=found.remediation or module.REMEDIATION,
+                link=found.link or link,
                 enforcement=level.value,
                 file=place.file if place is not None and place.file else found.file,
                 line=place.line if place is not None and place.file else found.line,

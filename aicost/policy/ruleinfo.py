@@ -61,11 +61,16 @@ def info(module: RuleModule) -> RuleInfo:
     return found
 
 
+def link_of(module: RuleModule) -> str:
+    """The rule's documentation link (cheap: what findings carry, without the docs' options)."""
+    link = getattr(module, "LINK", None)
+    return link if isinstance(link, str) and link else f"{DOCS_URL}#{module.TYPE}"
+
+
 def _info(module: RuleModule) -> RuleInfo:
     doc = inspect.cleandoc(getattr(module, "__doc__", None) or "")
     summary, rationale = _summary_and_rationale(doc)
     explicit = getattr(module, "RATIONALE", None)
-    link = getattr(module, "LINK", None)
     config = module.Config
     severity = config.model_fields["severity"].default
     return RuleInfo(
@@ -74,7 +79,7 @@ def _info(module: RuleModule) -> RuleInfo:
         summary=_inline(summary) or module.TITLE,
         rationale=_inline(inspect.cleandoc(explicit) if isinstance(explicit, str) else rationale),
         remediation=module.REMEDIATION,
-        link=link if isinstance(link, str) and link else f"{DOCS_URL}#{module.TYPE}",
+        link=link_of(module),
         doc=doc,
         default_severity=severity if isinstance(severity, Severity) else Severity.ERROR,
         options=tuple(_options(config)),

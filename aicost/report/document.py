@@ -79,6 +79,18 @@ def project_key(path: str) -> str:
     """A project's key: its path relative to the working directory, with ``/`` separators."""
     if not path:
         return path
+    cwd = os.getcwd()
+    found = _PROJECT_KEYS.get((path, cwd))
+    if found is None:
+        found = _PROJECT_KEYS[(path, cwd)] = _project_key(path)
+    return found
+
+
+#: (path, working directory) -> key: every workload and finding asks, for a few inputs.
+_PROJECT_KEYS: dict[tuple[str, str], str] = {}
+
+
+def _project_key(path: str) -> str:
     try:
         candidate = Path(path)
         if candidate.is_absolute():

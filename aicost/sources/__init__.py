@@ -22,6 +22,7 @@ from aicost.sources.base import Inventory, SourceModule
 #: Input kind -> module, in the order they are tried when sniffing a file.
 SOURCES: dict[str, str] = {
     "terraform-hcl": "aicost.sources.hcl",  # claims .tf/.tofu/.tfvars names only
+    "terraform-plan": "aicost.sources.tfplan",  # JSON naming format_version/resource_changes
     "llm-usage": "aicost.sources.llm_usage",
     "kubernetes": "aicost.sources.k8s",
     "sagemaker": "aicost.sources.sagemaker_api",
@@ -29,7 +30,6 @@ SOURCES: dict[str, str] = {
     "azureml": "aicost.sources.azureml",
     "dstack": "aicost.sources.dstack",
     "skypilot": "aicost.sources.skypilot",
-    "terraform-plan": "aicost.sources.tfplan",
 }
 
 #: Reads anything no source claims, so that bad input gets a precise message.
@@ -60,22 +60,28 @@ def detect(path: Path) -> SourceModule:
             "(`terraform show -json PLANFILE`), .tf files or a directory that has them",
             path=path,
         )
+    head: bytes | None = None
+    # In registry order, importing only the modules it takes to find the reader (a plan
+    # needs two), so that a check of a plan does not import every manifest reader.
     for kind in SOURCES:
         module = load(kind)
-        if module.sniff(path, b"") and getattr(module, "read_group", None) is not None:
+        if getattr(module, "read_group", None) is not None and module.sniff(path, b""):
             return module  # claims the file by its name: no need to open it here
+        if head is None:
+            head = _head(path)
+        if module.sniff(path, head):
+            return module
+    return load(FALLBACK)
+
+
+def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
-            head = handle.read(_HEAD_BYTES)
+            return handle.read(_HEAD_BYTES)
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    for kind in SOURCES:
-        module = load(kind)
-        if module.sniff(path, head):
-            return module
-    return load(FALLBACK)
 
 
 def read_all(paths: Iterable[Path]) -> list[Inventory]:

@@ -55,7 +55,7 @@ _Decimal = Decimal
 class LlmWorkloadSpec(BaseModel):
     """One token workload in ``aicost-llm.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     provider: str | None = Field(default=None, min_length=1, max_length=64)
@@ -76,7 +76,7 @@ class LlmWorkloadSpec(BaseModel):
 
 
 class LlmUsageFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1]
     defaults: LlmWorkloadSpec = Field(default_factory=LlmWorkloadSpec)

@@ -49,8 +49,10 @@ def sniff(path: Path, head: bytes) -> bool:
     sample = sample.removeprefix(b"\xef\xbb\xbf").lstrip()
     if sample.startswith(b"[command]"):
         return True
+    # Strict, so that manifests (SageMaker API JSON...) are not claimed; JSON that nothing
+    # claims still comes here as the fallback, for a precise "not a plan" message.
     return sample.startswith(b"{") and (
-        b'"format_version"' in sample or b'"resource_changes"' in sample or path.suffix == ".json"
+        b'"format_version"' in sample or b'"resource_changes"' in sample
     )
 
 

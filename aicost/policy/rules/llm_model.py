@@ -46,7 +46,7 @@ REMEDIATION = (
 
 
 class TierModels(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     allow: StrList | None = None
     deny: StrList = Field(default_factory=list)
