@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from aicost.errors import ConfigError
+from aicost.errors import AicostError, ConfigError
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 MAX_EXPANDED_NODES = 100_000
@@ -70,36 +71,76 @@ class YamlDocument:
         )
 
 
-def load_text(text: str, path: str) -> YamlDocument:
+@dataclass(frozen=True)
+class Loaded:
+    """One document of a YAML stream: its data, where it starts, and its positions."""
+
+    data: Any
+    line: int
+    positions: dict[PathKey, Position]
+
+
+def load_documents(
+    text: str,
+    path: str,
+    *,
+    error: type[AicostError] = ConfigError,
+    what: str = "YAML error",
+    many: bool = False,
+    max_expanded: int = MAX_EXPANDED_NODES,
+) -> list[Loaded]:
+    """Load one document (or, with *many*, every ``---`` document) safely.
+
+    The one implementation of aicost's YAML safety, shared by policies (errors are
+    :class:`ConfigError`) and input manifests (:class:`InputError`): safe constructors only,
+    bounded alias expansion, no duplicate keys, one-line errors with file and line.
+    """
     loader = _Loader(text)
+    loaded: list[Loaded] = []
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return YamlDocument(None, {}, path)
-        _check_expansion(node, path)
-        positions: dict[PathKey, Position] = {}
-        _walk(node, (), positions, set(), path)
-        data = loader.construct_document(node)
+        while True:
+            if many:
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+            else:
+                node = loader.get_single_node()
+            if node is None:
+                break
+            _check_expansion(node, path, error, max_expanded)
+            positions: dict[PathKey, Position] = {}
+            _walk(node, (), positions, set(), path, error)
+            data = loader.construct_document(node)
+            loaded.append(Loaded(data, node.start_mark.line + 1, positions))
+            if not many:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         if "could not determine a constructor" in problem:
             problem = f"tag {_tag_of(problem)} is not allowed (aicost loads YAML safely)"
-        raise ConfigError(
-            f"YAML error: {problem}",
+        raise error(
+            f"{what}: {problem}",
             path=path,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"YAML error: {exc}", path=path) from None
+        raise error(f"{what}: {exc}", path=path) from None
     except RecursionError:
-        raise ConfigError("YAML is nested too deeply", path=path) from None
+        raise error("YAML is nested too deeply", path=path) from None
     except ValueError as exc:
-        raise ConfigError(f"YAML error: {exc}", path=path) from None
+        raise error(f"{what}: {exc}", path=path) from None
     finally:
         loader.dispose()
-    return YamlDocument(data, positions, path)
+    return loaded
+
+
+def load_text(text: str, path: str) -> YamlDocument:
+    found = load_documents(text, path)
+    if not found:
+        return YamlDocument(None, {}, path)
+    return YamlDocument(found[0].data, found[0].positions, path)
 
 
 def load_file(path: Path) -> YamlDocument:
@@ -140,7 +181,7 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
         yield from node.value
 
 
-def _check_expansion(root: yaml.Node, path: str) -> None:
+def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit: int) -> None:
     """Refuse documents whose aliases expand to too many nodes, or refer to themselves."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
@@ -151,18 +192,19 @@ def _check_expansion(root: yaml.Node, path: str) -> None:
             return sizes[key]
         if key in active:
             mark = node.start_mark
-            raise ConfigError(
+            raise error(
                 "YAML alias refers to itself", path=path, line=mark.line + 1, column=mark.column + 1
             )
         active.add(key)
         total = 1
         for child in _children(node):
             total += size(child)
-            if total > MAX_EXPANDED_NODES:
-                raise ConfigError(
-                    f"YAML aliases expand to more than {MAX_EXPANDED_NODES} values "
+            if total > limit:
+                raise error(
+                    f"YAML aliases expand to more than {limit} values "
                     "(a 'billion laughs' document?)",
                     path=path,
+                    line=node.start_mark.line + 1,
                 )
         active.discard(key)
         sizes[key] = total
@@ -172,7 +214,12 @@ def _check_expansion(root: yaml.Node, path: str) -> None:
 
 
 def _walk(
-    node: yaml.Node, at: PathKey, positions: dict[PathKey, Position], seen: set[int], path: str
+    node: yaml.Node,
+    at: PathKey,
+    positions: dict[PathKey, Position],
+    seen: set[int],
+    path: str,
+    error: type[AicostError],
 ) -> None:
     positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
     if id(node) in seen:
@@ -186,13 +233,13 @@ def _walk(
                 continue
             if key in keys:
                 mark = key_node.start_mark
-                raise ConfigError(
+                raise error(
                     f"duplicate key {key!r}", path=path, line=mark.line + 1, column=mark.column + 1
                 )
             keys.add(key)
             child = (*at, key)
             positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, child, positions, seen, path)
+            _walk(value_node, child, positions, seen, path, error)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*at, index), positions, seen, path)
+            _walk(item, (*at, index), positions, seen, path, error)

@@ -254,3 +254,30 @@ def test_run_hours_shorten_a_job_month_but_not_a_terraform_instance(tmp_path: Pa
     assert planned is not None
     assert planned.run_hours == 300 and planned.run_hours_reason == "tag run-hours=300"
     assert item.monthly_cost == price("p5.48xlarge") * 730
+
+
+def test_an_impossible_date_in_a_manifest_is_text_not_a_crash(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """Manifests share the policy loader's YAML handling: `2026-02-30` stays a string."""
+    path = write(
+        tmp_path,
+        "job.yaml",
+        """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: eval
+  annotations: {review-by: 2026-02-30}
+spec:
+  template:
+    spec:
+      nodeSelector: {node.kubernetes.io/instance-type: g6.xlarge}
+      containers:
+        - name: eval
+          resources: {limits: {nvidia.com/gpu: 1}}
+""",
+    )
+    result = aicost("check", path, "--format", "json")
+    assert result.code in (0, 1), result.err
+    assert result.json["resources"][0]["planned"]["instance_type"] == "g6.xlarge"
