@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from aicost.cli import gate_options
+from aicost.cli.output import write_file
 from aicost.errors import ExitCode, UsageError
 
 HELP = (
@@ -175,13 +176,5 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            _write(path, text)
+            write_file(path, text)
     return ExitCode.POLICY_FAILURE if result.verdict == "fail" else ExitCode.OK
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None

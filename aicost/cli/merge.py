@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from aicost.cli.output import write_file
 from aicost.errors import ExitCode, UsageError
 
 HELP = "combine JSON reports from several workspaces (a CI matrix) into one report"
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         if path is None:
             sys.stdout.write(text)
         else:
-            _write(path, text)
+            write_file(path, text)
     if args.fail and merged.get("verdict") == "fail":
         return ExitCode.POLICY_FAILURE
     return ExitCode.OK
@@ -107,14 +108,6 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
     if sum(1 for _, p in targets if p is None) > 1:
         raise UsageError("only one format can go to stdout; use --format FMT=PATH for the others")
     return targets
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write report: {exc.strerror or exc}", path=path) from None
 
 
 # --------------------------------------------------------------------------- merging

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from aicost.cli.output import write_file
 from aicost.errors import AicostError, ConfigError, ExitCode, UsageError
 
 HELP = "validate, test, show and document policies (validate, test, show, schema, docs)"
@@ -303,20 +304,12 @@ def _show(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", path=path) from None
-
-
 def _schema(args: argparse.Namespace) -> int:
     from aicost.policy.jsonschema import render
 
     text = render(args.kind)
     if args.output is not None:
-        _write(args.output, text)
+        write_file(args.output, text, "file")
     else:
         sys.stdout.write(text)
     return ExitCode.OK
@@ -341,7 +334,7 @@ def _docs(args: argparse.Namespace) -> int:
         print(f"ok: {args.check} is up to date")
         return ExitCode.OK
     if args.output is not None:
-        _write(args.output, text)
+        write_file(args.output, text, "file")
     else:
         sys.stdout.write(text)
     return ExitCode.OK

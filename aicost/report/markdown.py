@@ -84,10 +84,6 @@ def code(text: Any) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 # --------------------------------------------------------------------------- sections
 
 
@@ -106,7 +102,7 @@ def _render(document: Mapping[str, Any], limit: int, tag: str | None) -> str:
     sentence = (
         f"Projected monthly AI spend **{v.amount(summary.get('monthly_cost'))}** "
         f"(was {v.amount(summary.get('prior_monthly_cost'))}) across "
-        f"{_plural(workloads, 'workload')}"
+        f"{v.plural(workloads, 'workload')}"
     )
     if unpriced:
         sentence += f", **{unpriced} unpriced** (not counted)"
@@ -123,7 +119,7 @@ def _render(document: Mapping[str, Any], limit: int, tag: str | None) -> str:
             f"**{v.amount(baseline.get('monthly_cost'))}** to "
             f"**{v.amount(baseline.get('monthly_cost_after'))}** per month "
             f"({v.amount(baseline.get('delta_monthly_cost'), signed=True)})"
-            + (f"; {_plural(unchanged, 'workspace')} not changed here" if unchanged else "")
+            + (f"; {v.plural(unchanged, 'workspace')} not changed here" if unchanged else "")
             + ".",
             "",
         ]
@@ -188,7 +184,7 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
     if unchanged:
         total = sum((money(p.get("monthly_cost")) or Decimal(0) for p in unchanged), Decimal(0))
         lines.append(
-            f"| {_plural(len(unchanged), 'other workspace')} (base branch) | | "
+            f"| {v.plural(len(unchanged), 'other workspace')} (base branch) | | "
             f"{usd(total)} | | $0.00 | |"
         )
     return [*lines, ""]
@@ -202,7 +198,7 @@ def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
         return []
     counts = v.severity_counts(active)
     head = ", ".join(
-        f"{_plural(counts[s], s)}" for s in ("error", "warning", "info") if counts.get(s)
+        f"{v.plural(counts[s], s)}" for s in ("error", "warning", "info") if counts.get(s)
     )
     lines = ["#### Findings", ""]
     if head:
@@ -218,7 +214,7 @@ def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
         gate = "fails the check" if any(i.get("fails") for i in items) else "reported only"
         lines.append(
             f"**{_ICON.get(severity, '')} {code(rule)}** · {escape(title)} · "
-            f"{_plural(len(items), severity)} · {gate}"
+            f"{v.plural(len(items), severity)} · {gate}"
         )
         remediation = first.get("remediation")
         link = first.get("link")
