@@ -42,7 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from aicost.model import Deployment, Workload
 
@@ -160,16 +160,9 @@ def load(path: Path) -> Usage:
         data = {}
     if not isinstance(data, Mapping):
         raise document.error("a usage file must be a mapping")
-    try:
-        parsed = UsageDocument.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc = tuple(error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
-        where = ".".join(str(p) for p in loc) or "(top level)"
-        raise document.error(f"{where}: {message}", loc) from None
+    from aicost.policy.loader import strict_validate
+
+    parsed = strict_validate(document, UsageDocument, data, ())
     return Usage(str(path), parsed)
 
 

@@ -37,7 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from aicost.errors import InputError
 from aicost.model import Action, ResourceChange, SourceRef
@@ -109,18 +109,9 @@ def read(path: Path) -> Inventory:
         )
     if not isinstance(data, Mapping):
         raise InputError("not an LLM usage file: expected a mapping with workloads", path=path)
-    try:
-        parsed = LlmUsageFile.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc = tuple(error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
-        elif error["type"] == "missing":
-            message = f"missing required key {loc[-1]!r}"
-        where = ".".join(str(p) for p in loc) or "(top level)"
-        raise document.error(f"{where}: {message}", loc) from None
+    from aicost.policy.loader import strict_validate
+
+    parsed = strict_validate(document, LlmUsageFile, data, ())
     changes: list[ResourceChange] = []
     seen: set[str] = set()
     defaults = parsed.defaults.model_dump(exclude_none=True)
