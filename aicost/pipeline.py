@@ -102,6 +102,7 @@ def run_check(
     usage: Usage | None = None,
     options: EvalOptions | None = None,
     baseline: tuple[str, Mapping[str, Any]] | None = None,
+    ignore_unknown: bool = False,
 ) -> CheckResult:
     """Read, normalise, price and check *paths*.
 
@@ -112,10 +113,12 @@ def run_check(
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
 
-    inventories = sources.read_all(paths)
+    skipped: list[str] = []
+    inventories = sources.read_all(paths, ignore_unknown=ignore_unknown, skipped=skipped)
     normalised = mappers.normalise(inventories, book, map_settings(policy))
     workloads, usage_warnings = apply_usage(normalised.workloads, usage)
     normalised.warnings.extend(usage_warnings)
+    normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)

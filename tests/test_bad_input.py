@@ -78,7 +78,8 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
             '{"@level":"info","@message":"Plan: 1 to add","type":"change_summary"}\n',
             "streaming log",
         ),
-        ("text.txt", "this is not a plan\n", "not JSON"),
+        ("text.txt", "this is not a plan\n", "not an input aicost reads"),
+        ("compose.yml", "services:\n  web: {image: nginx}\n", "not an input aicost reads"),
         (
             "bad-changes.json",
             json.dumps({"format_version": "1.2", "resource_changes": {"a": 1}}),
@@ -271,3 +272,19 @@ def test_usage_errors_exit_2(aicost: Runner) -> None:
     result = aicost("check", plan(GOOD_PLAN), "--format", "yaml")
     assert result.code == 2
     assert "unknown format 'yaml'" in result.err
+
+
+def test_ignore_unknown_skips_files_no_reader_claims(aicost: Runner, tmp_path: Path) -> None:
+    """The manifests pre-commit hook sees every staged YAML/JSON file: skip the others."""
+    compose = write(tmp_path, "docker-compose.yml", "services:\n  web: {image: nginx}\n")
+    data = write(tmp_path, "data.json", '{"name": "pkg"}\n')
+    result = aicost("check", compose, data, plan(GOOD_PLAN), "--ignore-unknown", "--format", "json")
+    assert result.code == 0, result.err
+    assert f"{compose}: skipped, not an input aicost reads" in result.err
+    assert f"{data}: skipped, not an input aicost reads" in result.err
+    assert [i["kind"] for i in result.json["inputs"]] == ["terraform-plan"]
+    # a file a reader claims but cannot read is still an error
+    broken = write(tmp_path, "job.yaml", "apiVersion: batch/v1\nkind: Job\nspec: [unclosed\n")
+    failed = aicost("check", broken, "--ignore-unknown")
+    assert failed.code == 2
+    one_line_error(failed.err, broken)

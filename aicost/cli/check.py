@@ -84,6 +84,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "resource (default: ./aicost-usage.yml when it exists)",
     )
     parser.add_argument(
+        "--ignore-unknown",
+        action="store_true",
+        help="skip inputs that are not a plan, Terraform, a manifest or an LLM usage file "
+        "(for hooks that see every staged YAML/JSON file) instead of failing",
+    )
+    parser.add_argument(
         "--max-rows",
         type=int,
         default=50,
@@ -155,6 +161,7 @@ def run(args: argparse.Namespace) -> int:
         usage=usage,
         options=options,
         baseline=baseline,
+        ignore_unknown=args.ignore_unknown,
     )
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)

@@ -47,8 +47,23 @@ def load(kind: str) -> SourceModule:
     return cast(SourceModule, importlib.import_module(module_name))
 
 
+#: What `aicost check` reads, for messages about inputs it does not.
+INPUT_KINDS = (
+    "a Terraform plan (terraform show -json), Terraform configuration (.tf/.tofu), "
+    "an ML job manifest or an LLM usage file (aicost-llm.yaml)"
+)
+
+
+class UnknownInput(InputError):
+    """No source recognises the file (``--ignore-unknown`` skips such files)."""
+
+
 def detect(path: Path) -> SourceModule:
-    """The source module that reads *path*."""
+    """The source module that reads *path*.
+
+    A file no source claims goes to the plan reader when it looks like JSON (or is empty or
+    binary), for its precise messages; anything else is :class:`UnknownInput`.
+    """
     if path.is_dir():
         for kind in SOURCES:
             module = load(kind)
@@ -60,6 +75,16 @@ def detect(path: Path) -> SourceModule:
             "(`terraform show -json PLANFILE`), .tf files or a directory that has them",
             path=path,
         )
+    claimed = claim(path)
+    if claimed is not None:
+        return claimed
+    if _plan_like(_head(path)):
+        return load(FALLBACK)
+    raise UnknownInput(f"not an input aicost reads: expected {INPUT_KINDS}", path=path)
+
+
+def claim(path: Path) -> SourceModule | None:
+    """The source that recognises the file *path* by its name or content, if any."""
     head: bytes | None = None
     # In registry order, importing only the modules it takes to find the reader (a plan
     # needs two), so that a check of a plan does not import every manifest reader.
@@ -71,7 +96,20 @@ def detect(path: Path) -> SourceModule:
             head = _head(path)
         if module.sniff(path, head):
             return module
-    return load(FALLBACK)
+    return None
+
+
+def _plan_like(head: bytes) -> bool:
+    """Empty, binary or JSON-looking content: the plan reader says precisely what is wrong."""
+    sample = head.replace(b"\x00", b"").removeprefix(b"\xef\xbb\xbf")
+    sample = sample.removeprefix(b"\xff\xfe").removeprefix(b"\xfe\xff").lstrip()
+    if not sample or sample.startswith((b"{", b"[", b"PK")):
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(head) - 4  # undecodable before the (possibly cut) end: binary
+    return b"\x00" in head
 
 
 def _head(path: Path) -> bytes:
@@ -84,12 +122,24 @@ def _head(path: Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
 
 
-def read_all(paths: Iterable[Path]) -> list[Inventory]:
-    """Read every input; a source with ``read_group`` gets all its inputs at once."""
+def read_all(
+    paths: Iterable[Path], *, ignore_unknown: bool = False, skipped: list[str] | None = None
+) -> list[Inventory]:
+    """Read every input; a source with ``read_group`` gets all its inputs at once.
+
+    With *ignore_unknown* (pre-commit hooks that see every staged YAML/JSON file), files no
+    source recognises are skipped and named in *skipped*; files a source claims but cannot
+    read are still errors.
+    """
     plan: list[tuple[SourceModule, list[Path]]] = []
     grouped: dict[str, list[Path]] = {}
     for path in paths:
-        module = detect(path)
+        found = claim(path) if ignore_unknown and not path.is_dir() else detect(path)
+        if found is None:
+            if skipped is not None:
+                skipped.append(str(path))
+            continue
+        module = found
         if getattr(module, "read_group", None) is None:
             plan.append((module, [path]))
         elif module.KIND in grouped:
@@ -107,4 +157,13 @@ def read_all(paths: Iterable[Path]) -> list[Inventory]:
     return inventories
 
 
-__all__ = ["SOURCES", "Inventory", "SourceModule", "detect", "load", "read_all"]
+__all__ = [
+    "SOURCES",
+    "Inventory",
+    "SourceModule",
+    "UnknownInput",
+    "claim",
+    "detect",
+    "load",
+    "read_all",
+]
