@@ -193,6 +193,11 @@ class PriceTable:
     def regions(self) -> list[str]:
         return sorted(self._prices)
 
+    def rows(self, region: str) -> Mapping[str, Any] | None:
+        """Every row of *region*, keyed by instance type (or model, in the token table)."""
+        by_type = self._prices.get(region)
+        return by_type if isinstance(by_type, dict) else None
+
     def row(self, region: str, instance_type: str) -> Mapping[str, Any] | None:
         by_type = self._prices.get(region)
         if not isinstance(by_type, dict):

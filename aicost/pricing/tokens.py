@@ -130,8 +130,7 @@ def lookup(book: PriceBook, provider: str, model: str) -> ModelPrice | str:
 def _rows(table: PriceTable, provider: str) -> Mapping[str, Any] | None:
     """The token table's models of *provider* (its "regions" are providers, its "instance
     types" models, so the generic price-table loader and provenance serve it unchanged)."""
-    rows = table._prices.get(provider)
-    return rows if isinstance(rows, Mapping) else None
+    return table.rows(provider)
 
 
 def models(book: PriceBook, provider: str) -> Mapping[str, Any]:
