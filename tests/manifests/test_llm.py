@@ -321,3 +321,29 @@ def test_manifests_and_llm_usage_are_checked_offline(tmp_path: Path) -> None:
     )
     assert result["events"] == [] and result["sdk"] == []
     assert len(json.loads(out.read_text())["resources"]) == 4
+
+
+def test_llm_rule_findings_can_be_waived(tmp_path: Path) -> None:
+    """The LLM rules go through the same waivers as every rule: silenced, kept, not failing."""
+    path = write(
+        tmp_path,
+        "aicost-llm.yaml",
+        LLM_FILE.replace("  - name: unknown-volume\n    model: gpt-4o-mini\n", ""),
+    )
+    waived = RULES + (
+        "waivers:\n"
+        "  - {rule: models, addresses: ['*llm/chat'], reason: migration in Q1, owner: ml-platform,"
+        " expires: 2099-12-31}\n"
+        "  - {rule: max-tokens, addresses: ['*llm/chat'], reason: streaming UI, owner: ml-platform,"
+        " expires: 2099-12-31}\n"
+        "  - {rule: caching, addresses: ['*llm/chat'], reason: prompts vary, owner: ml-platform,"
+        " expires: 2099-12-31}\n"
+    )
+    before = {f.rule: f for f in check([path], policy(tmp_path, RULES)).findings}
+    after = {f.rule: f for f in check([path], policy(tmp_path, waived)).findings}
+    for rule in ("models", "max-tokens", "caching"):
+        assert not before[rule].waived
+        assert after[rule].waived and not after[rule].fails, rule
+        assert after[rule].waiver is not None and after[rule].waiver.owner == "ml-platform"
+        assert after[rule].message == before[rule].message
+    assert before["models"].fails  # the model rule's error failed the gate before the waiver
