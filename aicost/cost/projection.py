@@ -20,7 +20,6 @@ from aicost.model import (
     CostLine,
     Deployment,
     PricedWorkload,
-    PurchaseOption,
     Workload,
 )
 from aicost.pricing.catalog import NoRate, PriceBook, Rate
@@ -93,18 +92,6 @@ class Pricer:
         if deployment.node_share is not None and isinstance(rate, Rate):
             rate = dataclasses.replace(rate, hourly=rate.hourly * deployment.node_share)
         return rate
-
-    def monthly_if(
-        self, deployment: Deployment, purchase: PurchaseOption, term: int | None = None
-    ) -> Decimal | None:
-        """Monthly cost if every node were bought as *purchase* (for savings estimates)."""
-        if deployment.instance_type is None or deployment.region is None:
-            return None
-        nodes = deployment.node_count
-        rate = self.rate(deployment, Capacity(purchase, nodes, term))
-        if isinstance(rate, NoRate) or rate.note is not None:
-            return None
-        return rate.hourly * nodes * (deployment.hours_per_month or self.hours_per_month)
 
     def price(self, workloads: Iterable[Workload]) -> list[PricedWorkload]:
         return [

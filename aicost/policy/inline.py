@@ -62,14 +62,6 @@ def display(path: str | Path) -> str:
 # ---------------------------------------------------------------------------- comments
 
 
-@dataclass(frozen=True)
-class Comment:
-    line: int
-    text: str
-    #: The comment is the whole line (not trailing code).
-    full_line: bool
-
-
 def _is_yaml(path: str) -> bool:
     return path.lower().endswith((".yaml", ".yml"))
 

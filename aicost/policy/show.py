@@ -74,10 +74,6 @@ def _entry(
     return lines
 
 
-def _item(value: Any, origin: Origin) -> str:
-    return f"{('  - ' + _flow(value)).ljust(COMMENT_COLUMN)}  # {origin.describe()}"
-
-
 def render_yaml(policy: Policy) -> str:
     composed = policy.composed
     assert composed is not None

@@ -240,11 +240,3 @@ def load_waiver_file(
         label or str(path),
         validate,
     )
-
-
-def describe_ref(ref: WaiverRef) -> str:
-    """``waived until 2026-12-31 by ml-platform (spot capacity unavailable; JIRA-1)``."""
-    ticket = f"; {ref.ticket}" if ref.ticket else ""
-    owner = ref.owner or "no owner given"
-    until = f" until {ref.expires}" if ref.expires else ""
-    return f"waived{until} by {owner} ({ref.reason}{ticket}) [{ref.kind} {ref.source}]"

@@ -26,9 +26,6 @@ from aicost.pricing.catalog import InstanceSpec, NoRate, PriceTable, Rate, Table
 #: The month length sustained-use tiers are measured against (hours).
 MONTH_HOURS = Decimal(730)
 
-#: TPU generations whose accelerator-type suffix counts TensorCores (2 per chip).
-TPU_CORES_PER_CHIP = {"v2": 2, "v3": 2, "v4": 2, "v5p": 2}
-
 
 def sustained_use_multiplier(tiers: list[Decimal], hours: Decimal) -> Decimal:
     """Average price multiplier for running *hours* in a month with incremental *tiers*
@@ -95,18 +92,6 @@ class GcpComputeTable(PriceTable):
             return accelerator.name
         key = (accelerator.name.lower(), accelerator.memory_gib)
         return self._by_name.get(key) or self._by_name.get((accelerator.name.lower(), None))
-
-    def describe_accelerator(self, accelerator_type: str, count: float) -> Accelerator | None:
-        spec = self.accelerators.get(accelerator_type)
-        if not isinstance(spec, dict) or not count:
-            return None
-        return Accelerator(
-            name=str(spec.get("name", accelerator_type)),
-            count=count,
-            kind=str(spec.get("kind", "gpu")),
-            vendor=spec.get("vendor"),
-            memory_gib=spec.get("memory_gib"),
-        )
 
     def _tiers(self, series: Any) -> list[Decimal] | None:
         entry = self.sustained_use.get(str(series)) if series else None

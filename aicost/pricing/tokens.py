@@ -93,10 +93,6 @@ class ModelPrice:
         value = self.row.get("deprecation_date")
         return str(value) if value else None
 
-    @property
-    def supports_caching(self) -> bool:
-        return bool(self.row.get("supports_prompt_caching")) or "cache_read" in self.row
-
 
 def lookup(book: PriceBook, provider: str, model: str) -> ModelPrice | str:
     """The model's prices, or why there are none."""
@@ -131,11 +127,6 @@ def _rows(table: PriceTable, provider: str) -> Mapping[str, Any] | None:
     """The token table's models of *provider* (its "regions" are providers, its "instance
     types" models, so the generic price-table loader and provenance serve it unchanged)."""
     return table.rows(provider)
-
-
-def models(book: PriceBook, provider: str) -> Mapping[str, Any]:
-    table = book.table(CLOUD, SERVICE)
-    return (_rows(table, provider_key(provider)) or {}) if table is not None else {}
 
 
 @dataclass(frozen=True, slots=True)

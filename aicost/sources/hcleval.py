@@ -107,10 +107,6 @@ class _Namespace:
     extra: str = ""
 
 
-def is_unknown(value: Any) -> bool:
-    return value is UNKNOWN
-
-
 def unmark(value: Any) -> tuple[Any, bool]:
     """The value without a top-level sensitive mark, and whether it had one."""
     if isinstance(value, Sensitive):

@@ -17,7 +17,6 @@ from typing import Any
 from aicost.mappers.accelerators import (
     canonical,
     cloud_of_instance,
-    find_node,
     kind_of,
     tpu_generation,
 )
@@ -320,16 +319,3 @@ def group(
         labels=pod.labels,
         notes=(*pod.notes, *notes),
     )
-
-
-def instance_accelerator(instance_type: str) -> str | None:
-    cloud = cloud_of_instance(instance_type)
-    found = find_node(cloud, instance_type) if cloud else None
-    return found[0] if found else None
-
-
-def merge_commands(pods: Iterable[Pod]) -> list[str]:
-    out: list[str] = []
-    for pod in pods:
-        out += pod.commands
-    return out

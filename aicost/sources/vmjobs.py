@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from aicost.errors import InputError
-from aicost.mappers.accelerators import canonical, kind_of
 from aicost.sources.yamldocs import Document, load_path, mappings
 
 _NAME_COUNT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9_.\- ]*?)\s*(?::\s*([0-9.]+))?\s*$")
@@ -29,10 +28,6 @@ def name_count(value: str) -> tuple[str, float] | None:
         return None
     count = float(match.group(2)) if match.group(2) else 1.0
     return match.group(1).strip(), count
-
-
-def accelerator_kind(name: str | None) -> str:
-    return kind_of(canonical(name)) if name else "gpu"
 
 
 def first(values: Iterable[Any]) -> Any:

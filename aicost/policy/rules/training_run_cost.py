@@ -38,6 +38,7 @@ from aicost.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.schema import RuleConfig, StrList
+from aicost.policy.waivers import APPROVAL
 
 TYPE = "training-run-cost"
 TITLE = "Training runs above the threshold need approval"
@@ -171,6 +172,6 @@ def _approval(rule: Config, tags: Mapping[str, str], run_cost: Decimal) -> Waive
             expires="",
             source=f"tag {key}",
             ticket=value,
-            kind="approval",
+            kind=APPROVAL,
         )
     return None
