@@ -44,6 +44,8 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         if spec.prompt_caching is not None
         else (True if cached else None),
         tier=spec.tier,
+        service_tier=spec.service_tier,
+        deployment_type=spec.deployment_type,
         use_case=spec.use_case,
     )
     tags = dict(spec.tags)
@@ -67,7 +69,7 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         Deployment(
             cloud="llm",
             service=llm.provider,
-            region=None,
+            region=spec.region,
             instance_type=None,
             accelerator=None,
             capacity=(),

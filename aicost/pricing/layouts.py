@@ -22,6 +22,7 @@ from typing import Any
 
 from aicost.model import Accelerator, PurchaseOption
 from aicost.pricing.catalog import InstanceSpec, NoRate, PriceTable, Rate, TableInfo, columns_for
+from aicost.pricing.tokens import TokenTable
 
 #: The month length sustained-use tiers are measured against (hours).
 MONTH_HOURS = Decimal(730)
@@ -365,4 +366,5 @@ LAYOUTS: dict[str, type[PriceTable]] = {
     "gcp-compute": GcpComputeTable,
     "gcp-tpu": GcpTpuTable,
     "azure-vm": AzureVmTable,
+    "llm-tokens": TokenTable,
 }

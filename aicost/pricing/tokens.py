@@ -1,30 +1,40 @@
 """Token pricing: what an LLM workload costs a month, per 1,000 requests and per 1,000 tokens.
 
-Prices come from the ``llm-tokens`` table (``pricing/llm/tokens.json``, built from a dated
-LiteLLM snapshot by ``scripts/build_llm_pricing.py``), keyed by provider and model. A
-workload's monthly input tokens are split into fresh input, cached reads
+Prices come from the ``llm-tokens`` table (``pricing/llm/tokens.json``, built from a pinned
+LiteLLM release plus providers' pages by ``scripts/build_llm_pricing.py``), keyed by provider
+and model. A workload's monthly input tokens are split into fresh input, cached reads
 (``cached_input_share``) and cache writes (``cache_write_share``); a ``batch_share`` of the
-traffic goes through the provider's batch API at its batch prices. A price the table does
-not have is replaced by the standard price of the same direction (an upper bound), and the
-costing says so. A model the table does not know, or a workload whose volume is not known,
-is unpriced with the reason, never $0.
+traffic goes through the provider's batch API at its batch prices; ``service_tier``
+(``priority``, ``flex``) and prompts longer than a model's long-context threshold (200k, 272k
+tokens...) use those columns. Azure OpenAI deployments are priced by deployment type: Global
+rows as they are, Data Zone and Regional (Standard) ones from their own rows or the Global row
+times the table's dated uplift for the region.
+
+**Name resolution never picks another version.** A dated model (``gpt-4o-2024-05-13``,
+``claude-opus-4-1-20250805``) matches only that date; a versioned one (``titan-embed-text-v2``)
+only that version; an undated alias matches its own row, else the newest dated snapshot (what
+the provider's alias points to, and the costing says so). A model the table does not know, a
+row whose source gives no price (a zero there means unknown), or a workload whose volume is
+not known is unpriced with the reason, never $0. A model past its retirement date is priced
+with a warning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from aicost.model import Costing, CostLine, Deployment, LlmUsage, PurchaseOption
-from aicost.pricing.catalog import PriceBook, PriceTable
+from aicost.model import Costing, CostLine, Deployment, LlmUsage, PricedWorkload, PurchaseOption
+from aicost.pricing.catalog import PriceBook, PriceTable, TableInfo
 
 CLOUD = "llm"
 SERVICE = "tokens"
 MILLION = Decimal(1_000_000)
-LONG_CONTEXT = Decimal(200_000)
+TIERS = ("standard", "priority", "flex")
 
 #: How users name providers -> the table's provider key.
 PROVIDERS: dict[str, str] = {
@@ -51,82 +61,298 @@ PROVIDERS: dict[str, str] = {
     "xai": "xai",
 }
 
-_REGION_PREFIX = re.compile(r"^(us|eu|apac|au|jp|global|us-gov|ca)\.")
-_VENDOR_PREFIX = re.compile(
-    r"^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|google)\."
+#: Bedrock cross-region inference profiles (``us.anthropic...``) and Azure Data Zone paths.
+_GEO = re.compile(r"^(us|eu|apac|au|jp|ca|global)\.")
+_GEO_PATHS = frozenset({"us", "eu", "apac", "global", "global-standard"})
+_VENDOR = re.compile(
+    r"^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|google|twelvelabs)\."
 )
-_DATE = re.compile(r"([-@]\d{8}|[-@]\d{4}-\d{2}-\d{2})")
-_VERSION = re.compile(r"-v\d+(:\d+)?$")
+_REVISION = re.compile(r":\d+$")
+_API_VERSION = re.compile(r"-(v\d+)$")
+#: A date or release stamp at the end: -20250805, -2024-05-13, @20250929, -0613, -2411.
+_STAMP = re.compile(r"[-@](\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$")
+_ALIAS = re.compile(r"[-@](latest|default)$")
 
 
 def provider_key(provider: str) -> str:
     return PROVIDERS.get(provider.strip().lower(), provider.strip().lower())
 
 
+@dataclass(frozen=True, slots=True)
+class ModelId:
+    """A model name taken apart: ``us.anthropic.claude-3-7-sonnet-20250219-v1:0`` is stem
+    ``claude-3-7-sonnet``, stamp ``20250219``, version ``v1``, geo ``us``."""
+
+    stem: str
+    stamp: str | None = None
+    version: str | None = None
+    geo: str | None = None
+    #: A path before the name that pins the row to a region (``us-gov-east-1/...``).
+    pinned: str | None = None
+
+
+def parse_model(name: str) -> ModelId:
+    value = name.strip().lower()
+    *path, last = value.split("/")
+    geo = None
+    pinned = None
+    path = [part for part in path if part not in PROVIDERS]
+    if path and path[-1] in _GEO_PATHS:
+        geo = "global" if path[-1].startswith("global") else path[-1]
+        path = path[:-1]
+    if path and not (path[0] in {"meta", "mistralai", "google", "qwen"} or "-ai" in path[0]):
+        pinned = "/".join(path)
+    elif path:
+        last = "/".join([*path, last])  # a publisher path is part of the name (meta/llama...)
+    found = _GEO.match(last)
+    if found:
+        geo = found.group(1)
+        last = last[found.end() :]
+    last = _VENDOR.sub("", last)
+    last = _REVISION.sub("", last)
+    version = None
+    stamp = None
+    found = _API_VERSION.search(last)
+    if found:
+        version = found.group(1)
+        last = last[: found.start()]
+    last = _ALIAS.sub("", last)
+    found = _STAMP.search(last)
+    if found:
+        stamp = found.group(1).replace("-", "")
+        last = last[: found.start()]
+    stem = last.replace(".", "-").replace("_", "-")
+    return ModelId(stem, stamp, version, geo, pinned)
+
+
 def normalise_model(name: str) -> str:
-    """A comparable model name: ``us.anthropic.claude-sonnet-4-5-20250929-v1:0`` ->
-    ``claude-sonnet-4-5``; ``claude-sonnet-4.5`` -> ``claude-sonnet-4-5``."""
-    value = name.strip().lower().rsplit("/", 1)[-1]
-    value = _REGION_PREFIX.sub("", value)
-    value = _VENDOR_PREFIX.sub("", value)
-    value = _VERSION.sub("", value)
-    value = _DATE.sub("", value)
-    return value.replace(".", "-").replace("_", "-")
+    """A comparable spelling that keeps the version: ``claude-sonnet-4.5`` ->
+    ``claude-sonnet-4-5``; ``us.anthropic.claude-3-7-sonnet-20250219-v1:0`` ->
+    ``claude-3-7-sonnet-20250219``."""
+    parsed = parse_model(name)
+    text = parsed.stem + (f"-{parsed.stamp}" if parsed.stamp else "")
+    return text + (f"-{parsed.version}" if parsed.version and parsed.version != "v1" else "")
+
+
+class TokenTable(PriceTable):
+    """The ``llm-tokens`` layout: rows per provider and model, plus the Azure OpenAI
+    deployment-type uplifts (``azure_deployment_types``)."""
+
+    def __init__(
+        self,
+        info: TableInfo,
+        instances: Mapping[str, Any],
+        prices: Mapping[str, Any],
+        deployment_types: Mapping[str, Any],
+    ):
+        super().__init__(info, instances, prices)
+        self.deployment_types = deployment_types
+        self._parsed: dict[str, list[tuple[ModelId, str]]] = {}
+
+    @classmethod
+    def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
+        return cls(info, {}, document["prices"], document.get("azure_deployment_types") or {})
+
+    def parsed(self, provider: str) -> list[tuple[ModelId, str]]:
+        if provider not in self._parsed:
+            rows = self.rows(provider) or {}
+            self._parsed[provider] = [(parse_model(name), name) for name in rows]
+        return self._parsed[provider]
+
+    def source(self, source_id: str) -> Mapping[str, Any] | None:
+        return next((s for s in self.info.sources if s.get("id") == source_id), None)
 
 
 @dataclass(frozen=True, slots=True)
 class ModelPrice:
-    """A model's row in the token table, and the key it was found under."""
+    """A model's row in the token table, the key it was found under, and how its prices are
+    adjusted (an Azure deployment type's uplift)."""
 
     provider: str
     model: str
     key: str
     row: Mapping[str, Any]
     table: PriceTable
+    uplift: Decimal = Decimal(1)
+    uplift_basis: str | None = None
+    notes: tuple[str, ...] = field(default=())
 
     def price(self, column: str) -> Decimal | None:
         value = self.row.get(column)
-        return Decimal(str(value)) if value is not None else None
+        if value is None:
+            return None
+        return Decimal(str(value)) * self.uplift
 
     @property
     def deprecation_date(self) -> str | None:
         value = self.row.get("deprecation_date")
         return str(value) if value else None
 
+    @property
+    def basis(self) -> str:
+        basis = str(self.row.get("basis") or self.table.info.id)
+        if self.uplift != 1:
+            basis += f" x {self.uplift.normalize():f} ({self.uplift_basis})"
+        return basis
 
-def lookup(book: PriceBook, provider: str, model: str) -> ModelPrice | str:
-    """The model's prices, or why there are none."""
+    @property
+    def unpriced(self) -> str | None:
+        value = self.row.get("unpriced")
+        return str(value) if value else None
+
+
+def _choose(
+    wanted: ModelId, candidates: list[tuple[ModelId, str]], region: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """(row name, note, reason it is unpriced) for *wanted* among same-stem *candidates*."""
+    # Region-pinned rows (us-gov-east-1/...) only for that region.
+    pinned = [c for c in candidates if c[0].pinned and c[0].pinned == (wanted.pinned or region)]
+    candidates = pinned or [c for c in candidates if c[0].pinned is None] or candidates
+    if wanted.version is not None:
+        candidates = [c for c in candidates if (c[0].version or "v1") == wanted.version]
+    elif any(c[0].version is None for c in candidates):
+        candidates = [c for c in candidates if c[0].version is None]
+    else:
+        versions = sorted({c[0].version or "" for c in candidates})
+        if len(versions) > 1:
+            return None, None, f"ambiguous version: name one of {', '.join(versions)}"
+    if not candidates:
+        return None, None, "that version is not in the table"
+    if wanted.stamp is not None:
+        candidates = [c for c in candidates if c[0].stamp == wanted.stamp]
+        if not candidates:
+            return None, None, f"dated version {wanted.stamp} is not in the table"
+        note = None
+    else:
+        undated = [c for c in candidates if c[0].stamp is None]
+        if undated:
+            candidates, note = undated, None
+        else:
+            newest = max(c[0].stamp or "" for c in candidates)
+            candidates = [c for c in candidates if c[0].stamp == newest]
+            note = f"an undated alias: priced as its newest snapshot {newest}"
+    same_geo = [c for c in candidates if c[0].geo == wanted.geo]
+    if not same_geo and wanted.geo is None:
+        same_geo = [c for c in candidates if c[0].geo == "global"]
+    if not same_geo and wanted.geo is not None:
+        same_geo = [c for c in candidates if c[0].geo is None]
+        if same_geo:
+            geo_note = f"no {wanted.geo} profile row: priced at the in-region row"
+            note = f"{note}; {geo_note}" if note else geo_note
+    chosen = sorted(same_geo or candidates, key=lambda c: (len(c[1]), c[1]))[0]
+    return chosen[1], note, None
+
+
+def lookup(
+    book: PriceBook,
+    provider: str,
+    model: str,
+    *,
+    deployment_type: str | None = None,
+    region: str | None = None,
+) -> ModelPrice | str:
+    """The model's prices (for an Azure deployment type and region), or why there are none."""
     table = book.table(CLOUD, SERVICE)
     if table is None:
         return "no LLM token price table (pricing/llm/tokens.json)"
     key = provider_key(provider)
-    rows = _rows(table, key)
+    rows = table.rows(key)
     if rows is None:
         known = ", ".join(table.regions())
         return f"provider {provider!r} is not in the {table.info.id} table (known: {known})"
-    if model in rows:
-        return ModelPrice(key, model, model, rows[model], table)
+    info = table.info
+    if key == "azure":
+        return _azure(table, rows, model, deployment_type, region)
     lowered = {name.lower(): name for name in rows}
-    if model.lower() in lowered:
-        name = lowered[model.lower()]
-        return ModelPrice(key, name, name, rows[name], table)
-    wanted = normalise_model(model)
-    matches = [name for name in rows if normalise_model(name) == wanted]
-    if matches:
-        # Prefer the plain model over regional profiles and region-pinned keys.
-        matches.sort(key=lambda n: ("/" in n, bool(_REGION_PREFIX.match(n.lower())), len(n), n))
-        name = matches[0]
-        return ModelPrice(key, name, name, rows[name], table)
-    return (
-        f"model {model!r} of provider {key} is not in the {table.info.id} table "
-        f"(as of {table.info.as_of}); retired models are pruned from it"
+    name = lowered.get(model.strip().lower())
+    note = None
+    if name is None:
+        wanted = parse_model(model)
+        parsed = table.parsed(key) if isinstance(table, TokenTable) else []
+        same = [c for c in parsed if c[0].stem == wanted.stem]
+        chosen, note, problem = _choose(wanted, same, region) if same else (None, None, None)
+        if chosen is None:
+            known = sorted({n for _, n in same})[:8]
+            hint = f" (the table has {', '.join(known)})" if known else ""
+            why = f": {problem}" if problem else ""
+            return (
+                f"model {model!r} of provider {key} is not in the {info.id} table "
+                f"(as of {info.as_of}){why}{hint}; aicost never prices one version as another"
+            )
+        name = chosen
+    return ModelPrice(key, name, name, rows[name], table, notes=(note,) if note else ())
+
+
+def _azure(
+    table: PriceTable,
+    rows: Mapping[str, Any],
+    model: str,
+    deployment_type: str | None,
+    region: str | None,
+) -> ModelPrice | str:
+    """Azure OpenAI: the row for the deployment type, or the Global row with its uplift."""
+    kind = (deployment_type or "GlobalStandard").lower()
+    wanted = parse_model(model)
+    plain = ModelId(wanted.stem, wanted.stamp, wanted.version, None, wanted.pinned)
+    parsed = table.parsed("azure") if isinstance(table, TokenTable) else []
+    same = [c for c in parsed if c[0].stem == wanted.stem and c[0].geo in (None, "global")]
+    if not same:
+        return (
+            f"model {model!r} of provider azure is not in the {table.info.id} table "
+            f"(as of {table.info.as_of})"
+        )
+    chosen, note, problem = _choose(plain, same, region)
+    if chosen is None:
+        known = ", ".join(sorted({n for _, n in same})[:8])
+        return (
+            f"model {model!r} of provider azure is not in the {table.info.id} table "
+            f"(as of {table.info.as_of}): {problem} (the table has {known}); aicost never "
+            "prices one version as another"
+        )
+    notes = [note] if note else []
+    uplifts = table.deployment_types if isinstance(table, TokenTable) else {}
+    if "provisioned" in kind:
+        return "provisioned (PTU) deployments are billed per PTU-hour, not per token"
+    if kind.startswith("global") or kind == "developer":
+        if deployment_type is None:
+            notes.append("deployment type not given: Global Standard prices")
+        return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))
+    if kind.startswith("datazone"):
+        zone = "eu" if region and _EU.search(region.lower()) else "us"
+        own = f"{zone}/{chosen}"
+        if own in rows:
+            notes.append(f"Data Zone ({zone}) row")
+            return ModelPrice("azure", own, own, rows[own], table, notes=tuple(notes))
+        spec = uplifts.get("datazone") or {}
+        uplift = Decimal(str(spec.get("uplift", "1.1")))
+        notes.append(
+            f"Data Zone deployment: Global price x {uplift} ({spec.get('basis')}); the table "
+            f"has no {zone}/ row for {chosen}"
+        )
+        return ModelPrice(
+            "azure", chosen, chosen, rows[chosen], table, uplift, str(spec.get("basis")),
+            tuple(notes),
+        )
+    spec = uplifts.get("regional") or {}
+    by_region = spec.get("uplift") or {}
+    where = (region or "").lower().replace(" ", "")
+    if where in by_region:
+        uplift = Decimal(str(by_region[where]))
+        notes.append(f"Regional (Standard) deployment in {where}: Global price x {uplift}")
+    else:
+        uplift = Decimal(str(spec.get("default", "1.1")))
+        notes.append(
+            f"Regional (Standard) deployment in {region or 'an unknown region'}: Global price x "
+            f"{uplift}, an estimate (the dated uplifts cover {', '.join(sorted(by_region))})"
+        )
+    return ModelPrice(
+        "azure", chosen, chosen, rows[chosen], table, uplift, str(spec.get("basis")), tuple(notes)
     )
 
 
-def _rows(table: PriceTable, provider: str) -> Mapping[str, Any] | None:
-    """The token table's models of *provider* (its "regions" are providers, its "instance
-    types" models, so the generic price-table loader and provenance serve it unchanged)."""
-    return table.rows(provider)
+_EU = re.compile(
+    r"europe|^(sweden|france|germany|norway|switzerland|poland|italy|spain|westeu|northeu)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +377,21 @@ def split(llm: LlmUsage) -> Split | None:
     return Split(fresh, cached, written, total_out, llm.batch_share)
 
 
+def long_context(price: ModelPrice, llm: LlmUsage) -> str:
+    """The ``_above_<N>k`` suffix for the workload's average prompt, or ``""``."""
+    if llm.input_tokens is None:
+        return ""
+    best = 0
+    for column in price.row:
+        found = _ABOVE.fullmatch(column)
+        if found and llm.input_tokens > int(found.group(1)) * 1000:
+            best = max(best, int(found.group(1)))
+    return f"_above_{best}k" if best else ""
+
+
+_ABOVE = re.compile(r"input_above_(\d+)k")
+
+
 def monthly_cost(
     price: ModelPrice, llm: LlmUsage
 ) -> tuple[Decimal, list[CostLine], list[str]] | None:
@@ -158,29 +399,41 @@ def monthly_cost(
     quantities = split(llm)
     if quantities is None:
         return None
-    notes: list[str] = []
-    long_context = (
-        llm.input_tokens is not None
-        and llm.input_tokens > LONG_CONTEXT
-        and price.price("input_above_200k") is not None
-    )
-    input_price = price.price("input_above_200k" if long_context else "input")
-    output_price = price.price("output_above_200k" if long_context else "output")
-    if long_context:
-        notes.append("requests average over 200k input tokens: long-context prices")
+    notes: list[str] = list(price.notes)
+    above = long_context(price, llm)
+    if above:
+        notes.append(
+            f"requests average {llm.input_tokens:,.0f} input tokens, over {above[7:]}: "
+            "long-context prices"
+        )
+    tier = (llm.service_tier or "standard").lower()
+    suffix = "" if tier in ("standard", "default", "auto") else f"_{tier}"
+
+    def column(base: str, extra: str, fallback: Decimal | None, what: str) -> Decimal | None:
+        """The most specific price: long context and tier, then without the long-context
+        part, then the standard tier; each fallback is noted."""
+        for name in (f"{base}{above}{extra}", f"{base}{extra}"):
+            found = price.price(name)
+            if found is not None:
+                if name != f"{base}{above}{extra}":
+                    notes.append(f"no long-context {what} price for {price.key}: the base one")
+                return found
+        if extra:
+            standard = column(base, "", fallback, what)
+            label = extra.strip("_")
+            notes.append(f"no {label} {what} price for {price.key}: the standard one is used")
+            return standard
+        return fallback
+
+    input_price = column("input", suffix, None, "input")
+    output_price = column("output", suffix, None, "output")
     if input_price is None:
         input_price = Decimal(0)
         notes.append(f"{price.key} has no input price in the table: input counted at $0")
     if output_price is None:
         output_price = Decimal(0)
-        notes.append(f"{price.key} has no output price in the table (an embedding model?)")
-
-    def column(name: str, fallback: Decimal, what: str) -> Decimal:
-        found = price.price(name)
-        if found is None:
-            notes.append(f"no {what} price for {price.key}: the standard price is used")
-            return fallback
-        return found
+        if quantities.output:
+            notes.append(f"{price.key} has no output price in the table (an embedding model?)")
 
     batch = quantities.batch
     standard = Decimal(1) - batch
@@ -189,39 +442,29 @@ def monthly_cost(
         ("output tokens", quantities.output * standard, output_price),
     ]
     if quantities.cached:
-        read = column("cache_read", input_price, "cached-input")
+        read = column("cache_read", suffix, None, "cached-input")
+        if read is None:
+            notes.append(f"no cached-input price for {price.key}: the input price is used")
+            read = input_price
         parts.append(("cached input tokens", quantities.cached * standard, read))
         if batch:
-            batch_read = price.price("batch_cache_read") or read
+            batch_read = column("cache_read", "_batch", read, "batch cached-input") or read
             parts.append(("cached input tokens (batch)", quantities.cached * batch, batch_read))
     if quantities.written:
-        write = price.price("cache_write")
+        write = column("cache_write", suffix, None, "cache-write")
         if write is None:
             write = input_price
             notes.append(f"{price.key}: cache writes are billed as input (no write price)")
         parts.append(("cache write tokens", quantities.written, write))
     if batch:
-        parts.append(
-            (
-                "input tokens (batch)",
-                quantities.fresh * batch,
-                column("batch_input", input_price, "batch input"),
-            )
-        )
-        parts.append(
-            (
-                "output tokens (batch)",
-                quantities.output * batch,
-                column("batch_output", output_price, "batch output"),
-            )
-        )
+        batch_in = column("input", "_batch", input_price, "batch input") or input_price
+        batch_out = column("output", "_batch", output_price, "batch output") or output_price
+        parts.append(("input tokens (batch)", quantities.fresh * batch, batch_in))
+        parts.append(("output tokens (batch)", quantities.output * batch, batch_out))
+    if tier not in ("standard", "default", "auto", *TIERS):
+        notes.append(f"service tier {tier!r} is not one aicost knows: standard prices")
     lines: list[CostLine] = []
     total = Decimal(0)
-    source = (
-        str(price.table.info.sources[0].get("id"))
-        if price.table.info.sources
-        else price.table.info.id
-    )
     for component, quantity, unit_price in parts:
         if not quantity:
             continue
@@ -233,7 +476,7 @@ def monthly_cost(
                 nodes=1,
                 hourly_rate=Decimal(0),
                 monthly=amount,
-                basis=source,
+                basis=price.basis,
                 table=price.table.info.id,
                 component=component,
                 quantity=quantity,
@@ -241,7 +484,20 @@ def monthly_cost(
                 unit_price=unit_price,
             )
         )
-    return total, lines, notes
+    return total, lines, list(dict.fromkeys(notes))
+
+
+def retired(price: ModelPrice, today: dt.date) -> str | None:
+    """A warning when the model is past its retirement (deprecation) date, else None."""
+    date = price.deprecation_date
+    if not date or date > today.isoformat():
+        return None
+    successor = price.row.get("successor")
+    source = price.row.get("deprecation_basis")
+    text = f"{price.provider}/{price.key} is past its retirement date {date}"
+    if source:
+        text += f" ({source})"
+    return text + (f"; successor: {successor}" if successor else "")
 
 
 def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Costing:
@@ -259,9 +515,24 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
             notes=deployment.notes,
             hours_per_month=hours,
         )
-    found = lookup(book, llm.provider, llm.model)
+    found = lookup(
+        book,
+        llm.provider,
+        llm.model,
+        deployment_type=llm.deployment_type,
+        region=deployment.region,
+    )
     if isinstance(found, str):
         return Costing(None, reason=found, notes=deployment.notes, hours_per_month=hours)
+    warning = retired(found, dt.datetime.now(dt.UTC).date())
+    warnings = (f"warning: {warning}",) if warning else ()
+    if found.unpriced:
+        return Costing(
+            None,
+            reason=f"{found.provider}/{found.key}: {found.unpriced}",
+            notes=(*deployment.notes, *warnings),
+            hours_per_month=hours,
+        )
     result = monthly_cost(found, llm)
     if result is None:
         return Costing(
@@ -270,7 +541,7 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
                 "token volume not known: set requests (per day or month) and average input "
                 "and output tokens in aicost-llm.yaml, or monthly tokens in aicost-usage.yml"
             ),
-            notes=deployment.notes,
+            notes=(*deployment.notes, *warnings),
             hours_per_month=hours,
         )
     total, lines, notes = result
@@ -290,13 +561,40 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
         for line in lines
     ]
     info = found.table.info
-    matched = f"priced as {found.provider}/{found.key} ({info.id}, as of {info.as_of})"
+    matched = (
+        f"priced as {found.provider}/{found.key} ({info.id}, as of {info.as_of}; "
+        f"basis {found.basis})"
+    )
     return Costing(
         total,
         lines=tuple(lines),
-        notes=(*deployment.notes, matched, *notes),
+        notes=(*deployment.notes, *warnings, matched, *notes),
         hours_per_month=hours,
     )
+
+
+def retirement_warnings(
+    book: PriceBook, workloads: Iterable[PricedWorkload], today: dt.date
+) -> list[str]:
+    """One warning per workload whose model is past its retirement date."""
+    warnings: list[str] = []
+    for item in workloads:
+        planned = item.workload.planned
+        llm = planned.llm if planned is not None else None
+        if llm is None or llm.provisioned_units is not None:
+            continue
+        found = lookup(
+            book,
+            llm.provider,
+            llm.model,
+            deployment_type=llm.deployment_type,
+            region=planned.region if planned is not None else None,
+        )
+        if isinstance(found, ModelPrice):
+            text = retired(found, today)
+            if text:
+                warnings.append(f"{item.workload.address}: {text}")
+    return warnings
 
 
 @dataclass(frozen=True, slots=True)
