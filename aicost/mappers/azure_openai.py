@@ -26,8 +26,8 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side, classify
-from aicost.model import Deployment, LlmUsage, WorkloadClass
 
 
 #: Model versions that name a dated snapshot: 2024-05-13, 0613, 1106-preview.

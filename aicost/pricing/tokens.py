@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from aicost.model import Costing, CostLine, Deployment, LlmUsage, PricedWorkload, PurchaseOption
+from aicost.core.model import Costing, CostLine, Deployment, LlmUsage, PricedWorkload, PurchaseOption
 from aicost.pricing.catalog import PriceBook, PriceTable, TableInfo
 
 CLOUD = "llm"
