@@ -160,8 +160,17 @@ def read_wheel(wheel: Path | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         if wheel is None:
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", f"litellm=={VERSION}", "--no-deps"]
-                + ["-q", "-d", tmp],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    f"litellm=={VERSION}",
+                    "--no-deps",
+                    "-q",
+                    "-d",
+                    tmp,
+                ],
                 check=True,
             )
             wheel = next(Path(tmp).glob("litellm-*.whl"))
@@ -206,8 +215,7 @@ def _row_from_litellm(key: str, entry: dict[str, Any]) -> dict[str, Any]:
     if missing:
         what = " and ".join(missing)
         row["unpriced"] = (
-            f"LiteLLM {VERSION} gives the {what} price as $0, which means unknown there, "
-            "not free"
+            f"LiteLLM {VERSION} gives the {what} price as $0, which means unknown there, not free"
             if set(missing) <= set(zeros)
             else f"LiteLLM {VERSION} has no {what} price"
         )
@@ -224,9 +232,8 @@ def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, A
         if key in excluded.get(provider, {}):
             continue
         row = _row_from_litellm(key, entry)
-        if not any(column_of(f) is not None and per_million(v) for f, v in entry.items()) and not (
-            entry.get("input_cost_per_token") == 0
-        ):
+        priced = any(column_of(f) is not None and per_million(v) for f, v in entry.items())
+        if not priced and entry.get("input_cost_per_token") != 0:
             continue  # priced per image, second or character: not a token model
         by_model = prices.setdefault(provider, {})
         name = model_name(key)

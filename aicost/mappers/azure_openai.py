@@ -29,7 +29,6 @@ from decimal import Decimal
 from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side, classify
 
-
 #: Model versions that name a dated snapshot: 2024-05-13, 0613, 1106-preview.
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4})(-[a-z]+)?$")
 
@@ -58,7 +57,9 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
         tags, _ = account_side.tags("tags")
         region = account_side.text("location")
     version = side.text("model", 0, "version")
-    notes = [f"Azure OpenAI {sku} deployment of {model}" + (f" version {version}" if version else "")]
+    notes = [
+        f"Azure OpenAI {sku} deployment of {model}" + (f" version {version}" if version else "")
+    ]
     model = versioned(model, version)
     provisioned = "provisioned" in sku.lower()
     llm = LlmUsage(

@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from aicost.core.model import Costing, CostLine, Deployment, LlmUsage, PricedWorkload, PurchaseOption
+from aicost.core.model import (
+    Costing,
+    CostLine,
+    Deployment,
+    LlmUsage,
+    PricedWorkload,
+    PurchaseOption,
+)
 from aicost.pricing.catalog import PriceBook, PriceTable, TableInfo
 
 CLOUD = "llm"
@@ -163,6 +170,9 @@ class TokenTable(PriceTable):
         return next((s for s in self.info.sources if s.get("id") == source_id), None)
 
 
+_KINDS = ("cache_write_1h", "cache_write", "cache_read", "input", "output")
+
+
 @dataclass(frozen=True, slots=True)
 class ModelPrice:
     """A model's row in the token table, the key it was found under, and how its prices are
@@ -176,12 +186,15 @@ class ModelPrice:
     uplift: Decimal = Decimal(1)
     uplift_basis: str | None = None
     notes: tuple[str, ...] = field(default=())
+    #: Uplifts that differ by price kind (``input``, ``output``, ``cache_read``...).
+    column_uplift: Mapping[str, Decimal] = field(default_factory=dict)
 
     def price(self, column: str) -> Decimal | None:
         value = self.row.get(column)
         if value is None:
             return None
-        return Decimal(str(value)) * self.uplift
+        kind = next((k for k in _KINDS if column.startswith(k)), column)
+        return Decimal(str(value)) * self.column_uplift.get(kind, self.uplift)
 
     @property
     def deprecation_date(self) -> str | None:
@@ -191,7 +204,9 @@ class ModelPrice:
     @property
     def basis(self) -> str:
         basis = str(self.row.get("basis") or self.table.info.id)
-        if self.uplift != 1:
+        if self.column_uplift:
+            basis += f" x the regional uplift per price kind ({self.uplift_basis})"
+        elif self.uplift != 1:
             basis += f" x {self.uplift.normalize():f} ({self.uplift_basis})"
         return basis
 
@@ -272,8 +287,8 @@ def lookup(
         same = [c for c in parsed if c[0].stem == wanted.stem]
         chosen, note, problem = _choose(wanted, same, region) if same else (None, None, None)
         if chosen is None:
-            known = sorted({n for _, n in same})[:8]
-            hint = f" (the table has {', '.join(known)})" if known else ""
+            names = sorted({n for _, n in same})[:8]
+            hint = f" (the table has {', '.join(names)})" if names else ""
             why = f": {problem}" if problem else ""
             return (
                 f"model {model!r} of provider {key} is not in the {info.id} table "
@@ -330,7 +345,13 @@ def _azure(
             f"has no {zone}/ row for {chosen}"
         )
         return ModelPrice(
-            "azure", chosen, chosen, rows[chosen], table, uplift, str(spec.get("basis")),
+            "azure",
+            chosen,
+            chosen,
+            rows[chosen],
+            table,
+            uplift,
+            str(spec.get("basis")),
             tuple(notes),
         )
     spec = uplifts.get("regional") or {}
@@ -345,8 +366,21 @@ def _azure(
             f"Regional (Standard) deployment in {region or 'an unknown region'}: Global price x "
             f"{uplift}, an estimate (the dated uplifts cover {', '.join(sorted(by_region))})"
         )
+    per_model = (spec.get("models") or {}).get(where, {}).get(chosen) or {}
+    columns = {kind: Decimal(str(value)) for kind, value in per_model.items()}
+    if columns:
+        listed = ", ".join(f"{k} x {v}" for k, v in sorted(columns.items()))
+        notes[-1] = f"Regional (Standard) deployment in {where}: Global price, {listed}"
     return ModelPrice(
-        "azure", chosen, chosen, rows[chosen], table, uplift, str(spec.get("basis")), tuple(notes)
+        "azure",
+        chosen,
+        chosen,
+        rows[chosen],
+        table,
+        uplift,
+        str(spec.get("basis")),
+        tuple(notes),
+        columns,
     )
 
 

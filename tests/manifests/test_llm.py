@@ -15,7 +15,7 @@ from aicost.core.model import LlmUsage
 from aicost.pricing.catalog import PriceBook
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost
 from aicost.sources import usage as usage_file
-from tests.conftest import REPO, Runner, needs_shared, plan
+from tests.conftest import REPO, Runner, plan
 from tests.manifests.helpers import check, policy, write
 
 TABLE = json.loads((REPO / "pricing" / "llm" / "tokens.json").read_text())

@@ -49,7 +49,9 @@ def model_matches(pattern: str, llm: LlmUsage) -> bool:
 def cost_with(ctx: CheckContext, llm: LlmUsage, **changes: object) -> Decimal | None:
     """Monthly cost of *llm* with some fields changed (another model, a cached share...)."""
     changed = dataclasses.replace(llm, **changes)  # type: ignore[arg-type]
-    found = lookup(ctx.pricer.book, changed.provider, changed.model)
+    found = lookup(
+        ctx.pricer.book, changed.provider, changed.model, deployment_type=changed.deployment_type
+    )
     if not isinstance(found, ModelPrice):
         return None
     result = monthly_cost(found, changed)
