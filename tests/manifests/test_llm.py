@@ -305,7 +305,7 @@ def test_manifests_and_llm_usage_are_checked_offline(tmp_path: Path) -> None:
         f"json={out}",
     )
     assert result["events"] == [] and result["sdk"] == []
-    assert len(json.loads(out.read_text())["resources"]) == 4
+    assert len(json.loads(out.read_text())["resources"]) == 5
 
 
 def test_llm_rule_findings_can_be_waived(tmp_path: Path) -> None:
