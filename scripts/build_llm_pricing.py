@@ -76,7 +76,16 @@ KEPT = (
     "successor_model",
     "supports_prompt_caching",
     "source",
+    "regional_endpoint_uplift_multiplier",
+    "regional_processing_uplift_multiplier_us",
+    "regional_processing_uplift_multiplier_eu",
 )
+#: LiteLLM uplift field -> where it applies (Vertex AI regional endpoints; OpenAI data residency).
+UPLIFTS = {
+    "regional_endpoint_uplift_multiplier": "regional",
+    "regional_processing_uplift_multiplier_us": "us",
+    "regional_processing_uplift_multiplier_eu": "eu",
+}
 #: A LiteLLM per-token price field: what, cache TTL, long-context threshold, service tier.
 PRICE_FIELD = re.compile(
     r"^(?P<what>input_cost_per_token|output_cost_per_token|cache_read_input_token_cost"
@@ -210,6 +219,13 @@ def _row_from_litellm(key: str, entry: dict[str, Any]) -> dict[str, Any]:
         row["successor"] = model_name(str(entry["successor_model"]))
     if entry.get("source"):
         row["source"] = entry["source"]
+    uplifts = {
+        where: format(Decimal(repr(entry[field])), "f")
+        for field, where in UPLIFTS.items()
+        if isinstance(entry.get(field), int | float) and entry[field] > 0
+    }
+    if uplifts:
+        row["regional_uplift"] = uplifts
     need = ("input",) if entry["mode"] == "embedding" else ("input", "output")
     missing = [c for c in need if c not in row]
     if missing:
@@ -289,7 +305,9 @@ def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, A
             "provider prefix; 'key' is the original. Dated versions are separate rows.",
             "Columns: input, output, cache_read, cache_write (5-minute), cache_write_1h; "
             "suffix _above_<N>k for prompts over N thousand tokens; suffix _batch, _priority "
-            "or _flex for those service tiers. A column that is absent is unknown.",
+            "or _flex for those service tiers. A column that is absent is unknown. "
+            "regional_uplift: the multiplier for a Vertex AI regional (not global) endpoint "
+            "('regional') or OpenAI data residency ('us', 'eu').",
             "A zero price in LiteLLM means unknown: such prices are dropped, and a model "
             f"without an input or output price is marked unpriced ({len(unpriced)} rows: "
             f"{', '.join(unpriced)}).",

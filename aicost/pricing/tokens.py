@@ -279,7 +279,11 @@ def lookup(
     if key == "azure":
         return _azure(table, rows, model, deployment_type, region)
     lowered = {name.lower(): name for name in rows}
-    name = lowered.get(model.strip().lower())
+    wanted_name = model.strip().lower()
+    name = None
+    if region:  # a row pinned to the workload's region (bedrock/us-gov-east-1/...)
+        name = lowered.get(f"{key}/{region.strip().lower()}/{wanted_name}")
+    name = name or lowered.get(wanted_name)
     note = None
     if name is None:
         wanted = parse_model(model)
@@ -295,7 +299,27 @@ def lookup(
                 f"(as of {info.as_of}){why}{hint}; aicost never prices one version as another"
             )
         name = chosen
-    return ModelPrice(key, name, name, rows[name], table, notes=(note,) if note else ())
+    notes = (note,) if note else ()
+    uplift, why = _regional(key, rows[name], region)
+    if why:
+        basis = str(rows[name].get("basis"))
+        return ModelPrice(key, name, name, rows[name], table, uplift, basis, (*notes, why))
+    return ModelPrice(key, name, name, rows[name], table, notes=notes)
+
+
+def _regional(provider: str, row: Mapping[str, Any], region: str | None) -> tuple[Decimal, str]:
+    """The row's uplift for *region*: a Vertex AI regional endpoint, OpenAI data residency."""
+    uplifts = row.get("regional_uplift") or {}
+    where = (region or "").strip().lower()
+    if not uplifts or not where or where == "global":
+        return Decimal(1), ""
+    if provider == "vertex_ai" and "regional" in uplifts:
+        factor = Decimal(str(uplifts["regional"]))
+        return factor, f"Vertex AI regional endpoint ({where}): global price x {factor}"
+    if provider == "openai" and where in uplifts:
+        factor = Decimal(str(uplifts[where]))
+        return factor, f"OpenAI data residency ({where}): price x {factor}"
+    return Decimal(1), ""
 
 
 def _azure(

@@ -261,6 +261,27 @@ def test_azure_terraform_deployments_are_priced_by_type_region_and_version(
     assert not unknown.priced and "20990101" in (unknown.unpriced_reason or "")
 
 
+# --- regions of the other providers -------------------------------------------------------
+
+
+def test_regional_endpoints_data_residency_and_govcloud_rows() -> None:
+    vertex = "claude-sonnet-4-5@20250929"
+    base = price("vertex_ai", vertex, "input")
+    assert found("vertex_ai", vertex, region="global").price("input") == base
+    regional = found("vertex_ai", vertex, region="us-east5")
+    factor = Decimal(row("vertex_ai", vertex)["regional_uplift"]["regional"])  # type: ignore[index]
+    assert factor == Decimal("1.1") and regional.price("input") == base * factor
+    assert found("openai", "gpt-5.4", region="eu").price("input") == price(
+        "openai", "gpt-5.4", "input"
+    ) * Decimal("1.1")
+    gov = found("bedrock", "titan-embed-text-v2", region="us-gov-west-1")
+    assert gov.key == "bedrock/us-gov-west-1/amazon.titan-embed-text-v2:0"
+    assert gov.price("input") == price("bedrock", gov.key, "input")
+    assert found("bedrock", "titan-embed-text-v2", region="us-east-1").price("input") == price(
+        "bedrock", "amazon.titan-embed-text-v2:0", "input"
+    )
+
+
 # --- zero prices -----------------------------------------------------------------------------
 
 ZERO_IN_LITELLM = [
@@ -291,7 +312,7 @@ def test_no_price_in_the_table_is_zero() -> None:
     for provider, rows in TABLE["prices"].items():
         for key, prices in rows.items():
             for column, value in prices.items():
-                if column.startswith(("input", "output", "cache_")):
+                if column.startswith(("input", "output", "cache_")) and isinstance(value, str):
                     assert Decimal(value) > 0, (provider, key, column)
 
 
