@@ -116,6 +116,7 @@ def parse_model(name: str) -> ModelId:
         geo = found.group(1)
         last = last[found.end() :]
     last = _VENDOR.sub("", last)
+    revision = _REVISION.search(last)
     last = _REVISION.sub("", last)
     version = None
     stamp = None
@@ -123,6 +124,8 @@ def parse_model(name: str) -> ModelId:
     if found:
         version = found.group(1)
         last = last[: found.start()]
+        if revision and revision.group(0) != ":0":  # claude-v2:1 is Claude 2.1, not 2.0
+            version += revision.group(0)
     last = _ALIAS.sub("", last)
     found = _STAMP.search(last)
     if found:
@@ -221,8 +224,11 @@ def _choose(
 ) -> tuple[str | None, str | None, str | None]:
     """(row name, note, reason it is unpriced) for *wanted* among same-stem *candidates*."""
     # Region-pinned rows (us-gov-east-1/...) only for that region.
+    # Region-pinned rows (us-gov-east-1/...) only for that region, never as a fallback.
     pinned = [c for c in candidates if c[0].pinned and c[0].pinned == (wanted.pinned or region)]
-    candidates = pinned or [c for c in candidates if c[0].pinned is None] or candidates
+    candidates = pinned or [c for c in candidates if c[0].pinned is None]
+    if not candidates:
+        return None, None, "the table prices it only in other regions"
     if wanted.version is not None:
         candidates = [c for c in candidates if (c[0].version or "v1") == wanted.version]
     elif any(c[0].version is None for c in candidates):
@@ -296,7 +302,8 @@ def lookup(
             why = f": {problem}" if problem else ""
             return (
                 f"model {model!r} of provider {key} is not in the {info.id} table "
-                f"(as of {info.as_of}){why}{hint}; aicost never prices one version as another"
+                f"(as of {info.as_of}){why}{hint}; aicost never prices one version or region "
+                "as another"
             )
         name = chosen
     notes = (note,) if note else ()

@@ -55,7 +55,8 @@ def cost(found_price: ModelPrice, **fields: object) -> Decimal:
 # Model ids as they appear in real Terraform and usage files: the Azure versions come from
 # infracost's cognitive_deployment_test.tf and public modules (azurerm_cognitive_deployment
 # model.name + model.version), the Bedrock ids from aws_bedrock_* model_id/model_arn values and
-# SDK calls. The expected row is what the provider bills for that id.
+# SDK calls, and FMBench's Bedrock configuration (aws-samples/foundation-model-benchmarking-tool
+# fmbench/configs/pricing.yml). The expected row is what the provider bills for that id.
 RESOLUTION = [
     # (provider, model as written, table row it must price as)
     ("openai", "gpt-4o", "gpt-4o"),
@@ -91,6 +92,15 @@ RESOLUTION = [
         "anthropic.claude-opus-4-1-20250805-v1:0",
         "anthropic.claude-opus-4-1-20250805-v1:0",
     ),
+    ("bedrock", "us.meta.llama3-3-70b-instruct-v1:0", "us.meta.llama3-3-70b-instruct-v1:0"),
+    ("bedrock", "amazon.nova-pro-v1:0", "amazon.nova-pro-v1:0"),
+    (
+        "bedrock",
+        "anthropic.claude-3-5-sonnet-20241022-v2:0",
+        "anthropic.claude-3-5-sonnet-20241022-v2:0",
+    ),
+    ("bedrock", "mistral.mixtral-8x7b-instruct-v0:1", "mistral.mixtral-8x7b-instruct-v0:1"),
+    ("bedrock", "anthropic.claude-v2:1", "anthropic.claude-v2:1"),
     ("vertex_ai", "claude-sonnet-4-5@20250929", "claude-sonnet-4-5@20250929"),
     ("gemini", "gemini-2.5-pro", "gemini-2.5-pro"),
     ("mistral", "mistral-large-latest", "mistral-large-latest"),
@@ -121,6 +131,10 @@ def test_a_dated_version_is_not_the_newest_one() -> None:
         ("bedrock", "titan-embed-text", "ambiguous version: name one of v1, v2"),
         ("bedrock", "anthropic.claude-3-7-sonnet-20240620-v1:0", "dated version 20240620"),
         ("openai", "gpt-9-ultra", "not in the llm-tokens table"),
+        # Claude 2.0 is not Claude 2.1 (anthropic.claude-v2:1).
+        ("bedrock", "anthropic.claude-v2", "that version is not in the table"),
+        # LiteLLM has Claude 3 Haiku only in GovCloud, whose price differs.
+        ("bedrock", "anthropic.claude-3-haiku-20240307-v1:0", "only in other regions"),
     ],
 )
 def test_an_unknown_version_is_unpriced_not_another_version(
