@@ -19,7 +19,7 @@ from aicost.core.model import LlmUsage
 from aicost.pricing.catalog import PriceBook
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost, retired
 from aicost.sources import usage as usage_file
-from tests.conftest import REPO, plan
+from tests.conftest import REPO, Runner, plan
 from tests.manifests.helpers import check, policy, write
 
 TABLE = json.loads((REPO / "pricing" / "llm" / "tokens.json").read_text())
@@ -428,3 +428,10 @@ def test_cross_check_page_rows_with_bedrock() -> None:
     ):
         for column in ("input", "output", "cache_read", "cache_write"):
             assert price("anthropic", page_key, column) == price("bedrock", bedrock_key, column)
+
+
+def test_pricing_show_lists_a_model_per_provider_with_its_source(aicost: Runner) -> None:
+    result = aicost("pricing", "show", "gpt-4o-2024-05-13")
+    assert result.code == 0, result.err
+    assert "openai" in result.out and "azure" in result.out
+    assert "input 5" in result.out and "basis: litellm-1.110.2" in result.out
