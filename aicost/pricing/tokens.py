@@ -191,6 +191,8 @@ class ModelPrice:
     notes: tuple[str, ...] = field(default=())
     #: Uplifts that differ by price kind (``input``, ``output``, ``cache_read``...).
     column_uplift: Mapping[str, Decimal] = field(default_factory=dict)
+    #: Why the price is an estimate (an uplift measured elsewhere), if it is one.
+    estimate: str | None = None
 
     def price(self, column: str) -> Decimal | None:
         value = self.row.get(column)
@@ -206,11 +208,14 @@ class ModelPrice:
 
     @property
     def basis(self) -> str:
+        """The source ids of the price (``litellm-1.110.2 + infracost-golden-2025-12-01``), or
+        ``estimate: ...`` with the reason."""
         basis = str(self.row.get("basis") or self.table.info.id)
-        if self.column_uplift:
-            basis += f" x the regional uplift per price kind ({self.uplift_basis})"
-        elif self.uplift != 1:
-            basis += f" x {self.uplift.normalize():f} ({self.uplift_basis})"
+        if self.estimate:
+            return f"estimate: {basis} x {self.uplift.normalize():f}, {self.estimate}"
+        adjusted = bool(self.column_uplift) or self.uplift != 1
+        if adjusted and self.uplift_basis and self.uplift_basis != basis:
+            basis += f" + {self.uplift_basis}"
         return basis
 
     @property
@@ -388,14 +393,16 @@ def _azure(
     spec = uplifts.get("regional") or {}
     by_region = spec.get("uplift") or {}
     where = (region or "").lower().replace(" ", "")
+    estimate = None
     if where in by_region:
         uplift = Decimal(str(by_region[where]))
         notes.append(f"Regional (Standard) deployment in {where}: Global price x {uplift}")
     else:
         uplift = Decimal(str(spec.get("default", "1.1")))
+        estimate = f"the Regional uplift is measured in {', '.join(sorted(by_region))} only"
         notes.append(
             f"Regional (Standard) deployment in {region or 'an unknown region'}: Global price x "
-            f"{uplift}, an estimate (the dated uplifts cover {', '.join(sorted(by_region))})"
+            f"{uplift}, an estimate ({estimate})"
         )
     per_model = (spec.get("models") or {}).get(where, {}).get(chosen) or {}
     columns = {kind: Decimal(str(value)) for kind, value in per_model.items()}
@@ -412,6 +419,7 @@ def _azure(
         str(spec.get("basis")),
         tuple(notes),
         columns,
+        estimate,
     )
 
 

@@ -243,6 +243,8 @@ def test_azure_deployment_types_and_regions() -> None:
     assert batch.price("input_batch") == price("azure", "gpt-4o-2024-05-13", "input_batch")
     unknown_region = found("azure", "gpt-4o", deployment_type="Standard", region="japaneast")
     assert any("an estimate" in note for note in unknown_region.notes)
+    assert unknown_region.basis.startswith("estimate: ")
+    assert sweden.basis == "litellm-1.110.2 + infracost-golden-2025-12-01"
     ptu = lookup(BOOK, "azure", "gpt-4o", deployment_type="ProvisionedManaged")
     assert isinstance(ptu, str) and "PTU-hour" in ptu
 
