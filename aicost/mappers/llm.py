@@ -45,6 +45,7 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         else (True if cached else None),
         tier=spec.tier,
         service_tier=spec.service_tier,
+        cache_ttl=spec.cache_ttl,
         deployment_type=spec.deployment_type,
         use_case=spec.use_case,
     )

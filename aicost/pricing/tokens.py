@@ -524,7 +524,10 @@ def monthly_cost(
             batch_read = column("cache_read", "_batch", read, "batch cached-input") or read
             parts.append(("cached input tokens (batch)", quantities.cached * batch, batch_read))
     if quantities.written:
-        write = column("cache_write", suffix, None, "cache-write")
+        ttl = "cache_write_1h" if llm.cache_ttl == "1h" else "cache_write"
+        write = column(
+            ttl, suffix, None, "1-hour cache-write" if llm.cache_ttl == "1h" else "cache-write"
+        )
         if write is None:
             write = input_price
             notes.append(f"{price.key}: cache writes are billed as input (no write price)")

@@ -71,6 +71,7 @@ class LlmWorkloadSpec(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1)
     prompt_caching: bool | None = None
     service_tier: Literal["standard", "priority", "flex"] | None = None
+    cache_ttl: Literal["5m", "1h"] | None = None
     deployment_type: str | None = Field(default=None, max_length=64)
     region: str | None = Field(default=None, max_length=64)
     tier: str | None = Field(default=None, max_length=64)

@@ -208,6 +208,19 @@ def test_anthropic_long_context_and_cache_writes() -> None:
     assert cost(sonnet, **usage) == expected
 
 
+def test_one_hour_cache_writes_use_their_price() -> None:
+    sonnet = found("anthropic", "claude-sonnet-4-5")
+    usage = {
+        "monthly_input_tokens": M,
+        "monthly_output_tokens": Decimal(0),
+        "cache_write_share": Decimal(1),
+    }
+    assert cost(sonnet, **usage) == price("anthropic", "claude-sonnet-4-5", "cache_write")
+    assert cost(sonnet, **usage, cache_ttl="1h") == price(
+        "anthropic", "claude-sonnet-4-5", "cache_write_1h"
+    )
+
+
 def test_a_tier_the_model_lacks_falls_back_with_a_note() -> None:
     opus = found("anthropic", "claude-opus-4-1")
     usage = LlmUsage(
