@@ -38,7 +38,9 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         output_tokens=spec.output_tokens,
         cached_input_share=cached,
         cache_write_share=spec.cache_write_share or Decimal(0),
-        batch_share=spec.batch_share or Decimal(0),
+        batch_share=spec.batch_share
+        if spec.batch_share is not None
+        else Decimal(1 if "batch" in (spec.deployment_type or "").lower() else 0),
         max_tokens=spec.max_tokens,
         caching=spec.prompt_caching
         if spec.prompt_caching is not None

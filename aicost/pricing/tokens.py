@@ -334,6 +334,23 @@ def _regional(provider: str, row: Mapping[str, Any], region: str | None) -> tupl
     return Decimal(1), ""
 
 
+#: Azure OpenAI deployment types (``sku.name``), lower case -> as Azure spells them.
+AZURE_DEPLOYMENT_TYPES = {
+    name.lower(): name
+    for name in (
+        "Standard",
+        "GlobalStandard",
+        "DataZoneStandard",
+        "GlobalBatch",
+        "DataZoneBatch",
+        "ProvisionedManaged",
+        "GlobalProvisionedManaged",
+        "DataZoneProvisionedManaged",
+        "DeveloperTier",
+    )
+}
+
+
 def _azure(
     table: PriceTable,
     rows: Mapping[str, Any],
@@ -343,6 +360,9 @@ def _azure(
 ) -> ModelPrice | str:
     """Azure OpenAI: the row for the deployment type, or the Global row with its uplift."""
     kind = (deployment_type or "GlobalStandard").lower()
+    if kind not in AZURE_DEPLOYMENT_TYPES:
+        known = ", ".join(sorted(AZURE_DEPLOYMENT_TYPES.values()))
+        return f"unknown Azure OpenAI deployment type {deployment_type!r} (known: {known})"
     wanted = parse_model(model)
     plain = ModelId(wanted.stem, wanted.stamp, wanted.version, None, wanted.pinned)
     parsed = table.parsed("azure") if isinstance(table, TokenTable) else []
@@ -364,7 +384,7 @@ def _azure(
     uplifts = table.deployment_types if isinstance(table, TokenTable) else {}
     if "provisioned" in kind:
         return "provisioned (PTU) deployments are billed per PTU-hour, not per token"
-    if kind.startswith("global") or kind == "developer":
+    if kind.startswith("global") or kind.startswith("developer"):
         if deployment_type is None:
             notes.append("deployment type not given: Global Standard prices")
         return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))

@@ -72,7 +72,20 @@ class LlmWorkloadSpec(BaseModel):
     prompt_caching: bool | None = None
     service_tier: Literal["standard", "priority", "flex"] | None = None
     cache_ttl: Literal["5m", "1h"] | None = None
-    deployment_type: str | None = Field(default=None, max_length=64)
+    deployment_type: (
+        Literal[
+            "Standard",
+            "GlobalStandard",
+            "DataZoneStandard",
+            "GlobalBatch",
+            "DataZoneBatch",
+            "ProvisionedManaged",
+            "GlobalProvisionedManaged",
+            "DataZoneProvisionedManaged",
+            "DeveloperTier",
+        ]
+        | None
+    ) = None
     region: str | None = Field(default=None, max_length=64)
     tier: str | None = Field(default=None, max_length=64)
     use_case: str | None = Field(default=None, max_length=200)

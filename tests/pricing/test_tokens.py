@@ -260,6 +260,8 @@ def test_azure_deployment_types_and_regions() -> None:
     assert any("an estimate" in note for note in unknown_region.notes)
     assert unknown_region.basis.startswith("estimate: ")
     assert sweden.basis == "litellm-1.110.2 + infracost-golden-2025-12-01"
+    typo = lookup(BOOK, "azure", "gpt-4o", deployment_type="GlobalStandrad")
+    assert isinstance(typo, str) and "unknown Azure OpenAI deployment type" in typo
     ptu = lookup(BOOK, "azure", "gpt-4o", deployment_type="ProvisionedManaged")
     assert isinstance(ptu, str) and "PTU-hour" in ptu
 
