@@ -384,13 +384,19 @@ def _azure(
     uplifts = table.deployment_types if isinstance(table, TokenTable) else {}
     if "provisioned" in kind:
         return "provisioned (PTU) deployments are billed per PTU-hour, not per token"
+    if rows[chosen].get("mode") == "embedding" and not kind.startswith("global"):
+        notes.append(
+            f"embeddings: the {AZURE_DEPLOYMENT_TYPES[kind]} deployment is priced at the one "
+            "Azure embeddings price (no Regional or Data Zone uplift)"
+        )
+        return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))
     if kind.startswith("global") or kind.startswith("developer"):
         if deployment_type is None:
             notes.append("deployment type not given: Global Standard prices")
         return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))
     if kind.startswith("datazone"):
         zone = "eu" if region and _EU.search(region.lower()) else "us"
-        own = f"{zone}/{chosen}"
+        own = f"{zone}/{chosen.split('/', 1)[-1]}"
         if own in rows:
             notes.append(f"Data Zone ({zone}) row")
             return ModelPrice("azure", own, own, rows[own], table, notes=tuple(notes))

@@ -260,6 +260,10 @@ def test_azure_deployment_types_and_regions() -> None:
     assert any("an estimate" in note for note in unknown_region.notes)
     assert unknown_region.basis.startswith("estimate: ")
     assert sweden.basis == "litellm-1.110.2 + infracost-golden-2025-12-01"
+    embeddings = found(
+        "azure", "text-embedding-3-small", deployment_type="Standard", region="eastus"
+    )
+    assert embeddings.price("input") == price("azure", "text-embedding-3-small", "input")
     typo = lookup(BOOK, "azure", "gpt-4o", deployment_type="GlobalStandrad")
     assert isinstance(typo, str) and "unknown Azure OpenAI deployment type" in typo
     ptu = lookup(BOOK, "azure", "gpt-4o", deployment_type="ProvisionedManaged")
