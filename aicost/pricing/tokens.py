@@ -79,6 +79,8 @@ _API_VERSION = re.compile(r"-(v\d+)$")
 #: A date or release stamp at the end: -20250805, -2024-05-13, @20250929, -0613, -2411.
 _STAMP = re.compile(r"[-@](\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$")
 _ALIAS = re.compile(r"[-@](latest|default)$")
+#: A cloud region in a row's path (``bedrock/us-gov-east-1/...``, ``bedrock/eu-central-1/...``).
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
 def provider_key(provider: str) -> str:
@@ -107,10 +109,11 @@ def parse_model(name: str) -> ModelId:
     if path and path[-1] in _GEO_PATHS:
         geo = "global" if path[-1].startswith("global") else path[-1]
         path = path[:-1]
-    if path and not (path[0] in {"meta", "mistralai", "google", "qwen"} or "-ai" in path[0]):
-        pinned = "/".join(path)
-    elif path:
-        last = "/".join([*path, last])  # a publisher path is part of the name (meta/llama...)
+    if path and _REGION.match(path[0]):
+        pinned = path[0]
+        path = path[1:]
+    if path:  # a publisher or product path is part of the name (meta/llama..., claude_platform/)
+        last = "/".join([*path, last])
     found = _GEO.match(last)
     if found:
         geo = found.group(1)
@@ -133,6 +136,13 @@ def parse_model(name: str) -> ModelId:
         last = last[: found.start()]
     stem = last.replace(".", "-").replace("_", "-")
     return ModelId(stem, stamp, version, geo, pinned)
+
+
+def model_family(name: str) -> str:
+    """The model without region, vendor, date or version: what a policy's ``gpt-4o`` names
+    (``gpt-4o-2024-05-13`` and ``us.anthropic.claude-3-7-sonnet-20250219-v1:0`` are in the
+    families ``gpt-4o`` and ``claude-3-7-sonnet``)."""
+    return parse_model(name).stem
 
 
 def normalise_model(name: str) -> str:

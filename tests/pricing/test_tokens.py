@@ -513,3 +513,19 @@ def test_update_pins_a_wheel_by_hash_and_lists_the_largest_changes(tmp_path: Pat
     assert "unpriced" in table["prices"]["vertex_ai"]["meta/llama3-8b-instruct-maas"]
     summary = script.changes(TABLE, table)
     assert "openai/gpt-4o input: $2.5 -> $3 (+20%)" in summary
+
+
+def test_a_policy_naming_a_model_covers_its_dated_snapshots(tmp_path: Path) -> None:
+    llm = write(
+        tmp_path,
+        "aicost-llm.yaml",
+        "version: 1\nworkloads:\n"
+        "  - {name: old, provider: openai, model: gpt-4o-2024-05-13, requests_per_month: 10,"
+        " input_tokens: 10, output_tokens: 10, max_tokens: 10}\n"
+        "  - {name: mini, provider: openai, model: gpt-4o-mini-2024-07-18, requests_per_month: 10,"
+        " input_tokens: 10, output_tokens: 10, max_tokens: 10}\n",
+    )
+    rules = "version: 1\nname: t\nrules:\n  - {id: models, type: llm-model, deny: [gpt-4o]}\n"
+    result = check([llm], policy(tmp_path, rules))
+    denied = sorted(f.address.rsplit("/", 1)[-1] for f in result.findings if f.rule == "models")
+    assert denied == ["old"]
