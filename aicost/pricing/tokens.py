@@ -238,7 +238,6 @@ def _choose(
     wanted: ModelId, candidates: list[tuple[ModelId, str]], region: str | None
 ) -> tuple[str | None, str | None, str | None]:
     """(row name, note, reason it is unpriced) for *wanted* among same-stem *candidates*."""
-    # Region-pinned rows (us-gov-east-1/...) only for that region.
     # Region-pinned rows (us-gov-east-1/...) only for that region, never as a fallback.
     pinned = [c for c in candidates if c[0].pinned and c[0].pinned == (wanted.pinned or region)]
     candidates = pinned or [c for c in candidates if c[0].pinned is None]
@@ -276,6 +275,9 @@ def _choose(
             geo_note = f"no {wanted.geo} profile row: priced at the in-region row"
             note = f"{note}; {geo_note}" if note else geo_note
     chosen = sorted(same_geo or candidates, key=lambda c: (len(c[1]), c[1]))[0]
+    if chosen[0].geo != wanted.geo and chosen[0].geo is not None:
+        geo_note = f"priced at the {chosen[0].geo} profile row {chosen[1]}"
+        note = f"{note}; {geo_note}" if note else geo_note
     return chosen[1], note, None
 
 
