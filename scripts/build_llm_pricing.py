@@ -308,6 +308,23 @@ def build(extract_path: Path, pages_path: Path = PAGES) -> dict[str, Any]:
                 )
             prices.setdefault(provider, {})[name] = {"key": name, **page_row}
             added.append(f"{provider}/{name}")
+    for provider, by_model in pages.get("columns", {}).items():
+        for name, columns in by_model.items():
+            existing = prices.get(provider, {}).get(name)
+            if existing is None:  # LiteLLM dropped the model: its page columns go with it
+                print(f"page columns for {provider}/{name} skipped: no such row", file=sys.stderr)
+                continue
+            basis = columns["basis"]
+            row = existing
+            for column, value in columns.items():
+                if column == "basis":
+                    continue
+                if column in row:
+                    raise SystemExit(
+                        f"{provider}/{name} {column} is in LiteLLM: drop the page value"
+                    )
+                row[column] = value
+                row.setdefault("column_basis", {})[column] = basis
     for provider, aliases in pages.get("aliases", {}).items():
         for alias, target in aliases.items():
             rows = prices[provider]
@@ -348,7 +365,8 @@ def build(extract_path: Path, pages_path: Path = PAGES) -> dict[str, Any]:
             "its source.",
             f"Rows per provider: {counts}. Keys are the LiteLLM model keys without the "
             "provider prefix; 'key' is the original. Dated versions are separate rows.",
-            "Columns: input, output, cache_read, cache_write (5-minute), cache_write_1h; "
+            "Columns: input, output, cache_read, cache_write (5-minute), cache_write_1h "
+            "(column_basis names the source of a column read from a provider's page); "
             "suffix _above_<N>k for prompts over N thousand tokens; suffix _batch, _priority "
             "or _flex for those service tiers. A column that is absent is unknown. "
             "regional_uplift: the multiplier for a Vertex AI regional (not global) endpoint "

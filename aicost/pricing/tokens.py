@@ -228,6 +228,11 @@ class ModelPrice:
             basis += f" + {self.uplift_basis}"
         return basis
 
+    def basis_of(self, column: str | None) -> str:
+        """The basis of one column: a column read from a provider's page names that page."""
+        own = (self.row.get("column_basis") or {}).get(column) if column else None
+        return str(own) if own else self.basis
+
     @property
     def unpriced(self) -> str | None:
         value = self.row.get("unpriced")
@@ -520,24 +525,25 @@ def monthly_cost(
     tier = (llm.service_tier or "standard").lower()
     suffix = "" if tier in ("standard", "default", "auto") else f"_{tier}"
 
-    def column(base: str, extra: str, fallback: Decimal | None, what: str) -> Decimal | None:
-        """The most specific price: long context and tier, then without the long-context
-        part, then the standard tier; each fallback is noted."""
+    Found = tuple[Decimal | None, str | None]
+
+    def column(base: str, extra: str, what: str) -> Found:
+        """The most specific price and its column: long context and tier, then without the
+        long-context part, then the standard tier; each fallback is noted."""
         for name in (f"{base}{above}{extra}", f"{base}{extra}"):
             found = price.price(name)
             if found is not None:
                 if name != f"{base}{above}{extra}":
                     notes.append(f"no long-context {what} price for {price.key}: the base one")
-                return found
+                return found, name
         if extra:
-            standard = column(base, "", fallback, what)
             label = extra.strip("_")
             notes.append(f"no {label} {what} price for {price.key}: the standard one is used")
-            return standard
-        return fallback
+            return column(base, "", what)
+        return None, None
 
-    input_price = column("input", suffix, None, "input")
-    output_price = column("output", suffix, None, "output")
+    input_price, input_column = column("input", suffix, "input")
+    output_price, output_column = column("output", suffix, "output")
     if input_price is None:
         input_price = Decimal(0)
         notes.append(f"{price.key} has no input price in the table: input counted at $0")
@@ -548,38 +554,60 @@ def monthly_cost(
 
     batch = quantities.batch
     standard = Decimal(1) - batch
-    parts: list[tuple[str, Decimal, Decimal]] = [
-        ("input tokens", quantities.fresh * standard, input_price),
-        ("output tokens", quantities.output * standard, output_price),
+    parts: list[tuple[str, Decimal, Decimal, str | None]] = [
+        ("input tokens", quantities.fresh * standard, input_price, input_column),
+        ("output tokens", quantities.output * standard, output_price, output_column),
     ]
     if quantities.cached:
-        read = column("cache_read", suffix, None, "cached-input")
+        read, read_column = column("cache_read", suffix, "cached-input")
         if read is None:
             notes.append(f"no cached-input price for {price.key}: the input price is used")
-            read = input_price
-        parts.append(("cached input tokens", quantities.cached * standard, read))
+            read, read_column = input_price, input_column
+        parts.append(("cached input tokens", quantities.cached * standard, read, read_column))
         if batch:
-            batch_read = column("cache_read", "_batch", read, "batch cached-input") or read
-            parts.append(("cached input tokens (batch)", quantities.cached * batch, batch_read))
+            batch_read, batch_read_column = column("cache_read", "_batch", "batch cached-input")
+            if batch_read is None:
+                batch_read, batch_read_column = read, read_column
+            parts.append(
+                (
+                    "cached input tokens (batch)",
+                    quantities.cached * batch,
+                    batch_read,
+                    batch_read_column,
+                )
+            )
     if quantities.written:
         ttl = "cache_write_1h" if llm.cache_ttl == "1h" else "cache_write"
-        write = column(
-            ttl, suffix, None, "1-hour cache-write" if llm.cache_ttl == "1h" else "cache-write"
-        )
+        what = "1-hour cache-write" if llm.cache_ttl == "1h" else "cache-write"
+        write, write_column = column(ttl, suffix, what)
         if write is None:
-            write = input_price
+            write, write_column = input_price, input_column
             notes.append(f"{price.key}: cache writes are billed as input (no write price)")
-        parts.append(("cache write tokens", quantities.written, write))
+        parts.append(("cache write tokens", quantities.written, write, write_column))
     if batch:
-        batch_in = column("input", "_batch", input_price, "batch input") or input_price
-        batch_out = column("output", "_batch", output_price, "batch output") or output_price
-        parts.append(("input tokens (batch)", quantities.fresh * batch, batch_in))
-        parts.append(("output tokens (batch)", quantities.output * batch, batch_out))
+        batch_in, batch_in_column = column("input", "_batch", "batch input")
+        batch_out, batch_out_column = column("output", "_batch", "batch output")
+        parts.append(
+            (
+                "input tokens (batch)",
+                quantities.fresh * batch,
+                batch_in if batch_in is not None else input_price,
+                batch_in_column,
+            )
+        )
+        parts.append(
+            (
+                "output tokens (batch)",
+                quantities.output * batch,
+                batch_out if batch_out is not None else output_price,
+                batch_out_column,
+            )
+        )
     if tier not in ("standard", "default", "auto", *TIERS):
         notes.append(f"service tier {tier!r} is not one aicost knows: standard prices")
     lines: list[CostLine] = []
     total = Decimal(0)
-    for component, quantity, unit_price in parts:
+    for component, quantity, unit_price, used in parts:
         if not quantity:
             continue
         amount = quantity / MILLION * unit_price
@@ -590,7 +618,7 @@ def monthly_cost(
                 nodes=1,
                 hourly_rate=Decimal(0),
                 monthly=amount,
-                basis=price.basis,
+                basis=price.basis_of(used),
                 table=price.table.info.id,
                 component=component,
                 quantity=quantity,

@@ -191,10 +191,29 @@ def test_priority_flex_batch_and_long_context_use_their_own_columns() -> None:
     )
 
 
-def test_anthropic_long_context_and_cache_writes() -> None:
+def test_long_context_prices_read_from_anthropics_page_name_it() -> None:
     sonnet = found("anthropic", "claude-sonnet-4-5")
-    prices = row("anthropic", "claude-sonnet-4-5")
-    assert "input_above_200k" in prices or "cache_write_1h" in prices
+    usage = LlmUsage(
+        provider="anthropic",
+        model="claude-sonnet-4-5",
+        requests_per_month=Decimal(1000),
+        input_tokens=Decimal(300_000),
+        output_tokens=Decimal(1000),
+    )
+    result = monthly_cost(sonnet, usage)
+    assert result is not None
+    total, lines, notes = result
+    assert total == (Decimal(300_000_000) * 6 + Decimal(1_000_000) * Decimal("22.5")) / M
+    assert {line.basis for line in lines} == {"anthropic-pricing-page-2026-12-04"}
+    assert any("long-context prices" in note for note in notes)
+    # Bedrock's LiteLLM row is a second source for the same page values.
+    bedrock = row("bedrock", "anthropic.claude-sonnet-4-5-20250929-v1:0")
+    assert Decimal(bedrock["input_above_200k"]) == 6
+    assert Decimal(bedrock["output_above_200k"]) == Decimal("22.5")
+
+
+def test_anthropic_cache_reads_and_writes() -> None:
+    sonnet = found("anthropic", "claude-sonnet-4-5")
     usage = {
         "monthly_input_tokens": M * 10,
         "monthly_output_tokens": M,
@@ -392,6 +411,8 @@ def test_every_row_names_a_dated_source() -> None:
     for rows in TABLE["prices"].values():
         for prices in rows.values():
             assert prices["basis"] in sources
+            for basis in (prices.get("column_basis") or {}).values():
+                assert basis in sources
     for source in sources.values():
         dt.date.fromisoformat(source["date"])
 
