@@ -666,8 +666,9 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
     )
     if isinstance(found, str):
         return Costing(None, reason=found, notes=deployment.notes, hours_per_month=hours)
-    warning = retired(found, dt.datetime.now(dt.UTC).date())
-    warnings = (f"warning: {warning}",) if warning else ()
+    # The date itself; whether it has passed is the check's warning (against its own today).
+    date = found.deprecation_date
+    warnings = (f"{found.provider}/{found.key} retires on {date}",) if date else ()
     if found.unpriced:
         return Costing(
             None,
