@@ -168,6 +168,7 @@ class TokenTable(PriceTable):
         super().__init__(info, instances, prices)
         self.deployment_types = deployment_types
         self._parsed: dict[str, list[tuple[ModelId, str]]] = {}
+        self._lowered: dict[str, dict[str, str]] = {}
 
     @classmethod
     def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
@@ -179,8 +180,11 @@ class TokenTable(PriceTable):
             self._parsed[provider] = [(parse_model(name), name) for name in rows]
         return self._parsed[provider]
 
-    def source(self, source_id: str) -> Mapping[str, Any] | None:
-        return next((s for s in self.info.sources if s.get("id") == source_id), None)
+    def lowered(self, provider: str) -> Mapping[str, str]:
+        """Lower-case row name -> row name, for case-insensitive exact matches."""
+        if provider not in self._lowered:
+            self._lowered[provider] = {name.lower(): name for name in self.rows(provider) or {}}
+        return self._lowered[provider]
 
 
 _KINDS = ("cache_write_1h", "cache_write", "cache_read", "input", "output")
@@ -306,7 +310,11 @@ def lookup(
     info = table.info
     if key == "azure":
         return _azure(table, rows, model, deployment_type, region)
-    lowered = {name.lower(): name for name in rows}
+    lowered = (
+        table.lowered(key)
+        if isinstance(table, TokenTable)
+        else {name.lower(): name for name in rows}
+    )
     wanted_name = model.strip().lower()
     name = None
     if region:  # a row pinned to the workload's region (bedrock/us-gov-east-1/...)
