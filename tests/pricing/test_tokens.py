@@ -22,7 +22,7 @@ from aicost.pricing.catalog import PriceBook
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost, retired
 from aicost.sources import usage as usage_file
 from tests.conftest import REPO, Runner, plan
-from tests.manifests.helpers import check, policy, write
+from tests.mappers.manifest_helpers import check, policy, write
 
 TABLE = json.loads((REPO / "pricing" / "llm" / "tokens.json").read_text())
 FIXTURES = REPO / "tests" / "fixtures" / "pricing"
@@ -41,7 +41,7 @@ def price(provider: str, key: str, column: str) -> Decimal:
 
 
 def found(provider: str, model: str, **where: str) -> ModelPrice:
-    result = lookup(BOOK, provider, model, **where)  # type: ignore[arg-type]
+    result = lookup(BOOK, provider, model, **where)
     assert isinstance(result, ModelPrice), result
     return result
 
