@@ -166,7 +166,8 @@ def _print_entry(wanted: str, entry: dict[str, Any], region_filter: str | None) 
             for column, value in row.items()
             if column != "basis" and value is not None
         ]
-        basis = sorted(set((row.get("basis") or {}).values()))
+        raw = row.get("basis")  # per column, or one source for the row (tokens)
+        basis = sorted({raw} if isinstance(raw, str) else set((raw or {}).values()))
         print(f"  {region:<24} {'  '.join(cells) or 'no prices'}")
         if basis:
             print(f"  {'':<24} basis: {'; '.join(basis)}")

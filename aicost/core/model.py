@@ -122,6 +122,10 @@ class LlmUsage:
     use_case: str | None = None
     #: Azure OpenAI deployment type (``Standard``, ``GlobalStandard``, ``ProvisionedManaged``...).
     deployment_type: str | None = None
+    #: Service tier of the calls: ``standard`` (default), ``priority`` or ``flex``.
+    service_tier: str | None = None
+    #: How long written cache entries live: ``5m`` (default) or ``1h`` (a dearer write).
+    cache_ttl: str | None = None
     #: Reserved capacity billed per unit-hour instead of per token: Azure OpenAI PTUs,
     #: Bedrock provisioned-throughput model units.
     provisioned_units: Decimal | None = None

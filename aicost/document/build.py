@@ -167,6 +167,8 @@ def unit_fields(item: PricedWorkload) -> dict[str, Any]:
             "max_tokens": llm.max_tokens,
             "prompt_caching": llm.caching,
             "deployment_type": llm.deployment_type,
+            "service_tier": llm.service_tier,
+            "cache_ttl": llm.cache_ttl,
             "provisioned_units": plain(llm.provisioned_units),
         }
     return fields

@@ -13,16 +13,32 @@ SKU (``sku.name``, or the older ``scale``)   priced
                                              are unpriced with that reason
 ==========================================  ============================================
 
-The model is ``model.name``; its tags are the cognitive account's when the plan has it.
+The model is ``model.name`` with its dated ``model.version`` (``gpt-4o`` version
+``2024-05-13`` is ``gpt-4o-2024-05-13``, priced as that version, never as the newest ``gpt-4o``);
+its region and tags are the cognitive account's when the plan has them. ``Standard`` is a
+Regional deployment, ``DataZone…`` a Data Zone one and ``Global…`` a Global one: each is
+priced at its own rate (see :mod:`aicost.pricing.tokens`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side, classify
+
+#: Model versions that name a dated snapshot: 2024-05-13, 0613, 1106-preview.
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4})(-[a-z]+)?$")
+
+
+def versioned(model: str, version: str | None) -> str:
+    """``gpt-4o`` + ``2024-05-13`` -> ``gpt-4o-2024-05-13``; other versions (``1``, ``2``) are
+    not part of the price list's model names."""
+    if version and _DATED.match(version.strip().lower()):
+        return f"{model}-{version.strip().lower()}"
+    return model
 
 
 def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
@@ -40,7 +56,11 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
         account_side = side.of(account)
         tags, _ = account_side.tags("tags")
         region = account_side.text("location")
-    notes = [f"Azure OpenAI {sku} deployment of {model}"]
+    version = side.text("model", 0, "version")
+    notes = [
+        f"Azure OpenAI {sku} deployment of {model}" + (f" version {version}" if version else "")
+    ]
+    model = versioned(model, version)
     provisioned = "provisioned" in sku.lower()
     llm = LlmUsage(
         provider="azure",

@@ -25,6 +25,7 @@ from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
+from aicost.pricing.tokens import retirement_warnings
 from aicost.sources.usage import Usage
 
 
@@ -121,6 +122,7 @@ def run_check(
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)
     findings = list(evaluation.findings)
+    normalised.warnings.extend(retirement_warnings(book, priced, evaluation.today))
     inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
 
     comparison = None

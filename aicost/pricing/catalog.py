@@ -32,6 +32,7 @@ LAYOUTS: dict[str, str] = {
     "gcp-compute": "aicost.pricing.layouts:GcpComputeTable",
     "gcp-tpu": "aicost.pricing.layouts:GcpTpuTable",
     "azure-vm": "aicost.pricing.layouts:AzureVmTable",
+    "llm-tokens": "aicost.pricing.tokens:TokenTable",
 }
 
 

@@ -19,6 +19,7 @@ is on, and team/use-case tags. The JSON Schema is ``schemas/aicost-llm.schema.js
        output_tokens: 300
        cached_input_share: 0.5    # share of input tokens read from the prompt cache
        batch_share: 0             # share of requests sent through the batch API
+       service_tier: standard     # or priority / flex (OpenAI, Bedrock service tiers)
        max_tokens: 512
        prompt_caching: true
        tier: standard             # use-case tier the llm-model rule scopes models by
@@ -69,6 +70,23 @@ class LlmWorkloadSpec(BaseModel):
     batch_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     max_tokens: int | None = Field(default=None, ge=1)
     prompt_caching: bool | None = None
+    service_tier: Literal["standard", "priority", "flex"] | None = None
+    cache_ttl: Literal["5m", "1h"] | None = None
+    deployment_type: (
+        Literal[
+            "Standard",
+            "GlobalStandard",
+            "DataZoneStandard",
+            "GlobalBatch",
+            "DataZoneBatch",
+            "ProvisionedManaged",
+            "GlobalProvisionedManaged",
+            "DataZoneProvisionedManaged",
+            "DeveloperTier",
+        ]
+        | None
+    ) = None
+    region: str | None = Field(default=None, max_length=64)
     tier: str | None = Field(default=None, max_length=64)
     use_case: str | None = Field(default=None, max_length=200)
     team: str | None = Field(default=None, max_length=200)
