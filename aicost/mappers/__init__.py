@@ -62,7 +62,8 @@ def normalise(
             table = loaded.get(change.provider)
             if table is None:
                 table = loaded[change.provider] = handlers(change.provider)
-            handler = table.get(change.type)
+            # "*": a mapper for every type of its provider (manifest objects of any kind).
+            handler = table.get(change.type) or table.get("*")
             if handler is None:
                 result.other[change.type] += 1
                 continue
