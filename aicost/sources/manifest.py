@@ -362,11 +362,15 @@ _SERVING_WORDS = re.compile(
 _BATCH_WORDS = re.compile(r"(batch[-_ ]?inference|batch[-_ ]?predict|\binference\b)", re.I)
 
 
+#: Characters of commands searched for a class hint (the words are at the start).
+_HINT_CHARS = 64 * 1024
+
+
 def command_hint(
     commands: Iterable[str], *, serving: WorkloadClass = WorkloadClass.INFERENCE
 ) -> tuple[WorkloadClass, str] | None:
     """The workload class a command suggests, with the words that suggested it."""
-    joined = "\n".join(c for c in commands if c)
+    joined = "\n".join(c[:_HINT_CHARS] for c in commands if c)[:_HINT_CHARS]
     if not joined:
         return None
     for pattern, found in (
