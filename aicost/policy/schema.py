@@ -11,7 +11,6 @@ the first release loads and behaves exactly as before.
 from __future__ import annotations
 
 import datetime
-
 import fnmatch
 from collections.abc import Sequence
 from decimal import Decimal
@@ -27,8 +26,8 @@ from pydantic import (
     model_validator,
 )
 
-from aicost.mappers.clusters import ClusterProfile
-from aicost.model import Deployment, Workload, WorkloadClass
+from aicost.core.clusters import ClusterProfile
+from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.policy.globs import any_address
 
 
@@ -226,7 +225,7 @@ class Settings(Strict):
     )
     name_heuristics: bool = True
     #: Where manifests run: cloud, region and node type per accelerator (see
-    #: :mod:`aicost.mappers.clusters`).
+    #: :mod:`aicost.core.clusters`).
     clusters: list[ClusterProfile] = Field(default_factory=list)
 
 

@@ -29,8 +29,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aicost.errors import InputError
-from aicost.model import WorkloadClass
+from aicost.core.errors import InputError
+from aicost.core.model import WorkloadClass
 from aicost.sources.manifest import Group, Spec, mapping, text
 from aicost.sources.podspec import group, is_accelerator, read_pod
 from aicost.sources.yamldocs import Document
