@@ -21,6 +21,7 @@ from typing import Any
 from aicost import __version__
 from aicost.core.model import Deployment, PricedWorkload
 from aicost.core.money import decimal_string
+from aicost.core.sensitive import redact_tree
 from aicost.pipeline import CheckResult
 from aicost.policy.engine import StaleWaiver
 from aicost.policy.finding import Finding, WaiverRef
@@ -269,7 +270,7 @@ def build(result: CheckResult) -> dict[str, Any]:
             decimal_string(baseline_costs[key]) if key in baseline_costs else None
         )
         resources.append(entry)
-    return {
+    document = {
         "format": "aicost-report",
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
@@ -328,3 +329,5 @@ def build(result: CheckResult) -> dict[str, Any]:
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),
     }
+    # The net under the mappers' masking: a value the input marks sensitive is shown nowhere.
+    return redact_tree(document, result.secrets) if result.secrets else document

@@ -10,9 +10,10 @@ from rich.table import Table
 from rich.text import Text
 
 from aicost.core.money import usd
+from aicost.core.sensitive import redact
 from aicost.pipeline import CheckResult
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
-from aicost.report import RenderOptions, unit_costs
+from aicost.report import RenderOptions, inert, unit_costs
 from aicost.report.text import change, gpus, hardware, largest_first, nodes, pricing_dates
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -31,6 +32,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     )
     summary = result.summary
 
+    def clean(value: object) -> str:
+        """An input string for the terminal: secrets masked, control characters visible."""
+        return inert.controls(redact(str(value), result.secrets))
+
     table = Table(title="AI workloads", title_justify="left", expand=False)
     table.add_column("Resource", overflow="fold")
     table.add_column("Change")
@@ -47,10 +52,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         current = workload.current
         monthly = usd(item.monthly_cost)
         table.add_row(
-            workload.label,
+            clean(workload.label),
             change(item),
             current.workload_class.value,
-            hardware(current),
+            clean(hardware(current)),
             gpus(workload.planned),
             nodes(workload.planned),
             current.purchase_option,
@@ -73,14 +78,14 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         console.print()
         console.print("Unit costs:")
         for line in per_unit:
-            console.print(f"  {line}")
+            console.print(f"  {clean(line)}")
 
     unpriced = [w for w in result.workloads if not w.priced]
     if unpriced:
         console.print()
         console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")
         for item in unpriced:
-            console.print(f"  {item.workload.label}: {item.unpriced_reason}")
+            console.print(f"  {clean(item.workload.label)}: {clean(item.unpriced_reason)}")
 
     active = result.active_findings
     if active:
@@ -97,11 +102,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             findings.add_row(
                 Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
                 Text("fails", style="bold red") if found.fails else Text("reports"),
-                found.rule,
-                found.address
-                + (f" ({found.component})" if found.component else "")
-                + (f"\n{place}" if (place := where(found)) else ""),
-                found.message,
+                clean(found.rule),
+                clean(found.address + (f" ({found.component})" if found.component else ""))
+                + (f"\n{clean(place)}" if (place := where(found)) else ""),
+                clean(found.message),
                 usd(found.monthly_saving, unpriced="-"),
             )
         console.print(findings)
@@ -121,10 +125,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         table_w.add_column("Waiver", overflow="fold")
         for found in waived:
             table_w.add_row(
-                found.rule,
-                found.address + (f" ({found.component})" if found.component else ""),
-                found.message,
-                waiver_text(found.waiver) if found.waiver else "",
+                clean(found.rule),
+                clean(found.address + (f" ({found.component})" if found.component else "")),
+                clean(found.message),
+                clean(waiver_text(found.waiver)) if found.waiver else "",
             )
         console.print(table_w)
     elif waived:
@@ -137,9 +141,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
         for stale in result.stale_waivers:
-            console.print(f"  {stale_text(stale)}")
+            console.print(f"  {clean(stale_text(stale))}")
     for note in result.policy_notes:
-        console.print(f"Note: {note}")
+        console.print(f"Note: {clean(note)}")
 
     other = sum(result.non_ai.values())
     console.print()
@@ -153,7 +157,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     )
     prices = pricing_dates(result.tables, result.price_sources())
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
-    console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
+    console.print(f"Policy: {clean(result.policy.name)} ({clean(result.policy.origin)})")
     verdict = Text(
         f"Verdict: {result.verdict.upper()}",
         style="bold red" if result.verdict == "fail" else "bold green",
