@@ -67,3 +67,15 @@ def tree(value: Any) -> Any:
     if isinstance(value, list):
         return [tree(item) for item in value]
     return value
+
+
+#: Characters JSON leaves raw with ``ensure_ascii=False`` that still act on a terminal: C1
+#: controls and the bidirectional overrides (JSON already escapes C0 controls).
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(encoded: str) -> str:
+    """JSON text with those characters written as ``\\uXXXX`` escapes (still valid JSON)."""
+    if not _JSON_RAW.search(encoded):
+        return encoded
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)

@@ -239,7 +239,8 @@ def test_annotation_data_cannot_inject_workflow_commands(tmp_path: Path) -> None
     out = render("github", check(write_tf(tmp_path / "evil", body)))
     for line in out.splitlines():
         assert not line.startswith("::error::injected")
-    assert "%0A::error::injected,50%25:x" in out
+    # The newline in the value is shown as text, not sent as a line break.
+    assert "\\x0a::error::injected,50%25:x" in out
 
 
 # --------------------------------------------------------------------------- Markdown
