@@ -363,6 +363,10 @@ def _accelerator(
     if node is None:
         if instance_type is not None and not acc.accelerated_shape(cloud, instance_type):
             return None, None, False
+        if group.accel_unknown and instance_type is None:
+            # Machines whose accelerators come from elsewhere (a dstack run on a fleet):
+            # an AI workload that cannot be priced, never "not AI".
+            return None, None, True
         return None, None, None
     if node.count:
         name = node_name or "accelerator"

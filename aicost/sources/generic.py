@@ -190,6 +190,44 @@ def _number(value: Any) -> Decimal | None:
     return number * factor / divisor
 
 
+def accelerator_request(node: Any, parts: Path = (), depth: int = 0) -> Path | None:
+    """The field of the first accelerator request (a positive or non-numeric quantity under
+    ``resources.limits`` or ``resources.requests``) in *node*, at any depth: what a reader
+    must account for, or refuse. (A Karpenter NodePool's ``spec.limits`` is a cap.)"""
+    if depth > 64:
+        return None
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            asks = parts[-2:-1] == ("resources",) and parts[-1:] in (("limits",), ("requests",))
+            if asks and isinstance(key, str) and is_accelerator(key) and value is not None:
+                number = _number(value) if not isinstance(value, Mapping | list) else None
+                if number is None or number.is_nan() or number != 0:
+                    return (*parts, key)
+            found = accelerator_request(value, (*parts, str(key)), depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found = accelerator_request(item, (*parts, index), depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def unread_request(path: str, document: Document, obj: Mapping[str, Any], at: Path) -> InputError:
+    """The error for an object that asks for accelerators where its reader does not look
+    (a pod template given as a list, a request outside ``resources``): never a silent $0."""
+    where = accelerator_request(obj) or ()
+    kind = text(obj.get("kind")) or "object"
+    return InputError(
+        f"{_field(where)}: this {kind} asks for accelerators in a place aicost does not read "
+        "them from (a pod template's containers[].resources); check the structure "
+        "(a list where a mapping belongs?)",
+        path=path,
+        line=document.line_of(*at, *where),
+    )
+
+
 # --------------------------------------------------------------------------- reading
 
 

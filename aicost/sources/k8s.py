@@ -36,7 +36,7 @@ from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange, WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
-from aicost.sources.generic import validate
+from aicost.sources.generic import accelerator_request, unread_request, validate
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document, load_path, mappings
@@ -117,6 +117,10 @@ def read(path: Path) -> Inventory:
             module_name = KINDS.get(key) or KINDS[GENERIC]
             reader = cast(ObjectReader, importlib.import_module(module_name).read_object)
             found = list(reader(kind, obj, document, at))
+            if not any(
+                g.accel_count > 0 for spec in found for g in spec.groups
+            ) and accelerator_request(obj):
+                raise unread_request(name, document, obj, at)
             if not found:
                 others.append(_other(name, key, kind, obj, document, at))
             specs.extend(found)
