@@ -169,9 +169,11 @@ TERRAFORM_SIDE = pytest.mark.xfail(
 )
 
 PLAN_SEEDS = (
-    "aws_instance.pretrain",
+    # Fails today: a deleted instance_type is skipped as non-AI.
+    pytest.param("aws_instance.pretrain", marks=TERRAFORM_SIDE),
     "aws_sagemaker_endpoint.captioner",
-    "aws_autoscaling_group.chat",
+    # Fails today: a negative desired_capacity prices below zero; 10**30 is an exit 3.
+    pytest.param("aws_autoscaling_group.chat", marks=TERRAFORM_SIDE),
 )
 
 
