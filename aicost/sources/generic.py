@@ -59,6 +59,38 @@ def validate(path: str, document: Document, obj: Mapping[str, Any], at: Path) ->
     _validate(path, document, obj, at, ())
 
 
+def validate_counts(
+    path: str, document: Document, data: Any, keys: frozenset[str], at: Path = ()
+) -> None:
+    """Refuse a count under any of *keys* (matched ignoring case and ``_``) that is not a
+    whole non-negative finite number: for the readers of SkyPilot, SageMaker, Vertex AI and
+    Azure ML files, whose counts name machines."""
+    _validate_keys(path, document, data, keys, at, (), 0)
+
+
+def _validate_keys(
+    path: str,
+    document: Document,
+    node: Any,
+    keys: frozenset[str],
+    at: Path,
+    parts: Path,
+    depth: int,
+) -> None:
+    if depth > 64:
+        return
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            _validate_keys(path, document, item, keys, at, (*parts, index), depth + 1)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            here = (*parts, str(key))
+            if str(key).lower().replace("_", "") in keys and not isinstance(value, Mapping | list):
+                _check_number(path, document, at, here, value, integral=True, limit=MAX_COUNT)
+            else:
+                _validate_keys(path, document, value, keys, at, here, depth + 1)
+
+
 def _field(parts: Path) -> str:
     shown = ""
     for part in parts:

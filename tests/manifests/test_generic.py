@@ -403,3 +403,51 @@ rules:
     )
     assert result.code == 1, result.err  # the rule matched the pod: owner is missing
     assert any(f["rule"] == "launch-tag" for f in result.json["findings"])
+
+
+# --------------------------------------------------------------------------- VM-level jobs
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "sky.yaml",
+            "resources:\n  accelerators: A100:-8\nrun: python train.py\n",
+            "sky.yaml:2: resources.accelerators",
+        ),
+        (
+            "sky.yaml",
+            "resources:\n  accelerators: {A100: .nan}\nrun: python train.py\n",
+            "sky.yaml:2: resources.accelerators",
+        ),
+        (
+            "sky.yaml",
+            "resources:\n  accelerators: A100:8\nnum_nodes: -2\nrun: python train.py\n",
+            "sky.yaml:3: num_nodes: must not be negative",
+        ),
+        (
+            "job.json",
+            '{"TrainingJobName": "t", "ResourceConfig": {"InstanceType": "ml.p4d.24xlarge",'
+            ' "InstanceCount": -2, "VolumeSizeInGB": 50}}',
+            "ResourceConfig.InstanceCount: must not be negative",
+        ),
+    ],
+)
+def test_vm_job_counts_are_checked(
+    aicost: Runner, tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    result = aicost("check", _write(tmp_path, name, text))
+    assert result.code == 2, result.err
+    assert message in result.err
+
+
+def test_an_object_asking_for_gpus_where_its_reader_does_not_look_exits_2(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    text = DEPLOYMENT.format(api="apps/v1", kind="Deployment", replicas=2, gpus=4).replace(
+        "  template:\n    spec:", "  template:\n  - spec:"
+    )
+    result = aicost("check", _write(tmp_path, "d.yaml", text))
+    assert result.code == 2, result.err
+    assert "asks for accelerators in a place aicost does not read" in result.err
