@@ -36,8 +36,8 @@ from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange, WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
-from aicost.sources.generic import accelerator_request, unread_request, validate
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
+from aicost.sources.podcheck import accelerator_request, unread_request, validate
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document, load_path, mappings
 

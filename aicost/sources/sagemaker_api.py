@@ -31,8 +31,8 @@ from aicost.core.errors import InputError
 from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
-from aicost.sources.generic import validate_counts
 from aicost.sources.manifest import Group, Spec, get_ci, integer, items, mapping, text
+from aicost.sources.podcheck import validate_counts
 from aicost.sources.yamldocs import Document, load_path, mappings
 
 KIND = "sagemaker"

@@ -20,8 +20,8 @@ from aicost.core.hardware import canonical, kind_of
 from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
-from aicost.sources.generic import validate_counts
 from aicost.sources.manifest import Group, Spec, get_ci, integer, items, mapping, text
+from aicost.sources.podcheck import validate_counts
 from aicost.sources.yamldocs import load_path, mappings
 
 KIND = "vertex-ai"

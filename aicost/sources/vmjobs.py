@@ -23,7 +23,7 @@ def documents(
 ) -> Iterator[tuple[Document, Mapping[str, Any]]]:
     """The mappings of a file; values under *counts* keys (lower case, no ``_``) must be
     whole non-negative numbers, else an input error names the file, line and field."""
-    from aicost.sources.generic import validate_counts
+    from aicost.sources.podcheck import validate_counts
 
     _, docs = load_path(path)
     found = list(mappings(docs))
