@@ -29,8 +29,8 @@ MAX_ACCELERATORS = 1_000_000
 COUNT_KEYS = frozenset(
     {"replicas", "parallelism", "completions", "minReplicas", "maxReplicas", "numOfHosts"}
 )
-#: Keys whose value is a number of seconds.
-SECONDS_KEYS = frozenset({"activeDeadlineSeconds", "ttlSecondsAfterFinished"})
+#: Keys whose value is a non-negative number (seconds; Ray's GPUs per pod).
+SECONDS_KEYS = frozenset({"activeDeadlineSeconds", "ttlSecondsAfterFinished", "num-gpus"})
 
 
 def validate(path: str, document: Document, obj: Mapping[str, Any], at: Path) -> None:
