@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -31,8 +33,30 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    summary = result.summary
+    # Input strings: secrets masked (by build) and control characters made visible.
+    document = inert.tree(build(result))
+    resources = v.resources(document)
+    shown = _workloads(console, result, resources, options)
+    _unit_costs(console, shown)
+    _unpriced(console, resources)
+    _findings(console, result, options)
+    _waived(console, result, options)
+    _stale_and_notes(console, result)
+    _totals(console, result, document)
+    return buffer.getvalue()
 
+
+def _clean(result: CheckResult, value: object) -> str:
+    """A string from the result (not the document): masked and made visible too."""
+    return inert.controls(redact(str(value), result.secrets))
+
+
+def _workloads(
+    console: Console,
+    result: CheckResult,
+    resources: list[Mapping[str, Any]],
+    options: RenderOptions,
+) -> list[Mapping[str, Any]]:
     table = Table(title="AI workloads", title_justify="left", expand=False)
     table.add_column("Resource", overflow="fold")
     table.add_column("Change")
@@ -43,14 +67,6 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     table.add_column("Purchase")
     table.add_column("Monthly", justify="right")
     table.add_column("Delta", justify="right")
-    # Input strings: secrets masked (by build) and control characters made visible.
-    document = inert.tree(build(result))
-    resources = v.resources(document)
-
-    def clean(value: object) -> str:
-        """A string from the result (not the document): masked and made visible too."""
-        return inert.controls(redact(str(value), result.secrets))
-
     shown = v.largest_first(resources, options.max_rows)
     for item in shown:
         monthly = item.get("monthly_cost")
@@ -70,6 +86,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     else:
         console.print("No AI workloads found.")
 
+    return shown
+
+
+def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
     per_unit = [
         f"{v.label(item)}: {', '.join(parts)}"
         for item in shown
@@ -81,6 +101,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for line in per_unit:
             console.print(f"  {line}")
 
+
+def _unpriced(console: Console, resources: list[Mapping[str, Any]]) -> None:
     unpriced = [r for r in resources if not r.get("priced")]
     if unpriced:
         console.print()
@@ -88,6 +110,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for entry in unpriced:
             console.print(f"  {v.label(entry)}: {entry.get('unpriced_reason')}")
 
+
+def _findings(console: Console, result: CheckResult, options: RenderOptions) -> None:
     active = result.active_findings
     if active:
         console.print()
@@ -103,10 +127,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             findings.add_row(
                 Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
                 Text("fails", style="bold red") if found.fails else Text("reports"),
-                clean(found.rule),
-                clean(found.address + (f" ({found.component})" if found.component else ""))
-                + (f"\n{clean(place)}" if (place := where(found)) else ""),
-                clean(found.message),
+                _clean(result, found.rule),
+                _clean(result, found.address + (f" ({found.component})" if found.component else ""))
+                + (f"\n{_clean(result, place)}" if (place := where(found)) else ""),
+                _clean(result, found.message),
                 usd(found.monthly_saving, unpriced="-"),
             )
         console.print(findings)
@@ -116,6 +140,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             counted = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
             console.print(f"… {len(hidden)} more findings not shown ({counted}). Use --max-rows 0.")
 
+
+def _waived(console: Console, result: CheckResult, options: RenderOptions) -> None:
     waived = result.waived_findings
     if waived and options.show_waived:
         console.print()
@@ -126,10 +152,12 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         table_w.add_column("Waiver", overflow="fold")
         for found in waived:
             table_w.add_row(
-                clean(found.rule),
-                clean(found.address + (f" ({found.component})" if found.component else "")),
-                clean(found.message),
-                clean(waiver_text(found.waiver)) if found.waiver else "",
+                _clean(result, found.rule),
+                _clean(
+                    result, found.address + (f" ({found.component})" if found.component else "")
+                ),
+                _clean(result, found.message),
+                _clean(result, waiver_text(found.waiver)) if found.waiver else "",
             )
         console.print(table_w)
     elif waived:
@@ -138,14 +166,20 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''} not shown "
             "(--show-waived lists them)."
         )
+
+
+def _stale_and_notes(console: Console, result: CheckResult) -> None:
     if result.stale_waivers:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
         for stale in result.stale_waivers:
-            console.print(f"  {clean(stale_text(stale))}")
+            console.print(f"  {_clean(result, stale_text(stale))}")
     for note in result.policy_notes:
-        console.print(f"Note: {clean(note)}")
+        console.print(f"Note: {_clean(result, note)}")
 
+
+def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
+    summary = result.summary
     other = sum(result.non_ai.values())
     console.print()
     console.print(
@@ -158,11 +192,12 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     )
     prices = v.pricing_dates(document)
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
-    console.print(f"Policy: {clean(result.policy.name)} ({clean(result.policy.origin)})")
+    console.print(
+        f"Policy: {_clean(result, result.policy.name)} ({_clean(result, result.policy.origin)})"
+    )
     verdict = Text(
         f"Verdict: {result.verdict.upper()}",
         style="bold red" if result.verdict == "fail" else "bold green",
     )
     verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
     console.print(verdict)
-    return buffer.getvalue()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.github_api import BOT, FakeGitHub, Token
 from tests.conftest import CliResult, Runner, plan
+from tests.forges.github_api import BOT, FakeGitHub, Token
 
 WRITE = "ghs_writeWRITEwrite0123456789"
 READ_ONLY = "ghs_forkFORKfork0123456789"
@@ -302,9 +302,10 @@ class _Recorder(BaseHTTPRequestHandler):
 
     def _answer(self) -> None:
         type(self).seen.append(self.headers.get("Authorization"))
-        if type(self).redirect_to is not None:
+        target = type(self).redirect_to
+        if target is not None:
             self.send_response(307)
-            self.send_header("Location", type(self).redirect_to + self.path)
+            self.send_header("Location", target + self.path)
             self.end_headers()
             return
         body = b"[]"

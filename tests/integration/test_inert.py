@@ -19,7 +19,7 @@ from aicost.pipeline import run_check
 from aicost.policy.loader import load_policy
 from aicost.report import inert
 from tests.conftest import Runner, plan
-from tests.core.helpers import DEFAULT_POLICY
+from tests.helpers import DEFAULT_POLICY
 
 FORMATS = ("table", "json", "markdown", "sarif", "junit", "github", "compact")
 SECRETS = ("p4de.24xlarge", "p5en.48xlarge", "secretvariantzz")
