@@ -51,7 +51,7 @@ unpriced: error
 
 PROPERTY = settings(
     derandomize=True,
-    max_examples=30,
+    max_examples=40,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
