@@ -76,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.USAGE_ERROR
         return int(args.run(args))
     except AicostError as exc:
-        print(f"aicost: error: {exc}", file=sys.stderr)
+        from aicost.report.inert import controls
+
+        print(f"aicost: error: {controls(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("aicost: interrupted", file=sys.stderr)

@@ -172,8 +172,11 @@ def run(args: argparse.Namespace) -> int:
         baseline=baseline,
         ignore_unknown=args.ignore_unknown,
     )
+    from aicost.core.sensitive import redact
+    from aicost.report.inert import controls
+
     for warning in result.warnings:
-        print(f"aicost: warning: {warning}", file=sys.stderr)
+        print(f"aicost: warning: {controls(redact(warning, result.secrets))}", file=sys.stderr)
 
     interactive = sys.stdout.isatty()
     color = interactive and not args.no_color and not os.environ.get("NO_COLOR")

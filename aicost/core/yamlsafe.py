@@ -20,6 +20,9 @@ from aicost.core.errors import AicostError, ConfigError
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 MAX_EXPANDED_NODES = 100_000
+#: Characters of scalar text a document's aliases may expand to: a short file of aliases of
+#: a long string is as costly to process as the long file it stands for.
+MAX_EXPANDED_BYTES = 8 * 1024 * 1024
 
 Position = tuple[int, int]
 PathKey = tuple[str | int, ...]
@@ -88,6 +91,7 @@ def load_documents(
     what: str = "YAML error",
     many: bool = False,
     max_expanded: int = MAX_EXPANDED_NODES,
+    max_bytes: int = MAX_EXPANDED_BYTES,
 ) -> list[Loaded]:
     """Load one document (or, with *many*, every ``---`` document) safely.
 
@@ -107,7 +111,7 @@ def load_documents(
                 node = loader.get_single_node()
             if node is None:
                 break
-            _check_expansion(node, path, error, max_expanded)
+            _check_expansion(node, path, error, max_expanded, max_bytes)
             positions: dict[PathKey, Position] = {}
             _walk(node, (), positions, set(), path, error)
             data = loader.construct_document(node)
@@ -181,12 +185,19 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
         yield from node.value
 
 
-def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit: int) -> None:
-    """Refuse documents whose aliases expand to too many nodes, or refer to themselves."""
-    sizes: dict[int, int] = {}
+def _check_expansion(
+    root: yaml.Node,
+    path: str,
+    error: type[AicostError],
+    limit: int,
+    max_bytes: int = MAX_EXPANDED_BYTES,
+) -> None:
+    """Refuse documents whose aliases expand to too many nodes or too much text, or refer
+    to themselves. Sizes are memoised per node, so the check is linear in the file."""
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node) -> tuple[int, int]:
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -197,8 +208,11 @@ def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit
             )
         active.add(key)
         total = 1
+        chars = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
         for child in _children(node):
-            total += size(child)
+            nodes, text = size(child)
+            total += nodes
+            chars += text
             if total > limit:
                 raise error(
                     f"YAML aliases expand to more than {limit} values "
@@ -206,9 +220,16 @@ def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit
                     path=path,
                     line=node.start_mark.line + 1,
                 )
+            if chars > max_bytes:
+                raise error(
+                    f"YAML aliases expand to more than {max_bytes:,} characters of text "
+                    "(a 'billion laughs' document?)",
+                    path=path,
+                    line=node.start_mark.line + 1,
+                )
         active.discard(key)
-        sizes[key] = total
-        return total
+        sizes[key] = (total, chars)
+        return total, chars
 
     size(root)
 

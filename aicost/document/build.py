@@ -21,6 +21,7 @@ from aicost import __version__
 from aicost.core.model import Deployment, PricedWorkload
 from aicost.core.money import decimal_string, plain
 from aicost.core.projects import project_key
+from aicost.core.sensitive import redact_tree
 from aicost.document import REPORT_FORMAT, REPORT_VERSION
 from aicost.pipeline import CheckResult, Comparison
 from aicost.policy.engine import StaleWaiver
@@ -288,7 +289,7 @@ def build(result: CheckResult) -> dict[str, Any]:
             decimal_string(baseline_costs[key]) if key in baseline_costs else None
         )
         resources.append(entry)
-    return {
+    document = {
         "format": REPORT_FORMAT,
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
@@ -347,6 +348,8 @@ def build(result: CheckResult) -> dict[str, Any]:
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),
     }
+    # The net under the mappers' masking: a value the input marks sensitive is shown nowhere.
+    return redact_tree(document, result.secrets) if result.secrets else document
 
 
 def comparison_document(comparison: Comparison) -> dict[str, Any]:

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aicost.core.model import ResourceChange, Workload
-from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
+from aicost.mappers.base import (
+    Handler,
+    InstanceCatalog,
+    MapContext,
+    MapSettings,
+    change_secrets,
+    map_change,
+)
 from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
@@ -38,6 +45,8 @@ class Normalised:
     #: Managed resources of types aicost does not map (S3 buckets, IAM roles...).
     other: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    #: Every string the inputs mark sensitive: reports mask them wherever they appear.
+    secrets: set[str] = field(default_factory=set)
 
 
 class Handlers(dict[str, Handler]):
@@ -89,6 +98,7 @@ def normalise(
             if handler is None:
                 result.other[change.type] += 1
                 continue
+            result.secrets |= change_secrets(change)
             for workload in map_change(change, handler, ctx):
                 if workload.ai is False:
                     result.non_ai[change.type] += 1

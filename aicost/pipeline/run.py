@@ -58,6 +58,8 @@ class CheckResult:
     gate: Gate = field(default_factory=Gate)
     #: The comparison with a base-branch report, when ``--baseline`` was given.
     baseline: Comparison | None = None
+    #: Strings the inputs mark sensitive; every report masks them wherever they appear.
+    secrets: frozenset[str] = frozenset()
 
     @property
     def verdict(self) -> str:
@@ -150,4 +152,5 @@ def run_check(
         today=evaluation.today,
         gate=evaluation.gate,
         baseline=comparison,
+        secrets=frozenset(normalised.secrets),
     )

@@ -10,6 +10,7 @@ the first release loads and behaves exactly as before.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 from collections.abc import Sequence
 from decimal import Decimal
@@ -72,9 +73,27 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def _tag_value(value: Any) -> Any:
+    """A tag value as written: YAML reads ``2026-01-01`` as a date and ``true`` as a bool,
+    but tag values are strings, so they are matched as the text the author wrote."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str | int | float):
+        return str(value)
+    return value  # a mapping or list in a list: pydantic names it
+
+
 def _tag_values(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: [str(v) for v in _as_list(item)] for key, item in value.items()}
+        return {
+            key: [
+                _tag_value(v)
+                for v in (item if isinstance(item, list) else _as_list(_tag_value(item)))
+            ]
+            for key, item in value.items()
+        }
     return value
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from aicost.core.projects import project_key
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 
@@ -31,6 +31,7 @@ def _clean(text: Any) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    document = inert.tree(document)  # input strings: control characters made visible
     by_resource: dict[tuple[Any, str, Any], list[Mapping[str, Any]]] = {}
     aggregate: list[Mapping[str, Any]] = []
     keys = {

@@ -22,7 +22,7 @@ from aicost import __version__
 from aicost.core.money import usd
 from aicost.document.read import money
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -38,7 +38,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
-    return json.dumps(sarif(document), indent=2, ensure_ascii=False) + "\n"
+    return inert.json_text(json.dumps(sarif(document), indent=2, ensure_ascii=False) + "\n")
 
 
 def sarif(document: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from aicost.core.money import usd
+from aicost.core.sensitive import redact
 from aicost.document.build import build
 from aicost.pipeline import CheckResult
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -32,7 +33,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    document = build(result)
+    # Input strings: secrets masked (by build) and control characters made visible.
+    document = inert.tree(build(result))
     resources = v.resources(document)
     shown = _workloads(console, result, resources, options)
     _unit_costs(console, shown)
@@ -42,6 +44,11 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     _stale_and_notes(console, result)
     _totals(console, result, document)
     return buffer.getvalue()
+
+
+def _clean(result: CheckResult, value: object) -> str:
+    """A string from the result (not the document): masked and made visible too."""
+    return inert.controls(redact(str(value), result.secrets))
 
 
 def _workloads(
@@ -120,11 +127,10 @@ def _findings(console: Console, result: CheckResult, options: RenderOptions) -> 
             findings.add_row(
                 Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
                 Text("fails", style="bold red") if found.fails else Text("reports"),
-                found.rule,
-                found.address
-                + (f" ({found.component})" if found.component else "")
-                + (f"\n{place}" if (place := where(found)) else ""),
-                found.message,
+                _clean(result, found.rule),
+                _clean(result, found.address + (f" ({found.component})" if found.component else ""))
+                + (f"\n{_clean(result, place)}" if (place := where(found)) else ""),
+                _clean(result, found.message),
                 usd(found.monthly_saving, unpriced="-"),
             )
         console.print(findings)
@@ -146,10 +152,12 @@ def _waived(console: Console, result: CheckResult, options: RenderOptions) -> No
         table_w.add_column("Waiver", overflow="fold")
         for found in waived:
             table_w.add_row(
-                found.rule,
-                found.address + (f" ({found.component})" if found.component else ""),
-                found.message,
-                waiver_text(found.waiver) if found.waiver else "",
+                _clean(result, found.rule),
+                _clean(
+                    result, found.address + (f" ({found.component})" if found.component else "")
+                ),
+                _clean(result, found.message),
+                _clean(result, waiver_text(found.waiver)) if found.waiver else "",
             )
         console.print(table_w)
     elif waived:
@@ -165,9 +173,9 @@ def _stale_and_notes(console: Console, result: CheckResult) -> None:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
         for stale in result.stale_waivers:
-            console.print(f"  {stale_text(stale)}")
+            console.print(f"  {_clean(result, stale_text(stale))}")
     for note in result.policy_notes:
-        console.print(f"Note: {note}")
+        console.print(f"Note: {_clean(result, note)}")
 
 
 def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
@@ -184,7 +192,9 @@ def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) 
     )
     prices = v.pricing_dates(document)
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
-    console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
+    console.print(
+        f"Policy: {_clean(result, result.policy.name)} ({_clean(result, result.policy.origin)})"
+    )
     verdict = Text(
         f"Verdict: {result.verdict.upper()}",
         style="bold red" if result.verdict == "fail" else "bold green",

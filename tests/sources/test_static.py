@@ -9,6 +9,7 @@ monthly costs, and the same policy findings; and it must say where each one is d
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -105,7 +106,8 @@ def test_every_workload_and_finding_has_its_file_and_line(scenario: str) -> None
         assert source.line is not None
         line = Path(source.path).read_text().splitlines()[source.line - 1]
         rtype = item.workload.resource_type
-        name = item.workload.address.split(".")[-1].split("[")[0]
+        bare = re.sub(r'\["(?:[^"\\]|\\.)*"\]|\[\d+\]', "", item.workload.address)
+        name = bare.split(".")[-1]
         assert line.startswith(f'resource "{rtype}" "{name}"'), (source, line)
     for finding in result.findings:
         if finding.type == "budget":  # a total over many resources has no one place
