@@ -176,6 +176,9 @@ class Deployment:
     runs_per_month: Decimal | None = None
     #: Where run_hours came from ("activeDeadlineSeconds", "tag run-hours=72", ...).
     run_hours_reason: str = ""
+    #: Retries a job declares for a failed run, and where from (``runPolicy.backoffLimit``).
+    retries: int | None = None
+    retries_reason: str = ""
     #: The fraction of one instance a unit uses, for pods that take some of a node's GPUs
     #: (1 GPU of a 4-GPU node: 0.25); None means whole instances. Rates are scaled by it.
     node_share: Decimal | None = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aicost import mappers, sources
+from aicost.cost.estimate import apply as apply_estimates
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
 from aicost.model import PricedWorkload
@@ -118,6 +119,8 @@ def run_check(
     normalised = mappers.normalise(inventories, book, map_settings(policy))
     workloads, usage_warnings = apply_usage(normalised.workloads, usage)
     normalised.warnings.extend(usage_warnings)
+    workloads, estimate_warnings = apply_estimates(workloads)
+    normalised.warnings.extend(estimate_warnings)
     normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)

@@ -23,9 +23,11 @@ budgets:
 
 
 def test_only_the_scope_the_change_raises_fails(tmp_path: Path) -> None:
-    found = {f.address: f for f in run(
-        "aws_changes", policy_text(tmp_path, PER_CLASS), workspace="ml-prod"
-    ).findings if f.rule.startswith("budget:")}
+    found = {
+        f.address: f
+        for f in run("aws_changes", policy_text(tmp_path, PER_CLASS), workspace="ml-prod").findings
+        if f.rule.startswith("budget:")
+    }
     inference = found["budget:classes[inference]"]
     assert inference.fails and inference.severity.value == "error"
     assert "this change: +$" in inference.message

@@ -23,9 +23,9 @@ def _denied(inputs: list[Path], policy: Path) -> dict[str, str]:
 
 def test_default_pack_denies_outdated_gpus_on_gcp_azure_and_in_manifests() -> None:
     found = _denied([OLD / "main.tf", OLD / "k8s-v100.yaml"], REPO / "policies" / "default.yaml")
-    assert "(V100) is in a denied GPU family (V100)" in found[
-        "google_compute_instance.v100_trainer"
-    ]
+    assert (
+        "(V100) is in a denied GPU family (V100)" in found["google_compute_instance.v100_trainer"]
+    )
     assert "(P100)" in found["google_compute_instance.p100_box"]
     assert "Standard_NC6s_v3 (V100)" in found["azurerm_linux_virtual_machine.nc_v3"]
     job = f"{OLD / 'k8s-v100.yaml'}:Job/legacy-finetune"

@@ -21,6 +21,19 @@ cost into the monthly impact shown with the finding.
      # default_run_hours: 72
      # approval_tags: [cost-approval]  hours_tags: [run-hours]  runs_tags: [runs-per-month]
 
+**A run is the whole job.** The run cost sums every replica group and role of one job (a
+PyTorchJob's master and workers, an MPIJob's launcher and workers, a RayJob's head and
+workers, a disaggregated server's prefill and decode) and multiplies it by the attempts the
+job declares (``runPolicy.backoffLimit``, a Job's ``backoffLimit``, Volcano ``maxRetry`` or a
+``retries`` tag: 1 + retries, the worst case). The threshold and any approval apply to that
+sum, and the finding is about the job, not one of its groups.
+
+**Pre-run estimates.** A job with no deadline that declares its model and data
+(``aicost/model-parameters``, ``aicost/training-tokens``, optionally
+``aicost/active-parameters``, ``aicost/mfu``, ``aicost/precision``) gets its run length from
+6 × active parameters × tokens FLOPs over its accelerators' peak throughput × MFU (0.4 by
+default; see ``aicost estimate training``); the finding shows those assumptions.
+
 An approval tag counts like an inline waiver: it does not apply to a rule with
 ``enforcement: hard`` (only a waiver in the policy does).
 """
@@ -29,11 +42,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pydantic import Field
 
-from aicost.model import Deployment, WorkloadClass
+from aicost.model import Deployment, PricedWorkload, WorkloadClass
 from aicost.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding, WaiverRef
@@ -76,6 +90,10 @@ class Config(RuleConfig):
         default_factory=lambda: ["approved-run-cost", "approved_run_cost"],
         description="Tags or labels giving the approved amount in USD.",
     )
+    retries_tags: StrList = Field(
+        default_factory=lambda: ["retries", "max-retries", "aicost:retries", "aicost/retries"],
+        description="Tags or labels giving the retries a failed run gets (worst case).",
+    )
     default_run_hours: Decimal | None = Field(
         default=None,
         gt=0,
@@ -116,42 +134,120 @@ def run_hours(
     return month, "no run length given, so assumed to run all month", problem
 
 
-def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+@dataclass
+class _Job:
+    """The groups of one job (master and workers, launcher and workers, head and workers)."""
+
+    items: list[tuple[PricedWorkload, Deployment]] = field(default_factory=list)
+
+    @property
+    def first(self) -> tuple[PricedWorkload, Deployment]:
+        return self.items[0]
+
+
+def _jobs(rule: Config, ctx: CheckContext) -> list[_Job]:
+    jobs: dict[tuple[str, str], _Job] = {}
     for item, planned in ctx.targets(rule):
         if planned.workload_class not in rule.classes:
             continue
-        costing = item.planned_cost
-        hourly = costing.hourly if costing is not None else None
-        if hourly is None or hourly <= 0:
+        key = (item.workload.project, item.workload.address)
+        jobs.setdefault(key, _Job()).items.append((item, planned))
+    return list(jobs.values())
+
+
+def _retries(rule: Config, deployments: list[Deployment]) -> tuple[int, str]:
+    for deployment in deployments:
+        if deployment.retries:
+            return deployment.retries, deployment.retries_reason or "the manifest"
+    for deployment in deployments:
+        found, how = _number(deployment.tags, rule.retries_tags)
+        if found is not None:
+            return int(found), how or "a tag"
+    return 0, ""
+
+
+def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    for job in _jobs(rule, ctx):
+        item, planned = job.first
+        deployments = [d for _, d in job.items]
+        hourly = Decimal(0)
+        priced = True
+        for part, _ in job.items:
+            costing = part.planned_cost
+            part_hourly = costing.hourly if costing is not None else None
+            if part_hourly is None:
+                priced = False
+                break
+            hourly += part_hourly
+        if not priced or hourly <= 0:
             continue  # unpriced: the unpriced setting reports it
         month = planned.hours_per_month or ctx.pricer.hours_per_month
         hours, how, problem = run_hours(rule, planned, month)
-        run_cost = hourly * hours
+        for _, other in job.items[1:]:
+            other_hours, other_how, _ = run_hours(rule, other, month)
+            if other_hours > hours:
+                hours, how = other_hours, other_how
+        retries, retries_how = _retries(rule, deployments)
+        attempts = 1 + retries
+        attempt_cost = hourly * hours
+        run_cost = attempt_cost * attempts
         if run_cost <= rule.max_run_cost:
             continue
         runs = planned.runs_per_month
         if runs is None:
             runs, _ = _number(planned.tags, rule.runs_tags)
-        monthly = run_cost * runs if runs is not None else item.monthly_cost
-        gpus = planned.accelerators_total
+        if runs is not None:
+            monthly: Decimal | None = attempt_cost * runs
+        else:
+            costs = [part.monthly_cost for part, _ in job.items]
+            monthly = (
+                None
+                if any(c is None for c in costs)
+                else sum((c for c in costs if c is not None), Decimal(0))
+            )
+        gpus = sum(d.accelerators_total for d in deployments)
         shape = (
-            f"{gpus:g} GPUs × {hours:g} h × {usd(hourly / Decimal(str(gpus)))}/GPU-h"
+            f"{gpus:g} GPUs × {_hours(hours)} h × {usd(hourly / Decimal(str(gpus)))}/GPU-h"
             if gpus
-            else f"{hours:g} h × {usd(hourly)}/h"
+            else f"{_hours(hours)} h × {usd(hourly)}/h"
         )
+        if len(job.items) > 1:
+            roles = ", ".join(
+                f"{part.workload.component or 'main'} {d.accelerators_total:g} "
+                f"GPU{'s' if d.accelerators_total != 1 else ''}"
+                for part, d in job.items
+            )
+            shape += f"; the whole job: {roles}"
+        if retries:
+            shape += (
+                f"; {attempts} attempts ({retries} retr{'y' if retries == 1 else 'ies'} from "
+                f"{retries_how}) at {usd(attempt_cost)} each"
+            )
         message = (
             f"training run projected at {usd(run_cost)} ({shape}; {how}) "
             f"exceeds the {usd(rule.max_run_cost)} approval threshold"
         )
         if problem:
             message += f"; {problem}"
-        approval = _approval(rule, planned.tags, run_cost)
+        tags: dict[str, str] = {}
+        for deployment in reversed(deployments):
+            tags.update(deployment.tags)
+        approval = _approval(rule, tags, run_cost)
         found = finding(rule, item, message, monthly_cost=monthly)
+        if len(job.items) > 1:
+            found = dataclasses.replace(found, component=None)
         if isinstance(approval, WaiverRef):
             found = dataclasses.replace(found, waiver=approval)
         elif approval:
             found = dataclasses.replace(found, message=f"{message}; {approval}")
         yield found
+
+
+def _hours(value: Decimal) -> str:
+    """``72``, ``1,052.7``: whole hours as they are, others to a tenth."""
+    if value == value.to_integral():
+        return f"{value.quantize(Decimal(1)):,}"
+    return f"{value.quantize(Decimal('0.1')):,}"
 
 
 def _approval(rule: Config, tags: Mapping[str, str], run_cost: Decimal) -> WaiverRef | str | None:
