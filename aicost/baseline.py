@@ -26,8 +26,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import InputError
-from aicost.model import (
+from aicost.core.errors import InputError
+from aicost.core.model import (
     Accelerator,
     Action,
     Capacity,
@@ -39,7 +39,7 @@ from aicost.model import (
     Workload,
     WorkloadClass,
 )
-from aicost.money import decimal_string
+from aicost.core.money import decimal_string
 from aicost.policy.finding import Finding
 
 REPORT_FORMAT = "aicost-report"

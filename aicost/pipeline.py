@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aicost import mappers, sources
+from aicost.core.model import PricedWorkload
 from aicost.cost.estimate import apply as apply_estimates
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
-from aicost.model import PricedWorkload
+from aicost.mappers.usage import apply as apply_usage
 from aicost.policy.engine import EvalOptions, StaleWaiver, verdict
 from aicost.policy.engine import run as evaluate_policy
 from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
-from aicost.usage import Usage
-from aicost.usage import apply as apply_usage
+from aicost.sources.usage import Usage
 
 if TYPE_CHECKING:
     from aicost.baseline import Comparison

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost import __version__
-from aicost.errors import AicostError, ExitCode, UsageError
+from aicost.core.errors import AicostError, ExitCode, UsageError
 
 HELP = "post a JSON report as a sticky pull-request comment (GitHub REST API)"
 

@@ -13,7 +13,7 @@ import json
 import sys
 from decimal import Decimal
 
-from aicost.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError
 
 HELP = "estimate a training run's time and cost from model size, tokens and hardware"
 
@@ -51,9 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "what", None) != "training":
         raise UsageError("aicost estimate: say what to estimate: `aicost estimate training ...`")
     from aicost.cost.estimate import estimate, peak_for, run_spec
-    from aicost.mappers.accelerators import DEFAULT_REGIONS, SERVICES
-    from aicost.model import PurchaseOption
-    from aicost.money import usd
+    from aicost.core.hardware import DEFAULT_REGIONS, SERVICES
+    from aicost.core.model import PurchaseOption
+    from aicost.core.money import usd
     from aicost.pricing.catalog import PriceBook, Rate
 
     try:

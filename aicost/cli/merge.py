@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost.cli.output import write_file
-from aicost.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError
 
 HELP = "combine JSON reports from several workspaces (a CI matrix) into one report"
 
@@ -121,7 +121,7 @@ def _sum(values: Sequence[Any]) -> Decimal:
 
 def _projects(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     from aicost.baseline import project_totals
-    from aicost.money import decimal_string
+    from aicost.core.money import decimal_string
 
     listed = document.get("projects")
     if isinstance(listed, list) and listed:
@@ -135,7 +135,7 @@ def _projects(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 def merge(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
     """One report from several; money is summed as decimals, never as floats."""
     from aicost import __version__
-    from aicost.money import decimal_string
+    from aicost.core.money import decimal_string
     from aicost.report.view import severity_counts
 
     if not documents:
@@ -243,7 +243,7 @@ def _merged_baseline(
     job checked is carried over unchanged.
     """
     from aicost.baseline import money, monthly
-    from aicost.money import decimal_string
+    from aicost.core.money import decimal_string
 
     sections: list[Mapping[str, Any]] = [
         section for _, d in documents if isinstance(section := d.get("baseline"), dict)
@@ -322,7 +322,7 @@ def recompute(
 ) -> dict[str, Any]:
     """Compare with *baseline* and re-run aggregate rules over all merged workspaces."""
     from aicost import baseline as baselines
-    from aicost.money import decimal_string
+    from aicost.core.money import decimal_string
     from aicost.report.document import project_key
     from aicost.report.view import severity_counts
 

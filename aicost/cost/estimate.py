@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from aicost.data import data_dir
-from aicost.errors import InputError
-from aicost.model import Deployment, Workload, WorkloadClass
+from aicost.core.data import data_dir
+from aicost.core.errors import InputError
+from aicost.core.model import Deployment, Workload, WorkloadClass
 
 #: The default model FLOPs utilisation (see the module docstring).
 DEFAULT_MFU = Decimal("0.4")
@@ -102,7 +102,7 @@ def peak_for(accelerator: str | None) -> Peak | None:
     """The peak row of an accelerator name (``H100``, ``A100-80GB``, ``TPU-v5p``, ``trn1``)."""
     if not accelerator:
         return None
-    from aicost.mappers.accelerators import canonical
+    from aicost.core.hardware import canonical
 
     table = peak_table()
     for name in (accelerator, canonical(accelerator) or ""):

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aicost.model import (
-    HOURS_PER_MONTH,
+from aicost.core.calendar import HOURS_PER_MONTH
+from aicost.core.model import (
     Capacity,
     Costing,
     CostLine,

@@ -19,9 +19,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from aicost.data import data_dir
-from aicost.errors import PricingError
-from aicost.model import Accelerator, PurchaseOption, instance_family
+from aicost.core.data import data_dir
+from aicost.core.errors import PricingError
+from aicost.core.model import Accelerator, PurchaseOption, instance_family
 from aicost.pricing import TABLES
 
 
@@ -423,7 +423,7 @@ def load_discounts(directory: Path) -> dict[str, Discount] | None:
 
 
 def parse_discounts(path: Path) -> dict[str, Discount]:
-    from aicost.policy.yamlsafe import load_file
+    from aicost.core.yamlsafe import load_file
 
     document = load_file(path)
     data = document.data

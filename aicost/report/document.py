@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aicost import __version__
-from aicost.model import Deployment, PricedWorkload
-from aicost.money import decimal_string
+from aicost.core.model import Deployment, PricedWorkload
+from aicost.core.money import decimal_string
 from aicost.pipeline import CheckResult
 from aicost.policy.engine import StaleWaiver
 from aicost.policy.finding import Finding, WaiverRef

@@ -20,7 +20,7 @@ from typing import Any
 
 from aicost import __version__
 from aicost.baseline import money
-from aicost.money import usd
+from aicost.core.money import usd
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
 from aicost.report import view as v

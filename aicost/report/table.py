@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aicost.money import usd
+from aicost.core.money import usd
 from aicost.pipeline import CheckResult
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
 from aicost.report import RenderOptions, unit_costs

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from aicost.model import Deployment, PricedWorkload
+from aicost.core.model import Deployment, PricedWorkload
 from aicost.pricing.catalog import TableInfo
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from aicost.model import PricedWorkload
-from aicost.money import decimal_string, usd
+from aicost.core.model import PricedWorkload
+from aicost.core.money import decimal_string, usd
 
 
 def _number(value: Decimal | None) -> str | None:

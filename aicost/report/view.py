@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost.baseline import money
-from aicost.money import usd
+from aicost.core.money import usd
 
 Doc = Mapping[str, Any]
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aicost.errors import InputError
-from aicost.model import Action, ResourceChange, SourceRef
+from aicost.core.errors import InputError
+from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import MAX_INPUT_BYTES, Inventory, decode
 from aicost.sources.hcl import (
     KIND,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from aicost.model import Deployment
+from aicost.core.model import Deployment
 from aicost.policy.context import CheckContext
 from aicost.policy.schema import RuleConfig
 
@@ -84,7 +84,7 @@ def totals(
 
 def contributions(pairs: list[tuple[Decimal, str]], *, signed: bool = False) -> str:
     """``a $1.00, b $2.00`` (``+$1.00``/``-$2.00`` with *signed*)."""
-    from aicost.money import usd
+    from aicost.core.money import usd
 
     return ", ".join(f"{name} {usd(cost, signed=signed)}" for cost, name in pairs)
 

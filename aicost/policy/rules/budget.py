@@ -58,8 +58,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from aicost.model import Deployment
-from aicost.money import usd
+from aicost.core.model import Deployment
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.rules._totals import Totals, contributions, totals, unpriced_note

@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-HOURS_PER_MONTH = Decimal(730)
+from aicost.core.calendar import HOURS_PER_MONTH
 
 
 class Action(StrEnum):
