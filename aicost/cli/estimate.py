@@ -50,10 +50,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "what", None) != "training":
         raise UsageError("aicost estimate: say what to estimate: `aicost estimate training ...`")
-    from aicost.cost.estimate import estimate, peak_for, run_spec
     from aicost.core.hardware import DEFAULT_REGIONS, SERVICES
     from aicost.core.model import PurchaseOption
     from aicost.core.money import usd
+    from aicost.cost.estimate import estimate, peak_for, run_spec
     from aicost.pricing.catalog import PriceBook, Rate
 
     try:
