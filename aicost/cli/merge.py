@@ -327,7 +327,9 @@ def recompute(
     from aicost.report.view import severity_counts
 
     rebuilt = [
-        w for w in (baselines.workload_from(r) for r in merged["resources"]) if w is not None
+        w
+        for w in (baselines.workload_from(r, with_prior=True) for r in merged["resources"])
+        if w is not None
     ]
     carried: list[Any] = []
     if baseline is not None:
