@@ -8,6 +8,10 @@ The rule reads the accelerator as well as the machine, on every cloud and in man
 Azure ``Standard_NC6s_v3`` and a pod whose node selector asks for V100s (even when the
 machine cannot be told). The default pack denies K80, M60, P4, P40, P100 and V100 this way.
 
+Accelerator names are written as vendors write them, with capitals (``P4`` is the Tesla
+P4, while ``p4`` is the AWS ``p4d`` family); lower-case entries match families, instance
+types and accelerators.
+
 ``deny`` and ``allow`` take instance families (``p3``, ``g4ad``, ``a2``), accelerator
 names (``V100``, ``K80``) or shell-style globs (``g4*``). A family entry also covers its
 variants: ``p3`` matches ``p3dn`` and ``p5`` matches ``p5e`` and ``p5en``, but ``g4ad``
@@ -82,6 +86,10 @@ def matches(entry: str, deployment: Deployment) -> bool:
 
 @cache
 def _matches(entry: str, family: str, instance_type: str, accelerator: str) -> bool:
+    # An entry written with capitals names an accelerator (P4 is the Tesla P4, not the
+    # AWS p4d family; V100 is the GPU on p3, NC v3 and nvidia-tesla-v100 alike).
+    if any(ch.isupper() for ch in entry):
+        family = instance_type = ""
     entry = entry.strip().lower()
     family = family.lower()
     instance_type = instance_type.lower().removeprefix("ml.")
