@@ -20,7 +20,6 @@ The same reading of report documents serves ``aicost merge`` and ``aicost commen
 from __future__ import annotations
 
 import dataclasses
-
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field

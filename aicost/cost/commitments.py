@@ -17,6 +17,7 @@ least 60 days of data, and week-over-week variance under 20%.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -82,9 +83,7 @@ class Advice:
             return f"{what} is not advised: {self.floor_reason or 'no steady floor'}"
         if not self.pays:
             extra = -self.saving
-            return (
-                f"{what} would cost {usd(extra)}/month more than on-demand, not less: {usage}"
-            )
+            return f"{what} would cost {usd(extra)}/month more than on-demand, not less: {usage}"
         scope = (
             f"reserve {self.floor} of {self.peak} nodes ({self.floor_reason}); "
             if self.floor < self.peak
@@ -149,7 +148,7 @@ def readiness(daily: Sequence[tuple[dt.date, Decimal]]) -> Readiness:
         weeks[(day - first).days // 7] = weeks.get((day - first).days // 7, Decimal(0)) + amount
     full = [weeks[k] for k in sorted(weeks) if (k + 1) * 7 <= days]
     variance: Decimal | None = None
-    for before, after in zip(full, full[1:], strict=False):
+    for before, after in itertools.pairwise(full):
         if before > 0:
             change = abs(after - before) / before
             variance = change if variance is None else max(variance, change)
