@@ -91,6 +91,9 @@ def map_settings(policy: Policy) -> MapSettings:
         purchase_keys=tuple(policy.settings.purchase_tags),
         name_heuristics=policy.settings.name_heuristics,
         clusters=tuple(policy.settings.clusters),
+        account_tags=tuple(
+            (key, tuple(tags.items())) for key, tags in policy.settings.account_tags.items()
+        ),
     )
 
 

@@ -184,6 +184,9 @@ class Deployment:
     node_share: Decimal | None = None
     #: A token workload (LLM API calls); priced per token, not per instance-hour.
     llm: LlmUsage | None = None
+    #: For a resource that cannot carry tags itself (an Azure OpenAI deployment): where its
+    #: tags come from, and so where a missing tag goes.
+    tags_from: str | None = None
 
     @property
     def node_count(self) -> int:

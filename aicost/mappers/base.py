@@ -120,6 +120,8 @@ class MapSettings:
     name_heuristics: bool = True
     #: Cluster profiles (policy ``settings.clusters``) for pricing manifests' pods.
     clusters: tuple[ClusterProfile, ...] = ()
+    #: Policy ``settings.account_tags``: tags of shared accounts outside the configuration.
+    account_tags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass
