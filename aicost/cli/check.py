@@ -149,9 +149,9 @@ def run(args: argparse.Namespace) -> int:
 
     baseline = None
     if args.baseline is not None:
-        from aicost.baseline import load_report
+        from aicost.document.read import load_report, read_baseline
 
-        baseline = (str(args.baseline), load_report(args.baseline))
+        baseline = read_baseline(load_report(args.baseline), str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
     result = run_check(

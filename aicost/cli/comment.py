@@ -119,7 +119,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aicost.baseline import load_report
+    from aicost.document.read import load_report
     from aicost.report import RenderOptions
     from aicost.report.markdown import marker, render_document
     from aicost.report.view import headline_delta

@@ -247,8 +247,8 @@ def _waiver_problem(
 
 
 def _test(args: argparse.Namespace) -> int:
+    from aicost.pipeline.suite import run_suite
     from aicost.policy.loader import load_policy
-    from aicost.policy.testing import run_suite
 
     directory: Path = args.directory
     if not directory.is_dir():

@@ -1,6 +1,7 @@
 """Price-table layouts beyond one-row-per-instance-type.
 
-``LAYOUTS`` maps a table file's ``layout`` field to the class that reads it:
+The classes that read table files with a ``layout`` field (registered by name in
+:data:`aicost.pricing.catalog.LAYOUTS`):
 
 * ``gcp-compute``: Compute Engine bills a VM as a host (vCPU + memory) plus its
   accelerators. ``prices`` holds host-only rates per machine type, ``accelerator_prices``
@@ -359,10 +360,3 @@ class AzureVmTable(PriceTable):
             return NoRate(f"{instance_type} in {region} has no Windows {purchase.value} price")
         hourly, column, basis, note = found
         return Rate(hourly, purchase, column, basis, self.info, note)
-
-
-LAYOUTS: dict[str, type[PriceTable]] = {
-    "gcp-compute": GcpComputeTable,
-    "gcp-tpu": GcpTpuTable,
-    "azure-vm": AzureVmTable,
-}

@@ -22,7 +22,7 @@ configuration (static mode), or, for a shared account managed elsewhere, from th
 
    settings:
      account_tags:
-       "*/accounts/shared-openai": {team: platform, model: gpt-4o, use-case: chat, environment: prod}
+       "*/accounts/shared-openai": {team: platform, use-case: chat, environment: prod}
 
 A finding on such a resource says where the tag goes.
 """

@@ -11,14 +11,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from aicost import mappers, sources
 from aicost.core.model import PricedWorkload
+from aicost.core.projects import project_key
 from aicost.cost.estimate import apply as apply_estimates
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
 from aicost.mappers.usage import apply as apply_usage
+from aicost.pipeline.baseline import Baseline, Comparison, compare, merge_aggregates
 from aicost.policy.engine import EvalOptions, StaleWaiver, verdict
 from aicost.policy.engine import run as evaluate_policy
 from aicost.policy.finding import Finding
@@ -26,9 +27,6 @@ from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
 from aicost.sources.usage import Usage
-
-if TYPE_CHECKING:
-    from aicost.baseline import Comparison
 
 
 @dataclass(frozen=True)
@@ -105,14 +103,14 @@ def run_check(
     hours_per_month: Decimal | None = None,
     usage: Usage | None = None,
     options: EvalOptions | None = None,
-    baseline: tuple[str, Mapping[str, Any]] | None = None,
+    baseline: Baseline | None = None,
     ignore_unknown: bool = False,
 ) -> CheckResult:
     """Read, normalise, price and check *paths*.
 
-    *baseline* is ``(path, report document)`` of a base-branch report: projects are
-    compared with it, and aggregate rules (budgets) also count the workloads of the
-    baseline's projects that this check does not touch (see :mod:`aicost.baseline`).
+    *baseline* is a base-branch report read into plain values: projects are compared with
+    it, and aggregate rules (budgets) also count the workloads of the baseline's projects
+    that this check does not touch (see :mod:`aicost.pipeline.baseline`).
     """
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
@@ -133,17 +131,12 @@ def run_check(
 
     comparison = None
     if baseline is not None:
-        from aicost import baseline as baselines
-        from aicost.report.document import project_key
-
-        comparison = baselines.compare(
-            baseline[1], baseline[0], priced, [project_key(i.path) for i in inputs]
-        )
+        comparison = compare(baseline, priced, [project_key(i.path) for i in inputs])
         if comparison.carried:
             # Aggregate rules (budgets) also count the baseline's untouched projects.
             everything = [*priced, *comparison.carried]
             combined = evaluate_policy(policy, everything, pricer, options)
-            findings = baselines.merge_aggregates(findings, combined.findings, everything)
+            findings = merge_aggregates(findings, combined.findings, everything)
 
     return CheckResult(
         inputs=inputs,
