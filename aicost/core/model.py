@@ -184,6 +184,10 @@ class Deployment:
     node_share: Decimal | None = None
     #: A token workload (LLM API calls); priced per token, not per instance-hour.
     llm: LlmUsage | None = None
+    #: Traffic of a self-hosted serving workload (a usage file's requests and tokens), for
+    #: its cost per 1,000 requests and per 1,000 tokens.
+    requests_per_month: Decimal | None = None
+    tokens_per_month: Decimal | None = None
     #: For a resource that cannot carry tags itself (an Azure OpenAI deployment): where its
     #: tags come from, and so where a missing tag goes.
     tags_from: str | None = None
