@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aicost.core.model import Workload
+from aicost.mappers import counts
 from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
 from aicost.sources.base import Inventory
 
@@ -67,6 +68,7 @@ def normalise(
                 result.other[change.type] += 1
                 continue
             for workload in map_change(change, handler, ctx):
+                counts.check(change, workload)
                 if workload.ai is False:
                     result.non_ai[change.type] += 1
                 else:

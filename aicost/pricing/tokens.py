@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from aicost.core.errors import PricingError
 from aicost.core.model import Costing, CostLine, Deployment, LlmUsage, PurchaseOption
 from aicost.pricing.catalog import PriceBook, PriceTable
 
@@ -85,8 +86,20 @@ class ModelPrice:
     table: PriceTable
 
     def price(self, column: str) -> Decimal | None:
+        """A token price; a negative or non-numeric one is a bad table (exit 2, naming it)."""
         value = self.row.get(column)
-        return Decimal(str(value)) if value is not None else None
+        if value is None:
+            return None
+        try:
+            found = Decimal(str(value))
+        except InvalidOperation:
+            found = Decimal("NaN")
+        if not found.is_finite() or found < 0:
+            raise PricingError(
+                f"{self.provider} {self.key}: {column} price {value!r} is negative or not a number",
+                path=self.table.info.path,
+            )
+        return found
 
     @property
     def deprecation_date(self) -> str | None:
