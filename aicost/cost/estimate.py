@@ -35,7 +35,7 @@ from functools import cache
 
 from aicost.core.data import data_dir
 from aicost.core.errors import InputError
-from aicost.core.model import Deployment, Workload, WorkloadClass
+from aicost.core.model import HOURS_PER_MONTH, Deployment, Workload, WorkloadClass
 
 #: The default model FLOPs utilisation (see the module docstring).
 DEFAULT_MFU = Decimal("0.4")
@@ -314,11 +314,23 @@ def apply(workloads: Sequence[Workload]) -> tuple[list[Workload], list[str]]:
         for i in indexes:
             planned = workloads[i].planned
             assert planned is not None
+            notes = [f"run length from {reason}"]
+            hours = planned.hours_per_month
+            if hours is None and not workloads[i].source.kind.startswith("terraform"):
+                # A job runs only while it runs (as with a deadline): one run a month
+                # unless runs per month are known.
+                runs = planned.runs_per_month or Decimal(1)
+                hours = min(found.hours * runs, HOURS_PER_MONTH)
+                notes.append(
+                    f"priced for {runs.normalize():f} run(s) a month of the estimate"
+                    + (" (at most the whole month)" if hours == HOURS_PER_MONTH else "")
+                )
             changed = dataclasses.replace(
                 planned,
                 run_hours=found.hours,
                 run_hours_reason=reason,
-                notes=(*planned.notes, f"run length from {reason}"),
+                hours_per_month=hours,
+                notes=(*planned.notes, *notes),
             )
             out[i] = dataclasses.replace(workloads[i], planned=changed)
     return out, warnings

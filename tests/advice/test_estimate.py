@@ -148,3 +148,5 @@ def test_training_run_cost_uses_the_estimate_when_no_deadline(tmp_path: Path) ->
     # the monthly projection follows the estimate too (one run a month)
     job = next(w for w in result.workloads if w.workload.component == "Worker")
     assert job.workload.planned is not None and job.workload.planned.run_hours == hours
+    # a 1,052.7 h run spans more than a month: the month is priced at most in full
+    assert job.monthly_cost == 3 * price("p5.48xlarge") * 730
