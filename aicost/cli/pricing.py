@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost.core.errors import ExitCode, UsageError
+from aicost.pricing.refresh import REFRESHERS
 
 HELP = "refresh price tables from the providers' APIs, show a type's prices, check table ages"
 DEFAULT_MAX_AGE_DAYS = 90
@@ -33,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Rebuild a provider's price tables from its own APIs and write them "
         "atomically (the old tables are kept if anything fails).",
     )
-    refresh.add_argument("provider", choices=["aws", "gcp", "azure"])
+    refresh.add_argument("provider", choices=list(REFRESHERS))
     refresh.add_argument(
         "--output",
         type=Path,

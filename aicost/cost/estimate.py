@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from aicost.core.calendar import HOURS_PER_MONTH
 from aicost.core.data import data_dir
 from aicost.core.errors import InputError
-from aicost.core.model import HOURS_PER_MONTH, Deployment, Workload, WorkloadClass
+from aicost.core.model import Deployment, Workload, WorkloadClass
 
 #: The default model FLOPs utilisation (see the module docstring).
 DEFAULT_MFU = Decimal("0.4")
