@@ -21,6 +21,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from aicost.core.money import usd
 
@@ -173,6 +174,52 @@ def readiness(daily: Sequence[tuple[dt.date, Decimal]]) -> Readiness:
         variance,
         f"{days} days of history, week-over-week variance at most {_pct(variance)}",
     )
+
+
+#: Columns of a usage-history CSV: one row per day, family and region.
+HISTORY_COLUMNS = ("date", "family", "region", "gpu_hours")
+
+
+def load_history(path: Path) -> dict[tuple[str, str], list[tuple[dt.date, Decimal]]]:
+    """Daily GPU-hours per (family, region) from a CSV with the columns ``date, family,
+    region, gpu_hours`` (what a billing export, FOCUS ``ConsumedQuantity`` of accelerator
+    hours, sums to). Bad rows are input errors naming the file and line."""
+    import csv
+
+    from aicost.core.errors import InputError
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read usage history: {exc.strerror}", path=path) from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in HISTORY_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError(
+            f"usage history needs the columns {', '.join(HISTORY_COLUMNS)} "
+            f"(missing {', '.join(missing)})",
+            path=path,
+            line=1,
+        )
+    out: dict[tuple[str, str], dict[dt.date, Decimal]] = {}
+    for number, row in enumerate(reader, start=2):
+        try:
+            day = dt.date.fromisoformat(str(row["date"]).strip())
+            hours = Decimal(str(row["gpu_hours"]).strip())
+        except (ValueError, ArithmeticError):
+            raise InputError(
+                f"date {row['date']!r} or gpu_hours {row['gpu_hours']!r} is not valid",
+                path=path,
+                line=number,
+            ) from None
+        if not hours.is_finite() or hours < 0:
+            raise InputError(
+                f"gpu_hours {row['gpu_hours']!r} must not be negative", path=path, line=number
+            )
+        key = (str(row["family"]).strip(), str(row["region"]).strip())
+        series = out.setdefault(key, {})
+        series[day] = series.get(day, Decimal(0)) + hours
+    return {key: sorted(series.items()) for key, series in out.items()}
 
 
 def _pct(value: Decimal) -> str:

@@ -19,7 +19,7 @@ from aicost.policy.engine import EvalOptions
 from aicost.policy.finding import Finding
 from aicost.policy.loader import load_policy
 from aicost.sources.usage import load as load_usage
-from tests.conftest import FIXTURES, plan
+from tests.conftest import FIXTURES, Runner, plan
 from tests.core.helpers import HOURS, price
 from tests.policy.helpers import TODAY
 
@@ -182,3 +182,44 @@ def _days(count: int, weekly: list[int] | None = None) -> list[tuple[dt.date, De
 def test_readiness(history: list[tuple[dt.date, Decimal]], ready: bool, reason: str) -> None:
     found = readiness(history)
     assert found.ready is ready and reason in found.reason
+
+
+def _history(tmp_path: Path, days: int, weekly: list[int] | None = None) -> Path:
+    path = tmp_path / "history.csv"
+    rows = ["date,family,region,gpu_hours"]
+    for day, amount in _days(days, weekly):
+        rows.append(f"{day.isoformat()},g5,us-east-1,{amount}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_usage_history_readiness_gates_the_saving(tmp_path: Path) -> None:
+    history = _history(tmp_path, 90)
+    text = COVERAGE + f"    usage_history: {history}\n"
+    embed = _by(_check(tmp_path, [plan("aws_inference")], text), "commitments")[
+        "aws_eks_node_group.embed"
+    ]
+    assert embed.monthly_saving is not None
+    assert "ready to commit: 90 days of history, week-over-week variance at most 0%" in (
+        embed.message
+    )
+    short = _history(tmp_path, 30)
+    text = COVERAGE + f"    usage_history: {short}\n"
+    found = _by(_check(tmp_path, [plan("aws_inference")], text), "commitments")
+    embed = found["aws_eks_node_group.embed"]
+    assert embed.monthly_saving is None
+    assert (
+        "not ready to commit from usage history: only 30 days of usage history (needs 60)"
+        in embed.message
+    )
+    assert found["commitments:coverage"].monthly_saving is None  # nothing ready to buy
+
+
+def test_bad_usage_history_is_an_input_error(aicost: Runner, tmp_path: Path) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text("date,family,region,gpu_hours\n2026-09-01,g5,us-east-1,-3\n")
+    policy = tmp_path / "p.yaml"
+    policy.write_text(COVERAGE + f"    usage_history: {history}\n")
+    result = aicost("check", plan("aws_inference"), "--policy", policy)
+    assert result.code == 2
+    assert f"{history}:2: gpu_hours '-3' must not be negative" in result.err

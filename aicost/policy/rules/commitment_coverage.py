@@ -41,6 +41,11 @@ reservation to any matching usage. Expired commitments cover nothing.
        severity: warning
        min_coverage: 0.7
 
+With ``usage_history`` (a CSV of actual daily GPU-hours: ``date,family,region,gpu_hours``,
+from a billing export) the rule also applies the readiness test before quoting a saving:
+60 or more days of history and week-over-week variance under 20%; a family that fails it
+is reported as not ready, with the reason, and no saving.
+
 Coverage is of the workloads in this run, against commitments the policy says are
 available to them; the rule cannot see what other repositories already use.
 """
@@ -53,6 +58,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -67,7 +73,7 @@ from aicost.core.model import (
     instance_family,
 )
 from aicost.core.money import usd
-from aicost.cost.commitments import Advice, advise
+from aicost.cost.commitments import Advice, Readiness, advise, load_history, readiness
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import Commitment, RuleConfig, Severity
@@ -87,6 +93,7 @@ RATIONALE = (
 )
 
 COMMITTED = RESERVED_LIKE | {PurchaseOption.SAVINGS_PLAN}
+History = dict[tuple[str, str], list[tuple[dt.date, Decimal]]]
 
 
 class Config(RuleConfig):
@@ -113,6 +120,13 @@ class Config(RuleConfig):
         default="reserved", description="What to quote savings for."
     )
     term_years: Literal[1, 3] = 1
+    usage_history: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A CSV of actual daily GPU-hours (date, family, region, gpu_hours), "
+        "relative to the working directory: savings are quoted only for families that pass "
+        "the readiness test (60+ days, under 20% week-over-week variance).",
+    )
 
 
 @dataclass
@@ -256,6 +270,7 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             need.covered += take
             need.pools.append(pool.commitment.id)
 
+    history = load_history(Path(rule.usage_history)) if rule.usage_history else None
     term = f"{rule.term_years}-year {rule.purchase}"
     steady_hours = covered_hours = Decimal(0)
     total_saving = Decimal(0)
@@ -290,6 +305,17 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
                 )
             yield finding(rule, need.item, message, monthly_saving=None, monthly_cost=cost)
             continue
+        if saving is not None and history is not None:
+            ready = _ready(history, deployment)
+            if not ready.ready:
+                message += (
+                    f"; not ready to commit from usage history: {ready.reason} "
+                    "(no saving is quoted until it is)"
+                )
+                saving = None
+                yield finding(rule, need.item, message, monthly_saving=None, monthly_cost=cost)
+                continue
+            message += f"; ready to commit: {ready.reason}"
         if saving is not None:
             total_saving += saving
             any_saving = True
@@ -333,6 +359,19 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
         monthly_cost=None,
         severity=rule.severity if below else Severity.INFO,
     )
+
+
+def _ready(history: History, deployment: Deployment) -> Readiness:
+    family = deployment.family or ""
+    series = history.get((family, deployment.region or ""))
+    if series is None:
+        series = [
+            point
+            for (fam, region), found in history.items()
+            if fam == family and fnmatch.fnmatchcase(deployment.region or "", region)
+            for point in found
+        ]
+    return readiness(series or [])
 
 
 def _understated(ctx: CheckContext, need: _Need, nodes: int) -> Decimal | None:
