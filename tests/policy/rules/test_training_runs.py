@@ -11,7 +11,7 @@ from aicost.pipeline import run_check
 from aicost.policy.finding import Finding
 from aicost.policy.loader import load_policy
 from tests.conftest import FIXTURES
-from tests.core.helpers import price
+from tests.helpers import price
 
 RUNS = FIXTURES / "advice" / "runs"
 P5 = price("p5.48xlarge")

@@ -20,7 +20,7 @@ from aicost.policy.finding import Finding
 from aicost.policy.loader import load_policy
 from aicost.sources.usage import load as load_usage
 from tests.conftest import FIXTURES, Runner, plan
-from tests.core.helpers import HOURS, price
+from tests.helpers import HOURS, price
 from tests.policy.helpers import TODAY
 
 RESERVED = """\

@@ -30,7 +30,7 @@ from aicost.cost.estimate import estimate, peak_table, run_spec
 from aicost.pipeline import run_check
 from aicost.policy.loader import load_policy
 from tests.conftest import FIXTURES, REPO, Runner
-from tests.core.helpers import price
+from tests.helpers import price
 
 TOLERANCE = Decimal("0.25")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aicost.core.calendar import DAYS_PER_MONTH
 from tests.conftest import Runner, plan
-from tests.core.helpers import HOURS, price
+from tests.helpers import HOURS, price
 
 POLICY = "version: 1\nname: p\nunpriced: ignore\nrules: []\n"
 USAGE = """\
