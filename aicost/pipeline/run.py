@@ -92,6 +92,9 @@ def map_settings(policy: Policy) -> MapSettings:
         account_tags=tuple(
             (key, tuple(tags.items())) for key, tags in policy.settings.account_tags.items()
         ),
+        resource_tags=tuple(
+            (key, tuple(tags.items())) for key, tags in policy.settings.resource_tags.items()
+        ),
     )
 
 

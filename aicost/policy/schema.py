@@ -212,6 +212,9 @@ class Settings(Strict):
     #: (another workspace owns them), keyed by account resource ID or name (globs): their
     #: deployments, which cannot carry tags, take these.
     account_tags: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Tags of resources that cannot carry tags or labels themselves (a Vertex AI Model
+    #: Garden deployment), keyed by address glob.
+    resource_tags: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class WaiverSettings(Strict):

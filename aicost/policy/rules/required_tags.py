@@ -24,7 +24,10 @@ configuration (static mode), or, for a shared account managed elsewhere, from th
      account_tags:
        "*/accounts/shared-openai": {team: platform, use-case: chat, environment: prod}
 
-A finding on such a resource says where the tag goes.
+A Vertex AI Model Garden deployment
+(``google_vertex_ai_endpoint_with_model_garden_deployment``) has no ``labels`` argument at
+all: declare its tags in ``settings.resource_tags`` by address glob. A deployment's ``model``
+tag is the model it serves unless set. A finding on such a resource says where the tag goes.
 """
 
 from __future__ import annotations

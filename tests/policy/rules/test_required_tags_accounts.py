@@ -72,3 +72,20 @@ def test_shared_accounts_declared_in_the_policy(tmp_path: Path) -> None:
         "its tags come from the policy's "
         "settings.account_tags['data.azurerm_cognitive_account.platform']"
     )
+
+
+def test_a_model_garden_deployment_has_no_labels_so_the_policy_declares_them(
+    tmp_path: Path,
+) -> None:
+    found = _messages(tmp_path, [plan("llm_azure_gcp")], POLICY)
+    gemma = found["google_vertex_ai_endpoint_with_model_garden_deployment.gemma"]
+    assert gemma.startswith("missing required tags: team, use-case, environment;")  # model: own
+    assert "cannot carry tags: its tags come from the policy's settings.resource_tags" in gemma
+    declared = POLICY + (
+        "settings:\n  resource_tags:\n"
+        '    "google_vertex_ai_endpoint_with_model_garden_deployment.*": '
+        "{team: research, use-case: eval, environment: dev}\n"
+    )
+    assert "google_vertex_ai_endpoint_with_model_garden_deployment.gemma" not in _messages(
+        tmp_path, [plan("llm_azure_gcp")], declared
+    )
