@@ -223,3 +223,11 @@ def test_bad_usage_history_is_an_input_error(aicost: Runner, tmp_path: Path) -> 
     result = aicost("check", plan("aws_inference"), "--policy", policy)
     assert result.code == 2
     assert f"{history}:2: gpu_hours '-3' must not be negative" in result.err
+
+
+def test_a_schedule_sets_the_hours_a_commitment_is_judged_on(tmp_path: Path) -> None:
+    cron = FIXTURES / "advice" / "serving" / "cronjob-nightly-inference.yaml"
+    (found,) = _by(_check(tmp_path, [cron], RESERVED), "reserved-inference").values()
+    # "0 2 * * *" × 2 h (activeDeadlineSeconds): about 61 h a month
+    assert "it runs 61 h of 730 a month (8.3%)" in found.message
+    assert "1-year reserved would cost $" in found.message and found.monthly_saving is None
