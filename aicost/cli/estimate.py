@@ -47,14 +47,53 @@ def configure(parser: argparse.ArgumentParser) -> None:
     training.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def run(args: argparse.Namespace) -> int:
-    if getattr(args, "what", None) != "training":
-        raise UsageError("aicost estimate: say what to estimate: `aicost estimate training ...`")
+def _hardware(args: argparse.Namespace) -> tuple[str, Decimal, Decimal | None, str]:
+    """(accelerator, how many, hourly rate per node or None, a note on the price)."""
     from aicost.core.hardware import DEFAULT_REGIONS, SERVICES
     from aicost.core.model import PurchaseOption
     from aicost.core.money import usd
-    from aicost.cost.estimate import estimate, peak_for, run_spec
     from aicost.pricing.catalog import PriceBook, Rate
+
+    if args.instance_type:
+        book = PriceBook()
+        service = SERVICES[args.cloud]
+        region = args.region or DEFAULT_REGIONS[args.cloud]
+        described = book.describe(args.cloud, service, args.instance_type)
+        if described is None or described.accelerator is None:
+            raise UsageError(
+                f"aicost estimate training: {args.instance_type!r} is not an accelerator "
+                f"machine in the {args.cloud} price table"
+            )
+        accelerator = described.accelerator
+        count = Decimal(str(accelerator.count)) * args.nodes
+        rate = book.rate(
+            args.cloud,
+            service,
+            region,
+            args.instance_type,
+            PurchaseOption(args.purchase),
+            accelerator=accelerator,
+        )
+        if not isinstance(rate, Rate):
+            return accelerator.name, count, None, f"unpriced: {rate.reason}"
+        note = f"{args.purchase} {usd(rate.hourly)}/h per node in {region}"
+        if rate.note:
+            note += f" ({rate.note})"
+        return accelerator.name, count, rate.hourly, note
+    if args.accelerator and args.accelerators:
+        note = "not priced (give --instance-type and --nodes to price the run)"
+        return args.accelerator, Decimal(args.accelerators), None, note
+    raise UsageError(
+        "aicost estimate training: give --instance-type (and --nodes), or --accelerator "
+        "and --accelerators"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "what", None) != "training":
+        raise UsageError("aicost estimate: say what to estimate: `aicost estimate training ...`")
+    from aicost.core.money import usd
+    from aicost.cost.estimate import estimate, peak_for, run_spec
 
     try:
         spec = run_spec(
@@ -71,45 +110,8 @@ def run(args: argparse.Namespace) -> int:
     if args.accelerators is not None and args.accelerators <= 0:
         raise UsageError("aicost estimate training: --accelerators must be a positive number")
 
-    hourly: Decimal | None = None
-    price_note = ""
     nodes = args.nodes
-    if args.instance_type:
-        book = PriceBook()
-        service = SERVICES[args.cloud]
-        region = args.region or DEFAULT_REGIONS[args.cloud]
-        described = book.describe(args.cloud, service, args.instance_type)
-        if described is None or described.accelerator is None:
-            raise UsageError(
-                f"aicost estimate training: {args.instance_type!r} is not an accelerator "
-                f"machine in the {args.cloud} price table"
-            )
-        accelerator = described.accelerator
-        count = Decimal(str(accelerator.count)) * nodes
-        name = accelerator.name
-        rate = book.rate(
-            args.cloud,
-            service,
-            region,
-            args.instance_type,
-            PurchaseOption(args.purchase),
-            accelerator=accelerator,
-        )
-        if isinstance(rate, Rate):
-            hourly = rate.hourly
-            price_note = f"{args.purchase} {usd(rate.hourly)}/h per node in {region}"
-            if rate.note:
-                price_note += f" ({rate.note})"
-        else:
-            price_note = f"unpriced: {rate.reason}"
-    elif args.accelerator and args.accelerators:
-        name, count = args.accelerator, Decimal(args.accelerators)
-        price_note = "not priced (give --instance-type and --nodes to price the run)"
-    else:
-        raise UsageError(
-            "aicost estimate training: give --instance-type (and --nodes), or --accelerator "
-            "and --accelerators"
-        )
+    name, count, hourly, price_note = _hardware(args)
     try:
         found = estimate(spec, [(name, count)])
     except ValueError as exc:

@@ -156,6 +156,36 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
         yield from _check_group(rule, key, groups[key], ctx.workspace)
 
 
+def _over(rule: Config, sums: Totals, message: str, address: str, workspace: str) -> Finding:
+    """An over-budget scope fails only when the change raises it (or ``fail_when: over``);
+    an untouched or lowered one is an advisory warning naming its workspace."""
+    moved = contributions(sums.largest_changes(), signed=True)
+    raised = sums.delta > 0 or sums.unpriced_changes > 0
+    if rule.fail_when == "over" or raised:
+        if moved and sums.delta != 0:
+            message += f"; this change: {usd(sums.delta, signed=True)} ({moved})"
+        return finding(rule, None, message, address=address, monthly_cost=sums.planned)
+    where = ", ".join(sums.projects) or "this run"
+    change = (
+        "leaves it unchanged"
+        if sums.delta == 0
+        else f"lowers it by {usd(-sums.delta)}/month ({moved})"
+    )
+    message += (
+        f"; already over budget in workspace {workspace!r} ({where}) and this change "
+        f"{change}, so it does not fail (set fail_when: over to fail)"
+    )
+    return finding(
+        rule,
+        None,
+        message,
+        address=address,
+        monthly_cost=sums.planned,
+        severity=Severity.WARNING if rule.severity is Severity.ERROR else rule.severity,
+        enforcement=Enforcement.ADVISORY.value,
+    )
+
+
 def _check_group(
     rule: Config, key: str | None, sums: Totals, workspace: str = "default"
 ) -> Iterator[Finding]:
@@ -178,31 +208,7 @@ def _check_group(
                 f"budget {label}: projected {usd(total)}/month {over} "
                 f"by {usd(total - ceiling)} (largest: {top}){unpriced}"
             )
-            raised = sums.delta > 0 or sums.unpriced_changes > 0
-            if rule.fail_when == "over" or raised:
-                if moved and sums.delta != 0:
-                    message += f"; this change: {usd(sums.delta, signed=True)} ({moved})"
-                yield finding(rule, None, message, address=address, monthly_cost=total)
-            else:
-                where = ", ".join(sums.projects) or "this run"
-                change = (
-                    "leaves it unchanged"
-                    if sums.delta == 0
-                    else f"lowers it by {usd(-sums.delta)}/month ({moved})"
-                )
-                message += (
-                    f"; already over budget in workspace {workspace!r} ({where}) and this "
-                    f"change {change}, so it does not fail (set fail_when: over to fail)"
-                )
-                yield finding(
-                    rule,
-                    None,
-                    message,
-                    address=address,
-                    monthly_cost=total,
-                    severity=Severity.WARNING if rule.severity is Severity.ERROR else rule.severity,
-                    enforcement=Enforcement.ADVISORY.value,
-                )
+            yield _over(rule, sums, message, address, workspace)
         elif rule.warn_at is not None and limit > 0 and total >= limit * rule.warn_at:
             message = (
                 f"budget {label}: projected {usd(total)}/month is {_percent(total / limit)} "

@@ -254,11 +254,8 @@ def _all_gpu_hours(rule: Config, ctx: CheckContext) -> Decimal:
     return total
 
 
-def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
-    needs = _needs(rule, ctx)
-    if not needs:
-        return
-    pools = _pools(ctx)
+def _assign(needs: list[_Need], pools: list[_Pool]) -> None:
+    """Hand commitments out to the needs in order, as a bill applies them."""
     for need in needs:
         for pool in pools:
             if need.covered >= need.gpus:
@@ -270,66 +267,95 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             need.covered += take
             need.pools.append(pool.commitment.id)
 
-    history = load_history(Path(rule.usage_history)) if rule.usage_history else None
+
+def _claimed(ctx: CheckContext, need: _Need, nodes: int, message: str, where: str) -> str:
+    """A workload marked committed that no commitment covers: it is priced at the committed
+    rate already, so claiming the discount again would count it twice. Say what the
+    projection leaves out instead."""
+    option = need.deployment.purchase_option
+    message += (
+        f"; it is marked {option}, but the commitments inventory has no {where} capacity "
+        "left for it"
+    )
+    extra = _understated(ctx, need, nodes)
+    if extra is not None:
+        message += (
+            f": it is projected at the {option} rate, and at on-demand it would cost "
+            f"{usd(extra)}/month more (no saving is claimed)"
+        )
+    return message
+
+
+def _uncovered(
+    rule: Config, ctx: CheckContext, need: _Need, history: History | None
+) -> tuple[Finding, Decimal | None]:
+    """The finding about a need's uncovered GPUs, and the saving it quotes."""
+    uncovered = need.gpus - need.covered
+    nodes = math.ceil(uncovered / need.per_node)
+    cost, saving, advice = _saving(ctx, rule, need, nodes)
+    deployment = need.deployment
+    family = deployment.public("instance_type", deployment.family)
+    where = f"{family} in {deployment.public('region', deployment.region)}"
+    message = (
+        f"steady {deployment.workload_class.value}: {_n(uncovered)} of {_n(need.gpus)} "
+        f"GPUs ({where}) are not covered by a commitment"
+    )
+    if need.claims:
+        message = _claimed(ctx, need, nodes, message, where)
+        return finding(rule, need.item, message, monthly_saving=None, monthly_cost=cost), None
+    if saving is not None and history is not None:
+        ready = _ready(history, deployment)
+        if not ready.ready:
+            message += (
+                f"; not ready to commit from usage history: {ready.reason} "
+                "(no saving is quoted until it is)"
+            )
+            return finding(rule, need.item, message, monthly_cost=cost), None
+        message += f"; ready to commit: {ready.reason}"
     term = f"{rule.term_years}-year {rule.purchase}"
+    if saving is not None and advice is not None:
+        message += (
+            f"; {term} capacity for {nodes} "
+            f"{deployment.public('instance_type', deployment.instance_type)} "
+            f"would save {usd(saving)}/month (break-even at {_pct(advice.break_even)} "
+            f"utilisation; it runs {_pct(advice.utilisation)})"
+        )
+    elif advice is not None:
+        message += f"; {advice.describe(term)}"
+    found = finding(rule, need.item, message, monthly_saving=saving, monthly_cost=cost)
+    return found, saving
+
+
+def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    needs = _needs(rule, ctx)
+    if not needs:
+        return
+    pools = _pools(ctx)
+    _assign(needs, pools)
+    history = load_history(Path(rule.usage_history)) if rule.usage_history else None
     steady_hours = covered_hours = Decimal(0)
-    total_saving = Decimal(0)
-    any_saving = False
+    savings: list[Decimal] = []
     for need in needs:
         steady_hours += need.gpus * need.hours
         covered_hours += need.covered * need.hours
-        uncovered = need.gpus - need.covered
-        if uncovered <= 0:
+        if need.gpus - need.covered <= 0:
             continue
-        nodes = math.ceil(uncovered / need.per_node)
-        cost, saving, advice = _saving(ctx, rule, need, nodes)
-        deployment = need.deployment
-        family = deployment.public("instance_type", deployment.family)
-        where = f"{family} in {deployment.public('region', deployment.region)}"
-        message = (
-            f"steady {deployment.workload_class.value}: {_n(uncovered)} of {_n(need.gpus)} "
-            f"GPUs ({where}) are not covered by a commitment"
-        )
-        if need.claims:
-            # Priced at the committed rate already: claiming the discount again as a saving
-            # would count it twice. Say what the projection leaves out instead.
-            message += (
-                f"; it is marked {deployment.purchase_option}, but the commitments inventory "
-                f"has no {where} capacity left for it"
-            )
-            extra = _understated(ctx, need, nodes)
-            if extra is not None:
-                message += (
-                    f": it is projected at the {deployment.purchase_option} rate, and at "
-                    f"on-demand it would cost {usd(extra)}/month more (no saving is claimed)"
-                )
-            yield finding(rule, need.item, message, monthly_saving=None, monthly_cost=cost)
-            continue
-        if saving is not None and history is not None:
-            ready = _ready(history, deployment)
-            if not ready.ready:
-                message += (
-                    f"; not ready to commit from usage history: {ready.reason} "
-                    "(no saving is quoted until it is)"
-                )
-                saving = None
-                yield finding(rule, need.item, message, monthly_saving=None, monthly_cost=cost)
-                continue
-            message += f"; ready to commit: {ready.reason}"
+        found, saving = _uncovered(rule, ctx, need, history)
         if saving is not None:
-            total_saving += saving
-            any_saving = True
-        if saving is not None and advice is not None:
-            message += (
-                f"; {term} capacity for {nodes} "
-                f"{deployment.public('instance_type', deployment.instance_type)} "
-                f"would save {usd(saving)}/month (break-even at {_pct(advice.break_even)} "
-                f"utilisation; it runs {_pct(advice.utilisation)})"
-            )
-        elif advice is not None:
-            message += f"; {advice.describe(term)}"
-        yield finding(rule, need.item, message, monthly_saving=saving, monthly_cost=cost)
+            savings.append(saving)
+        yield found
+    yield _summary(rule, ctx, pools, steady_hours, covered_hours, savings)
 
+
+def _summary(
+    rule: Config,
+    ctx: CheckContext,
+    pools: list[_Pool],
+    steady_hours: Decimal,
+    covered_hours: Decimal,
+    savings: list[Decimal],
+) -> Finding:
+    """The coverage rate: committed GPU-hours ÷ all GPU-hours of the rule's classes."""
     everything = max(_all_gpu_hours(rule, ctx), steady_hours)
     rate = covered_hours / everything if everything else Decimal(0)
     idle = [p for p in pools if p.left > 0 and p.left == p.gpus]
@@ -343,21 +369,22 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             f"; the steady floor is {_n(steady_hours)} GPU-hours, "
             f"{_pct(covered_hours / steady_hours)} covered"
         )
-    if any_saving:
-        summary += f"; {term} capacity for the rest would save {usd(total_saving)}/month"
+    total = sum(savings, Decimal(0)) if savings else None
+    if total is not None:
+        term = f"{rule.term_years}-year {rule.purchase}"
+        summary += f"; {term} capacity for the rest would save {usd(total)}/month"
     if idle:
         summary += "; not used by this change: " + ", ".join(
             f"{p.commitment.id} ({_n(p.left)} GPUs)" for p in idle
         )
-    below = rate < rule.min_coverage
-    yield finding(
+    return finding(
         rule,
         None,
         summary,
         address=f"{rule.id}:coverage",
-        monthly_saving=total_saving if any_saving else None,
+        monthly_saving=total,
         monthly_cost=None,
-        severity=rule.severity if below else Severity.INFO,
+        severity=rule.severity if rate < rule.min_coverage else Severity.INFO,
     )
 
 

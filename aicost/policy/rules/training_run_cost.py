@@ -166,74 +166,109 @@ def _retries(rule: Config, deployments: list[Deployment]) -> tuple[int, str]:
     return 0, ""
 
 
+@dataclass
+class _Run:
+    """One job's run: its hourly cost, length, attempts and where each came from."""
+
+    job: _Job
+    hourly: Decimal
+    hours: Decimal
+    how: str
+    problem: str | None
+    retries: int
+    retries_how: str
+
+    @property
+    def attempt_cost(self) -> Decimal:
+        return self.hourly * self.hours
+
+    @property
+    def cost(self) -> Decimal:
+        return self.attempt_cost * (1 + self.retries)
+
+
+def _hourly(job: _Job) -> Decimal | None:
+    """The job's hourly cost (every group), or None when a group is unpriced."""
+    total = Decimal(0)
+    for part, _ in job.items:
+        part_hourly = part.planned_cost.hourly if part.planned_cost is not None else None
+        if part_hourly is None:
+            return None
+        total += part_hourly
+    return total
+
+
+def _run(rule: Config, ctx: CheckContext, job: _Job) -> _Run | None:
+    hourly = _hourly(job)
+    if hourly is None or hourly <= 0:
+        return None  # unpriced: the unpriced setting reports it
+    _, planned = job.first
+    month = planned.hours_per_month or ctx.pricer.hours_per_month
+    hours, how, problem = run_hours(rule, planned, month)
+    for _, other in job.items[1:]:
+        other_hours, other_how, _ = run_hours(rule, other, month)
+        if other_hours > hours:
+            hours, how = other_hours, other_how
+    retries, retries_how = _retries(rule, [d for _, d in job.items])
+    return _Run(job, hourly, hours, how, problem, retries, retries_how)
+
+
+def _monthly(rule: Config, run: _Run) -> Decimal | None:
+    """The monthly impact: run cost × runs per month, else the groups' projected cost."""
+    _, planned = run.job.first
+    runs = planned.runs_per_month
+    if runs is None:
+        runs, _ = _number(planned.tags, rule.runs_tags)
+    if runs is not None:
+        return run.attempt_cost * runs
+    costs = [part.monthly_cost for part, _ in run.job.items]
+    if any(c is None for c in costs):
+        return None
+    return sum((c for c in costs if c is not None), Decimal(0))
+
+
+def _shape(run: _Run) -> str:
+    """``16 GPUs × 72 h × $6.88/GPU-h; the whole job: ...; 3 attempts ...``"""
+    items = run.job.items
+    gpus = sum(d.accelerators_total for _, d in items)
+    shape = (
+        f"{gpus:g} GPUs × {_hours(run.hours)} h × {usd(run.hourly / Decimal(str(gpus)))}/GPU-h"
+        if gpus
+        else f"{_hours(run.hours)} h × {usd(run.hourly)}/h"
+    )
+    if len(items) > 1:
+        roles = ", ".join(
+            f"{part.workload.component or 'main'} {d.accelerators_total:g} "
+            f"GPU{'s' if d.accelerators_total != 1 else ''}"
+            for part, d in items
+        )
+        shape += f"; the whole job: {roles}"
+    if run.retries:
+        shape += (
+            f"; {1 + run.retries} attempts ({run.retries} "
+            f"retr{'y' if run.retries == 1 else 'ies'} from {run.retries_how}) at "
+            f"{usd(run.attempt_cost)} each"
+        )
+    return shape
+
+
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     for job in _jobs(rule, ctx):
-        item, planned = job.first
-        deployments = [d for _, d in job.items]
-        hourly = Decimal(0)
-        priced = True
-        for part, _ in job.items:
-            costing = part.planned_cost
-            part_hourly = costing.hourly if costing is not None else None
-            if part_hourly is None:
-                priced = False
-                break
-            hourly += part_hourly
-        if not priced or hourly <= 0:
-            continue  # unpriced: the unpriced setting reports it
-        month = planned.hours_per_month or ctx.pricer.hours_per_month
-        hours, how, problem = run_hours(rule, planned, month)
-        for _, other in job.items[1:]:
-            other_hours, other_how, _ = run_hours(rule, other, month)
-            if other_hours > hours:
-                hours, how = other_hours, other_how
-        retries, retries_how = _retries(rule, deployments)
-        attempts = 1 + retries
-        attempt_cost = hourly * hours
-        run_cost = attempt_cost * attempts
-        if run_cost <= rule.max_run_cost:
+        run = _run(rule, ctx, job)
+        if run is None or run.cost <= rule.max_run_cost:
             continue
-        runs = planned.runs_per_month
-        if runs is None:
-            runs, _ = _number(planned.tags, rule.runs_tags)
-        if runs is not None:
-            monthly: Decimal | None = attempt_cost * runs
-        else:
-            costs = [part.monthly_cost for part, _ in job.items]
-            monthly = (
-                None
-                if any(c is None for c in costs)
-                else sum((c for c in costs if c is not None), Decimal(0))
-            )
-        gpus = sum(d.accelerators_total for d in deployments)
-        shape = (
-            f"{gpus:g} GPUs × {_hours(hours)} h × {usd(hourly / Decimal(str(gpus)))}/GPU-h"
-            if gpus
-            else f"{_hours(hours)} h × {usd(hourly)}/h"
-        )
-        if len(job.items) > 1:
-            roles = ", ".join(
-                f"{part.workload.component or 'main'} {d.accelerators_total:g} "
-                f"GPU{'s' if d.accelerators_total != 1 else ''}"
-                for part, d in job.items
-            )
-            shape += f"; the whole job: {roles}"
-        if retries:
-            shape += (
-                f"; {attempts} attempts ({retries} retr{'y' if retries == 1 else 'ies'} from "
-                f"{retries_how}) at {usd(attempt_cost)} each"
-            )
         message = (
-            f"training run projected at {usd(run_cost)} ({shape}; {how}) "
+            f"training run projected at {usd(run.cost)} ({_shape(run)}; {run.how}) "
             f"exceeds the {usd(rule.max_run_cost)} approval threshold"
         )
-        if problem:
-            message += f"; {problem}"
+        if run.problem:
+            message += f"; {run.problem}"
         tags: dict[str, str] = {}
-        for deployment in reversed(deployments):
+        for _, deployment in reversed(job.items):
             tags.update(deployment.tags)
-        approval = _approval(rule, tags, run_cost)
-        found = finding(rule, item, message, monthly_cost=monthly)
+        approval = _approval(rule, tags, run.cost)
+        item, _ = job.first
+        found = finding(rule, item, message, monthly_cost=_monthly(rule, run))
         if len(job.items) > 1:
             found = dataclasses.replace(found, component=None)
         if isinstance(approval, WaiverRef):
