@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "pricing": "aicost.cli.pricing",
     "policy": "aicost.cli.policy",
     "explain": "aicost.cli.explain",
+    "estimate": "aicost.cli.estimate",
     "merge": "aicost.cli.merge",
     "comment": "aicost.cli.comment",
 }

@@ -180,11 +180,21 @@ class Deployment:
     runs_per_month: Decimal | None = None
     #: Where run_hours came from ("activeDeadlineSeconds", "tag run-hours=72", ...).
     run_hours_reason: str = ""
+    #: Retries a job declares for a failed run, and where from (``runPolicy.backoffLimit``).
+    retries: int | None = None
+    retries_reason: str = ""
     #: The fraction of one instance a unit uses, for pods that take some of a node's GPUs
     #: (1 GPU of a 4-GPU node: 0.25); None means whole instances. Rates are scaled by it.
     node_share: Decimal | None = None
     #: A token workload (LLM API calls); priced per token, not per instance-hour.
     llm: LlmUsage | None = None
+    #: Traffic of a self-hosted serving workload (a usage file's requests and tokens), for
+    #: its cost per 1,000 requests and per 1,000 tokens.
+    requests_per_month: Decimal | None = None
+    tokens_per_month: Decimal | None = None
+    #: For a resource that cannot carry tags itself (an Azure OpenAI deployment): where its
+    #: tags come from, and so where a missing tag goes.
+    tags_from: str | None = None
 
     @property
     def node_count(self) -> int:

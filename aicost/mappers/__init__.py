@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aicost.core.model import ResourceChange, Workload
+from aicost.mappers import counts
 from aicost.mappers.base import (
     Handler,
     InstanceCatalog,
@@ -100,6 +101,7 @@ def normalise(
                 continue
             result.secrets |= change_secrets(change)
             for workload in map_change(change, handler, ctx):
+                counts.check(change, workload)
                 if workload.ai is False:
                     result.non_ai[change.type] += 1
                 else:

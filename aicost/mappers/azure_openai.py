@@ -15,13 +15,17 @@ SKU (``sku.name``, or the older ``scale``)   priced
 
 The model is ``model.name`` with its dated ``model.version`` (``gpt-4o`` version
 ``2024-05-13`` is ``gpt-4o-2024-05-13``, priced as that version, never as the newest ``gpt-4o``);
-its region and tags are the cognitive account's when the plan has them. ``Standard`` is a
+its region is the cognitive account's when the plan has it. ``Standard`` is a
 Regional deployment, ``DataZone…`` a Data Zone one and ``Global…`` a Global one: each is
-priced at its own rate (see :mod:`aicost.pricing.tokens`).
+priced at its own rate (see :mod:`aicost.pricing.tokens`). A deployment has no ``tags``
+argument: its tags are its cognitive account's (from the plan, or the configuration in static
+mode), or for a shared account managed elsewhere the policy's ``settings.account_tags``; its
+``model`` tag is the model it serves unless the account sets one.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -56,6 +60,12 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
         account_side = side.of(account)
         tags, _ = account_side.tags("tags")
         region = account_side.text("location")
+        tags_from = f"its cognitive account {account.address} (add the tags there)"
+    else:
+        tags, tags_from = _shared_account(side, ctx)
+    # An account serves several models, so the model a deployment serves is its own.
+    tags = {**tags}
+    tags.setdefault("model", model)
     version = side.text("model", 0, "version")
     notes = [
         f"Azure OpenAI {sku} deployment of {model}" + (f" version {version}" if version else "")
@@ -94,7 +104,29 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
             tags=tags,
             notes=tuple(notes),
             llm=llm,
+            tags_from=tags_from,
         ),
+    )
+
+
+def _shared_account(side: Side, ctx: MapContext) -> tuple[dict[str, str], str]:
+    """Tags of an account this configuration does not manage (a shared one, another
+    workspace's), from the policy's ``settings.account_tags``; and where they come from."""
+    account_id = side.text("cognitive_account_id") or ""
+    refs = list(ctx.inventory.references(side.change, ["cognitive_account_id"]))
+    bare = [ref.removesuffix(".id") for ref in refs]
+    names = [n for n in (account_id, account_id.rsplit("/", 1)[-1], *refs, *bare) if n]
+    for pattern, pairs in ctx.settings.account_tags:
+        if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+            return dict(pairs), f"the policy's settings.account_tags[{pattern!r}]"
+    shown = (
+        refs[0].removesuffix(".id")
+        if refs
+        else (account_id or "an account outside this configuration")
+    )
+    return {}, (
+        f"its cognitive account {shown}, which is not in this configuration: tag the account "
+        "where it is managed and declare its tags in the policy's settings.account_tags"
     )
 
 

@@ -123,6 +123,10 @@ class MapSettings:
     name_heuristics: bool = True
     #: Cluster profiles (policy ``settings.clusters``) for pricing manifests' pods.
     clusters: tuple[ClusterProfile, ...] = ()
+    #: Policy ``settings.account_tags``: tags of shared accounts outside the configuration.
+    account_tags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    #: Policy ``settings.resource_tags``: tags of resources that cannot carry any.
+    resource_tags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass
@@ -474,3 +478,14 @@ def _workloads(
         )
         for component in components
     ]
+
+
+def declared_tags(address: str, settings: MapSettings) -> tuple[dict[str, str], str] | None:
+    """Tags the policy declares for a resource that cannot carry any (``settings.resource_tags``,
+    by address glob), and where they come from; None when it declares none."""
+    import fnmatch
+
+    for pattern, pairs in settings.resource_tags:
+        if fnmatch.fnmatchcase(address, pattern):
+            return dict(pairs), f"the policy's settings.resource_tags[{pattern!r}]"
+    return None

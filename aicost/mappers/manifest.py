@@ -179,6 +179,8 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
         run_hours=spec.run_hours,
         run_hours_reason=spec.run_reason if spec.run_hours is not None else "",
         runs_per_month=spec.runs_per_month,
+        retries=spec.retries,
+        retries_reason=spec.retries_reason,
         node_share=share,
     )
 

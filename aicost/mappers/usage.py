@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from aicost.core.calendar import DAYS_PER_MONTH
-from aicost.core.model import Deployment, Workload
+from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.sources.usage import Usage
 
 #: Tags that give a run time or a run count when neither a manifest nor the usage file does.
@@ -24,8 +24,23 @@ RUNS_TAGS = ("runs-per-month", "runs_per_month", "aicost:runs-per-month", "aicos
 def apply(workloads: Sequence[Workload], usage: Usage | None) -> tuple[list[Workload], list[str]]:
     """Workloads with the usage file's values and derived monthly hours; and warnings."""
     out: list[Workload] = []
+    ignored: list[str] = []
     for workload in workloads:
         values = usage.values_for(workload) if usage is not None else {}
+        current = workload.planned or workload.prior
+        if values and current is not None and current.ai is not False:
+            keys = inapplicable(current, values)
+            if keys:
+                what = (
+                    "an LLM workload priced per token"
+                    if current.llm is not None
+                    else f"{_article(current.workload_class.value)} workload"
+                )
+                ignored.append(
+                    f"{usage.path if usage else ''}: usage key{'s' if len(keys) > 1 else ''} "
+                    f"{', '.join(keys)} for {workload.label} do{'' if len(keys) > 1 else 'es'} "
+                    f"not apply to {what}: ignored"
+                )
         source = f"usage file {usage.path}" if usage is not None and values else ""
         job = not workload.source.kind.startswith("terraform")
         prior = _side(workload.prior, values, source, job=job)
@@ -39,7 +54,7 @@ def apply(workloads: Sequence[Workload], usage: Usage | None) -> tuple[list[Work
         warnings = [
             f"{usage.path}: usage entry {key!r} matches no resource" for key in usage.unused()
         ]
-    return out, warnings
+    return out, [*warnings, *ignored]
 
 
 def _tag_number(deployment: Deployment, keys: Iterable[str]) -> tuple[Decimal, str] | None:
@@ -83,6 +98,11 @@ def _side(
         if llm is not deployment.llm:
             changes["llm"] = llm
             notes.append(f"token volume from the {source}")
+    elif deployment.workload_class is WorkloadClass.INFERENCE:
+        traffic = _traffic(values)
+        if traffic[0] is not None or traffic[1] is not None:
+            changes["requests_per_month"], changes["tokens_per_month"] = traffic
+            notes.append(f"requests and tokens from the {source}")
     hours = changes.get("hours_per_month", deployment.hours_per_month)
     # A job (a manifest) runs only while it runs: its monthly hours follow from runs. A
     # resource that Terraform keeps (an instance, a node group) runs all month whatever its
@@ -106,6 +126,51 @@ def _side(
     return dataclasses.replace(deployment, **changes)
 
 
+#: Usage keys about token traffic; they apply to LLM workloads and self-hosted serving.
+TRAFFIC_KEYS = (
+    "requests_per_day",
+    "requests_per_month",
+    "input_tokens",
+    "output_tokens",
+    "monthly_input_tokens",
+    "monthly_output_tokens",
+)
+#: Keys only an LLM API applies (prompt caching and batch discounts).
+LLM_ONLY_KEYS = ("cached_input_share", "cache_write_share", "batch_share")
+#: Keys about runs; a token-priced LLM workload has none.
+RUN_KEYS = ("run_hours", "runs_per_month")
+
+
+def inapplicable(deployment: Deployment, values: Mapping[str, Any]) -> list[str]:
+    """The usage keys in *values* that do not apply to *deployment* (they are ignored)."""
+    if deployment.llm is not None:
+        return [key for key in RUN_KEYS if key in values]
+    keys = [key for key in LLM_ONLY_KEYS if key in values]
+    if deployment.workload_class is not WorkloadClass.INFERENCE:
+        keys += [key for key in TRAFFIC_KEYS if key in values]
+    return keys
+
+
+def _traffic(values: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    """(requests, tokens) per month of a self-hosted serving workload."""
+    requests: Decimal | None = None
+    if "requests_per_month" in values:
+        requests = values["requests_per_month"]
+    elif "requests_per_day" in values:
+        requests = values["requests_per_day"] * DAYS_PER_MONTH
+    tokens: Decimal | None = None
+    if "monthly_input_tokens" in values or "monthly_output_tokens" in values:
+        tokens = values.get("monthly_input_tokens", Decimal(0)) + values.get(
+            "monthly_output_tokens", Decimal(0)
+        )
+    elif requests is not None and ("input_tokens" in values or "output_tokens" in values):
+        per_request = values.get("input_tokens", Decimal(0)) + values.get(
+            "output_tokens", Decimal(0)
+        )
+        tokens = requests * per_request
+    return requests, tokens
+
+
 def _llm(deployment: Deployment, values: Mapping[str, Any]) -> Any:
     llm = deployment.llm
     assert llm is not None
@@ -126,6 +191,10 @@ def _llm(deployment: Deployment, values: Mapping[str, Any]) -> Any:
         if key in values:
             changes[key] = values[key]
     return dataclasses.replace(llm, **changes) if changes else llm
+
+
+def _article(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _number(value: Decimal) -> str:

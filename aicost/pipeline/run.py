@@ -15,6 +15,7 @@ from pathlib import Path
 from aicost import mappers, sources
 from aicost.core.model import PricedWorkload
 from aicost.core.projects import project_key
+from aicost.cost.estimate import apply as apply_estimates
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
 from aicost.mappers.usage import apply as apply_usage
@@ -91,6 +92,12 @@ def map_settings(policy: Policy) -> MapSettings:
         purchase_keys=tuple(policy.settings.purchase_tags),
         name_heuristics=policy.settings.name_heuristics,
         clusters=tuple(policy.settings.clusters),
+        account_tags=tuple(
+            (key, tuple(tags.items())) for key, tags in policy.settings.account_tags.items()
+        ),
+        resource_tags=tuple(
+            (key, tuple(tags.items())) for key, tags in policy.settings.resource_tags.items()
+        ),
     )
 
 
@@ -119,6 +126,8 @@ def run_check(
     normalised = mappers.normalise(inventories, book, map_settings(policy))
     workloads, usage_warnings = apply_usage(normalised.workloads, usage)
     normalised.warnings.extend(usage_warnings)
+    workloads, estimate_warnings = apply_estimates(workloads)
+    normalised.warnings.extend(estimate_warnings)
     normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)

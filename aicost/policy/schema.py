@@ -227,6 +227,13 @@ class Settings(Strict):
     #: Where manifests run: cloud, region and node type per accelerator (see
     #: :mod:`aicost.core.clusters`).
     clusters: list[ClusterProfile] = Field(default_factory=list)
+    #: Tags of shared Azure OpenAI (cognitive) accounts that are not in this configuration
+    #: (another workspace owns them), keyed by account resource ID or name (globs): their
+    #: deployments, which cannot carry tags, take these.
+    account_tags: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Tags of resources that cannot carry tags or labels themselves (a Vertex AI Model
+    #: Garden deployment), keyed by address glob.
+    resource_tags: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class WaiverSettings(Strict):

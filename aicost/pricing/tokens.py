@@ -25,9 +25,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from aicost.core.errors import PricingError
 from aicost.core.model import (
     Costing,
     CostLine,
@@ -209,11 +210,21 @@ class ModelPrice:
     estimate: str | None = None
 
     def price(self, column: str) -> Decimal | None:
+        """A token price; a negative or non-numeric one is a bad table (exit 2, naming it)."""
         value = self.row.get(column)
         if value is None:
             return None
+        try:
+            found = Decimal(str(value))
+        except InvalidOperation:
+            found = Decimal("NaN")
+        if not found.is_finite() or found < 0:
+            raise PricingError(
+                f"{self.provider} {self.key}: {column} price {value!r} is negative or not a number",
+                path=self.table.info.path,
+            )
         kind = next((k for k in _KINDS if column.startswith(k)), column)
-        return Decimal(str(value)) * self.column_uplift.get(kind, self.uplift)
+        return found * self.column_uplift.get(kind, self.uplift)
 
     @property
     def deprecation_date(self) -> str | None:

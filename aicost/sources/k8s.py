@@ -218,6 +218,8 @@ def build(
     runs_per_month: Decimal | None = None,
     runs_reason: str = "",
     serving: WorkloadClass = WorkloadClass.INFERENCE,
+    retries: int | None = None,
+    retries_reason: str = "",
 ) -> Spec:
     """A :class:`Spec` for a Kubernetes object from its groups and pod templates."""
     pod_list = list(pods)
@@ -254,6 +256,8 @@ def build(
         run_reason=run_reason,
         runs_per_month=runs_per_month,
         runs_reason=runs_reason,
+        retries=retries if retries else None,
+        retries_reason=retries_reason if retries else "",
         cluster=mf.cluster_label(found_labels),
         notes=tuple(notes),
     )
@@ -289,6 +293,7 @@ def read_object(
         completions = integer(job.get("completions"))
         units = parallelism if completions is None else min(parallelism, completions)
         deadline = mf.quantity(job.get("activeDeadlineSeconds")) or pod.deadline_seconds
+        backoff = integer(job.get("backoffLimit"))
         notes = []
         if completions and completions > parallelism:
             notes.append(f"{completions} completions, {parallelism} at a time")
@@ -307,6 +312,8 @@ def read_object(
             notes=notes,
             runs_per_month=runs,
             runs_reason=runs_reason,
+            retries=backoff,
+            retries_reason="backoffLimit",
         )
         return
     if kind == "Pod":

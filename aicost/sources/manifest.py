@@ -102,6 +102,10 @@ class Spec:
     run_reason: str = ""
     runs_per_month: Decimal | None = None
     runs_reason: str = ""
+    #: Retries the object declares for a failed run (``runPolicy.backoffLimit``,
+    #: ``backoffLimit``, Volcano ``maxRetry``), and where that came from.
+    retries: int | None = None
+    retries_reason: str = ""
     #: A cluster profile the manifest names (label ``aicost/cluster``).
     cluster: str | None = None
     notes: tuple[str, ...] = ()
