@@ -43,6 +43,14 @@ class Pricer:
             elif deployment.unknown:
                 reason = f"{', '.join(deployment.unknown)} known only after apply"
             return Costing(None, reason=reason, notes=deployment.notes, hours_per_month=hours)
+        if deployment.unknown:
+            # Something the cost depends on (a count, a size) is not known: never a guess.
+            reason = f"{', '.join(deployment.unknown)} not known"
+            if deployment.notes and deployment.notes[0].startswith(deployment.unknown[0]):
+                reason = deployment.notes[0]
+            elif deployment.notes:
+                reason += f": {deployment.notes[0]}"
+            return Costing(None, reason=reason, notes=deployment.notes, hours_per_month=hours)
         if deployment.region is None:
             return Costing(
                 None,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
+from aicost.mappers import failclosed
 from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
 from aicost.model import Workload
 from aicost.sources.base import Inventory
@@ -66,7 +67,8 @@ def normalise(
             if handler is None:
                 result.other[change.type] += 1
                 continue
-            for workload in map_change(change, handler, ctx):
+            for mapped in map_change(change, handler, ctx):
+                workload = failclosed.close(mapped, change, inventory)
                 if workload.ai is False:
                     result.non_ai[change.type] += 1
                 else:

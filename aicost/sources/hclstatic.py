@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aicost.errors import InputError
 from aicost.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import MAX_INPUT_BYTES, Inventory, decode
+from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 from aicost.sources.hcl import (
     KIND,
     VARS_SUFFIXES,
@@ -52,6 +53,10 @@ if TYPE_CHECKING:
 MAX_INSTANCES = 10_000
 #: Module nesting deeper than this is treated as a cycle.
 MAX_MODULE_DEPTH = 24
+#: At most this many resource and module instances in one root module, all told.
+MAX_TOTAL_INSTANCES = 50_000
+#: The expansion kind of a resource or module call whose count or for_each is unknown.
+UNKNOWN_COUNT = "unknown"
 #: Meta-arguments that are not resource attributes.
 _META = frozenset(
     {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -376,6 +381,8 @@ class ModuleInstance:
         self.call_scope = call_scope
         self.values = values or {}
         self.depth = depth
+        #: Why this module instance stands for an unknown number of instances, if it does.
+        self.count_unknown: str | None = parent.count_unknown if parent is not None else None
         self._variables: dict[str, Any] = {}
         self._locals: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
@@ -445,6 +452,8 @@ class ModuleInstance:
         if expansion is None:
             return UNKNOWN
         kind, instances = expansion
+        if kind == UNKNOWN_COUNT:
+            return UNKNOWN
         objects = {key: _ResourceObject(self.builder, block, scope) for key, scope in instances}
         if kind == "single":
             return objects[None]
@@ -464,7 +473,9 @@ class ModuleInstance:
         else:
             kind, children = instances
             objects = {key: _ModuleObject(child) for key, child in children}
-            if kind == "single":
+            if kind == UNKNOWN_COUNT:
+                value = UNKNOWN
+            elif kind == "single":
                 value = objects[None]
             elif kind == "count":
                 value = [objects[i] for i in sorted(objects)]
@@ -614,6 +625,10 @@ class _Builder:
         self.config: dict[tuple[tuple[str, ...], str], Mapping[str, Any]] = {}
         self._missing: set[str] = set()
         self._warned: set[str] = set()
+        #: id(block) -> why its count or for_each is unknown (for UNKNOWN_COUNT expansions).
+        self.count_reasons: dict[int, str] = {}
+        #: Resource and module instances expanded so far (capped at MAX_TOTAL_INSTANCES).
+        self.total_instances = 0
         #: Module directory -> variables used there but not declared.
         self.undeclared: dict[str, set[str]] = {}
 
@@ -668,8 +683,12 @@ class _Builder:
             expansion = self.expand(block, instance.scope())
             if expansion is None:
                 continue
-            for key, scope in expansion[1]:
-                self.changes.append(self._change(instance, block, key, scope))
+            kind, instances = expansion
+            reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
+            for key, scope in instances:
+                self.changes.append(
+                    self._change(instance, block, key, scope, reason or instance.count_unknown)
+                )
         for name in instance.config.calls:
             found = self.child_instances(instance, name)
             if found is None:
@@ -678,7 +697,12 @@ class _Builder:
                 self._walk(child)
 
     def _change(
-        self, instance: ModuleInstance, block: Block, key: Any, scope: Scope
+        self,
+        instance: ModuleInstance,
+        block: Block,
+        key: Any,
+        scope: Scope,
+        count_unknown: str | None = None,
     ) -> ResourceChange:
 
         rtype, name = block.labels[0], block.labels[1]
@@ -688,6 +712,10 @@ class _Builder:
         for attribute in COMPUTED_WHEN_UNSET.get(rtype, ()):
             if attribute not in after and attribute not in after_unknown:
                 after_unknown[attribute] = True
+        if count_unknown is not None:
+            # One workload stands for an unknown number of instances (never zero).
+            after_unknown[COUNT_UNKNOWN_KEY] = True
+            after_unknown[COUNT_REASON_KEY] = count_unknown
         provider = self._resource_provider(instance, block, scope)
         address = f"{rtype}.{name}{_key_suffix(key)}"
         if instance.address:
@@ -775,29 +803,40 @@ class _Builder:
         return value
 
     def expand(self, block: Block, scope: Scope) -> tuple[str, list[tuple[Any, Scope]]] | None:
-        """The instances of a resource or module call: (kind, [(key, scope)]), or None."""
+        """The instances of a resource or module call: (kind, [(key, scope)]).
+
+        A ``count`` or ``for_each`` that cannot be known gives one instance of kind
+        :data:`UNKNOWN_COUNT` (its reason in :attr:`count_reasons`): one workload with the
+        count unknown, never zero. A count Terraform would refuse (negative, fractional,
+        not a number) is an input error.
+        """
 
         attrs = block.attributes()
         what = " ".join([block.type, *block.labels[:2]])
         where = f"{block.file}:{block.line}" if block.line else block.file
+        refs = ", ".join(references(attrs.get("count") or attrs.get("for_each"))[:3])
+        origin = f" (from {refs})" if refs else ""
+        reason: str | None = None
+        result: tuple[str, list[tuple[Any, Scope]]] | None = None
         if "count" in attrs:
             count, _ = deep_unmark(self.safe(attrs["count"], scope))
-            try:
-                number = int(to_number(count)) if count is not UNKNOWN else None
-            except EvalError:
-                number = None
-            if number is None or number < 0 or number > MAX_INSTANCES:
-                self.warn(
-                    f"{where}: {what}: count is not known without Terraform; not priced "
-                    "(give its variables a default or a .tfvars value, or check a plan)"
-                )
-                return None
-            return "count", [
-                (i, Scope(scope.context, i, None, dict(scope.names))) for i in range(number)
-            ]
-        if "for_each" in attrs:
+            if count is UNKNOWN:
+                reason = f"count unknown{origin}: its value needs Terraform"
+            else:
+                number = self._count_number(count, block, what)
+                if number > MAX_INSTANCES:
+                    reason = f"count {number} is over aicost's cap of {MAX_INSTANCES:,} instances"
+                else:
+                    result = (
+                        "count",
+                        [
+                            (i, Scope(scope.context, i, None, dict(scope.names)))
+                            for i in range(number)
+                        ],
+                    )
+        elif "for_each" in attrs:
             collection, _ = deep_unmark(self.safe(attrs["for_each"], scope))
-            pairs: list[tuple[Any, Any]] = []
+            pairs: list[tuple[Any, Any]] | None = None
             if isinstance(collection, dict):
                 pairs = [(k, collection[k]) for k in sorted(collection)]
             elif isinstance(collection, list) and all(
@@ -805,18 +844,68 @@ class _Builder:
             ):
                 keys = sorted({to_string(v) for v in collection})
                 pairs = [(k, k) for k in keys]
-            else:
-                self.warn(
-                    f"{where}: {what}: for_each is not known without Terraform; not priced "
-                    "(give its variables a default or a .tfvars value, or check a plan)"
+            if pairs is None:
+                reason = f"for_each unknown{origin}: its value needs Terraform"
+            elif len(pairs) > MAX_INSTANCES:
+                reason = (
+                    f"for_each has {len(pairs):,} keys, over aicost's cap of "
+                    f"{MAX_INSTANCES:,} instances"
                 )
-                return None
-            if len(pairs) > MAX_INSTANCES:
-                return None
-            return "for_each", [
-                (k, Scope(scope.context, None, (k, v), dict(scope.names))) for k, v in pairs
-            ]
-        return "single", [(None, Scope(scope.context, None, None, dict(scope.names)))]
+            else:
+                result = (
+                    "for_each",
+                    [(k, Scope(scope.context, None, (k, v), dict(scope.names))) for k, v in pairs],
+                )
+        else:
+            result = "single", [(None, Scope(scope.context, None, None, dict(scope.names)))]
+        if result is not None:
+            self.total_instances += len(result[1])
+            if self.total_instances > MAX_TOTAL_INSTANCES:
+                raise InputError(
+                    f"{what}: more than {MAX_TOTAL_INSTANCES:,} resource and module instances "
+                    "in one configuration; aicost stops here (check a plan instead)",
+                    path=block.file,
+                    line=block.line,
+                )
+            return result
+        assert reason is not None
+        self.warn(
+            f"{where}: {what}: {reason}; listed as one workload with the count unknown "
+            "(give its variables a default or a .tfvars value, or check a plan)"
+        )
+        self.count_reasons[id(block)] = reason
+        self.total_instances += 1
+        return UNKNOWN_COUNT, [(None, Scope(scope.context, None, None, dict(scope.names)))]
+
+    def _count_number(self, count: Any, block: Block, what: str) -> int:
+        """A known ``count`` as Terraform checks it: a whole number, not negative."""
+        try:
+            number = to_number(count)
+        except EvalError:
+            number = None
+        if number is None or isinstance(number, bool):
+            raise InputError(
+                f"{what}: count must be a whole number, got {_shown(count)}",
+                path=block.file,
+                line=block.line,
+            )
+        try:
+            whole = number == int(number)
+        except (OverflowError, ValueError):
+            whole = False
+        if not whole:
+            raise InputError(
+                f"{what}: count must be a whole number, got {_shown(count)}",
+                path=block.file,
+                line=block.line,
+            )
+        if number < 0:
+            raise InputError(
+                f"{what}: count must not be negative, got {_shown(count)}",
+                path=block.file,
+                line=block.line,
+            )
+        return int(number)
 
     # ------------------------------------------------------------------------- modules
 
@@ -838,6 +927,7 @@ class _Builder:
             return None
         kind, instances = expansion
         arguments = {k: v for k, v in block.attributes().items() if k not in _MODULE_META}
+        reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
         children = []
         for key, scope in instances:
             address = f"module.{name}{_key_suffix(key)}"
@@ -853,6 +943,8 @@ class _Builder:
                 call_scope=scope,
                 depth=parent.depth + 1,
             )
+            if reason is not None:
+                child.count_unknown = reason
             self._providers(child, parent, block, scope)
             children.append((key, child))
         result = (kind, children)
@@ -1065,6 +1157,11 @@ def _key_suffix(key: Any) -> str:
 
 def _plain(value: Any) -> bool:
     return value is not None and not isinstance(value, dict | list) and value is not UNKNOWN
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _tag(value: Any) -> str:
