@@ -20,10 +20,23 @@ from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
-    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock"),
-    "google": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
-    "google-beta": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
-    "azurerm": ("aicost.mappers.azure", "aicost.mappers.azure_openai"),
+    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock", "aicost.mappers.aws_capacity"),
+    "awscc": ("aicost.mappers.awscc",),
+    "google": (
+        "aicost.mappers.gcp",
+        "aicost.mappers.gcp_vertex_llm",
+        "aicost.mappers.reservations",
+    ),
+    "google-beta": (
+        "aicost.mappers.gcp",
+        "aicost.mappers.gcp_vertex_llm",
+        "aicost.mappers.reservations",
+    ),
+    "azurerm": (
+        "aicost.mappers.azure",
+        "aicost.mappers.azure_openai",
+        "aicost.mappers.reservations",
+    ),
     "manifest": ("aicost.mappers.manifest",),
     "llm": ("aicost.mappers.llm",),
 }
