@@ -33,9 +33,9 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aicost.core.model import Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.mappers.aws import _deployment, _int, _template
 from aicost.mappers.base import Handler, MapContext, Side
-from aicost.model import Capacity, Deployment, PurchaseOption, WorkloadClass
 
 Result = Iterable[tuple[str | None, Deployment]]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from aicost.model import Deployment, ResourceChange, Workload
+from aicost.core.model import Deployment, ResourceChange, Workload
 from aicost.sources.base import Inventory
 from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from aicost.core.model import Capacity, Deployment, PurchaseOption
 from aicost.mappers import azure, gcp
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side
-from aicost.model import Capacity, Deployment, PurchaseOption
 
 Result = Iterable[tuple[str | None, Deployment]]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aicost.model import PurchaseOption
+from aicost.core.model import PurchaseOption
 from tests.core.helpers import by_address, check, price
 
 HOURS = Decimal(730)
