@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aicost.core.model import Workload
-from aicost.mappers import failclosed
+from aicost.mappers import failclosed, inputcheck
 from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
 from aicost.sources.base import Inventory
 
@@ -80,6 +80,7 @@ def normalise(
             if handler is None:
                 result.other[change.type] += 1
                 continue
+            inputcheck.check(change)
             for mapped in map_change(change, handler, ctx):
                 workload = failclosed.close(mapped, change, inventory)
                 if workload.ai is False:
