@@ -27,6 +27,8 @@ TYPE_FIELDS = frozenset(
 )
 #: Attributes that hold a list of machine names.
 TYPE_LIST_FIELDS = frozenset({"instance_types"})
+#: Resource types whose ``instance_type`` is a list (Batch takes types and families).
+TYPE_LISTS_IN = frozenset({"aws_batch_compute_environment"})
 #: Top-level attributes that name a machine in azurerm resources.
 AZURE_TOP_TYPE_FIELDS = frozenset({"size", "sku"})
 #: Attributes that count nodes, instances, replicas, vCPUs or accelerators (at any depth).
@@ -96,7 +98,7 @@ def check(change: ResourceChange) -> None:
 def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any) -> Iterator[str]:
     lower = change.provider in {"aws", "awscc", "google", "google-beta"}
     azure = change.provider == "azurerm"
-    for key in MAP_FIELDS:
+    for key in MAP_FIELDS if change.provider != "awscc" else ():  # awscc: [{key, value}]
         value = values.get(key)
         if value is not None and not isinstance(value, dict):
             yield f"{key} is a {_kind(value)}, not a map"
@@ -115,6 +117,10 @@ def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any)
                 names_machine = key in TYPE_FIELDS or (
                     azure and not path and key in AZURE_TOP_TYPE_FIELDS
                 )
+                if names_machine and isinstance(value, list) and change.type in TYPE_LISTS_IN:
+                    for position, item in enumerate(value):  # Batch takes a list of types
+                        yield from _machine((*here, position), item, lower, sensitive)
+                    continue
                 if names_machine and not (azure and key == "sku" and isinstance(value, list)):
                     yield from _machine(here, value, lower, sensitive)
                     continue
@@ -125,7 +131,8 @@ def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any)
                     for position, item in enumerate(value):
                         yield from _machine((*here, position), item, lower, sensitive)
                     continue
-                if key in COUNT_FIELDS or (path and key in NESTED_COUNT_FIELDS):
+                counts = key in COUNT_FIELDS or (path and key in NESTED_COUNT_FIELDS)
+                if counts and not isinstance(value, dict | list):
                     problem = _count(value)
                     if problem is not None:
                         yield f"{_dotted(here)} {problem}"
@@ -151,8 +158,10 @@ def _machine(path: tuple[str | int, ...], value: Any, lower: bool, sensitive: An
 
 
 def _count(value: Any) -> str | None:
-    if isinstance(value, bool | dict | list):
+    if isinstance(value, bool):
         return f"is a {_kind(value)}, not a whole number"
+    if value == "":
+        return None  # providers write an unset optional number as ""
     try:
         number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(value)
     except (InvalidOperation, ValueError, TypeError):

@@ -31,6 +31,8 @@ _KNOWN_ACTIONS = frozenset({"create", "update", "delete", "no-op", "read", "forg
 _PROVIDER = re.compile(
     r"^(?:(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?/)?"
     r"(?:[a-z0-9][a-z0-9_-]*/)?[a-z0-9][a-z0-9_-]*$"
+    # format 0.x plans write a bare type, with its alias: ``aws``, ``aws.west``
+    r"|^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)?$"
 )
 #: Python refuses to convert longer integers (sys.int_info.default_max_str_digits).
 MAX_INT_DIGITS = 4300

@@ -225,8 +225,12 @@ resource "aws_instance" "pool" {
         },
     )
     result = aicost("check", infra, "--format", "json")
-    assert [r["address"] for r in result.json["resources"]] == ["aws_instance.gpu"]
-    assert "aws_instance pool: count is not known without Terraform; not priced" in result.err
+    # one workload with the count unknown, unpriced (never zero resources, never a guess)
+    resources = {r["address"]: r for r in result.json["resources"]}
+    assert sorted(resources) == ["aws_instance.gpu", "aws_instance.pool"]
+    assert resources["aws_instance.pool"]["monthly_cost"] is None
+    assert "count unknown (from var.replicas)" in resources["aws_instance.pool"]["unpriced_reason"]
+    assert "aws_instance pool: count unknown (from var.replicas)" in result.err
     assert "variable 'replicas' has no default" in result.err
 
 
