@@ -43,6 +43,7 @@ from aicost.sources.hclfiles import (
     config_files,
     display,
 )
+from aicost.sources.hcloptions import SKIP_UNPARSABLE
 from aicost.sources.hclparse import parse
 from aicost.sources.tfplan import PlanInventory
 
@@ -270,7 +271,16 @@ class _Loader:
                 text = _read(file)
                 tree = parse(text, shown)
             except InputError as exc:
-                config.warnings.append(f"{exc}; the file is skipped")
+                if not SKIP_UNPARSABLE.get():
+                    # terraform plan refuses a configuration with a file it cannot parse
+                    raise InputError(
+                        f"{exc.message} (terraform would refuse the configuration; "
+                        "--skip-unparsable checks the rest)",
+                        path=exc.path,
+                        line=exc.line,
+                        column=exc.column,
+                    ) from None
+                config.warnings.append(f"{exc}; the file is skipped (--skip-unparsable)")
                 continue
             self._index(config, tree.children[0], shown)
         skipped = sorted(p.name for p in directory.glob("*.tf.json"))
