@@ -19,15 +19,20 @@ from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import MAX_INPUT_BYTES, Inventory, decode
 from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 from aicost.sources.hcleval import (
+    MAX_VALUE_SIZE,
     UNKNOWN,
     EvalError,
+    InvalidArgument,
     Scope,
+    TooLarge,
     deep_unmark,
     evaluate,
     iterate,
     mark,
     name_of,
     references,
+    reset_work,
+    size_over,
     subtrees,
     to_bool,
     to_number,
@@ -420,7 +425,7 @@ class ModuleInstance:
         elif name in self.values:
             value = self.values[name]
         elif "default" in attrs:
-            value = self.builder.safe(attrs["default"], _constant_scope())
+            value = self.builder.safe(attrs["default"], _constant_scope(), block.file)
         elif self.parent is None:
             self.builder.missing_variable(name, block)
         value = _convert(value, attrs.get("type"))
@@ -439,7 +444,7 @@ class ModuleInstance:
         if entry is None:
             raise EvalError(f"no local {name!r}")
         self._locals[name] = _IN_PROGRESS
-        value = self.builder.safe(entry[0], self.scope())
+        value = self.builder.safe(entry[0], self.scope(), entry[1])
         self._locals[name] = value
         return value
 
@@ -635,6 +640,9 @@ class _Builder:
         self.config: dict[tuple[tuple[str, ...], str], Mapping[str, Any]] = {}
         self._missing: set[str] = set()
         self._warned: set[str] = set()
+        #: The file of the block being evaluated (for errors), and how deep safe() nests.
+        self.current_file = ""
+        self._nesting = 0
         #: id(block) -> why its count or for_each is unknown (for UNKNOWN_COUNT expansions).
         self.count_reasons: dict[int, str] = {}
         #: Resource and module instances expanded so far (capped at MAX_TOTAL_INSTANCES).
@@ -647,17 +655,45 @@ class _Builder:
             self._warned.add(message)
             self.warnings.append(message)
 
-    def safe(self, node: Any, scope: Scope) -> Any:
-        """Evaluate; anything Terraform would reject (or aicost cannot follow) is unknown."""
+    def safe(self, node: Any, scope: Scope, file: str | None = None) -> Any:
+        """Evaluate; anything Terraform would reject (or aicost cannot follow) is unknown.
 
+        Values over the size caps become unknown with a warning; an argument Terraform
+        refuses at plan time (an invalid regular expression) is an input error.
+        """
+
+        previous = self.current_file
+        if file is not None:
+            self.current_file = file
+        top = self._nesting == 0
+        if top:
+            reset_work()
+        self._nesting += 1
         try:
-            return evaluate(node, scope)
+            value = evaluate(node, scope)
+            if size_over(value):
+                raise TooLarge(f"a value over {MAX_VALUE_SIZE:,} characters and items")
+            return value
+        except TooLarge as exc:
+            line = getattr(getattr(node, "meta", None), "line", None)
+            where = f"{self.current_file}:{line}" if line else self.current_file
+            self.warn(f"{where}: {exc}; treated as unknown (aicost's cap on static evaluation)")
+            return UNKNOWN
         except (EvalError, RecursionError):
             return UNKNOWN
+        except InvalidArgument as exc:
+            raise InputError(
+                f"{exc.message} (terraform would refuse it)",
+                path=self.current_file or self.project,
+                line=exc.line,
+            ) from None
         except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             if os.environ.get("AICOST_DEBUG"):
                 raise
             return UNKNOWN
+        finally:
+            self._nesting -= 1
+            self.current_file = previous
 
     # ------------------------------------------------------------------------- build
 
@@ -690,12 +726,14 @@ class _Builder:
             if mode != "managed":
                 continue
             self._expressions(instance, block)
+            self.current_file = block.file
             expansion = self.expand(block, instance.scope())
             if expansion is None:
                 continue
             kind, instances = expansion
             reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
             for key, scope in instances:
+                self.current_file = block.file
                 self.changes.append(
                     self._change(instance, block, key, scope, reason or instance.count_unknown)
                 )
@@ -929,8 +967,9 @@ class _Builder:
         cache[name] = None
         block = parent.config.calls[name]
         directory = self._module_dir(parent, name, block)
-        if directory is None or parent.depth >= MAX_MODULE_DEPTH:
+        if directory is None:
             return None
+        self._refuse_cycle(parent, name, block, directory)
         config = self.loader.module(directory)
         expansion = self.expand(block, parent.scope())
         if expansion is None:
@@ -960,6 +999,38 @@ class _Builder:
         result = (kind, children)
         cache[name] = result
         return result
+
+    def _refuse_cycle(
+        self, parent: ModuleInstance, name: str, block: Block, directory: Path
+    ) -> None:
+        """Terraform refuses a module that calls itself, directly or through others."""
+        target = directory.resolve()
+        chain: list[tuple[str, Path]] = []
+        node: ModuleInstance | None = parent
+        while node is not None:
+            label = node.address.rsplit(".", 1)[-1] if node.address else "root"
+            chain.append((label if node.address else "root", node.config.directory.resolve()))
+            node = node.parent
+        chain.reverse()
+        for position, (_label, seen) in enumerate(chain):
+            if seen == target:
+                names = [
+                    f"module.{label.split('[', 1)[0]}" if label != "root" else "root"
+                    for label, _ in chain[position:]
+                ]
+                cycle = " -> ".join([*names, f"module.{name}"])
+                raise InputError(
+                    f"module.{name} calls {display(directory)}, which is already being "
+                    f"evaluated: a module cycle ({cycle}); terraform would refuse it",
+                    path=block.file,
+                    line=block.line,
+                )
+        if parent.depth >= MAX_MODULE_DEPTH:
+            raise InputError(
+                f"module.{name}: modules nested more than {MAX_MODULE_DEPTH} deep",
+                path=block.file,
+                line=block.line,
+            )
 
     def _module_dir(self, parent: ModuleInstance, name: str, block: Block) -> Path | None:
         where = f"{block.file}:{block.line}" if block.line else block.file
