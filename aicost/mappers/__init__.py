@@ -20,22 +20,30 @@ from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
-    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock", "aicost.mappers.aws_capacity"),
+    "aws": (
+        "aicost.mappers.aws",
+        "aicost.mappers.aws_bedrock",
+        "aicost.mappers.aws_capacity",
+        "aicost.mappers.aws_other",
+    ),
     "awscc": ("aicost.mappers.awscc",),
     "google": (
         "aicost.mappers.gcp",
         "aicost.mappers.gcp_vertex_llm",
         "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
     ),
     "google-beta": (
         "aicost.mappers.gcp",
         "aicost.mappers.gcp_vertex_llm",
         "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
     ),
     "azurerm": (
         "aicost.mappers.azure",
         "aicost.mappers.azure_openai",
         "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
     ),
     "manifest": ("aicost.mappers.manifest",),
     "llm": ("aicost.mappers.llm",),

@@ -32,6 +32,9 @@ from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 #: Source kinds whose deployments are closed here (manifests judge pods themselves).
 TERRAFORM_KINDS = frozenset({"terraform-plan", "terraform-hcl"})
 
+#: Services whose instance types follow the cloud's machine naming scheme.
+MACHINE_SERVICES = frozenset({"ec2", "sagemaker", "compute", "vm", "vm-windows"})
+
 _AWS_SIZE = r"(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)"
 #: General purpose, compute, memory, storage, HPC and Mac families: no accelerators.
 _AWS_PLAIN = re.compile(
@@ -134,6 +137,7 @@ def _close(
         ai = True
     elif (
         ai is False
+        and side.service in MACHINE_SERVICES
         and side.instance_type is not None
         and not known_without_accelerators(side.cloud, side.instance_type)
     ):
