@@ -22,7 +22,7 @@ NON_AI: dict[str, str] = {
     "aws_opensearch_domain": "search domain instances (*.search): no GPU types exist",
     "aws_finspace_kx_cluster": "FinSpace kdb nodes (kx.s.*) are CPU",
     "aws_globalaccelerator_custom_routing_listener": "accelerator_arn is a network accelerator",
-    "aws_globalaccelerator_listener": "accelerator_arn is a network accelerator (Global Accelerator)",
+    "aws_globalaccelerator_listener": "accelerator_arn: a Global Accelerator (network)",
     "aws_m2_environment": "Mainframe Modernization environments (M2.m5/M2.r5) are CPU",
     "aws_memorydb_cluster": "MemoryDB nodes (db.*) have no accelerators",
     "aws_memorydb_multi_region_cluster": "MemoryDB nodes (db.*)",
