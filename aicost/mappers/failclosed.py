@@ -79,6 +79,17 @@ def aws_accelerated_name(instance_type: str) -> bool:
     return bool(_AWS_ACCELERATED.match(instance_type))
 
 
+def set_but_unknown(inventory: Inventory, change: ResourceChange, *path: str | int) -> bool:
+    """Whether the configuration sets *path* to an expression whose value is unknown.
+
+    A plan marks an attribute unknown both when it comes from an unknown value and when the
+    configuration leaves it out and the provider computes it (a default). Only the
+    configuration's references tell the two apart: a set-but-unknown value is never
+    replaced by the provider's default.
+    """
+    return bool(inventory.references(change, list(path)))
+
+
 def close(
     workload: Workload, change: ResourceChange, inventory: Inventory | None = None
 ) -> Workload:
@@ -155,4 +166,5 @@ __all__ = [
     "aws_accelerated_name",
     "close",
     "known_without_accelerators",
+    "set_but_unknown",
 ]

@@ -172,3 +172,59 @@ def test_static_count_terraform_refuses_exits_2(aicost: Runner, tmp_path: Path, 
     assert result.code == 2, result.out
     assert "main.tf:" in result.err and "count" in result.err
     assert "Traceback" not in result.err
+
+
+def _configured(address: str, expressions: dict[str, object]) -> dict[str, object]:
+    rtype, name = address.split(".")
+    return {
+        "address": address,
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_config_key": "aws",
+        "expressions": expressions,
+    }
+
+
+def test_unknown_set_from_a_value_is_not_the_providers_default(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """instance_types = var.x (unknown) is not EKS's t3.medium default; a desired_capacity
+    known only after apply is not min_size: both are unpriced, never a guess."""
+    group = {
+        "tags": TAGS,
+        "labels": {},
+        "scaling_config": [{"desired_size": 2, "min_size": 1, "max_size": 4}],
+    }
+    asg = {
+        "min_size": 0,
+        "max_size": 8,
+        "mixed_instances_policy": [],
+        "launch_template": [{"id": "lt-1", "name": "gpu", "version": "$Latest"}],
+        "tag": [],
+    }
+    path = plan_file(
+        tmp_path,
+        [
+            resource("aws_eks_node_group.gpu", group, unknown={"instance_types": True}),
+            resource("aws_launch_template.gpu", {"id": "lt-1", "instance_type": "p5.48xlarge"}),
+            resource("aws_autoscaling_group.gpu", asg, unknown={"desired_capacity": True}),
+        ],
+        config_resources=[
+            _configured(
+                "aws_eks_node_group.gpu",
+                {"instance_types": {"references": ["data.aws_ssm_parameter.type.value"]}},
+            ),
+            _configured(
+                "aws_autoscaling_group.gpu",
+                {"desired_capacity": {"references": ["aws_ssm_parameter.size.value"]}},
+            ),
+        ],
+    )
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    unpriced = {
+        f["address"]: f["message"] for f in result.json["findings"] if f["type"] == "unpriced"
+    }
+    assert "instance_types" in unpriced["aws_eks_node_group.gpu"]
+    assert "desired_capacity" in unpriced["aws_autoscaling_group.gpu"]
