@@ -2,7 +2,7 @@
 
 Runs `terraform providers schema -json` against the local provider mirror (offline) and
 writes tests/fixtures/inventory/aws.json: resource type -> the arguments that matched.
-tests/failclosed/test_inventory.py asserts that every type listed is mapped by aicost or
+tests/mappers/test_inventory.py asserts that every type listed is mapped by aicost or
 deliberately non-AI (aicost/mappers/non_ai.py), so a provider upgrade that adds a kind
 shows up as a failing test once this is re-run. Run from the repository root:
 

@@ -1,5 +1,5 @@
 """Resource types that take a machine type or an "accelerator" argument but run no AI
-accelerator, each with the reason. The inventory test (tests/failclosed/test_inventory.py)
+accelerator, each with the reason. The inventory test (tests/mappers/test_inventory.py)
 asserts that every such type in the providers' schemas is either mapped by aicost or listed
 here, so nothing that can carry GPUs is left out by accident.
 """

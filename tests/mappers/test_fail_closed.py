@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Runner
-from tests.failclosed.helpers import TAGS, plan_file, resource
+from tests.mappers.failclosed_helpers import TAGS, plan_file, resource
 
 STRICT = REPO / "policies" / "builtin" / "strict.yaml"
 

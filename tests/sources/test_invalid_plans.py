@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, Runner
-from tests.failclosed.helpers import TAGS, plan_file, resource
+from tests.mappers.failclosed_helpers import TAGS, plan_file, resource
 
 P5 = {"instance_type": "p5.48xlarge", "tags": TAGS}
 
@@ -21,7 +21,7 @@ def _error(result: Any, *needles: str) -> str:
     assert "Traceback" not in result.err
     for needle in needles:
         assert needle in lines[0], lines[0]
-    return lines[0]
+    return str(lines[0])
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from aicost.core.errors import InputError
+from aicost.sources.base import SourceModule
 from aicost.sources.hcloptions import skipping_unparsable
 from tests.conftest import CORPUS, needs_shared
 
@@ -158,7 +159,7 @@ READ_ONLY = [
 ]
 
 
-def _static_reader():  # type: ignore[no-untyped-def]
+def _static_reader() -> SourceModule:
     from aicost import sources
 
     for kind in sources.SOURCES:

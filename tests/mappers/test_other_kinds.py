@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Runner
-from tests.failclosed.helpers import TAGS, plan_file, resource
+from tests.mappers.failclosed_helpers import TAGS, plan_file, resource
 
 GOOGLE = "registry.terraform.io/hashicorp/google"
 AZURE = "registry.terraform.io/hashicorp/azurerm"
@@ -109,7 +109,7 @@ def test_other_kinds(
     provider: str | None,
     expect: str,
 ) -> None:
-    entry = resource(address, after, **({"provider": provider} if provider else {}))
+    entry = resource(address, after, provider=provider) if provider else resource(address, after)
     data = _check(aicost, tmp_path, entry)
     resources = data["resources"]
     if expect == "none":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aicost.core.model import PurchaseOption
-from tests.core.helpers import by_address, check, price
+from tests.helpers import by_address, check, price
 
 HOURS = Decimal(730)
 
