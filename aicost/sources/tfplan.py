@@ -13,6 +13,7 @@ streaming ``terraform plan -json`` log, binary plans and errored plans with one 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,7 @@ from aicost.core.errors import InputError
 from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources import plancheck
 from aicost.sources.base import Inventory, read_text
+from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 
 KIND = "terraform-plan"
 
@@ -392,9 +394,29 @@ def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
         if change is not None:
             changes.append(change)
     deferred = plan.get("deferred_changes")
-    if isinstance(deferred, list) and deferred:
+    if deferred is not None and not isinstance(deferred, list):
+        raise InputError("deferred_changes is not a list", path=path)
+    for position, item in enumerate(deferred or ()):
+        # Terraform could not plan these yet (an unknown count or for_each, a provider
+        # configured from unknowns): each is one workload with its count unknown, never none.
+        if not isinstance(item, dict) or not isinstance(item.get("resource_change"), dict):
+            raise InputError(f"deferred_changes[{position}] has no resource_change", path=path)
+        entry = item["resource_change"]
+        plancheck.entry(entry, position, path)
+        change = _change(entry, resolver, source, source_path, path)
+        if change is None or change.after is None:
+            continue
+        reason = str(item.get("reason") or "deferred")
+        after_unknown = dict(change.after_unknown)
+        after_unknown[COUNT_UNKNOWN_KEY] = True
+        after_unknown[COUNT_REASON_KEY] = (
+            f"count unknown: Terraform deferred this change ({reason})"
+        )
+        changes.append(dataclasses.replace(change, after_unknown=after_unknown))
+    if deferred:
         warnings.append(
-            f"{path}: {len(deferred)} changes were deferred by Terraform and are not priced"
+            f"{path}: {len(deferred)} changes were deferred by Terraform: each is listed "
+            "with its count unknown and is not priced"
         )
     return PlanInventory(
         path=source_path, kind=KIND, changes=changes, warnings=warnings, _config=resolver.resources

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,25 @@ def test_unknown_set_from_a_value_is_not_the_providers_default(
     }
     assert "instance_types" in unpriced["aws_eks_node_group.gpu"]
     assert "desired_capacity" in unpriced["aws_autoscaling_group.gpu"]
+
+
+def test_plan_deferred_changes_are_listed_with_the_count_unknown(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    path = plan_file(tmp_path, [])
+    document = json.loads(path.read_text())
+    document["deferred_changes"] = [
+        {
+            "reason": "resource_config_unknown",
+            "resource_change": resource(
+                "aws_instance.gpu", {"instance_type": "p5.48xlarge", "tags": TAGS}
+            ),
+        }
+    ]
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (item,) = result.json["resources"]
+    assert item["address"] == "aws_instance.gpu" and item["monthly_cost"] is None
+    assert "deferred" in item["unpriced_reason"]
+    assert "resource_config_unknown" in item["unpriced_reason"]
