@@ -177,3 +177,30 @@ def test_configuration_of_the_wrong_shape(
         tmp_path, [resource("aws_instance.gpu", dict(P5))], configuration=configuration
     )
     _error(aicost("check", path), str(path), needle)
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        (
+            'resource "aws_autoscaling_group" "gpu" {\n  desired_capacity = -6\n'
+            "  min_size = 0\n  max_size = 8\n}\n",
+            "desired_capacity is -6: a count cannot be negative",
+        ),
+        (
+            'resource "aws_instance" "gpu" {\n  instance_type = "P5.48XLARGE"\n}\n',
+            "not lower case",
+        ),
+        (
+            'resource "aws_eks_node_group" "gpu" {\n  instance_types = ["p5.48xlarge"]\n'
+            '  labels = "gpu"\n}\n',
+            "labels is a string, not a map",
+        ),
+    ],
+)
+def test_static_mode_refuses_the_same_values(
+    aicost: Runner, tmp_path: Path, body: str, needle: str
+) -> None:
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n' + body)
+    line = _error(aicost("check", tmp_path), "main.tf:4", needle)
+    assert "aws_" in line
