@@ -30,7 +30,7 @@ _KNOWN_ACTIONS = frozenset({"create", "update", "delete", "no-op", "read", "forg
 #: host/namespace/type, ``hashicorp/aws``, or a bare ``aws`` (format 0.x plans).
 _PROVIDER = re.compile(
     r"^(?:(?:[a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]+(?::\d+)?/)?"
-    r"(?:[a-z0-9][a-z0-9_-]*/)?[a-z0-9][a-z0-9_-]*$"
+    r"(?:(?:[a-z0-9][a-z0-9_-]*|-)/)?[a-z0-9][a-z0-9_-]*$"  # "-": a 0.13 legacy namespace
     # format 0.x plans write a bare type, with its alias: ``aws``, ``aws.west``
     r"|^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)?$"
 )
