@@ -204,3 +204,14 @@ def test_static_mode_refuses_the_same_values(
     (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n' + body)
     line = _error(aicost("check", tmp_path), "main.tf:4", needle)
     assert "aws_" in line
+
+
+@pytest.mark.parametrize("value", ["1e300", "1e30", ".inf", ".nan"])
+def test_token_volumes_out_of_range_exit_2(aicost: Runner, tmp_path: Path, value: str) -> None:
+    path = tmp_path / "aicost-llm.yaml"
+    path.write_text(
+        "version: 1\nworkloads:\n  - name: chat\n    provider: openai\n"
+        f"    model: gpt-4o-mini\n    requests_per_day: {value}\n"
+        f"    input_tokens: {value}\n    output_tokens: 100\n"
+    )
+    _error(aicost("check", path), "aicost-llm.yaml:6", "requests_per_day")
