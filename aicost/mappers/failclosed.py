@@ -40,7 +40,7 @@ _AWS_SIZE = r"(nano|micro|small|medium|large|\d*xlarge|metal(-\d+xl)?)"
 _AWS_PLAIN = re.compile(
     r"^(ml\.)?("
     r"(a|c|d|h|i|m|r|t|x|z)\d+[a-z0-9-]*"
-    r"|hpc\d+[a-z]*|im\d+[a-z]*|is\d+[a-z]*|mac\d*[a-z0-9-]*|u\d*-\d+tb\d*|cr\d+|cc\d+|hs\d+"
+    r"|hpc\d+[a-z]*|im\d+[a-z]*|is\d+[a-z]*|mac\d*[a-z0-9-]*|u\d*[a-z]*-\d+tb\d*|cr\d+|cc\d+|hs\d+"
     r")\." + _AWS_SIZE + r"$"
 )
 #: Accelerated families (GPU, Trainium, Inferentia, Gaudi, FPGA, video transcoding).
