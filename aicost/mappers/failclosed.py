@@ -109,6 +109,11 @@ def _origin(change: ResourceChange, attribute: str, inventory: Inventory | None)
         return None
     path: list[str | int] = [int(p) if p.isdigit() else p for p in attribute.split(".")]
     refs = inventory.references(change, path)
+    if not refs and len(path) > 1:  # blocks are lists: node_config.machine_type -> [0]
+        blocks: list[str | int] = []
+        for step in path[:-1]:
+            blocks += [step, 0] if isinstance(step, str) else [step]
+        refs = inventory.references(change, [*blocks, path[-1]])
     shown = [r for r in refs if r.startswith(("var.", "data.", "local.", "module."))] or refs
     # Terraform lists a reference and its prefixes (data.x.y.id, data.x.y): keep the longest.
     kept = [r for r in shown if not any(o != r and o.startswith(r + ".") for o in shown)]

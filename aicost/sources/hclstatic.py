@@ -398,6 +398,8 @@ class ModuleInstance:
         self.depth = depth
         #: Why this module instance stands for an unknown number of instances, if it does.
         self.count_unknown: str | None = parent.count_unknown if parent is not None else None
+        #: The file of the module block that calls this instance (its arguments are there).
+        self.call_file: str | None = None
         self._variables: dict[str, Any] = {}
         self._locals: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
@@ -421,7 +423,7 @@ class ModuleInstance:
         attrs = block.attributes()
         value: Any = UNKNOWN
         if name in self.arguments and self.call_scope is not None:
-            value = self.builder.safe(self.arguments[name], self.call_scope)
+            value = self.builder.safe(self.arguments[name], self.call_scope, self.call_file)
         elif name in self.values:
             value = self.values[name]
         elif "default" in attrs:
@@ -992,6 +994,7 @@ class _Builder:
                 call_scope=scope,
                 depth=parent.depth + 1,
             )
+            child.call_file = block.file
             if reason is not None:
                 child.count_unknown = reason
             self._providers(child, parent, block, scope)

@@ -251,3 +251,20 @@ def test_plan_deferred_changes_are_listed_with_the_count_unknown(
     assert item["address"] == "aws_instance.gpu" and item["monthly_cost"] is None
     assert "deferred" in item["unpriced_reason"]
     assert "resource_config_unknown" in item["unpriced_reason"]
+
+
+def test_gke_machine_type_set_from_a_variable_is_not_the_e2_medium_default(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    (tmp_path / "main.tf").write_text(
+        'provider "google" {\n  region = "us-central1"\n}\n'
+        'variable "machine" {}\n'
+        'resource "google_container_node_pool" "gpu" {\n'
+        '  name       = "gpu"\n  location   = "us-central1-a"\n  node_count = 2\n'
+        "  node_config {\n    machine_type = var.machine\n  }\n}\n"
+    )
+    result = aicost("check", tmp_path, "--format", "json")
+    assert result.code == 1, result.err
+    (item,) = result.json["resources"]
+    assert item["monthly_cost"] is None
+    assert "node_config.machine_type (from var.machine)" in item["unpriced_reason"]
