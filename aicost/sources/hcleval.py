@@ -40,7 +40,7 @@ MAX_FORMAT_WIDTH = 10_000
 #: Integers longer than this (digits) are not numbers aicost computes with.
 MAX_DIGITS = 400
 #: Iterations of ``for`` expressions in one top-level evaluation.
-MAX_WORK = 1_000_000
+MAX_WORK = 250_000
 _work = [0]
 
 
