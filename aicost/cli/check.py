@@ -12,6 +12,7 @@ from pathlib import Path
 from aicost.cli import gate_options
 from aicost.cli.output import write_file
 from aicost.core.errors import ExitCode, UsageError, one_of
+from aicost.sources.hcloptions import skipping_unparsable
 
 HELP = (
     "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
@@ -99,6 +100,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(for hooks that see every staged YAML/JSON file) instead of failing",
     )
     parser.add_argument(
+        "--skip-unparsable",
+        action="store_true",
+        help="static mode: skip a .tf file that does not parse (with a warning) and check the "
+        "rest, instead of failing as terraform would",
+    )
+    parser.add_argument(
         "--max-rows",
         type=int,
         default=50,
@@ -163,15 +170,16 @@ def run(args: argparse.Namespace) -> int:
         baseline = read_baseline(load_report(args.baseline), str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
-    result = run_check(
-        args.inputs,
-        policy,
-        hours_per_month=args.hours_per_month,
-        usage=usage,
-        options=options,
-        baseline=baseline,
-        ignore_unknown=args.ignore_unknown,
-    )
+    with skipping_unparsable(args.skip_unparsable):
+        result = run_check(
+            args.inputs,
+            policy,
+            hours_per_month=args.hours_per_month,
+            usage=usage,
+            options=options,
+            baseline=baseline,
+            ignore_unknown=args.ignore_unknown,
+        )
     from aicost.core.sensitive import redact
     from aicost.report.inert import controls
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aicost.core.model import ResourceChange, Workload
-from aicost.mappers import counts
+from aicost.mappers import counts, failclosed, inputcheck
 from aicost.mappers.base import (
     Handler,
     InstanceCatalog,
@@ -27,10 +27,31 @@ from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
-    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock"),
-    "google": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
-    "google-beta": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
-    "azurerm": ("aicost.mappers.azure", "aicost.mappers.azure_openai"),
+    "aws": (
+        "aicost.mappers.aws",
+        "aicost.mappers.aws_bedrock",
+        "aicost.mappers.aws_capacity",
+        "aicost.mappers.aws_other",
+    ),
+    "awscc": ("aicost.mappers.awscc",),
+    "google": (
+        "aicost.mappers.gcp",
+        "aicost.mappers.gcp_vertex_llm",
+        "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
+    ),
+    "google-beta": (
+        "aicost.mappers.gcp",
+        "aicost.mappers.gcp_vertex_llm",
+        "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
+    ),
+    "azurerm": (
+        "aicost.mappers.azure",
+        "aicost.mappers.azure_openai",
+        "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
+    ),
     "manifest": ("aicost.mappers.manifest",),
     "llm": ("aicost.mappers.llm",),
 }
@@ -99,9 +120,11 @@ def normalise(
             if handler is None:
                 result.other[change.type] += 1
                 continue
+            inputcheck.check(change)
             result.secrets |= change_secrets(change)
-            for workload in map_change(change, handler, ctx):
-                counts.check(change, workload)
+            for mapped in map_change(change, handler, ctx):
+                counts.check(change, mapped)
+                workload = failclosed.close(mapped, change, inventory)
                 if workload.ai is False:
                     result.non_ai[change.type] += 1
                 else:

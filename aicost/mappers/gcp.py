@@ -53,6 +53,7 @@ from aicost.mappers.base import (
     build_deployment,
     capacity_for,
 )
+from aicost.mappers.failclosed import set_but_unknown
 
 CLOUD = "gcp"
 Result = Iterable[tuple[str | None, Deployment]]
@@ -433,11 +434,14 @@ def _pool(
     machine_type = side.text(*config_path, "machine_type")
     type_unknown = side.unknown(*config_path, "machine_type")
     unknown: tuple[str, ...] = ()
-    if machine_type is None or type_unknown:
+    if type_unknown and set_but_unknown(ctx.inventory, side.change, *config_path, "machine_type"):
+        machine_type = None  # set from a value known only after apply: not the default
+        unknown = ("node_config.machine_type",)
+    elif machine_type is None or type_unknown:
         machine_type = "e2-medium"
         notes.append("node_config.machine_type not set: GKE defaults to e2-medium")
     guest = _guest(side.get(*config_path, "guest_accelerator"))
-    accelerator, ai = hardware(ctx, machine_type, guest, notes)
+    accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=bool(unknown))
     zones, zone_reason = _zones(pool, side.unknown(*prefix, "node_locations"), cluster, location)
     autoscaling = side.get(*prefix, "autoscaling", 0)
     per_zone: int | None

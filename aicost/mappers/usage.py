@@ -8,11 +8,12 @@ usage file, a deployment with a run time but no monthly hours is priced for
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from aicost.core.calendar import DAYS_PER_MONTH
+from aicost.core.errors import InputError
 from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.sources.usage import Usage
 
@@ -43,8 +44,8 @@ def apply(workloads: Sequence[Workload], usage: Usage | None) -> tuple[list[Work
                 )
         source = f"usage file {usage.path}" if usage is not None and values else ""
         job = not workload.source.kind.startswith("terraform")
-        prior = _side(workload.prior, values, source, job=job)
-        planned = _side(workload.planned, values, source, job=job)
+        prior = _side(workload.prior, values, source, job=job, workload=workload)
+        planned = _side(workload.planned, values, source, job=job, workload=workload)
         if prior is workload.prior and planned is workload.planned:
             out.append(workload)
         else:
@@ -57,7 +58,16 @@ def apply(workloads: Sequence[Workload], usage: Usage | None) -> tuple[list[Work
     return out, [*warnings, *ignored]
 
 
-def _tag_number(deployment: Deployment, keys: Iterable[str]) -> tuple[Decimal, str] | None:
+#: The largest run time (hours) and runs per month a tag may give: a year, and one a minute.
+TAG_LIMITS: dict[tuple[str, ...], Decimal] = {
+    RUN_HOURS_TAGS: Decimal(8784),
+    RUNS_TAGS: Decimal(44640),
+}
+
+
+def _tag_number(
+    deployment: Deployment, keys: tuple[str, ...], workload: Workload
+) -> tuple[Decimal, str] | None:
     for key in keys:
         value = deployment.tags.get(key)
         if value is None:
@@ -66,13 +76,26 @@ def _tag_number(deployment: Deployment, keys: Iterable[str]) -> tuple[Decimal, s
             number = Decimal(value.strip())
         except ArithmeticError:
             continue
-        if number.is_finite() and number > 0:
+        limit = TAG_LIMITS.get(keys)
+        if not number.is_finite() or (limit is not None and number > limit):
+            # A number money is computed from: out of range is an input error, not a guess.
+            raise InputError(
+                f"{workload.label}: tag {key}={value[:40]!r} is out of range (at most {limit:,})",
+                path=workload.source.path,
+                line=workload.source.line,
+            )
+        if number > 0:
             return number, f"tag {key}={value}"
     return None
 
 
 def _side(
-    deployment: Deployment | None, values: Mapping[str, Any], source: str, *, job: bool
+    deployment: Deployment | None,
+    values: Mapping[str, Any],
+    source: str,
+    *,
+    job: bool,
+    workload: Workload,
 ) -> Deployment | None:
     if deployment is None:
         return None
@@ -86,11 +109,11 @@ def _side(
         changes["run_hours_reason"] = f"the {source}"
     run_hours = changes.get("run_hours", deployment.run_hours)
     runs = changes.get("runs_per_month", deployment.runs_per_month)
-    if run_hours is None and (found := _tag_number(deployment, RUN_HOURS_TAGS)):
+    if run_hours is None and (found := _tag_number(deployment, RUN_HOURS_TAGS, workload)):
         run_hours = changes["run_hours"] = found[0]
         changes["run_hours_reason"] = found[1]
         notes.append(f"run hours {found[0]} from {found[1]}")
-    if runs is None and (found := _tag_number(deployment, RUNS_TAGS)):
+    if runs is None and (found := _tag_number(deployment, RUNS_TAGS, workload)):
         runs = changes["runs_per_month"] = found[0]
         notes.append(f"runs per month {found[0]} from {found[1]}")
     if deployment.llm is not None:

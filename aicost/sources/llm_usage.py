@@ -61,14 +61,16 @@ class LlmWorkloadSpec(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     provider: str | None = Field(default=None, min_length=1, max_length=64)
     model: str | None = Field(default=None, min_length=1, max_length=200)
-    requests_per_day: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    requests_per_month: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    input_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    output_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    requests_per_day: Decimal | None = Field(default=None, ge=0, le=10**12, allow_inf_nan=False)
+    requests_per_month: Decimal | None = Field(
+        default=None, ge=0, le=3 * 10**13, allow_inf_nan=False
+    )
+    input_tokens: Decimal | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False)
+    output_tokens: Decimal | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False)
     cached_input_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     cache_write_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     batch_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
-    max_tokens: int | None = Field(default=None, ge=1)
+    max_tokens: int | None = Field(default=None, ge=1, le=1_000_000_000)
     prompt_caching: bool | None = None
     service_tier: Literal["standard", "priority", "flex"] | None = None
     cache_ttl: Literal["5m", "1h"] | None = None

@@ -270,10 +270,14 @@ def test_glob_paths_check_every_workspace(workspace: Path, github: FakeGitHub) -
     assert result.code == 0
 
 
-def test_unparsable_file_is_annotated_as_a_warning(workspace: Path, github: FakeGitHub) -> None:
+def test_unparsable_file_fails_the_check_as_terraform_would(
+    workspace: Path, github: FakeGitHub
+) -> None:
     (workspace / "infra" / "broken.tf").write_text('resource "x" "y" {\n  a = \n}\n')
     result = run_action(workspace, github, {"paths": "infra", "comment": "off"})
-    assert "::warning file=infra/broken.tf,line=2,col=" in result.step("Check").stdout
+    check = result.step("Check")
+    assert check.outputs["exit_code"] == "2" and check.outputs["verdict"] == "error"
+    assert "infra/broken.tf:2:" in check.stderr and "cannot parse HCL" in check.stderr
 
 
 def test_missing_baseline_is_a_warning(workspace: Path, github: FakeGitHub) -> None:

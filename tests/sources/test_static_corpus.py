@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from aicost.core.errors import InputError
 from aicost.sources.base import SourceModule
+from aicost.sources.hcloptions import skipping_unparsable
 from tests.conftest import CORPUS, needs_shared
 
 HCL = CORPUS / "hcl"
@@ -227,7 +229,10 @@ def test_go_templates_are_reported_with_file_and_line_and_skipped(name: str) -> 
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "main.tf"
         shutil.copy(HCL / name, path)
-        inventory = reader.read(path)
+        with pytest.raises(InputError, match="cannot parse HCL"):
+            reader.read(path)  # terraform refuses it, and so does the gate by default
+        with skipping_unparsable(True):
+            inventory = reader.read(path)
     assert inventory.changes == []
     assert any(
         w.startswith(f"{path}:") and "cannot parse HCL" in w and "skipped" in w
