@@ -160,20 +160,10 @@ def requests_accelerators(tree: Any) -> bool:
 
 # --------------------------------------------------------------------------- plans
 
-#: The plan and configuration properties fail today on defects the Terraform side of issue
-#: 10 fixes (a deleted instance_type is skipped as non-AI, a negative desired_capacity is
-#: priced below zero): remove this marker when that work is merged.
-TERRAFORM_SIDE = pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 Terraform side: unknown/deleted instance types and negative counts pass",
-)
-
 PLAN_SEEDS = (
-    # Fails today: a deleted instance_type is skipped as non-AI.
-    pytest.param("aws_instance.pretrain", marks=TERRAFORM_SIDE),
+    "aws_instance.pretrain",
     "aws_sagemaker_endpoint.captioner",
-    # Fails today: a negative desired_capacity prices below zero; 10**30 is an exit 3.
-    pytest.param("aws_autoscaling_group.chat", marks=TERRAFORM_SIDE),
+    "aws_autoscaling_group.chat",
 )
 
 
@@ -276,7 +266,6 @@ _TF_VALUES = {
 }
 
 
-@TERRAFORM_SIDE
 @pytest.mark.parametrize("resource", ["aws_autoscaling_group.serve", "aws_instance.train"])
 def test_a_configuration_mutant_never_passes_unless_it_is_free(work: Path, resource: str) -> None:
     kind, name = resource.split(".")

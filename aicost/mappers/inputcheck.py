@@ -95,13 +95,25 @@ def check(change: ResourceChange) -> None:
             )
 
 
+def _asg_tag_list(change: ResourceChange, key: str, value: Any) -> bool:
+    """An autoscaling group's ``tags`` written the AWS provider v3/v4 way: a list of
+    ``{key, value, propagate_at_launch}`` maps (valid there, so not bad input)."""
+    return (
+        change.type == "aws_autoscaling_group"
+        and key == "tags"
+        and isinstance(value, list)
+        and all(isinstance(item, dict) for item in value)
+    )
+
+
 def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any) -> Iterator[str]:
     lower = change.provider in {"aws", "awscc", "google", "google-beta"}
     azure = change.provider == "azurerm"
     for key in MAP_FIELDS if change.provider != "awscc" else ():  # awscc: [{key, value}]
         value = values.get(key)
-        if value is not None and not isinstance(value, dict):
-            yield f"{key} is a {_kind(value)}, not a map"
+        if value is None or isinstance(value, dict) or _asg_tag_list(change, key, value):
+            continue
+        yield f"{key} is a {_kind(value)}, not a map"
     budget = [_BUDGET]
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), values)]
     while stack:
