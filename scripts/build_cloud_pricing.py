@@ -25,6 +25,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gcp_cyclenerd  # noqa: E402 - a sibling script module
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference"
 LOCAL_SOURCES = REPO_ROOT / "pricing" / "sources"
@@ -412,13 +415,14 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "as_of": "2026",
         "sources": [SKYPILOT_EXTRACT_SOURCE, SKYPILOT_LOCAL_SOURCE, SUD_SOURCE],
         "notes": [
-            "prices are HOST-ONLY machine rates (vCPU + memory, local SSD not included) per "
-            "region; accelerator_prices are per device. A VM costs host + count x accelerator: "
-            "for a2/a3/a4/g2 the GPUs come with the machine type, for N1 they are guest "
-            "accelerators. Nothing is counted twice.",
-            "committed_1y / committed_3y are null: no snapshot has GCP committed-use prices. "
-            "`aicost pricing refresh gcp` reads them from the Cloud Billing Catalog "
-            "(usage_type Commit1Yr / Commit3Yr).",
+            "Rows without includes_accelerators are HOST-ONLY machine rates (vCPU + memory) "
+            "per region; accelerator_prices are per device. Such a VM costs host + count x "
+            "accelerator: for a3-edgegpu/a3-ultragpu/a4 the GPUs come with the machine type, "
+            "for N1 they are guest accelerators. Nothing is counted twice.",
+            "committed_1y / committed_3y are null where no snapshot has the machine's "
+            "committed-use price (SkyPilot rows, accelerator_prices); a committed workload on "
+            "those falls back to on-demand, shown as such. `aicost pricing refresh gcp` reads "
+            "them from the Cloud Billing Catalog (usage_type Commit1Yr / Commit3Yr).",
             "Sustained-use discounts (gcp-sud-doc) are applied by aicost at pricing time, only "
             "to N1 hosts and to GPUs attached to N1 machines, only for on-demand use, and by the "
             "hours run: up to 30% for a full month (incremental rates 100/80/60/40% per quarter "
@@ -435,6 +439,7 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "prices": prices,
         "accelerator_prices": accel_json,
     }
+    compute["notes"].extend(gcp_cyclenerd.overlay(compute, LOCAL_SOURCES, GCP_ACCELERATORS))
 
     tpu_prices: dict[str, dict[str, Json]] = {}
     tpu_notes: list[str] = []
@@ -483,6 +488,7 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "instances": {},
         "prices": tpu_prices,
     }
+    tpu["notes"].extend(gcp_cyclenerd.overlay_tpu(tpu, LOCAL_SOURCES))
     return {"gcp/compute.json": dump(compute), "gcp/tpu.json": dump(tpu)}
 
 

@@ -139,7 +139,10 @@ class GcpComputeTable(PriceTable):
         builtin = machine_spec.get("accelerator")
         accel_type: str | None = None
         count: float = 0
-        if isinstance(builtin, dict) and builtin.get("type"):
+        if row.get("includes_accelerators"):
+            # A whole-machine price (GPUs and bundled local SSD included): nothing to add.
+            pass
+        elif isinstance(builtin, dict) and builtin.get("type"):
             accel_type, count = str(builtin["type"]), float(builtin.get("count") or 0)
         elif accelerator is not None and accelerator.count:
             accel_type = self.accelerator_type(accelerator)

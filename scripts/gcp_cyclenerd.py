@@ -1,0 +1,184 @@
+"""Overlay Cyclenerd's whole-machine GCP prices onto the composed gcp-compute table.
+
+Read by ``scripts/build_cloud_pricing.py``. The inputs are the two CSVs that
+``scripts/extract_gcp_cyclenerd.py`` cut from the pinned upstream ``pricing.yml``
+(vendored in ``pricing/sources/``, so the build needs no network and no ../shared).
+
+Cyclenerd's machine prices are the *whole* machine: vCPU, memory, the built-in GPUs and the
+bundled local SSD of a2-ultragpu and a3 shapes. Such rows carry ``includes_accelerators:
+true`` so the price book does not add the GPUs again. N1 rows are host-only (GPUs are
+attached separately) and keep the N1 sustained-use rule. Committed-use prices are Cyclenerd's
+``month_1y``/``month_3y`` over its 730-hour month.
+"""
+
+from __future__ import annotations
+
+import csv
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+COMMIT = "fd66b26ff84fee5cdd94f341ea89206e76c06b99"
+STEM = f"gcp-cyclenerd-{COMMIT[:8]}"
+SOURCE_ID = f"cyclenerd-{COMMIT[:8]}"
+SOURCE: dict[str, Any] = {
+    "id": SOURCE_ID,
+    "date": "2026-07-30",
+    "licence": "Apache-2.0",
+    "origin": (
+        f"Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @ {COMMIT} (generated "
+        "Thu Jul 30 06:13:17 2026 from Google's Cloud Billing Catalog)"
+    ),
+    "file": f"pricing/sources/{STEM}-machines.csv, pricing/sources/{STEM}-prices.csv",
+    "used_for": (
+        "whole-machine on-demand, spot and 1/3-year committed-use prices of a2, a3-highgpu, "
+        "a3-megagpu, g2, g4 and n1 machine types in every region Cyclenerd lists"
+    ),
+}
+MONTH = Decimal(730)
+EXTRA_ACCELERATORS = {
+    "nvidia-rtx-pro-6000": {"name": "RTX PRO 6000", "memory_gib": 96},
+}
+
+
+def _dec(value: str) -> Decimal | None:
+    if value in ("", None):
+        return None
+    number = Decimal(value)
+    return number if number > 0 else None
+
+
+def _text(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    quantized = value.quantize(Decimal("0.000001"), ROUND_HALF_UP).normalize()
+    return f"{quantized:f}"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def overlay(compute: dict[str, Any], sources: Path, accelerators: dict[str, Any]) -> list[str]:
+    """Replace the rows of every machine type Cyclenerd prices; returns notes."""
+    machines = {m["machine_type"]: m for m in _read(sources / f"{STEM}-machines.csv")}
+    rows = _read(sources / f"{STEM}-prices.csv")
+    instances: dict[str, Any] = compute["instances"]
+    prices: dict[str, dict[str, Any]] = compute["prices"]
+    known = {**accelerators, **EXTRA_ACCELERATORS}
+    for name, spec in machines.items():
+        family = name.split("-", 1)[0]
+        entry: dict[str, Any] = {
+            "family": family,
+            "vcpu": int(spec["cpu"]),
+            "memory_gib": float(spec["ram_gib"])
+            if "." in spec["ram_gib"]
+            else int(spec["ram_gib"]),
+            "category": "general-purpose" if family == "n1" else "accelerator-optimized",
+            "sustained_use": "n1" if family == "n1" else None,
+        }
+        if spec["local_ssd_gb"]:
+            entry["local_ssd_gb"] = int(spec["local_ssd_gb"])
+        if spec["accelerator"]:
+            kind = spec["accelerator"]
+            if kind not in known:
+                raise ValueError(f"{name}: unknown accelerator {kind}")
+            count = Decimal(spec["count"])
+            entry["accelerator"] = {
+                "type": kind,
+                "name": known[kind]["name"],
+                "count": int(count) if count == count.to_integral_value() else float(count),
+                "memory_gib": known[kind]["memory_gib"],
+                "vendor": "nvidia",
+                "kind": "gpu",
+            }
+        instances[name] = entry
+        for by_type in prices.values():
+            by_type.pop(name, None)
+    for row in rows:
+        name = row["machine_type"]
+        includes = bool(machines[name]["accelerator"])
+        y1, y3 = _dec(row["month_1y"]), _dec(row["month_3y"])
+        cells = {
+            "on_demand": _dec(row["hour"]),
+            "spot": _dec(row["hour_spot"]),
+            "committed_1y": y1 / MONTH if y1 is not None else None,
+            "committed_3y": y3 / MONTH if y3 is not None else None,
+        }
+        out: dict[str, Any] = {c: _text(v) for c, v in cells.items()}
+        out["basis"] = {c: SOURCE_ID for c, v in cells.items() if v is not None}
+        if includes:
+            out["includes_accelerators"] = True
+        prices.setdefault(row["region"], {})[name] = out
+    for region in list(prices):
+        prices[region] = dict(sorted(prices[region].items()))
+    compute["prices"] = dict(sorted(prices.items()))
+    compute["instances"] = dict(sorted(instances.items()))
+    for kind, spec in EXTRA_ACCELERATORS.items():
+        compute["accelerators"].setdefault(
+            kind,
+            {**spec, "vendor": "nvidia", "kind": "gpu", "sustained_use": "n1"},
+        )
+    compute["sources"].insert(0, SOURCE)
+    return [
+        f"Rows with includes_accelerators (from {SOURCE_ID}) are whole-machine prices: vCPU, "
+        "memory, the built-in GPUs and the bundled local SSD of a2-ultragpu/a3 shapes; nothing "
+        "is added to them. Other rows are host-only and GPUs are added per device.",
+        f"committed_1y/committed_3y (from {SOURCE_ID}) are Cyclenerd's month_1y/month_3y over "
+        "a 730-hour month (resource-based CUDs). N1 on-demand is the list hour rate; aicost "
+        "applies the sustained-use discount itself.",
+    ]
+
+
+TPU_FILE = "gcp-skypilot-v8-006059e0-tpu-extract.csv"
+TPU_SOURCE: dict[str, Any] = {
+    "id": "skypilot-gcp-v8-006059e0-tpu",
+    "date": "2026",
+    "licence": "Apache-2.0",
+    "origin": (
+        "skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv @ "
+        "006059e0f18acb1341e22a27751e9f80df6ba92f (rows copied verbatim, one zone per region)"
+    ),
+    "file": f"pricing/sources/{TPU_FILE}",
+    "used_for": "TPU v5p and v6e per-chip prices outside us-central1",
+}
+#: TensorCores per chip in the slice suffix.
+TPU_CORES = {"v2": 2, "v3": 2, "v4": 2, "v5p": 2, "v5litepod": 1, "v5e": 1, "v6e": 1}
+PLACEHOLDER = Decimal(700)
+
+
+def overlay_tpu(tpu: dict[str, Any], sources: Path) -> list[str]:
+    """Add per-region TPU rows from the vendored SkyPilot extract; returns notes."""
+    notes: list[str] = []
+    prices: dict[str, dict[str, Any]] = tpu["prices"]
+    for row in _read(sources / TPU_FILE):
+        generation, _, size = row["AcceleratorName"].removeprefix("tpu-").partition("-")
+        chips = int(size) // TPU_CORES[generation]
+        price, spot = Decimal(row["Price"]), Decimal(row["SpotPrice"])
+        region = row["Region"]
+        if price == PLACEHOLDER:
+            continue
+        cells = {
+            "on_demand": price / chips,
+            "spot": spot / chips if spot != PLACEHOLDER else None,
+            "committed_1y": None,
+            "committed_3y": None,
+        }
+        existing = prices.get(region, {}).get(generation)
+        if existing is not None:
+            if Decimal(existing["on_demand"]) != cells["on_demand"]:
+                raise ValueError(f"TPU {generation} {region}: extracts disagree")
+            continue
+        out: dict[str, Any] = {c: _text(v) for c, v in cells.items()}
+        out["basis"] = {c: TPU_SOURCE["id"] for c, v in cells.items() if v is not None}
+        prices.setdefault(region, {})[generation] = out
+        if cells["spot"] is None:
+            notes.append(f"tpu-{generation} in {region}: spot 700.0 is a placeholder; null.")
+    tpu["prices"] = {r: dict(sorted(g.items())) for r, g in sorted(prices.items())}
+    tpu["sources"].append(TPU_SOURCE)
+    notes.append(
+        "Regions other than us-central1 come from the TPU extract (tpu-v5p-12288 = 6,144 chips "
+        "and tpu-v6e-1 rows per region; 700.0 'not offered' placeholders dropped)."
+    )
+    return notes
