@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with args.pricing_yml.open(encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
+        document = yaml.load(handle, Loader=loader)
     generated, machines, prices = extract(document)
     stem = f"gcp-cyclenerd-{args.commit[:8]}"
     (args.output / f"{stem}-machines.csv").write_text(machines, encoding="utf-8")
