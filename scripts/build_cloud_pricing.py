@@ -610,6 +610,31 @@ AZURE_SIZES: dict[str, tuple[AzureGpu, float] | None] = {
 }
 
 
+#: Azure's Windows Server licence on N-series sizes, per vCPU-hour (retail, USD). It is the
+#: Windows - Linux pay-as-you-go difference on published rows (NC6s_v3 3.336 - 3.06 = 0.276
+#: for 6 vCPU; ND96asr_v4 31.613 - 27.197 = 4.416 for 96 vCPU); ../shared/notes/price-sources.md.
+WINDOWS_LICENCE_PER_VCPU = Decimal("0.046")
+WINDOWS_SOURCE = {
+    "id": "azure-windows-licence-2026",
+    "date": "2026",
+    "origin": (
+        "Azure Windows VM pricing pages (azure.microsoft.com/pricing/details/virtual-machines/"
+        "windows/): the Windows Server licence is billed per vCPU-hour on top of the Linux "
+        "compute rate, 0.046 USD on N-series sizes (Windows - Linux pay-as-you-go on published "
+        "rows, e.g. NC6s_v3 and ND96asr_v4)"
+    ),
+    "used_for": "windows_licence (an estimate: vCPU x 0.046) and windows_on_demand",
+}
+
+
+def azure_vcpus(sku: str) -> int | None:
+    """vCPUs from an Azure size name: ``Standard_ND96isr_H100_v5`` -> 96."""
+    import re
+
+    found = re.match(r"Standard_N[A-Z]*?(\d+)", sku)
+    return int(found.group(1)) if found else None
+
+
 def build_azure(reference: Path) -> dict[str, str]:
     path = reference / AZURE_FILE
     if not path.is_file():
@@ -631,16 +656,31 @@ def build_azure(reference: Path) -> dict[str, str]:
             spec = AZURE_SIZES.get(sku, "missing")
             if spec == "missing" and "RTXPRO6000" not in sku:
                 raise BuildError(f"no spec for Azure size {sku}; add it to AZURE_SIZES")
-            prices.setdefault(region, {})[sku] = {
+            vcpus = azure_vcpus(sku)
+            row: dict[str, Json] = {
                 "on_demand": text(dec(price)),
                 "spot": None,
                 "reserved_1y": None,
                 "reserved_3y": None,
                 "windows_on_demand": None,
                 "windows_spot": None,
+                "windows_licence": None,
                 "basis": {"on_demand": src},
             }
+            if vcpus:
+                licence = WINDOWS_LICENCE_PER_VCPU * vcpus
+                how = f"estimate:{vcpus} vCPU x {WINDOWS_LICENCE_PER_VCPU} ({WINDOWS_SOURCE['id']})"
+                row["windows_licence"] = text(licence)
+                row["windows_on_demand"] = text(dec(price) + licence)
+                row["basis"] = {
+                    "on_demand": src,
+                    "windows_licence": how,
+                    "windows_on_demand": "estimate:on_demand + windows_licence",
+                }
+            prices.setdefault(region, {})[sku] = row
             entry: dict[str, Json] = {"family": azure_family(sku)}
+            if vcpus:
+                entry["vcpu"] = vcpus
             if isinstance(spec, tuple):
                 gpu, count = spec
                 entry["accelerator"] = {
@@ -669,7 +709,13 @@ def build_azure(reference: Path) -> dict[str, str]:
         "unknown to aicost, so these sizes report no GPU count. Verify with a refresh."
     )
     notes.append(
-        "spot, reserved_1y, reserved_3y, windows_on_demand and windows_spot are null: the "
+        "windows_licence is an estimate (vCPU x 0.046 per hour, azure-windows-licence-2026) and "
+        "windows_on_demand = on_demand + windows_licence. A Windows VM bought as spot or reserved "
+        "is priced at the Linux rate of that option plus the licence (Azure reservations and "
+        "savings plans cover compute only; the licence is billed by the hour on top).",
+    )
+    notes.append(
+        "spot, reserved_1y, reserved_3y and windows_spot are null: the "
         "snapshot holds pay-as-you-go Linux prices only (items ending ' Spot', ' Low Priority' "
         "and Windows products were filtered out upstream). No dated public source for Azure GPU "
         "spot or reservation prices was found; an undated SkyPilot catalog (v6, commit 098741e7) "
@@ -691,7 +737,7 @@ def build_azure(reference: Path) -> dict[str, str]:
         "currency": "USD",
         "unit": "hour",
         "as_of": AZURE_SOURCE["date"],
-        "sources": [AZURE_SOURCE],
+        "sources": [AZURE_SOURCE, WINDOWS_SOURCE],
         "notes": sorted(set(notes)),
         "instances": dict(sorted(instances.items())),
         "prices": prices,

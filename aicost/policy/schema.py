@@ -277,6 +277,8 @@ class PolicyFile(Strict):
     budgets: list[dict[str, Any]] = Field(default_factory=list)
     budget_defaults: BudgetDefaults = Field(default_factory=BudgetDefaults)
     unpriced: Literal["error", "warning", "info", "ignore"] = "warning"
+    #: How serious a price taken from another purchase option is (``spot→on-demand``).
+    fallback: Literal["error", "warning", "info", "ignore"] = "warning"
     settings: Settings = Field(default_factory=Settings)
     waivers: list[dict[str, Any]] = Field(default_factory=list)
     waiver_files: StrList = Field(default_factory=list)

@@ -62,6 +62,37 @@ class Rate:
     note: str | None = None
     #: Informational adjustments already in ``hourly`` (a sustained-use discount, an EDP).
     adjustments: tuple[str, ...] = ()
+    #: When the table lacks the requested option: what was priced instead (``on-demand``,
+    #: ``reserved 1-year``, ``on-demand, Linux rate``). Shown in the purchase column.
+    fallback: str | None = None
+
+
+def column_label(column: str) -> str:
+    """A price column as a reader says it: ``reserved_3y`` -> ``reserved 3-year``."""
+    windows = column.startswith("windows_")
+    column = column.removeprefix("windows_")
+    for prefix, words in (
+        ("reserved_", "reserved"),
+        ("savings_plan_", "savings plan"),
+        ("committed_", "committed"),
+    ):
+        if column.startswith(prefix):
+            years = column.removeprefix(prefix).removesuffix("y")
+            label = f"{words} {years}-year"
+            break
+    else:
+        label = column.replace("_", "-")
+    return f"{label}, Windows" if windows else label
+
+
+def fallback_label(column: str, note: str | None, *, windows: bool = False) -> str | None:
+    """The fallback shown for a price taken from *column* with a fallback *note*."""
+    if note is None:
+        return None
+    label = column_label(column)
+    if windows and not column.startswith("windows_"):
+        label += ", Linux rate"
+    return label
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +274,9 @@ class PriceTable:
                 f"{instance_type} in {region} has no {purchase.value} price in {self.info.id}"
             )
         hourly, column, basis, note = found
-        return Rate(hourly, purchase, column, basis, self.info, note)
+        return Rate(
+            hourly, purchase, column, basis, self.info, note, fallback=fallback_label(column, note)
+        )
 
     def pick(
         self,

@@ -21,7 +21,15 @@ from decimal import Decimal
 from typing import Any
 
 from aicost.model import Accelerator, PurchaseOption
-from aicost.pricing.catalog import InstanceSpec, NoRate, PriceTable, Rate, TableInfo, columns_for
+from aicost.pricing.catalog import (
+    InstanceSpec,
+    NoRate,
+    PriceTable,
+    Rate,
+    TableInfo,
+    columns_for,
+    fallback_label,
+)
 
 #: The month length sustained-use tiers are measured against (hours).
 MONTH_HOURS = Decimal(730)
@@ -132,6 +140,7 @@ class GcpComputeTable(PriceTable):
                 f"{instance_type} in {region} has no {purchase.value} host price in {self.info.id}"
             )
         hourly, column, basis, note = host
+        fallback = fallback_label(column, note)
         notes = [note] if note else []
         bases = [basis]
         adjustments: list[str] = []
@@ -180,6 +189,7 @@ class GcpComputeTable(PriceTable):
             device, device_column, device_basis, device_note = found
             if device_note and device_note not in notes:
                 notes.append(device_note)
+            fallback = fallback or fallback_label(device_column, device_note)
             # GPUs attached to N1 get the N1 sustained-use discount; GPUs that come with an
             # accelerator-optimised machine type get none.
             if (
@@ -207,6 +217,7 @@ class GcpComputeTable(PriceTable):
             self.info,
             "; ".join(notes) if notes else None,
             tuple(adjustments),
+            fallback=fallback,
         )
 
 
@@ -283,27 +294,15 @@ class GcpTpuTable(PriceTable):
         if found is None:
             return NoRate(f"TPU {generation} in {region} has no {purchase.value} price")
         per_chip, column, basis, note = found
-        return Rate(per_chip * chips, purchase, column, basis, self.info, note)
-
-
-_WINDOWS_COLUMNS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "on_demand": (
-        ("windows_on_demand", None),
-        (
-            "on_demand",
-            "no Windows price in the table; the Linux rate is shown (licence not included)",
-        ),
-    ),
-    "spot": (
-        ("windows_spot", None),
-        ("windows_on_demand", "no Windows spot price in the table; Windows on-demand shown"),
-        (
-            "spot",
-            "no Windows price in the table; the Linux spot rate is shown (licence not included)",
-        ),
-        ("on_demand", "no Windows or spot price in the table; the Linux on-demand rate is shown"),
-    ),
-}
+        return Rate(
+            per_chip * chips,
+            purchase,
+            column,
+            basis,
+            self.info,
+            note,
+            fallback=fallback_label(column, note),
+        )
 
 
 class AzureVmTable(PriceTable):
@@ -345,23 +344,63 @@ class AzureVmTable(PriceTable):
         row = self.row(region, instance_type)
         if row is None:
             return super().rate(region, instance_type, purchase, term)
-        linux = columns_for(purchase, term)
-        columns = _WINDOWS_COLUMNS.get(linux[0][0])
-        if columns is None:
-            columns = tuple(
-                (
-                    c,
-                    n
-                    or "Azure reservations cover compute only; the Windows licence is billed "
-                    "on top and not included",
-                )
-                for c, n in linux
+        return self._windows(row, region, instance_type, purchase, term)
+
+    def _windows(
+        self,
+        row: Mapping[str, Any],
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None,
+    ) -> Rate | NoRate:
+        """Windows = the option's Linux rate + the licence (Azure reservations and savings
+        plans cover compute only; the licence is billed by the hour on top), or an explicit
+        ``windows_*`` column; failing both, a labelled fallback."""
+        what = f"{instance_type} (Windows) in {region}"
+        wanted = columns_for(purchase, term)[0][0]
+        licence = self.pick(row, (("windows_licence", None),), what)
+        explicit = self.pick(row, ((f"windows_{wanted}", None),), what)
+        if explicit is not None:
+            hourly, column, basis, _ = explicit
+            return Rate(hourly, purchase, column, basis, self.info)
+        linux = self.pick(row, ((wanted, None),), what)
+        if linux is not None and licence is not None:
+            return Rate(
+                linux[0] + licence[0],
+                purchase,
+                wanted,
+                _combine([linux[2], licence[2]]),
+                self.info,
             )
-        found = self.pick(row, columns, f"{instance_type} (Windows) in {region}")
+        options: list[tuple[str, str | None]] = []
+        if wanted != "on_demand":
+            options.append(
+                (
+                    "windows_on_demand",
+                    f"no {purchase.value} price in the table; Windows on-demand shown",
+                )
+            )
+        options.append(
+            (
+                "on_demand",
+                "no Windows price in the table; the Linux on-demand rate is shown (licence not "
+                "included)",
+            )
+        )
+        found = self.pick(row, options, what)
         if found is None:
             return NoRate(f"{instance_type} in {region} has no Windows {purchase.value} price")
         hourly, column, basis, note = found
-        return Rate(hourly, purchase, column, basis, self.info, note)
+        return Rate(
+            hourly,
+            purchase,
+            column,
+            basis,
+            self.info,
+            note,
+            fallback=fallback_label(column, note, windows=True),
+        )
 
 
 LAYOUTS: dict[str, type[PriceTable]] = {

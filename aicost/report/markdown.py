@@ -323,7 +323,7 @@ def _workloads(document: Mapping[str, Any], limit: int) -> list[str]:
             escape(v.hardware(side)),
             escape(v.gpus(planned)),
             escape(v.nodes(planned)),
-            escape(side.get("purchase_option") or "-"),
+            escape(item.get("purchase") or side.get("purchase_option") or "-"),
             v.amount(item.get("monthly_cost")),
             v.amount(item.get("delta_monthly_cost"), signed=True, unpriced="unpriced"),
         ]

@@ -53,7 +53,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             hardware(current),
             gpus(workload.planned),
             nodes(workload.planned),
-            current.purchase_option,
+            item.purchase_label,
             Text(monthly, style="magenta" if item.monthly_cost is None else ""),
             usd(item.delta_monthly_cost, signed=True),
         )

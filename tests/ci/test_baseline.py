@@ -22,6 +22,7 @@ from tests.core.helpers import price
 BUDGET_ONLY = """
 version: 1
 name: vision-budget
+fallback: ignore  # this suite is about budgets
 budgets:
   - name: vision
     match:
