@@ -439,7 +439,8 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "prices": prices,
         "accelerator_prices": accel_json,
     }
-    compute["notes"].extend(gcp_cyclenerd.overlay(compute, LOCAL_SOURCES, GCP_ACCELERATORS))
+    notes_list: list[str] = compute["notes"]  # type: ignore[assignment]
+    notes_list.extend(gcp_cyclenerd.overlay(compute, LOCAL_SOURCES, GCP_ACCELERATORS))
 
     tpu_prices: dict[str, dict[str, Json]] = {}
     tpu_notes: list[str] = []
@@ -488,7 +489,8 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "instances": {},
         "prices": tpu_prices,
     }
-    tpu["notes"].extend(gcp_cyclenerd.overlay_tpu(tpu, LOCAL_SOURCES))
+    tpu_notes_list: list[str] = tpu["notes"]  # type: ignore[assignment]
+    tpu_notes_list.extend(gcp_cyclenerd.overlay_tpu(tpu, LOCAL_SOURCES))
     return {"gcp/compute.json": dump(compute), "gcp/tpu.json": dump(tpu)}
 
 

@@ -36,7 +36,7 @@ SOURCE: dict[str, Any] = {
     ),
 }
 MONTH = Decimal(730)
-EXTRA_ACCELERATORS = {
+EXTRA_ACCELERATORS: dict[str, dict[str, Any]] = {
     "nvidia-rtx-pro-6000": {"name": "RTX PRO 6000", "memory_gib": 96},
 }
 

@@ -185,7 +185,9 @@ def load_policy(
         loaded.append(
             LoadedRule(
                 fallback,
-                fallback.Config(id="price-fallback", type="price-fallback", severity=fallback_level),
+                fallback.Config(
+                    id="price-fallback", type="price-fallback", severity=fallback_level
+                ),
             )
         )
 

@@ -61,7 +61,7 @@ def test_windows_vm_is_priced_with_the_licence(az: dict) -> None:
 
 
 def test_windows_reserved_is_the_linux_term_rate_plus_the_licence() -> None:
-    from aicost.model import PurchaseOption
+    from aicost.core.model import PurchaseOption
     from aicost.pricing.catalog import PriceBook, Rate
 
     book = PriceBook()
