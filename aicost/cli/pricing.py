@@ -268,19 +268,10 @@ def _max_age(args: argparse.Namespace) -> int:
     return days
 
 
-def table_date(as_of: str) -> dt.date | None:
-    """``2026-01-21``, ``2026-01`` or ``2026`` (counted from the start of the period)."""
-    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
-        try:
-            return dt.datetime.strptime(as_of[: len(fmt) + 2], fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _age(args: argparse.Namespace) -> int:
     from aicost.pricing import TABLES
     from aicost.pricing.catalog import PriceBook, PriceTable
+    from aicost.pricing.freshness import table_date
 
     limit = _max_age(args)
     today = dt.datetime.now(dt.UTC).date()

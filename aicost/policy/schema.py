@@ -205,6 +205,8 @@ class Settings(Strict):
         default_factory=lambda: ["purchase-option", "purchase_option", "aicost:purchase-option"]
     )
     name_heuristics: bool = True
+    #: ``check`` warns when a price table it used is older than this many days.
+    price_max_age_days: int = Field(default=90, ge=0, le=3650)
     #: Where manifests run: cloud, region and node type per accelerator (see
     #: :mod:`aicost.core.clusters`).
     clusters: list[ClusterProfile] = Field(default_factory=list)

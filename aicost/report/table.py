@@ -148,6 +148,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             console.print(f"  {stale_text(stale)}")
     for note in result.policy_notes:
         console.print(f"Note: {note}")
+    for warning in result.warnings:
+        console.print(f"Warning: {warning}")
 
     other = sum(result.non_ai.values())
     console.print()
