@@ -3,6 +3,7 @@
     aicost pricing refresh aws|gcp|azure [--output DIR] [--region R]... [--endpoint URL]
     aicost pricing show TYPE [--region R] [--json]
     aicost pricing age [--max-age-days N] [--strict]
+    aicost pricing coverage [--json]
 
 ``refresh`` writes to the user price directory (``$AICOST_PRICING_DIR``, else
 ``~/.local/share/aicost/pricing``), which ``aicost check`` reads before the shipped tables.
@@ -87,6 +88,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     age.add_argument("--strict", action="store_true", help="exit 1 when a table is too old")
     age.add_argument("--json", action="store_true", help="machine-readable output")
 
+    cover = sub.add_parser(
+        "coverage",
+        help="per cloud and purchase option: how many prices are sourced, estimated, missing",
+    )
+    cover.add_argument("--json", action="store_true", help="machine-readable output")
+
 
 def run(args: argparse.Namespace) -> int:
     command = getattr(args, "pricing_command", None)
@@ -96,7 +103,20 @@ def run(args: argparse.Namespace) -> int:
         return _show(args)
     if command == "age":
         return _age(args)
-    raise UsageError("aicost pricing: choose an action: refresh, show or age")
+    if command == "coverage":
+        return _coverage(args)
+    raise UsageError("aicost pricing: choose an action: refresh, show, age or coverage")
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from aicost.pricing import coverage
+
+    tables = coverage.coverage()
+    if args.json:
+        sys.stdout.write(json.dumps(coverage.as_json(tables), indent=2) + "\n")
+    else:
+        sys.stdout.write(coverage.render(tables))
+    return ExitCode.OK
 
 
 # --------------------------------------------------------------------------- refresh
