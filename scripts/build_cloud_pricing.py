@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gcp_cyclenerd
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference"
+#: Every file the build reads is vendored in pricing/sources/ (see pricing/README.md).
+DEFAULT_REFERENCE = REPO_ROOT / "pricing" / "sources"
 LOCAL_SOURCES = REPO_ROOT / "pricing" / "sources"
 DEFAULT_OUTPUT = REPO_ROOT / "pricing"
 GENERATED_BY = "scripts/build_cloud_pricing.py"
@@ -38,7 +39,7 @@ Q6 = Decimal("0.000001")
 
 GCP_EXTRACT = "gcp-gpu-tpu-skypilot-v8-extract.csv"
 GCP_LOCAL = "gcp-skypilot-v8-8427bbff-extract.csv"
-AZURE_FILE = "azure-gpu-vm-ondemand-karpenter-2026-06-18.json"
+AZURE_FILE = "azure-karpenter.json"
 
 Json = Any
 
@@ -506,16 +507,19 @@ def by_count_od(
 # Azure
 # --------------------------------------------------------------------------------------------
 
-AZURE_SOURCE = {
-    "id": "karpenter-azure-2026-06-18",
-    "file": AZURE_FILE,
-    "origin": "Azure/karpenter-provider-azure pkg/providers/pricing/zz_generated.pricing.go @ "
-    "352646f599290c3a6d2f9710fb535a7b288f88ed (Retail Prices API, priceType Consumption; only "
-    "Standard_N* kept)",
-    "date": "2026-06-18",
-    "licence": "Apache-2.0",
-    "used_for": "on_demand (pay-as-you-go Linux) in 52 regions",
-}
+
+def azure_source(pin: dict[str, Any], regions: int) -> dict[str, Any]:
+    """The source entry of the pinned karpenter extract (``_source`` of its file)."""
+    date = str(pin["generated_at"])[:10]
+    return {
+        "id": f"karpenter-azure-{date}",
+        "file": f"pricing/sources/{AZURE_FILE}",
+        "origin": f"{pin['repo']} {pin['path']} @ {pin['commit']} (Retail Prices API, "
+        "priceType Consumption; only Standard_N* kept)",
+        "date": date,
+        "licence": "Apache-2.0",
+        "used_for": f"on_demand (pay-as-you-go Linux) in {regions} regions",
+    }
 
 
 @dataclass(frozen=True)
@@ -646,6 +650,7 @@ def build_azure(reference: Path) -> dict[str, str]:
     notes: list[str] = []
     prices: dict[str, dict[str, Json]] = {}
     instances: dict[str, Json] = {}
+    AZURE_SOURCE = azure_source(document["_source"], len(raw))
     src = AZURE_SOURCE["id"]
     for region, by_sku in sorted(raw.items()):
         for key, price in sorted(by_sku.items()):

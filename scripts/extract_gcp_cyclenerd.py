@@ -93,10 +93,25 @@ def main(argv: list[str] | None = None) -> int:
     with args.pricing_yml.open(encoding="utf-8") as handle:
         document = yaml.load(handle, Loader=loader)
     generated, machines, prices = extract(document)
-    stem = f"gcp-cyclenerd-{args.commit[:8]}"
+    import datetime as dt
+    import json
+
+    stamp = dt.datetime.strptime(generated, "%a %b %d %H:%M:%S %Y")
+    pin = {
+        "repository": "Cyclenerd/google-cloud-pricing-cost-calculator",
+        "path": "pricing.yml",
+        "commit": args.commit,
+        "generated": generated,
+        "date": stamp.date().isoformat(),
+        "licence": "Apache-2.0",
+    }
+    stem = "gcp-cyclenerd"
     (args.output / f"{stem}-machines.csv").write_text(machines, encoding="utf-8")
     (args.output / f"{stem}-prices.csv").write_text(prices, encoding="utf-8")
-    print(f"{stem}: generated {generated}", file=sys.stderr)
+    (args.output / f"{stem}.json").write_text(
+        json.dumps(pin, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    print(f"{stem}: {args.commit} generated {generated}", file=sys.stderr)
     return 0
 
 

@@ -14,27 +14,33 @@ attached separately) and keep the N1 sustained-use rule. Committed-use prices ar
 from __future__ import annotations
 
 import csv
+import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-COMMIT = "fd66b26ff84fee5cdd94f341ea89206e76c06b99"
-STEM = f"gcp-cyclenerd-{COMMIT[:8]}"
-SOURCE_ID = f"cyclenerd-{COMMIT[:8]}"
-SOURCE: dict[str, Any] = {
-    "id": SOURCE_ID,
-    "date": "2026-07-30",
-    "licence": "Apache-2.0",
-    "origin": (
-        f"Cyclenerd/google-cloud-pricing-cost-calculator pricing.yml @ {COMMIT} (generated "
-        "Thu Jul 30 06:13:17 2026 from Google's Cloud Billing Catalog)"
-    ),
-    "file": f"pricing/sources/{STEM}-machines.csv, pricing/sources/{STEM}-prices.csv",
-    "used_for": (
-        "whole-machine on-demand, spot and 1/3-year committed-use prices of a2, a3-highgpu, "
-        "a3-megagpu, g2, g4 and n1 machine types in every region Cyclenerd lists"
-    ),
-}
+STEM = "gcp-cyclenerd"
+
+
+def source(sources: Path) -> dict[str, Any]:
+    """The pinned upstream file the extract came from (``gcp-cyclenerd.json``)."""
+    pin = json.loads((sources / f"{STEM}.json").read_text(encoding="utf-8"))
+    return {
+        "id": f"cyclenerd-{pin['date']}",
+        "date": pin["date"],
+        "licence": pin["licence"],
+        "origin": (
+            f"{pin['repository']} {pin['path']} @ {pin['commit']} (generated {pin['generated']} "
+            "from Google's Cloud Billing Catalog)"
+        ),
+        "file": f"pricing/sources/{STEM}-machines.csv, pricing/sources/{STEM}-prices.csv",
+        "used_for": (
+            "whole-machine on-demand, spot and 1/3-year committed-use prices of a2, a3-highgpu, "
+            "a3-megagpu, g2, g4 and n1 machine types in every region Cyclenerd lists"
+        ),
+    }
+
+
 MONTH = Decimal(730)
 EXTRA_ACCELERATORS: dict[str, dict[str, Any]] = {
     "nvidia-rtx-pro-6000": {"name": "RTX PRO 6000", "memory_gib": 96},
@@ -62,6 +68,8 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def overlay(compute: dict[str, Any], sources: Path, accelerators: dict[str, Any]) -> list[str]:
     """Replace the rows of every machine type Cyclenerd prices; returns notes."""
+    pinned = source(sources)
+    source_id = pinned["id"]
     machines = {m["machine_type"]: m for m in _read(sources / f"{STEM}-machines.csv")}
     rows = _read(sources / f"{STEM}-prices.csv")
     instances: dict[str, Any] = compute["instances"]
@@ -107,7 +115,7 @@ def overlay(compute: dict[str, Any], sources: Path, accelerators: dict[str, Any]
             "committed_3y": y3 / MONTH if y3 is not None else None,
         }
         out: dict[str, Any] = {c: _text(v) for c, v in cells.items()}
-        out["basis"] = {c: SOURCE_ID for c, v in cells.items() if v is not None}
+        out["basis"] = {c: source_id for c, v in cells.items() if v is not None}
         if includes:
             out["includes_accelerators"] = True
         prices.setdefault(row["region"], {})[name] = out
@@ -120,12 +128,12 @@ def overlay(compute: dict[str, Any], sources: Path, accelerators: dict[str, Any]
             kind,
             {**spec, "vendor": "nvidia", "kind": "gpu", "sustained_use": "n1"},
         )
-    compute["sources"].insert(0, SOURCE)
+    compute["sources"].insert(0, pinned)
     return [
-        f"Rows with includes_accelerators (from {SOURCE_ID}) are whole-machine prices: vCPU, "
+        f"Rows with includes_accelerators (from {source_id}) are whole-machine prices: vCPU, "
         "memory, the built-in GPUs and the bundled local SSD of a2-ultragpu/a3 shapes; nothing "
         "is added to them. Other rows are host-only and GPUs are added per device.",
-        f"committed_1y/committed_3y (from {SOURCE_ID}) are Cyclenerd's month_1y/month_3y over "
+        f"committed_1y/committed_3y (from {source_id}) are Cyclenerd's month_1y/month_3y over "
         "a 730-hour month (resource-based CUDs). N1 on-demand is the list hour rate; aicost "
         "applies the sustained-use discount itself.",
     ]
