@@ -130,9 +130,8 @@ def render(tables: list[TableCoverage]) -> str:
             f"{table.table} (as of {table.as_of}): {table.types} types x {table.regions} "
             f"regions, {table.rows} rows"
         )
-        lines.append(
-            f"  {'purchase option':<18} {'priced':>8} {'estimate':>9} {'missing':>8} {'priced %':>9}"
-        )
+        header = f"{'priced':>8} {'estimate':>9} {'missing':>8} {'priced %':>9}"
+        lines.append(f"  {'purchase option':<18} {header}")
         for column, cell in table.options.items():
             share = 100 * cell.priced / cell.total if cell.total else 0.0
             lines.append(
