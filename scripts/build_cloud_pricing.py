@@ -169,6 +169,7 @@ TPU_GENERATIONS: dict[str, Json] = {
     "v5e": {"cores_per_chip": 1, "memory_gib": 16},
     "v5p": {"cores_per_chip": 2, "memory_gib": 95},
     "v6e": {"cores_per_chip": 1, "memory_gib": 32},
+    "tpu7x": {"cores_per_chip": 2, "memory_gib": 192},  # Ironwood; no price in any snapshot
 }
 #: Sustained-use discount: incremental rate for each quarter of the month (Google's tables).
 SUD_TIERS = {

@@ -1,0 +1,44 @@
+"""GKE TPU node pools (``ct6e-standard-4t`` ...) are priced from the TPU table, per chip."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from aicost.mappers.gcp import tpu_node_type
+from tests.clouds.helpers import HOURS, gcp_tpu
+
+POOL = """
+provider "google" {
+  region = "us-central1"
+}
+resource "google_container_node_pool" "tpu" {
+  name     = "tpu"
+  cluster  = "c"
+  location = "us-central1-b"
+  node_count = 2
+  node_config {
+    machine_type = "ct6e-standard-4t"
+  }
+}
+"""
+
+
+def test_machine_types_translate_to_tpu_types() -> None:
+    assert tpu_node_type("ct6e-standard-4t") == "v6e-4"
+    assert tpu_node_type("ct5lp-hightpu-8t") == "v5litepod-8"
+    assert tpu_node_type("ct5p-hightpu-4t") == "v5p-8"  # 4 chips, 2 TensorCores each
+    assert tpu_node_type("ct4p-hightpu-4t") == "v4-8"
+    assert tpu_node_type("tpu7x-standard-4t") == "tpu7x-8"
+    assert tpu_node_type("a3-highgpu-8g") is None
+
+
+def test_a_tpu_node_pool_is_priced_per_chip(aicost, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(POOL)
+    report = aicost("check", tmp_path, "--format", "json").json
+    (pool,) = report["resources"]
+    assert pool["planned"]["service"] == "tpu"
+    assert pool["planned"]["instance_type"] == "v6e-4"
+    assert pool["gpus"] == 8  # 2 nodes x 4 chips
+    expected = 2 * 4 * gcp_tpu("v6e") * HOURS
+    assert Decimal(pool["monthly_cost_unrounded"]) == expected
