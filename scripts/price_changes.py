@@ -5,7 +5,8 @@
 
 compares every ``pricing/<cloud>/*.json`` instance table in the working tree with the same
 file at a git ref: each (table, region, type, column) whose price moved, appeared or
-disappeared, largest relative change first (then new and removed cells). The weekly price workflow puts this in the body
+disappeared, largest relative
+change first (then new and removed cells). The weekly price workflow puts this in the body
 of its pull request. Standard library only.
 """
 
