@@ -143,7 +143,7 @@ def _refresh(args: argparse.Namespace) -> int:
     progress = refresher.Progress.auto(disabled=args.no_progress)
     with progress.running():
         documents = module.refresh(options, progress)
-    written = refresher.write_tables(output, documents, args.provider)
+    written = refresher.write_tables(output, documents, args.provider, tuple(args.regions))
     for path, count in written:
         print(f"aicost: wrote {path} ({count:,} prices from {module.API})", file=sys.stderr)
     return ExitCode.OK

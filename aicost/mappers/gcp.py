@@ -470,6 +470,7 @@ def _pool(
         notes.append("node_config.machine_type not set: GKE defaults to e2-medium")
     guest = _guest(side.get(*config_path, "guest_accelerator"))
     service, priced_type = "compute", machine_type
+    ai: bool | None
     tpu_type = tpu_node_type(machine_type)
     if tpu_type is not None:
         # A GKE TPU node is billed as Cloud TPU chips, from the TPU table.
