@@ -732,12 +732,28 @@ def build_ec2(
     table.update(
         {
             "sources": [s.to_json() for s in sources],
-            "notes": notes,
+            "notes": [
+                *notes,
+                "windows_licence: licence-included Windows is priced at the option's Linux "
+                "rate + vCPU x 0.046 per hour (an estimate, labelled so in every report).",
+            ],
             "instances": {name: spec.to_json() for name, spec in sorted(specs.items())},
             "prices": prices,
+            "windows_licence": {"per_vcpu_hour": "0.046", **WINDOWS_SOURCE},
         }
     )
     return table, specs
+
+
+#: Licence-included Windows on EC2: the Windows - Linux on-demand difference is 0.046 USD per
+#: vCPU-hour on the accelerated families (g4dn.xlarge 0.710 - 0.526 = 0.184 for 4 vCPU;
+#: p3.2xlarge 3.428 - 3.06 = 0.368 for 8 vCPU; AWS EC2 on-demand pricing pages).
+WINDOWS_SOURCE = {
+    "source": "aws-windows-licence-2026",
+    "date": "2026",
+    "origin": "aws.amazon.com/ec2/pricing/on-demand (Windows and Linux rates): the licence is "
+    "0.046 USD per vCPU-hour on top of the Linux rate",
+}
 
 
 def ec2_notes(

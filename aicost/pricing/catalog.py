@@ -176,6 +176,9 @@ class PriceTable:
         self._instances = instances
         self._prices = prices
         self._specs: dict[str, InstanceSpec | None] = {}
+        #: ``{"per_vcpu_hour": "0.046", "basis": "..."}``: the licence-included Windows
+        #: uplift, when the table has one (AWS: Windows = the Linux rate + vCPU x rate).
+        self.windows_licence: Mapping[str, Any] | None = None
 
     @classmethod
     def load(cls, path: Path) -> PriceTable:
@@ -210,7 +213,10 @@ class PriceTable:
 
     @classmethod
     def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
-        return cls(info, document.get("instances") or {}, document["prices"])
+        table = cls(info, document.get("instances") or {}, document["prices"])
+        licence = document.get("windows_licence")
+        table.windows_licence = licence if isinstance(licence, dict) else None
+        return table
 
     def spec(self, instance_type: str) -> InstanceSpec | None:
         if instance_type in self._specs:
@@ -272,8 +278,10 @@ class PriceTable:
         hours: Decimal | None = None,
         variant: str | None = None,
     ) -> Rate | NoRate:
-        """The hourly price of one node. *accelerator*, *hours* and *variant* (``windows``)
-        matter only to layouts that compose prices; plain tables ignore them."""
+        """The hourly price of one node. *accelerator* and *hours* matter only to layouts
+        that compose prices; *variant* ``windows`` adds the table's Windows licence."""
+        if variant == "windows":
+            return self._windows(region, instance_type, purchase, term)
         row = self.row(region, instance_type)
         if row is None:
             if not self.knows(instance_type):
@@ -294,6 +302,28 @@ class PriceTable:
         return Rate(
             hourly, purchase, column, basis, self.info, note, fallback=fallback_label(column, note)
         )
+
+    def _windows(
+        self, region: str, instance_type: str, purchase: PurchaseOption, term: int | None
+    ) -> Rate | NoRate:
+        """Licence-included Windows: the option's Linux rate + vCPU x the licence rate."""
+        linux = self.rate(region, instance_type, purchase, term)
+        if isinstance(linux, NoRate):
+            return linux
+        spec = self.spec(instance_type)
+        licence = self.windows_licence or {}
+        per_vcpu = licence.get("per_vcpu_hour")
+        if spec is None or not spec.vcpu or per_vcpu is None:
+            note = "no Windows price in the table; the Linux rate is shown (licence not included)"
+            return replace(
+                linux,
+                note="; ".join(n for n in (linux.note, note) if n),
+                fallback=f"{linux.fallback or column_label(linux.column)}, Linux rate",
+            )
+        uplift = Decimal(str(per_vcpu)) * spec.vcpu
+        how = f"estimate:{spec.vcpu} vCPU x {per_vcpu} Windows licence ({licence.get('source')})"
+        basis = linux.basis if linux.basis.startswith("estimate") else f"estimate:{linux.basis}"
+        return replace(linux, hourly=linux.hourly + uplift, basis=f"{basis} + {how[9:]}")
 
     def pick(
         self,
@@ -439,7 +469,10 @@ class PriceBook:
 
 
 #: (cloud, service) pairs that read a variant of another service's table.
-VARIANTS: dict[tuple[str, str], str] = {("azure", "vm-windows"): "windows"}
+VARIANTS: dict[tuple[str, str], str] = {
+    ("azure", "vm-windows"): "windows",
+    ("aws", "ec2-windows"): "windows",
+}
 
 
 @dataclass(frozen=True, slots=True)

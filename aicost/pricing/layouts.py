@@ -345,9 +345,9 @@ class AzureVmTable(PriceTable):
         row = self.row(region, instance_type)
         if row is None:
             return super().rate(region, instance_type, purchase, term)
-        return self._windows(row, region, instance_type, purchase, term)
+        return self._azure_windows(row, region, instance_type, purchase, term)
 
-    def _windows(
+    def _azure_windows(
         self,
         row: Mapping[str, Any],
         region: str,

@@ -356,6 +356,8 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
         "instances": dict(sorted(instances.items())),
         "prices": {r: dict(sorted(v.items())) for r, v in sorted(prices.items())},
     }
+    if isinstance(shipped.get("windows_licence"), dict):
+        ec2["windows_licence"] = shipped["windows_licence"]  # with its own provenance
     sagemaker = _sagemaker(pricing, options, progress, when, api_id)
     return {"aws/ec2.json": ec2, "aws/sagemaker.json": sagemaker}
 

@@ -85,7 +85,7 @@ def merge(
             "sources and dates (see each row's basis)."
         )
         merged["notes"] = notes
-    for key in ("generations", "accelerators", "sustained_use"):
+    for key in ("generations", "accelerators", "sustained_use", "windows_licence"):
         if key in old and key not in new:
             merged[key] = old[key]
     return merged
