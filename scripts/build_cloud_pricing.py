@@ -443,6 +443,7 @@ def build_gcp(reference: Path) -> dict[str, str]:
     }
     notes_list: list[str] = compute["notes"]  # type: ignore[assignment]
     notes_list.extend(gcp_cyclenerd.overlay(compute, LOCAL_SOURCES, GCP_ACCELERATORS))
+    notes_list.extend(gcp_cyclenerd.overlay_gpus(compute, LOCAL_SOURCES))
 
     tpu_prices: dict[str, dict[str, Json]] = {}
     tpu_notes: list[str] = []
@@ -472,8 +473,8 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "chips. Per-chip prices were checked equal across slice sizes (v6e-1 ... v6e-256)."
     )
     tpu_notes.append(
-        "v4 and v5e have no price in any snapshot (null: unpriced until `aicost pricing refresh "
-        "gcp`). tpu-v5p-12288 = 6,144 chips at 25,804.8 per hour = 4.2 per chip-hour."
+        "tpu-v5p-12288 = 6,144 chips at 25,804.8 per hour = 4.2 per chip-hour. v4 is sold only "
+        "in us-central2 (tpu-v4-8 = 4 chips at 12.88)."
     )
     tpu = {
         "table": "gcp-tpu",

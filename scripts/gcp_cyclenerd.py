@@ -149,8 +149,10 @@ TPU_SOURCE: dict[str, Any] = {
         "006059e0f18acb1341e22a27751e9f80df6ba92f (rows copied verbatim, one zone per region)"
     ),
     "file": f"pricing/sources/{TPU_FILE}",
-    "used_for": "TPU v5p and v6e per-chip prices outside us-central1",
+    "used_for": "TPU v2, v3, v4 (us-central2), v5e, v5p and v6e per-chip prices by region",
 }
+#: SkyPilot generation names -> the TPU table's.
+TPU_ALIASES = {"v5litepod": "v5e"}
 #: TensorCores per chip in the slice suffix.
 TPU_CORES = {"v2": 2, "v3": 2, "v4": 2, "v5p": 2, "v5litepod": 1, "v5e": 1, "v6e": 1}
 PLACEHOLDER = Decimal(700)
@@ -163,13 +165,15 @@ def overlay_tpu(tpu: dict[str, Any], sources: Path) -> list[str]:
     for row in _read(sources / TPU_FILE):
         generation, _, size = row["AcceleratorName"].removeprefix("tpu-").partition("-")
         chips = int(size) // TPU_CORES[generation]
-        price, spot = Decimal(row["Price"]), Decimal(row["SpotPrice"])
+        generation = TPU_ALIASES.get(generation, generation)
+        price = Decimal(row["Price"])
+        spot = Decimal(row["SpotPrice"] or "0")
         region = row["Region"]
         if price == PLACEHOLDER:
             continue
         cells = {
             "on_demand": price / chips,
-            "spot": spot / chips if spot != PLACEHOLDER else None,
+            "spot": spot / chips if row["SpotPrice"] and spot != PLACEHOLDER else None,
             "committed_1y": None,
             "committed_3y": None,
         }
@@ -186,7 +190,60 @@ def overlay_tpu(tpu: dict[str, Any], sources: Path) -> list[str]:
     tpu["prices"] = {r: dict(sorted(g.items())) for r, g in sorted(prices.items())}
     tpu["sources"].append(TPU_SOURCE)
     notes.append(
-        "Regions other than us-central1 come from the TPU extract (tpu-v5p-12288 = 6,144 chips "
-        "and tpu-v6e-1 rows per region; 700.0 'not offered' placeholders dropped)."
+        "Regions other than us-central1 come from the TPU extract (one slice per generation and "
+        "region: v2-8, v3-8/v3-32, v4-8 in us-central2, v5litepod-1, v5p-12288 = 6,144 chips, "
+        "v6e-1; 700.0 'not offered' placeholders dropped). tpu7x (Ironwood) parses but has no "
+        "price in any snapshot."
     )
     return notes
+
+
+GPU_FILE = "gcp-skypilot-v8-006059e0-gpu-extract.csv"
+GPU_SOURCE: dict[str, Any] = {
+    "id": "skypilot-gcp-v8-006059e0-gpu",
+    "date": "2026",
+    "licence": "Apache-2.0",
+    "origin": (
+        "skypilot-org/skypilot-catalog catalogs/v8/gcp/vms.csv @ "
+        "006059e0f18acb1341e22a27751e9f80df6ba92f (x1 rows copied verbatim, one zone per region)"
+    ),
+    "file": f"pricing/sources/{GPU_FILE}",
+    "used_for": "per-GPU T4, P4, P100 and V100 prices (attached to N1) by region",
+}
+GPU_TYPES = {
+    "T4": "nvidia-tesla-t4",
+    "P4": "nvidia-tesla-p4",
+    "P100": "nvidia-tesla-p100",
+    "V100": "nvidia-tesla-v100",
+}
+
+
+def overlay_gpus(compute: dict[str, Any], sources: Path) -> list[str]:
+    """Per-region prices of the GPUs attached to N1 machines; returns notes."""
+    table: dict[str, dict[str, Any]] = compute["accelerator_prices"]
+    added = 0
+    for row in _read(sources / GPU_FILE):
+        kind = GPU_TYPES[row["AcceleratorName"]]
+        count = Decimal(row["AcceleratorCount"])
+        cells = {
+            "on_demand": Decimal(row["Price"]) / count,
+            "spot": Decimal(row["SpotPrice"]) / count if row["SpotPrice"] else None,
+            "committed_1y": None,
+            "committed_3y": None,
+        }
+        existing = table.get(row["Region"], {}).get(kind)
+        if existing is not None:
+            if existing.get("on_demand") and Decimal(existing["on_demand"]) != cells["on_demand"]:
+                raise ValueError(f"{kind} {row['Region']}: GPU extracts disagree")
+            continue
+        out: dict[str, Any] = {c: _text(v) for c, v in cells.items()}
+        out["basis"] = {c: GPU_SOURCE["id"] for c, v in cells.items() if v is not None}
+        table.setdefault(row["Region"], {})[kind] = out
+        added += 1
+    compute["accelerator_prices"] = {r: dict(sorted(k.items())) for r, k in sorted(table.items())}
+    compute["sources"].append(GPU_SOURCE)
+    return [
+        f"T4, P4, P100 and V100 per-GPU prices in {added} more (region, GPU) cells come from "
+        f"{GPU_SOURCE['id']} (SkyPilot's x1 rows; Google's list prices: T4 0.35, P100 1.46, "
+        "V100 2.48 in us-central1)."
+    ]

@@ -96,7 +96,7 @@ def test_gcp_anomalies_are_handled_not_copied() -> None:
     assert europe["on_demand"] is None
     notes = " ".join(table("gcp/compute")["notes"])
     assert notes.count("ANOMALY") == 3
-    assert "asia-east1" not in table("gcp/tpu")["prices"]  # 700.0 placeholder dropped
+    assert "v6e" not in table("gcp/tpu")["prices"]["asia-east1"]  # 700.0 placeholder dropped
 
 
 def test_azure_covers_current_gpus_and_strips_the_padded_key() -> None:
