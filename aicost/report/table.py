@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from aicost.core.money import usd
+from aicost.document.build import build
 from aicost.pipeline import CheckResult
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
 from aicost.report import RenderOptions
-from aicost.report.text import (
-    change,
-    gpus,
-    hardware,
-    largest_first,
-    nodes,
-    pricing_dates,
-    unit_cost_lines,
-)
+from aicost.report import view as v
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -37,8 +32,24 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    summary = result.summary
+    document = build(result)
+    resources = v.resources(document)
+    shown = _workloads(console, result, resources, options)
+    _unit_costs(console, shown)
+    _unpriced(console, resources)
+    _findings(console, result, options)
+    _waived(console, result, options)
+    _stale_and_notes(console, result)
+    _totals(console, result, document)
+    return buffer.getvalue()
 
+
+def _workloads(
+    console: Console,
+    result: CheckResult,
+    resources: list[Mapping[str, Any]],
+    options: RenderOptions,
+) -> list[Mapping[str, Any]]:
     table = Table(title="AI workloads", title_justify="left", expand=False)
     table.add_column("Resource", overflow="fold")
     table.add_column("Change")
@@ -49,21 +60,13 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     table.add_column("Purchase")
     table.add_column("Monthly", justify="right")
     table.add_column("Delta", justify="right")
-    shown = largest_first(result.workloads, options.max_rows)
+    shown = v.largest_first(resources, options.max_rows)
     for item in shown:
-        workload = item.workload
-        current = workload.current
-        monthly = usd(item.monthly_cost)
+        monthly = item.get("monthly_cost")
         table.add_row(
-            workload.label,
-            change(item),
-            current.workload_class.value,
-            hardware(current),
-            gpus(workload.planned),
-            nodes(workload.planned),
-            item.purchase_label,
-            Text(monthly, style="magenta" if item.monthly_cost is None else ""),
-            usd(item.delta_monthly_cost, signed=True),
+            *v.workload_cells(item),
+            Text(v.amount(monthly), style="magenta" if monthly is None else ""),
+            v.amount(item.get("delta_monthly_cost"), signed=True),
         )
     if result.workloads:
         console.print(table)
@@ -76,20 +79,32 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     else:
         console.print("No AI workloads found.")
 
-    per_unit = unit_cost_lines(shown if result.workloads else [], options.max_rows)
+    return shown
+
+
+def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
+    per_unit = [
+        f"{v.label(item)}: {', '.join(parts)}"
+        for item in shown
+        if (parts := v.unit_cost_parts(item))
+    ]
     if per_unit:
         console.print()
         console.print("Unit costs:")
         for line in per_unit:
             console.print(f"  {line}")
 
-    unpriced = [w for w in result.workloads if not w.priced]
+
+def _unpriced(console: Console, resources: list[Mapping[str, Any]]) -> None:
+    unpriced = [r for r in resources if not r.get("priced")]
     if unpriced:
         console.print()
         console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")
-        for item in unpriced:
-            console.print(f"  {item.workload.label}: {item.unpriced_reason}")
+        for entry in unpriced:
+            console.print(f"  {v.label(entry)}: {entry.get('unpriced_reason')}")
 
+
+def _findings(console: Console, result: CheckResult, options: RenderOptions) -> None:
     active = result.active_findings
     if active:
         console.print()
@@ -119,6 +134,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             counted = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
             console.print(f"… {len(hidden)} more findings not shown ({counted}). Use --max-rows 0.")
 
+
+def _waived(console: Console, result: CheckResult, options: RenderOptions) -> None:
     waived = result.waived_findings
     if waived and options.show_waived:
         console.print()
@@ -141,6 +158,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''} not shown "
             "(--show-waived lists them)."
         )
+
+
+def _stale_and_notes(console: Console, result: CheckResult) -> None:
     if result.stale_waivers:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
@@ -151,6 +171,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     for warning in result.warnings:
         console.print(f"Warning: {warning}")
 
+
+def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
+    summary = result.summary
     other = sum(result.non_ai.values())
     console.print()
     console.print(
@@ -161,7 +184,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         + (f"; {summary.unpriced} unpriced" if summary.unpriced else "")
         + (f"; {other} non-AI resources skipped" if other else "")
     )
-    prices = pricing_dates(result.tables, result.price_sources())
+    prices = v.pricing_dates(document)
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
     console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
     verdict = Text(
@@ -170,4 +193,3 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     )
     verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
     console.print(verdict)
-    return buffer.getvalue()

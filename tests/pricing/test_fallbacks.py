@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.helpers import plan
+from tests.conftest import plan
 
 FORMATS = ["table", "markdown", "compact", "sarif", "junit", "github", "json"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.helpers import plan
+from tests.conftest import plan
 
 REPO = Path(__file__).resolve().parents[2]
 MESSAGE = "price table aws-ec2 is 412 days old (as of 2025-10-18); run aicost pricing refresh aws"

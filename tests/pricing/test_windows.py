@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from tests.clouds.helpers import HOURS
+from tests.pricing.helpers import HOURS
 
 WINDOWS_EC2 = """
 provider "aws" {

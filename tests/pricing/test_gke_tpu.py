@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from aicost.mappers.gcp import tpu_node_type
-from tests.clouds.helpers import HOURS, gcp_tpu
+from tests.pricing.helpers import HOURS, gcp_tpu
 
 POOL = """
 provider "google" {
