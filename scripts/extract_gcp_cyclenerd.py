@@ -26,7 +26,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES = REPO_ROOT / "pricing" / "sources"
-SERIES = ("a2-", "a3-", "a4-", "a4x-", "g2-", "g4-", "n1-")
+SERIES = ("a2-", "a3-", "a4-", "a4x-", "g2-", "g4-", "n1-", "custom-")
 #: Cyclenerd's accelerator keys on a machine type -> GCP accelerator type.
 GPU_KEYS = {
     "a100": "nvidia-tesla-a100",

@@ -70,8 +70,14 @@ def overlay(compute: dict[str, Any], sources: Path, accelerators: dict[str, Any]
     """Replace the rows of every machine type Cyclenerd prices; returns notes."""
     pinned = source(sources)
     source_id = pinned["id"]
-    machines = {m["machine_type"]: m for m in _read(sources / f"{STEM}-machines.csv")}
-    rows = _read(sources / f"{STEM}-prices.csv")
+    machines = {
+        m["machine_type"]: m
+        for m in _read(sources / f"{STEM}-machines.csv")
+        if not m["machine_type"].startswith("custom-")
+    }
+    every_row = _read(sources / f"{STEM}-prices.csv")
+    rows = [r for r in every_row if r["machine_type"] in machines]
+    compute["custom_rates"] = custom_rates(every_row, source_id)
     instances: dict[str, Any] = compute["instances"]
     prices: dict[str, dict[str, Any]] = compute["prices"]
     known = {**accelerators, **EXTRA_ACCELERATORS}
@@ -130,6 +136,12 @@ def overlay(compute: dict[str, Any], sources: Path, accelerators: dict[str, Any]
         )
     compute["sources"].insert(0, pinned)
     return [
+        f"custom_rates (from {source_id}): N1 custom machine types (custom-VCPUS-MB[-ext]) "
+        "cost vCPUs x vcpu + GiB x memory_gib, the rates solved per region from Cyclenerd's "
+        "custom-1-7680 and custom-2-10240 rows and checked against custom-4-30720 (us-central1: "
+        "0.0331916 and 0.004446, Google's list rates). Memory above 6.5 GiB per vCPU is "
+        "priced at the same rate and labelled an estimate (Google charges extended memory "
+        "more). Other series' custom types are unpriced.",
         f"Rows with includes_accelerators (from {source_id}) are whole-machine prices: vCPU, "
         "memory, the built-in GPUs and the bundled local SSD of a2-ultragpu/a3 shapes; nothing "
         "is added to them. Other rows are host-only and GPUs are added per device.",
@@ -247,3 +259,49 @@ def overlay_gpus(compute: dict[str, Any], sources: Path) -> list[str]:
         f"{GPU_SOURCE['id']} (SkyPilot's x1 rows; Google's list prices: T4 0.35, P100 1.46, "
         "V100 2.48 in us-central1)."
     ]
+
+
+def custom_rates(rows: list[dict[str, str]], source_id: str) -> dict[str, Any]:
+    """N1 custom machine rates per region: per vCPU-hour and per GiB-hour, solved from
+    Cyclenerd's custom-1-7680 and custom-2-10240 rows (c + 7.5 r, 2c + 10 r) and checked
+    against custom-4-30720 (4c + 30 r). us-central1 gives 0.0331916 and 0.004446, Google's
+    published N1 custom rates."""
+    by_region: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        if row["machine_type"].startswith("custom-"):
+            by_region.setdefault(row["region"], {})[row["machine_type"]] = row
+    columns = {
+        "on_demand": ("hour", Decimal(1)),
+        "spot": ("hour_spot", Decimal(1)),
+        "committed_1y": ("month_1y", MONTH),
+        "committed_3y": ("month_3y", MONTH),
+    }
+    result: dict[str, Any] = {}
+    for region, found in sorted(by_region.items()):
+        one, two = found.get("custom-1-7680-ext"), found.get("custom-2-10240-ext")
+        four = found.get("custom-4-30720-ext")
+        if one is None or two is None:
+            continue
+        vcpu: dict[str, str | None] = {}
+        memory: dict[str, str | None] = {}
+        for column, (field, divisor) in columns.items():
+            p1, p2 = _dec(one[field]), _dec(two[field])
+            if p1 is None or p2 is None:
+                vcpu[column] = memory[column] = None
+                continue
+            p1, p2 = p1 / divisor, p2 / divisor
+            r = (2 * p1 - p2) / 5
+            c = p1 - Decimal("7.5") * r
+            p4 = _dec(four[field]) if four is not None else None
+            if p4 is not None and abs((4 * c + 30 * r) / (p4 / divisor) - 1) > Decimal("0.001"):
+                raise ValueError(f"custom rates in {region} ({column}) are not linear")
+            vcpu[column] = f"{c.quantize(Decimal('0.0000001')).normalize():f}"
+            memory[column] = f"{r.quantize(Decimal('0.0000001')).normalize():f}"
+        result[region] = {
+            "n1": {
+                "vcpu": vcpu,
+                "memory_gib": memory,
+                "basis": source_id,
+            }
+        }
+    return result

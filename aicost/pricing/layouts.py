@@ -17,6 +17,7 @@ The classes that read table files with a ``layout`` field (registered by name in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -61,8 +62,21 @@ def _combine(bases: list[str]) -> str:
     return " + ".join(unique)
 
 
+_CUSTOM = re.compile(r"^(?:(n1|n2|n2d|e2)-)?custom-(\d+)-(\d+)(-ext)?$")
+
+
+def parse_custom(machine_type: str) -> tuple[str, int, Decimal] | None:
+    """``custom-4-16384`` (N1) or ``n2-custom-8-32768-ext`` -> (series, vCPUs, GiB)."""
+    found = _CUSTOM.match(machine_type.strip().lower())
+    if found is None:
+        return None
+    series = found.group(1) or "n1"
+    return series, int(found.group(2)), Decimal(found.group(3)) / 1024
+
+
 class GcpComputeTable(PriceTable):
-    """Compute Engine: host rates plus accelerator rates, composed per VM."""
+    """Compute Engine: host rates plus accelerator rates, composed per VM. Custom machine
+    types (``custom-4-16384``) are priced from per-vCPU and per-GiB ``custom_rates``."""
 
     def __init__(
         self,
@@ -86,7 +100,7 @@ class GcpComputeTable(PriceTable):
 
     @classmethod
     def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
-        return cls(
+        table = cls(
             info,
             document.get("instances") or {},
             document["prices"],
@@ -94,6 +108,39 @@ class GcpComputeTable(PriceTable):
             document.get("accelerator_prices") or {},
             document.get("sustained_use") or {},
         )
+        table.custom_rates = document.get("custom_rates") or {}
+        return table
+
+    custom_rates: Mapping[str, Any] = {}
+
+    def custom(
+        self, region: str, instance_type: str
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(machine spec, price row) of a custom machine type, composed from the region's
+        per-vCPU and per-GiB rates of its series; None when it is not one or unpriced."""
+        parsed = parse_custom(instance_type)
+        if parsed is None:
+            return None
+        series, vcpus, gib = parsed
+        by_series = self.custom_rates.get(region)
+        rates = by_series.get(series) if isinstance(by_series, dict) else None
+        if not isinstance(rates, dict):
+            return None
+        row: dict[str, Any] = {}
+        for column in ("on_demand", "spot", "committed_1y", "committed_3y"):
+            vcpu, memory = rates["vcpu"].get(column), rates["memory_gib"].get(column)
+            if vcpu is not None and memory is not None:
+                total = Decimal(str(vcpu)) * vcpus + Decimal(str(memory)) * gib
+                row[column] = format(total.quantize(Decimal("0.000001")), "f")
+        basis = str(rates.get("basis", self.info.id))
+        if gib > Decimal("6.5") * vcpus:
+            basis = f"estimate:{basis}; memory above 6.5 GiB per vCPU (extended) at the same rate"
+        row["basis"] = dict.fromkeys(row, basis)
+        spec = {"sustained_use": series if series in self.sustained_use else None}
+        return spec, row
+
+    def knows(self, instance_type: str) -> bool:
+        return parse_custom(instance_type) is not None or super().knows(instance_type)
 
     def accelerator_type(self, accelerator: Accelerator) -> str | None:
         """GCP's accelerator type for a display accelerator (``T4`` -> ``nvidia-tesla-t4``)."""
@@ -124,7 +171,14 @@ class GcpComputeTable(PriceTable):
             purchase = PurchaseOption.COMMITTED
         machine = self._instances.get(instance_type)
         row = self.row(region, instance_type)
+        if row is None and (custom := self.custom(region, instance_type)) is not None:
+            machine, row = custom
         if row is None:
+            if parse_custom(instance_type) is not None:
+                return NoRate(
+                    f"custom machine type {instance_type}: the {self.info.id} price table has no "
+                    f"custom rates for its series in {region}"
+                )
             if not self.knows(instance_type):
                 return NoRate(
                     f"{instance_type} is not in the {self.info.id} price table "

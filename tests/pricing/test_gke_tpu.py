@@ -6,7 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from aicost.mappers.gcp import tpu_node_type
-from tests.pricing.helpers import HOURS, gcp_tpu
+from tests.conftest import Runner
+from tests.pricing.helpers import HOURS, gcp_gpu, gcp_tpu
 
 POOL = """
 provider "google" {
@@ -42,3 +43,47 @@ def test_a_tpu_node_pool_is_priced_per_chip(aicost, tmp_path: Path) -> None:  # 
     assert pool["gpus"] == 8  # 2 nodes x 4 chips
     expected = 2 * 4 * gcp_tpu("v6e") * HOURS
     assert Decimal(pool["monthly_cost_unrounded"]) == expected
+
+
+CUSTOM = """
+provider "google" {
+  region = "us-central1"
+}
+resource "google_compute_instance" "custom" {
+  name         = "custom"
+  zone         = "us-central1-a"
+  machine_type = "custom-8-32768"
+  guest_accelerator {
+    type  = "nvidia-tesla-t4"
+    count = 1
+  }
+  boot_disk {
+    initialize_params {
+      image = "debian-cloud/debian-12"
+    }
+  }
+  network_interface {
+    network = "default"
+  }
+}
+"""
+
+
+def test_custom_n1_machines_are_priced_from_per_vcpu_and_per_gib_rates(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    from aicost.core.model import PurchaseOption
+    from aicost.pricing.catalog import PriceBook, Rate
+
+    rate = PriceBook().rate(
+        "gcp", "compute", "us-central1", "custom-8-32768", PurchaseOption.ON_DEMAND
+    )
+    # 8 x 0.0331916 + 32 x 0.004446 (Google's N1 custom list rates)
+    assert isinstance(rate, Rate) and rate.hourly == Decimal("0.407805")
+    assert not rate.basis.startswith("estimate")
+    (tmp_path / "main.tf").write_text(CUSTOM)
+    (vm,) = aicost("check", tmp_path, "--format", "json").json["resources"]
+    assert vm["priced"] and vm["gpus"] == 1
+    # with a T4 and the N1 sustained-use discount for a full month (30%)
+    expected = (Decimal("0.407805") + gcp_gpu("nvidia-tesla-t4")) * Decimal("0.7") * HOURS
+    assert Decimal(vm["monthly_cost_unrounded"]) == expected
