@@ -71,12 +71,9 @@ def merge(
         if isinstance(source, dict) and source.get("id") not in ids and source.get("id") in used
     )
     merged["sources"] = sources
-    dates = sorted(
-        str(s.get("date")) for s in sources if isinstance(s, dict) and s.get("id") in used
-    )
-    if dates:
-        merged["as_of"] = min(dates[0], str(new.get("as_of", dates[0])))
     kept_regions = sorted({r for s in REGIONAL for r in (old.get(s) or {})} - refreshed)
+    if kept_regions and old.get("as_of"):
+        merged["as_of"] = min(str(old["as_of"]), str(new.get("as_of", old["as_of"])))
     if kept_regions:
         notes = list(new.get("notes") or [])
         notes.append(
