@@ -184,8 +184,10 @@ def _print_entry(wanted: str, entry: dict[str, Any], region_filter: str | None) 
         cells = [
             f"{column} {value}"
             for column, value in row.items()
-            if column != "basis" and value is not None
+            if column != "basis" and value is not None and not isinstance(value, bool)
         ]
+        if row.get("includes_accelerators"):
+            cells.append("(whole machine: GPUs and bundled local SSD included)")
         basis = sorted(set((row.get("basis") or {}).values()))
         print(f"  {region:<24} {'  '.join(cells) or 'no prices'}")
         if basis:
