@@ -1179,11 +1179,11 @@ def observed_spot(prices: dict[str, dict[str, Json]]) -> int:
     count = 0
     for (region, name), values in sorted(samples.items()):
         median = Decimal(statistics.median(sorted(values)))
-        row = prices.setdefault(region, {}).get(name)
-        if row is None:
-            row = prices[region][name] = price_row(None, None, None)
-        row["spot"] = fmt(median.quantize(Decimal("0.000001")))
-        basis = row["basis"]
+        cell: dict[str, Json] | None = prices.setdefault(region, {}).get(name)
+        if cell is None:
+            cell = prices[region][name] = price_row(None, None, None)
+        cell["spot"] = fmt(median.quantize(Decimal("0.000001")))
+        basis = cell["basis"]
         assert isinstance(basis, dict)
         basis["spot"] = SPOT_SOURCE.id
         count += 1
