@@ -40,6 +40,20 @@ class CommandModule(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
+class _Version(argparse.Action):
+    """``--version``: the aicost version and the date of every price table it would use."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and price dates")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from aicost.pricing.freshness import shipped_dates
+
+        dates = ", ".join(f"{table} {as_of}" for table, as_of, _path in shipped_dates())
+        sys.stdout.write(f"aicost {__version__}\nprice tables: {dates}\n")
+        parser.exit(0)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         """Usage errors: one line and exit 2 (argparse's own convention)."""
@@ -54,7 +68,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Terraform plans and configuration, ML job manifests and LLM usage files offline, "
         "and check them against policy.",
     )
-    parser.add_argument("--version", action="version", version=f"aicost {__version__}")
+    parser.add_argument("--version", action=_Version)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:

@@ -116,7 +116,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
     )
+    parser.add_argument(
+        "--max-price-age",
+        type=int,
+        metavar="DAYS",
+        help="warn when a price table used is older than this (default: the policy's "
+        "settings.price_max_age_days, else $AICOST_PRICING_MAX_AGE_DAYS, else 90)",
+    )
     gate_options.add_arguments(parser)
+
+
+def _max_price_age(args: argparse.Namespace) -> int | None:
+    value = args.max_price_age
+    if value is None:
+        env = os.environ.get("AICOST_PRICING_MAX_AGE_DAYS")
+        if not env:
+            return None
+        try:
+            value = int(env)
+        except ValueError:
+            raise UsageError(f"AICOST_PRICING_MAX_AGE_DAYS={env!r} is not a whole number") from None
+    if value < 0:
+        raise UsageError("--max-price-age must not be negative")
+    return int(value)
 
 
 def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
@@ -179,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
             options=options,
             baseline=baseline,
             ignore_unknown=args.ignore_unknown,
+            max_price_age_days=_max_price_age(args),
         )
     from aicost.core.sensitive import redact
     from aicost.report.inert import controls

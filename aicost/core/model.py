@@ -303,6 +303,9 @@ class CostLine:
     monthly: Decimal
     basis: str
     table: str
+    #: What was priced instead when the table lacks the line's purchase option
+    #: (``on-demand`` for a spot line without a spot price); None when priced as bought.
+    priced_as: str | None = None
     #: What the line prices when it is not instance-hours (``input tokens``), its quantity
     #: per month, the unit and the price per unit.
     component: str | None = None
@@ -324,6 +327,19 @@ class Costing:
     @property
     def priced(self) -> bool:
         return self.monthly is not None
+
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        """``spot→on-demand`` for each line priced at another option's rate."""
+        found = [f"{line.purchase.value}→{line.priced_as}" for line in self.lines if line.priced_as]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def estimated(self) -> bool:
+        """Priced, but not at the bought option's observed rate (a fallback or an estimate)."""
+        return bool(self.fallbacks) or any(
+            "estimate" in line.basis for line in self.lines if line.basis
+        )
 
     @property
     def hourly(self) -> Decimal | None:
@@ -378,6 +394,31 @@ class PricedWorkload:
     @property
     def priced(self) -> bool:
         return self.monthly_cost is not None and self.prior_monthly_cost is not None
+
+    @property
+    def purchase_label(self) -> str:
+        """The purchase column: the option bought, with any fallback (``spot→on-demand``)."""
+        costing = self.planned_cost or self.prior_cost
+        fallbacks = costing.fallbacks if costing is not None else ()
+        return ", ".join(fallbacks) if fallbacks else self.workload.current.purchase_option
+
+    @property
+    def estimate_reasons(self) -> tuple[str, ...]:
+        """Why the cost is an estimate: each fallback with the table's note, each estimated
+        basis. Empty when every line is priced at its own option's sourced rate."""
+        costing = self.planned_cost or self.prior_cost
+        if costing is None or costing.monthly is None:
+            return ()
+        reasons: list[str] = []
+        for line in costing.lines:
+            if line.priced_as:
+                reasons.append(
+                    f"bought as {line.purchase.value}, priced at the {line.priced_as} rate: the "
+                    f"{line.table} price table has no {line.purchase.value} price for it"
+                )
+            if line.basis and "estimate:" in line.basis:
+                reasons.append(f"estimated price ({line.basis.split('estimate:', 1)[1]})")
+        return tuple(dict.fromkeys(reasons))
 
     @property
     def unpriced_reason(self) -> str | None:

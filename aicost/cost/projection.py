@@ -81,6 +81,7 @@ class Pricer:
                     monthly=monthly,
                     basis=rate.basis,
                     table=rate.table.id,
+                    priced_as=rate.fallback,
                 )
             )
             for text in (rate.note, *rate.adjustments):

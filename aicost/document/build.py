@@ -104,6 +104,9 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
         "priced": item.priced,
         "unpriced_reason": item.unpriced_reason,
+        "purchase": item.purchase_label,
+        "estimate": bool(item.estimate_reasons),
+        "estimate_reasons": list(item.estimate_reasons),
         "cost_lines": [
             {
                 "purchase_option": line.purchase.value,
@@ -112,6 +115,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
                 "monthly": decimal_string(line.monthly),
                 "basis": line.basis,
                 "table": line.table,
+                "priced_as": line.priced_as,
                 **(
                     {
                         "component": line.component,

@@ -196,6 +196,21 @@ def _template_market(template: Side | None) -> tuple[PurchaseOption, str] | None
 # --------------------------------------------------------------------------- handlers
 
 
+def windows_hint(side: Side, ctx: MapContext) -> str | None:
+    """Why an instance runs licence-included Windows, when the plan says so: it asks for
+    its Windows password (``get_password_data``), or its AMI comes from a data source or
+    variable named for Windows (``data.aws_ami.windows_2022``)."""
+    if side.get("get_password_data") is True:
+        return "get_password_data = true (a Windows AMI)"
+    for ref in ctx.inventory.references(side.change, ["ami"]):
+        if "windows" in ref.lower():
+            return f"ami = {ref} (a Windows AMI)"
+    ami = side.text("ami") or ""
+    if "windows" in ami.lower():
+        return f'ami = "{ami}" (a Windows AMI)'
+    return None
+
+
 def instance(side: Side, ctx: MapContext) -> Result:
     """``aws_instance`` and ``aws_spot_instance_request``."""
     template = None
@@ -237,12 +252,14 @@ def instance(side: Side, ctx: MapContext) -> Result:
             reason = "capacity_reservation_specification targets a capacity reservation"
     elif (tagged := _tagged_purchase(tags, ctx, 1)) is not None:
         capacity, reason = tagged
+    windows = windows_hint(side, ctx)
     yield (
         None,
         _deployment(
             side,
             ctx,
-            service="ec2",
+            service="ec2-windows" if windows else "ec2",
+            notes=(f"Windows, priced with the licence: {windows}",) if windows else (),
             instance_type=instance_type,
             type_sensitive=type_sensitive,
             capacity=capacity,

@@ -26,6 +26,7 @@ from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
+from aicost.pricing.freshness import stale_tables
 from aicost.pricing.tokens import retirement_warnings
 from aicost.sources.usage import Usage
 
@@ -111,6 +112,7 @@ def run_check(
     options: EvalOptions | None = None,
     baseline: Baseline | None = None,
     ignore_unknown: bool = False,
+    max_price_age_days: int | None = None,
 ) -> CheckResult:
     """Read, normalise, price and check *paths*.
 
@@ -144,6 +146,12 @@ def run_check(
             everything = [*priced, *comparison.carried]
             combined = evaluate_policy(policy, everything, pricer, options)
             findings = merge_aggregates(findings, combined.findings, everything)
+
+    limit = (
+        max_price_age_days if max_price_age_days is not None else policy.settings.price_max_age_days
+    )
+    stale = stale_tables(book.used(), evaluation.today, limit)
+    normalised.warnings.extend(s.warning() for s in stale)
 
     return CheckResult(
         inputs=inputs,

@@ -190,6 +190,18 @@ def load_policy(
             )
         )
 
+    fallback_level = top.fallback if top else "warning"
+    if fallback_level != "ignore":
+        fallback = RULES["price-fallback"]
+        loaded.append(
+            LoadedRule(
+                fallback,
+                fallback.Config(
+                    id="price-fallback", type="price-fallback", severity=fallback_level
+                ),
+            )
+        )
+
     waivers = _policy_waivers(checker, composed)
     return Policy(
         name=top.name if top else str(composed.top.get("name", "")),

@@ -224,6 +224,8 @@ class Settings(Strict):
         default_factory=lambda: ["purchase-option", "purchase_option", "aicost:purchase-option"]
     )
     name_heuristics: bool = True
+    #: ``check`` warns when a price table it used is older than this many days.
+    price_max_age_days: int = Field(default=90, ge=0, le=3650)
     #: Where manifests run: cloud, region and node type per accelerator (see
     #: :mod:`aicost.core.clusters`).
     clusters: list[ClusterProfile] = Field(default_factory=list)
@@ -303,6 +305,8 @@ class PolicyFile(Strict):
     budgets: list[dict[str, Any]] = Field(default_factory=list)
     budget_defaults: BudgetDefaults = Field(default_factory=BudgetDefaults)
     unpriced: Literal["error", "warning", "info", "ignore"] = "warning"
+    #: How serious a price taken from another purchase option is (``spot→on-demand``).
+    fallback: Literal["error", "warning", "info", "ignore"] = "warning"
     settings: Settings = Field(default_factory=Settings)
     waivers: list[dict[str, Any]] = Field(default_factory=list)
     waiver_files: StrList = Field(default_factory=list)

@@ -40,6 +40,7 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
         for r in v.resources(document)
         if not r.get("priced")
     )
+    lines.extend(f"warning: {w}" for w in document.get("warnings") or ())
     summary = v.summary(document)
     counts = v.severity_counts(f for f in v.findings(document) if not v.waived(f))
     lines.append(

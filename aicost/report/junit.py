@@ -60,8 +60,12 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
                 suite, "testcase", classname="aicost policy", name=_clean(found.get("address"))
             )
             _outcome(case, [found])
+    warnings = [str(w) for w in document.get("warnings") or ()]
+    if warnings and len(root):
+        # Warnings are not test cases: they go to the first suite's system-err.
+        ET.SubElement(root[0], "system-err").text = _clean("\n".join(warnings))
     for suite in root:
-        cases = list(suite)
+        cases = [c for c in suite if c.tag == "testcase"]
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
         suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))

@@ -176,6 +176,8 @@ def _stale_and_notes(console: Console, result: CheckResult) -> None:
             console.print(f"  {_clean(result, stale_text(stale))}")
     for note in result.policy_notes:
         console.print(f"Note: {_clean(result, note)}")
+    for warning in result.warnings:
+        console.print(f"Warning: {_clean(result, warning)}")
 
 
 def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:

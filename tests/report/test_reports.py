@@ -87,7 +87,8 @@ def test_sarif_rules_results_and_locations(monkeypatch: pytest.MonkeyPatch) -> N
     location = trainer["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "main.tf", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 88}
-    assert "saves $24,509.31/month" in trainer["message"]["text"]
+    # (55.04 on-demand - 20.2037 observed p5 spot) x 730 h
+    assert "saves $25,430.50/month" in trainer["message"]["text"]
     module = next(
         r
         for r in run["results"]
@@ -174,8 +175,10 @@ def test_junit_one_case_per_workload_failing_on_errors(monkeypatch: pytest.Monke
     assert root.tag == "testsuites"
     suites = {s.get("name"): s for s in root}
     assert set(suites) == {".", "aicost policy"}
-    cases = {c.get("name"): c for c in suites["."]}
+    cases = {c.get("name"): c for c in suites["."].findall("testcase")}
     assert len(cases) == len(result.workloads) == 21
+    # warnings (an old price table) go to the first suite's system-err, not a test case
+    assert "price table aws-ec2 is" in (suites["."].findtext("system-err") or "")
     trainer = cases["aws_instance.trainer"]
     failure = trainer.find("failure")
     assert failure is not None and "spot-training" in (failure.get("message") or "")
@@ -215,7 +218,9 @@ def test_github_annotations_and_job_summary(
     # The budget has no file; "budget:vision" is escaped in the title property.
     assert any(c.startswith("::error title=aicost budget%3Avision::") for c in commands)
     assert sum(c.startswith("::error ") for c in commands) == 6
-    assert sum(c.startswith("::warning ") for c in commands) == 7
+    # 7 warning findings and the two old price tables (aws-ec2, aws-sagemaker)
+    assert sum(c.startswith("::warning ") for c in commands) == 9
+    assert any(c.startswith("::warning title=aicost::price table aws-ec2 is ") for c in commands)
     text = summary.read_text()
     assert text.startswith("earlier step\n<!-- aicost-report -->")  # appended, not replaced
     assert "### ❌ aicost: fail" in text
@@ -249,7 +254,7 @@ def test_annotation_data_cannot_inject_workflow_commands(tmp_path: Path) -> None
 def test_markdown_comment_structure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
     text = render("markdown", check(Path(".")))
-    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,829.89/month")
+    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,007.36/month")
     assert (
         "**❌ `spot-training`** · Training uses the required purchase option (spot) · 2 errors"
         in text
@@ -295,7 +300,11 @@ def test_markdown_escapes_what_the_pull_request_controls(tmp_path: Path) -> None
 def test_compact_lines_for_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_denied")
     text = render("compact", check(Path(".")))
-    assert text.splitlines() == [
+    lines = text.splitlines()
+    # the shipped table's age depends on today: checked by its start
+    assert lines[2].startswith("warning: price table aws-ec2 is ")
+    assert lines[2].endswith(" days old (as of 2026-01-21); run aicost pricing refresh aws")
+    assert lines[:2] + lines[3:] == [
         "main.tf:52: error: [gpu-families] aws_instance.radeon_batch: "
         "g4ad.xlarge (Radeon Pro V520) is in a denied GPU family (g4ad)",
         "main.tf:31: error: [gpu-families] aws_instance.v100_train: "
