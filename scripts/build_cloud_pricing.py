@@ -2,7 +2,7 @@
 """Build aicost's GCP and Azure price tables from dated public snapshots.
 
 Writes ``pricing/gcp/compute.json``, ``pricing/gcp/tpu.json`` and ``pricing/azure/vm.json``
-from the reference files in ``--reference DIR`` (default ``../shared/reference``) and the
+from the reference files in ``--reference DIR`` (default ``tests/fixtures/reference``, the vendored snapshots) and the
 extract kept in ``pricing/sources/``. Standard library only, no network, deterministic.
 
     python scripts/build_cloud_pricing.py             # regenerate the tables
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference"
+DEFAULT_REFERENCE = REPO_ROOT / "tests" / "fixtures" / "reference"
 LOCAL_SOURCES = REPO_ROOT / "pricing" / "sources"
 DEFAULT_OUTPUT = REPO_ROOT / "pricing"
 GENERATED_BY = "scripts/build_cloud_pricing.py"

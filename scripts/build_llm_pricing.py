@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         "--reference",
         type=Path,
         default=Path(
-            os.environ.get("AICOST_PRICING_REFERENCE", REPO.parent / "shared" / "reference")
+            os.environ.get("AICOST_PRICING_REFERENCE", REPO / "tests" / "fixtures" / "reference")
         ),
     )
     parser.add_argument("--output", type=Path, default=REPO / "pricing")

@@ -15,12 +15,11 @@ from aicost.errors import ConfigError
 from aicost.model import PurchaseOption
 from aicost.pricing.catalog import PriceBook, Rate, load_discounts
 from tests.clouds.helpers import table
-from tests.conftest import REFERENCE, REPO, Runner, needs_shared, plan
+from tests.conftest import REFERENCE, REPO, Runner, plan
 
 CURRENT_GPUS = {"H100", "H200", "B200", "A100", "A100-80GB", "L4", "T4", "V100"}
 
 
-@needs_shared()
 def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
     result = subprocess.run(
         [

@@ -15,7 +15,7 @@ from aicost.errors import AicostError
 from aicost.model import LlmUsage
 from aicost.pricing.catalog import PriceBook
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost
-from tests.conftest import REFERENCE, REPO, Runner, needs_shared, plan
+from tests.conftest import REFERENCE, REPO, Runner, plan
 from tests.manifests.helpers import check, policy, write
 
 TABLE = json.loads((REPO / "pricing" / "llm" / "tokens.json").read_text())
@@ -49,7 +49,6 @@ def test_table_records_litellm_version_and_date() -> None:
     assert _row("openai", "gpt-4o", "batch_input") == Decimal("1.25")
 
 
-@needs_shared()
 def test_token_table_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     subprocess.run(
         [
@@ -67,7 +66,6 @@ def test_token_table_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
     assert built == (REPO / "pricing" / "llm" / "tokens.json").read_bytes()
 
 
-@needs_shared()
 def test_table_prices_match_the_litellm_snapshot() -> None:
     snapshot = json.loads((REFERENCE / "litellm-model-prices-1.109.1.json").read_text())
     for provider, model, key in (
