@@ -168,9 +168,10 @@ def normal(value: Any) -> Any:
 
 def recorded_values() -> list[Any]:
     recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
-    assert recorded["context"] == CONTEXT and [
-        r["expression"] for r in recorded["values"]
-    ] == EXPRESSIONS, "EXPRESSIONS changed: re-record with python -m tests.ci.test_hcleval"
+    assert (
+        recorded["context"] == CONTEXT
+        and [r["expression"] for r in recorded["values"]] == EXPRESSIONS
+    ), "EXPRESSIONS changed: re-record with python -m tests.ci.test_hcleval"
     return [r["value"] for r in recorded["values"]]
 
 
@@ -183,9 +184,7 @@ def record(directory: Path) -> None:
     document = {
         "terraform_version": json.loads(version.stdout)["terraform_version"],
         "context": CONTEXT,
-        "values": [
-            {"expression": e, "value": v} for e, v in zip(EXPRESSIONS, values, strict=True)
-        ],
+        "values": [{"expression": e, "value": v} for e, v in zip(EXPRESSIONS, values, strict=True)],
     }
     RECORDED.parent.mkdir(parents=True, exist_ok=True)
     RECORDED.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
