@@ -100,6 +100,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
     )
+    parser.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="SARIF analysis category, so a matrix of workspaces keeps separate code-scanning "
+        "alerts (default: the workspace, unless 'default')",
+    )
     gate_options.add_arguments(parser)
 
 
@@ -147,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
+    if args.new_only and args.baseline is None:
+        raise UsageError("--new-only needs --baseline REPORT (the base branch's JSON report)")
     baseline = None
     if args.baseline is not None:
         from aicost.baseline import load_report
@@ -163,6 +171,13 @@ def run(args: argparse.Namespace) -> int:
         baseline=baseline,
         ignore_unknown=args.ignore_unknown,
     )
+    if args.new_only and baseline is not None:
+        import dataclasses
+
+        from aicost.policy import existing
+
+        marked = existing.mark(result.findings, existing.keys_of(baseline[1]))
+        result = dataclasses.replace(result, findings=marked)
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)
 
@@ -177,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
                 width=width,
                 max_rows=args.max_rows,
                 show_waived=args.show_waived,
+                sarif_category=args.sarif_category,
             ),
         )
         if path is None:

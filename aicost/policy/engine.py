@@ -38,6 +38,9 @@ class EvalOptions:
     workspace: str | None = None
     #: Terraform root directory behind a plan: file:line and inline waivers for plan inputs.
     source_dir: Path | None = None
+    #: The source directory was not given but found (the working directory holds the .tf
+    #: files): no note when the plan's resources are not in it.
+    source_dir_default: bool = False
     #: ``--waivers FILE`` files (kind ``file``: cannot waive ``hard`` findings).
     waiver_files: tuple[Path, ...] = ()
     gate: Gate = field(default_factory=Gate)
@@ -144,7 +147,7 @@ def run(
             waivers += scan_file(inline_path)
 
     notes: list[str] = []
-    if options.source_dir is not None and workloads:
+    if options.source_dir is not None and not options.source_dir_default and workloads:
         sample = [item.workload for item in workloads[:200]]
         if not any(locator.place(workload).file for workload in sample):
             notes.append(

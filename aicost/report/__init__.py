@@ -34,6 +34,9 @@ class RenderOptions:
     max_rows: int = 50
     #: Human formats list waived findings too (JSON always does).
     show_waived: bool = False
+    #: SARIF ``automationDetails`` category (default: the workspace, unless ``default``), so
+    #: a matrix of workspaces uploads separate analyses instead of overwriting one.
+    sarif_category: str | None = None
 
 
 class FormatModule(Protocol):

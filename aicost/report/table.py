@@ -96,7 +96,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for found in listed:
             findings.add_row(
                 Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
-                Text("fails", style="bold red") if found.fails else Text("reports"),
+                Text("fails", style="bold red")
+                if found.fails
+                else Text("existing" if found.existing else "reports"),
                 found.rule,
                 found.address
                 + (f" ({found.component})" if found.component else "")
