@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn, Protocol, cast
 
 from aicost import __version__
-from aicost.errors import AicostError, ExitCode
+from aicost.core.errors import AicostError, ExitCode
 
 #: Subcommand -> module.
 COMMANDS: dict[str, str] = {
@@ -41,8 +41,42 @@ class CommandModule(Protocol):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        """Usage errors: one line and exit 2 (argparse's own convention)."""
-        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}\n")
+        """Usage errors: one line and exit 2 (argparse's own convention), with a "did you
+        mean" for a mistyped command, choice or option."""
+        hint = did_you_mean(self, message)
+        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}{hint}\n")
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _option_strings(child)
+    return found
+
+
+def did_you_mean(parser: argparse.ArgumentParser, message: str) -> str:
+    """`` (did you mean 'check'?)`` for the first mistyped word in an argparse error."""
+    import difflib
+    import re
+
+    choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if choice:
+        candidates = re.findall(r"'?([\w.-]+)'?(?:,|$)", choice.group(2))
+        close = difflib.get_close_matches(choice.group(1), candidates, n=1, cutoff=0.5)
+        return f" (did you mean {close[0]!r}?)" if close else ""
+    unknown = re.search(r"unrecognized arguments: (.*)", message)
+    if unknown:
+        options = sorted(_option_strings(parser))
+        for word in unknown.group(1).split():
+            if word.startswith("-"):
+                name = word.split("=", 1)[0]
+                close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+                if close:
+                    return f" (did you mean {close[0]!r}?)"
+    return ""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aicost.cli import gate_options
 from aicost.cli.output import write_file
-from aicost.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError
 
 HELP = (
     "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
@@ -130,6 +130,42 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
     return targets
 
 
+def _spool_streams(inputs: list[Path]) -> list[Path]:
+    """``-`` (standard input) and pipes (``/dev/stdin``, ``<(...)``) are read once into a
+    temporary file, so that detecting the input kind and reading it see the same bytes:
+    ``terraform show -json tfplan | aicost check -``."""
+    import atexit
+    import shutil
+    import stat
+    import tempfile
+
+    out: list[Path] = []
+    spool: Path | None = None
+    for path in inputs:
+        stream = str(path) == "-"
+        if not stream:
+            try:
+                mode = path.stat().st_mode
+                stream = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+            except OSError:
+                stream = False
+        if not stream:
+            out.append(path)
+            continue
+        if spool is None:
+            spool = Path(tempfile.mkdtemp(prefix="aicost-stdin-"))
+            atexit.register(shutil.rmtree, spool, True)
+        target = spool / ("stdin" if str(path) == "-" else path.name or "stream")
+        with target.open("wb") as handle:
+            if str(path) == "-":
+                shutil.copyfileobj(sys.stdin.buffer, handle)
+            else:
+                with path.open("rb") as source:
+                    shutil.copyfileobj(source, handle)
+        out.append(target)
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     # A check is a short-lived process that allocates millions of small objects while
     # parsing a plan and creates almost no reference cycles: the cyclic garbage
@@ -145,7 +181,7 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(policy_path, origin)
     print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
 
-    from aicost import usage as usage_file
+    from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())
     usage = None
@@ -157,13 +193,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--new-only needs --baseline REPORT (the base branch's JSON report)")
     baseline = None
     if args.baseline is not None:
-        from aicost.baseline import load_report
+        from aicost.document.read import load_report, read_baseline
 
-        baseline = (str(args.baseline), load_report(args.baseline))
+        base_document = load_report(args.baseline)
+        baseline = read_baseline(base_document, str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
+    inputs = _spool_streams(args.inputs)
     result = run_check(
-        args.inputs,
+        inputs,
         policy,
         hours_per_month=args.hours_per_month,
         usage=usage,
@@ -176,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
 
         from aicost.policy import existing
 
-        marked = existing.mark(result.findings, existing.keys_of(baseline[1]))
+        marked = existing.mark(result.findings, existing.keys_of(base_document))
         result = dataclasses.replace(result, findings=marked)
     for warning in result.warnings:
         print(f"aicost: warning: {warning}", file=sys.stderr)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aicost.errors import UsageError
+from aicost.core.errors import UsageError
 
 if TYPE_CHECKING:
     from aicost.policy.engine import EvalOptions

@@ -13,14 +13,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from aicost.core.projects import project_key
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
 from aicost.report import view as v
-from aicost.report.document import project_key
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
-    from aicost.report.document import build
+    from aicost.document.build import build
 
     return render_document(build(result), options)
 
@@ -61,6 +61,11 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
             _outcome(case, [found])
     for suite in root:
         cases = list(suite)
+        for case in cases:
+            # JUnit consumers (GitLab, Jenkins, test reporters) expect a duration: pricing
+            # is not timed per resource, so each case reports 0 seconds.
+            case.set("time", "0")
+        suite.set("time", "0")
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
         suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))

@@ -175,3 +175,76 @@ def test_sarif_with_the_bundled_policy_points_at_the_input(
     document = json.loads(aicost("check", "plan.json", "--format", "sarif").out)
     results = document["runs"][0]["results"]
     assert results and all(r.get("locations") for r in results)
+
+
+def test_dash_reads_standard_input(tmp_path: Path) -> None:
+    """`terraform show -json tfplan | aicost check -`, and /dev/stdin from a pipe."""
+    import subprocess
+    import sys
+
+    data = plan("aws_denied").read_bytes()
+    for argument in ("-", "/dev/stdin"):
+        completed = subprocess.run(
+            [sys.executable, "-m", "aicost", "check", argument, "--format", "compact"],
+            input=data,
+            capture_output=True,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 1, completed.stderr
+        assert b"aws_instance.v100_train" in completed.stdout
+        assert b"not JSON" not in completed.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "hint"),
+    [(["chek", "plan.json"], "did you mean 'check'?"),
+     (["check", "plan.json", "--basline", "b.json"], "did you mean '--baseline'?"),
+     (["policy", "valdate"], "did you mean 'validate'?")],
+)  # fmt: skip
+def test_did_you_mean(
+    aicost: Runner, capsys: pytest.CaptureFixture[str], argv: list[str], hint: str
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        aicost(*argv)
+    assert raised.value.code == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"({hint})")
+
+
+def test_did_you_mean_message() -> None:
+    from aicost.cli import build_parser, did_you_mean
+
+    parser = build_parser("check")
+    assert did_you_mean(parser, "unrecognized arguments: --basline b.json") == (
+        " (did you mean '--baseline'?)"
+    )
+    message = "argument COMMAND: invalid choice: 'chek' (choose from 'check', 'merge')"
+    assert did_you_mean(parser, message) == " (did you mean 'check'?)"
+    assert did_you_mean(parser, "unrecognized arguments: --zzzzzz") == ""
+
+
+def test_junit_testcases_carry_time(aicost: Runner) -> None:
+    import xml.etree.ElementTree as ET
+
+    result = aicost("check", plan("aws_denied"), "--format", "junit")
+    root = ET.fromstring(result.out)
+    cases = list(root.iter("testcase"))
+    assert cases and all(c.get("time") == "0" for c in cases)
+    assert all(s.get("time") == "0" for s in root.iter("testsuite"))
+
+
+def test_release_workflow_builds_and_publishes_with_trusted_publishing() -> None:
+    import yaml
+
+    from tests.conftest import REPO
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "release.yml").read_text())
+    assert workflow[True]["push"]["tags"] == ["v*.*.*"]  # YAML 1.1 reads `on` as True
+    build = "\n".join(s.get("run", "") for s in workflow["jobs"]["build"]["steps"])
+    assert "python -m build" in build  # sdist and wheel
+    publish = workflow["jobs"]["publish"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert any("pypa/gh-action-pypi-publish@" in s.get("uses", "") for s in publish["steps"])
+    assert not any("password" in json.dumps(s) for s in publish["steps"])
+    assert "## [Unreleased]" in (REPO / "CHANGELOG.md").read_text()
