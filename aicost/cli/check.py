@@ -179,13 +179,16 @@ def run(args: argparse.Namespace) -> int:
     targets = _targets(args)
     policy_path, origin = discover(args.policy, Path.cwd())
     policy = load_policy(policy_path, origin)
-    print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
+    from aicost.policy.inline import display
+
+    print(f"aicost: policy {policy.name!r} from {origin} ({display(policy_path)})", file=sys.stderr)
 
     from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())
     usage = None
     if usage_path is not None:
+        usage_path = Path(display(usage_path))  # relative when under the working directory
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
@@ -231,6 +234,7 @@ def run(args: argparse.Namespace) -> int:
                 max_rows=args.max_rows,
                 show_waived=args.show_waived,
                 sarif_category=args.sarif_category,
+                plain=not (interactive and path is None),
             ),
         )
         if path is None:

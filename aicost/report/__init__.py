@@ -37,6 +37,8 @@ class RenderOptions:
     #: SARIF ``automationDetails`` category (default: the workspace, unless ``default``), so
     #: a matrix of workspaces uploads separate analyses instead of overwriting one.
     sarif_category: str | None = None
+    #: Output goes to a pipe or a file: a plain layout (no box, no width limit, nothing cut).
+    plain: bool = False
 
 
 class FormatModule(Protocol):
