@@ -28,7 +28,20 @@ COMMANDS: dict[str, str] = {
     "explain": "aicost.cli.explain",
     "merge": "aicost.cli.merge",
     "comment": "aicost.cli.comment",
+    "completion": "aicost.cli.completion",
 }
+
+
+EXAMPLES = """examples:
+  terraform show -json tfplan | aicost check -        check a plan from standard input
+  aicost check infra/                                 raw Terraform (static mode)
+  aicost check plan.json --format markdown -o c.md    a pull-request comment
+  aicost check plan.json --baseline base.json --new-only
+                                                      fail only on new findings
+  aicost explain spot-training                        what a rule wants, and the fix
+  aicost completion bash > /etc/bash_completion.d/aicost
+
+'aicost COMMAND --help' shows a command's options and examples."""
 
 
 class CommandModule(Protocol):
@@ -87,13 +100,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Terraform plans and configuration, ML job manifests and LLM usage files offline, "
         "and check them against policy.",
     )
+    parser.epilog = EXAMPLES
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--version", action="version", version=f"aicost {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
             continue
         module = cast(CommandModule, importlib.import_module(module_name))
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = subparsers.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=getattr(module, "EXAMPLES", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.configure(sub)
         sub.set_defaults(run=module.run)
     return parser

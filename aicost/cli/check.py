@@ -19,6 +19,16 @@ HELP = (
 )
 
 
+EXAMPLES = """examples:
+  aicost check plan.json                         a plan (terraform show -json tfplan)
+  terraform show -json tfplan | aicost check -   the same, from standard input
+  aicost check infra/prod                        raw .tf files (static mode)
+  aicost check jobs/train.yaml aicost-llm.yaml   ML job manifests, LLM usage
+  aicost check plan.json --format sarif=aicost.sarif --format junit=aicost.xml
+  aicost check plan.json --baseline base.json --new-only   fail only on new findings
+  aicost check plan.json --soft-fail          report breaches, exit 0 (hard rules still fail)"""
+
+
 def _hours(value: str) -> Decimal:
     try:
         hours = Decimal(value)

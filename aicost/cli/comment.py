@@ -37,6 +37,10 @@ from typing import Any
 from aicost import __version__
 from aicost.core.errors import AicostError, ExitCode, UsageError
 
+EXAMPLES = """examples:
+  aicost comment github --report report.json             the PR of $GITHUB_EVENT_PATH
+  aicost comment github --report report.json --pr 42 --tag prod
+  aicost comment github --report report.json --behavior delete-and-new"""
 HELP = "post a JSON report as a sticky pull-request comment (GitHub REST API)"
 
 BEHAVIORS = ("update", "new", "delete-and-new")
