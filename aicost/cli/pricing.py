@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost.core.errors import ExitCode, UsageError
+from aicost.pricing.refresh import REFRESHERS
 
 EXAMPLES = """examples:
   aicost pricing show p5.48xlarge           on-demand, spot and reserved, with sources
@@ -37,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Rebuild a provider's price tables from its own APIs and write them "
         "atomically (the old tables are kept if anything fails).",
     )
-    refresh.add_argument("provider", choices=["aws", "gcp", "azure"])
+    refresh.add_argument("provider", choices=list(REFRESHERS))
     refresh.add_argument(
         "--output",
         type=Path,

@@ -262,7 +262,7 @@ def test_pagination_never_leaves_the_api_host(
 def test_server_errors_are_retried(
     aicost: Runner, github: FakeGitHub, reports: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import aicost.cli.comment as module
+    import aicost.forges.github as module
 
     monkeypatch.setattr(module.GitHub, "__init__", _fast_retries(module.GitHub.__init__))
     github.fail_next = [502]
