@@ -68,6 +68,31 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """For clients on plain urllib: follow a redirect only within *origin* (urllib would
+    otherwise re-send the ``Authorization`` header to wherever the redirect points)."""
+
+    def __init__(self, origin: tuple[str, str]) -> None:
+        self.origin = origin
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        parsed = urllib.parse.urlsplit(newurl)
+        if (parsed.scheme, parsed.netloc.lower()) != self.origin:
+            raise ForgeError(
+                f"refusing to follow a redirect to {parsed.scheme}://{parsed.netloc} with the "
+                f"token (the API is {self.origin[0]}://{self.origin[1]})"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class Client:
     def __init__(
         self,

@@ -292,3 +292,15 @@ def test_the_examples_use_the_forges() -> None:
     gate = next(s for s in azure["steps"] if s.get("displayName") == "aicost cost gate")
     assert "aicost comment azure-repos" in gate["script"]
     assert gate["env"] == {"SYSTEM_ACCESSTOKEN": "$(System.AccessToken)"}
+
+
+def test_the_github_client_never_follows_a_redirect_to_another_origin() -> None:
+    from aicost.forges.github import GitHub
+
+    with FakeGitLab(tokens={TOKEN: ("x", True)}) as elsewhere, FakeGitLab() as server:
+        server.redirect_to = elsewhere.origin
+        client = GitHub(server.url, "ghs_SECRET0000000000")
+        with pytest.raises(rest.ForgeError, match="refusing to follow a redirect") as raised:
+            client.request("GET", "/user")
+        assert "ghs_SECRET" not in str(raised.value)
+        assert elsewhere.requests == []
