@@ -9,6 +9,7 @@ import importlib
 import re
 from collections.abc import Mapping
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -38,7 +39,7 @@ def _module(target: str | ModuleType) -> ModuleType:
 
 
 def _entries() -> list[tuple[str, str, ModuleType]]:
-    registries: Mapping[str, Mapping[str, str | ModuleType]] = {
+    registries: Mapping[str, Mapping[str, Any]] = {
         "commands": COMMANDS,
         "formats": report.FORMATS,
         "sources": sources.SOURCES,

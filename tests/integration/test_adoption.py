@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.ci.test_reports import validate_sarif
 from tests.conftest import FIXTURES, Runner, plan
+from tests.report.test_reports import validate_sarif
 
 POLICY_WITH_BUDGET = """\
 version: 1
@@ -29,8 +30,8 @@ budgets:
 """
 
 
-def _findings(report: dict[str, object]) -> dict[tuple[str, str], dict[str, object]]:
-    return {(f["rule"], f["address"]): f for f in report["findings"]}  # type: ignore[index,union-attr]
+def _findings(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f["rule"], f["address"]): f for f in report["findings"]}
 
 
 def test_new_only_reports_existing_findings_without_failing(aicost: Runner) -> None:

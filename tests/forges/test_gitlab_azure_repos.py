@@ -1,5 +1,5 @@
 """`aicost comment gitlab` and `aicost comment azure-repos` against loopback servers that
-speak GitLab's notes API and Azure DevOps' pull-request threads (tests/ci/forge_servers.py)."""
+speak GitLab's notes API and Azure DevOps' pull-request threads (tests/forges/forge_servers.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from aicost.forges import rest
-from tests.ci.forge_servers import FakeAzureDevOps, FakeGitLab
 from tests.conftest import Runner, plan
+from tests.forges.forge_servers import FakeAzureDevOps, FakeGitLab
 
 TOKEN, READ_ONLY, JOB = "glpat-WRITE0000000000", "glpat-READ00000000000", "job-token-000000"
 BEARER, PAT = "azdo-oauth-000000000000", "azdo-pat-00000000000000"

@@ -4,7 +4,7 @@ Each expression is evaluated by aicost and by `terraform console` (Terraform's o
 evaluator, run offline in a directory with the same locals and variables): the values must
 be identical. Terraform's answers are recorded once in
 ``tests/fixtures/hcleval/terraform-console.json`` so the test needs no terraform; after
-changing EXPRESSIONS or CONTEXT, re-record them with ``python -m tests.ci.test_hcleval``
+changing EXPRESSIONS or CONTEXT, re-record them with ``python -m tests.sources.test_hcleval``
 (needs terraform on PATH).
 """
 
@@ -171,7 +171,7 @@ def recorded_values() -> list[Any]:
     assert (
         recorded["context"] == CONTEXT
         and [r["expression"] for r in recorded["values"]] == EXPRESSIONS
-    ), "EXPRESSIONS changed: re-record with python -m tests.ci.test_hcleval"
+    ), "EXPRESSIONS changed: re-record with python -m tests.sources.test_hcleval"
     return [r["value"] for r in recorded["values"]]
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.github_api import BOT, FakeGitHub, Token
 from tests.conftest import CliResult, Runner, plan
+from tests.forges.github_api import BOT, FakeGitHub, Token
 
 WRITE = "ghs_writeWRITEwrite0123456789"
 READ_ONLY = "ghs_forkFORKfork0123456789"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.action_runner import ActionRunner, JobResult
-from tests.ci.github_api import BOT, FakeGitHub, Token
-from tests.ci.test_action import BIN, WRITE
 from tests.conftest import FIXTURES, REPO
+from tests.forges.github_api import BOT, FakeGitHub, Token
+from tests.integration.action_runner import ActionRunner, JobResult
+from tests.integration.test_action import BIN, WRITE
 
 NEW_GPU = """
 resource "aws_instance" "new_v100" {

@@ -37,6 +37,11 @@ HOOKS = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").re
 #: dependencies here instead of on a package index.
 SITE_PACKAGES = [p for p in sys.path if p.endswith("site-packages")]
 
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed"),
+]
+
 
 @dataclass
 class Hook:

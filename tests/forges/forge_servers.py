@@ -39,7 +39,7 @@ class _Server:
     @property
     def origin(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}" if isinstance(host, str) else f"http://127.0.0.1:{port}"
 
     def __enter__(self) -> Any:
         self.thread.start()
