@@ -13,7 +13,8 @@ import io
 import shutil
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rich import box
 from rich.cells import cell_len
@@ -45,8 +46,24 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    summary = result.summary
+    document = build(result)
+    resources = v.resources(document)
+    shown = _workloads(console, result, resources, options)
+    _unit_costs(console, shown)
+    _unpriced(console, resources)
+    _findings(console, result, options)
+    _waived(console, result, options)
+    _stale_and_notes(console, result)
+    _totals(console, result, document)
+    return buffer.getvalue()
 
+
+def _workloads(
+    console: Console,
+    result: CheckResult,
+    resources: list[Mapping[str, Any]],
+    options: RenderOptions,
+) -> list[Mapping[str, Any]]:
     columns = [
         Column("Resource", shrink_to=16, prefer=32),
         Column("Change", drop=6),
@@ -58,8 +75,6 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         Column("Monthly", justify="right"),
         Column("Delta", justify="right"),
     ]
-    document = build(result)
-    resources = v.resources(document)
     shown = v.largest_first(resources, options.max_rows)
     for item in shown:
         monthly = item.get("monthly_cost")
@@ -83,6 +98,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     else:
         console.print("No AI workloads found.")
 
+    return shown
+
+
+def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
     per_unit = [
         f"{v.label(item)}: {', '.join(parts)}"
         for item in shown
@@ -94,6 +113,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for line in per_unit:
             console.print(f"  {line}")
 
+
+def _unpriced(console: Console, resources: list[Mapping[str, Any]]) -> None:
     unpriced = [r for r in resources if not r.get("priced")]
     if unpriced:
         console.print()
@@ -101,17 +122,21 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for entry in unpriced:
             console.print(f"  {v.label(entry)}: {entry.get('unpriced_reason')}")
 
+
+def _findings(console: Console, result: CheckResult, options: RenderOptions) -> None:
     active = result.active_findings
     if active:
         console.print()
         listed = active if options.max_rows <= 0 else active[: options.max_rows]
-        _findings(console, listed, options.plain)
+        _findings_layout(console, listed, options.plain)
         hidden = active[len(listed) :]
         if hidden:
             by_severity = Counter(f.severity.value for f in hidden)
             counted = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
             console.print(f"… {len(hidden)} more findings not shown ({counted}). Use --max-rows 0.")
 
+
+def _waived(console: Console, result: CheckResult, options: RenderOptions) -> None:
     waived = result.waived_findings
     if waived and options.show_waived:
         console.print()
@@ -134,6 +159,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''} not shown "
             "(--show-waived lists them)."
         )
+
+
+def _stale_and_notes(console: Console, result: CheckResult) -> None:
     if result.stale_waivers:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
@@ -142,6 +170,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     for note in result.policy_notes:
         console.print(f"Note: {note}")
 
+
+def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
+    summary = result.summary
     other = sum(result.non_ai.values())
     console.print()
     console.print(
@@ -161,7 +192,6 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     )
     verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
     console.print(verdict)
-    return buffer.getvalue()
 
 
 def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
@@ -189,7 +219,7 @@ def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
     return table
 
 
-def _findings(console: Console, listed: Sequence[Finding], plain: bool) -> None:
+def _findings_layout(console: Console, listed: Sequence[Finding], plain: bool) -> None:
     """The findings: a table when it fits (or piped, a plain one), else a list."""
     columns = [
         Column("Severity"),
