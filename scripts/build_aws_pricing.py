@@ -2,7 +2,7 @@
 """Build aicost's AWS price tables from dated public snapshots.
 
 Writes ``pricing/aws/ec2.json`` and ``pricing/aws/sagemaker.json`` from the reference files in
-``--reference DIR`` (default: ``../shared/reference`` relative to the repository root). The
+``--reference DIR`` (default: ``tests/fixtures/reference``, the vendored snapshots). The
 script uses only the standard library, never touches the network, and is deterministic:
 running it again over the same inputs reproduces the committed files byte for byte.
 
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference"
+DEFAULT_REFERENCE = REPO_ROOT / "tests" / "fixtures" / "reference"
 DEFAULT_OUTPUT = REPO_ROOT / "pricing" / "aws"
 GENERATED_BY = "scripts/build_aws_pricing.py"
 SCHEMA_VERSION = 1

@@ -2,8 +2,9 @@
 """Build aicost's GCP and Azure price tables from dated public snapshots.
 
 Writes ``pricing/gcp/compute.json``, ``pricing/gcp/tpu.json`` and ``pricing/azure/vm.json``
-from the reference files in ``--reference DIR`` (default ``../shared/reference``) and the
-extract kept in ``pricing/sources/``. Standard library only, no network, deterministic.
+from the reference files in ``--reference DIR`` (default ``tests/fixtures/reference``, the
+vendored snapshots) and the extract kept in ``pricing/sources/``. Standard library only, no
+network, deterministic.
 
     python scripts/build_cloud_pricing.py             # regenerate the tables
     python scripts/build_cloud_pricing.py --check     # exit 1 if the committed files are stale

@@ -25,7 +25,8 @@ DOCS = "\n".join(
     p.read_text(encoding="utf-8") for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")]
 )
 TESTS = "\n".join(
-    p.read_text(encoding="utf-8")
+    # errors="replace": the vendored public corpus has a UTF-16 plan (a Windows redirect)
+    p.read_text(encoding="utf-8", errors="replace")
     for p in [*(REPO / "tests").rglob("*.py"), *(REPO / "tests" / "fixtures").rglob("*.json")]
     if p.name != "test_registries.py"
 )

@@ -20,6 +20,16 @@ HELP = (
 )
 
 
+EXAMPLES = """examples:
+  aicost check plan.json                         a plan (terraform show -json tfplan)
+  terraform show -json tfplan | aicost check -   the same, from standard input
+  aicost check infra/prod                        raw .tf files (static mode)
+  aicost check jobs/train.yaml aicost-llm.yaml   ML job manifests, LLM usage
+  aicost check plan.json --format sarif=aicost.sarif --format junit=aicost.xml
+  aicost check plan.json --baseline base.json --new-only   fail only on new findings
+  aicost check plan.json --soft-fail          report breaches, exit 0 (hard rules still fail)"""
+
+
 def _hours(value: str) -> Decimal:
     try:
         hours = Decimal(value)
@@ -123,6 +133,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="warn when a price table used is older than this (default: the policy's "
         "settings.price_max_age_days, else $AICOST_PRICING_MAX_AGE_DAYS, else 90)",
     )
+    parser.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="SARIF analysis category, so a matrix of workspaces keeps separate code-scanning "
+        "alerts (default: the workspace, unless 'default')",
+    )
     gate_options.add_arguments(parser)
 
 
@@ -162,6 +178,42 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
     return targets
 
 
+def _spool_streams(inputs: list[Path]) -> list[Path]:
+    """``-`` (standard input) and pipes (``/dev/stdin``, ``<(...)``) are read once into a
+    temporary file, so that detecting the input kind and reading it see the same bytes:
+    ``terraform show -json tfplan | aicost check -``."""
+    import atexit
+    import shutil
+    import stat
+    import tempfile
+
+    out: list[Path] = []
+    spool: Path | None = None
+    for path in inputs:
+        stream = str(path) == "-"
+        if not stream:
+            try:
+                mode = path.stat().st_mode
+                stream = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+            except OSError:
+                stream = False
+        if not stream:
+            out.append(path)
+            continue
+        if spool is None:
+            spool = Path(tempfile.mkdtemp(prefix="aicost-stdin-"))
+            atexit.register(shutil.rmtree, spool, True)
+        target = spool / ("stdin" if str(path) == "-" else path.name or "stream")
+        with target.open("wb") as handle:
+            if str(path) == "-":
+                shutil.copyfileobj(sys.stdin.buffer, handle)
+            else:
+                with path.open("rb") as source:
+                    shutil.copyfileobj(source, handle)
+        out.append(target)
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     # A check is a short-lived process that allocates millions of small objects while
     # parsing a plan and creates almost no reference cycles: the cyclic garbage
@@ -175,26 +227,33 @@ def run(args: argparse.Namespace) -> int:
     targets = _targets(args)
     policy_path, origin = discover(args.policy, Path.cwd())
     policy = load_policy(policy_path, origin)
-    print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
+    from aicost.policy.inline import display
+
+    print(f"aicost: policy {policy.name!r} from {origin} ({display(policy_path)})", file=sys.stderr)
 
     from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())
     usage = None
     if usage_path is not None:
+        usage_path = Path(display(usage_path))  # relative when under the working directory
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
+    if args.new_only and args.baseline is None:
+        raise UsageError("--new-only needs --baseline REPORT (the base branch's JSON report)")
     baseline = None
     if args.baseline is not None:
         from aicost.document.read import load_report, read_baseline
 
-        baseline = read_baseline(load_report(args.baseline), str(args.baseline))
+        base_document = load_report(args.baseline)
+        baseline = read_baseline(base_document, str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
+    inputs = _spool_streams(args.inputs)
     with skipping_unparsable(args.skip_unparsable):
         result = run_check(
-            args.inputs,
+            inputs,
             policy,
             hours_per_month=args.hours_per_month,
             usage=usage,
@@ -203,6 +262,13 @@ def run(args: argparse.Namespace) -> int:
             ignore_unknown=args.ignore_unknown,
             max_price_age_days=_max_price_age(args),
         )
+    if args.new_only and baseline is not None:
+        import dataclasses
+
+        from aicost.policy import existing
+
+        marked = existing.mark(result.findings, existing.keys_of(base_document))
+        result = dataclasses.replace(result, findings=marked)
     from aicost.core.sensitive import redact
     from aicost.report.inert import controls
 
@@ -220,6 +286,8 @@ def run(args: argparse.Namespace) -> int:
                 width=width,
                 max_rows=args.max_rows,
                 show_waived=args.show_waived,
+                sarif_category=args.sarif_category,
+                plain=not (interactive and path is None),
             ),
         )
         if path is None:

@@ -23,6 +23,10 @@ from typing import Any
 from aicost.core.errors import ExitCode, UsageError
 from aicost.pricing.refresh import REFRESHERS
 
+EXAMPLES = """examples:
+  aicost pricing show p5.48xlarge           on-demand, spot and reserved, with sources
+  aicost pricing age                        every table's date
+  aicost pricing refresh aws                rebuild from the provider's price API"""
 HELP = "refresh price tables from the providers' APIs, show a type's prices, check table ages"
 DEFAULT_MAX_AGE_DAYS = 90
 

@@ -197,6 +197,7 @@ def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
         "enforcement": found.enforcement,
         "fails": found.fails,
         "decision": found.decision,
+        "new": not found.existing,
         "waived": found.waived,
         "waiver": None if found.waiver is None else waiver(found.waiver),
     }

@@ -155,39 +155,14 @@ class GitHub:
 
         parsed = urllib.parse.urlsplit(api)
         self._origin = (parsed.scheme, parsed.netloc)
-
-    def _opener(self) -> Any:
-        """An opener that follows a redirect only within the API's origin.
-
-        urllib's default redirect handler resends every header, the token included, to
-        wherever a ``Location`` points; a redirect to another scheme, host or port is
-        refused here before any request is made to it.
-        """
-        import urllib.parse
         import urllib.request
 
-        origin = self._origin
+        from aicost.forges.rest import SameOriginRedirects
 
-        class _SameOrigin(urllib.request.HTTPRedirectHandler):
-            def redirect_request(
-                self,
-                req: urllib.request.Request,
-                fp: Any,
-                code: int,
-                msg: str,
-                headers: Any,
-                newurl: str,
-            ) -> urllib.request.Request | None:
-                target = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
-                if (target.scheme, target.netloc) != origin:
-                    raise CommentError(
-                        f"the API redirected ({code}) to {target.scheme}://{target.netloc}: "
-                        "refusing to follow it with the token (the API is "
-                        f"{origin[0]}://{origin[1]})"
-                    )
-                return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-        return urllib.request.build_opener(_SameOrigin)
+        # a redirect elsewhere is refused: urllib would re-send the Authorization header
+        self._opener = urllib.request.build_opener(
+            SameOriginRedirects((parsed.scheme, parsed.netloc.lower()))
+        )
 
     def _safe(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
@@ -219,7 +194,7 @@ class GitHub:
             attempt += 1
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
-                with self._opener().open(request, timeout=TIMEOUT) as response:
+                with self._opener.open(request, timeout=TIMEOUT) as response:
                     raw = response.read()
                     return Response(response.status, dict(response.headers.items()), _json(raw))
             except urllib.error.HTTPError as exc:

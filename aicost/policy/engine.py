@@ -39,6 +39,9 @@ class EvalOptions:
     workspace: str | None = None
     #: Terraform root directory behind a plan: file:line and inline waivers for plan inputs.
     source_dir: Path | None = None
+    #: The source directory was not given but found (the working directory holds the .tf
+    #: files): no note when the plan's resources are not in it.
+    source_dir_default: bool = False
     #: ``--waivers FILE`` files (kind ``file``: cannot waive ``hard`` findings).
     waiver_files: tuple[Path, ...] = ()
     gate: Gate = field(default_factory=Gate)
@@ -196,7 +199,7 @@ def _waivers(
 def _source_dir_notes(
     options: EvalOptions, locator: Locator, workloads: Sequence[PricedWorkload]
 ) -> list[str]:
-    if options.source_dir is None or not workloads:
+    if options.source_dir is None or options.source_dir_default or not workloads:
         return []
     sample = [item.workload for item in workloads[:200]]
     if any(locator.place(workload).file for workload in sample):

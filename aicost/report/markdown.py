@@ -212,6 +212,9 @@ def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
         severity = str(first.get("severity"))
         title, _doc = v.rule_info(str(first.get("type")))
         gate = "fails the check" if any(i.get("fails") for i in items) else "reported only"
+        old = sum(1 for i in items if i.get("new") is False)
+        if old:
+            gate += f" · {old} already in the base branch"
         lines.append(
             f"**{_ICON.get(severity, '')} {code(rule)}** · {escape(title)} · "
             f"{escape(v.plural(len(items), severity))} · {gate}"

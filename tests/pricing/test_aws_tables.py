@@ -1,8 +1,8 @@
 """Golden tests for the generated AWS price tables (pricing/aws/*.json).
 
 These tests read the JSON directly (no aicost import) and compare it with the reference
-snapshots it was built from. Tests that need the snapshots are skipped when the reference
-directory is missing; set AICOST_PRICING_REFERENCE to point somewhere else.
+snapshots it was built from (vendored in tests/fixtures/reference; set
+AICOST_PRICING_REFERENCE to check against another copy).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TABLE_DIR = REPO_ROOT / "pricing" / "aws"
 SCRIPT = REPO_ROOT / "scripts" / "build_aws_pricing.py"
 REFERENCE = Path(
-    os.environ.get("AICOST_PRICING_REFERENCE", REPO_ROOT.parent / "shared" / "reference")
+    os.environ.get("AICOST_PRICING_REFERENCE", REPO_ROOT / "tests" / "fixtures" / "reference")
 )
 
 KARPENTER_FILE = "aws-ec2-gpu-ondemand-us-east-1-karpenter-2026-07-20.json"
@@ -44,10 +44,6 @@ NORMALISED_NAMES = {
 }  # fmt: skip
 DATE_RE = re.compile(r"^\d{4}(-\d{2}-\d{2})?$")
 PRICE_RE = re.compile(r"^\d+(\.\d+)?$")
-
-needs_reference = pytest.mark.skipif(
-    not (REFERENCE / KARPENTER_FILE).is_file(), reason=f"reference snapshots not in {REFERENCE}"
-)
 
 Table = dict[str, Any]
 
@@ -138,7 +134,6 @@ def test_sources_have_dates(table: Table) -> None:
     assert table["as_of"] in {s["date"] for s in table["sources"]}
 
 
-@needs_reference
 def test_source_files_exist(table: Table) -> None:
     for source in table["sources"]:
         # a reference snapshot, or an extract vendored in pricing/sources
@@ -210,7 +205,7 @@ def test_every_instance_has_accelerator_data(table: Table) -> None:
 # ------------------------------------------------------------------------------------------
 
 EC2_GOLDEN = [
-    # type, on_demand, reserved_1y (us-east-1); README table in shared/notes/pricing.md 3.1
+    # type, on_demand, reserved_1y (us-east-1); README table in the team notes, pricing.md 3.1
     ("p5.48xlarge", "55.04", None),
     ("p5.4xlarge", "6.88", None),
     ("p5en.48xlarge", "63.296", None),
@@ -334,7 +329,6 @@ def test_ec2_instance_specs(ec2: Table) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-@needs_reference
 def test_ec2_matches_karpenter(ec2: Table) -> None:
     data = load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"]
     assert len(data) == 102
@@ -343,7 +337,6 @@ def test_ec2_matches_karpenter(ec2: Table) -> None:
         assert ec2["prices"]["us-east-1"][name]["basis"]["on_demand"] == "karpenter-2026-07-20"
 
 
-@needs_reference
 def test_ec2_matches_vantage(ec2: Table) -> None:
     records = load_reference(VANTAGE_FILE)["allGPUInstances"]
     karpenter = load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"]
@@ -370,7 +363,6 @@ def test_ec2_matches_vantage(ec2: Table) -> None:
     assert len(regions) == 95
 
 
-@needs_reference
 def test_ec2_counts(ec2: Table) -> None:
     vantage = {r["name"] for r in load_reference(VANTAGE_FILE)["allGPUInstances"] if "apiName" in r}
     karpenter = set(load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"])
@@ -383,7 +375,6 @@ def test_ec2_counts(ec2: Table) -> None:
     }
 
 
-@needs_reference
 def test_spot_estimates_follow_the_2024_ratios(ec2: Table) -> None:
     data = load_reference(EC2INSTANCES_FILE)["data"]
     ratios: dict[str, list[Decimal]] = {}
@@ -455,7 +446,6 @@ def test_sagemaker_estimates_use_current_ec2_prices(ec2: Table, sagemaker: Table
         assert Decimal(row["on_demand"]) == expected, name
 
 
-@needs_reference
 def test_sagemaker_matches_fmbench(sagemaker: Table) -> None:
     text = (REFERENCE / FMBENCH_FILE).read_text(encoding="utf-8")
     listed = dict(re.findall(r"^    (ml\.[\w.-]+): ([\d.]+)\s*$", text, flags=re.MULTILINE))
@@ -472,7 +462,6 @@ def test_sagemaker_matches_fmbench(sagemaker: Table) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-@needs_reference
 def test_regenerating_gives_identical_bytes(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--reference", str(REFERENCE), "--output", str(tmp_path)],
@@ -485,7 +474,6 @@ def test_regenerating_gives_identical_bytes(tmp_path: Path) -> None:
         assert (tmp_path / name).read_bytes() == (TABLE_DIR / name).read_bytes(), name
 
 
-@needs_reference
 def test_check_mode_reports_stale_files(tmp_path: Path) -> None:
     def check(output: Path) -> int:
         cmd = [sys.executable, str(SCRIPT), "--reference", str(REFERENCE), "--output", str(output)]

@@ -18,7 +18,7 @@ from aicost.document.build import build
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.finding import WaiverRef
 from aicost.policy.loader import load_policy
-from tests.conftest import FIXTURES, REFERENCE, Runner, needs_shared, plan
+from tests.conftest import FIXTURES, REFERENCE, Runner, plan
 from tests.helpers import DEFAULT_POLICY
 
 SARIF_SCHEMA = REFERENCE / "sarif-schema-2.1.0.json"
@@ -49,7 +49,6 @@ def write_tf(directory: Path, body: str) -> Path:
 # --------------------------------------------------------------------------- SARIF
 
 
-@needs_shared()
 @pytest.mark.parametrize(
     "source", ["terraform:aws_mixed", "plan:aws_mixed", "plan:aws_compliant", "plan:aws_changes"]
 )
@@ -59,7 +58,6 @@ def test_sarif_validates_against_the_official_schema(source: str) -> None:
     validate_sarif(json.loads(render("sarif", check(path))))
 
 
-@needs_shared()
 def test_sarif_rules_results_and_locations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)

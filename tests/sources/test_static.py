@@ -18,7 +18,7 @@ import pytest
 
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.loader import load_policy
-from tests.conftest import CORPUS, FIXTURES, REPO, Runner, needs_shared, plan
+from tests.conftest import CORPUS, FIXTURES, REPO, Runner, plan
 from tests.helpers import DEFAULT_POLICY, price
 from tests.test_offline import probe
 
@@ -409,10 +409,9 @@ def test_static_check_opens_no_socket_and_imports_no_sdk(tmp_path: Path) -> None
     assert json.loads(out.read_text())["inputs"][0]["kind"] == "terraform-hcl"
 
 
-HCL_FILES = sorted((CORPUS / "hcl").glob("*")) if CORPUS.is_dir() else []
+HCL_FILES = sorted((CORPUS / "hcl").glob("*"))
 
 
-@needs_shared()
 def test_every_corpus_file_is_read_without_a_crash(aicost: Runner, tmp_path: Path) -> None:
     """Each real-world file alone (as a one-file module), and all of them as one directory."""
     assert len(HCL_FILES) >= 40
@@ -435,7 +434,6 @@ def test_every_corpus_file_is_read_without_a_crash(aicost: Runner, tmp_path: Pat
     )
 
 
-@needs_shared()
 def test_corpus_gpu_values_are_resolved(aicost: Runner, tmp_path: Path) -> None:
     """A real module whose GPU count comes from a locals map keyed by instance type."""
     name = "philschmid__terraform-aws-llm-sagemaker__main.tf"
@@ -474,7 +472,6 @@ def test_the_plan_path_does_not_load_the_hcl_parser(tmp_path: Path) -> None:
     assert completed.stdout.strip() == "[]"
 
 
-@needs_shared()
 def test_an_ai_service_with_an_unknown_instance_type_is_not_silent(
     aicost: Runner, tmp_path: Path
 ) -> None:
