@@ -21,7 +21,7 @@ CURRENT_GPUS = {"H100", "H200", "B200", "A100", "A100-80GB", "L4", "T4", "V100"}
 
 
 def test_build_script_reproduces_the_committed_tables(tmp_path: Path) -> None:
-    # every input is vendored in pricing/sources: no ../shared, no network
+    # every input is vendored in pricing/sources: nothing beside the clone, no network
     result = subprocess.run(
         [
             sys.executable,

@@ -20,7 +20,7 @@ VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 INPUTS = [
     *sorted(PLANS.glob("*.json")),
     *sorted(p for p in (FIXTURES / "terraform").iterdir() if p.is_dir()),
-    *sorted((FIXTURES / "manifests").iterdir()),
+    *sorted(p for p in (FIXTURES / "manifests").iterdir() if p.suffix != ".md"),
     REPO / "examples" / "plan.json",
     REPO / "examples" / "aicost-llm.yaml",
 ]
