@@ -24,7 +24,8 @@ EXAMPLES = """examples:
   aicost estimate training --parameters 8B --tokens 1T --instance-type p5.48xlarge --nodes 4
   aicost estimate training --parameters 671B --active-parameters 37B --tokens 14.8T \\
       --instance-type p5.48xlarge --nodes 256 --precision fp8
-  aicost estimate training --parameters 70B --tokens 2T --accelerator H100 --accelerators 1024 --mfu 0.35"""
+  aicost estimate training --parameters 70B --tokens 2T --accelerator H100 \\
+      --accelerators 1024 --mfu 0.35"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
