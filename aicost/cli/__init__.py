@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "explain": "aicost.cli.explain",
     "merge": "aicost.cli.merge",
     "comment": "aicost.cli.comment",
+    "spend": "aicost.cli.spend",
 }
 
 

@@ -1,0 +1,39 @@
+"""Everything ``aicost.spend`` takes from the rest of aicost, in one place.
+
+``spend`` sits on the ground floor only: errors, money and the hardware catalogue. When a
+module moves (the restructure puts the catalogue in ``aicost.core.hardware``), this is the
+one file to re-point.
+"""
+
+from __future__ import annotations
+
+from aicost.errors import AicostError, ExitCode, InputError, UsageError
+from aicost.mappers.accelerators import (
+    NODES,
+    Node,
+    accelerated_shape,
+    canonical,
+    cloud_of_instance,
+    find_node,
+    kind_of,
+    tpu_generation,
+)
+from aicost.money import cents, decimal_string, usd
+
+__all__ = [
+    "NODES",
+    "AicostError",
+    "ExitCode",
+    "InputError",
+    "Node",
+    "UsageError",
+    "accelerated_shape",
+    "canonical",
+    "cents",
+    "cloud_of_instance",
+    "decimal_string",
+    "find_node",
+    "kind_of",
+    "tpu_generation",
+    "usd",
+]
