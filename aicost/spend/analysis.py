@@ -229,9 +229,8 @@ def readiness(rows: list[dict[str, Any]], end: date) -> list[dict[str, Any]]:
             abs(weeks[i] - weeks[i - 1]) / weeks[i - 1] if weeks[i - 1] > 0 else None
             for i in range(1, len(weeks))
         ]
-        variance = None if any(c is None for c in changes) else max(c for c in changes if c)
-        if all(c is not None for c in changes) and not any(changes):
-            variance = ZERO
+        known = [c for c in changes if c is not None]
+        variance = max(known) if len(known) == len(changes) else None
         last30 = [uncommitted[(family, team)].get(end - timedelta(days=i), ZERO) for i in range(30)]
         floor = min(last30)
         reasons = []

@@ -19,13 +19,15 @@ RATIO_KEYS = frozenset(
         "change",
     }
 )
+#: Maps keyed by data (a kind, a category, a tag value): their values take the map's name.
+VALUE_MAPS = frozenset({"by_kind", "pricing_category_share", "key"})
 PRECISE_KEYS = frozenset({"cost_per_1k_tokens", "recommended_commitment_hourly"})
 
 
 def plain(value: Any, key: str = "") -> Any:
     """*value* with Decimals, dates and nested containers made JSON-ready."""
     if isinstance(value, dict):
-        return {k: plain(v, key if key in RATIO_KEYS else str(k)) for k, v in value.items()}
+        return {k: plain(v, key if key in VALUE_MAPS else str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [plain(v, key) for v in value]
     if isinstance(value, datetime):
