@@ -123,7 +123,7 @@ FROM (
     CAST(ChargePeriodStart AS DATE) AS ChargeDay,
     ChargePeriodStart, ChargePeriodEnd, BilledCost, EffectiveCost, ListCost,
     BillingCurrency, ProviderName, ServiceName, ServiceCategory, ChargeCategory,
-    ChargeDescription, ResourceId, ResourceName, SkuId, PricingCategory,
+    ChargeDescription, ResourceId, PricingCategory,
     CommitmentDiscountId, ConsumedQuantity, ConsumedUnit, RegionId, SubAccountName, Tags,
     {is_tokens} AS is_tokens,
     {compute} AS is_compute,

@@ -2,7 +2,7 @@
 
 One row per group over the whole period, with FOCUS column names (``ChargePeriodStart/End``,
 ``BilledCost``, ``EffectiveCost``, ``BillingCurrency``, ``ChargeCategory`` = ``Usage``,
-``Tags`` holding the group's key as JSON) and the aicost columns after them (``x_`` prefix,
+``ServiceName`` ``AI spend (aicost showback)``, ``Tags`` holding the group's key as JSON) and the aicost columns after them (``x_`` prefix,
 as FOCUS requires of custom columns): ``x_AicostGroup`` and ``x_GpuHours``.
 """
 
@@ -22,6 +22,7 @@ COLUMNS = (
     "BilledCost",
     "EffectiveCost",
     "BillingCurrency",
+    "ServiceName",
     "ServiceCategory",
     "Tags",
     "x_AicostGroup",
@@ -43,6 +44,7 @@ def render(report: dict[str, Any]) -> str:
                 group["billed_cost"],
                 group["effective_cost"],
                 report["currency"],
+                "AI spend (aicost showback)",
                 "AI and Machine Learning",
                 json.dumps(group["key"], sort_keys=True),
                 " ".join(f"{k}={v}" for k, v in group["key"].items()),
