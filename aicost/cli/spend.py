@@ -59,6 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     snap.add_argument("--project", help="pull gcp: project that runs the BigQuery query")
     snap.add_argument("--bq-table", help="pull gcp: the FOCUS view, project.dataset.table")
     snap.add_argument("--billing-account", help="pull gcp: billing account id (budgets)")
+    snap.add_argument("--budgets-endpoint", help="pull gcp: Budgets API endpoint (gRPC)")
 
 
 def _budgets(values: list[str]) -> dict[str, Decimal]:
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     if inputs[0] == "snapshot":
         if len(inputs) < 2:
             raise UsageError("aicost spend snapshot: give export files")
-        print(commands.snapshot(inputs[1:], scope_tags, args.out, args.as_of, args.memory_limit))
+        print(commands.snapshot_command(inputs[1:], scope_tags, args.out, args.as_of, args.memory_limit))
         return 0
     if inputs[0] == "pull":
         if len(inputs) != 2:

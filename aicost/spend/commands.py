@@ -78,7 +78,7 @@ def _save(result: snapshot.Snapshot, out: str | None) -> str:
     )
 
 
-def snapshot(
+def snapshot_command(
     inputs: list[str], scope_tags: list[str], out: str | None, as_of: str | None, memory: str
 ) -> str:
     return _save(snapshot_of(inputs, scope_tags, _as_of(as_of), memory), out)
@@ -89,7 +89,7 @@ def pull(cloud: str, args: argparse.Namespace, scope_tags: list[str]) -> str:
     if module_name is None:
         raise UsageError(f"aicost spend pull: unknown cloud {cloud!r} (aws, azure or gcp)")
     module = importlib.import_module(module_name)
-    result: snapshot.Snapshot = module.pull(args, scope_tags, _as_of(args.as_of) or date.today())
+    result: snapshot.Snapshot = module.pull(args, scope_tags, _as_of(args.as_of))
     return _save(result, args.out)
 
 

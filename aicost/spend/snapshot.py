@@ -6,7 +6,8 @@ write it; ``aicost check --actuals FILE`` reads it offline. The format::
     {"kind": "aicost-spend-snapshot", "version": 1, "as_of": "2026-12-04",
      "month": "2026-12", "days_elapsed": 4, "days_in_month": 31, "currency": "USD",
      "cost": "EffectiveCost", "source": "focus", "total": "1234.56",
-     "tags": {"team": {"vision": "1000.00", "(untagged)": "234.56"}}}
+     "tags": {"team": {"vision": "1000.00", "(untagged)": "234.56"}},
+     "budgets": {"ml-monthly": "50000.00"}}
 
 ``days_elapsed`` counts the days with data in the month, through ``as_of``. Amounts are
 decimal strings.
@@ -39,6 +40,8 @@ class Snapshot:
     tags: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     source: str = "focus"
     cost: str = "EffectiveCost"
+    #: budgets the provider holds (name -> monthly amount), where the pull read them
+    budgets: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def month(self) -> str:
@@ -77,6 +80,7 @@ class Snapshot:
                 tag: {value: str(cents(amount)) for value, amount in sorted(values.items())}
                 for tag, values in sorted(self.tags.items())
             },
+            "budgets": {name: str(cents(amount)) for name, amount in sorted(self.budgets.items())},
         }
 
 
@@ -125,6 +129,9 @@ def read(path: str | Path) -> Snapshot:
         }
         for tag, values in tags_in.items()
     }
+    budgets_in = data.get("budgets", {})
+    if not isinstance(budgets_in, dict):
+        raise InputError("field budgets must map name -> amount", path=name)
     return Snapshot(
         as_of=as_of,
         currency=str(data.get("currency", "USD")),
@@ -132,6 +139,9 @@ def read(path: str | Path) -> Snapshot:
         tags=tags,
         source=str(data.get("source", "")),
         cost=str(data.get("cost", "EffectiveCost")),
+        budgets={
+            str(k): _decimal(v, name, f"field budgets.{k}") for k, v in budgets_in.items()
+        },
     )
 
 
