@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from aicost.sources.llm_usage import LlmUsageFile  # noqa: E402
-from aicost.usage import UsageDocument  # noqa: E402
+from aicost.sources.usage import UsageDocument  # noqa: E402
 
 SCHEMAS: dict[str, tuple[Any, str, str]] = {
     "aicost-llm.schema.json": (

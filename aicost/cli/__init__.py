@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn, Protocol, cast
 
 from aicost import __version__
-from aicost.errors import AicostError, ExitCode
+from aicost.core.errors import AicostError, ExitCode
 
 #: Subcommand -> module.
 COMMANDS: dict[str, str] = {

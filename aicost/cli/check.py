@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aicost.cli import gate_options
 from aicost.cli.output import write_file
-from aicost.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError
 
 HELP = (
     "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     policy = load_policy(policy_path, origin)
     print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
 
-    from aicost import usage as usage_file
+    from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())
     usage = None
@@ -149,9 +149,9 @@ def run(args: argparse.Namespace) -> int:
 
     baseline = None
     if args.baseline is not None:
-        from aicost.baseline import load_report
+        from aicost.document.read import load_report, read_baseline
 
-        baseline = (str(args.baseline), load_report(args.baseline))
+        baseline = read_baseline(load_report(args.baseline), str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
     result = run_check(

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost import __version__
-from aicost.errors import AicostError, ExitCode, UsageError
+from aicost.core.errors import AicostError, ExitCode, UsageError
 
 HELP = "post a JSON report as a sticky pull-request comment (GitHub REST API)"
 
@@ -119,7 +119,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aicost.baseline import load_report
+    from aicost.document.read import load_report
     from aicost.report import RenderOptions
     from aicost.report.markdown import marker, render_document
     from aicost.report.view import headline_delta

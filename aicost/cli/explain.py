@@ -7,7 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from aicost.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError
 
 HELP = "explain a rule type or a rule id of your policy: title, rationale, remediation, link"
 

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aicost.errors import UsageError
+from aicost.core.errors import UsageError
 
 if TYPE_CHECKING:
     from aicost.policy.engine import EvalOptions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aicost.errors import UsageError
+from aicost.core.errors import UsageError
 
 
 def write_file(path: Path, text: str, what: str = "report") -> None:

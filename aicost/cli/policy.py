@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from aicost.cli.output import write_file
-from aicost.errors import AicostError, ConfigError, ExitCode, UsageError
+from aicost.core.errors import AicostError, ConfigError, ExitCode, UsageError
 
 HELP = "validate, test, show and document policies (validate, test, show, schema, docs)"
 
@@ -147,7 +147,7 @@ def _hint(error: AicostError) -> str:
 
 
 def _is_waiver_file(path: Path) -> bool:
-    from aicost.policy.yamlsafe import load_file
+    from aicost.core.yamlsafe import load_file
 
     try:
         data = load_file(path).data
@@ -161,7 +161,8 @@ def _is_waiver_file(path: Path) -> bool:
 def _validate(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from aicost.policy.loader import load_policy, strict_validate
+    from aicost.core.validate import strict_validate
+    from aicost.policy.loader import load_policy
     from aicost.policy.waivers import FILE, Waiver, load_waiver_file
 
     today = args.today or dt.datetime.now(dt.UTC).date()
@@ -246,8 +247,8 @@ def _waiver_problem(
 
 
 def _test(args: argparse.Namespace) -> int:
+    from aicost.pipeline.suite import run_suite
     from aicost.policy.loader import load_policy
-    from aicost.policy.testing import run_suite
 
     directory: Path = args.directory
     if not directory.is_dir():

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError
 
 HELP = "refresh price tables from the providers' APIs, show a type's prices, check table ages"
 DEFAULT_MAX_AGE_DAYS = 90

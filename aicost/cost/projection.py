@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aicost.model import (
-    HOURS_PER_MONTH,
+from aicost.core.calendar import HOURS_PER_MONTH
+from aicost.core.model import (
     Capacity,
     Costing,
     CostLine,
@@ -22,6 +22,7 @@ from aicost.model import (
     PricedWorkload,
     Workload,
 )
+from aicost.cost import unit_costs
 from aicost.pricing.catalog import NoRate, PriceBook, Rate
 
 
@@ -94,14 +95,16 @@ class Pricer:
         return rate
 
     def price(self, workloads: Iterable[Workload]) -> list[PricedWorkload]:
-        return [
-            PricedWorkload(
+        """Both sides of each workload priced, with its unit costs."""
+        out = []
+        for w in workloads:
+            item = PricedWorkload(
                 workload=w,
                 prior_cost=self.cost(w.prior) if w.prior is not None else None,
                 planned_cost=self.cost(w.planned) if w.planned is not None else None,
             )
-            for w in workloads
-        ]
+            out.append(dataclasses.replace(item, unit_costs=unit_costs.compute(item)))
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
+from aicost.core.model import Workload
 from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
-from aicost.model import Workload
 from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).

@@ -32,6 +32,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aicost.core.model import (
+    Accelerator,
+    Capacity,
+    Deployment,
+    PurchaseOption,
+    WorkloadClass,
+    instance_family,
+)
 from aicost.mappers.base import (
     SUPPORTING,
     Handler,
@@ -39,14 +47,6 @@ from aicost.mappers.base import (
     Side,
     classify,
     purchase_from_tags,
-)
-from aicost.model import (
-    Accelerator,
-    Capacity,
-    Deployment,
-    PurchaseOption,
-    WorkloadClass,
-    instance_family,
 )
 
 CLOUD = "aws"

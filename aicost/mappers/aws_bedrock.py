@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import Handler, MapContext, Side, classify
-from aicost.model import Deployment, LlmUsage, WorkloadClass
 
 
 def _model_id(arn: str) -> str:

@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aicost.core.model import Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.mappers.base import (
     Handler,
     MapContext,
@@ -41,7 +42,6 @@ from aicost.mappers.base import (
     classify,
     purchase_from_tags,
 )
-from aicost.model import Capacity, Deployment, PurchaseOption, WorkloadClass
 
 CLOUD = "azure"
 Result = Iterable[tuple[str | None, Deployment]]

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side, classify
-from aicost.model import Deployment, LlmUsage, WorkloadClass
 
 
 def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:

@@ -2,9 +2,9 @@
 
 A mapper module (one per cloud) exposes ``HANDLERS: dict[resource_type, Handler]``. A
 handler reads one side of a change (the prior or the planned values) through a
-:class:`Side` and returns the :class:`~aicost.model.Deployment` objects it runs, keyed by
+:class:`Side` and returns the :class:`~aicost.core.model.Deployment` objects it runs, keyed by
 component (``None`` for the whole resource). :func:`map_change` calls the handler on both
-sides and pairs them into :class:`~aicost.model.Workload` objects, so every handler is
+sides and pairs them into :class:`~aicost.core.model.Workload` objects, so every handler is
 written once for "what does this configuration deploy".
 
 Resource types a mapper knows deploy nothing by themselves (a launch template, an
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from aicost.mappers.clusters import ClusterProfile
-from aicost.model import (
+from aicost.core.clusters import ClusterProfile
+from aicost.core.model import (
     Accelerator,
     Deployment,
     PurchaseOption,

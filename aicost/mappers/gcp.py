@@ -38,6 +38,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aicost.core.model import (
+    Accelerator,
+    Capacity,
+    Deployment,
+    PurchaseOption,
+    WorkloadClass,
+)
 from aicost.mappers.base import (
     SUPPORTING,
     Handler,
@@ -45,13 +52,6 @@ from aicost.mappers.base import (
     Side,
     classify,
     purchase_from_tags,
-)
-from aicost.model import (
-    Accelerator,
-    Capacity,
-    Deployment,
-    PurchaseOption,
-    WorkloadClass,
 )
 
 CLOUD = "gcp"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aicost.mappers.accelerators import canonical, kind_of, vendor_of
+from aicost.core.hardware import canonical, kind_of, vendor_of
+from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.mappers.base import Handler, MapContext, Side, classify
-from aicost.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
 
 
 def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:

@@ -1,7 +1,7 @@
 """LLM usage workloads (``aicost-llm.yaml``) as AI workloads priced per token.
 
-Each workload becomes a :class:`~aicost.model.Deployment` with an
-:class:`~aicost.model.LlmUsage` and no machines: the pricer sends it to
+Each workload becomes a :class:`~aicost.core.model.Deployment` with an
+:class:`~aicost.core.model.LlmUsage` and no machines: the pricer sends it to
 :mod:`aicost.pricing.tokens`. Its class is ``inference`` (``batch`` when all of it goes
 through a batch API) unless a ``workload`` tag says otherwise; its tags are the workload's
 ``tags`` plus ``team``, ``use-case`` and ``model`` from the workload's own fields, so the
@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from aicost.core.calendar import DAYS_PER_MONTH
+from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import Handler, MapContext, Side, classify
-from aicost.model import Deployment, LlmUsage, WorkloadClass
 from aicost.sources.llm_usage import RESOURCE_TYPE, LlmWorkloadSpec
-from aicost.usage import DAYS_PER_MONTH
 
 
 def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:

@@ -1,14 +1,14 @@
 """ML manifests as AI workloads: from pods (or tasks, or jobs) to machines and money.
 
 A manifest names accelerators, not always machines. Each group of a manifest object
-(:class:`aicost.sources.manifest.Group`) becomes a :class:`~aicost.model.Deployment` whose
+(:class:`aicost.sources.manifest.Group`) becomes a :class:`~aicost.core.model.Deployment` whose
 units are the group's pods or machines. The machine is found, in order, from:
 
 1. an instance type the manifest names (``node.kubernetes.io/instance-type``, SkyPilot
    ``instance_type``, SageMaker ``InstanceType``, Azure ML ``instance_type``);
 2. the cluster profile's node type for the group's node pool or accelerator;
 3. the smallest machine on the cloud that carries the accelerator and fits the pod
-   (:data:`aicost.mappers.accelerators.NODES`), or for "any GPU with >= N GB" the cheapest
+   (:data:`aicost.core.hardware.NODES`), or for "any GPU with >= N GB" the cheapest
    such accelerator.
 
 A pod that uses some of a machine's accelerators is priced as that share of the machine
@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from aicost.mappers import accelerators as acc
+from aicost.core import hardware as acc
+from aicost.core.clusters import ClusterProfile, choose
+from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.mappers.base import Handler, MapContext, Side, classify, purchase_from_tags
-from aicost.mappers.clusters import ClusterProfile, choose
-from aicost.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.sources.manifest import Group, Spec
 
 Result = Iterator[tuple[str | None, Deployment]]

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aicost.data import data_dir
-from aicost.errors import ConfigError
-from aicost.policy.yamlsafe import PathKey, YamlDocument, load_file
+from aicost.core.data import data_dir
+from aicost.core.errors import ConfigError
+from aicost.core.yamlsafe import PathKey, YamlDocument, load_file
 
 BUILTIN_PREFIX = "builtin:"
 MAX_CHAIN = 32

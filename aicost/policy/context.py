@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from aicost.core.model import Deployment, PricedWorkload, Workload
 from aicost.cost.projection import Pricer
-from aicost.model import Deployment, PricedWorkload, Workload
 from aicost.policy.finding import Finding
 from aicost.policy.schema import Commitment, RuleConfig, Severity
 

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aicost.core.model import PricedWorkload
+from aicost.core.validate import strict_validate
 from aicost.cost.projection import Pricer
-from aicost.model import PricedWorkload
 from aicost.policy.context import CheckContext, Locator, Place
 from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
-from aicost.policy.loader import Policy, strict_validate
+from aicost.policy.loader import Policy
 from aicost.policy.ruleinfo import link_of
 from aicost.policy.schema import Enforcement, Severity
 from aicost.policy.waivers import FILE, Waiver, load_waiver_file

@@ -27,7 +27,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from aicost.errors import UsageError
+from aicost.core.errors import UsageError
 from aicost.policy.finding import Finding
 from aicost.policy.globs import address_match
 from aicost.policy.schema import Enforcement, Severity

@@ -9,18 +9,24 @@ cascading up directories; a policy builds on others only through its own ``exten
 
 from __future__ import annotations
 
-import difflib
-import types
-import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from aicost.data import data_dir
-from aicost.errors import ConfigError
+from aicost.core.data import data_dir
+from aicost.core.errors import ConfigError
+from aicost.core.validate import (
+    M,
+    dotted,
+    hint,
+    problem,
+    strict_validate,
+    validation_error,
+)
+from aicost.core.yamlsafe import PathKey, YamlDocument
 from aicost.policy.compose import Composed, Entry, Origin, compose, label_for
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import RULES
@@ -34,7 +40,6 @@ from aicost.policy.schema import (
     WaiverSettings,
 )
 from aicost.policy.waivers import POLICY, Waiver, load_waiver_file, validate_entries
-from aicost.policy.yamlsafe import PathKey, YamlDocument
 
 DISCOVERED_NAMES = ("aicost.yaml", ".aicost.yaml")
 DEFAULT_PACK = "default.yaml"
@@ -111,7 +116,7 @@ class _Checker:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            self.fail(_error(document, exc, model, data, at))
+            self.fail(validation_error(document, exc, model, data, at))
             return None
 
     def strict(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
@@ -119,15 +124,7 @@ class _Checker:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            raise _error(document, exc, model, data, at) from None
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def strict_validate(document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
-    """Validate *data* against *model*, raising a ConfigError that names the file and line."""
-    return _Checker(None).strict(document, model, data, at)
+            raise validation_error(document, exc, model, data, at) from None
 
 
 def load_policy(
@@ -224,10 +221,10 @@ def _rule(checker: _Checker, entry: Entry) -> LoadedRule | None:
         return None
     module = RULES.get(rule_type)
     if module is None:
-        hint = _hint(rule_type, RULES)
+        did_you_mean = hint(rule_type, RULES)
         checker.fail(
             entry.origin_of("type").error(
-                f"unknown rule type {rule_type!r}{hint} (known: {', '.join(sorted(RULES))})"
+                f"unknown rule type {rule_type!r}{did_you_mean} (known: {', '.join(sorted(RULES))})"
             )
         )
         return None
@@ -251,11 +248,11 @@ def _validate_entry(
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        loc, message = _problem(exc, model, values)
+        loc, message = problem(exc, model, values)
         first = loc[0] if loc else None
         origin = entry.origin_of(first)
         full = (*origin.path, *loc[1:]) if first in entry.origins else (*origin.path, *loc)
-        checker.fail(origin.document.error(f"{_dotted(full)}: {message}", full))
+        checker.fail(origin.document.error(f"{dotted(full)}: {message}", full))
         return None
 
 
@@ -300,88 +297,3 @@ def _commitments(checker: _Checker, composed: Composed) -> list[Commitment]:
         if value is not None:
             found.append(value)
     return found
-
-
-def _error(
-    document: YamlDocument, exc: ValidationError, model: type[BaseModel], data: Any, at: PathKey
-) -> ConfigError:
-    loc, message = _problem(exc, model, data)
-    full = (*at, *loc)
-    return document.error(f"{_dotted(full)}: {message}", full)
-
-
-def _problem(exc: ValidationError, model: type[BaseModel], data: Any) -> tuple[PathKey, str]:
-    errors = exc.errors(include_url=False)
-    # An unknown key is usually the cause of the other errors (a typo'd required key).
-    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    error = errors[0]
-    loc = _real_path(data, tuple(error["loc"]))
-    kind = error["type"]
-    message = str(error["msg"])
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        message = f"unknown key {key!r}{_hint(key, _fields(model, loc[:-1]))}"
-    elif kind == "missing":
-        message = f"missing required key {loc[-1]!r}"
-    elif message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    more = (
-        f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-        if len(errors) > 1
-        else ""
-    )
-    return loc, message + more
-
-
-def _real_path(data: Any, loc: Sequence[Any]) -> PathKey:
-    """Drop the union-branch labels pydantic puts in error locations."""
-    path: list[str | int] = []
-    node = data
-    for position, step in enumerate(loc):
-        last = position == len(loc) - 1
-        in_mapping = isinstance(node, Mapping) and step in node
-        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
-        if in_mapping or in_list:
-            node = node[step]
-            path.append(step)
-        elif last and isinstance(step, str | int) and isinstance(node, Mapping):
-            path.append(step)
-    return tuple(path)
-
-
-def _fields(model: type[BaseModel], loc: PathKey) -> list[str]:
-    """The keys allowed at *loc* inside *model* (for did-you-mean hints)."""
-    current: type[BaseModel] = model
-    for step in loc:
-        if not isinstance(step, str):
-            continue
-        info = current.model_fields.get(step)
-        nested = _model_in(info.annotation) if info is not None else None
-        if nested is None:
-            break
-        current = nested
-    return list(current.model_fields)
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None
-
-
-def _hint(word: str, candidates: Any) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _dotted(path: PathKey) -> str:
-    text = ""
-    for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text or "(top level)"

@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from aicost.mappers.clusters import ClusterProfile
-from aicost.model import Deployment, Workload, WorkloadClass
+from aicost.core.clusters import ClusterProfile
+from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.policy.globs import any_address
 
 
@@ -206,7 +206,7 @@ class Settings(Strict):
     )
     name_heuristics: bool = True
     #: Where manifests run: cloud, region and node type per accelerator (see
-    #: :mod:`aicost.mappers.clusters`).
+    #: :mod:`aicost.core.clusters`).
     clusters: list[ClusterProfile] = Field(default_factory=list)
 
 

@@ -30,10 +30,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
+from aicost.core.yamlsafe import YamlDocument, load_file
 from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.globs import address_match, any_address
 from aicost.policy.schema import Enforcement, Strict, StrList, WaiverSettings
-from aicost.policy.yamlsafe import YamlDocument, load_file
 
 POLICY = "policy"
 FILE = "file"

@@ -11,6 +11,7 @@ from ``discounts.yaml`` in the user price directory applies on top of any table.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -19,10 +20,28 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from aicost.data import data_dir
-from aicost.errors import PricingError
-from aicost.model import Accelerator, PurchaseOption, instance_family
+from aicost.core.data import data_dir
+from aicost.core.errors import PricingError
+from aicost.core.model import Accelerator, PurchaseOption, instance_family
 from aicost.pricing import TABLES
+
+#: A table file's ``layout`` -> the class that reads it (``module:Class``, imported when a
+#: table of that layout is loaded; the classes subclass :class:`PriceTable`, so naming them
+#: here by path keeps :mod:`aicost.pricing.layouts` -> catalog the only import arrow).
+LAYOUTS: dict[str, str] = {
+    "gcp-compute": "aicost.pricing.layouts:GcpComputeTable",
+    "gcp-tpu": "aicost.pricing.layouts:GcpTpuTable",
+    "azure-vm": "aicost.pricing.layouts:AzureVmTable",
+}
+
+
+def _layout_class(layout: str) -> type[PriceTable] | None:
+    target = LAYOUTS.get(layout)
+    if target is None:
+        return None
+    module, _, name = target.partition(":")
+    found: type[PriceTable] = getattr(importlib.import_module(module), name)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +172,7 @@ class PriceTable:
             refreshed=refreshed if isinstance(refreshed, dict) else None,
         )
         layout = str(document.get("layout", "instances"))
-        from aicost.pricing import layouts
-
-        table_class = layouts.LAYOUTS.get(layout) if layout != "instances" else cls
+        table_class = _layout_class(layout) if layout != "instances" else cls
         if table_class is None:
             raise PricingError(f"price table has an unknown layout {layout!r}", path=path)
         return table_class.from_document(info, document)
@@ -423,7 +440,7 @@ def load_discounts(directory: Path) -> dict[str, Discount] | None:
 
 
 def parse_discounts(path: Path) -> dict[str, Discount]:
-    from aicost.policy.yamlsafe import load_file
+    from aicost.core.yamlsafe import load_file
 
     document = load_file(path)
     data = document.data

@@ -1,6 +1,7 @@
 """Price-table layouts beyond one-row-per-instance-type.
 
-``LAYOUTS`` maps a table file's ``layout`` field to the class that reads it:
+The classes that read table files with a ``layout`` field (registered by name in
+:data:`aicost.pricing.catalog.LAYOUTS`):
 
 * ``gcp-compute``: Compute Engine bills a VM as a host (vCPU + memory) plus its
   accelerators. ``prices`` holds host-only rates per machine type, ``accelerator_prices``
@@ -20,17 +21,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from aicost.model import Accelerator, PurchaseOption
+from aicost.core.calendar import HOURS_PER_MONTH
+from aicost.core.model import Accelerator, PurchaseOption
 from aicost.pricing.catalog import InstanceSpec, NoRate, PriceTable, Rate, TableInfo, columns_for
 
 #: The month length sustained-use tiers are measured against (hours).
-MONTH_HOURS = Decimal(730)
 
 
 def sustained_use_multiplier(tiers: list[Decimal], hours: Decimal) -> Decimal:
     """Average price multiplier for running *hours* in a month with incremental *tiers*
     (one rate per equal slice of the month, e.g. 100/80/60/40% per quarter)."""
-    fraction = min(max(hours / MONTH_HOURS, Decimal(0)), Decimal(1))
+    fraction = min(max(hours / HOURS_PER_MONTH, Decimal(0)), Decimal(1))
     if fraction == 0:
         return Decimal(1)
     step = Decimal(1) / len(tiers)
@@ -359,10 +360,3 @@ class AzureVmTable(PriceTable):
             return NoRate(f"{instance_type} in {region} has no Windows {purchase.value} price")
         hourly, column, basis, note = found
         return Rate(hourly, purchase, column, basis, self.info, note)
-
-
-LAYOUTS: dict[str, type[PriceTable]] = {
-    "gcp-compute": GcpComputeTable,
-    "gcp-tpu": GcpTpuTable,
-    "azure-vm": AzureVmTable,
-}

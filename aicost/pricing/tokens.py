@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from aicost.model import Costing, CostLine, Deployment, LlmUsage, PurchaseOption
+from aicost.core.model import Costing, CostLine, Deployment, LlmUsage, PurchaseOption
 from aicost.pricing.catalog import PriceBook, PriceTable
 
 CLOUD = "llm"

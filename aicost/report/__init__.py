@@ -9,7 +9,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast
 
-from aicost.errors import UsageError
+from aicost.core.errors import UsageError
 
 if TYPE_CHECKING:
     from aicost.pipeline import CheckResult

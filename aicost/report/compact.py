@@ -16,7 +16,7 @@ from aicost.report import view as v
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
-    from aicost.report.document import build
+    from aicost.document.build import build
 
     return render_document(build(result), options)
 

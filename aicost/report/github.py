@@ -35,7 +35,7 @@ _PLACE = re.compile(
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
-    from aicost.report.document import build
+    from aicost.document.build import build
 
     return render_document(build(result), options)
 
@@ -128,7 +128,7 @@ def _append_summary(path: Path, document: Mapping[str, Any], options: RenderOpti
         with path.open("a", encoding="utf-8") as handle:
             handle.write(text + "\n")
     except OSError as exc:
-        from aicost.errors import UsageError
+        from aicost.core.errors import UsageError
 
         raise UsageError(
             f"cannot write the job summary: {exc.strerror or exc}", path=path

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aicost.document.build import build
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
-from aicost.report.document import build
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -13,14 +13,14 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
+from aicost.core.projects import project_key
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
 from aicost.report import view as v
-from aicost.report.document import project_key
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
-    from aicost.report.document import build
+    from aicost.document.build import build
 
     return render_document(build(result), options)
 

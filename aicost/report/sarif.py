@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from aicost import __version__
-from aicost.baseline import money
-from aicost.money import usd
+from aicost.core.money import usd
+from aicost.document.read import money
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions
 from aicost.report import view as v
@@ -32,7 +32,7 @@ _PROBLEM = {"error": "error", "warning": "warning", "info": "recommendation"}
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
-    from aicost.report.document import build
+    from aicost.document.build import build
 
     return render_document(build(result), options)
 

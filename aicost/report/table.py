@@ -9,11 +9,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aicost.money import usd
+from aicost.core.money import usd
 from aicost.pipeline import CheckResult
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
-from aicost.report import RenderOptions, unit_costs
-from aicost.report.text import change, gpus, hardware, largest_first, nodes, pricing_dates
+from aicost.report import RenderOptions
+from aicost.report.text import (
+    change,
+    gpus,
+    hardware,
+    largest_first,
+    nodes,
+    pricing_dates,
+    unit_cost_lines,
+)
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -68,7 +76,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     else:
         console.print("No AI workloads found.")
 
-    per_unit = unit_costs.lines(shown if result.workloads else [], options.max_rows)
+    per_unit = unit_cost_lines(shown if result.workloads else [], options.max_rows)
     if per_unit:
         console.print()
         console.print("Unit costs:")

@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from aicost.model import Deployment, PricedWorkload
+from aicost.core.model import Deployment, PricedWorkload
+from aicost.core.money import plain, usd
 from aicost.pricing.catalog import TableInfo
 
 
@@ -87,3 +88,25 @@ def pricing_dates(tables: Iterable[TableInfo], used: Mapping[str, Counter[str]])
         detail = f" (used: {', '.join(named)})" if named else ""
         parts.append(f"{table.id} as of {table.as_of}{detail}")
     return "; ".join(parts) if parts else "no price table used"
+
+
+def unit_cost_lines(items: list[PricedWorkload], limit: int) -> list[str]:
+    """Human-readable unit costs (computed when pricing), one line per workload with any."""
+    out: list[str] = []
+    for item in items:
+        parts = []
+        units = item.unit_costs
+        planned = item.workload.planned
+        if units.per_run is not None and planned is not None and planned.run_hours is not None:
+            parts.append(f"{usd(units.per_run)} per run ({plain(planned.run_hours)} h)")
+        if units.per_1k_requests is not None:
+            parts.append(f"{usd(units.per_1k_requests)} per 1,000 requests")
+        if units.per_1k_tokens is not None:
+            parts.append(f"${units.per_1k_tokens:.4f} per 1,000 tokens")
+        if units.monthly_at_max is not None and planned is not None:
+            parts.append(f"{usd(units.monthly_at_max)}/month at {planned.max_nodes} replicas (max)")
+        if parts:
+            out.append(f"{item.workload.label}: {', '.join(parts)}")
+        if limit > 0 and len(out) >= limit:
+            break
+    return out

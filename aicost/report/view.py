@@ -8,13 +8,14 @@ that ``aicost merge`` and ``aicost comment`` can render a report written by anot
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aicost.baseline import money
-from aicost.money import usd
+from aicost.core.money import usd
+from aicost.document.read import money, severity_counts, waived
+from aicost.document.rules import rule_info
 
 Doc = Mapping[str, Any]
 
@@ -160,22 +161,6 @@ def pricing_dates(document: Doc) -> str:
     return "; ".join(parts) if parts else "no price table used"
 
 
-def severity_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for item in items:
-        severity = str(item.get("severity"))
-        counts[severity] = counts.get(severity, 0) + 1
-    return counts
-
-
-def waived(finding: Mapping[str, Any]) -> bool:
-    """The finding is silenced by a waiver that has not expired."""
-    if "waived" in finding:  # the policy engine's own decision (hard rules, expiry, scope)
-        return bool(finding["waived"])
-    waiver = finding.get("waiver")
-    return isinstance(waiver, dict) and not waiver.get("expired")
-
-
 def repo_root() -> Path:
     """Where repository-relative paths start: ``$GITHUB_WORKSPACE``, else the working directory."""
     workspace = os.environ.get("GITHUB_WORKSPACE")
@@ -207,16 +192,3 @@ def where(finding: Mapping[str, Any]) -> str | None:
     line = finding.get("line")
     shown = repo_path(str(file)) or str(file)
     return f"{shown}:{line}" if line else shown
-
-
-def rule_info(rule_type: str) -> tuple[str, str]:
-    """(title, documentation) of a rule type, from its module; the type itself if unknown."""
-    try:
-        from aicost.policy.rules import RULES
-    except ImportError:  # pragma: no cover - the policy package is always installed
-        return rule_type, ""
-    module = RULES.get(rule_type)
-    if module is None:
-        return rule_type, ""
-    doc = " ".join((module.__doc__ or "").strip().split("\n\n", 1)[0].split())
-    return str(module.TITLE), doc

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import cast
 
-from aicost.errors import InputError
+from aicost.core.errors import InputError
 from aicost.sources.base import Inventory, SourceModule
 
 #: Input kind -> module, in the order they are tried when sniffing a file.

@@ -27,8 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aicost.mappers.accelerators import canonical, kind_of
-from aicost.model import WorkloadClass
+from aicost.core.hardware import canonical, kind_of
+from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get, integer, items, mapping, text

@@ -4,7 +4,7 @@ A source module (one per input kind) provides:
 
 * ``KIND``: a short name shown in reports, e.g. ``terraform-plan``;
 * ``sniff(path, head) -> bool``: whether the file looks like this kind;
-* ``read(path) -> Inventory``: parse it, raising :class:`~aicost.errors.InputError`
+* ``read(path) -> Inventory``: parse it, raising :class:`~aicost.core.errors.InputError`
   with a one-line message on bad input.
 
 Sources are registered in :mod:`aicost.sources`.
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from aicost.errors import InputError
-from aicost.model import ResourceChange
+from aicost.core.errors import InputError
+from aicost.core.model import ResourceChange
 
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES = 1024 * 1024 * 1024

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-#: Days per month and per week on the 730-hour month aicost uses everywhere.
-DAYS_PER_MONTH = Decimal(730) / Decimal(24)
-WEEKS_PER_MONTH = DAYS_PER_MONTH / Decimal(7)
+from aicost.core.calendar import DAYS_PER_MONTH, WEEKS_PER_MONTH
 
 _MACROS = {
     "@yearly": "0 0 1 1 *",

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aicost.errors import InputError
+from aicost.core.errors import InputError
 
 if TYPE_CHECKING:
     from lark import Lark, Tree

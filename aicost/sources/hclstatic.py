@@ -14,16 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aicost.errors import InputError
-from aicost.model import Action, ResourceChange, SourceRef
+from aicost.core.errors import InputError
+from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import MAX_INPUT_BYTES, Inventory, decode
-from aicost.sources.hcl import (
-    KIND,
-    VARS_SUFFIXES,
-    config_dirs,
-    config_files,
-    display,
-)
 from aicost.sources.hcleval import (
     UNKNOWN,
     EvalError,
@@ -41,6 +34,13 @@ from aicost.sources.hcleval import (
     to_string,
     traversal,
     unmark,
+)
+from aicost.sources.hclfiles import (
+    KIND,
+    VARS_SUFFIXES,
+    config_dirs,
+    config_files,
+    display,
 )
 from aicost.sources.hclparse import parse
 from aicost.sources.tfplan import PlanInventory

@@ -32,8 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from aicost.errors import InputError
-from aicost.model import ResourceChange, WorkloadClass
+from aicost.core.errors import InputError
+from aicost.core.model import ResourceChange, WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
@@ -141,7 +141,7 @@ def _other(
     document: Document,
     at: tuple[str | int, ...],
 ) -> ResourceChange:
-    from aicost.model import Action, SourceRef
+    from aicost.core.model import Action, SourceRef
 
     name = object_name(obj)
     return ResourceChange(

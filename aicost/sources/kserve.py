@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aicost.model import WorkloadClass
+from aicost.core.model import WorkloadClass
 from aicost.sources.k8s import api_group, build, object_annotations
 from aicost.sources.manifest import Group, Spec, get, integer, items, mapping, text
 from aicost.sources.podspec import Pod, group, read_pod

@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aicost.model import WorkloadClass
+from aicost.core.model import WorkloadClass
 from aicost.sources.k8s import api_group, build
 from aicost.sources.manifest import Group, Spec, get, integer, items, mapping, quantity, text
 from aicost.sources.podspec import Pod, group, read_pod

@@ -39,8 +39,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aicost.errors import InputError
-from aicost.model import Action, ResourceChange, SourceRef
+from aicost.core.errors import InputError
+from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 
@@ -96,7 +96,7 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> Inventory:
-    from aicost.policy.yamlsafe import load_file
+    from aicost.core.yamlsafe import load_file
 
     document = load_file(path)
     data = document.data
@@ -109,7 +109,7 @@ def read(path: Path) -> Inventory:
         )
     if not isinstance(data, Mapping):
         raise InputError("not an LLM usage file: expected a mapping with workloads", path=path)
-    from aicost.policy.loader import strict_validate
+    from aicost.core.validate import strict_validate
 
     parsed = strict_validate(document, LlmUsageFile, data, ())
     changes: list[ResourceChange] = []

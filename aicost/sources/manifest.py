@@ -4,7 +4,7 @@ A manifest reader (Kubernetes workloads and CRDs, SkyPilot, dstack, SageMaker, V
 Azure ML) turns each object it finds into a :class:`Spec`: what the object is (kind, name,
 labels, run time, class hints) and its homogeneous groups of pods or machines
 (:class:`Group`: accelerator type and count per unit, units, min/max, instance types named,
-node pool, spot). The spec travels in a :class:`~aicost.model.ResourceChange` (provider
+node pool, spot). The spec travels in a :class:`~aicost.core.model.ResourceChange` (provider
 ``manifest``) to :mod:`aicost.mappers.manifest`, which maps accelerators to machines and
 prices them, so every format shares one "from pods to money" path.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aicost.model import Action, ResourceChange, SourceRef, WorkloadClass
+from aicost.core.model import Action, ResourceChange, SourceRef, WorkloadClass
 from aicost.sources.base import Inventory
 
 PROVIDER = "manifest"

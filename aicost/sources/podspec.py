@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aicost.mappers.accelerators import (
+from aicost.core.hardware import (
     canonical,
     cloud_of_instance,
     kind_of,
@@ -249,7 +249,7 @@ def _hardware(chosen: Mapping[str, list[str]], pod: Pod) -> None:
 
 
 def _family_accelerator(family: str) -> str | None:
-    from aicost.mappers.accelerators import NODES
+    from aicost.core.hardware import NODES
 
     for accelerator, nodes in NODES["aws"].items():
         if any(node.instance_type.split(".")[0] == family for node in nodes):

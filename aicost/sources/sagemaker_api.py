@@ -27,8 +27,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import InputError
-from aicost.model import WorkloadClass
+from aicost.core.errors import InputError
+from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get_ci, integer, items, mapping, text

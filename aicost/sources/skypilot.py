@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from aicost.mappers.accelerators import canonical, kind_of, tpu_chips
-from aicost.model import WorkloadClass
+from aicost.core.hardware import canonical, kind_of, tpu_chips
+from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, integer, items, mapping, text

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aicost.model import WorkloadClass
+from aicost.core.model import WorkloadClass
 from aicost.sources.k8s import api_group, build
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
 from aicost.sources.podspec import Pod, group, read_pod

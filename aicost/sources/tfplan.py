@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import InputError
-from aicost.model import Action, ResourceChange, SourceRef
+from aicost.core.errors import InputError
+from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import Inventory, read_text
 
 KIND = "terraform-plan"

@@ -15,9 +15,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from aicost.errors import InputError
-from aicost.mappers.accelerators import canonical, kind_of
-from aicost.model import WorkloadClass
+from aicost.core.errors import InputError
+from aicost.core.hardware import canonical, kind_of
+from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get_ci, integer, items, mapping, text

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import InputError
+from aicost.core.errors import InputError
 from aicost.sources.yamldocs import Document, load_path, mappings
 
 _NAME_COUNT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9_.\- ]*?)\s*(?::\s*([0-9.]+))?\s*$")

@@ -1,12 +1,12 @@
 """Safe loading of YAML (and JSON) input documents, with the line of every value.
 
-Manifests are read the way :mod:`aicost.policy.yamlsafe` reads policies: only the safe
+Manifests are read the way :mod:`aicost.core.yamlsafe` reads policies: only the safe
 constructors run (a ``!!python/...`` tag is refused with its line), alias expansion is
 bounded (a "billion laughs" document is refused, not expanded), duplicate keys are an error,
 and the input size is capped. Unlike a policy, a manifest may hold several documents
 (``---``), so every document is returned with the positions of its keys.
 
-Errors are :class:`~aicost.errors.InputError` naming the file and line (exit 2).
+Errors are :class:`~aicost.core.errors.InputError` naming the file and line (exit 2).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import InputError
-from aicost.policy.yamlsafe import load_documents
+from aicost.core.errors import InputError
+from aicost.core.yamlsafe import load_documents
 from aicost.sources.base import read_text
 
 #: Manifests larger than this are refused: no real job manifest comes close.

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from aicost.money import cents
+from aicost.core.money import cents
 from tests.conftest import FIXTURES, Runner, plan
 from tests.core.helpers import price
 

@@ -14,10 +14,10 @@ import jsonschema
 import pytest
 
 from aicost import report
+from aicost.document.build import build
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.finding import WaiverRef
 from aicost.policy.loader import load_policy
-from aicost.report.document import build
 from tests.conftest import FIXTURES, REFERENCE, Runner, needs_shared, plan
 from tests.core.helpers import DEFAULT_POLICY
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aicost.model import PurchaseOption, WorkloadClass
+from aicost.core.model import PurchaseOption, WorkloadClass
 from aicost.pricing.catalog import NoRate, PriceBook, Rate
 from tests.clouds.helpers import HOURS, azure
 from tests.conftest import REPO

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from aicost.model import PurchaseOption, WorkloadClass
+from aicost.core.model import PurchaseOption, WorkloadClass
 from aicost.pricing.catalog import PriceBook
 from aicost.pricing.layouts import sustained_use_multiplier
 from tests.clouds.helpers import HOURS, gcp_gpu, gcp_host, gcp_tpu

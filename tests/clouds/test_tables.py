@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from aicost.errors import ConfigError
-from aicost.model import PurchaseOption
+from aicost.core.errors import ConfigError
+from aicost.core.model import PurchaseOption
 from aicost.pricing.catalog import PriceBook, Rate, load_discounts
 from tests.clouds.helpers import table
 from tests.conftest import REFERENCE, REPO, Runner, needs_shared, plan

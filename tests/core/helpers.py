@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from aicost.model import PricedWorkload
+from aicost.core.model import PricedWorkload
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.loader import Policy, load_policy
 from tests.conftest import REPO, plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from aicost.model import PurchaseOption, WorkloadClass
+from aicost.core.model import PurchaseOption, WorkloadClass
 from tests.core.helpers import HOURS, by_address, check, price
 
 

@@ -222,7 +222,7 @@ def test_money_is_decimal_everywhere() -> None:
 
 
 def test_gpu_family_accelerator_names_cover_memory_variants_only() -> None:
-    from aicost.model import Accelerator, Capacity, Deployment, PurchaseOption
+    from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption
     from aicost.policy.rules.gpu_family import matches
 
     def box(instance_type: str, accelerator: str) -> Deployment:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aicost.model import Action
+from aicost.core.model import Action
 from aicost.sources import detect
 from aicost.sources.tfplan import module_path, provider_type
 from tests.conftest import plan

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.loader import Policy, load_policy
-from aicost.usage import Usage
+from aicost.sources.usage import Usage
 from tests.conftest import REPO
 
 DEFAULT_POLICY = REPO / "policies" / "default.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aicost.mappers.accelerators import NODES, canonical, tpu_chips
+from aicost.core.hardware import NODES, canonical, tpu_chips
 from aicost.sources.cron import runs_per_month
 from tests.conftest import REPO
 

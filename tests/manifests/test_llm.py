@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from aicost import usage as usage_file
-from aicost.errors import AicostError
-from aicost.model import LlmUsage
+from aicost.core.errors import AicostError
+from aicost.core.model import LlmUsage
 from aicost.pricing.catalog import PriceBook
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost
+from aicost.sources import usage as usage_file
 from tests.conftest import REFERENCE, REPO, Runner, needs_shared, plan
 from tests.manifests.helpers import check, policy, write
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from aicost.model import PurchaseOption
+from aicost.core.model import PurchaseOption
 from aicost.sources import detect
 from tests.conftest import Runner, plan
 from tests.core.helpers import price

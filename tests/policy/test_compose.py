@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aicost.errors import ConfigError
+from aicost.core.errors import ConfigError
 from aicost.policy.loader import load_policy
 from aicost.policy.schema import Enforcement, Severity
 from tests.conftest import REPO, Runner

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aicost.errors import UsageError
+from aicost.core.errors import UsageError
 from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.gate import Gate
 from aicost.policy.schema import Enforcement, Severity

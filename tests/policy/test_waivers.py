@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from aicost.core.errors import ConfigError
+from aicost.core.model import SourceRef
 from aicost.cost.projection import Pricer
-from aicost.errors import ConfigError
-from aicost.model import SourceRef
 from aicost.pipeline import CheckResult
 from aicost.policy.engine import EvalOptions
 from aicost.policy.engine import run as evaluate

@@ -7,7 +7,7 @@ import fnmatch
 from collections.abc import Iterator
 from decimal import Decimal
 
-from aicost.model import Deployment, LlmUsage, PricedWorkload
+from aicost.core.model import Deployment, LlmUsage, PricedWorkload
 from aicost.policy.context import CheckContext
 from aicost.policy.schema import RuleConfig
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost, normalise_model, provider_key

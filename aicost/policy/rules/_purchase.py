@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import Field, field_validator
 
-from aicost.model import RESERVED_LIKE, Capacity, Deployment, PurchaseOption, WorkloadClass
+from aicost.core.model import RESERVED_LIKE, Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import RuleConfig, StrList

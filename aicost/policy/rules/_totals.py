@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from aicost.model import Deployment
+from aicost.core.model import Deployment
 from aicost.policy.context import CheckContext
 from aicost.policy.schema import RuleConfig
 

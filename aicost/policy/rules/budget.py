@@ -49,8 +49,8 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from aicost.model import Deployment
-from aicost.money import usd
+from aicost.core.model import Deployment
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.rules._totals import Totals, totals, unpriced_note

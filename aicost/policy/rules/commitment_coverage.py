@@ -51,7 +51,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from aicost.model import (
+from aicost.core.model import (
     RESERVED_LIKE,
     Capacity,
     Deployment,
@@ -60,7 +60,7 @@ from aicost.model import (
     WorkloadClass,
     instance_family,
 )
-from aicost.money import usd
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import Commitment, RuleConfig, Severity

@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from aicost.money import usd
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.rules._totals import totals, unpriced_note

@@ -29,7 +29,7 @@ from functools import cache
 
 from pydantic import Field, model_validator
 
-from aicost.model import Deployment, WorkloadClass
+from aicost.core.model import Deployment, WorkloadClass
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import RuleConfig, StrList

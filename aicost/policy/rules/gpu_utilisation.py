@@ -38,8 +38,8 @@ from decimal import Decimal
 
 from pydantic import Field, field_validator
 
-from aicost.model import Deployment, WorkloadClass
-from aicost.money import usd
+from aicost.core.model import Deployment, WorkloadClass
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import RuleConfig, Severity, Strict, StrList

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aicost.model import WorkloadClass
+from aicost.core.model import WorkloadClass
 from aicost.policy.context import CheckContext
 from aicost.policy.finding import Finding
 from aicost.policy.rules._purchase import PurchaseConfig, check_purchase

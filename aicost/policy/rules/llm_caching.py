@@ -25,13 +25,13 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from aicost.money import usd
+from aicost.core.calendar import DAYS_PER_MONTH
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.rules._llm import cost_with, llm_targets
 from aicost.policy.schema import RuleConfig
 from aicost.pricing.tokens import ModelPrice, lookup
-from aicost.usage import DAYS_PER_MONTH
 
 TYPE = "llm-caching"
 TITLE = "High-volume LLM workloads use prompt caching"

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from aicost.money import usd
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.rules._llm import cost_with, llm_targets

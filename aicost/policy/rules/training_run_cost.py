@@ -33,8 +33,8 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import Field
 
-from aicost.model import Deployment, WorkloadClass
-from aicost.money import usd
+from aicost.core.model import Deployment, WorkloadClass
+from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.schema import RuleConfig, StrList

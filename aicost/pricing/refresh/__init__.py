@@ -31,7 +31,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol, TypeVar, cast
 
-from aicost.errors import PricingError
+from aicost.core.errors import PricingError
 
 #: Provider -> refresher module.
 REFRESHERS: dict[str, str] = {

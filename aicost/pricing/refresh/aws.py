@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aicost.data import data_dir
-from aicost.errors import PricingError
+from aicost.core.data import data_dir
+from aicost.core.errors import PricingError
 from aicost.pricing.refresh import (
     Progress,
     RefreshError,

@@ -26,8 +26,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aicost import __version__
-from aicost.data import data_dir
-from aicost.errors import PricingError
+from aicost.core.data import data_dir
+from aicost.core.errors import PricingError
 from aicost.pricing.refresh import (
     Progress,
     RefreshError,

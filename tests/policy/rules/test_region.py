@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from aicost.errors import ConfigError
+from aicost.core.errors import ConfigError
 from tests.policy.helpers import of, policy_text, run
 
 POLICY = """\

@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-HOURS_PER_MONTH = Decimal(730)
+from aicost.core.calendar import HOURS_PER_MONTH
 
 
 class Action(StrEnum):
@@ -319,12 +319,27 @@ class Costing:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitCosts:
+    """Unit costs of a priced workload, computed once by :mod:`aicost.cost.unit_costs`."""
+
+    #: Cost of one training run (run hours × hourly rate).
+    per_run: Decimal | None = None
+    #: LLM workloads: per 1,000 requests and per 1,000 tokens, and tokens a month.
+    per_1k_requests: Decimal | None = None
+    per_1k_tokens: Decimal | None = None
+    tokens_per_month: Decimal | None = None
+    #: Monthly cost if an autoscaled deployment ran at its maximum replicas.
+    monthly_at_max: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PricedWorkload:
     """A workload with both sides priced."""
 
     workload: Workload
     prior_cost: Costing | None
     planned_cost: Costing | None
+    unit_costs: UnitCosts = field(default_factory=UnitCosts, compare=False)
 
     @property
     def monthly_cost(self) -> Decimal | None:

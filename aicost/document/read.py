@@ -1,33 +1,21 @@
-"""Baselines: compare a check with the report of the base branch, across workspaces.
+"""Read a report document back: a base-branch report for ``--baseline``, the reports that
+``aicost merge`` combines, the report ``aicost comment`` posts.
 
-``aicost check PLAN --baseline base.json`` reads a JSON report made on the base branch
-(``aicost check ... --format json``, or several merged with ``aicost merge``) and:
-
-* compares each project of this check with the same project in the baseline, matched by
-  its key (the input's path relative to the working directory, see
-  :func:`aicost.report.document.project_key`). Two workspaces that share a directory name
-  (``prod/main`` and ``dev/main``) are different projects, unlike Infracost's
-  ``--compare-to``, which matches by name;
-* carries over the projects this check does not touch: their workloads, as the baseline
-  priced them, count in budgets (a team's spend summed across workspaces) and in the
-  total after the change, but no other rule looks at them: a pull request is not failed
-  for what it does not change;
-* lists resources the baseline had in a compared project that are gone now.
-
-The same reading of report documents serves ``aicost merge`` and ``aicost comment``.
+:func:`load_report` checks the document's identity; :func:`read_baseline` turns it into the
+plain values the pipeline compares with (:class:`aicost.pipeline.baseline.Baseline`);
+:func:`workload_from` rebuilds a priced workload as the report priced it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from aicost.errors import InputError
-from aicost.model import (
+from aicost.core.errors import InputError
+from aicost.core.model import (
     Accelerator,
     Action,
     Capacity,
@@ -39,12 +27,9 @@ from aicost.model import (
     Workload,
     WorkloadClass,
 )
-from aicost.money import decimal_string
-from aicost.policy.finding import Finding
-
-REPORT_FORMAT = "aicost-report"
-#: Report documents larger than this are refused.
-MAX_REPORT_BYTES = 256 * 1024 * 1024
+from aicost.core.projects import project_key
+from aicost.document import MAX_REPORT_BYTES, REPORT_FORMAT, REPORT_VERSION
+from aicost.pipeline.baseline import Baseline, BaselineResource
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -66,7 +51,7 @@ def check_report(document: Any, path: Path | str) -> dict[str, Any]:
             path=path,
         )
     version = document.get("version")
-    if version != 1:
+    if version != REPORT_VERSION:
         raise InputError(f"aicost report version {version!r} is not supported", path=path)
     for key in ("resources", "findings"):
         if not isinstance(document.get(key, []), list):
@@ -92,8 +77,6 @@ def monthly(entry: Mapping[str, Any]) -> Decimal | None:
 
 def project_totals(document: Mapping[str, Any]) -> dict[str, Decimal]:
     """Project key -> projected monthly cost, from ``projects[]`` or else the resources."""
-    from aicost.report.document import project_key
-
     totals: dict[str, Decimal] = {}
     listed = document.get("projects")
     if isinstance(listed, list) and listed:
@@ -114,8 +97,6 @@ def _resources(document: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
 
 
 def resource_key(resource: Mapping[str, Any]) -> tuple[str, str]:
-    from aicost.report.document import project_key
-
     address = str(resource.get("address") or "")
     component = resource.get("component")
     key = f"{address}#{component}" if component else address
@@ -206,148 +187,35 @@ def _deployment(data: Any) -> Deployment | None:
     )
 
 
-# --------------------------------------------------------------------------- comparison
+def severity_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for item in items:
+        severity = str(item.get("severity"))
+        counts[severity] = counts.get(severity, 0) + 1
+    return counts
 
 
-@dataclass(frozen=True)
-class ProjectComparison:
-    key: str
-    #: ``changed`` (in this check and the baseline), ``added`` (new), ``unchanged``
-    #: (only in the baseline: carried over).
-    status: str
-    monthly_cost: Decimal
-    baseline_monthly_cost: Decimal | None
-
-    @property
-    def delta(self) -> Decimal:
-        return self.monthly_cost - (self.baseline_monthly_cost or Decimal(0))
+def waived(finding: Mapping[str, Any]) -> bool:
+    """The finding is silenced by a waiver that has not expired."""
+    if "waived" in finding:  # the policy engine's own decision (hard rules, expiry, scope)
+        return bool(finding["waived"])
+    waiver = finding.get("waiver")
+    return isinstance(waiver, dict) and not waiver.get("expired")
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """This check against a baseline report."""
-
-    path: str
-    baseline_monthly_cost: Decimal
-    projects: tuple[ProjectComparison, ...]
-    #: Workloads of baseline projects this check does not touch.
-    carried: tuple[PricedWorkload, ...] = ()
-    #: (project key, workload key) -> monthly cost in the baseline.
-    resource_costs: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
-    #: Resources of compared projects that the baseline had and this check does not.
-    removed: tuple[Mapping[str, Any], ...] = ()
-
-    @property
-    def monthly_cost_after(self) -> Decimal:
-        return sum((p.monthly_cost for p in self.projects), Decimal(0))
-
-    @property
-    def delta_monthly_cost(self) -> Decimal:
-        return self.monthly_cost_after - self.baseline_monthly_cost
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "monthly_cost": decimal_string(self.baseline_monthly_cost),
-            "monthly_cost_after": decimal_string(self.monthly_cost_after),
-            "delta_monthly_cost": decimal_string(self.delta_monthly_cost),
-            "projects": [
-                {
-                    "key": p.key,
-                    "status": p.status,
-                    "monthly_cost": decimal_string(p.monthly_cost),
-                    "baseline_monthly_cost": decimal_string(p.baseline_monthly_cost),
-                    "delta_monthly_cost": decimal_string(p.delta),
-                }
-                for p in self.projects
-            ],
-            "removed_resources": [dict(r) for r in self.removed],
-        }
-
-
-def compare(
-    baseline: Mapping[str, Any],
-    path: str,
-    workloads: Sequence[PricedWorkload],
-    project_keys: Sequence[str],
-) -> Comparison:
-    """Compare priced *workloads* of the projects *project_keys* with *baseline*."""
-    from aicost.report.document import project_key
-
-    base_totals = project_totals(baseline)
-    head_totals: dict[str, Decimal] = {key: Decimal(0) for key in project_keys}
-    head_resources: set[tuple[str, str]] = set()
-    for item in workloads:
-        key = project_key(item.workload.project)
-        head_totals[key] = head_totals.get(key, Decimal(0)) + (item.monthly_cost or Decimal(0))
-        head_resources.add((key, item.workload.key))
-    projects = [
-        ProjectComparison(
-            key,
-            "changed" if key in base_totals else "added",
-            total,
-            base_totals.get(key),
-        )
-        for key, total in head_totals.items()
-    ]
-    projects += [
-        ProjectComparison(key, "unchanged", total, total)
-        for key, total in base_totals.items()
-        if key not in head_totals
-    ]
-    carried: list[PricedWorkload] = []
-    costs: dict[tuple[str, str], Decimal] = {}
-    removed: list[dict[str, Any]] = []
-    for resource in _resources(baseline):
+def read_baseline(document: Mapping[str, Any], path: str) -> Baseline:
+    """The plain values of a base-branch report that the pipeline compares a check with."""
+    resources = []
+    for resource in _resources(document):
         project, key = resource_key(resource)
-        cost = monthly(resource)
-        if project not in head_totals:
-            rebuilt = workload_from(resource)
-            if rebuilt is not None:
-                carried.append(rebuilt)
-            continue
-        if cost is not None:
-            costs[(project, key)] = cost
-        if (project, key) not in head_resources and cost:
-            removed.append(
-                {
-                    "project": project,
-                    "address": resource.get("address"),
-                    "component": resource.get("component"),
-                    "monthly_cost": decimal_string(cost),
-                }
+        resources.append(
+            BaselineResource(
+                project=project,
+                key=key,
+                address=resource.get("address"),
+                component=resource.get("component"),
+                monthly_cost=monthly(resource),
+                workload=workload_from(resource),
             )
-    return Comparison(
-        path=path,
-        baseline_monthly_cost=sum(base_totals.values(), Decimal(0)),
-        projects=tuple(projects),
-        carried=tuple(carried),
-        resource_costs=costs,
-        removed=tuple(removed),
-    )
-
-
-def merge_aggregates(
-    own: Sequence[Finding], combined: Sequence[Finding], everything: Sequence[PricedWorkload]
-) -> list[Finding]:
-    """This check's findings, with aggregate ones (budgets) taken from the *combined* run."""
-    addresses = {w.workload.address for w in everything}
-    kept = [f for f in own if f.address in addresses]
-    kept += [f for f in combined if f.address not in addresses]
-    kept.sort(key=lambda f: f.sort_key)
-    return kept
-
-
-__all__ = [
-    "Comparison",
-    "ProjectComparison",
-    "check_report",
-    "compare",
-    "load_report",
-    "merge_aggregates",
-    "money",
-    "monthly",
-    "project_totals",
-    "resource_key",
-    "workload_from",
-]
+        )
+    return Baseline(path, project_totals(document), tuple(resources))

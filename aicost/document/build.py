@@ -1,4 +1,5 @@
-"""The canonical JSON report. Other tools (baselines, PR comments) read this shape.
+"""Build the canonical JSON report from a check result. Other tools (baselines, PR comments,
+``aicost merge``) read this shape back through :mod:`aicost.document.read`.
 
 Money is a decimal string rounded to cents (``"40179.20"``), or null when unpriced.
 Resources and projects also carry ``monthly_cost_unrounded`` (full precision), which
@@ -12,21 +13,18 @@ collide.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aicost import __version__
-from aicost.model import Deployment, PricedWorkload
-from aicost.money import decimal_string
-from aicost.pipeline import CheckResult
+from aicost.core.model import Deployment, PricedWorkload
+from aicost.core.money import decimal_string, plain
+from aicost.core.projects import project_key
+from aicost.document import REPORT_FORMAT, REPORT_VERSION
+from aicost.pipeline import CheckResult, Comparison
 from aicost.policy.engine import StaleWaiver
 from aicost.policy.finding import Finding, WaiverRef
-from aicost.report import unit_costs
-
-REPORT_VERSION = 1
 
 
 def number(value: float) -> int | float:
@@ -73,33 +71,6 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
 def exact(amount: Decimal | None) -> str | None:
     """An amount at full precision, so reports can be summed without rounding drift."""
     return None if amount is None else format(amount, "f")
-
-
-def project_key(path: str) -> str:
-    """A project's key: its path relative to the working directory, with ``/`` separators."""
-    if not path:
-        return path
-    cwd = os.getcwd()
-    found = _PROJECT_KEYS.get((path, cwd))
-    if found is None:
-        found = _PROJECT_KEYS[(path, cwd)] = _project_key(path)
-    return found
-
-
-#: (path, working directory) -> key: every workload and finding asks, for a few inputs.
-_PROJECT_KEYS: dict[tuple[str, str], str] = {}
-
-
-def _project_key(path: str) -> str:
-    try:
-        candidate = Path(path)
-        if candidate.is_absolute():
-            relative = os.path.relpath(candidate, Path.cwd())
-            if not relative.startswith(".."):
-                path = relative
-    except (OSError, ValueError):
-        pass
-    return str(PurePosixPath(Path(os.path.normpath(path)).as_posix()))
 
 
 def resource(item: PricedWorkload) -> dict[str, Any]:
@@ -151,8 +122,47 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "planned": _deployment(workload.planned),
         "prior": _deployment(workload.prior),
     }
-    entry.update(unit_costs.document_fields(item))
+    entry.update(unit_fields(item))
     return entry
+
+
+def unit_fields(item: PricedWorkload) -> dict[str, Any]:
+    """Unit costs, run counts, replicas and token volumes of a ``resources[]`` entry."""
+    planned = item.workload.planned
+    units = item.unit_costs
+    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
+    fields: dict[str, Any] = {
+        "unit_costs": {
+            "per_run": decimal_string(units.per_run),
+            "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
+            "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
+            "monthly_at_max_replicas": decimal_string(units.monthly_at_max),
+        },
+        "run_hours": plain(planned.run_hours) if planned else None,
+        "runs_per_month": plain(planned.runs_per_month) if planned else None,
+        "replicas": None
+        if planned is None or planned.llm is not None
+        else {"current": planned.node_count, "min": planned.min_nodes, "max": planned.max_nodes},
+        "llm": None,
+    }
+    if planned is not None and planned.llm is not None:
+        llm = planned.llm
+        fields["llm"] = {
+            "provider": llm.provider,
+            "model": llm.model,
+            "tier": llm.tier,
+            "requests_per_month": plain(llm.requests_per_month),
+            "input_tokens_per_month": plain(llm.input_per_month),
+            "output_tokens_per_month": plain(llm.output_per_month),
+            "tokens_per_month": plain(units.tokens_per_month),
+            "cached_input_share": plain(llm.cached_input_share),
+            "batch_share": plain(llm.batch_share),
+            "max_tokens": llm.max_tokens,
+            "prompt_caching": llm.caching,
+            "deployment_type": llm.deployment_type,
+            "provisioned_units": plain(llm.provisioned_units),
+        }
+    return fields
 
 
 def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
@@ -270,7 +280,7 @@ def build(result: CheckResult) -> dict[str, Any]:
         )
         resources.append(entry)
     return {
-        "format": "aicost-report",
+        "format": REPORT_FORMAT,
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
         "verdict": result.verdict,
@@ -321,10 +331,31 @@ def build(result: CheckResult) -> dict[str, Any]:
             for t in result.tables
         ],
         "projects": projects(result),
-        "baseline": comparison.document() if comparison is not None else None,
+        "baseline": comparison_document(comparison) if comparison is not None else None,
         "resources": resources,
         "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),
+    }
+
+
+def comparison_document(comparison: Comparison) -> dict[str, Any]:
+    """The ``baseline`` section: this check against a base-branch report."""
+    return {
+        "path": comparison.path,
+        "monthly_cost": decimal_string(comparison.baseline_monthly_cost),
+        "monthly_cost_after": decimal_string(comparison.monthly_cost_after),
+        "delta_monthly_cost": decimal_string(comparison.delta_monthly_cost),
+        "projects": [
+            {
+                "key": p.key,
+                "status": p.status,
+                "monthly_cost": decimal_string(p.monthly_cost),
+                "baseline_monthly_cost": decimal_string(p.baseline_monthly_cost),
+                "delta_monthly_cost": decimal_string(p.delta),
+            }
+            for p in comparison.projects
+        ],
+        "removed_resources": [dict(r) for r in comparison.removed],
     }

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from aicost.errors import AicostError, ConfigError
+from aicost.core.errors import AicostError, ConfigError
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 MAX_EXPANDED_NODES = 100_000

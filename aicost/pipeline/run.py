@@ -11,23 +11,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from aicost import mappers, sources
+from aicost.core.model import PricedWorkload
+from aicost.core.projects import project_key
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
-from aicost.model import PricedWorkload
+from aicost.mappers.usage import apply as apply_usage
+from aicost.pipeline.baseline import Baseline, Comparison, compare, merge_aggregates
 from aicost.policy.engine import EvalOptions, StaleWaiver, verdict
 from aicost.policy.engine import run as evaluate_policy
 from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
-from aicost.usage import Usage
-from aicost.usage import apply as apply_usage
-
-if TYPE_CHECKING:
-    from aicost.baseline import Comparison
+from aicost.sources.usage import Usage
 
 
 @dataclass(frozen=True)
@@ -101,14 +99,14 @@ def run_check(
     hours_per_month: Decimal | None = None,
     usage: Usage | None = None,
     options: EvalOptions | None = None,
-    baseline: tuple[str, Mapping[str, Any]] | None = None,
+    baseline: Baseline | None = None,
     ignore_unknown: bool = False,
 ) -> CheckResult:
     """Read, normalise, price and check *paths*.
 
-    *baseline* is ``(path, report document)`` of a base-branch report: projects are
-    compared with it, and aggregate rules (budgets) also count the workloads of the
-    baseline's projects that this check does not touch (see :mod:`aicost.baseline`).
+    *baseline* is a base-branch report read into plain values: projects are compared with
+    it, and aggregate rules (budgets) also count the workloads of the baseline's projects
+    that this check does not touch (see :mod:`aicost.pipeline.baseline`).
     """
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
@@ -127,17 +125,12 @@ def run_check(
 
     comparison = None
     if baseline is not None:
-        from aicost import baseline as baselines
-        from aicost.report.document import project_key
-
-        comparison = baselines.compare(
-            baseline[1], baseline[0], priced, [project_key(i.path) for i in inputs]
-        )
+        comparison = compare(baseline, priced, [project_key(i.path) for i in inputs])
         if comparison.carried:
             # Aggregate rules (budgets) also count the baseline's untouched projects.
             everything = [*priced, *comparison.carried]
             combined = evaluate_policy(policy, everything, pricer, options)
-            findings = baselines.merge_aggregates(findings, combined.findings, everything)
+            findings = merge_aggregates(findings, combined.findings, everything)
 
     return CheckResult(
         inputs=inputs,

@@ -47,12 +47,13 @@ from typing import Any
 
 from pydantic import Field
 
-from aicost.errors import ConfigError
+from aicost.core.errors import ConfigError
+from aicost.core.validate import strict_validate
+from aicost.core.yamlsafe import load_file
 from aicost.policy.finding import Finding
 from aicost.policy.globs import address_match
-from aicost.policy.loader import Policy, strict_validate
+from aicost.policy.loader import Policy
 from aicost.policy.schema import Enforcement, Severity, Strict, StrList
-from aicost.policy.yamlsafe import load_file
 
 CASE_SUFFIX = ".case.yaml"
 EXPECT_SUFFIX = ".expect.yaml"

@@ -24,6 +24,13 @@ def usd(amount: Decimal | None, *, signed: bool = False, unpriced: str = "unpric
     return f"{sign}${abs(value):,.2f}"
 
 
+def plain(value: Decimal | None) -> str | None:
+    """A count or a quantity as text: whole numbers without decimals, others to 4 places."""
+    if value is None:
+        return None
+    return f"{value.normalize():f}" if value == value.to_integral() else str(round(value, 4))
+
+
 def decimal_string(amount: Decimal | None) -> str | None:
     """A JSON-safe decimal string rounded to cents, or None."""
     return None if amount is None else str(cents(amount))

@@ -31,8 +31,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from aicost.mappers.accelerators import canonical
-from aicost.model import PurchaseOption
+from aicost.core.hardware import canonical
+from aicost.core.model import PurchaseOption
 
 
 class ClusterProfile(BaseModel):

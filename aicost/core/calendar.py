@@ -1,0 +1,15 @@
+"""The month aicost prices: 730 hours (8,760 hours a year / 12), as the clouds' calculators do.
+
+Every stage that turns a rate into a monthly amount (hours, days, weeks) uses these.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+#: Hours in the month aicost prices.
+HOURS_PER_MONTH = Decimal(730)
+#: Days in that month (about 30.42).
+DAYS_PER_MONTH = HOURS_PER_MONTH / Decimal(24)
+#: Weeks in that month (about 4.35).
+WEEKS_PER_MONTH = DAYS_PER_MONTH / Decimal(7)

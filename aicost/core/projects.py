@@ -1,0 +1,33 @@
+"""Project keys: how a check's inputs, a baseline report and merged reports name a project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+
+def project_key(path: str) -> str:
+    """A project's key: its path relative to the working directory, with ``/`` separators."""
+    if not path:
+        return path
+    cwd = os.getcwd()
+    found = _PROJECT_KEYS.get((path, cwd))
+    if found is None:
+        found = _PROJECT_KEYS[(path, cwd)] = _project_key(path)
+    return found
+
+
+#: (path, working directory) -> key: every workload and finding asks, for a few inputs.
+_PROJECT_KEYS: dict[tuple[str, str], str] = {}
+
+
+def _project_key(path: str) -> str:
+    try:
+        candidate = Path(path)
+        if candidate.is_absolute():
+            relative = os.path.relpath(candidate, Path.cwd())
+            if not relative.startswith(".."):
+                path = relative
+    except (OSError, ValueError):
+        pass
+    return str(PurePosixPath(Path(os.path.normpath(path)).as_posix()))
