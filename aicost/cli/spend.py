@@ -63,7 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _budgets(values: list[str]) -> dict[str, Decimal]:
-    from aicost.errors import UsageError
+    from aicost.core.errors import UsageError
 
     budgets: dict[str, Decimal] = {}
     for item in values:
@@ -79,7 +79,7 @@ def _budgets(values: list[str]) -> dict[str, Decimal]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from aicost.errors import UsageError
+    from aicost.core.errors import UsageError
     from aicost.spend import commands
 
     inputs = list(args.inputs)

@@ -7,8 +7,8 @@ one file to re-point.
 
 from __future__ import annotations
 
-from aicost.errors import AicostError, ExitCode, InputError, UsageError
-from aicost.mappers.accelerators import (
+from aicost.core.errors import AicostError, ExitCode, InputError, UsageError
+from aicost.core.hardware import (
     NODES,
     Node,
     accelerated_shape,
@@ -18,7 +18,7 @@ from aicost.mappers.accelerators import (
     kind_of,
     tpu_generation,
 )
-from aicost.money import cents, decimal_string, usd
+from aicost.core.money import cents, decimal_string, usd
 
 __all__ = [
     "NODES",
