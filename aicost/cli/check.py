@@ -71,6 +71,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "in budgets",
     )
     parser.add_argument(
+        "--actuals",
+        type=Path,
+        metavar="FILE",
+        help="a spend snapshot (`aicost spend snapshot` / `pull`): budgets count its actual "
+        "month-to-date spend plus the projection for the rest of the month (read offline)",
+    )
+    parser.add_argument(
         "--hours-per-month",
         type=_hours,
         metavar="HOURS",
@@ -154,6 +161,14 @@ def run(args: argparse.Namespace) -> int:
         baseline = read_baseline(load_report(args.baseline), str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
+    if args.actuals is not None:
+        import dataclasses
+
+        from aicost.spend.snapshot import read as read_actuals
+
+        actuals = read_actuals(args.actuals)
+        print(f"aicost: actual spend to {actuals.as_of} from {args.actuals}", file=sys.stderr)
+        options = dataclasses.replace(options, actuals=actuals)
     result = run_check(
         args.inputs,
         policy,

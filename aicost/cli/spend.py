@@ -41,8 +41,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit (2GB)")
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads")
     parser.add_argument(
-        "--emit-sql", metavar="DIALECT", help="print the showback SQL for athena, trino, "
-        "bigquery or spark instead of running it"
+        "--emit-sql",
+        metavar="DIALECT",
+        help="print the showback SQL for athena, trino, bigquery or spark instead of running it",
     )
     parser.add_argument("--table", default="focus", help="export table name for --emit-sql")
     parser.add_argument("--view", default="aicost_ai", help="view name for --emit-sql")
@@ -90,7 +91,11 @@ def run(args: argparse.Namespace) -> int:
     if inputs[0] == "snapshot":
         if len(inputs) < 2:
             raise UsageError("aicost spend snapshot: give export files")
-        print(commands.snapshot_command(inputs[1:], scope_tags, args.out, args.as_of, args.memory_limit))
+        print(
+            commands.snapshot_command(
+                inputs[1:], scope_tags, args.out, args.as_of, args.memory_limit
+            )
+        )
         return 0
     if inputs[0] == "pull":
         if len(inputs) != 2:

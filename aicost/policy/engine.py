@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aicost.core.model import PricedWorkload
 from aicost.core.validate import strict_validate
@@ -42,6 +43,8 @@ class EvalOptions:
     #: ``--waivers FILE`` files (kind ``file``: cannot waive ``hard`` findings).
     waiver_files: tuple[Path, ...] = ()
     gate: Gate = field(default_factory=Gate)
+    #: ``--actuals``: a spend snapshot (month-to-date actual spend) that budgets count.
+    actuals: Any = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def run(
         locator=locator,
         commitments=policy.commitments,
         today=today,
+        actuals=options.actuals,
     )
     by_key = {(item.workload.address, item.workload.component): item for item in workloads}
 

@@ -111,7 +111,7 @@ def _report(
     summary_row = run["summary"][0]
     ai_effective = _dec(summary_row["effective_cost"])
     ai_billed = _dec(summary_row["billed_cost"])
-    groups = [
+    groups: list[dict[str, Any]] = [
         {
             "key": {dim: row[f"d{i}"] for i, dim in enumerate(options.by)},
             "effective_cost": _dec(row["effective_cost"]),

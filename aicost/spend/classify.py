@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from aicost.spend.ground import (
     NODES,
-    Node,
     accelerated_shape,
     canonical,
     cloud_of_instance,
@@ -101,12 +100,14 @@ def lines_sql(source: str = "focus", hints: bool = True) -> str:
     )
     instance = f"regexp_extract({hay}, '{INSTANCE_PATTERN}', 0)"
     device = f"regexp_extract({hay}, '{ACCELERATOR_PATTERN}', 0)"
-    compute = "(ServiceCategory IS NULL OR ServiceCategory IN ('Compute', 'AI and Machine Learning'))"
+    compute = (
+        "(ServiceCategory IS NULL OR ServiceCategory IN ('Compute', 'AI and Machine Learning'))"
+    )
     service = (
         "(ServiceCategory = 'AI and Machine Learning' OR "
         f"regexp_matches(lower(coalesce(ServiceName, '')), '{AI_SERVICE_PATTERN}'))"
     )
-    if_token_units = f"lower(coalesce(ConsumedUnit, '')) LIKE '%token%'"
+    if_token_units = "lower(coalesce(ConsumedUnit, '')) LIKE '%token%'"
     tokens = (
         f"CASE WHEN {if_token_units} THEN ConsumedQuantity * {_token_multiplier('ConsumedUnit')}"
         f" WHEN lower(coalesce(PricingUnit, '')) LIKE '%token%'"

@@ -46,8 +46,8 @@ def hardware_cte() -> str:
 def view(table: str, name: str) -> str:
     """``CREATE VIEW`` *name* of the AI lines of *table*, joined with the catalogue."""
     return (
-        f"CREATE OR REPLACE VIEW {name} AS WITH ai_lines AS ({classify.lines_sql(table, hints=False)}), "
-        f"hw AS ({hardware_cte()}) {queries.AI}"
+        f"CREATE OR REPLACE VIEW {name} AS WITH ai_lines AS "
+        f"({classify.lines_sql(table, hints=False)}), hw AS ({hardware_cte()}) {queries.AI}"
     )
 
 
@@ -64,7 +64,7 @@ def emit(dialect: str, by: list[str], table: str = "focus", name: str = "aicost_
             f"--emit-sql: unknown dialect {dialect!r} (choose from {', '.join(DIALECTS)})"
         )
     out = []
-    for name, sql in statements(by, table, name).items():
+    for label, sql in statements(by, table, name).items():
         (text,) = sqlglot.transpile(sql, read="duckdb", write=target, pretty=True)
-        out.append(f"-- {name}\n{text};\n")
+        out.append(f"-- {label}\n{text};\n")
     return "\n".join(out)

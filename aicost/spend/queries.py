@@ -90,7 +90,8 @@ def showback(by: list[str], source: str = "ai") -> dict[str, str]:
         ),
         "by_kind": (
             "SELECT AiKind AS kind, sum(EffectiveCost) AS effective_cost, "
-            "sum(BilledCost) AS billed_cost FROM {source} GROUP BY AiKind ORDER BY effective_cost DESC"
+            "sum(BilledCost) AS billed_cost FROM {source} GROUP BY AiKind "
+            "ORDER BY effective_cost DESC"
         ),
         "daily": (
             "SELECT ChargeDay AS day, sum(EffectiveCost) AS effective_cost FROM {source} "
@@ -108,7 +109,8 @@ def showback(by: list[str], source: str = "ai") -> dict[str, str]:
         "gpu_by_purchase": (
             "SELECT coalesce(PricingCategory, '(none)') AS category, sum(GpuHours) AS gpu_hours, "
             "sum(InstanceHours) AS instance_hours, sum(EffectiveCost) AS effective_cost "
-            "FROM {source} WHERE AiKind = 'accelerator' GROUP BY category ORDER BY effective_cost DESC"
+            "FROM {source} WHERE AiKind = 'accelerator' GROUP BY category "
+            "ORDER BY effective_cost DESC"
         ),
         "coverage": (
             "SELECT sum(CASE WHEN IsCommitted THEN InstanceHours ELSE 0 END) AS committed_hours, "

@@ -165,9 +165,7 @@ def expand(inputs: list[str]) -> list[str]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            matches = sorted(
-                str(p) for p in path.rglob("*") if p.is_file() and _is_export(p.name)
-            )
+            matches = sorted(str(p) for p in path.rglob("*") if p.is_file() and _is_export(p.name))
             if not matches:
                 raise InputError("no .csv, .csv.gz or .parquet files in this directory", path=item)
             found.extend(matches)

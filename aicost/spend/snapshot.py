@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from aicost.spend import queries
 from aicost.spend.atomic import write_text
 from aicost.spend.ground import InputError, cents
+
+if TYPE_CHECKING:
+    import duckdb
 
 KIND = "aicost-spend-snapshot"
 
@@ -139,9 +140,7 @@ def read(path: str | Path) -> Snapshot:
         tags=tags,
         source=str(data.get("source", "")),
         cost=str(data.get("cost", "EffectiveCost")),
-        budgets={
-            str(k): _decimal(v, name, f"field budgets.{k}") for k, v in budgets_in.items()
-        },
+        budgets={str(k): _decimal(v, name, f"field budgets.{k}") for k, v in budgets_in.items()},
     )
 
 
@@ -149,7 +148,8 @@ def from_exports(
     con: duckdb.DuckDBPyConnection, as_of: date, currency: str, scope_tags: list[str]
 ) -> Snapshot:
     """Month-to-date AI spend from the ``ai`` view, per value of each scope tag."""
-    month = f"ChargeDay >= DATE '{as_of.replace(day=1).isoformat()}' AND ChargeDay <= DATE '{as_of.isoformat()}'"
+    first = as_of.replace(day=1).isoformat()
+    month = f"ChargeDay >= DATE '{first}' AND ChargeDay <= DATE '{as_of.isoformat()}'"
     row = con.execute(f"SELECT sum(EffectiveCost) FROM ai WHERE {month}").fetchone()
     total = Decimal(0) if row is None or row[0] is None else Decimal(row[0])
     tags: dict[str, dict[str, Decimal]] = {}

@@ -26,25 +26,81 @@ def scenario_rows() -> list[dict[str, Any]]:
     search = {"team": "search", "use_case": "ranking"}
     for day in days(START, DAYS):
         desc = "$98.32 per On Demand Linux p5.48xlarge Instance Hour"
-        rows.append(line(day, 40, description="Savings Plan p5.48xlarge", resource="i-vision",
-                         tags=vision, pricing="Committed", commitment="sp-1", quantity=12,
-                         unit="Hours"))
-        rows.append(line(day, 60, description=desc, resource="i-vision", tags=vision,
-                         quantity=12, unit="Hours"))
-        rows.append(line(day, search_cost(day), resource="i-search", tags=search,
-                         description="$0.40 per Spot Linux g5.xlarge Instance Hour",
-                         pricing="Dynamic", quantity=24, unit="Hours"))
-        rows.append(line(day, 1000, service="Amazon Simple Storage Service", category="Storage",
-                         description="$0.023 per GB-Mo", resource="bucket", tags=vision,
-                         quantity=40000, unit="GB-Mo"))
+        rows.append(
+            line(
+                day,
+                40,
+                description="Savings Plan p5.48xlarge",
+                resource="i-vision",
+                tags=vision,
+                pricing="Committed",
+                commitment="sp-1",
+                quantity=12,
+                unit="Hours",
+            )
+        )
+        rows.append(
+            line(
+                day,
+                60,
+                description=desc,
+                resource="i-vision",
+                tags=vision,
+                quantity=12,
+                unit="Hours",
+            )
+        )
+        rows.append(
+            line(
+                day,
+                search_cost(day),
+                resource="i-search",
+                tags=search,
+                description="$0.40 per Spot Linux g5.xlarge Instance Hour",
+                pricing="Dynamic",
+                quantity=24,
+                unit="Hours",
+            )
+        )
+        rows.append(
+            line(
+                day,
+                1000,
+                service="Amazon Simple Storage Service",
+                category="Storage",
+                description="$0.023 per GB-Mo",
+                resource="bucket",
+                tags=vision,
+                quantity=40000,
+                unit="GB-Mo",
+            )
+        )
         if day > LAST - timedelta(days=14):
-            rows.append(line(day, 3, service="Amazon Bedrock", category="AI and Machine Learning",
-                             description="Claude input tokens", resource="bedrock-chat",
-                             tags={"team": "chat", "model": "claude"}, quantity=1_000_000,
-                             unit="Tokens", pricing_unit="1K Tokens"))
+            rows.append(
+                line(
+                    day,
+                    3,
+                    service="Amazon Bedrock",
+                    category="AI and Machine Learning",
+                    description="Claude input tokens",
+                    resource="bedrock-chat",
+                    tags={"team": "chat", "model": "claude"},
+                    quantity=1_000_000,
+                    unit="Tokens",
+                    pricing_unit="1K Tokens",
+                )
+            )
         if day > LAST - timedelta(days=7):
-            rows.append(line(day, 5, service="Amazon SageMaker", category="AI and Machine Learning",
-                             description="Studio notebook", resource="nb-1"))
+            rows.append(
+                line(
+                    day,
+                    5,
+                    service="Amazon SageMaker",
+                    category="AI and Machine Learning",
+                    description="Studio notebook",
+                    resource="nb-1",
+                )
+            )
     return rows
 
 

@@ -52,8 +52,10 @@ def test_emitted_sql_gives_the_same_answer(
     assert Decimal(total[0]).quantize(Decimal("0.01")) == Decimal(
         report["summary"]["ai_effective_cost"]
     )
-    groups = {row[0]: Decimal(row[1]).quantize(Decimal("0.01"))
-              for row in con.execute(sql["groups"]).fetchall()}
+    groups = {
+        row[0]: Decimal(row[1]).quantize(Decimal("0.01"))
+        for row in con.execute(sql["groups"]).fetchall()
+    }
     assert groups == {g["key"]["team"]: Decimal(g["effective_cost"]) for g in report["groups"]}
 
 

@@ -21,17 +21,30 @@ def output(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_csv_one_row_per_group(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = list(csv.DictReader(io.StringIO(output(capsys, str(scenario), "--by", "team,model",
-                                                         "--format", "csv"))))
-    assert list(rows[0]) == ["team", "model", "effective_cost", "billed_cost", "gpu_hours",
-                             "currency"]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(output(capsys, str(scenario), "--by", "team,model", "--format", "csv"))
+        )
+    )
+    assert list(rows[0]) == [
+        "team",
+        "model",
+        "effective_cost",
+        "billed_cost",
+        "gpu_hours",
+        "currency",
+    ]
     vision = next(r for r in rows if r["team"] == "vision")
     assert (vision["model"], vision["effective_cost"], vision["currency"]) == (
-        "detector", "7000.00", "USD")
+        "detector",
+        "7000.00",
+        "USD",
+    )
 
 
-def test_focus_csv_has_focus_columns_then_x(scenario: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_focus_csv_has_focus_columns_then_x(
+    scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = output(capsys, str(scenario), "--format", "focus-csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     header = text.splitlines()[0].split(",")
@@ -53,8 +66,9 @@ def test_table(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "(untagged)" in text and "Budget burn" in text and "warning" in text
 
 
-def test_html_is_self_contained(scenario: Path, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_html_is_self_contained(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = tmp_path / "spend.html"
     output(capsys, str(scenario), "--format", "html", "--output", str(page))
     html = page.read_text()
@@ -78,9 +92,20 @@ def test_html_renders_in_chromium_without_console_errors(
     browser = _chromium()
     assert browser is not None
     run = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-         "--v=0", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     consoles = [line for line in run.stderr.splitlines() if "CONSOLE" in line]
@@ -98,8 +123,19 @@ def test_chromium_check_sees_console_errors(tmp_path: Path) -> None:
     browser = _chromium()
     assert browser is not None
     run = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr",
-         "--v=0", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert any("CONSOLE" in line and "missingFunction" in line for line in run.stderr.splitlines())

@@ -48,7 +48,11 @@ def test_aws_cost_explorer_grouped_by_tag(
     snap = read(out)
     assert snap.total == 1055.75
     assert snap.tags["team"] == {"vision": 900.50, "search": 120, "(untagged)": 35.25}
-    assert (snap.as_of, snap.source, snap.days_elapsed) == (date(2026, 11, 9), "aws-cost-explorer", 9)
+    assert (snap.as_of, snap.source, snap.days_elapsed) == (
+        date(2026, 11, 9),
+        "aws-cost-explorer",
+        9,
+    )
     calls = [r for r in requests if r["target"].endswith("GetCostAndUsage")]
     assert calls[0]["TimePeriod"] == {"Start": "2026-11-01", "End": "2026-11-10"}
     assert calls[0]["Metrics"] == ["AmortizedCost"]
@@ -72,8 +76,17 @@ def test_aws_data_exports_objects(
     out = tmp_path / "snap.json"
     with aws_server("0", {}, objects) as (url, requests):
         code = main(
-            ["spend", "pull", "aws", "--endpoint", url, "--export", "s3://billing/focus/",
-             "--out", str(out)]
+            [
+                "spend",
+                "pull",
+                "aws",
+                "--endpoint",
+                url,
+                "--export",
+                "s3://billing/focus/",
+                "--out",
+                str(out),
+            ]
         )
     assert code == 0, capsys.readouterr().err
     snap = read(out)
@@ -96,23 +109,59 @@ def _azure_args(url: str) -> argparse.Namespace:
 
 def test_azure_usage_details_and_budgets() -> None:
     records = [
-        azure_usage(40.0, "Microsoft.Compute", "Virtual Machines", "NC24ads A100 v4",
-                    {"team": "vision"}, "2026-11-02"),
-        azure_usage(500.0, "Microsoft.Storage", "Storage", "Hot LRS", {"team": "vision"},
-                    "2026-11-02"),
-        azure_usage(7.5, "Microsoft.CognitiveServices", "Cognitive Services",
-                    "gpt-4o Input Tokens", {"Team": "chat"}, "2026-11-03"),
-        azure_usage(2.5, "Microsoft.MachineLearningServices", "Azure Machine Learning",
-                    "Compute Instance", None, "2026-11-03"),
-        azure_usage(99.0, "Microsoft.Compute", "Virtual Machines", "NC24ads A100 v4",
-                    {"team": "vision"}, "2026-11-12"),  # after as_of
+        azure_usage(
+            40.0,
+            "Microsoft.Compute",
+            "Virtual Machines",
+            "NC24ads A100 v4",
+            {"team": "vision"},
+            "2026-11-02",
+        ),
+        azure_usage(
+            500.0, "Microsoft.Storage", "Storage", "Hot LRS", {"team": "vision"}, "2026-11-02"
+        ),
+        azure_usage(
+            7.5,
+            "Microsoft.CognitiveServices",
+            "Cognitive Services",
+            "gpt-4o Input Tokens",
+            {"Team": "chat"},
+            "2026-11-03",
+        ),
+        azure_usage(
+            2.5,
+            "Microsoft.MachineLearningServices",
+            "Azure Machine Learning",
+            "Compute Instance",
+            None,
+            "2026-11-03",
+        ),
+        azure_usage(
+            99.0,
+            "Microsoft.Compute",
+            "Virtual Machines",
+            "NC24ads A100 v4",
+            {"team": "vision"},
+            "2026-11-12",
+        ),  # after as_of
     ]
-    budgets = [{"id": "/b/ml", "name": "ml-monthly", "type": "Microsoft.Consumption/budgets",
-                "properties": {"category": "Cost", "amount": 5000, "timeGrain": "Monthly",
-                               "timePeriod": {"startDate": "2026-01-01T00:00:00Z"}}}]
+    budgets = [
+        {
+            "id": "/b/ml",
+            "name": "ml-monthly",
+            "type": "Microsoft.Consumption/budgets",
+            "properties": {
+                "category": "Cost",
+                "amount": 5000,
+                "timeGrain": "Monthly",
+                "timePeriod": {"startDate": "2026-01-01T00:00:00Z"},
+            },
+        }
+    ]
     with azure_server(records, budgets) as (url, requests):
-        snap = azure_pull.pull(_azure_args(url), ["team"], date(2026, 11, 9),
-                               credential=StaticToken())
+        snap = azure_pull.pull(
+            _azure_args(url), ["team"], date(2026, 11, 9), credential=StaticToken()
+        )
     assert snap.total == 50
     assert snap.tags["team"] == {"vision": 40, "chat": 7.5, "(untagged)": 2.5}
     assert snap.budgets == {"ml-monthly": 5000}
@@ -122,24 +171,42 @@ def test_azure_usage_details_and_budgets() -> None:
     assert "usageStart+ge+%272026-11-01%27" in usage[0] or "2026-11-01" in usage[0]
 
 
-def test_gcp_bigquery_focus_view_and_budgets(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_gcp_bigquery_focus_view_and_budgets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from google.cloud.billing.budgets_v1 import types
     from google.type import money_pb2
 
     budget = types.Budget(
         name="billingAccounts/0A-1B/budgets/b1",
         display_name="ml-monthly",
-        amount=types.BudgetAmount(specified_amount=money_pb2.Money(currency_code="USD",
-                                                                   units=8000, nanos=500000000)),
+        amount=types.BudgetAmount(
+            specified_amount=money_pb2.Money(currency_code="USD", units=8000, nanos=500000000)
+        ),
     )
     out = tmp_path / "snap.json"
-    with bigquery_server([("vision", "900.5"), ("(untagged)", "12")]) as (url, queries), \
-            budgets_server([budget]) as (grpc_url, budget_requests):
+    with (
+        bigquery_server([("vision", "900.5"), ("(untagged)", "12")]) as (url, queries),
+        budgets_server([budget]) as (grpc_url, budget_requests),
+    ):
         code = main(
-            ["spend", "pull", "gcp", "--endpoint", url, "--bq-table", "proj.billing.focus_v1",
-             "--billing-account", "0A-1B", "--budgets-endpoint", grpc_url,
-             "--as-of", "2026-11-09", "--out", str(out)]
+            [
+                "spend",
+                "pull",
+                "gcp",
+                "--endpoint",
+                url,
+                "--bq-table",
+                "proj.billing.focus_v1",
+                "--billing-account",
+                "0A-1B",
+                "--budgets-endpoint",
+                grpc_url,
+                "--as-of",
+                "2026-11-09",
+                "--out",
+                str(out),
+            ]
         )
     assert code == 0, capsys.readouterr().err
     snap = json.loads(out.read_text())

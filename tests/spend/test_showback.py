@@ -18,7 +18,9 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_real_sample_finds_the_gpu_instances_and_azure_ml(capsys: pytest.CaptureFixture[str]) -> None:
+def test_real_sample_finds_the_gpu_instances_and_azure_ml(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     report = run_json(capsys, str(SAMPLE))
     summary = report["summary"]
     # 19 AI lines: EC2 g5.4xlarge / g3.4xlarge hours and Azure Machine Learning (summed by hand)
@@ -71,9 +73,7 @@ def test_showback_totals_and_groups(scenario: Path, capsys: pytest.CaptureFixtur
 
 
 def test_kpis(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    report = run_json(
-        capsys, str(scenario), "--budget", "vision=3500", "--budget", "search=100000"
-    )
+    report = run_json(capsys, str(scenario), "--budget", "vision=3500", "--budget", "search=100000")
     kpis = report["kpis"]
     # accelerator hours: vision 12 committed + 12 on demand, search 24 spot, every day
     assert kpis["commitment_coverage_rate"] == 0.25

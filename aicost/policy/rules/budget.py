@@ -53,6 +53,7 @@ from aicost.core.model import Deployment
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
+from aicost.policy.rules._actuals import month_split
 from aicost.policy.rules._totals import Totals, totals, unpriced_note
 from aicost.policy.schema import Enforcement, RuleConfig, Severity
 
@@ -139,14 +140,22 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
 
     groups = totals(ctx, rule, grouping)
     for key in sorted(groups, key=lambda k: k or ""):
-        yield from _check_group(rule, key, groups[key])
+        yield from _check_group(rule, key, groups[key], ctx)
 
 
-def _check_group(rule: Config, key: str | None, sums: Totals) -> Iterator[Finding]:
+def _check_group(
+    rule: Config, key: str | None, sums: Totals, ctx: CheckContext | None = None
+) -> Iterator[Finding]:
     label = rule.name if key is None else f"{rule.name}[{key}]"
     address = f"budget:{label}"
     limit = rule.limits.get(key, rule.monthly) if key is not None else rule.monthly
     total = sums.planned
+    # with --actuals: this month's actual spend so far + the projection for the rest of it
+    split = month_split(rule, key, total, ctx.actuals if ctx is not None else None)
+    projected = "projected"
+    if split is not None:
+        total = split.total
+        projected = f"{split.describe()}:"
     top = ", ".join(f"{name} {usd(cost)}" for cost, name in sums.largest())
     unpriced = unpriced_note(sums.unpriced)
     if limit is not None:
@@ -158,13 +167,13 @@ def _check_group(rule: Config, key: str | None, sums: Totals) -> Iterator[Findin
                 else f"exceeds {_percent(rule.fail_at)} of {usd(limit)} ({usd(ceiling)})"
             )
             message = (
-                f"budget {label}: projected {usd(total)}/month {over} "
+                f"budget {label}: {projected} {usd(total)}/month {over} "
                 f"by {usd(total - ceiling)} (largest: {top}){unpriced}"
             )
             yield finding(rule, None, message, address=address, monthly_cost=total)
         elif rule.warn_at is not None and limit > 0 and total >= limit * rule.warn_at:
             message = (
-                f"budget {label}: projected {usd(total)}/month is {_percent(total / limit)} "
+                f"budget {label}: {projected} {usd(total)}/month is {_percent(total / limit)} "
                 f"of {usd(limit)} (warns at {_percent(rule.warn_at)}; largest: {top}){unpriced}"
             )
             yield finding(

@@ -2,8 +2,9 @@
 
 One row per group over the whole period, with FOCUS column names (``ChargePeriodStart/End``,
 ``BilledCost``, ``EffectiveCost``, ``BillingCurrency``, ``ChargeCategory`` = ``Usage``,
-``ServiceName`` ``AI spend (aicost showback)``, ``Tags`` holding the group's key as JSON) and the aicost columns after them (``x_`` prefix,
-as FOCUS requires of custom columns): ``x_AicostGroup`` and ``x_GpuHours``.
+``ServiceName`` = ``AI spend (aicost showback)``, ``Tags`` holding the group's key as
+JSON) and the aicost columns after them (``x_`` prefix, as FOCUS requires of custom
+columns): ``x_AicostGroup`` and ``x_GpuHours``. The file reads back as a FOCUS export.
 """
 
 from __future__ import annotations

@@ -32,8 +32,10 @@ PALETTE = (
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.kpi{display:inline-block;margin:0 1.5rem 1rem 0}
+table{border-collapse:collapse;margin:.5rem 0}
+td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+.kpi{display:inline-block;margin:0 1.5rem 1rem 0}
 .kpi b{display:block;font-size:1.3rem}.legend span{display:inline-block;margin-right:1rem}
 .sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 """

@@ -9,12 +9,16 @@ from aicost.spend.ground import usd
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
     def line(cells: list[str]) -> str:
         return "  ".join(
             c.rjust(w) if i >= len(headers) - 3 and c[:1] in "$-0123456789n" else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
+
     return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
@@ -34,8 +38,12 @@ def render(report: dict[str, Any]) -> str:
     ]
     by = report["by"]
     rows = [
-        [*(g["key"][d] for d in by), usd(g["effective_cost"]), usd(g["billed_cost"]),
-         _hours(g["gpu_hours"])]
+        [
+            *(g["key"][d] for d in by),
+            usd(g["effective_cost"]),
+            usd(g["billed_cost"]),
+            _hours(g["gpu_hours"]),
+        ]
         for g in report["groups"]
     ]
     out += _table([*by, "effective", "billed", "GPU-hours"], rows)
@@ -59,11 +67,16 @@ def render(report: dict[str, Any]) -> str:
         out += _table(
             ["family", "team", "history", "candidate", "floor/day", "commit/hour"],
             [
-                [r["instance_family"], r["team"], f"{r['history_days']}d",
-                 "yes" if r["candidate"] else f"no: {r['reason']}",
-                 usd(r["steady_floor_daily"]),
-                 "-" if r["recommended_commitment_hourly"] is None
-                 else usd(r["recommended_commitment_hourly"])]
+                [
+                    r["instance_family"],
+                    r["team"],
+                    f"{r['history_days']}d",
+                    "yes" if r["candidate"] else f"no: {r['reason']}",
+                    usd(r["steady_floor_daily"]),
+                    "-"
+                    if r["recommended_commitment_hourly"] is None
+                    else usd(r["recommended_commitment_hourly"]),
+                ]
                 for r in k["commitment_readiness"]
             ],
         )
@@ -72,8 +85,14 @@ def render(report: dict[str, Any]) -> str:
         out += _table(
             ["team", "month", "month-to-date", "projected", "budget", "status"],
             [
-                [b["team"], b["month"], usd(b["month_to_date"]), usd(b["projected_month_end"]),
-                 usd(b["budget"]), b["status"]]
+                [
+                    b["team"],
+                    b["month"],
+                    usd(b["month_to_date"]),
+                    usd(b["projected_month_end"]),
+                    usd(b["budget"]),
+                    b["status"],
+                ]
                 for b in k["budget_burn"]
             ],
         )

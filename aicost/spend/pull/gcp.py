@@ -72,7 +72,8 @@ def pull(
     tags: dict[str, dict[str, Decimal]] = {}
     try:
         client = bigquery.Client(project=project, credentials=credentials, **options)
-        for tag in scope_tags or [None]:
+        wanted: list[str | None] = list(scope_tags) or [None]
+        for tag in wanted:
             values: dict[str, Decimal] = {}
             for row in client.query_and_wait(query(table, tag, as_of)):
                 values[str(row["scope_value"])] = Decimal(str(row["cost"] or 0))
@@ -98,7 +99,9 @@ def _budgets(args: argparse.Namespace, credentials: Any) -> dict[str, Decimal]:
     if args.budgets_endpoint:
         grpc = sdk("grpc", "gcp")
         auth = sdk("google.auth.credentials", "gcp")
-        transports = sdk("google.cloud.billing.budgets_v1.services.budget_service.transports", "gcp")
+        transports = sdk(
+            "google.cloud.billing.budgets_v1.services.budget_service.transports", "gcp"
+        )
         target = args.budgets_endpoint.removeprefix("http://").removeprefix("grpc://")
         transport = transports.BudgetServiceGrpcTransport(
             channel=grpc.insecure_channel(target), credentials=auth.AnonymousCredentials()
