@@ -252,6 +252,9 @@ def _cast(expression: str, column: str, source_type: str | None) -> str:
         )
     if target == "TIMESTAMP" and source_type is not None and "WITH TIME ZONE" in source_type:
         return f"CAST(timezone('UTC', {expression}) AS TIMESTAMP)"
+    if target == "TIMESTAMP" and source_type in (None, "VARCHAR"):
+        # text: ``Z``, ``+02:00`` and `` UTC`` offsets honoured, no offset read as UTC
+        return f"timezone('UTC', CAST({expression} AS TIMESTAMPTZ))"
     return f"CAST({expression} AS {target})"
 
 
@@ -291,6 +294,7 @@ def open_exports(
     paths = expand(inputs)
     con = duckdb.connect(config={"memory_limit": memory_limit})
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET TimeZone = 'UTC'")
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     sources = [inspect(con, path) for path in paths]
@@ -355,7 +359,8 @@ def diagnose(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> InputErro
             probe = (
                 f"SELECT CAST({expression} AS VARCHAR) FROM {_scan(source.path, source.kind)} "
                 f"WHERE {expression} IS NOT NULL AND TRY_CAST({expression} AS "
-                f"{'DOUBLE' if target == DECIMAL else target}) IS NULL LIMIT 1"
+                f"{'DOUBLE' if target == DECIMAL else target.replace('TIMESTAMP', 'TIMESTAMPTZ')}) "
+                "IS NULL LIMIT 1"
             )
             try:
                 bad = con.execute(probe).fetchone()

@@ -144,3 +144,16 @@ def test_nothing_half_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     _error(capsys, str(bad), "--format", "html", "--output", str(out))
     assert out.read_text() == "previous report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "report.html"]
+
+
+def test_timestamps_with_offsets_are_utc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = scenario_rows()[:3]
+    # Azure writes seven fractional digits and Z; others an offset or " UTC"
+    rows[0]["ChargePeriodStart"] = "2026-09-02T01:00:00+02:00"  # 2026-09-01 23:00 UTC
+    rows[0]["ChargePeriodEnd"] = "2026-09-02T02:00:00.0000000Z"
+    rows[1]["ChargePeriodStart"] = "2026-09-01 00:00:00 UTC"
+    export = write(tmp_path / "tz.csv", rows)
+    assert main(["spend", str(export), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["period_start"] == "2026-09-01T00:00:00Z"
+    assert [d["day"] for d in report["daily"]] == ["2026-09-01"]
