@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import glob
 import re
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from aicost.spend.ground import InputError
+from aicost.spend.ground import InputError, UsageError
 
 #: Columns without which a file is not a FOCUS cost and usage export.
 REQUIRED: tuple[str, ...] = (
@@ -292,7 +295,14 @@ def open_exports(
 ) -> tuple[duckdb.DuckDBPyConnection, list[Source]]:
     """A DuckDB connection with the view ``focus`` over every input file."""
     paths = expand(inputs)
-    con = duckdb.connect(config={"memory_limit": memory_limit})
+    try:
+        con = duckdb.connect(config={"memory_limit": memory_limit})
+    except duckdb.Error:
+        raise UsageError(f"--memory-limit {memory_limit!r}: expected a size like 2GB") from None
+    # past memory_limit DuckDB spills to disk: a private directory, removed with the connection
+    spill = tempfile.mkdtemp(prefix="aicost-spend-")
+    weakref.finalize(con, shutil.rmtree, spill, True)
+    con.execute(f"SET temp_directory = {_quote(spill)}")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET TimeZone = 'UTC'")
     if threads is not None:

@@ -146,7 +146,9 @@ def test_nothing_half_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "report.html"]
 
 
-def test_timestamps_with_offsets_are_utc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_timestamps_with_offsets_are_utc(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rows = scenario_rows()[:3]
     # Azure writes seven fractional digits and Z; others an offset or " UTC"
     rows[0]["ChargePeriodStart"] = "2026-09-02T01:00:00+02:00"  # 2026-09-01 23:00 UTC

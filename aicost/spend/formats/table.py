@@ -8,14 +8,15 @@ from aicost.spend.formats.values import ratio_text
 from aicost.spend.ground import usd
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+def _table(headers: list[str], rows: list[list[str]], numeric: int = 3) -> list[str]:
+    """Aligned columns; the last *numeric* columns right-aligned."""
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
     ]
 
     def line(cells: list[str]) -> str:
         return "  ".join(
-            c.rjust(w) if i >= len(headers) - 3 and c[:1] in "$-0123456789n" else c.ljust(w)
+            c.rjust(w) if i >= len(headers) - numeric else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
@@ -79,6 +80,7 @@ def render(report: dict[str, Any]) -> str:
                 ]
                 for r in k["commitment_readiness"]
             ],
+            numeric=2,
         )
     if k["budget_burn"]:
         out += ["", "Budget burn"]
@@ -95,6 +97,7 @@ def render(report: dict[str, Any]) -> str:
                 ]
                 for b in k["budget_burn"]
             ],
+            numeric=0,
         )
     if k["day_over_day_jumps"]:
         out += ["", "Day-over-day jumps"]
