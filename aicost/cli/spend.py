@@ -1,7 +1,7 @@
 """``aicost spend``: actual AI spend from FOCUS billing exports (thin; the work is aicost.spend).
 
 * ``aicost spend FILE... [--by team,model,use-case] [--format F] [--output PATH]``
-* ``aicost spend FILE... --emit-sql athena|trino|bigquery|spark``
+* ``aicost spend --emit-sql athena|trino|bigquery|spark [--by ...] [--table T]``
 * ``aicost spend snapshot FILE... [--scope-tag team] [--out PATH]``
 * ``aicost spend pull aws|azure|gcp [--scope-tag team] [--out PATH] ...``
 """
@@ -84,9 +84,12 @@ def run(args: argparse.Namespace) -> int:
     from aicost.spend import commands
 
     inputs = list(args.inputs)
+    by = [part.strip() for part in str(args.by).split(",") if part.strip()]
+    if args.emit_sql:  # no export needed: the SQL runs where the exports live
+        sys.stdout.write(commands.emit_sql(args.emit_sql, by, args.table, args.view))
+        return 0
     if not inputs:
         raise UsageError("aicost spend: give export files, `snapshot FILE...` or `pull CLOUD`")
-    by = [part.strip() for part in str(args.by).split(",") if part.strip()]
     scope_tags = args.scope_tag or ["team"]
     if inputs[0] == "snapshot":
         if len(inputs) < 2:
@@ -101,9 +104,6 @@ def run(args: argparse.Namespace) -> int:
         if len(inputs) != 2:
             raise UsageError("aicost spend pull: give one of aws, azure, gcp")
         print(commands.pull(inputs[1], args, scope_tags))
-        return 0
-    if args.emit_sql:
-        sys.stdout.write(commands.emit_sql(args.emit_sql, by, args.table, args.view))
         return 0
     try:
         threshold = Decimal(str(args.jump_threshold)) / 100
