@@ -65,6 +65,13 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "tags": dict(sorted(deployment.tags.items())),
         "unknown": list(deployment.unknown),
         "notes": list(deployment.notes),
+        # An LLM deployment is described by its model, not by a machine (so every format
+        # shows ``azure/gpt-4o`` for it, on either side of a change).
+        **(
+            {}
+            if deployment.llm is None
+            else {"llm": {"provider": deployment.llm.provider, "model": deployment.llm.model}}
+        ),
     }
 
 

@@ -273,28 +273,11 @@ def _stale(document: Mapping[str, Any], limit: int) -> list[str]:
 
 def _unit_costs(items: Sequence[Mapping[str, Any]]) -> list[str]:
     """Per run, per 1,000 requests and tokens, and at max replicas, for workloads that have them."""
-    lines: list[str] = []
-    for item in items:
-        found = item.get("unit_costs")
-        costs: Mapping[str, Any] = found if isinstance(found, dict) else {}
-        parts = []
-        if costs.get("per_run") is not None:
-            parts.append(
-                f"{v.amount(costs['per_run'])} per run ({escape(item.get('run_hours'))} h)"
-            )
-        if costs.get("per_1k_requests") is not None:
-            parts.append(f"{v.amount(costs['per_1k_requests'])} per 1,000 requests")
-        if costs.get("per_1k_tokens") is not None:
-            parts.append(f"${escape(costs['per_1k_tokens'])} per 1,000 tokens")
-        found = item.get("replicas")
-        replicas: Mapping[str, Any] = found if isinstance(found, dict) else {}
-        if costs.get("monthly_at_max_replicas") is not None and replicas.get("max"):
-            parts.append(
-                f"{v.amount(costs['monthly_at_max_replicas'])}/month at "
-                f"{escape(replicas['max'])} replicas (max)"
-            )
-        if parts:
-            lines.append(f"- {code(v.label(item))}: {', '.join(parts)}")
+    lines = [
+        f"- {code(v.label(item))}: {', '.join(escape(p) for p in parts)}"
+        for item in items
+        if (parts := v.unit_cost_parts(item))
+    ]
     return ["**Unit costs**", "", *lines, ""] if lines else []
 
 
@@ -314,16 +297,10 @@ def _workloads(document: Mapping[str, Any], limit: int) -> list[str]:
         rule += "---:|"
     lines += [header, rule]
     for item in shown:
-        side = v.current(item)
-        planned = item.get("planned") if isinstance(item.get("planned"), dict) else None
+        name, *cells = v.workload_cells(item)
         row = [
-            code(v.label(item)),
-            escape(v.change(item)),
-            escape(side.get("workload") or "-"),
-            escape(v.hardware(side)),
-            escape(v.gpus(planned)),
-            escape(v.nodes(planned)),
-            escape(side.get("purchase_option") or "-"),
+            code(name),
+            *(escape(cell) for cell in cells),
             v.amount(item.get("monthly_cost")),
             v.amount(item.get("delta_monthly_cost"), signed=True, unpriced="unpriced"),
         ]

@@ -10,18 +10,11 @@ from rich.table import Table
 from rich.text import Text
 
 from aicost.core.money import usd
+from aicost.document.build import build
 from aicost.pipeline import CheckResult
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
 from aicost.report import RenderOptions
-from aicost.report.text import (
-    change,
-    gpus,
-    hardware,
-    largest_first,
-    nodes,
-    pricing_dates,
-    unit_cost_lines,
-)
+from aicost.report import view as v
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -49,21 +42,15 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     table.add_column("Purchase")
     table.add_column("Monthly", justify="right")
     table.add_column("Delta", justify="right")
-    shown = largest_first(result.workloads, options.max_rows)
+    document = build(result)
+    resources = v.resources(document)
+    shown = v.largest_first(resources, options.max_rows)
     for item in shown:
-        workload = item.workload
-        current = workload.current
-        monthly = usd(item.monthly_cost)
+        monthly = item.get("monthly_cost")
         table.add_row(
-            workload.label,
-            change(item),
-            current.workload_class.value,
-            hardware(current),
-            gpus(workload.planned),
-            nodes(workload.planned),
-            current.purchase_option,
-            Text(monthly, style="magenta" if item.monthly_cost is None else ""),
-            usd(item.delta_monthly_cost, signed=True),
+            *v.workload_cells(item),
+            Text(v.amount(monthly), style="magenta" if monthly is None else ""),
+            v.amount(item.get("delta_monthly_cost"), signed=True),
         )
     if result.workloads:
         console.print(table)
@@ -76,19 +63,23 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     else:
         console.print("No AI workloads found.")
 
-    per_unit = unit_cost_lines(shown if result.workloads else [], options.max_rows)
+    per_unit = [
+        f"{v.label(item)}: {', '.join(parts)}"
+        for item in shown
+        if (parts := v.unit_cost_parts(item))
+    ]
     if per_unit:
         console.print()
         console.print("Unit costs:")
         for line in per_unit:
             console.print(f"  {line}")
 
-    unpriced = [w for w in result.workloads if not w.priced]
+    unpriced = [r for r in resources if not r.get("priced")]
     if unpriced:
         console.print()
         console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")
-        for item in unpriced:
-            console.print(f"  {item.workload.label}: {item.unpriced_reason}")
+        for entry in unpriced:
+            console.print(f"  {v.label(entry)}: {entry.get('unpriced_reason')}")
 
     active = result.active_findings
     if active:
@@ -159,7 +150,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         + (f"; {summary.unpriced} unpriced" if summary.unpriced else "")
         + (f"; {other} non-AI resources skipped" if other else "")
     )
-    prices = pricing_dates(result.tables, result.price_sources())
+    prices = v.pricing_dates(document)
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
     console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
     verdict = Text(

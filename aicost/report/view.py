@@ -29,17 +29,21 @@ __all__ = [
     "headline_delta",
     "label",
     "largest_first",
+    "llm_model",
     "money",
     "nodes",
+    "planned",
     "pricing_dates",
     "repo_path",
     "resources",
     "rule_info",
     "severity_counts",
     "summary",
+    "unit_cost_parts",
     "usd",
     "waived",
     "where",
+    "workload_cells",
 ]
 
 
@@ -92,9 +96,21 @@ def current(resource: Mapping[str, Any]) -> Mapping[str, Any]:
     return side if isinstance(side, dict) else {}
 
 
+def llm_model(deployment: Mapping[str, Any] | None) -> str | None:
+    """``provider/model`` of an LLM deployment side, or None for machines."""
+    llm = deployment.get("llm") if deployment else None
+    if not isinstance(llm, dict):
+        return None
+    return f"{llm.get('provider')}/{llm.get('model')}"
+
+
 def hardware(deployment: Mapping[str, Any] | None) -> str:
+    """What a side runs on: the machine type, or the model of an LLM deployment."""
     if not deployment:
         return "-"
+    model = llm_model(deployment)
+    if model is not None:
+        return model
     return str(deployment.get("instance_type") or "unknown")
 
 
@@ -110,7 +126,7 @@ def gpus(deployment: Mapping[str, Any] | None) -> str:
 
 
 def nodes(deployment: Mapping[str, Any] | None) -> str:
-    if not deployment:
+    if not deployment or llm_model(deployment) is not None:
         return "-"
     count = deployment.get("nodes")
     low, high = deployment.get("min_nodes"), deployment.get("max_nodes")
@@ -118,6 +134,47 @@ def nodes(deployment: Mapping[str, Any] | None) -> str:
     if low is not None and high is not None and (low != count or high != count):
         text += f" ({low}-{high})"
     return text
+
+
+def planned(resource: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    side = resource.get("planned")
+    return side if isinstance(side, dict) else None
+
+
+def workload_cells(resource: Mapping[str, Any]) -> list[str]:
+    """One workload as every format lists it: resource, change, class, instance (or model),
+    GPUs, nodes, purchase option (money is formatted by each format)."""
+    side = current(resource)
+    after = planned(resource)
+    return [
+        label(resource),
+        change(resource),
+        str(side.get("workload") or "-"),
+        hardware(side),
+        gpus(after),
+        nodes(after),
+        str(side.get("purchase_option") or "-"),
+    ]
+
+
+def unit_cost_parts(resource: Mapping[str, Any]) -> list[str]:
+    """Per run, per 1,000 requests and tokens, and at max replicas (what the report has)."""
+    found = resource.get("unit_costs")
+    costs: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    parts = []
+    if costs.get("per_run") is not None:
+        parts.append(f"{amount(costs['per_run'])} per run ({resource.get('run_hours')} h)")
+    if costs.get("per_1k_requests") is not None:
+        parts.append(f"{amount(costs['per_1k_requests'])} per 1,000 requests")
+    if costs.get("per_1k_tokens") is not None:
+        parts.append(f"${costs['per_1k_tokens']} per 1,000 tokens")
+    found = resource.get("replicas")
+    replicas: Mapping[str, Any] = found if isinstance(found, dict) else {}
+    if costs.get("monthly_at_max_replicas") is not None and replicas.get("max"):
+        parts.append(
+            f"{amount(costs['monthly_at_max_replicas'])}/month at {replicas['max']} replicas (max)"
+        )
+    return parts
 
 
 def change(resource: Mapping[str, Any]) -> str:
