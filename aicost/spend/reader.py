@@ -247,6 +247,9 @@ def _cast(expression: str, column: str, source_type: str | None) -> str:
         return f"CAST(to_json({expression}) AS VARCHAR)"
     if column == "Tags" and source_type is not None and source_type.upper().startswith("STRUCT"):
         return f"CAST(to_json({expression}) AS VARCHAR)"
+    if column == "Tags":
+        # a JSON object as text; anything else (malformed, a provider's own format) is no tags
+        return f"CASE WHEN json_valid({expression}) THEN CAST({expression} AS VARCHAR) END"
     if target == DECIMAL:
         # exact decimals, and scientific notation (1e-05) through DOUBLE
         return (

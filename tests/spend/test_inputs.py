@@ -159,3 +159,11 @@ def test_timestamps_with_offsets_are_utc(
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["period_start"] == "2026-09-01T00:00:00Z"
     assert [d["day"] for d in report["daily"]] == ["2026-09-01"]
+
+
+def test_malformed_tags_are_untagged(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = scenario_rows()[:3]
+    rows[0]["Tags"] = "team=vision; not json"
+    assert main(["spend", str(write(tmp_path / "t.csv", rows)), "--format", "json"]) == 0
+    groups = json.loads(capsys.readouterr().out)["groups"]
+    assert {"team": "(untagged)"} in [g["key"] for g in groups]
