@@ -77,8 +77,8 @@ def prepare(
     stats = reader.stats(con, sources)
     try:
         con.execute(f"CREATE TEMP TABLE ai_lines AS {classify.lines_sql()}")
-    except duckdb.Error:
-        raise reader.diagnose(con, sources) from None
+    except duckdb.Error as exc:
+        raise reader.failure(con, sources, exc) from None
     keys = [str(row[0]) for row in con.execute("SELECT DISTINCT hw_key FROM ai_lines").fetchall()]
     con.execute(
         "CREATE TEMP TABLE hw (key VARCHAR, instance_type VARCHAR, family VARCHAR, "
@@ -99,6 +99,8 @@ def analyse(inputs: list[str], options: Options) -> dict[str, Any]:
     con, stats, files = prepare(inputs, options)
     try:
         return _report(con, stats, files, options)
+    except duckdb.OutOfMemoryException as exc:
+        raise reader.failure(con, [], exc) from None
     finally:
         con.close()
 

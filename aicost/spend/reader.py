@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from aicost.spend.ground import InputError, UsageError
+from aicost.spend.ground import AicostError, InputError, UsageError
 
 #: Columns without which a file is not a FOCUS cost and usage export.
 REQUIRED: tuple[str, ...] = (
@@ -205,12 +205,21 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _scan(source_path: str, kind: str) -> str:
+FILENAME = "aicost_source_file"
+
+
+def _scan(source_path: str | list[str], kind: str) -> str:
+    """A DuckDB table function over one file, or one scan over many (columns by name)."""
+    if isinstance(source_path, list):
+        files = "[" + ", ".join(_quote(p) for p in source_path) + "]"
+        many = f", union_by_name = true, filename = {_quote(FILENAME)}"
+    else:
+        files, many = _quote(source_path), ""
     if kind == "parquet":
-        return f"read_parquet({_quote(source_path)})"
+        return f"read_parquet({files}{many})"
     return (
-        f"read_csv({_quote(source_path)}, header = true, all_varchar = true, "
-        "nullstr = ['NULL', ''], auto_detect = true)"
+        f"read_csv({files}, header = true, all_varchar = true, "
+        f"nullstr = ['NULL', ''], auto_detect = true{many})"
     )
 
 
@@ -264,8 +273,10 @@ def _cast(expression: str, column: str, source_type: str | None) -> str:
     return f"CAST({expression} AS {target})"
 
 
-def select_for(source: Source) -> str:
-    """``SELECT`` of one file's rows in the normalised columns."""
+def select_for(source: Source, paths: list[str] | None = None) -> str:
+    """``SELECT`` of one file's rows in the normalised columns; with *paths*, of every one
+    of those files (same kind and layout, *source* holding the union of their columns) in
+    one scan."""
     items: list[str] = []
     for column in (*TYPED, *TEXT, *HINTS):
         if source.layout == "cur2":
@@ -283,8 +294,29 @@ def select_for(source: Source) -> str:
             items.append(f"CAST(NULL AS {TYPED.get(column, 'VARCHAR')}) AS {column}")
         else:
             items.append(f"{_cast(expression, column, source_type)} AS {column}")
-    items.append(f"{_quote(source.path)} AS SourceFile")
-    return f"SELECT {', '.join(items)} FROM {_scan(source.path, source.kind)}"
+    if paths is None:
+        items.append(f"{_quote(source.path)} AS SourceFile")
+        return f"SELECT {', '.join(items)} FROM {_scan(source.path, source.kind)}"
+    items.append(f"{_ident(FILENAME)} AS SourceFile")
+    return f"SELECT {', '.join(items)} FROM {_scan(paths, source.kind)}"
+
+
+def _grouped(sources: list[Source]) -> list[tuple[Source, list[str]]]:
+    """Files of one kind and layout together, with the union of their columns.
+
+    One scan per group: DuckDB then reads the files one after another within a bounded
+    memory budget, where a UNION ALL of per-file scans would open every file at once.
+    """
+    groups: dict[tuple[str, str], tuple[dict[str, str], list[str]]] = {}
+    for source in sources:
+        columns, paths = groups.setdefault((source.kind, source.layout), ({}, []))
+        for name, kind in source.columns.items():
+            columns.setdefault(name, kind)
+        paths.append(source.path)
+    return [
+        (Source(paths[0], kind, layout, columns), paths)
+        for (kind, layout), (columns, paths) in groups.items()
+    ]
 
 
 def _cur_ok(expression: str, columns: dict[str, str]) -> bool:
@@ -311,7 +343,7 @@ def open_exports(
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     sources = [inspect(con, path) for path in paths]
-    union = " UNION ALL ".join(select_for(source) for source in sources)
+    union = " UNION ALL ".join(select_for(group, paths) for group, paths in _grouped(sources))
     con.execute(f"CREATE TEMP VIEW focus AS {union}")
     return con, sources
 
@@ -324,8 +356,8 @@ def stats(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> Stats:
             "list(DISTINCT BillingCurrency) FILTER (WHERE BillingCurrency IS NOT NULL), "
             "sum(EffectiveCost), sum(BilledCost) FROM focus GROUP BY SourceFile"
         ).fetchall()
-    except duckdb.Error:
-        raise diagnose(con, sources) from None
+    except duckdb.Error as exc:
+        raise failure(con, sources, exc) from None
     total = sum(int(row[1]) for row in rows)
     if total == 0:
         raise InputError("the export has no rows (header only)", path=sources[0].path)
@@ -353,7 +385,23 @@ def stats(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> Stats:
     )
 
 
-def diagnose(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> InputError:
+def failure(
+    con: duckdb.DuckDBPyConnection, sources: list[Source], exc: duckdb.Error
+) -> AicostError:
+    """The error to report for an engine error while reading the exports."""
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        setting = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        limit = setting[0] if setting else "?"
+        return UsageError(
+            f"out of memory within --memory-limit ({limit}): raise it, or lower --threads"
+        )
+    found = diagnose(con, sources)
+    if found is not None:
+        return found
+    return InputError(f"cannot read the export: {_first_line(exc)}", path=sources[0].path)
+
+
+def diagnose(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> InputError | None:
     """The file and column of a value that does not convert, as one error."""
     for source in sources:
         for column, target in TYPED.items():
@@ -385,7 +433,7 @@ def diagnose(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> InputErro
                     f"column {column} must hold {wanted}, found {str(bad[0])[:40]!r}",
                     path=source.path,
                 )
-    return InputError("a value does not convert to its FOCUS type", path=sources[0].path)
+    return None
 
 
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
