@@ -167,3 +167,12 @@ def test_malformed_tags_are_untagged(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["spend", str(write(tmp_path / "t.csv", rows)), "--format", "json"]) == 0
     groups = json.loads(capsys.readouterr().out)["groups"]
     assert {"team": "(untagged)"} in [g["key"] for g in groups]
+
+
+def test_out_of_memory_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = write(tmp_path / "big.csv", scenario_rows() * 20)
+    err = _error(capsys, str(export), "--memory-limit", "4MB")
+    assert "out of memory" in err.lower()
+    assert _error(capsys, str(export), "--memory-limit", "lots").endswith(
+        "--memory-limit 'lots': expected a size like 2GB\n"
+    )

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 import urllib.parse
 from datetime import date
@@ -60,13 +61,13 @@ def _session(boto3: Any) -> Any:
 
 
 def pull(args: argparse.Namespace, scope_tags: list[str], as_of: date | None) -> Snapshot:
-    """Month-to-date AI spend through *as_of* (default: today; an export: its last day)."""
+    """Month-to-date AI spend through *as_of* (default: today, UTC; an export: its last day)."""
     boto3 = sdk("boto3", "aws")
     botocore = sdk("botocore.exceptions", "aws")
     session = _session(boto3)
     if args.export:
         return _from_export(session, args, scope_tags, as_of, botocore)
-    as_of = as_of or date.today()
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
     client = session.client("ce", region_name=args.region, endpoint_url=args.endpoint)
     period = {"Start": month_start(as_of).isoformat(), "End": day_after(as_of).isoformat()}
     request: dict[str, Any] = {

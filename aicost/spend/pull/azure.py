@@ -11,6 +11,7 @@ Tags are the records' resource tags. ``--scope`` is the Azure scope
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import urllib.parse
 from datetime import date
@@ -67,7 +68,7 @@ def pull(
     logging.getLogger("azure").addHandler(logging.NullHandler())
     if not args.scope:
         raise UsageError("aicost spend pull azure: give --scope (e.g. /subscriptions/ID)")
-    as_of = as_of or date.today()
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
     if credential is None:
         credential = sdk("azure.identity", "azure").DefaultAzureCredential()
     kwargs: dict[str, Any] = {}

@@ -12,6 +12,7 @@ value of each scope tag. With ``--billing-account``, the account's budgets are r
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -59,7 +60,7 @@ def pull(
     exceptions = sdk("google.api_core.exceptions", "gcp")
     if not args.bq_table:
         raise UsageError("aicost spend pull gcp: give --bq-table project.dataset.focus_view")
-    as_of = as_of or date.today()
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
     table = _table_sql(args.bq_table)
     options: dict[str, Any] = {}
     if args.endpoint:
