@@ -49,8 +49,8 @@ class MonthSplit:
 
     def describe(self) -> str:
         return (
-            f"actual {_usd(self.actual)} month-to-date to {self.as_of.isoformat()} "
-            f"({self.source}) + projected {_usd(self.projected)} for the remaining "
+            f"actual {_usd(self.actual)} month-to-date to {self.as_of.isoformat()}"
+            f"{f' ({self.source})' if self.source else ''} + projected {_usd(self.projected)} for the remaining "
             f"{self.remaining_days} day{'s' if self.remaining_days != 1 else ''}"
         )
 
