@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
@@ -168,6 +169,13 @@ def run(args: argparse.Namespace) -> int:
 
         actuals = read_actuals(args.actuals)
         print(f"aicost: actual spend to {actuals.as_of} from {args.actuals}", file=sys.stderr)
+        today = options.today or dt.datetime.now(dt.UTC).date()
+        if (actuals.as_of.year, actuals.as_of.month) != (today.year, today.month):
+            print(
+                f"aicost: warning: --actuals is for {actuals.month}, not this month "
+                f"({today:%Y-%m}); budgets count it as this month's",
+                file=sys.stderr,
+            )
         options = dataclasses.replace(options, actuals=actuals)
     result = run_check(
         args.inputs,
