@@ -48,10 +48,11 @@ class MonthSplit:
         return self.actual + self.projected
 
     def describe(self) -> str:
+        source = f" ({self.source})" if self.source else ""
+        days = f"{self.remaining_days} day{'s' if self.remaining_days != 1 else ''}"
         return (
-            f"actual {_usd(self.actual)} month-to-date to {self.as_of.isoformat()}"
-            f"{f' ({self.source})' if self.source else ''} + projected {_usd(self.projected)} for the remaining "
-            f"{self.remaining_days} day{'s' if self.remaining_days != 1 else ''}"
+            f"actual {_usd(self.actual)} month-to-date to {self.as_of.isoformat()}{source} "
+            f"+ projected {_usd(self.projected)} for the remaining {days}"
         )
 
 
