@@ -257,8 +257,19 @@ def _cast(expression: str, column: str, source_type: str | None) -> str:
     if column == "Tags" and source_type is not None and source_type.upper().startswith("STRUCT"):
         return f"CAST(to_json({expression}) AS VARCHAR)"
     if column == "Tags":
-        # a JSON object as text; anything else (malformed, a provider's own format) is no tags
-        return f"CASE WHEN json_valid({expression}) THEN CAST({expression} AS VARCHAR) END"
+        # a JSON object as text; a list of {"key", "value"} (Google's labels) made into one;
+        # anything else (malformed, a provider's own format) is no tags
+        pairs = (
+            f"list_transform(json_extract({expression}, '$[*]'), lambda e: "
+            "to_json(json_extract_string(e, '$.key')) || ':' || "
+            "to_json(json_extract_string(e, '$.value')))"
+        )
+        return (
+            f"CASE WHEN NOT json_valid({expression}) THEN NULL "
+            f"WHEN json_type({expression}) = 'ARRAY' "
+            f"THEN '{{' || array_to_string({pairs}, ',') || '}}' "
+            f"WHEN json_type({expression}) = 'OBJECT' THEN CAST({expression} AS VARCHAR) END"
+        )
     if target == DECIMAL:
         # exact decimals, and scientific notation (1e-05) through DOUBLE
         return (

@@ -176,3 +176,14 @@ def test_out_of_memory_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert _error(capsys, str(export), "--memory-limit", "lots").endswith(
         "--memory-limit 'lots': expected a size like 2GB\n"
     )
+
+
+def test_tags_as_a_list_of_key_value_pairs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = scenario_rows()[:3]
+    for row in rows:
+        row["Tags"] = json.dumps([{"key": "team", "value": "vision"}, {"key": "env", "value": "p"}])
+    assert main(["spend", str(write(tmp_path / "t.csv", rows)), "--format", "json"]) == 0
+    groups = json.loads(capsys.readouterr().out)["groups"]
+    assert [g["key"] for g in groups] == [{"team": "vision"}]

@@ -17,6 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from aicost.core.money import usd
+
 UNTAGGED = "(untagged)"
 
 
@@ -51,15 +53,9 @@ class MonthSplit:
         source = f" ({self.source})" if self.source else ""
         days = f"{self.remaining_days} day{'s' if self.remaining_days != 1 else ''}"
         return (
-            f"actual {_usd(self.actual)} month-to-date to {self.as_of.isoformat()}{source} "
-            f"+ projected {_usd(self.projected)} for the remaining {days}"
+            f"actual {usd(self.actual)} month-to-date to {self.as_of.isoformat()}{source} "
+            f"+ projected {usd(self.projected)} for the remaining {days}"
         )
-
-
-def _usd(amount: Decimal) -> str:
-    from aicost.core.money import usd
-
-    return usd(amount)
 
 
 def _scope(rule: Any, key: str | None) -> tuple[str | None, list[str] | None] | None:
