@@ -44,7 +44,8 @@ LEFT JOIN hw AS h ON h.key = l.hw_key
 
 
 def tag_keys(key: str) -> list[str]:
-    """The spellings a tag key is looked up under (``use-case``: ``use_case``, ``UseCase``…)."""
+    """The spellings a tag key is looked up under (``use-case``: ``use_case``, ``UseCase``,
+    ``user:use-case``, ``user_use_case``…)."""
     words = [w for w in re.split(r"[-_: ]+", key) if w]
     spellings = [
         key,
@@ -56,7 +57,8 @@ def tag_keys(key: str) -> list[str]:
         "-".join(words).lower(),
         "_".join(words).lower(),
     ]
-    spellings += [f"user:{s}" for s in list(spellings)]
+    # AWS: cost allocation tags are "user:team" in FOCUS exports, "user_team" in CUR 2.0
+    spellings += [f"user:{s}" for s in list(spellings)] + [f"user_{s}" for s in list(spellings)]
     return list(dict.fromkeys(spellings))
 
 

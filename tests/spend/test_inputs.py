@@ -73,12 +73,12 @@ def test_aws_cur_2_parquet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
                resource_tags)
         ) TO '{cur}' (FORMAT parquet)"""
     )
-    assert main(["spend", str(cur), "--by", "user_team", "--format", "json"]) == 0
+    assert main(["spend", str(cur), "--by", "team", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     # on demand + the Savings Plan's effective cost; the negation is not counted twice
     assert report["summary"]["ai_effective_cost"] == "3659.68"
     assert report["summary"]["ai_billed_cost"] == "2359.68"
-    assert report["groups"][0]["key"] == {"user_team": "vision"}
+    assert report["groups"][0]["key"] == {"team": "vision"}  # CUR's user_team
     assert report["kpis"]["commitment_coverage_rate"] == 0.5
 
 
