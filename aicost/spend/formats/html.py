@@ -13,7 +13,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from aicost.spend.formats.values import ratio_text
+from aicost.spend.formats.values import last_day, ratio_text
 from aicost.spend.ground import usd
 
 PALETTE = (
@@ -227,7 +227,7 @@ def render(report: dict[str, Any]) -> str:
         ],
     )
     title = (
-        f"AI spend {s['period_start']:%Y-%m-%d} to {s['period_end']:%Y-%m-%d} "
+        f"AI spend {s['period_start']:%Y-%m-%d} to {last_day(s['period_end']):%Y-%m-%d} "
         f"({report['currency']})"
     )
     return (

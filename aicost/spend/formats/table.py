@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aicost.spend.formats.values import ratio_text
+from aicost.spend.formats.values import last_day, ratio_text
 from aicost.spend.ground import usd
 
 
@@ -31,7 +31,7 @@ def render(report: dict[str, Any]) -> str:
     s = report["summary"]
     k = report["kpis"]
     out = [
-        f"AI spend {s['period_start']:%Y-%m-%d} to {s['period_end']:%Y-%m-%d} "
+        f"AI spend {s['period_start']:%Y-%m-%d} to {last_day(s['period_end']):%Y-%m-%d} "
         f"({report['currency']}, {report['rows']:,} billing lines, {s['ai_lines']:,} AI)",
         f"  effective {usd(s['ai_effective_cost'])}   billed {usd(s['ai_billed_cost'])}"
         f"   untagged {usd(s['untagged_effective_cost'])}",

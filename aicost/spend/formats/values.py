@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -47,3 +47,8 @@ def plain(value: Any, key: str = "") -> Any:
 
 def ratio_text(value: Any) -> str:
     return "n/a" if value is None else f"{float(value):.1%}"
+
+
+def last_day(period_end: datetime) -> date:
+    """The last day charged: FOCUS ``ChargePeriodEnd`` is exclusive."""
+    return (period_end - timedelta(microseconds=1)).date()
