@@ -36,6 +36,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="monthly budget of a team (value of the first --by tag) or `total`; repeatable",
     )
     parser.add_argument(
+        "--budgets",
+        metavar="POLICY",
+        help="team budgets from a policy file's budgets: (per_tag on the first --by tag, "
+        "a single team, or the total)",
+    )
+    parser.add_argument(
         "--jump-threshold", default="50", help="day-over-day rise to report, percent (50)"
     )
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit (2GB)")
@@ -112,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     text = commands.report(
         inputs,
         by=by,
-        budgets=_budgets(args.budget),
+        budgets=commands.budgets(args.budgets, by, _budgets(args.budget)),
         fmt=args.format,
         jump_threshold=threshold,
         memory_limit=args.memory_limit,

@@ -271,6 +271,12 @@ def budget_burn(
     days_in_month = calendar.monthrange(end.year, end.month)[1]
     elapsed = end.day
     result = []
+    budgets = dict(budgets)
+    every_other = budgets.pop("*", None)  # a per-tag budget's default: every other team
+    if every_other is not None:
+        for team in team_daily:
+            if team != queries.UNTAGGED:
+                budgets.setdefault(team, every_other)
     for scope, budget in sorted(budgets.items()):
         series = daily if scope == "total" else team_daily.get(scope, {})
         mtd = month_to_date(series, end)

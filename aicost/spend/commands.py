@@ -41,6 +41,14 @@ def report(
     return render(fmt, analysis.analyse(inputs, options))
 
 
+def budgets(policy: str | None, by: list[str], given: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Budgets from a policy file (on the first ``--by`` tag), then ``--budget`` over them."""
+    from aicost.spend.budgets import from_policy
+
+    found = from_policy(Path(policy), by[0] if by else "team") if policy else {}
+    return {**found, **given}
+
+
 def write(path: str, text: str) -> None:
     write_text(path, text)
 

@@ -19,6 +19,7 @@ from aicost.core.hardware import (
     tpu_generation,
 )
 from aicost.core.money import cents, decimal_string, usd
+from aicost.core.yamlsafe import load_file as load_yaml
 
 __all__ = [
     "NODES",
@@ -34,6 +35,7 @@ __all__ = [
     "decimal_string",
     "find_node",
     "kind_of",
+    "load_yaml",
     "tpu_generation",
     "usd",
 ]

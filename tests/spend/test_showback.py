@@ -122,3 +122,26 @@ def test_kpis(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
         {"day": j["day"], "team": j["team"]} for j in jumps
     ]
     assert any(j["day"] == LAST.isoformat() and j["team"] == "search" for j in jumps)
+
+
+def test_budget_burn_from_a_policy(
+    scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "aicost.yaml"
+    policy.write_text(
+        "version: 1\nname: p\nbudgets:\n"
+        "  - name: teams\n    per_tag: team\n    monthly: 1000\n    limits: {vision: 3500}\n"
+        "  - name: all-ai\n    monthly: 10000\n"
+        "  - name: clouds\n    monthly: 5\n    match: {clouds: [aws]}\n"
+    )
+    report = run_json(capsys, str(scenario), "--budgets", str(policy), "--budget", "chat=50")
+    burn = {b["team"]: b for b in report["kpis"]["budget_burn"]}
+    assert set(burn) == {"vision", "search", "chat", "total"}  # not the clouds budget
+    assert (burn["vision"]["budget"], burn["vision"]["status"]) == ("3500.00", "warning")
+    # search: $290 in 9 days -> $966.67 of its $1,000 (the per_tag monthly)
+    assert (burn["search"]["projected_month_end"], burn["search"]["status"]) == (
+        "966.67",
+        "warning",
+    )
+    assert (burn["chat"]["budget"], burn["chat"]["status"]) == ("50.00", "over")  # --budget wins
+    assert (burn["total"]["month_to_date"], burn["total"]["status"]) == ("1252.00", "ok")
