@@ -97,11 +97,12 @@ def showback(by: list[str], source: str = "ai") -> dict[str, str]:
         ),
         "daily": (
             "SELECT ChargeDay AS day, sum(EffectiveCost) AS effective_cost FROM {source} "
-            "GROUP BY ChargeDay ORDER BY ChargeDay"
+            "WHERE ChargeDay IS NOT NULL GROUP BY ChargeDay ORDER BY ChargeDay"
         ),
         "daily_by_team": (
             f"SELECT ChargeDay AS day, {team} AS team, sum(EffectiveCost) AS effective_cost "
-            "FROM {source} GROUP BY ChargeDay, team ORDER BY ChargeDay, team"
+            "FROM {source} WHERE ChargeDay IS NOT NULL GROUP BY ChargeDay, team "
+            "ORDER BY ChargeDay, team"
         ),
         "pricing_category": (
             "SELECT coalesce(PricingCategory, '(none)') AS category, "
@@ -135,8 +136,8 @@ def showback(by: list[str], source: str = "ai") -> dict[str, str]:
             f"SELECT coalesce(InstanceFamily, '(unknown)') AS family, {team} AS team, "
             "ChargeDay AS day, sum(EffectiveCost) AS effective_cost, "
             "sum(CASE WHEN IsCommitted THEN 0 ELSE EffectiveCost END) AS uncommitted_cost "
-            "FROM {source} WHERE AiKind = 'accelerator' GROUP BY family, team, day "
-            "ORDER BY family, team, day"
+            "FROM {source} WHERE AiKind = 'accelerator' AND ChargeDay IS NOT NULL "
+            "GROUP BY family, team, day ORDER BY family, team, day"
         ),
     }
     return {name: sql.replace("{source}", source) for name, sql in statements.items()}

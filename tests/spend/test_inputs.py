@@ -187,3 +187,14 @@ def test_tags_as_a_list_of_key_value_pairs(
     assert main(["spend", str(write(tmp_path / "t.csv", rows)), "--format", "json"]) == 0
     groups = json.loads(capsys.readouterr().out)["groups"]
     assert [g["key"] for g in groups] == [{"team": "vision"}]
+
+
+def test_lines_without_a_charge_period_count_but_have_no_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = scenario_rows()[:6]
+    rows[0]["ChargePeriodStart"] = ""  # a purchase line, say
+    assert main(["spend", str(write(tmp_path / "p.csv", rows)), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    daily = sum(float(d["effective_cost"]) for d in report["daily"])
+    assert float(report["summary"]["ai_effective_cost"]) == daily + float(rows[0]["EffectiveCost"])
