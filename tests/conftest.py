@@ -67,3 +67,24 @@ def _isolated_price_directory(
 ) -> None:
     """Tests never read the developer's own price directory (``aicost pricing refresh``)."""
     monkeypatch.setenv("AICOST_PRICING_DIR", str(tmp_path_factory.getbasetemp() / "no-user-prices"))
+
+
+#: The runner's own variables would otherwise leak into the code under test: report paths are
+#: made relative to $GITHUB_WORKSPACE, the github format appends to $GITHUB_STEP_SUMMARY, and
+#: `aicost comment` reads the token, repository and event from the environment.
+RUNNER_VARIABLES = (
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_WORKSPACE",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "GITHUB_EVENT_PATH",
+    "GITHUB_REPOSITORY",
+    "GITHUB_API_URL",
+    "GITHUB_OUTPUT",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_runner_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in RUNNER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aicost.cli import gate_options
 from aicost.cli.output import write_file
-from aicost.core.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError, one_of
 
 HELP = (
     "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
@@ -30,16 +30,26 @@ def _hours(value: str) -> Decimal:
     return hours
 
 
+def _inputs() -> str:
+    from aicost.sources import describe_inputs
+
+    return describe_inputs()
+
+
+def _formats() -> str:
+    from aicost.report import FORMATS
+
+    names = [f"{name} (default)" if name == "table" else name for name in FORMATS]
+    return one_of(names)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "inputs",
         nargs="+",
         type=Path,
         metavar="INPUT",
-        help="plan JSON files (terraform show -json); Terraform directories, .tf/.tofu and "
-        ".tfvars files (static mode, no terraform needed); ML job manifests (Kubernetes, "
-        "Kubeflow, KServe, KubeRay, SkyPilot, dstack, SageMaker, Vertex AI, Azure ML); "
-        "LLM usage files (aicost-llm.yaml)",
+        help=_inputs(),
     )
     parser.add_argument(
         "--policy",
@@ -53,8 +63,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         dest="formats",
         action="append",
         metavar="FMT[=PATH]",
-        help="output format: table (default), json, markdown, sarif, junit, github or "
-        "compact; repeat for several, with =PATH to write one to a file",
+        help=f"output format: {_formats()}; repeat for several, with =PATH to write one to a file",
     )
     parser.add_argument(
         "--output",

@@ -1,7 +1,7 @@
-"""``aicost comment github``: post a report as one sticky pull-request comment.
+"""``aicost comment FORGE``: post a report as one sticky pull-request comment.
 
 Renders a JSON report (``aicost check --format json``, or ``aicost merge``) as the
-Markdown comment and, using GitHub's REST API:
+Markdown comment and hands it to the forge (:mod:`aicost.forges`), which posts it:
 
 * ``update`` (default): edits aicost's existing comment in place (found by a hidden marker
   line, and written by the same account), or posts one; an unchanged body is not re-sent;
@@ -10,112 +10,50 @@ Markdown comment and, using GitHub's REST API:
   the latest in the conversation).
 
 ``--tag`` keeps separate sticky comments on one pull request (one per workspace, say).
-The token comes from the environment (``GITHUB_TOKEN``, or the variable ``--token-env``
-names), never from the command line, and is never printed. ``--api-url`` points at GitHub
-Enterprise Server (``https://HOST/api/v3``); pagination links are followed only on that
-host, so the token is never sent elsewhere.
-
-A read-only token (a pull request from a fork, under ``pull_request``) gets a 403: that is
-reported as a warning with what to do, and exits 0; posting a comment is never what fails
-the cost gate. ``--expect-head-sha`` refuses to comment when the pull request's head is not
-that commit (for ``workflow_run`` jobs that post a report made by another workflow).
+A forge that refuses to write (a read-only token on a pull request from a fork) is a
+warning and exits 0: posting a comment is never what fails the cost gate.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import re
 import sys
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from aicost import __version__
-from aicost.core.errors import AicostError, ExitCode, UsageError
+from aicost import forges
+from aicost.core.errors import ExitCode
 
-HELP = "post a JSON report as a sticky pull-request comment (GitHub REST API)"
-
-BEHAVIORS = ("update", "new", "delete-and-new")
-DEFAULT_API = "https://api.github.com"
-#: The account that posts with a workflow's GITHUB_TOKEN.
-ACTIONS_BOT = "github-actions[bot]"
-MAX_PAGES = 100
-TIMEOUT = 30.0
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
-
-
-class CommentError(AicostError):
-    """The comment could not be posted for a reason the user must fix (exit 2)."""
-
-
-class Refused(Exception):
-    """GitHub refused to write (403): a read-only token or a rate limit. Not a gate failure."""
+HELP = "post a JSON report as a sticky pull-request comment"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     platforms = parser.add_subparsers(dest="platform", metavar="PLATFORM")
     platforms.required = True
-    github = platforms.add_parser(
-        "github", help="a GitHub pull request", description=HELP, parents=[]
-    )
-    github.add_argument(
-        "--report", type=Path, required=True, metavar="FILE", help="the JSON report to post"
-    )
-    github.add_argument(
-        "--repo", metavar="OWNER/REPO", help="repository (default: $GITHUB_REPOSITORY)"
-    )
-    github.add_argument(
-        "--pr",
-        type=int,
-        metavar="N",
-        help="pull request number (default: from the event in $GITHUB_EVENT_PATH)",
-    )
-    github.add_argument(
-        "--behavior",
-        "--behaviour",
-        choices=BEHAVIORS,
-        default="update",
-        help="update the sticky comment (default), post a new one, or delete the old "
-        "ones and post a new one",
-    )
-    github.add_argument("--tag", help="keep a separate sticky comment per tag (a workspace)")
-    github.add_argument(
-        "--api-url",
-        metavar="URL",
-        help="REST API root (default: $GITHUB_API_URL or https://api.github.com; "
-        "GitHub Enterprise: https://HOST/api/v3)",
-    )
-    github.add_argument(
-        "--token-env",
-        default="GITHUB_TOKEN",
-        metavar="NAME",
-        help="environment variable that holds the token (default GITHUB_TOKEN; GH_TOKEN "
-        "is also tried)",
-    )
-    github.add_argument(
-        "--author",
-        metavar="LOGIN",
-        help="only edit comments by this account (default: the token's own account)",
-    )
-    github.add_argument(
-        "--expect-head-sha",
-        metavar="SHA",
-        help="refuse to comment unless the pull request's head is this commit",
-    )
-    github.add_argument(
-        "--skip-unchanged",
-        action="store_true",
-        help="post nothing new when the report passes and the cost does not change "
-        "(an existing comment is still updated)",
-    )
-    github.add_argument(
-        "--max-rows", type=int, default=50, metavar="N", help="rows listed (default 50)"
-    )
+    for name in forges.FORGES:
+        forge = forges.load(name)
+        sub = platforms.add_parser(name, help=forge.TITLE, description=f"{HELP} ({name})")
+        sub.add_argument(
+            "--report", type=Path, required=True, metavar="FILE", help="the JSON report to post"
+        )
+        forge.configure(sub)
+        sub.add_argument(
+            "--behavior",
+            "--behaviour",
+            choices=forges.BEHAVIORS,
+            default="update",
+            help="update the sticky comment (default), post a new one, or delete the old "
+            "ones and post a new one",
+        )
+        sub.add_argument("--tag", help="keep a separate sticky comment per tag (a workspace)")
+        sub.add_argument(
+            "--skip-unchanged",
+            action="store_true",
+            help="post nothing new when the report passes and the cost does not change "
+            "(an existing comment is still updated)",
+        )
+        sub.add_argument(
+            "--max-rows", type=int, default=50, metavar="N", help="rows listed (default 50)"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -125,37 +63,14 @@ def run(args: argparse.Namespace) -> int:
     from aicost.report.view import headline_delta
 
     document = load_report(args.report)
-    repo = args.repo or os.environ.get("GITHUB_REPOSITORY", "")
-    if not _REPO.match(repo):
-        raise UsageError("--repo OWNER/REPO is required (or set GITHUB_REPOSITORY)")
-    number = args.pr if args.pr is not None else _event_number()
-    if number is None or number <= 0:
-        raise UsageError(
-            "--pr N is required (no pull request number in the event at $GITHUB_EVENT_PATH)"
-        )
-    token = os.environ.get(args.token_env) or os.environ.get("GH_TOKEN")
-    if not token:
-        raise UsageError(f"no token: set {args.token_env} (a token that can write PR comments)")
-    api = (args.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API).rstrip("/")
-    if not api.startswith(("https://", "http://")):
-        raise UsageError(f"--api-url must be an http(s) URL, not {api!r}")
+    forge = forges.load(args.platform)
     body = render_document(document, RenderOptions(max_rows=args.max_rows), tag=args.tag)
     unchanged = document.get("verdict") == "pass" and headline_delta(document) == 0
-
-    client = GitHub(api, token)
     try:
-        outcome = post(
-            client,
-            repo,
-            number,
-            body,
-            marker(args.tag),
-            behavior=args.behavior,
-            author=args.author,
-            head_sha=args.expect_head_sha,
-            skip_new=args.skip_unchanged and unchanged,
+        outcome = forge.comment(
+            args, body, marker(args.tag), skip_new=args.skip_unchanged and unchanged
         )
-    except Refused as exc:
+    except forges.Refused as exc:
         print(f"aicost: warning: {exc}", file=sys.stderr)
         return ExitCode.OK
     print(
@@ -165,227 +80,3 @@ def run(args: argparse.Namespace) -> int:
     if outcome.url:
         print(outcome.url)
     return ExitCode.OK
-
-
-def _event_number() -> int | None:
-    path = os.environ.get("GITHUB_EVENT_PATH")
-    if not path:
-        return None
-    try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    for key in ("pull_request", "issue"):
-        item = event.get(key) if isinstance(event, dict) else None
-        if isinstance(item, dict) and isinstance(item.get("number"), int):
-            return int(item["number"])
-    number = event.get("number") if isinstance(event, dict) else None
-    return number if isinstance(number, int) else None
-
-
-# --------------------------------------------------------------------------- API
-
-
-@dataclass
-class Response:
-    status: int
-    headers: Mapping[str, str]
-    data: Any
-
-
-class GitHub:
-    """A minimal GitHub REST client (stdlib only) that never reveals its token."""
-
-    def __init__(self, api: str, token: str, *, retries: int = 2, backoff: float = 0.5) -> None:
-        self.api = api
-        self._token = token
-        self.retries = retries
-        self.backoff = backoff
-        import urllib.parse
-
-        parsed = urllib.parse.urlsplit(api)
-        self._origin = (parsed.scheme, parsed.netloc)
-
-    def _safe(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
-
-    def request(self, method: str, url: str, payload: Any = None) -> Response:
-        import urllib.error
-        import urllib.parse
-        import urllib.request
-
-        if not url.startswith(("http://", "https://")):
-            url = self.api + url
-        parsed = urllib.parse.urlsplit(url)
-        if (parsed.scheme, parsed.netloc) != self._origin:
-            raise CommentError(
-                f"refusing to send the token to {parsed.scheme}://{parsed.netloc} "
-                f"(the API is {self._origin[0]}://{self._origin[1]})"
-            )
-        data = json.dumps(payload).encode() if payload is not None else None
-        headers = {
-            "Accept": "application/vnd.github+json",
-            "Authorization": f"Bearer {self._token}",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": f"aicost/{__version__}",
-        }
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        attempt = 0
-        while True:
-            attempt += 1
-            request = urllib.request.Request(url, data=data, method=method, headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-                    raw = response.read()
-                    return Response(response.status, dict(response.headers.items()), _json(raw))
-            except urllib.error.HTTPError as exc:
-                raw = exc.read()
-                status = exc.code
-                response_headers = dict(exc.headers.items()) if exc.headers else {}
-                if status >= 500 and attempt <= self.retries:
-                    time.sleep(self.backoff * attempt)
-                    continue
-                self._fail(method, parsed.path, status, response_headers, _json(raw))
-            except (urllib.error.URLError, TimeoutError, OSError) as exc:
-                if attempt <= self.retries:
-                    time.sleep(self.backoff * attempt)
-                    continue
-                reason = getattr(exc, "reason", exc)
-                raise CommentError(
-                    self._safe(f"cannot reach {self._origin[0]}://{self._origin[1]}: {reason}")
-                ) from None
-
-    def _fail(
-        self, method: str, path: str, status: int, headers: Mapping[str, str], data: Any
-    ) -> None:
-        message = data.get("message") if isinstance(data, dict) else None
-        detail = self._safe(" ".join(str(message or "").split())[:300])
-        lower = {k.lower(): v for k, v in headers.items()}
-        if status in (403, 429) and (
-            lower.get("x-ratelimit-remaining") == "0"
-            or "retry-after" in lower
-            or "rate limit" in detail.lower()
-        ):
-            raise Refused(
-                f"GitHub rate-limited the comment ({status}: {detail or 'rate limit'}); "
-                "the report was not posted this time"
-            )
-        if status == 403:
-            raise Refused(
-                f"GitHub refused to write the comment ({status}: {detail or 'forbidden'}). "
-                "The token is read-only: pull requests from forks get a read-only "
-                "GITHUB_TOKEN under `pull_request`. Upload the report as an artifact and "
-                "post it from a `workflow_run` job (see the README, 'Pull requests from "
-                "forks'), or grant `pull-requests: write`. The cost gate itself is not "
-                "affected."
-            )
-        if status == 401:
-            raise CommentError(f"GitHub rejected the token (401: {detail or 'bad credentials'})")
-        if status == 404:
-            raise CommentError(
-                f"not found (404) on {method} {path}: the repository or pull request does "
-                "not exist, or the token cannot see it"
-            )
-        raise CommentError(f"GitHub answered {status} to {method} {path}: {detail}")
-
-    def pages(self, url: str) -> list[Any]:
-        """Every item of a paginated list, following ``Link: <...>; rel="next"``."""
-        items: list[Any] = []
-        next_url: str | None = url
-        for _ in range(MAX_PAGES):
-            if next_url is None:
-                return items
-            response = self.request("GET", next_url)
-            if isinstance(response.data, list):
-                items.extend(response.data)
-            next_url = _next_link(response.headers)
-        raise CommentError(f"more than {MAX_PAGES} pages of comments; giving up")
-
-
-def _json(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
-
-
-def _next_link(headers: Mapping[str, str]) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == "link":
-            for url, rel in _LINK.findall(value):
-                if rel == "next":
-                    return str(url)
-    return None
-
-
-# --------------------------------------------------------------------------- posting
-
-
-@dataclass
-class Outcome:
-    action: str  # created | updated | unchanged | skipped
-    url: str | None = None
-    deleted: int = 0
-
-
-def post(
-    client: GitHub,
-    repo: str,
-    number: int,
-    body: str,
-    marker: str,
-    *,
-    behavior: str = "update",
-    author: str | None = None,
-    head_sha: str | None = None,
-    skip_new: bool = False,
-) -> Outcome:
-    base = f"/repos/{repo}"
-    if head_sha:
-        pull = client.request("GET", f"{base}/pulls/{number}").data
-        actual = pull.get("head", {}).get("sha") if isinstance(pull, dict) else None
-        if actual != head_sha:
-            raise CommentError(
-                f"pull request #{number} is at {str(actual)[:12]}, not {head_sha[:12]}: "
-                "not commenting (the report is for another commit)"
-            )
-    login = author or _whoami(client)
-    comments = client.pages(f"{base}/issues/{number}/comments?per_page=100")
-    mine = [
-        c
-        for c in comments
-        if isinstance(c, dict)
-        and marker in str(c.get("body") or "").splitlines()[:1]
-        and str((c.get("user") or {}).get("login", "")).lower() == login.lower()
-    ]
-    if behavior == "update" and mine:
-        latest = max(mine, key=lambda c: int(c.get("id") or 0))
-        url = latest.get("html_url")
-        if latest.get("body") == body:
-            return Outcome("unchanged", url)
-        updated = client.request(
-            "PATCH", f"{base}/issues/comments/{latest['id']}", {"body": body}
-        ).data
-        return Outcome("updated", (updated or {}).get("html_url") or url)
-    deleted = 0
-    if behavior == "delete-and-new":
-        for comment in mine:
-            client.request("DELETE", f"{base}/issues/comments/{comment['id']}")
-            deleted += 1
-    if skip_new and behavior != "new":
-        return Outcome("skipped (nothing changed)", None, deleted)
-    created = client.request("POST", f"{base}/issues/{number}/comments", {"body": body}).data
-    return Outcome("created", (created or {}).get("html_url"), deleted)
-
-
-def _whoami(client: GitHub) -> str:
-    """The token's account; a workflow's GITHUB_TOKEN cannot ask, and posts as the bot."""
-    try:
-        data = client.request("GET", "/user").data
-    except (CommentError, Refused):
-        return ACTIONS_BOT
-    login = data.get("login") if isinstance(data, dict) else None
-    return str(login) if login else ACTIONS_BOT

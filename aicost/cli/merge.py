@@ -19,9 +19,17 @@ import sys
 from pathlib import Path
 
 from aicost.cli.output import write_file
-from aicost.core.errors import ExitCode, UsageError
+from aicost.core.errors import ExitCode, UsageError, one_of
 
 HELP = "combine JSON reports from several workspaces (a CI matrix) into one report"
+
+
+def _document_formats(*, default: bool = True) -> str:
+    """The formats that render a saved report (json first, the default), from the registry."""
+    from aicost import report
+
+    names = ["json", *(n for n in report.FORMATS if n != "json" and report.renders_documents(n))]
+    return one_of([f"{n} (default)" if default and n == "json" else n for n in names])
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -43,8 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         dest="formats",
         action="append",
         metavar="FMT[=PATH]",
-        help="json (default), markdown, sarif, junit, github or compact; repeatable, "
-        "with =PATH to write one to a file",
+        help=f"{_document_formats()}; repeatable, with =PATH to write one to a file",
     )
     parser.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE")
     parser.add_argument(
@@ -97,8 +104,8 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
             raise UsageError(f"--format {spec}: missing a path after '='")
         if name != "json" and not report.renders_documents(name):
             raise UsageError(
-                f"format {name!r} needs a live check; merged reports render as json, "
-                "markdown, sarif, junit, github or compact"
+                f"format {name!r} needs a live check; merged reports render as "
+                f"{_document_formats(default=False)}"
             )
         targets.append((name, Path(path) if sep else None))
     if args.output is not None:

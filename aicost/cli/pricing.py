@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost.core.errors import ExitCode, UsageError
+from aicost.pricing.refresh import REFRESHERS
 
 HELP = "refresh price tables from the providers' APIs, show a type's prices, check table ages"
 DEFAULT_MAX_AGE_DAYS = 90
@@ -33,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Rebuild a provider's price tables from its own APIs and write them "
         "atomically (the old tables are kept if anything fails).",
     )
-    refresh.add_argument("provider", choices=["aws", "gcp", "azure"])
+    refresh.add_argument("provider", choices=list(REFRESHERS))
     refresh.add_argument(
         "--output",
         type=Path,
@@ -133,67 +134,11 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    from aicost.pricing import TABLES
     from aicost.pricing.catalog import PriceBook
-    from aicost.pricing.layouts import GcpComputeTable, GcpTpuTable
+    from aicost.pricing.lookup import find
 
-    book = PriceBook()
     wanted = args.type.strip()
-    found: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for cloud, service in TABLES:
-        table = book.table(cloud, service)
-        if table is None or table.info.path in seen:
-            continue
-        seen.add(table.info.path)
-        spec = table.spec(wanted)
-        rows: dict[str, Any] = {}
-        kind = "instance"
-        if table.knows(wanted):
-            for region in table.regions():
-                row = table.row(region, wanted)
-                if row is not None:
-                    rows[region] = row
-        if isinstance(table, GcpComputeTable):
-            accel = wanted if wanted in table.accelerators else None
-            if accel is None and spec is None:
-                for key, item in table.accelerators.items():
-                    if (
-                        isinstance(item, dict)
-                        and str(item.get("name", "")).lower() == wanted.lower()
-                    ):
-                        accel = key
-                        break
-            if accel is not None:
-                kind = "accelerator (per device)"
-                rows = {
-                    region: by_type[accel]
-                    for region, by_type in sorted(table.accelerator_prices.items())
-                    if isinstance(by_type, dict) and accel in by_type
-                }
-        if isinstance(table, GcpTpuTable):
-            parsed = table.parse(wanted)
-            if parsed is not None:
-                kind = f"per chip-hour; {wanted} has {parsed[1]} chips"
-                rows = {
-                    region: by_gen[parsed[0]]
-                    for region, by_gen in sorted(table._prices.items())
-                    if isinstance(by_gen, dict) and parsed[0] in by_gen
-                }
-        if not rows and spec is None:
-            continue
-        if args.region:
-            rows = {r: v for r, v in rows.items() if r == args.region}
-        found.append(
-            {
-                "table": table.info.id,
-                "as_of": table.info.as_of,
-                "path": table.info.path,
-                "kind": kind,
-                "spec": _spec_json(spec),
-                "prices": rows,
-            }
-        )
+    found = find(PriceBook(), wanted, args.region)
     if not found:
         raise UsageError(
             f"{wanted} is in no price table (try an instance type, a GCP machine "
@@ -203,52 +148,28 @@ def _show(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(found, indent=2, sort_keys=True) + "\n")
         return ExitCode.OK
     for entry in found:
-        print(f"{wanted} in {entry['table']} (as of {entry['as_of']}; {entry['path']})")
-        if entry["spec"]:
-            print(f"  {entry['spec']['summary']}")
-        if entry["kind"] != "instance":
-            print(f"  {entry['kind']}")
-        if not entry["prices"]:
-            print("  no prices" + (f" in {args.region}" if args.region else ""))
-        for region, row in sorted(entry["prices"].items()):
-            cells = [
-                f"{column} {value}"
-                for column, value in row.items()
-                if column != "basis" and value is not None
-            ]
-            basis = sorted(set((row.get("basis") or {}).values()))
-            print(f"  {region:<24} {'  '.join(cells) or 'no prices'}")
-            if basis:
-                print(f"  {'':<24} basis: {'; '.join(basis)}")
+        _print_entry(wanted, entry, args.region)
     return ExitCode.OK
 
 
-def _spec_json(spec: Any) -> dict[str, Any] | None:
-    if spec is None:
-        return None
-    accel = spec.accelerator
-    parts = [spec.family]
-    if spec.vcpu:
-        parts.append(f"{spec.vcpu} vCPU")
-    if spec.memory_gib:
-        parts.append(f"{spec.memory_gib:g} GiB")
-    if accel is not None:
-        memory = f" {accel.memory_gib} GB" if accel.memory_gib else ""
-        parts.append(f"{accel.count:g}× {accel.name}{memory}")
-    return {
-        "family": spec.family,
-        "vcpu": spec.vcpu,
-        "memory_gib": spec.memory_gib,
-        "accelerator": None
-        if accel is None
-        else {
-            "name": accel.name,
-            "count": accel.count,
-            "kind": accel.kind,
-            "memory_gib": accel.memory_gib,
-        },
-        "summary": ", ".join(parts),
-    }
+def _print_entry(wanted: str, entry: dict[str, Any], region_filter: str | None) -> None:
+    print(f"{wanted} in {entry['table']} (as of {entry['as_of']}; {entry['path']})")
+    if entry["spec"]:
+        print(f"  {entry['spec']['summary']}")
+    if entry["kind"] != "instance":
+        print(f"  {entry['kind']}")
+    if not entry["prices"]:
+        print("  no prices" + (f" in {region_filter}" if region_filter else ""))
+    for region, row in sorted(entry["prices"].items()):
+        cells = [
+            f"{column} {value}"
+            for column, value in row.items()
+            if column != "basis" and value is not None
+        ]
+        basis = sorted(set((row.get("basis") or {}).values()))
+        print(f"  {region:<24} {'  '.join(cells) or 'no prices'}")
+        if basis:
+            print(f"  {'':<24} basis: {'; '.join(basis)}")
 
 
 # --------------------------------------------------------------------------- age

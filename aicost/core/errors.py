@@ -8,6 +8,7 @@ bug and exits 3.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
 
@@ -67,3 +68,11 @@ class UsageError(AicostError):
 
 class PricingError(AicostError):
     """A price table that is missing or malformed, or a refresh that failed."""
+
+
+def one_of(names: Iterable[str], last: str = "or") -> str:
+    """``table, json or sarif``: the entries of a registry, for help and error messages."""
+    items = list(names)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
-from aicost.core.model import Workload
+from aicost.core.model import ResourceChange, Workload
 from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
 from aicost.sources.base import Inventory
 
@@ -40,11 +40,34 @@ class Normalised:
     warnings: list[str] = field(default_factory=list)
 
 
-def handlers(provider: str) -> Mapping[str, Handler]:
-    merged: dict[str, Handler] = {}
+class Handlers(dict[str, Handler]):
+    """Resource type -> handler for one provider; ``defaults`` (a module's optional
+    ``default_handler(change)``) claim changes of other types by what they carry (manifest
+    objects carry their Spec, whatever reader made them)."""
+
+    defaults: list[Callable[[ResourceChange], Handler | None]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.defaults = []
+
+    def find(self, change: ResourceChange) -> Handler | None:
+        found = self.get(change.type)
+        for default in self.defaults:
+            if found is not None:
+                break
+            found = default(change)
+        return found
+
+
+def handlers(provider: str) -> Handlers:
+    merged = Handlers()
     for module_name in MAPPERS.get(provider, ()):
         module = importlib.import_module(module_name)
         merged.update(cast(Mapping[str, Handler], module.HANDLERS))
+        default = getattr(module, "default_handler", None)
+        if default is not None:
+            merged.defaults.append(default)
     return merged
 
 
@@ -52,7 +75,7 @@ def normalise(
     inventories: Iterable[Inventory], catalog: InstanceCatalog, settings: MapSettings
 ) -> Normalised:
     result = Normalised()
-    loaded: dict[str, Mapping[str, Handler]] = {}
+    loaded: dict[str, Handlers] = {}
     for inventory in inventories:
         result.warnings.extend(inventory.warnings)
         ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings)
@@ -62,7 +85,7 @@ def normalise(
             table = loaded.get(change.provider)
             if table is None:
                 table = loaded[change.provider] = handlers(change.provider)
-            handler = table.get(change.type)
+            handler = table.find(change)
             if handler is None:
                 result.other[change.type] += 1
                 continue

@@ -24,7 +24,14 @@ from decimal import Decimal
 
 from aicost.core import hardware as acc
 from aicost.core.clusters import ClusterProfile, choose
-from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
+from aicost.core.model import (
+    Accelerator,
+    Capacity,
+    Deployment,
+    PurchaseOption,
+    ResourceChange,
+    WorkloadClass,
+)
 from aicost.mappers.base import Handler, MapContext, Side, classify, purchase_from_tags
 from aicost.sources.manifest import Group, Spec
 
@@ -405,11 +412,12 @@ _TERMED = frozenset(
 )
 
 
-def _handlers() -> dict[str, Handler]:
-    from aicost.sources.k8s import RESOURCE_TYPES
-    from aicost.sources.manifest import OTHER_TYPES
-
-    return dict.fromkeys((*RESOURCE_TYPES, *OTHER_TYPES), workload)
+HANDLERS: dict[str, Handler] = {}
 
 
-HANDLERS: dict[str, Handler] = _handlers()
+def default_handler(change: ResourceChange) -> Handler | None:
+    """Every object a manifest reader understood carries its :class:`Spec`, whatever its
+    type: one handler maps them all, so a new manifest reader needs no list of its resource
+    types here. Objects no reader understood (no Spec) are left to count as other resources."""
+    after = change.after if isinstance(change.after, dict) else {}
+    return workload if isinstance(after.get("spec"), Spec) else None

@@ -20,7 +20,7 @@ file and ``aicost policy show`` can print where each value came from.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -243,111 +243,152 @@ def _merge_layer(
     budgets: dict[str, Entry],
     commitments: dict[str, int],
 ) -> None:
-    document, data = layer.document, layer.data
+    _LayerMerge(composed, layer, rules, budgets, commitments).run()
 
-    def origin(*path: str | int) -> Origin:
-        return Origin(document, tuple(path), layer.label)
 
-    for key, value in data.items():
-        if key in SCALAR_KEYS:
-            composed.top[key] = value
-            composed.top_origins[key] = origin(key)
-        elif key in MAPPING_KEYS:
-            if isinstance(value, Mapping):
-                merged = dict(composed.top.get(key) or {})
-                subs = composed.sub_origins.setdefault(key, {})
-                for sub_key, sub_value in value.items():
-                    merged[sub_key] = sub_value
-                    subs[str(sub_key)] = origin(key, sub_key)
-                composed.top[key] = merged
+class _LayerMerge:
+    """Merge one layer's keys into *composed*: one method per kind of key."""
+
+    def __init__(
+        self,
+        composed: Composed,
+        layer: Layer,
+        rules: dict[str, Entry],
+        budgets: dict[str, Entry],
+        commitments: dict[str, int],
+    ) -> None:
+        self.composed = composed
+        self.layer = layer
+        self.document = layer.document
+        self.rules = rules
+        self.budgets = budgets
+        self.commitments = commitments
+
+    def origin(self, *path: str | int) -> Origin:
+        return Origin(self.document, tuple(path), self.layer.label)
+
+    def run(self) -> None:
+        special: dict[str, Callable[[str, Any], None]] = {
+            "rules": self.entries,
+            "budgets": self.entries,
+            "waivers": self.waivers,
+            "waiver_files": self.waiver_files,
+            "commitments": self.commitment_list,
+            "extends": lambda key, value: None,
+        }
+        for key, value in self.layer.data.items():
+            if key in SCALAR_KEYS:
+                self.set_top(key, value)
+            elif key in MAPPING_KEYS:
+                self.mapping(key, value)
             else:
-                composed.top[key] = value  # the schema reports the type error
-            composed.top_origins[key] = origin(key)
-        elif key in ("rules", "budgets"):
-            if not isinstance(value, list):
-                composed.top[key] = value
-                composed.top_origins[key] = origin(key)
+                # Unknown keys are kept so that schema validation reports them with their line.
+                special.get(key, self.set_top)(key, value)
+
+    def set_top(self, key: str, value: Any) -> None:
+        self.composed.top[key] = value
+        self.composed.top_origins[key] = self.origin(key)
+
+    def mapping(self, key: str, value: Any) -> None:
+        if not isinstance(value, Mapping):
+            self.set_top(key, value)  # the schema reports the type error
+            return
+        merged = dict(self.composed.top.get(key) or {})
+        subs = self.composed.sub_origins.setdefault(key, {})
+        for sub_key, sub_value in value.items():
+            merged[sub_key] = sub_value
+            subs[str(sub_key)] = self.origin(key, sub_key)
+        self.set_top(key, merged)
+
+    def entries(self, key: str, value: Any) -> None:
+        """``rules`` (by id) and ``budgets`` (by name): a later layer overrides key by key."""
+        if not isinstance(value, list):
+            self.set_top(key, value)
+            return
+        ident = "id" if key == "rules" else "name"
+        seen_here: dict[str, int] = {}
+        for index, raw in enumerate(value):
+            if not isinstance(raw, Mapping):
+                entries = self.composed.rules if key == "rules" else self.composed.budgets
+                at = self.origin(key, index)
+                entries.append(Entry({"__invalid__": raw}, {}, at, [self.layer.label]))
                 continue
-            target = rules if key == "rules" else budgets
-            entries = composed.rules if key == "rules" else composed.budgets
-            ident = "id" if key == "rules" else "name"
-            seen_here: dict[str, int] = {}
-            for index, raw in enumerate(value):
-                at = (key, index)
-                if not isinstance(raw, Mapping):
-                    entries.append(Entry({"__invalid__": raw}, {}, origin(*at), [layer.label]))
-                    continue
-                name = raw.get(ident)
-                if isinstance(name, str) and name in seen_here:
-                    first = document.position((key, seen_here[name]))
-                    previous = f" (first used at line {first[0]})" if first else ""
-                    what = "rule id" if key == "rules" else "budget name"
-                    raise document.error(f"duplicate {what} {name!r}{previous}", (*at, ident))
-                if isinstance(name, str):
-                    seen_here[name] = index
-                existing = target.get(name) if isinstance(name, str) else None
-                if existing is None:
-                    entry = Entry(
-                        dict(raw),
-                        {str(k): origin(*at, k) for k in raw},
-                        origin(*at),
-                        [layer.label],
-                    )
-                    entries.append(entry)
-                    if isinstance(name, str):
-                        target[name] = entry
-                    continue
-                old_type = existing.values.get("type")
-                new_type = raw.get("type")
-                if new_type is not None and old_type is not None and new_type != old_type:
-                    raise document.error(
-                        f"{ident} {name!r} is a {old_type!r} rule in "
-                        f"{existing.origin_of('type').describe()}; an override cannot change "
-                        "its type (use a new id)",
-                        (*at, "type"),
-                    )
-                for k, v in raw.items():
-                    existing.values[k] = v
-                    existing.origins[str(k)] = origin(*at, k)
-                existing.head = origin(*at)
-                existing.sources.append(layer.label)
-        elif key == "waivers":
-            if isinstance(value, list):
-                composed.waivers.extend(
-                    (item, origin("waivers", i)) for i, item in enumerate(value)
+            name = raw.get(ident)
+            if isinstance(name, str):
+                self.check_unique(key, ident, name, index, seen_here)
+                seen_here[name] = index
+            self.entry(key, ident, index, raw, name)
+
+    def check_unique(
+        self, key: str, ident: str, name: str, index: int, seen_here: dict[str, int]
+    ) -> None:
+        if name not in seen_here:
+            return
+        first = self.document.position((key, seen_here[name]))
+        previous = f" (first used at line {first[0]})" if first else ""
+        what = "rule id" if key == "rules" else "budget name"
+        raise self.document.error(f"duplicate {what} {name!r}{previous}", (key, index, ident))
+
+    def entry(self, key: str, ident: str, index: int, raw: Mapping[str, Any], name: Any) -> None:
+        target = self.rules if key == "rules" else self.budgets
+        existing = target.get(name) if isinstance(name, str) else None
+        if existing is None:
+            entry = Entry(
+                dict(raw),
+                {str(k): self.origin(key, index, k) for k in raw},
+                self.origin(key, index),
+                [self.layer.label],
+            )
+            (self.composed.rules if key == "rules" else self.composed.budgets).append(entry)
+            if isinstance(name, str):
+                target[name] = entry
+            return
+        old_type = existing.values.get("type")
+        new_type = raw.get("type")
+        if new_type is not None and old_type is not None and new_type != old_type:
+            raise self.document.error(
+                f"{ident} {name!r} is a {old_type!r} rule in "
+                f"{existing.origin_of('type').describe()}; an override cannot change "
+                "its type (use a new id)",
+                (key, index, "type"),
+            )
+        for k, v in raw.items():
+            existing.values[k] = v
+            existing.origins[str(k)] = self.origin(key, index, k)
+        existing.head = self.origin(key, index)
+        existing.sources.append(self.layer.label)
+
+    def waivers(self, key: str, value: Any) -> None:
+        if not isinstance(value, list):
+            self.set_top(key, value)
+            return
+        self.composed.waivers.extend(
+            (item, self.origin("waivers", i)) for i, item in enumerate(value)
+        )
+
+    def waiver_files(self, key: str, value: Any) -> None:
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                where: PathKey = (
+                    ("waiver_files", i) if isinstance(value, list) else ("waiver_files",)
                 )
+                if isinstance(item, str):
+                    path = Path(os.path.normpath(self.layer.path.parent / item))
+                    self.composed.waiver_files.append((path, self.origin(*where)))
+        self.composed.top_origins.setdefault(key, self.origin(key))
+
+    def commitment_list(self, key: str, value: Any) -> None:
+        """Commitments with an ``id`` replace an earlier layer's of the same id, in place."""
+        if not isinstance(value, list):
+            self.set_top(key, value)
+            return
+        for i, item in enumerate(value):
+            ident_value = item.get("id") if isinstance(item, Mapping) else None
+            pair = (item, self.origin("commitments", i))
+            if isinstance(ident_value, str) and ident_value in self.commitments:
+                self.composed.commitments[self.commitments[ident_value]] = pair
             else:
-                composed.top[key] = value
-                composed.top_origins[key] = origin(key)
-        elif key == "waiver_files":
-            items = [value] if isinstance(value, str) else value
-            if isinstance(items, list):
-                for i, item in enumerate(items):
-                    where: PathKey = (
-                        ("waiver_files", i) if isinstance(value, list) else ("waiver_files",)
-                    )
-                    if isinstance(item, str):
-                        composed.waiver_files.append(
-                            (Path(os.path.normpath(layer.path.parent / item)), origin(*where))
-                        )
-            composed.top_origins.setdefault(key, origin(key))
-        elif key == "commitments":
-            if isinstance(value, list):
-                for i, item in enumerate(value):
-                    ident_value = item.get("id") if isinstance(item, Mapping) else None
-                    pair = (item, origin("commitments", i))
-                    if isinstance(ident_value, str) and ident_value in commitments:
-                        composed.commitments[commitments[ident_value]] = pair
-                    else:
-                        if isinstance(ident_value, str):
-                            commitments[ident_value] = len(composed.commitments)
-                        composed.commitments.append(pair)
-            else:
-                composed.top[key] = value
-                composed.top_origins[key] = origin(key)
-        elif key == "extends":
-            continue
-        else:
-            # Unknown keys: kept so that schema validation reports them with their line.
-            composed.top[key] = value
-            composed.top_origins[key] = origin(key)
+                if isinstance(ident_value, str):
+                    self.commitments[ident_value] = len(self.composed.commitments)
+                self.composed.commitments.append(pair)

@@ -96,6 +96,7 @@ def run(
     pricer: Pricer,
     options: EvalOptions | None = None,
 ) -> Evaluation:
+    """Every enabled rule's findings, placed, waived and judged by the gate; stale waivers."""
     options = options or EvalOptions()
     today = options.today or dt.datetime.now(dt.UTC).date()
     workspace = resolve_workspace(options)
@@ -109,16 +110,56 @@ def run(
         today=today,
         actuals=options.actuals,
     )
-    by_key = {(item.workload.address, item.workload.component): item for item in workloads}
-
-    def place_of(found: Finding) -> Place | None:
-        item = by_key.get((found.address, found.component))
-        return locator.place(item.workload) if item is not None else None
-
+    places = _Places(workloads, locator)
     # File and line come from --source-dir, or from inputs that are .tf files or manifests.
     enrich = options.source_dir is not None or any(
         item.workload.source.line is not None for item in workloads
     )
+    raw = _rule_findings(policy, ctx, places if enrich else None)
+    waivers = _waivers(policy, options, locator, workloads)
+    notes = _source_dir_notes(options, locator, workloads)
+    used: set[int] = set()
+    findings: list[Finding] = []
+    for found, level in raw:
+        place = places.of(found) if waivers else None
+        paths = place.paths if place else ()
+        anchors = place.anchors if place else ()
+        found = _apply_waivers(
+            found, level, waivers, used, today, policy, workspace, paths, anchors, notes
+        )
+        fails, why = options.gate.decide(found, level)
+        findings.append(dataclasses.replace(found, failing=fails, decision=why))
+    stale = _stale_waivers(waivers, used, policy, workspace, today, places)
+    notes += _expiring_notes(waivers, used, today, policy.waiver_settings.expiring_soon_days)
+    findings.sort(key=lambda f: f.sort_key)
+    return Evaluation(findings, stale, notes, workspace, today, options.gate)
+
+
+class _Places:
+    """Where a finding's workload is written (file, line, paths for waiver scopes)."""
+
+    def __init__(self, workloads: Sequence[PricedWorkload], locator: Locator) -> None:
+        self.workloads = workloads
+        self.locator = locator
+        self.by_key = {(i.workload.address, i.workload.component): i for i in workloads}
+        self._all_paths: list[str] | None = None
+
+    def of(self, found: Finding) -> Place | None:
+        item = self.by_key.get((found.address, found.component))
+        return self.locator.place(item.workload) if item is not None else None
+
+    def all_paths(self) -> list[str]:
+        if self._all_paths is None:
+            self._all_paths = sorted(
+                {p for item in self.workloads for p in self.locator.place(item.workload).paths}
+            )
+        return self._all_paths
+
+
+def _rule_findings(
+    policy: Policy, ctx: CheckContext, places: _Places | None
+) -> list[tuple[Finding, Enforcement]]:
+    """Each enabled rule's findings with remediation, link, enforcement, file and line."""
     raw: list[tuple[Finding, Enforcement]] = []
     for loaded in policy.rules:
         module = loaded.module
@@ -127,7 +168,7 @@ def run(
         link = link_of(module)
         enforcement = policy.enforcement_of(loaded.config)
         for found in module.check(loaded.config, ctx):
-            place = place_of(found) if enrich else None
+            place = places.of(found) if places is not None else None
             level = _level(found, loaded.config.severity, enforcement)
             found = dataclasses.replace(
                 found,
@@ -138,7 +179,13 @@ def run(
                 line=place.line if place is not None and place.file else found.line,
             )
             raw.append((found, level))
+    return raw
 
+
+def _waivers(
+    policy: Policy, options: EvalOptions, locator: Locator, workloads: Sequence[PricedWorkload]
+) -> list[Waiver]:
+    """The policy's waivers, then ``--waivers`` files, then inline ``aicost:ignore`` ones."""
     waivers = list(policy.waivers)
     for path in options.waiver_files:
         waivers += load_waiver_file(path, FILE, strict_validate)
@@ -147,43 +194,51 @@ def run(
 
         for inline_path in locator.inline_files(workloads):
             waivers += scan_file(inline_path)
+    return waivers
 
-    notes: list[str] = []
-    if options.source_dir is not None and workloads:
-        sample = [item.workload for item in workloads[:200]]
-        if not any(locator.place(workload).file for workload in sample):
-            notes.append(
-                f"--source-dir {options.source_dir}: none of the plan's resources were found "
-                "in its .tf files (is it the root module the plan was made from?)"
-            )
-    used: set[int] = set()
-    findings: list[Finding] = []
-    for found, level in raw:
-        place = place_of(found) if waivers else None
-        paths = place.paths if place else ()
-        anchors = place.anchors if place else ()
-        found = _apply_waivers(
-            found, level, waivers, used, today, policy, workspace, paths, anchors, notes
-        )
-        fails, why = options.gate.decide(found, level)
-        findings.append(dataclasses.replace(found, failing=fails, decision=why))
 
+def _source_dir_notes(
+    options: EvalOptions, locator: Locator, workloads: Sequence[PricedWorkload]
+) -> list[str]:
+    if options.source_dir is None or not workloads:
+        return []
+    sample = [item.workload for item in workloads[:200]]
+    if any(locator.place(workload).file for workload in sample):
+        return []
+    return [
+        f"--source-dir {options.source_dir}: none of the plan's resources were found "
+        "in its .tf files (is it the root module the plan was made from?)"
+    ]
+
+
+def _stale_waivers(
+    waivers: Sequence[Waiver],
+    used: set[int],
+    policy: Policy,
+    workspace: str,
+    today: dt.date,
+    places: _Places,
+) -> list[StaleWaiver]:
+    """Waivers that covered no finding (in scope of this check), and why."""
     stale: list[StaleWaiver] = []
-    all_paths: list[str] | None = None
     for index, waiver in enumerate(waivers):
         if index in used:
             continue
         if waiver.anchor is None and waiver.kind == "inline":
             stale.append(StaleWaiver(waiver, "not attached to a resource header"))
             continue
-        if waiver.paths and all_paths is None:
-            all_paths = sorted(
-                {p for item in workloads for p in locator.place(item.workload).paths}
-            )
-        if not waiver.in_scope(workspace, all_paths or ()):
+        all_paths = places.all_paths() if waiver.paths else ()
+        if not waiver.in_scope(workspace, all_paths):
             continue
         stale.append(StaleWaiver(waiver, waiver.invalid(today, policy.waiver_settings)))
-    soon = policy.waiver_settings.expiring_soon_days
+    return stale
+
+
+def _expiring_notes(
+    waivers: Sequence[Waiver], used: set[int], today: dt.date, soon: int
+) -> list[str]:
+    """Notices for waivers in use that expire within *soon* days."""
+    notes: list[str] = []
     for index in sorted(used):
         waiver = waivers[index]
         expires = waiver.expires
@@ -194,8 +249,7 @@ def run(
                 f"{waiver.label} ({waiver.rule}, owner {waiver.owner or 'not given'}) "
                 f"expires {when} ({expires.isoformat()})"
             )
-    findings.sort(key=lambda f: f.sort_key)
-    return Evaluation(findings, stale, notes, workspace, today, options.gate)
+    return notes
 
 
 def _level(found: Finding, rule_severity: Severity, enforcement: Enforcement) -> Enforcement:

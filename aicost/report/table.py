@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -30,8 +32,24 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    summary = result.summary
+    document = build(result)
+    resources = v.resources(document)
+    shown = _workloads(console, result, resources, options)
+    _unit_costs(console, shown)
+    _unpriced(console, resources)
+    _findings(console, result, options)
+    _waived(console, result, options)
+    _stale_and_notes(console, result)
+    _totals(console, result, document)
+    return buffer.getvalue()
 
+
+def _workloads(
+    console: Console,
+    result: CheckResult,
+    resources: list[Mapping[str, Any]],
+    options: RenderOptions,
+) -> list[Mapping[str, Any]]:
     table = Table(title="AI workloads", title_justify="left", expand=False)
     table.add_column("Resource", overflow="fold")
     table.add_column("Change")
@@ -42,8 +60,6 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     table.add_column("Purchase")
     table.add_column("Monthly", justify="right")
     table.add_column("Delta", justify="right")
-    document = build(result)
-    resources = v.resources(document)
     shown = v.largest_first(resources, options.max_rows)
     for item in shown:
         monthly = item.get("monthly_cost")
@@ -63,6 +79,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     else:
         console.print("No AI workloads found.")
 
+    return shown
+
+
+def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
     per_unit = [
         f"{v.label(item)}: {', '.join(parts)}"
         for item in shown
@@ -74,6 +94,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for line in per_unit:
             console.print(f"  {line}")
 
+
+def _unpriced(console: Console, resources: list[Mapping[str, Any]]) -> None:
     unpriced = [r for r in resources if not r.get("priced")]
     if unpriced:
         console.print()
@@ -81,6 +103,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         for entry in unpriced:
             console.print(f"  {v.label(entry)}: {entry.get('unpriced_reason')}")
 
+
+def _findings(console: Console, result: CheckResult, options: RenderOptions) -> None:
     active = result.active_findings
     if active:
         console.print()
@@ -110,6 +134,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             counted = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items()))
             console.print(f"… {len(hidden)} more findings not shown ({counted}). Use --max-rows 0.")
 
+
+def _waived(console: Console, result: CheckResult, options: RenderOptions) -> None:
     waived = result.waived_findings
     if waived and options.show_waived:
         console.print()
@@ -132,6 +158,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
             f"{len(waived)} waived finding{'s' if len(waived) != 1 else ''} not shown "
             "(--show-waived lists them)."
         )
+
+
+def _stale_and_notes(console: Console, result: CheckResult) -> None:
     if result.stale_waivers:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
@@ -140,6 +169,9 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     for note in result.policy_notes:
         console.print(f"Note: {note}")
 
+
+def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
+    summary = result.summary
     other = sum(result.non_ai.values())
     console.print()
     console.print(
@@ -159,4 +191,3 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     )
     verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
     console.print(verdict)
-    return buffer.getvalue()

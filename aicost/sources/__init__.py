@@ -32,6 +32,36 @@ SOURCES: dict[str, str] = {
     "skypilot": "aicost.sources.skypilot",
 }
 
+#: Input kind -> (group, how ``aicost check --help`` names it). ML job manifests are listed
+#: together; a test checks that every kind in SOURCES has an entry.
+TITLES: dict[str, tuple[str, str]] = {
+    "terraform-plan": ("plan", "plan JSON files (terraform show -json)"),
+    "terraform-hcl": (
+        "terraform",
+        "Terraform directories, .tf/.tofu and .tfvars files (static mode, no terraform needed)",
+    ),
+    "kubernetes": ("manifest", "Kubernetes, Kubeflow, KServe, KubeRay"),
+    "skypilot": ("manifest", "SkyPilot"),
+    "dstack": ("manifest", "dstack"),
+    "sagemaker": ("manifest", "SageMaker"),
+    "vertex-ai": ("manifest", "Vertex AI"),
+    "azureml": ("manifest", "Azure ML"),
+    "llm-usage": ("llm", "LLM usage files (aicost-llm.yaml)"),
+}
+
+
+def describe_inputs() -> str:
+    """What ``aicost check`` reads, from the registry (for its help)."""
+    parts: list[str] = []
+    manifests = [title for group, title in TITLES.values() if group == "manifest"]
+    for group, title in TITLES.values():
+        if group != "manifest":
+            parts.append(title)
+        elif title == manifests[0]:
+            parts.append(f"ML job manifests ({', '.join(manifests)})")
+    return "; ".join(parts)
+
+
 #: Reads anything no source claims, so that bad input gets a precise message.
 FALLBACK = "terraform-plan"
 

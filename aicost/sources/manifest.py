@@ -25,28 +25,6 @@ from aicost.sources.base import Inventory
 
 PROVIDER = "manifest"
 
-#: Resource types of the manifest objects read by the non-Kubernetes readers (the
-#: Kubernetes ones are :data:`aicost.sources.k8s.RESOURCE_TYPES`).
-OTHER_TYPES: tuple[str, ...] = (
-    "skypilot/task",
-    "skypilot/service",
-    "dstack/task",
-    "dstack/service",
-    "dstack/dev-environment",
-    "dstack/fleet",
-    "sagemaker/TrainingJob",
-    "sagemaker/EndpointConfig",
-    "sagemaker/HyperParameterTuningJob",
-    "vertex/CustomJob",
-    "azureml/command",
-    "azureml/sweep",
-    "azureml/pipeline",
-    "azureml/finetuning",
-    "azureml/online-deployment",
-    "azureml/batch-deployment",
-    "azureml/compute",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Group:

@@ -18,7 +18,7 @@ from aicost.pipeline import run_check
 from aicost.pipeline.baseline import compare
 from aicost.policy.loader import load_policy
 from tests.conftest import plan
-from tests.core.helpers import DEFAULT_POLICY
+from tests.helpers import DEFAULT_POLICY
 
 PLANS = ("aws_compliant", "aws_denied", "gcp_mixed", "azure_mixed", "llm_azure_gcp")
 

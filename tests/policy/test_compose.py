@@ -11,7 +11,7 @@ from aicost.core.errors import ConfigError
 from aicost.policy.loader import load_policy
 from aicost.policy.schema import Enforcement, Severity
 from tests.conftest import REPO, Runner
-from tests.core.helpers import DEFAULT_POLICY
+from tests.helpers import DEFAULT_POLICY
 from tests.policy.helpers import policy_text, write_policy
 
 CHILD = """\

@@ -11,7 +11,7 @@ from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.gate import Gate
 from aicost.policy.schema import Enforcement, Severity
 from tests.conftest import Runner, plan
-from tests.core.helpers import DEFAULT_POLICY
+from tests.helpers import DEFAULT_POLICY
 from tests.policy.helpers import of, policy_text, run, write_policy
 
 RULES = [("spot-training", "training-purchase"), ("ai-tags", "required-tags"), ("hints", "x")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aicost.policy.inline import SourceIndex, scan_blocks, scan_file, split_address
 
@@ -53,7 +54,7 @@ def test_comment_grammar_and_attachment(tmp_path: Path) -> None:
     path = tmp_path / "main.tf"
     path.write_text(TF)
     waivers = scan_file(path)
-    by_line = {}
+    by_line: dict[int, list[Any]] = {}
     for waiver in waivers:
         by_line.setdefault(int(waiver.where.rsplit(":", 1)[1]), []).append(waiver)
     two = by_line[11]

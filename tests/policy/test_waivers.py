@@ -20,7 +20,7 @@ from aicost.policy.finding import Finding
 from aicost.policy.loader import load_policy
 from aicost.pricing.catalog import PriceBook
 from tests.conftest import Runner, plan
-from tests.core.helpers import DEFAULT_POLICY
+from tests.helpers import DEFAULT_POLICY
 from tests.policy.helpers import TERRAFORM, TODAY, of, policy_text, run, write_policy
 
 PLATFORM_TF = TERRAFORM / "aws_platform" / "main.tf"

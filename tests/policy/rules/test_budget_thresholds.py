@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aicost.core.errors import ConfigError
-from tests.core.helpers import HOURS, price
+from tests.helpers import HOURS, price
 from tests.policy.helpers import of, policy_text, run
 
 # aws_over_budget: 6 x p5.48xlarge for team vision, about $241k/month

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from tests.core.helpers import HOURS, price
+from tests.helpers import HOURS, price
 from tests.policy.helpers import of, policy_text, run
 
 POLICY = """\

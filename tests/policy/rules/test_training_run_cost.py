@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.core.helpers import HOURS, price
+from tests.helpers import HOURS, price
 from tests.policy.helpers import TERRAFORM, of, policy_text, run
 
 POLICY = """\

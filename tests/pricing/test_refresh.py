@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.clouds.servers import (
+from tests.conftest import REPO, Runner, plan
+from tests.pricing.servers import (
     AwsData,
     Behaviour,
     aws_server,
@@ -27,7 +28,6 @@ from tests.clouds.servers import (
     sagemaker_product,
     sku,
 )
-from tests.conftest import REPO, Runner, plan
 
 pytest.importorskip("boto3")
 pytest.importorskip("google.cloud.billing_v1")

@@ -8,8 +8,8 @@ from pathlib import Path
 from aicost.core.model import PurchaseOption
 from aicost.sources import detect
 from tests.conftest import Runner, plan
-from tests.core.helpers import price
-from tests.manifests.helpers import check, policy, write
+from tests.helpers import price
+from tests.mappers.manifest_helpers import check, policy, write
 
 HOURS = Decimal(730)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aicost.policy.loader import load_policy
-from tests.core.helpers import DEFAULT_POLICY, HOURS, check, policy_from, price
+from tests.helpers import DEFAULT_POLICY, HOURS, check, policy_from, price
 
 ISSUE_POLICY = """\
 version: 1

@@ -18,7 +18,7 @@ import pytest
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.loader import load_policy
 from tests.conftest import CORPUS, FIXTURES, REPO, Runner, needs_shared, plan
-from tests.core.helpers import DEFAULT_POLICY, price
+from tests.helpers import DEFAULT_POLICY, price
 from tests.test_offline import probe
 
 SCENARIOS = sorted(p.name for p in (FIXTURES / "terraform").iterdir() if p.is_dir())
@@ -30,7 +30,7 @@ def static(path: Path) -> CheckResult:
 
 def facts(result: CheckResult) -> dict[str, tuple[object, ...]]:
     """What a user reads in the table, per workload (the planned side only)."""
-    out = {}
+    out: dict[str, tuple[object, ...]] = {}
     for item in result.workloads:
         planned = item.workload.planned
         if planned is None:  # a deletion: static mode has no prior state to delete from

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.ci.action_runner import ActionRunner, JobResult, parse_outputs
-from tests.ci.github_api import BOT, FakeGitHub, Token
 from tests.conftest import FIXTURES, REPO, plan
+from tests.forges.github_api import BOT, FakeGitHub, Token
+from tests.integration.action_runner import ActionRunner, JobResult, parse_outputs
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.github_api import BOT, FakeGitHub, Token
 from tests.conftest import CliResult, Runner, plan
+from tests.forges.github_api import BOT, FakeGitHub, Token
 
 WRITE = "ghs_writeWRITEwrite0123456789"
 READ_ONLY = "ghs_forkFORKfork0123456789"
@@ -262,7 +262,7 @@ def test_pagination_never_leaves_the_api_host(
 def test_server_errors_are_retried(
     aicost: Runner, github: FakeGitHub, reports: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import aicost.cli.comment as module
+    import aicost.forges.github as module
 
     monkeypatch.setattr(module.GitHub, "__init__", _fast_retries(module.GitHub.__init__))
     github.fail_next = [502]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aicost.core.model import PurchaseOption, WorkloadClass
 from aicost.pricing.catalog import NoRate, PriceBook, Rate
-from tests.clouds.helpers import HOURS, azure
 from tests.conftest import REPO
-from tests.core.helpers import by_address, check
+from tests.helpers import by_address, check
+from tests.pricing.helpers import HOURS, azure
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def az() -> dict[str, object]:
     return by_address(check("azure_mixed"))  # type: ignore[return-value]
 
 
-def test_vm_sizes_locations_and_gpus(az: dict) -> None:
+def test_vm_sizes_locations_and_gpus(az: dict[str, Any]) -> None:
     trainer = az["azurerm_linux_virtual_machine.trainer"].workload.current
     assert (trainer.region, trainer.instance_type) == ("eastus", "Standard_ND96isr_H100_v5")
     assert trainer.accelerators_total == 8 and trainer.accelerator.name == "H100"
@@ -30,7 +31,7 @@ def test_vm_sizes_locations_and_gpus(az: dict) -> None:
     assert mi300x.accelerator.name == "MI300X" and mi300x.accelerator.vendor == "amd"
 
 
-def test_spot_priority_is_spot_and_the_missing_spot_price_is_said(az: dict) -> None:
+def test_spot_priority_is_spot_and_the_missing_spot_price_is_said(az: dict[str, Any]) -> None:
     trainer = az["azurerm_linux_virtual_machine.trainer"]
     assert trainer.workload.current.purchase_option == "spot"
     assert trainer.workload.current.purchase_reason == 'priority = "Spot"'
@@ -49,7 +50,7 @@ def test_spot_is_priced_at_spot_rates_once_the_table_has_them(tmp_path: Path) ->
     assert isinstance(rate, Rate) and rate.hourly == Decimal("19.664") and rate.note is None
 
 
-def test_windows_vm_uses_windows_columns_or_says_the_licence_is_missing(az: dict) -> None:
+def test_windows_vm_uses_windows_columns_or_says_the_licence_is_missing(az: dict[str, Any]) -> None:
     viz = az["azurerm_windows_virtual_machine.viz"]
     assert viz.workload.current.service == "vm-windows"
     assert viz.workload.current.region == "eastus"  # "East US" normalised
@@ -57,7 +58,7 @@ def test_windows_vm_uses_windows_columns_or_says_the_licence_is_missing(az: dict
     assert any("Linux rate is shown" in n for n in viz.planned_cost.notes)
 
 
-def test_scale_set_instances_and_reserved_tag(az: dict) -> None:
+def test_scale_set_instances_and_reserved_tag(az: dict[str, Any]) -> None:
     infer = az["azurerm_linux_virtual_machine_scale_set.infer"]
     deployment = infer.workload.current
     assert deployment.node_count == 3 and deployment.purchase_option == "reserved"
@@ -65,7 +66,7 @@ def test_scale_set_instances_and_reserved_tag(az: dict) -> None:
     assert any("reserved" in n for n in infer.planned_cost.notes)
 
 
-def test_aks_pools_follow_their_cluster_location_and_priority(az: dict) -> None:
+def test_aks_pools_follow_their_cluster_location_and_priority(az: dict[str, Any]) -> None:
     h100 = az["azurerm_kubernetes_cluster_node_pool.h100"].workload.current
     assert (h100.region, h100.node_count, h100.min_nodes, h100.max_nodes) == ("eastus2", 2, 1, 4)
     assert h100.purchase_option == "spot"
@@ -76,7 +77,9 @@ def test_aks_pools_follow_their_cluster_location_and_priority(az: dict) -> None:
     assert "azurerm_kubernetes_cluster.aks#default_node_pool" not in az
 
 
-def test_azure_ml_cluster_low_priority_and_instance_location_from_workspace(az: dict) -> None:
+def test_azure_ml_cluster_low_priority_and_instance_location_from_workspace(
+    az: dict[str, Any],
+) -> None:
     cluster = az["azurerm_machine_learning_compute_cluster.train"]
     deployment = cluster.workload.current
     assert (deployment.node_count, deployment.min_nodes, deployment.max_nodes) == (2, 2, 4)

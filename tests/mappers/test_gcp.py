@@ -4,14 +4,15 @@ counting and with sustained-use discounts only where Google applies them."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from aicost.core.model import PurchaseOption, WorkloadClass
 from aicost.pricing.catalog import PriceBook
 from aicost.pricing.layouts import sustained_use_multiplier
-from tests.clouds.helpers import HOURS, gcp_gpu, gcp_host, gcp_tpu
-from tests.core.helpers import by_address, check
+from tests.helpers import by_address, check
+from tests.pricing.helpers import HOURS, gcp_gpu, gcp_host, gcp_tpu
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def gcp() -> dict[str, object]:
     return by_address(check("gcp_mixed"))  # type: ignore[return-value]
 
 
-def test_accelerator_optimised_machine_is_host_plus_its_gpus(gcp: dict) -> None:
+def test_accelerator_optimised_machine_is_host_plus_its_gpus(gcp: dict[str, Any]) -> None:
     box = gcp["google_compute_instance.a100_box"]
     deployment = box.workload.current
     assert (deployment.instance_type, deployment.accelerators_total) == ("a2-highgpu-1g", 1)
@@ -30,7 +31,7 @@ def test_accelerator_optimised_machine_is_host_plus_its_gpus(gcp: dict) -> None:
     assert not any("sustained" in n for n in box.planned_cost.notes)
 
 
-def test_spot_a3_uses_spot_host_and_spot_gpus(gcp: dict) -> None:
+def test_spot_a3_uses_spot_host_and_spot_gpus(gcp: dict[str, Any]) -> None:
     trainer = gcp["google_compute_instance.trainer"]
     assert trainer.workload.current.purchase_option == "spot"
     assert trainer.workload.current.purchase_reason == 'scheduling.provisioning_model = "SPOT"'
@@ -41,7 +42,7 @@ def test_spot_a3_uses_spot_host_and_spot_gpus(gcp: dict) -> None:
     assert trainer.workload.current.workload_class is WorkloadClass.TRAINING
 
 
-def test_n1_with_guest_gpus_gets_the_30_percent_sustained_use_discount(gcp: dict) -> None:
+def test_n1_with_guest_gpus_gets_the_30_percent_sustained_use_discount(gcp: dict[str, Any]) -> None:
     item = gcp["google_compute_instance.n1_t4"]
     assert item.workload.current.accelerators_total == 2
     list_price = gcp_host("n1-standard-8") + 2 * gcp_gpu("nvidia-tesla-t4")
@@ -49,7 +50,7 @@ def test_n1_with_guest_gpus_gets_the_30_percent_sustained_use_discount(gcp: dict
     assert any("sustained-use discount 30.0%" in n for n in item.planned_cost.notes)
 
 
-def test_spot_gets_no_sustained_use_discount(gcp: dict) -> None:
+def test_spot_gets_no_sustained_use_discount(gcp: dict[str, Any]) -> None:
     item = gcp["google_compute_instance.n1_t4_preemptible"]
     assert item.workload.current.purchase_option == "spot"
     # the snapshot has no N1 spot host price: the host falls back to on-demand, and says so
@@ -59,7 +60,7 @@ def test_spot_gets_no_sustained_use_discount(gcp: dict) -> None:
     assert not any("sustained" in n for n in item.planned_cost.notes)
 
 
-def test_g2_guest_accelerator_block_is_not_counted_twice(gcp: dict) -> None:
+def test_g2_guest_accelerator_block_is_not_counted_twice(gcp: dict[str, Any]) -> None:
     item = gcp["google_compute_instance.l4_box"]
     assert item.workload.current.accelerators_total == 1
     assert item.monthly_cost == (gcp_host("g2-standard-8") + gcp_gpu("nvidia-l4")) * HOURS
@@ -91,7 +92,7 @@ def test_sustained_use_scales_with_hours_and_stops_at_a_quarter_month() -> None:
     assert full.hourly == gcp_host("n1-standard-8") * Decimal("0.7")  # type: ignore[union-attr]
 
 
-def test_instance_group_manager_prices_its_template_times_target_size(gcp: dict) -> None:
+def test_instance_group_manager_prices_its_template_times_target_size(gcp: dict[str, Any]) -> None:
     mig = gcp["google_compute_region_instance_group_manager.infer"]
     deployment = mig.workload.current
     assert (deployment.instance_type, deployment.node_count) == ("g2-standard-24", 3)
@@ -101,7 +102,7 @@ def test_instance_group_manager_prices_its_template_times_target_size(gcp: dict)
     assert "google_compute_instance_template.infer" not in gcp
 
 
-def test_node_pool_count_is_per_zone(gcp: dict) -> None:
+def test_node_pool_count_is_per_zone(gcp: dict[str, Any]) -> None:
     h100 = gcp["google_container_node_pool.h100"].workload.current
     # node_count 1 × the cluster's two node_locations; a3 machines come with 8 H100 each
     assert h100.node_count == 2 and h100.accelerators_total == 16
@@ -112,7 +113,7 @@ def test_node_pool_count_is_per_zone(gcp: dict) -> None:
     assert l4.workload_class is WorkloadClass.INFERENCE  # from the node label
 
 
-def test_inline_cluster_pools_and_non_ai_pools(gcp: dict) -> None:
+def test_inline_cluster_pools_and_non_ai_pools(gcp: dict[str, Any]) -> None:
     t4 = gcp["google_container_cluster.zonal#node_pool t4"]
     assert t4.workload.current.node_count == 2  # zonal: one zone
     assert t4.workload.current.purchase_option == "spot"
@@ -121,7 +122,7 @@ def test_inline_cluster_pools_and_non_ai_pools(gcp: dict) -> None:
     assert "google_compute_instance.web" not in gcp
 
 
-def test_tpu_chips_come_from_the_accelerator_type(gcp: dict) -> None:
+def test_tpu_chips_come_from_the_accelerator_type(gcp: dict[str, Any]) -> None:
     v5p = gcp["google_tpu_v2_vm.v5p"]
     assert v5p.workload.current.accelerators_total == 4  # v5p-8 counts TensorCores
     assert v5p.monthly_cost == 4 * gcp_tpu("v5p") * HOURS
@@ -132,7 +133,7 @@ def test_tpu_chips_come_from_the_accelerator_type(gcp: dict) -> None:
     assert legacy.monthly_cost == 4 * gcp_tpu("v3", column="spot") * HOURS
 
 
-def test_vertex_and_workbench_machines_are_priced_with_a_fee_caveat(gcp: dict) -> None:
+def test_vertex_and_workbench_machines_are_priced_with_a_fee_caveat(gcp: dict[str, Any]) -> None:
     pool = gcp["google_vertex_ai_deployment_resource_pool.serving"]
     assert pool.workload.current.node_count == 2
     assert pool.workload.current.workload_class is WorkloadClass.INFERENCE
@@ -143,13 +144,13 @@ def test_vertex_and_workbench_machines_are_priced_with_a_fee_caveat(gcp: dict) -
     assert notebook.accelerator is not None and notebook.accelerator.name == "T4"
 
 
-def test_missing_prices_are_unpriced_with_a_reason_never_zero(gcp: dict) -> None:
+def test_missing_prices_are_unpriced_with_a_reason_never_zero(gcp: dict[str, Any]) -> None:
     b200 = gcp["google_compute_instance.b200"]
     assert b200.monthly_cost is None
     assert "a4-highgpu-8g has no host price in us-central1" in (b200.unpriced_reason or "")
 
 
-def test_google_beta_provider_and_default_labels(gcp: dict) -> None:
+def test_google_beta_provider_and_default_labels(gcp: dict[str, Any]) -> None:
     h200 = gcp["google_compute_instance.h200"].workload.current
     assert h200.accelerator is not None and h200.accelerator.name == "H200"
     assert h200.region == "us-central1"

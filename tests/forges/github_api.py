@@ -48,7 +48,7 @@ class FakeGitHub:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"http://{host!s}:{port}{self.prefix}"
 
     def __enter__(self) -> FakeGitHub:
         self.thread.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from aicost.core.model import PurchaseOption, WorkloadClass
-from tests.core.helpers import HOURS, by_address, check, price
+from tests.helpers import HOURS, by_address, check, price
 
 
 def test_aws_mixed_workloads_match_what_a_person_would_count() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from aicost.sources.base import SourceModule
 from tests.conftest import CORPUS, needs_shared
 
 HCL = CORPUS / "hcl"
@@ -156,7 +157,7 @@ READ_ONLY = [
 ]
 
 
-def _static_reader():  # type: ignore[no-untyped-def]
+def _static_reader() -> SourceModule:
     from aicost import sources
 
     for kind in sources.SOURCES:

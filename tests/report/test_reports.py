@@ -19,7 +19,7 @@ from aicost.pipeline import CheckResult, run_check
 from aicost.policy.finding import WaiverRef
 from aicost.policy.loader import load_policy
 from tests.conftest import FIXTURES, REFERENCE, Runner, needs_shared, plan
-from tests.core.helpers import DEFAULT_POLICY
+from tests.helpers import DEFAULT_POLICY
 
 SARIF_SCHEMA = REFERENCE / "sarif-schema-2.1.0.json"
 

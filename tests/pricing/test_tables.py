@@ -14,8 +14,8 @@ import pytest
 from aicost.core.errors import ConfigError
 from aicost.core.model import PurchaseOption
 from aicost.pricing.catalog import PriceBook, Rate, load_discounts
-from tests.clouds.helpers import table
 from tests.conftest import REFERENCE, REPO, Runner, needs_shared, plan
+from tests.pricing.helpers import table
 
 CURRENT_GPUS = {"H100", "H200", "B200", "A100", "A100-80GB", "L4", "T4", "V100"}
 

@@ -17,7 +17,7 @@ import pytest
 
 from aicost.core.money import cents
 from tests.conftest import FIXTURES, Runner, plan
-from tests.core.helpers import price
+from tests.helpers import price
 
 BUDGET_ONLY = """
 version: 1

@@ -16,7 +16,7 @@ from aicost.pricing.catalog import PriceBook
 from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost
 from aicost.sources import usage as usage_file
 from tests.conftest import REFERENCE, REPO, Runner, needs_shared, plan
-from tests.manifests.helpers import check, policy, write
+from tests.mappers.manifest_helpers import check, policy, write
 
 TABLE = json.loads((REPO / "pricing" / "llm" / "tokens.json").read_text())
 M = Decimal(1_000_000)
@@ -344,6 +344,7 @@ def test_llm_rule_findings_can_be_waived(tmp_path: Path) -> None:
     for rule in ("models", "max-tokens", "caching"):
         assert not before[rule].waived
         assert after[rule].waived and not after[rule].fails, rule
-        assert after[rule].waiver is not None and after[rule].waiver.owner == "ml-platform"
+        waiver = after[rule].waiver
+        assert waiver is not None and waiver.owner == "ml-platform"
         assert after[rule].message == before[rule].message
     assert before["models"].fails  # the model rule's error failed the gate before the waiver
