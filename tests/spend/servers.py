@@ -15,7 +15,7 @@ from concurrent import futures
 from contextlib import contextmanager
 from typing import Any
 
-from tests.clouds.servers import _http, _Quiet
+from tests.pricing.servers import _http, _Quiet
 
 
 @contextmanager

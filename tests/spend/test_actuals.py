@@ -108,7 +108,8 @@ def test_month_split_scopes() -> None:
         {"id": "b", "type": "budget", "name": "t", "per_tag": "team", "monthly": 1}
     )
     split = month_split(per_tag, "vision", Decimal(3000), snap)
-    assert split is not None and (split.actual, split.projected) == (600, 1000)
+    assert split is not None
+    assert (split.actual, split.projected) == (Decimal(600), Decimal(1000))
     match = budget.Config.model_validate(
         {
             "id": "b",

@@ -17,7 +17,7 @@ COLUMNS_X = (*COLUMNS, "x_SkuMeterName", "x_UsageType")
 
 
 def cloud_line(resource: str, cost: float, **kwargs: Any) -> dict[str, Any]:
-    x = {k: kwargs.pop(k) for k in ("x_SkuMeterName", "x_UsageType") if k in kwargs}
+    x: dict[str, Any] = {k: kwargs.pop(k) for k in ("x_SkuMeterName", "x_UsageType") if k in kwargs}
     row = line(DAY, cost, resource=resource, **kwargs)
     row.update(x)
     return row
@@ -123,7 +123,8 @@ def report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]
         main(["spend", str(export), "--by", "resource,accelerator,ai-kind", "--format", "json"])
         == 0
     )
-    return json.loads(capsys.readouterr().out)
+    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return result
 
 
 def test_each_cloud(report: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,10 @@ from aicost.cli import main
 from tests.spend.conftest import LAST, SAMPLE, scenario_rows
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["spend", *args, "--format", "json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    report: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return report
 
 
 def test_real_sample_finds_the_gpu_instances_and_azure_ml(
