@@ -14,19 +14,22 @@ from decimal import Decimal, InvalidOperation
 
 HELP = "Actual AI spend from FOCUS billing exports: showback, KPIs and budget snapshots."
 
-FORMATS = ("table", "json", "csv", "focus-csv", "html")
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    # the choices come from the registries (light modules: no engine is imported here)
+    from aicost.spend.emit import DIALECTS
+    from aicost.spend.formats import FORMATS
+    from aicost.spend.pull import CLOUDS
+
     parser.add_argument(
         "inputs",
         nargs="*",
         metavar="FILE",
         help="FOCUS or AWS CUR 2.0 exports (CSV, CSV.gz, Parquet; files, directories, globs); "
-        "or `snapshot FILE...`, or `pull aws|azure|gcp`",
+        f"or `snapshot FILE...`, or `pull {'|'.join(CLOUDS)}`",
     )
     parser.add_argument("--by", default="team", help="group by these tags/dimensions (comma list)")
-    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
+    parser.add_argument("--format", "-f", choices=list(FORMATS), default="table")
     parser.add_argument("--output", "-o", help="write the report here (atomically)")
     parser.add_argument(
         "--budget",
@@ -49,7 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--emit-sql",
         metavar="DIALECT",
-        help="print the showback SQL for athena, trino, bigquery or spark instead of running it",
+        help=f"print the showback SQL for {', '.join(DIALECTS)} instead of running it",
     )
     parser.add_argument("--table", default="focus", help="export table name for --emit-sql")
     parser.add_argument("--view", default="aicost_ai", help="view name for --emit-sql")

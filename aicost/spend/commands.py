@@ -13,13 +13,6 @@ from aicost.spend.atomic import write_text
 from aicost.spend.formats import render
 from aicost.spend.ground import UsageError
 
-#: ``aicost spend pull`` cloud -> module with ``pull(args, scope_tags) -> Snapshot``.
-CLOUDS: dict[str, str] = {
-    "aws": "aicost.spend.pull.aws",
-    "azure": "aicost.spend.pull.azure",
-    "gcp": "aicost.spend.pull.gcp",
-}
-
 
 def report(
     inputs: list[str],
@@ -93,9 +86,11 @@ def snapshot_command(
 
 
 def pull(cloud: str, args: argparse.Namespace, scope_tags: list[str]) -> str:
+    from aicost.spend.pull import CLOUDS
+
     module_name = CLOUDS.get(cloud)
     if module_name is None:
-        raise UsageError(f"aicost spend pull: unknown cloud {cloud!r} (aws, azure or gcp)")
+        raise UsageError(f"aicost spend pull: unknown cloud {cloud!r} (one of {', '.join(CLOUDS)})")
     module = importlib.import_module(module_name)
     result: snapshot.Snapshot = module.pull(args, scope_tags, _as_of(args.as_of))
     return _save(result, args.out)

@@ -1,6 +1,6 @@
 """``aicost spend pull aws|azure|gcp``: month-to-date AI spend from the providers' APIs.
 
-One module per cloud (registered in :data:`aicost.spend.commands.CLOUDS`), each with
+One module per cloud (registered in :data:`CLOUDS`), each with
 ``pull(args, scope_tags, as_of, **injected) -> Snapshot``. The SDKs are optional extras
 (``pip install 'aicost[aws]'`` …), imported only here, when a pull runs.
 """
@@ -14,6 +14,13 @@ from types import ModuleType
 
 from aicost.spend.classify import AI_SERVICE_PATTERN, INSTANCE_PATTERN
 from aicost.spend.ground import InputError, UsageError
+
+#: ``aicost spend pull`` cloud -> module with ``pull(args, scope_tags, as_of) -> Snapshot``.
+CLOUDS: dict[str, str] = {
+    "aws": "aicost.spend.pull.aws",
+    "azure": "aicost.spend.pull.azure",
+    "gcp": "aicost.spend.pull.gcp",
+}
 
 
 def sdk(module: str, extra: str) -> ModuleType:
