@@ -33,6 +33,7 @@ import duckdb
 
 from aicost.spend import classify, queries, reader
 from aicost.spend.ground import InputError
+from aicost.spend.snapshot import Snapshot, from_exports
 
 ZERO = Decimal(0)
 HISTORY_DAYS = 60
@@ -337,3 +338,15 @@ def check_budgets(budgets: dict[str, Decimal]) -> None:
     for scope, amount in budgets.items():
         if amount < 0:
             raise InputError(f"budget {scope} must not be negative")
+
+
+def snapshot_of(
+    inputs: list[str], scope_tags: list[str], as_of: date | None, memory_limit: str
+) -> Snapshot:
+    """Month-to-date AI spend per scope tag, through *as_of* (default: the exports' last day)."""
+    con, stats, _ = prepare(inputs, Options(memory_limit=memory_limit))
+    try:
+        day = as_of or (stats.period_end - timedelta(microseconds=1)).date()
+        return from_exports(con, day, stats.currency, scope_tags)
+    finally:
+        con.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,17 +59,6 @@ def _as_of(text: str | None) -> date | None:
         raise UsageError(f"--as-of {text!r}: expected YYYY-MM-DD") from None
 
 
-def snapshot_of(
-    inputs: list[str], scope_tags: list[str], as_of: date | None, memory_limit: str
-) -> snapshot.Snapshot:
-    con, stats, _ = analysis.prepare(inputs, analysis.Options(memory_limit=memory_limit))
-    try:
-        day = as_of or (stats.period_end - timedelta(microseconds=1)).date()
-        return snapshot.from_exports(con, day, stats.currency, scope_tags)
-    finally:
-        con.close()
-
-
 def _save(result: snapshot.Snapshot, out: str | None) -> str:
     path = out or snapshot.default_name(result)
     snapshot.write(result, path)
@@ -82,7 +71,7 @@ def _save(result: snapshot.Snapshot, out: str | None) -> str:
 def snapshot_command(
     inputs: list[str], scope_tags: list[str], out: str | None, as_of: str | None, memory: str
 ) -> str:
-    return _save(snapshot_of(inputs, scope_tags, _as_of(as_of), memory), out)
+    return _save(analysis.snapshot_of(inputs, scope_tags, _as_of(as_of), memory), out)
 
 
 def pull(cloud: str, args: argparse.Namespace, scope_tags: list[str]) -> str:

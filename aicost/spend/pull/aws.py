@@ -125,7 +125,7 @@ def _from_export(
     as_of: date | None,
     botocore: Any,
 ) -> Snapshot:
-    from aicost.spend import commands
+    from aicost.spend import analysis
 
     url = urllib.parse.urlsplit(args.export)
     if url.scheme != "s3" or not url.netloc:
@@ -155,6 +155,6 @@ def _from_export(
                 client.download_file(bucket, key, str(target))
         except (botocore.BotoCoreError, botocore.ClientError) as exc:
             raise failed(f"AWS S3 {args.export}", exc) from None
-        result = commands.snapshot_of([folder], scope_tags, as_of, args.memory_limit)
+        result = analysis.snapshot_of([folder], scope_tags, as_of, args.memory_limit)
     result.source = "aws-data-exports"
     return result
