@@ -253,6 +253,42 @@ def instance(side: Side, ctx: MapContext) -> Result:
     )
 
 
+def _override_type(side: Side, notes: list[str]) -> str | None:
+    """The first instance type of a mixed instances policy's overrides."""
+    overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
+    if not isinstance(overrides, list):
+        return None
+    types = [
+        str(o["instance_type"]) for o in overrides if isinstance(o, dict) and o.get("instance_type")
+    ]
+    if not types:
+        return None
+    if len(set(types)) > 1:
+        notes.append(f"priced as {types[0]}, the first of the overrides ({', '.join(types)})")
+    return types[0]
+
+
+def _mixed_capacity(side: Side, desired: int) -> tuple[tuple[Capacity, ...], str]:
+    """A mixed instances policy's split: on-demand base, a share above it, the rest spot."""
+    dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
+    base = _int(dist.get("on_demand_base_capacity"), 0)
+    pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
+    on_demand = min(desired, base) + math.ceil(max(desired - base, 0) * pct / 100)
+    spot = desired - on_demand
+    capacity = tuple(
+        c
+        for c in (
+            Capacity(PurchaseOption.ON_DEMAND, on_demand),
+            Capacity(PurchaseOption.SPOT, spot),
+        )
+        if c.nodes
+    ) or (Capacity(PurchaseOption.ON_DEMAND, 0),)
+    reason = (
+        f"mixed_instances_policy: on-demand base {base}, {pct}% on-demand above base, the rest spot"
+    )
+    return capacity, reason
+
+
 def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     desired = side.integer("desired_capacity")
     minimum = side.integer("min_size")
@@ -271,22 +307,8 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
         0,
     )
     template = _template(side, ctx, ("launch_template", 0), spec_path)
-    instance_type: str | None = None
+    instance_type = _override_type(side, notes) if isinstance(mixed, dict) else None
     type_sensitive = False
-    if isinstance(mixed, dict):
-        overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
-        if isinstance(overrides, list):
-            types = [
-                str(o["instance_type"])
-                for o in overrides
-                if isinstance(o, dict) and o.get("instance_type")
-            ]
-            if types:
-                instance_type = types[0]
-                if len(set(types)) > 1:
-                    notes.append(
-                        f"priced as {types[0]}, the first of the overrides ({', '.join(types)})"
-                    )
     if instance_type is None and template is not None:
         instance_type = template.text("instance_type")
         type_sensitive = template.sensitive("instance_type")
@@ -296,25 +318,8 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
             if isinstance(spec, dict) and spec.get("resource_type") == "instance":
                 for key, value in (spec.get("tags") or {}).items():
                     tags.setdefault(str(key), str(value))
-    capacity: tuple[Capacity, ...]
     if isinstance(mixed, dict):
-        dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
-        base = _int(dist.get("on_demand_base_capacity"), 0)
-        pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
-        on_demand = min(desired, base) + math.ceil(max(desired - base, 0) * pct / 100)
-        spot = desired - on_demand
-        capacity = tuple(
-            c
-            for c in (
-                Capacity(PurchaseOption.ON_DEMAND, on_demand),
-                Capacity(PurchaseOption.SPOT, spot),
-            )
-            if c.nodes
-        ) or (Capacity(PurchaseOption.ON_DEMAND, 0),)
-        reason = (
-            f"mixed_instances_policy: on-demand base {base}, "
-            f"{pct}% on-demand above base, the rest spot"
-        )
+        capacity, reason = _mixed_capacity(side, desired)
     else:
         found = _template_market(template)
         capacity, reason = capacity_for(
