@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "merge": "aicost.cli.merge",
     "comment": "aicost.cli.comment",
     "completion": "aicost.cli.completion",
+    "spend": "aicost.cli.spend",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
@@ -89,6 +90,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="a JSON report from the base branch (`--format json`, or `aicost merge`): "
         "compare projects with it, and count the workspaces this check does not touch "
         "in budgets",
+    )
+    parser.add_argument(
+        "--actuals",
+        type=Path,
+        metavar="FILE",
+        help="a spend snapshot (`aicost spend snapshot` / `pull`): budgets count its actual "
+        "month-to-date spend plus the projection for the rest of the month (read offline)",
     )
     parser.add_argument(
         "--hours-per-month",
@@ -250,6 +258,21 @@ def run(args: argparse.Namespace) -> int:
         baseline = read_baseline(base_document, str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
+    if args.actuals is not None:
+        import dataclasses
+
+        from aicost.spend.snapshot import read as read_actuals
+
+        actuals = read_actuals(args.actuals)
+        print(f"aicost: actual spend to {actuals.as_of} from {args.actuals}", file=sys.stderr)
+        today = options.today or dt.datetime.now(dt.UTC).date()
+        if (actuals.as_of.year, actuals.as_of.month) != (today.year, today.month):
+            print(
+                f"aicost: warning: --actuals is for {actuals.month}, not this month "
+                f"({today:%Y-%m}); budgets count it as this month's",
+                file=sys.stderr,
+            )
+        options = dataclasses.replace(options, actuals=actuals)
     inputs = _spool_streams(args.inputs)
     with skipping_unparsable(args.skip_unparsable):
         result = run_check(

@@ -110,6 +110,8 @@ class CheckContext:
     commitments: Sequence[Commitment] = ()
     #: The date waivers and commitments are judged on.
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    #: Month-to-date actual spend (``--actuals``, a spend snapshot) for budgets, or None.
+    actuals: Any = None
 
     def matches(self, rule: RuleConfig, workload: Workload, deployment: Deployment) -> bool:
         paths = self.locator.place(workload).paths if rule.match.paths else ()

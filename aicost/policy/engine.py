@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aicost.core.model import PricedWorkload
 from aicost.core.validate import strict_validate
@@ -45,6 +46,8 @@ class EvalOptions:
     #: ``--waivers FILE`` files (kind ``file``: cannot waive ``hard`` findings).
     waiver_files: tuple[Path, ...] = ()
     gate: Gate = field(default_factory=Gate)
+    #: ``--actuals``: a spend snapshot (month-to-date actual spend) that budgets count.
+    actuals: Any = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def run(
         locator=locator,
         commitments=policy.commitments,
         today=today,
+        actuals=options.actuals,
     )
     places = _Places(workloads, locator)
     # File and line come from --source-dir, or from inputs that are .tf files or manifests.

@@ -62,6 +62,7 @@ from aicost.core.model import Deployment
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
+from aicost.policy.rules._actuals import month_split
 from aicost.policy.rules._totals import Totals, contributions, totals, unpriced_note
 from aicost.policy.schema import Enforcement, RuleConfig, Severity
 
@@ -153,7 +154,7 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
 
     groups = totals(ctx, rule, grouping)
     for key in sorted(groups, key=lambda k: k or ""):
-        yield from _check_group(rule, key, groups[key], ctx.workspace)
+        yield from _check_group(rule, key, groups[key], ctx)
 
 
 def _over(rule: Config, sums: Totals, message: str, address: str, workspace: str) -> Finding:
@@ -187,12 +188,19 @@ def _over(rule: Config, sums: Totals, message: str, address: str, workspace: str
 
 
 def _check_group(
-    rule: Config, key: str | None, sums: Totals, workspace: str = "default"
+    rule: Config, key: str | None, sums: Totals, ctx: CheckContext | None = None
 ) -> Iterator[Finding]:
     label = rule.name if key is None else f"{rule.name}[{key}]"
     address = f"budget:{label}"
     limit = rule.limits.get(key, rule.monthly) if key is not None else rule.monthly
     total = sums.planned
+    workspace = ctx.workspace if ctx is not None else "default"
+    # with --actuals: this month's actual spend so far + the projection for the rest of it
+    split = month_split(rule, key, total, ctx.actuals if ctx is not None else None)
+    projected = "projected"
+    if split is not None:
+        total = split.total
+        projected = f"{split.describe()}:"
     top = contributions(sums.largest())
     moved = contributions(sums.largest_changes(), signed=True)
     unpriced = unpriced_note(sums.unpriced)
@@ -205,13 +213,13 @@ def _check_group(
                 else f"exceeds {_percent(rule.fail_at)} of {usd(limit)} ({usd(ceiling)})"
             )
             message = (
-                f"budget {label}: projected {usd(total)}/month {over} "
+                f"budget {label}: {projected} {usd(total)}/month {over} "
                 f"by {usd(total - ceiling)} (largest: {top}){unpriced}"
             )
             yield _over(rule, sums, message, address, workspace)
         elif rule.warn_at is not None and limit > 0 and total >= limit * rule.warn_at:
             message = (
-                f"budget {label}: projected {usd(total)}/month is {_percent(total / limit)} "
+                f"budget {label}: {projected} {usd(total)}/month is {_percent(total / limit)} "
                 f"of {usd(limit)} (warns at {_percent(rule.warn_at)}; largest: {top}){unpriced}"
             )
             yield finding(
