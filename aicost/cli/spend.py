@@ -14,6 +14,13 @@ from decimal import Decimal, InvalidOperation
 
 HELP = "Actual AI spend from FOCUS billing exports: showback, KPIs and budget snapshots."
 
+EXAMPLES = """examples:
+  aicost spend exports/ --by team,model,use-case     showback table of AI spend
+  aicost spend 'exports/*.parquet' -f html -o spend.html --budget vision=20000
+  aicost spend snapshot exports/ --scope-tag team    month-to-date spend per team
+  aicost check plan.json --actuals aicost-actuals-2026-12-04.json
+  aicost spend --emit-sql athena --by team           the same SQL for Athena/Trino"""
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     # the choices come from the registries (light modules: no engine is imported here)
