@@ -18,7 +18,7 @@ EXAMPLES = """examples:
   aicost spend exports/ --by team,model,use-case     showback table of AI spend
   aicost spend 'exports/*.parquet' -f html -o spend.html --budget vision=20000
   aicost spend snapshot exports/ --scope-tag team    month-to-date spend per team
-  aicost check plan.json --actuals aicost-actuals-2026-12-04.json
+  aicost spend pull aws --scope-tag team          the same snapshot from Cost Explorer
   aicost spend --emit-sql athena --by team           the same SQL for Athena/Trino"""
 
 
