@@ -98,6 +98,13 @@ def test_every_input_kind_has_a_title_for_help() -> None:
     assert set(sources.TITLES) == set(sources.SOURCES)
 
 
+def test_unknown_input_message_names_every_group_of_readers() -> None:
+    groups = {source.group for source in sources.REGISTRY.values()}
+    assert groups <= set(sources.GROUPS), "a reader's group has no phrase in sources.GROUPS"
+    for group in groups:
+        assert sources.GROUPS[group] in sources.INPUT_KINDS
+
+
 def test_cli_choices_come_from_the_registries(capsys: pytest.CaptureFixture[str]) -> None:
     from aicost.cli import build_parser
 

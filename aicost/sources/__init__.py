@@ -1,7 +1,8 @@
 """Input sources: each turns one input file into an :class:`Inventory` of resource changes.
 
 The registry below is the one place a source is added: write ``aicost/sources/<kind>.py``
-with ``KIND``, ``sniff()`` and ``read()``, and add one line to ``SOURCES``. Modules are
+with ``KIND``, ``sniff()`` and ``read()``, and add one line to ``REGISTRY`` (its module,
+group and title: help and the message for unknown input are built from it). Modules are
 imported only when an input needs them, so ``aicost --version`` and a pre-commit run stay fast.
 
 Two optional hooks: ``sniff_dir(path)`` lets a source claim a directory (static mode claims
@@ -14,39 +15,61 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 from aicost.core.errors import InputError
 from aicost.sources.base import Inventory, SourceModule
 
-#: Input kind -> module, in the order they are tried when sniffing a file.
-SOURCES: dict[str, str] = {
-    "terraform-hcl": "aicost.sources.hcl",  # claims .tf/.tofu/.tfvars names only
-    "terraform-plan": "aicost.sources.tfplan",  # JSON naming format_version/resource_changes
-    "llm-usage": "aicost.sources.llm_usage",
-    "kubernetes": "aicost.sources.k8s",
-    "sagemaker": "aicost.sources.sagemaker_api",
-    "vertex-ai": "aicost.sources.vertex",
-    "azureml": "aicost.sources.azureml",
-    "dstack": "aicost.sources.dstack",
-    "skypilot": "aicost.sources.skypilot",
+
+class Source(NamedTuple):
+    """One registry line: the reader's module, its group and how ``aicost check --help``
+    names it."""
+
+    module: str
+    group: str
+    title: str
+
+
+#: What each group of input kinds is, in the order help and messages name them; the
+#: sentence for a file no source reads is built from it.
+GROUPS: dict[str, str] = {
+    "plan": "a Terraform plan (terraform show -json)",
+    "terraform": "Terraform configuration (.tf/.tofu)",
+    "manifest": "an ML job manifest",
+    "llm": "an LLM usage file (aicost-llm.yaml)",
 }
 
-#: Input kind -> (group, how ``aicost check --help`` names it). ML job manifests are listed
-#: together; a test checks that every kind in SOURCES has an entry.
-TITLES: dict[str, tuple[str, str]] = {
-    "terraform-plan": ("plan", "plan JSON files (terraform show -json)"),
-    "terraform-hcl": (
+#: Input kind -> its reader, in the order they are tried when sniffing a file. ML job
+#: manifests are listed together in help, in this order.
+REGISTRY: dict[str, Source] = {
+    # claims .tf/.tofu/.tfvars names only
+    "terraform-hcl": Source(
+        "aicost.sources.hcl",
         "terraform",
         "Terraform directories, .tf/.tofu and .tfvars files (static mode, no terraform needed)",
     ),
-    "kubernetes": ("manifest", "Kubernetes, Kubeflow, KServe, KubeRay"),
-    "skypilot": ("manifest", "SkyPilot"),
-    "dstack": ("manifest", "dstack"),
-    "sagemaker": ("manifest", "SageMaker"),
-    "vertex-ai": ("manifest", "Vertex AI"),
-    "azureml": ("manifest", "Azure ML"),
-    "llm-usage": ("llm", "LLM usage files (aicost-llm.yaml)"),
+    # JSON naming format_version/resource_changes
+    "terraform-plan": Source(
+        "aicost.sources.tfplan", "plan", "plan JSON files (terraform show -json)"
+    ),
+    "llm-usage": Source("aicost.sources.llm_usage", "llm", "LLM usage files (aicost-llm.yaml)"),
+    "kubernetes": Source("aicost.sources.k8s", "manifest", "Kubernetes, Kubeflow, KServe, KubeRay"),
+    "sagemaker": Source("aicost.sources.sagemaker_api", "manifest", "SageMaker"),
+    "vertex-ai": Source("aicost.sources.vertex", "manifest", "Vertex AI"),
+    "azureml": Source("aicost.sources.azureml", "manifest", "Azure ML"),
+    "dstack": Source("aicost.sources.dstack", "manifest", "dstack"),
+    "skypilot": Source("aicost.sources.skypilot", "manifest", "SkyPilot"),
+}
+
+#: Input kind -> module (the sniffing order).
+SOURCES: dict[str, str] = {kind: source.module for kind, source in REGISTRY.items()}
+
+#: Input kind -> (group, title), in help order: by group, then registry order.
+TITLES: dict[str, tuple[str, str]] = {
+    kind: (source.group, source.title)
+    for group in GROUPS
+    for kind, source in REGISTRY.items()
+    if source.group == group
 }
 
 
@@ -60,6 +83,16 @@ def describe_inputs() -> str:
         elif title == manifests[0]:
             parts.append(f"ML job manifests ({', '.join(manifests)})")
     return "; ".join(parts)
+
+
+def _input_kinds() -> str:
+    """The groups that have a reader, as one phrase: "a, b, c or d"."""
+    named = [
+        phrase
+        for group, phrase in GROUPS.items()
+        if any(source.group == group for source in REGISTRY.values())
+    ]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
 
 
 #: Reads anything no source claims, so that bad input gets a precise message.
@@ -77,11 +110,8 @@ def load(kind: str) -> SourceModule:
     return cast(SourceModule, importlib.import_module(module_name))
 
 
-#: What `aicost check` reads, for messages about inputs it does not.
-INPUT_KINDS = (
-    "a Terraform plan (terraform show -json), Terraform configuration (.tf/.tofu), "
-    "an ML job manifest or an LLM usage file (aicost-llm.yaml)"
-)
+#: What `aicost check` reads, for messages about inputs it does not (from the registry).
+INPUT_KINDS = _input_kinds()
 
 
 class UnknownInput(InputError):
@@ -188,7 +218,10 @@ def read_all(
 
 
 __all__ = [
+    "GROUPS",
+    "REGISTRY",
     "SOURCES",
+    "TITLES",
     "Inventory",
     "SourceModule",
     "UnknownInput",
