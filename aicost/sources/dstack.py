@@ -143,26 +143,10 @@ def _gpu_mapping(
     return chosen, count, high, memory, not names and memory is None, notes
 
 
-def parse_gpu(value: Any) -> tuple[str | None, float, float | None, float | None, bool, list[str]]:
-    """(name, count, max count, min memory GB, any GPU, notes) of a ``resources.gpu`` value.
-
-    Strings are ``:``-separated tokens in any order, as dstack reads them: a count or range
-    (``8``, ``1..8``), a memory (``24GB``, ``24GB..80GB``), a vendor (``nvidia``), names
-    (``H100``, ``A100,H100``): ``H200:8``, ``8:H200``, ``A100:40GB:2``, ``nvidia:24GB..:2``.
-    """
-    notes: list[str] = []
-    if value is None:
-        return None, 0, None, None, False, notes
-    if isinstance(value, Mapping):
-        return _gpu_mapping(value)
-    if isinstance(value, list):
-        raise _Bad("resources.gpu: a list is not a GPU spec")
-    if not isinstance(value, str):
-        number = _count(value, "resources.gpu")
-        return None, number, number, None, True, notes
-    raw = value.strip()
-    if len(raw) > 200:
-        raise _Bad("resources.gpu: too long")
+def _gpu_tokens(
+    raw: str, notes: list[str]
+) -> tuple[list[str], float | None, float | None, float | None]:
+    """(names, count, max count, memory GB) of the ``:``-separated tokens of a GPU string."""
     names: list[str] = []
     count: float | None = None
     high: float | None = None
@@ -185,6 +169,30 @@ def parse_gpu(value: Any) -> tuple[str | None, float, float | None, float | None
             notes.append(f"GPU vendor {token}")
             continue
         names.extend(n.strip() for n in token.split(",") if n.strip())
+    return names, count, high, memory
+
+
+def parse_gpu(value: Any) -> tuple[str | None, float, float | None, float | None, bool, list[str]]:
+    """(name, count, max count, min memory GB, any GPU, notes) of a ``resources.gpu`` value.
+
+    Strings are ``:``-separated tokens in any order, as dstack reads them: a count or range
+    (``8``, ``1..8``), a memory (``24GB``, ``24GB..80GB``), a vendor (``nvidia``), names
+    (``H100``, ``A100,H100``): ``H200:8``, ``8:H200``, ``A100:40GB:2``, ``nvidia:24GB..:2``.
+    """
+    notes: list[str] = []
+    if value is None:
+        return None, 0, None, None, False, notes
+    if isinstance(value, Mapping):
+        return _gpu_mapping(value)
+    if isinstance(value, list):
+        raise _Bad("resources.gpu: a list is not a GPU spec")
+    if not isinstance(value, str):
+        number = _count(value, "resources.gpu")
+        return None, number, number, None, True, notes
+    raw = value.strip()
+    if len(raw) > 200:
+        raise _Bad("resources.gpu: too long")
+    names, count, high, memory = _gpu_tokens(raw, notes)
     name = canonical(names[0]) if names else None
     if len(names) > 1:
         notes.append(f"GPU alternatives {', '.join(names)}: priced as the first")
@@ -199,38 +207,58 @@ def parse_gpu(value: Any) -> tuple[str | None, float, float | None, float | None
     return name, count, high, memory, any_gpu, notes
 
 
-def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
-    kind = text(data.get("type"))
-    if kind not in _TYPES:
-        return None
-    resources = mapping(data.get("resources"))
-    notes: list[str] = []
-    instance_types = tuple(str(t) for t in items(data.get("instance_types")))
+#: (name, resources, units, min, max, where) of one group of machines.
+_Part = tuple[str | None, Mapping[str, Any], int, int | None, int | None, tuple[Any, ...]]
+
+_CLASSES = {
+    "service": WorkloadClass.INFERENCE,
+    "dev-environment": WorkloadClass.NOTEBOOK,
+}
+
+_KIND_REASONS = {
+    "service": "a dstack service serves",
+    "dev-environment": "a dstack dev environment is interactive",
+    "task": "a dstack task is batch work",
+    "fleet": "a dstack fleet is capacity for tasks and services",
+}
+
+
+def _replica_groups(
+    replicas: list[Any], resources: Mapping[str, Any], notes: list[str]
+) -> list[_Part]:
+    """A service's ``replicas`` list: one part per replica group."""
+    parts: list[_Part] = []
+    for index, replica_group in enumerate(replicas):
+        if not isinstance(replica_group, Mapping):
+            raise _Bad(f"replicas[{index}]: a replica group must be a mapping")
+        low, high = _range(replica_group.get("count", 1), f"replicas[{index}].count")
+        group_units = int(low if low is not None else 1)
+        parts.append(
+            (
+                text(replica_group.get("name")) or f"replica group {index}",
+                mapping(replica_group.get("resources")) or resources,
+                max(group_units, 1),
+                group_units if high != low else None,
+                (int(high) if high is not None else None) if high != low else None,
+                ("replicas", index),
+            )
+        )
+    notes.append(f"{len(replicas)} replica groups")
+    return parts
+
+
+def _parts(
+    kind: str | None, data: Mapping[str, Any], resources: Mapping[str, Any], notes: list[str]
+) -> list[_Part]:
+    """The groups of machines: replica groups of a service, else one from nodes/replicas."""
     units_low, units_high = _range(data.get("nodes", 1), "nodes")
     units = int(units_low or 1)
     minimum = maximum = None
-    # (name, resources, units, min, max, where) of each group of machines.
-    parts: list[tuple[str | None, Mapping[str, Any], int, int | None, int | None, tuple[Any, ...]]]
-    parts = []
+    parts: list[_Part] = []
     if kind == "service":
         replicas = data.get("replicas", 1)
         if isinstance(replicas, list):
-            for index, replica_group in enumerate(replicas):
-                if not isinstance(replica_group, Mapping):
-                    raise _Bad(f"replicas[{index}]: a replica group must be a mapping")
-                low, high = _range(replica_group.get("count", 1), f"replicas[{index}].count")
-                group_units = int(low if low is not None else 1)
-                parts.append(
-                    (
-                        text(replica_group.get("name")) or f"replica group {index}",
-                        mapping(replica_group.get("resources")) or resources,
-                        max(group_units, 1),
-                        group_units if high != low else None,
-                        (int(high) if high is not None else None) if high != low else None,
-                        ("replicas", index),
-                    )
-                )
-            notes.append(f"{len(replicas)} replica groups")
+            parts = _replica_groups(replicas, resources, notes)
         else:
             low, high = _range(replicas, "replicas")
             units = int(low or 1)
@@ -241,6 +269,11 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
         maximum = int(units_high) if units_high else None
     if not parts:
         parts.append((None, resources, units, minimum, maximum, ("resources",)))
+    return parts
+
+
+def _spot(data: Mapping[str, Any], notes: list[str]) -> tuple[bool | None, str]:
+    """(spot, why) from ``spot_policy``."""
     policy = (text(data.get("spot_policy")) or "").lower()
     spot: bool | None = False
     spot_reason = "spot_policy not set: on-demand (the dstack default)"
@@ -251,8 +284,11 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
         notes.append("spot_policy auto: priced as spot; dstack falls back to on-demand")
     elif policy == "on-demand":
         spot_reason = "spot_policy: on-demand"
-    if data.get("reservation"):
-        notes.append(f"reservation {data.get('reservation')}")
+    return spot, spot_reason
+
+
+def _placement(data: Mapping[str, Any]) -> tuple[list[str], str | None, str | None]:
+    """(backends, cloud, region) from ``backends``, ``regions`` and ``availability_zones``."""
     backends = [str(b) for b in items(data.get("backends"))]
     cloud = None
     if len(backends) == 1 and backends[0] in ("aws", "gcp", "azure"):
@@ -263,49 +299,74 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
     if region is None and zones:
         zone = zones[0]
         region = zone.rsplit("-", 1)[0] if cloud == "gcp" or zone.count("-") >= 2 else None
+    return backends, cloud, region
+
+
+def _group(
+    document: Any,
+    part: _Part,
+    notes: list[str],
+    instance_types: tuple[str, ...],
+    placement: tuple[list[str], str | None, str | None],
+    spot: tuple[bool | None, str],
+    tags: dict[str, str],
+) -> Group:
+    """One group of machines of the spec."""
+    part_name, part_resources, part_units, part_min, part_max, where = part
+    backends, cloud, region = placement
+    name_value, count, _, memory, any_gpu, gpu_notes = parse_gpu(part_resources.get("gpu"))
+    group_notes = [*notes, *gpu_notes]
+    inherits = not part_resources.get("gpu") and not instance_types
+    if inherits:
+        group_notes.append("no resources.gpu: the GPUs come from the fleet it runs on")
+    return Group(
+        name=part_name,
+        units=part_units,
+        accel_count=count,
+        accel_name=name_value,
+        accel_reason="resources.gpu" if name_value else "",
+        accel_kind=kind_of(name_value),
+        count_reason="resources.gpu" if count else "",
+        accel_memory_gib=memory,
+        any_accelerator=any_gpu,
+        accel_unknown=inherits,
+        min_units=part_min,
+        max_units=part_max,
+        instance_types=instance_types,
+        cloud=cloud,
+        cloud_reason=f"backends: [{backends[0]}]" if cloud else "",
+        region=region,
+        spot=spot[0],
+        spot_reason=spot[1],
+        whole_node=True,
+        line=document.line_of(*where),
+        labels=tags,
+        notes=tuple(group_notes),
+    )
+
+
+def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
+    kind = text(data.get("type"))
+    if kind not in _TYPES:
+        return None
+    resources = mapping(data.get("resources"))
+    notes: list[str] = []
+    instance_types = tuple(str(t) for t in items(data.get("instance_types")))
+    parts = _parts(kind, data, resources, notes)
+    spot = _spot(data, notes)
+    if data.get("reservation"):
+        notes.append(f"reservation {data.get('reservation')}")
+    placement = _placement(data)
+    _, cloud, region = placement
     if data.get("idle_duration"):
         notes.append(f"idle_duration {data.get('idle_duration')}: idle machines are kept that long")
     run_hours = hours(data.get("max_duration"))
     tags = mf.labels(data.get("tags"))
-    groups: list[Group] = []
-    for part_name, part_resources, part_units, part_min, part_max, where in parts:
-        name_value, count, _, memory, any_gpu, gpu_notes = parse_gpu(part_resources.get("gpu"))
-        group_notes = [*notes, *gpu_notes]
-        inherits = not part_resources.get("gpu") and not instance_types
-        if inherits:
-            group_notes.append("no resources.gpu: the GPUs come from the fleet it runs on")
-        groups.append(
-            Group(
-                name=part_name,
-                units=part_units,
-                accel_count=count,
-                accel_name=name_value,
-                accel_reason="resources.gpu" if name_value else "",
-                accel_kind=kind_of(name_value),
-                count_reason="resources.gpu" if count else "",
-                accel_memory_gib=memory,
-                any_accelerator=any_gpu,
-                accel_unknown=inherits,
-                min_units=part_min,
-                max_units=part_max,
-                instance_types=instance_types,
-                cloud=cloud,
-                cloud_reason=f"backends: [{backends[0]}]" if cloud else "",
-                region=region,
-                spot=spot,
-                spot_reason=spot_reason,
-                whole_node=True,
-                line=document.line_of(*where),
-                labels=tags,
-                notes=tuple(group_notes),
-            )
-        )
+    groups = [
+        _group(document, part, notes, instance_types, placement, spot, tags) for part in parts
+    ]
     commands = [c for c in items(data.get("commands")) if isinstance(c, str)]
     hint = mf.command_hint(commands)
-    classes = {
-        "service": WorkloadClass.INFERENCE,
-        "dev-environment": WorkloadClass.NOTEBOOK,
-    }
     return Spec(
         kind=f"dstack-{kind}",
         name=text(data.get("name")) or Path(path).name,
@@ -315,14 +376,9 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
         cloud=cloud,
         region=region,
         labels=tags,
-        kind_class=classes.get(kind or ""),
+        kind_class=_CLASSES.get(kind or ""),
         default_class=WorkloadClass.BATCH if kind == "task" else WorkloadClass.UNKNOWN,
-        kind_reason={
-            "service": "a dstack service serves",
-            "dev-environment": "a dstack dev environment is interactive",
-            "task": "a dstack task is batch work",
-            "fleet": "a dstack fleet is capacity for tasks and services",
-        }[kind or "task"],
+        kind_reason=_KIND_REASONS[kind or "task"],
         hint_class=hint[0] if hint else None,
         hint_reason=hint[1] if hint else "",
         run_hours=run_hours,
