@@ -98,17 +98,16 @@ def _infra(resources: Mapping[str, Any]) -> tuple[str | None, str | None, bool]:
     return _CLOUDS.get(lowered, lowered), region, False
 
 
-def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
-    resources = mapping(data.get("resources"))
-    service = mapping(data.get("service"))
-    if not resources and not service and not data.get("run"):
-        return None
+def _accelerators(
+    resources: Mapping[str, Any], notes: list[str]
+) -> tuple[Mapping[str, Any], str | None, float]:
+    """(the candidate priced, its accelerator, how many) from ``resources``: the first
+    alternative, with notes on inf2 sizes, TPU slices and the others."""
     candidates = _candidates(resources)
     options: list[tuple[str, float, Mapping[str, Any]]] = []
     for candidate in candidates:
         for name, count in _alternatives(candidate.get("accelerators")):
             options.append((name, count, candidate))
-    notes: list[str] = []
     chosen = candidates[0]
     accel_name: str | None = None
     count = 0.0
@@ -125,16 +124,16 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
         if len(options) > 1:
             shown = ", ".join(f"{n}:{c:g}" for n, c, _ in options)
             notes.append(f"alternatives {shown}: priced as the first; SkyPilot may pick another")
-    cloud, region, on_k8s = _infra(chosen)
-    instance_type = text(chosen.get("instance_type"))
-    use_spot = chosen.get("use_spot")
-    spot = use_spot is True
-    spot_reason = "resources.use_spot: true" if spot else "use_spot not set: on-demand"
+    return chosen, accel_name, count
+
+
+def _units(
+    data: Mapping[str, Any], service: Mapping[str, Any]
+) -> tuple[int, int | None, int | None]:
+    """(units, min, max): num_nodes of a task, the replicas of a service."""
     units = integer(data.get("num_nodes"), 1) or 1
     minimum = maximum = None
-    kind = "task"
     if service:
-        kind = "service"
         policy = mapping(service.get("replica_policy"))
         if policy:
             minimum = integer(policy.get("min_replicas"), 1)
@@ -142,6 +141,23 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
             units = minimum or 1
         else:
             units = integer(service.get("replicas"), 1) or 1
+    return units, minimum, maximum
+
+
+def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
+    resources = mapping(data.get("resources"))
+    service = mapping(data.get("service"))
+    if not resources and not service and not data.get("run"):
+        return None
+    notes: list[str] = []
+    chosen, accel_name, count = _accelerators(resources, notes)
+    cloud, region, on_k8s = _infra(chosen)
+    instance_type = text(chosen.get("instance_type"))
+    use_spot = chosen.get("use_spot")
+    spot = use_spot is True
+    spot_reason = "resources.use_spot: true" if spot else "use_spot not set: on-demand"
+    units, minimum, maximum = _units(data, service)
+    kind = "service" if service else "task"
     name = text(data.get("name")) or Path(path).stem
     group = Group(
         name=None,

@@ -229,6 +229,110 @@ def _memory(value: Any) -> float | None:
     return float(match.group(1).replace(",", "")) if match else None
 
 
+def _ec2_family(
+    pricing: _Client,
+    region: str | None,
+    family: str,
+    task: Any,
+    api_id: str,
+    known_specs: dict[str, Json],
+    instances: dict[str, Json],
+    prices: dict[str, dict[str, Json]],
+) -> None:
+    """The on-demand and reserved prices of one instance family (in one region, or all),
+    into *prices*, and the specs of its types into *instances*."""
+    terms = {
+        "instanceFamily": family,
+        "operatingSystem": "Linux",
+        "tenancy": "Shared",
+        "preInstalledSw": "NA",
+        "capacitystatus": "Used",
+        "licenseModel": "No License required",
+    }
+    if region:
+        terms["regionCode"] = region
+    for product in _price_list(pricing, "AmazonEC2", _filters(**terms), task):
+        attributes = product["product"].get("attributes") or {}
+        market = attributes.get("marketoption")
+        if market not in (None, "OnDemand"):
+            continue  # capacity-block SKUs
+        itype, where = attributes.get("instanceType"), attributes.get("regionCode")
+        price = _on_demand(product.get("terms") or {})
+        if not itype or not where or price is None or price == 0:
+            continue
+        terms_ = product.get("terms") or {}
+        row: dict[str, Any] = {
+            "on_demand": _text(price),
+            "spot": None,
+            "reserved_1y": _text(_reserved(terms_, 1)),
+            "reserved_3y": _text(_reserved(terms_, 3)),
+        }
+        row["basis"] = {c: api_id for c, v in row.items() if v is not None}
+        prices.setdefault(str(where), {})[str(itype)] = row
+        if itype in known_specs:
+            instances[itype] = known_specs[itype]
+        else:
+            count = _decimal(attributes.get("gpu"))
+            instances[itype] = {
+                "family": str(itype).split(".", 1)[0],
+                "vcpu": int(_decimal(attributes.get("vcpu")) or 0) or None,
+                "memory_gib": _memory(attributes.get("memory")),
+                "accelerator": {
+                    "name": "unknown",
+                    "count": float(count) if count else None,
+                    "kind": "gpu" if family == "GPU instance" else "neuron",
+                    "memory_gib": None,
+                    "vendor": None,
+                },
+            }
+
+
+def _add_spot(
+    prices: dict[str, dict[str, Json]],
+    client: Callable[[str, str], _Client],
+    progress: Progress,
+    spot_id: str,
+) -> None:
+    """Each priced type's spot price (the median across zones), region by region."""
+    spot_task = progress.task("EC2 spot prices", total=len(prices))
+    for region, rows in sorted(prices.items()):
+        try:
+            by_type = _spot_prices(client("ec2", region), sorted(rows))
+        except RegionNotEnabled as exc:
+            warn(
+                f"{region} skipped for spot prices: this account has not enabled the "
+                f"region ({exc.detail}); its on-demand and reserved prices are kept"
+            )
+            spot_task.advance()
+            continue
+        for itype, price in by_type.items():
+            rows[itype]["spot"] = _text(price)
+            rows[itype]["basis"]["spot"] = spot_id
+        spot_task.advance()
+
+
+def _ec2_sources(api_id: str, spot_id: str, when: Any, *, spot: bool) -> list[Json]:
+    """The provenance entries of the EC2 table."""
+    sources = [
+        source_entry(
+            api_id,
+            "AWS Price List Query API pricing:GetProducts (AmazonEC2)",
+            when,
+            "on_demand, reserved_1y and reserved_3y (Standard, No Upfront or amortised)",
+        ),
+    ]
+    if spot:
+        sources.append(
+            source_entry(
+                spot_id,
+                "Amazon EC2 DescribeSpotPriceHistory (current price per AZ)",
+                when,
+                "spot: median of the current prices across availability zones",
+            )
+        )
+    return sources
+
+
 def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
     boto3 = sdk("boto3", "aws")
     config_module = sdk("botocore.config", "aws")
@@ -260,83 +364,10 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
     regions = options.regions or (None,)
     for region in regions:
         for family in EC2_FAMILIES:
-            terms = {
-                "instanceFamily": family,
-                "operatingSystem": "Linux",
-                "tenancy": "Shared",
-                "preInstalledSw": "NA",
-                "capacitystatus": "Used",
-                "licenseModel": "No License required",
-            }
-            if region:
-                terms["regionCode"] = region
-            for product in _price_list(pricing, "AmazonEC2", _filters(**terms), task):
-                attributes = product["product"].get("attributes") or {}
-                market = attributes.get("marketoption")
-                if market not in (None, "OnDemand"):
-                    continue  # capacity-block SKUs
-                itype, where = attributes.get("instanceType"), attributes.get("regionCode")
-                price = _on_demand(product.get("terms") or {})
-                if not itype or not where or price is None or price == 0:
-                    continue
-                terms_ = product.get("terms") or {}
-                row: dict[str, Any] = {
-                    "on_demand": _text(price),
-                    "spot": None,
-                    "reserved_1y": _text(_reserved(terms_, 1)),
-                    "reserved_3y": _text(_reserved(terms_, 3)),
-                }
-                row["basis"] = {c: api_id for c, v in row.items() if v is not None}
-                prices.setdefault(str(where), {})[str(itype)] = row
-                if itype in known_specs:
-                    instances[itype] = known_specs[itype]
-                else:
-                    count = _decimal(attributes.get("gpu"))
-                    instances[itype] = {
-                        "family": str(itype).split(".", 1)[0],
-                        "vcpu": int(_decimal(attributes.get("vcpu")) or 0) or None,
-                        "memory_gib": _memory(attributes.get("memory")),
-                        "accelerator": {
-                            "name": "unknown",
-                            "count": float(count) if count else None,
-                            "kind": "gpu" if family == "GPU instance" else "neuron",
-                            "memory_gib": None,
-                            "vendor": None,
-                        },
-                    }
+            _ec2_family(pricing, region, family, task, api_id, known_specs, instances, prices)
     if options.spot and prices:
-        spot_task = progress.task("EC2 spot prices", total=len(prices))
-        for region, rows in sorted(prices.items()):
-            try:
-                by_type = _spot_prices(client("ec2", region), sorted(rows))
-            except RegionNotEnabled as exc:
-                warn(
-                    f"{region} skipped for spot prices: this account has not enabled the "
-                    f"region ({exc.detail}); its on-demand and reserved prices are kept"
-                )
-                spot_task.advance()
-                continue
-            for itype, price in by_type.items():
-                rows[itype]["spot"] = _text(price)
-                rows[itype]["basis"]["spot"] = spot_id
-            spot_task.advance()
-    sources = [
-        source_entry(
-            api_id,
-            "AWS Price List Query API pricing:GetProducts (AmazonEC2)",
-            when,
-            "on_demand, reserved_1y and reserved_3y (Standard, No Upfront or amortised)",
-        ),
-    ]
-    if options.spot:
-        sources.append(
-            source_entry(
-                spot_id,
-                "Amazon EC2 DescribeSpotPriceHistory (current price per AZ)",
-                when,
-                "spot: median of the current prices across availability zones",
-            )
-        )
+        _add_spot(prices, client, progress, spot_id)
+    sources = _ec2_sources(api_id, spot_id, when, spot=options.spot)
     ec2 = {
         "table": "aws-ec2",
         "cloud": "aws",

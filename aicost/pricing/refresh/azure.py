@@ -151,10 +151,80 @@ COLUMNS = (
 )
 
 
-def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
-    when = now()
-    stamp = when.date().isoformat()
-    retail_id = f"azure-retail-api-{stamp}"
+#: region -> VM size -> column -> price
+_Rows = dict[str, dict[str, dict[str, Decimal]]]
+
+
+def _file_items(
+    items: Any,
+    page: int,
+    options: RefreshOptions,
+    rows: _Rows,
+    meters: dict[tuple[str, str], tuple[str, str]],
+) -> None:
+    """One page's price items into *rows* (the first price of a cell wins), and the meters
+    of Linux consumption prices into *meters* (for the price sheet)."""
+    for item in items:
+        if not isinstance(item, dict):
+            raise RefreshError(f"Azure Retail Prices API page {page}: an item is not an object")
+        sku = str(item.get("armSkuName") or "").strip()
+        region = str(item.get("armRegionName") or "").strip()
+        if not _SKU.match(sku) or not region:
+            continue
+        if options.regions and region not in options.regions:
+            continue
+        for column, price in classify(item):
+            rows.setdefault(region, {}).setdefault(sku, {}).setdefault(column, price)
+        if item.get("type") == "Consumption" and not str(item.get("productName", "")).endswith(
+            " Windows"
+        ):
+            meters[(str(item.get("meterName")), str(item.get("location")))] = (sku, region)
+
+
+def _same_origin(next_link: str, origin: urllib.parse.SplitResult, page: int) -> None:
+    """Refuse a NextPageLink to another host than the endpoint's."""
+    parts = urllib.parse.urlsplit(next_link)
+    if (parts.scheme, parts.hostname, parts.port) != (
+        origin.scheme,
+        origin.hostname,
+        origin.port,
+    ) and not (parts.hostname == origin.hostname == "prices.azure.com"):
+        raise RefreshError(
+            f"Azure Retail Prices API page {page}: NextPageLink points to another host "
+            f"({parts.hostname}); refusing to follow it"
+        )
+
+
+def _vm_prices(
+    rows: _Rows,
+    negotiated: dict[tuple[str, str], tuple[Decimal, str]],
+    known: dict[str, Json],
+    retail_id: str,
+) -> tuple[dict[str, dict[str, Json]], dict[str, Json]]:
+    """(prices, instances) of the table; a negotiated price replaces the retail on_demand,
+    which is kept as list_on_demand."""
+    prices: dict[str, dict[str, Json]] = {}
+    instances: dict[str, Json] = {}
+    for region, by_sku in sorted(rows.items()):
+        for sku, columns in sorted(by_sku.items()):
+            row: dict[str, Json] = {c: _text(columns.get(c)) for c in COLUMNS}
+            basis = {c: retail_id for c in COLUMNS if row[c] is not None}
+            deal = negotiated.get((sku, region))
+            if deal is not None:
+                row["list_on_demand"] = row["on_demand"]
+                basis["list_on_demand"] = retail_id
+                row["on_demand"] = _text(deal[0])
+                basis["on_demand"] = deal[1]
+            row["basis"] = basis
+            prices.setdefault(region, {})[sku] = row
+            instances[sku] = known.get(sku) or {"family": sku.lower()}
+    return prices, instances
+
+
+def _retail_rows(
+    options: RefreshOptions, progress: Progress
+) -> tuple[_Rows, dict[tuple[str, str], tuple[str, str]]]:
+    """(rows, Linux consumption meters) from every page of the Retail Prices API."""
     endpoint = options.endpoint or DEFAULT_ENDPOINT
     origin = urllib.parse.urlsplit(endpoint)
     url: str | None = retail_url(endpoint, options.regions)
@@ -166,36 +236,20 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
         page += 1
         document = _get(url, f"Azure Retail Prices API page {page}", options)
         items = document["Items"]
-        for item in items:
-            if not isinstance(item, dict):
-                raise RefreshError(f"Azure Retail Prices API page {page}: an item is not an object")
-            sku = str(item.get("armSkuName") or "").strip()
-            region = str(item.get("armRegionName") or "").strip()
-            if not _SKU.match(sku) or not region:
-                continue
-            if options.regions and region not in options.regions:
-                continue
-            for column, price in classify(item):
-                rows.setdefault(region, {}).setdefault(sku, {}).setdefault(column, price)
-            if item.get("type") == "Consumption" and not str(item.get("productName", "")).endswith(
-                " Windows"
-            ):
-                meters[(str(item.get("meterName")), str(item.get("location")))] = (sku, region)
+        _file_items(items, page, options, rows, meters)
         task.advance(len(items))
         next_link = document.get("NextPageLink")
         if next_link:
-            parts = urllib.parse.urlsplit(str(next_link))
-            if (parts.scheme, parts.hostname, parts.port) != (
-                origin.scheme,
-                origin.hostname,
-                origin.port,
-            ) and not (parts.hostname == origin.hostname == "prices.azure.com"):
-                raise RefreshError(
-                    f"Azure Retail Prices API page {page}: NextPageLink points to another host "
-                    f"({parts.hostname}); refusing to follow it"
-                )
+            _same_origin(str(next_link), origin, page)
         url = str(next_link) if next_link else None
+    return rows, meters
 
+
+def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
+    when = now()
+    stamp = when.date().isoformat()
+    retail_id = f"azure-retail-api-{stamp}"
+    rows, meters = _retail_rows(options, progress)
     sources = [
         source_entry(
             retail_id,
@@ -220,21 +274,7 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
 
     shipped = json.loads((data_dir("pricing") / "azure" / "vm.json").read_text(encoding="utf-8"))
     known: dict[str, Json] = shipped.get("instances") or {}
-    prices: dict[str, dict[str, Json]] = {}
-    instances: dict[str, Json] = {}
-    for region, by_sku in sorted(rows.items()):
-        for sku, columns in sorted(by_sku.items()):
-            row: dict[str, Json] = {c: _text(columns.get(c)) for c in COLUMNS}
-            basis = {c: retail_id for c in COLUMNS if row[c] is not None}
-            deal = negotiated.get((sku, region))
-            if deal is not None:
-                row["list_on_demand"] = row["on_demand"]
-                basis["list_on_demand"] = retail_id
-                row["on_demand"] = _text(deal[0])
-                basis["on_demand"] = deal[1]
-            row["basis"] = basis
-            prices.setdefault(region, {})[sku] = row
-            instances[sku] = known.get(sku) or {"family": sku.lower()}
+    prices, instances = _vm_prices(rows, negotiated, known, retail_id)
     return {
         "azure/vm.json": {
             "table": "azure-vm",

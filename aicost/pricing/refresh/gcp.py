@@ -204,58 +204,48 @@ class _Catalog:
         return found
 
 
-def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
-    # gRPC logs decode failures itself; the one-line error below says it all.
-    logging.getLogger("grpc").addHandler(logging.NullHandler())
-    catalog = _Catalog(options)
-    when = now()
-    source_id = f"gcp-billing-catalog-{when.date().isoformat()}"
-    services = catalog.services()
-    if COMPUTE not in services:
-        raise RefreshError(
-            f"Cloud Billing Catalog: no {COMPUTE!r} service in ListServices (malformed response)"
-        )
-    shipped = _shipped()
-    wanted_regions = set(options.regions)
+#: region -> GPU kind -> column -> price per device hour
+_GpuRates = dict[str, dict[str, dict[str, Decimal]]]
+#: region -> machine series -> core/ram -> column -> price per vCPU or GiB hour
+_HostRates = dict[str, dict[str, dict[str, dict[str, Decimal]]]]
 
-    gpu: dict[str, dict[str, dict[str, Decimal]]] = {}
-    host: dict[str, dict[str, dict[str, dict[str, Decimal]]]] = {}
-    skipped: set[str] = set()
-    task = progress.task("Compute Engine SKUs")
-    for sku in catalog.pages(
-        f"Cloud Billing ListSkus ({COMPUTE})",
-        "list_skus",
-        {"parent": services[COMPUTE], "currency_code": "USD", "page_size": 5000},
-        "skus",
-    ):
-        task.advance()
-        category = sku.category
-        column = COLUMNS.get(str(category.usage_type))
-        description = str(sku.description)
-        if column is None or _SKIP.search(description):
-            continue
-        price = _money(sku)
-        regions = [r for r in sku.service_regions if not wanted_regions or r in wanted_regions]
-        if price is None or not regions:
-            continue
-        lowered = description.lower()
-        if str(category.resource_group) == "GPU":
-            kind = next((k for p, k in GPU_MODELS if p.search(lowered)), None)
-            if kind is None:
-                skipped.add(description)
-                continue
-            for region in regions:
-                gpu.setdefault(region, {}).setdefault(kind, {}).setdefault(column, price)
-            continue
-        match = _HOST.match(lowered)
-        if match is None:
-            continue
-        part = "ram" if match.group("what") == "ram" else "core"
+
+def _sku(
+    sku: Any, wanted_regions: set[str], gpu: _GpuRates, host: _HostRates, skipped: set[str]
+) -> None:
+    """File one Compute Engine SKU's price: a GPU by kind, a host core or RAM by series
+    (the first price seen for a cell wins); a GPU of a model aicost does not know is
+    *skipped*."""
+    category = sku.category
+    column = COLUMNS.get(str(category.usage_type))
+    description = str(sku.description)
+    if column is None or _SKIP.search(description):
+        return
+    price = _money(sku)
+    regions = [r for r in sku.service_regions if not wanted_regions or r in wanted_regions]
+    if price is None or not regions:
+        return
+    lowered = description.lower()
+    if str(category.resource_group) == "GPU":
+        kind = next((k for p, k in GPU_MODELS if p.search(lowered)), None)
+        if kind is None:
+            skipped.add(description)
+            return
         for region in regions:
-            host.setdefault(region, {}).setdefault(match.group("series"), {}).setdefault(
-                part, {}
-            ).setdefault(column, price)
+            gpu.setdefault(region, {}).setdefault(kind, {}).setdefault(column, price)
+        return
+    match = _HOST.match(lowered)
+    if match is None:
+        return
+    part = "ram" if match.group("what") == "ram" else "core"
+    for region in regions:
+        host.setdefault(region, {}).setdefault(match.group("series"), {}).setdefault(
+            part, {}
+        ).setdefault(column, price)
 
+
+def _host_prices(host: _HostRates, shipped: Json, source_id: str) -> dict[str, dict[str, Json]]:
+    """Each shipped machine type's host price: vCPU x core SKU + GiB x RAM SKU."""
     prices: dict[str, dict[str, Json]] = {}
     for region, series_rates in host.items():
         for machine, spec in shipped["instances"].items():
@@ -273,6 +263,11 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
             row["basis"] = {c: source_id for c, v in row.items() if v is not None}
             if any(v is not None for k, v in row.items() if k != "basis"):
                 prices.setdefault(region, {})[machine] = row
+    return prices
+
+
+def _accelerator_prices(gpu: _GpuRates, source_id: str) -> dict[str, Json]:
+    """region -> kind -> column -> price per device (text), with its basis."""
     accelerator_prices = {
         region: {
             kind: {
@@ -283,6 +278,45 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
         }
         for region, kinds in sorted(gpu.items())
     }
+    return accelerator_prices
+
+
+def _compute_skus(
+    catalog: _Catalog, service: str, wanted_regions: set[str], progress: Progress
+) -> tuple[_GpuRates, _HostRates, set[str]]:
+    """(GPU rates, host rates, unknown GPU SKUs skipped) of every Compute Engine SKU."""
+    gpu: _GpuRates = {}
+    host: _HostRates = {}
+    skipped: set[str] = set()
+    task = progress.task("Compute Engine SKUs")
+    for sku in catalog.pages(
+        f"Cloud Billing ListSkus ({COMPUTE})",
+        "list_skus",
+        {"parent": service, "currency_code": "USD", "page_size": 5000},
+        "skus",
+    ):
+        task.advance()
+        _sku(sku, wanted_regions, gpu, host, skipped)
+    return gpu, host, skipped
+
+
+def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
+    # gRPC logs decode failures itself; the one-line error below says it all.
+    logging.getLogger("grpc").addHandler(logging.NullHandler())
+    catalog = _Catalog(options)
+    when = now()
+    source_id = f"gcp-billing-catalog-{when.date().isoformat()}"
+    services = catalog.services()
+    if COMPUTE not in services:
+        raise RefreshError(
+            f"Cloud Billing Catalog: no {COMPUTE!r} service in ListServices (malformed response)"
+        )
+    shipped = _shipped()
+    wanted_regions = set(options.regions)
+
+    gpu, host, skipped = _compute_skus(catalog, services[COMPUTE], wanted_regions, progress)
+    prices = _host_prices(host, shipped, source_id)
+    accelerator_prices = _accelerator_prices(gpu, source_id)
     notes = [
         "Refreshed from the Cloud Billing Catalog API. prices are host-only (vCPU x core SKU + "
         "GiB x RAM SKU); accelerator_prices per device; spot = usage_type Preemptible, "
