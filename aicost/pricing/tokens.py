@@ -254,15 +254,11 @@ class ModelPrice:
         return str(value) if value else None
 
 
-def _choose(
-    wanted: ModelId, candidates: list[tuple[ModelId, str]], region: str | None
-) -> tuple[str | None, str | None, str | None]:
-    """(row name, note, reason it is unpriced) for *wanted* among same-stem *candidates*."""
-    # Region-pinned rows (us-gov-east-1/...) only for that region, never as a fallback.
-    pinned = [c for c in candidates if c[0].pinned and c[0].pinned == (wanted.pinned or region)]
-    candidates = pinned or [c for c in candidates if c[0].pinned is None]
-    if not candidates:
-        return None, None, "the table prices it only in other regions"
+_Candidates = list[tuple[ModelId, str]]
+
+
+def _by_version(wanted: ModelId, candidates: _Candidates) -> tuple[_Candidates, str | None]:
+    """The candidates of the version named (or the unversioned ones), or why none is."""
     if wanted.version is not None:
         candidates = [c for c in candidates if (c[0].version or "v1") == wanted.version]
     elif any(c[0].version is None for c in candidates):
@@ -270,22 +266,32 @@ def _choose(
     else:
         versions = sorted({c[0].version or "" for c in candidates})
         if len(versions) > 1:
-            return None, None, f"ambiguous version: name one of {', '.join(versions)}"
+            return [], f"ambiguous version: name one of {', '.join(versions)}"
     if not candidates:
-        return None, None, "that version is not in the table"
+        return [], "that version is not in the table"
+    return candidates, None
+
+
+def _by_stamp(
+    wanted: ModelId, candidates: _Candidates
+) -> tuple[_Candidates, str | None, str | None]:
+    """(the candidates of the date named, else the undated or newest ones; note; why none)."""
     if wanted.stamp is not None:
         candidates = [c for c in candidates if c[0].stamp == wanted.stamp]
         if not candidates:
-            return None, None, f"dated version {wanted.stamp} is not in the table"
-        note = None
-    else:
-        undated = [c for c in candidates if c[0].stamp is None]
-        if undated:
-            candidates, note = undated, None
-        else:
-            newest = max(c[0].stamp or "" for c in candidates)
-            candidates = [c for c in candidates if c[0].stamp == newest]
-            note = f"an undated alias: priced as its newest snapshot {newest}"
+            return [], None, f"dated version {wanted.stamp} is not in the table"
+        return candidates, None, None
+    undated = [c for c in candidates if c[0].stamp is None]
+    if undated:
+        return undated, None, None
+    newest = max(c[0].stamp or "" for c in candidates)
+    candidates = [c for c in candidates if c[0].stamp == newest]
+    return candidates, f"an undated alias: priced as its newest snapshot {newest}", None
+
+
+def _by_geo(wanted: ModelId, candidates: _Candidates, note: str | None) -> tuple[str, str | None]:
+    """(the row of the wanted geography, else global or in-region, shortest name first;
+    the note with why it is another geography's)."""
     same_geo = [c for c in candidates if c[0].geo == wanted.geo]
     if not same_geo and wanted.geo is None:
         same_geo = [c for c in candidates if c[0].geo == "global"]
@@ -298,7 +304,26 @@ def _choose(
     if chosen[0].geo != wanted.geo and chosen[0].geo is not None:
         geo_note = f"priced at the {chosen[0].geo} profile row {chosen[1]}"
         note = f"{note}; {geo_note}" if note else geo_note
-    return chosen[1], note, None
+    return chosen[1], note
+
+
+def _choose(
+    wanted: ModelId, candidates: _Candidates, region: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """(row name, note, reason it is unpriced) for *wanted* among same-stem *candidates*."""
+    # Region-pinned rows (us-gov-east-1/...) only for that region, never as a fallback.
+    pinned = [c for c in candidates if c[0].pinned and c[0].pinned == (wanted.pinned or region)]
+    candidates = pinned or [c for c in candidates if c[0].pinned is None]
+    if not candidates:
+        return None, None, "the table prices it only in other regions"
+    candidates, unpriced = _by_version(wanted, candidates)
+    if unpriced is not None:
+        return None, None, unpriced
+    candidates, note, unpriced = _by_stamp(wanted, candidates)
+    if unpriced is not None:
+        return None, None, unpriced
+    row, note = _by_geo(wanted, candidates, note)
+    return row, note, None
 
 
 def lookup(
@@ -387,6 +412,81 @@ AZURE_DEPLOYMENT_TYPES = {
 }
 
 
+def _azure_datazone(
+    table: PriceTable,
+    rows: Mapping[str, Any],
+    chosen: str,
+    region: str | None,
+    uplifts: Mapping[str, Any],
+    notes: list[str],
+) -> ModelPrice:
+    """A Data Zone deployment: its own ``eu/`` or ``us/`` row, else Global x the uplift."""
+    zone = "eu" if region and _EU.search(region.lower()) else "us"
+    own = f"{zone}/{chosen.split('/', 1)[-1]}"
+    if own in rows:
+        notes.append(f"Data Zone ({zone}) row")
+        return ModelPrice("azure", own, own, rows[own], table, notes=tuple(notes))
+    spec = uplifts.get("datazone") or {}
+    uplift = Decimal(str(spec.get("uplift", "1.1")))
+    notes.append(
+        f"Data Zone deployment: Global price x {uplift} ({spec.get('basis')}); the table "
+        f"has no {zone}/ row for {chosen}"
+    )
+    return ModelPrice(
+        "azure",
+        chosen,
+        chosen,
+        rows[chosen],
+        table,
+        uplift,
+        str(spec.get("basis")),
+        tuple(notes),
+    )
+
+
+def _azure_regional(
+    table: PriceTable,
+    rows: Mapping[str, Any],
+    chosen: str,
+    region: str | None,
+    uplifts: Mapping[str, Any],
+    notes: list[str],
+) -> ModelPrice:
+    """A Regional (Standard) deployment: Global x the region's uplift (per model where
+    measured), else x the default uplift, an estimate."""
+    spec = uplifts.get("regional") or {}
+    by_region = spec.get("uplift") or {}
+    where = (region or "").lower().replace(" ", "")
+    estimate = None
+    if where in by_region:
+        uplift = Decimal(str(by_region[where]))
+        notes.append(f"Regional (Standard) deployment in {where}: Global price x {uplift}")
+    else:
+        uplift = Decimal(str(spec.get("default", "1.1")))
+        estimate = f"the Regional uplift is measured in {', '.join(sorted(by_region))} only"
+        notes.append(
+            f"Regional (Standard) deployment in {region or 'an unknown region'}: Global price x "
+            f"{uplift}, an estimate ({estimate})"
+        )
+    per_model = (spec.get("models") or {}).get(where, {}).get(chosen) or {}
+    columns = {kind: Decimal(str(value)) for kind, value in per_model.items()}
+    if columns:
+        listed = ", ".join(f"{k} x {v}" for k, v in sorted(columns.items()))
+        notes[-1] = f"Regional (Standard) deployment in {where}: Global price, {listed}"
+    return ModelPrice(
+        "azure",
+        chosen,
+        chosen,
+        rows[chosen],
+        table,
+        uplift,
+        str(spec.get("basis")),
+        tuple(notes),
+        columns,
+        estimate,
+    )
+
+
 def _azure(
     table: PriceTable,
     rows: Mapping[str, Any],
@@ -431,58 +531,8 @@ def _azure(
             notes.append("deployment type not given: Global Standard prices")
         return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))
     if kind.startswith("datazone"):
-        zone = "eu" if region and _EU.search(region.lower()) else "us"
-        own = f"{zone}/{chosen.split('/', 1)[-1]}"
-        if own in rows:
-            notes.append(f"Data Zone ({zone}) row")
-            return ModelPrice("azure", own, own, rows[own], table, notes=tuple(notes))
-        spec = uplifts.get("datazone") or {}
-        uplift = Decimal(str(spec.get("uplift", "1.1")))
-        notes.append(
-            f"Data Zone deployment: Global price x {uplift} ({spec.get('basis')}); the table "
-            f"has no {zone}/ row for {chosen}"
-        )
-        return ModelPrice(
-            "azure",
-            chosen,
-            chosen,
-            rows[chosen],
-            table,
-            uplift,
-            str(spec.get("basis")),
-            tuple(notes),
-        )
-    spec = uplifts.get("regional") or {}
-    by_region = spec.get("uplift") or {}
-    where = (region or "").lower().replace(" ", "")
-    estimate = None
-    if where in by_region:
-        uplift = Decimal(str(by_region[where]))
-        notes.append(f"Regional (Standard) deployment in {where}: Global price x {uplift}")
-    else:
-        uplift = Decimal(str(spec.get("default", "1.1")))
-        estimate = f"the Regional uplift is measured in {', '.join(sorted(by_region))} only"
-        notes.append(
-            f"Regional (Standard) deployment in {region or 'an unknown region'}: Global price x "
-            f"{uplift}, an estimate ({estimate})"
-        )
-    per_model = (spec.get("models") or {}).get(where, {}).get(chosen) or {}
-    columns = {kind: Decimal(str(value)) for kind, value in per_model.items()}
-    if columns:
-        listed = ", ".join(f"{k} x {v}" for k, v in sorted(columns.items()))
-        notes[-1] = f"Regional (Standard) deployment in {where}: Global price, {listed}"
-    return ModelPrice(
-        "azure",
-        chosen,
-        chosen,
-        rows[chosen],
-        table,
-        uplift,
-        str(spec.get("basis")),
-        tuple(notes),
-        columns,
-        estimate,
-    )
+        return _azure_datazone(table, rows, chosen, region, uplifts, notes)
+    return _azure_regional(table, rows, chosen, region, uplifts, notes)
 
 
 _EU = re.compile(
@@ -527,28 +577,21 @@ def long_context(price: ModelPrice, llm: LlmUsage) -> str:
 _ABOVE = re.compile(r"input_above_(\d+)k")
 
 
-def monthly_cost(
-    price: ModelPrice, llm: LlmUsage
-) -> tuple[Decimal, list[CostLine], list[str]] | None:
-    """Monthly cost of *llm* at *price*, its cost lines and notes; None without a volume."""
-    quantities = split(llm)
-    if quantities is None:
-        return None
-    notes: list[str] = list(price.notes)
-    above = long_context(price, llm)
-    if above:
-        notes.append(
-            f"requests average {llm.input_tokens:,.0f} input tokens, over {above[7:]}: "
-            "long-context prices"
-        )
-    tier = (llm.service_tier or "standard").lower()
-    suffix = "" if tier in ("standard", "default", "auto") else f"_{tier}"
+_Found = tuple[Decimal | None, str | None]
+#: (component, quantity, unit price, the table column it came from)
+_Part = tuple[str, Decimal, Decimal, str | None]
 
-    Found = tuple[Decimal | None, str | None]
 
-    def column(base: str, extra: str, what: str) -> Found:
+class _Columns:
+    """Finds prices in a model's row, noting each fallback in *notes*."""
+
+    def __init__(self, price: ModelPrice, above: str, notes: list[str]) -> None:
+        self.price, self.above, self.notes = price, above, notes
+
+    def column(self, base: str, extra: str, what: str) -> _Found:
         """The most specific price and its column: long context and tier, then without the
         long-context part, then the standard tier; each fallback is noted."""
+        price, above, notes = self.price, self.above, self.notes
         for name in (f"{base}{above}{extra}", f"{base}{extra}"):
             found = price.price(name)
             if found is not None:
@@ -558,72 +601,85 @@ def monthly_cost(
         if extra:
             label = extra.strip("_")
             notes.append(f"no {label} {what} price for {price.key}: the standard one is used")
-            return column(base, "", what)
+            return self.column(base, "", what)
         return None, None
 
-    input_price, input_column = column("input", suffix, "input")
-    output_price, output_column = column("output", suffix, "output")
-    if input_price is None:
-        input_price = Decimal(0)
-        notes.append(f"{price.key} has no input price in the table: input counted at $0")
-    if output_price is None:
-        output_price = Decimal(0)
-        if quantities.output:
-            notes.append(f"{price.key} has no output price in the table (an embedding model?)")
 
+def _cached_parts(
+    columns: _Columns,
+    quantities: Split,
+    suffix: str,
+    input_found: tuple[Decimal, str | None],
+) -> list[_Part]:
+    """Cached input tokens, at the standard and the batch rate."""
+    notes, price = columns.notes, columns.price
     batch = quantities.batch
     standard = Decimal(1) - batch
-    parts: list[tuple[str, Decimal, Decimal, str | None]] = [
-        ("input tokens", quantities.fresh * standard, input_price, input_column),
-        ("output tokens", quantities.output * standard, output_price, output_column),
-    ]
-    if quantities.cached:
-        read, read_column = column("cache_read", suffix, "cached-input")
-        if read is None:
-            notes.append(f"no cached-input price for {price.key}: the input price is used")
-            read, read_column = input_price, input_column
-        parts.append(("cached input tokens", quantities.cached * standard, read, read_column))
-        if batch:
-            batch_read, batch_read_column = column("cache_read", "_batch", "batch cached-input")
-            if batch_read is None:
-                batch_read, batch_read_column = read, read_column
-            parts.append(
-                (
-                    "cached input tokens (batch)",
-                    quantities.cached * batch,
-                    batch_read,
-                    batch_read_column,
-                )
-            )
-    if quantities.written:
-        ttl = "cache_write_1h" if llm.cache_ttl == "1h" else "cache_write"
-        what = "1-hour cache-write" if llm.cache_ttl == "1h" else "cache-write"
-        write, write_column = column(ttl, suffix, what)
-        if write is None:
-            write, write_column = input_price, input_column
-            notes.append(f"{price.key}: cache writes are billed as input (no write price)")
-        parts.append(("cache write tokens", quantities.written, write, write_column))
+    parts: list[_Part] = []
+    read, read_column = columns.column("cache_read", suffix, "cached-input")
+    if read is None:
+        notes.append(f"no cached-input price for {price.key}: the input price is used")
+        read, read_column = input_found
+    parts.append(("cached input tokens", quantities.cached * standard, read, read_column))
     if batch:
-        batch_in, batch_in_column = column("input", "_batch", "batch input")
-        batch_out, batch_out_column = column("output", "_batch", "batch output")
+        batch_read, batch_read_column = columns.column("cache_read", "_batch", "batch cached-input")
+        if batch_read is None:
+            batch_read, batch_read_column = read, read_column
         parts.append(
             (
-                "input tokens (batch)",
-                quantities.fresh * batch,
-                batch_in if batch_in is not None else input_price,
-                batch_in_column,
+                "cached input tokens (batch)",
+                quantities.cached * batch,
+                batch_read,
+                batch_read_column,
             )
         )
-        parts.append(
-            (
-                "output tokens (batch)",
-                quantities.output * batch,
-                batch_out if batch_out is not None else output_price,
-                batch_out_column,
-            )
+    return parts
+
+
+def _written_part(
+    columns: _Columns,
+    quantities: Split,
+    llm: LlmUsage,
+    suffix: str,
+    input_found: tuple[Decimal, str | None],
+) -> _Part:
+    """Cache write tokens (1-hour writes at their own price), else billed as input."""
+    ttl = "cache_write_1h" if llm.cache_ttl == "1h" else "cache_write"
+    what = "1-hour cache-write" if llm.cache_ttl == "1h" else "cache-write"
+    write, write_column = columns.column(ttl, suffix, what)
+    if write is None:
+        write, write_column = input_found
+        columns.notes.append(
+            f"{columns.price.key}: cache writes are billed as input (no write price)"
         )
-    if tier not in ("standard", "default", "auto", *TIERS):
-        notes.append(f"service tier {tier!r} is not one aicost knows: standard prices")
+    return ("cache write tokens", quantities.written, write, write_column)
+
+
+def _batch_parts(
+    columns: _Columns, quantities: Split, input_price: Decimal, output_price: Decimal
+) -> list[_Part]:
+    """Input and output tokens sent through the batch API, at batch prices where listed."""
+    batch = quantities.batch
+    batch_in, batch_in_column = columns.column("input", "_batch", "batch input")
+    batch_out, batch_out_column = columns.column("output", "_batch", "batch output")
+    return [
+        (
+            "input tokens (batch)",
+            quantities.fresh * batch,
+            batch_in if batch_in is not None else input_price,
+            batch_in_column,
+        ),
+        (
+            "output tokens (batch)",
+            quantities.output * batch,
+            batch_out if batch_out is not None else output_price,
+            batch_out_column,
+        ),
+    ]
+
+
+def _cost_lines(price: ModelPrice, parts: list[_Part]) -> tuple[Decimal, list[CostLine]]:
+    """(total, one cost line per part with tokens)."""
     lines: list[CostLine] = []
     total = Decimal(0)
     for component, quantity, unit_price, used in parts:
@@ -645,6 +701,51 @@ def monthly_cost(
                 unit_price=unit_price,
             )
         )
+    return total, lines
+
+
+def monthly_cost(
+    price: ModelPrice, llm: LlmUsage
+) -> tuple[Decimal, list[CostLine], list[str]] | None:
+    """Monthly cost of *llm* at *price*, its cost lines and notes; None without a volume."""
+    quantities = split(llm)
+    if quantities is None:
+        return None
+    notes: list[str] = list(price.notes)
+    above = long_context(price, llm)
+    if above:
+        notes.append(
+            f"requests average {llm.input_tokens:,.0f} input tokens, over {above[7:]}: "
+            "long-context prices"
+        )
+    tier = (llm.service_tier or "standard").lower()
+    suffix = "" if tier in ("standard", "default", "auto") else f"_{tier}"
+    columns = _Columns(price, above, notes)
+    input_price, input_column = columns.column("input", suffix, "input")
+    output_price, output_column = columns.column("output", suffix, "output")
+    if input_price is None:
+        input_price = Decimal(0)
+        notes.append(f"{price.key} has no input price in the table: input counted at $0")
+    if output_price is None:
+        output_price = Decimal(0)
+        if quantities.output:
+            notes.append(f"{price.key} has no output price in the table (an embedding model?)")
+
+    batch = quantities.batch
+    standard = Decimal(1) - batch
+    parts: list[_Part] = [
+        ("input tokens", quantities.fresh * standard, input_price, input_column),
+        ("output tokens", quantities.output * standard, output_price, output_column),
+    ]
+    if quantities.cached:
+        parts += _cached_parts(columns, quantities, suffix, (input_price, input_column))
+    if quantities.written:
+        parts.append(_written_part(columns, quantities, llm, suffix, (input_price, input_column)))
+    if batch:
+        parts += _batch_parts(columns, quantities, input_price, output_price)
+    if tier not in ("standard", "default", "auto", *TIERS):
+        notes.append(f"service tier {tier!r} is not one aicost knows: standard prices")
+    total, lines = _cost_lines(price, parts)
     return total, lines, list(dict.fromkeys(notes))
 
 
@@ -661,21 +762,46 @@ def retired(price: ModelPrice, today: dt.date) -> str | None:
     return text + (f"; successor: {successor}" if successor else "")
 
 
+def _provisioned(llm: LlmUsage, deployment: Deployment, hours: Decimal) -> Costing:
+    """Provisioned throughput: unpriced (no dated public price per unit-hour yet)."""
+    assert llm.provisioned_units is not None
+    unit = llm.provisioned_unit or "unit"
+    return Costing(
+        None,
+        reason=(
+            f"provisioned throughput ({llm.provisioned_units.normalize():f} {unit}s of "
+            f"{llm.model}) is billed per {unit}-hour; aicost ships no dated public price "
+            f"for {unit}s yet, so it is unpriced rather than guessed"
+        ),
+        notes=deployment.notes,
+        hours_per_month=hours,
+    )
+
+
+def _with_hourly_rates(lines: list[CostLine], hours: Decimal) -> list[CostLine]:
+    """The cost lines with their monthly amount spread over the month's hours."""
+    return [
+        CostLine(
+            purchase=line.purchase,
+            nodes=line.nodes,
+            hourly_rate=line.monthly / hours if hours else Decimal(0),
+            monthly=line.monthly,
+            basis=line.basis,
+            table=line.table,
+            component=line.component,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+        )
+        for line in lines
+    ]
+
+
 def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Costing:
     llm = deployment.llm
     assert llm is not None
     if llm.provisioned_units is not None:
-        unit = llm.provisioned_unit or "unit"
-        return Costing(
-            None,
-            reason=(
-                f"provisioned throughput ({llm.provisioned_units.normalize():f} {unit}s of "
-                f"{llm.model}) is billed per {unit}-hour; aicost ships no dated public price "
-                f"for {unit}s yet, so it is unpriced rather than guessed"
-            ),
-            notes=deployment.notes,
-            hours_per_month=hours,
-        )
+        return _provisioned(llm, deployment, hours)
     found = lookup(
         book,
         llm.provider,
@@ -707,21 +833,7 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
             hours_per_month=hours,
         )
     total, lines, notes = result
-    lines = [
-        CostLine(
-            purchase=line.purchase,
-            nodes=line.nodes,
-            hourly_rate=line.monthly / hours if hours else Decimal(0),
-            monthly=line.monthly,
-            basis=line.basis,
-            table=line.table,
-            component=line.component,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-        )
-        for line in lines
-    ]
+    lines = _with_hourly_rates(lines, hours)
     info = found.table.info
     matched = (
         f"priced as {found.provider}/{found.key} ({info.id}, as of {info.as_of}; "
