@@ -441,18 +441,10 @@ def _zones(
     return 1, "location unknown: 1 zone assumed"
 
 
-def _pool(
-    side: Side,
-    ctx: MapContext,
-    pool: Mapping[str, Any],
-    *,
-    prefix: tuple[str | int, ...],
-    cluster: Side | None,
-    location: str | None,
-    default_pool: bool = False,
-) -> Deployment:
-    notes: list[str] = []
-    config_path = (*prefix, "node_config", 0)
+def _pool_machine(
+    side: Side, ctx: MapContext, config_path: tuple[str | int, ...], notes: list[str]
+) -> tuple[str | None, tuple[str, ...]]:
+    """(machine type, unknown fields): GKE's default e2-medium when it is not set."""
     machine_type = side.text(*config_path, "machine_type")
     type_unknown = side.unknown(*config_path, "machine_type")
     unknown: tuple[str, ...] = ()
@@ -462,6 +454,19 @@ def _pool(
     elif machine_type is None or type_unknown:
         machine_type = "e2-medium"
         notes.append("node_config.machine_type not set: GKE defaults to e2-medium")
+    return machine_type, unknown
+
+
+def _pool_hardware(
+    side: Side,
+    ctx: MapContext,
+    config_path: tuple[str | int, ...],
+    machine_type: str | None,
+    unknown: tuple[str, ...],
+    notes: list[str],
+) -> tuple[str, str | None, Accelerator | None, bool | None]:
+    """(service, type priced, accelerator, AI?): a TPU node is billed as Cloud TPU chips,
+    from the TPU table; any other from the machine type and its guest accelerators."""
     guest = _guest(side.get(*config_path, "guest_accelerator"))
     service, priced_type = "compute", machine_type
     ai: bool | None
@@ -474,6 +479,19 @@ def _pool(
         notes.append(f"{machine_type}: a TPU node, priced as Cloud TPU {tpu_type}")
     else:
         accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=bool(unknown))
+    return service, priced_type, accelerator, ai
+
+
+def _pool_nodes(
+    side: Side,
+    pool: Mapping[str, Any],
+    prefix: tuple[str | int, ...],
+    cluster: Side | None,
+    location: str | None,
+    default_pool: bool,
+    notes: list[str],
+) -> tuple[int, int | None, int | None]:
+    """(nodes, min, max) across the pool's zones, from its node count or autoscaling."""
     zones, zone_reason = _zones(pool, side.unknown(*prefix, "node_locations"), cluster, location)
     autoscaling = side.get(*prefix, "autoscaling", 0)
     per_zone: int | None
@@ -508,6 +526,13 @@ def _pool(
             notes.append("node_count not set: 1 node per zone assumed")
         total = per_zone * zones
         notes.append(f"{count_reason} {per_zone} per zone × {zones} zones ({zone_reason})")
+    return total, minimum, maximum
+
+
+def _pool_labels(
+    side: Side, config_path: tuple[str | int, ...]
+) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+    """(tags with the node resource labels, sensitive, Kubernetes node labels)."""
     tags, sensitive = labels(side)
     resource_labels = side.get(*config_path, "resource_labels")
     if isinstance(resource_labels, dict):
@@ -520,6 +545,29 @@ def _pool(
         if isinstance(k8s_labels, dict)
         else {}
     )
+    return tags, sensitive, node_labels
+
+
+def _pool(
+    side: Side,
+    ctx: MapContext,
+    pool: Mapping[str, Any],
+    *,
+    prefix: tuple[str | int, ...],
+    cluster: Side | None,
+    location: str | None,
+    default_pool: bool = False,
+) -> Deployment:
+    notes: list[str] = []
+    config_path = (*prefix, "node_config", 0)
+    machine_type, unknown = _pool_machine(side, ctx, config_path, notes)
+    service, priced_type, accelerator, ai = _pool_hardware(
+        side, ctx, config_path, machine_type, unknown, notes
+    )
+    total, minimum, maximum = _pool_nodes(
+        side, pool, prefix, cluster, location, default_pool, notes
+    )
+    tags, sensitive, node_labels = _pool_labels(side, config_path)
     config = side.get(*config_path) or {}
     capacity, reason = _scheduling_purchase(config, tags, ctx, total, where="node_config")
     if capacity[0].purchase is PurchaseOption.ON_DEMAND and _reservation(

@@ -110,9 +110,11 @@ def _classify(
     return WorkloadClass.UNKNOWN, spec.kind_reason or "the manifest does not say what it is for"
 
 
-def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
-    notes: list[str] = []
-    tags = {**spec.labels, **group.labels}
+def _cloud(
+    spec: Spec, group: Group, ctx: MapContext, notes: list[str]
+) -> tuple[str, str, ClusterProfile | None, str]:
+    """(cloud, why, cluster profile, why that profile): named, else implied by the
+    accelerator, else the profile's, else AWS (noted)."""
     cloud = group.cloud or spec.cloud
     cloud_reason = group.cloud_reason or spec.cloud_reason
     if cloud is None and group.accel_name:
@@ -133,18 +135,33 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
                 "cloud not named in the manifest: assumed AWS (set a cluster profile in the "
                 "policy to say where it runs)"
             )
-    service = spec.service or acc.SERVICES.get(cloud, "compute")
+    return cloud, cloud_reason, profile, profile_reason
+
+
+def _region(
+    spec: Spec, group: Group, cloud: str, profile: ClusterProfile | None, notes: list[str]
+) -> str | None:
+    """The region named, else the profile's (same cloud), else the cloud's default (noted)."""
     region = group.region or spec.region
     if region is None and profile is not None and profile.cloud == cloud:
         region = profile.region
     if region is None:
         region = acc.DEFAULT_REGIONS.get(cloud)
         notes.append(f"region not named in the manifest: priced in {region} (the default)")
-    instance_type, node, reason = _machine(spec, group, cloud, service, profile, ctx, notes)
-    node_name = _node_name(ctx, cloud, service, instance_type) if instance_type else None
-    accelerator, share, ai = _accelerator(group, instance_type, node, node_name, notes, cloud)
-    capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
-    workload_class, class_reason = _classify(spec, group, tags, ctx)
+    return region
+
+
+def _explain(
+    notes: list[str],
+    spec: Spec,
+    group: Group,
+    instance_type: str | None,
+    reason: str,
+    accelerator: Accelerator | None,
+    cloud: tuple[str, str],
+) -> None:
+    """The deployment's notes: the machine choice first; only that (and how a generic
+    object was read) when it is unpriced."""
     if instance_type is None:
         # Unpriced: the reason is the whole story (the pricer shows the notes as the reason),
         # with how the object was read when that was generic.
@@ -155,12 +172,26 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
         kind = accelerator.kind if accelerator else "gpu"
         notes.append(f"{group.accel_count:g} {kind} per unit from {group.count_reason}")
     if instance_type is not None:
-        if cloud_reason and not any("cloud" in n for n in notes):
-            notes.append(f"cloud {cloud}: {cloud_reason}")
+        if cloud[1] and not any("cloud" in n for n in notes):
+            notes.append(f"cloud {cloud[0]}: {cloud[1]}")
         notes.extend(group.notes)
         notes.extend(spec.notes)
         if spec.run_hours is not None:
             notes.append(f"a run takes at most {_hours(spec.run_hours)} h ({spec.run_reason})")
+
+
+def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
+    notes: list[str] = []
+    tags = {**spec.labels, **group.labels}
+    cloud, cloud_reason, profile, profile_reason = _cloud(spec, group, ctx, notes)
+    service = spec.service or acc.SERVICES.get(cloud, "compute")
+    region = _region(spec, group, cloud, profile, notes)
+    instance_type, node, reason = _machine(spec, group, cloud, service, profile, ctx, notes)
+    node_name = _node_name(ctx, cloud, service, instance_type) if instance_type else None
+    accelerator, share, ai = _accelerator(group, instance_type, node, node_name, notes, cloud)
+    capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
+    workload_class, class_reason = _classify(spec, group, tags, ctx)
+    _explain(notes, spec, group, instance_type, reason, accelerator, (cloud, cloud_reason))
     return Deployment(
         cloud=cloud,
         service=service,
