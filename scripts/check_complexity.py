@@ -27,7 +27,6 @@ MAX_COMPLEXITY = 20
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
     "aicost/cli/check.py:configure": "94 lines",
-    "aicost/cli/check.py:run": "97 lines, complexity 21",
     "aicost/cli/estimate.py:run": "63 lines",
     "aicost/cli/explain.py:run": "63 lines, complexity 24",
     "aicost/cli/gate_options.py:add_arguments": "68 lines",
@@ -73,12 +72,9 @@ ALLOWED: dict[str, str] = {
     "aicost/sources/k8s.py:build": "62 lines",
     "aicost/sources/k8s.py:read_object": "81 lines",
     "aicost/sources/kserve.py:_llm": "74 lines",
-    "aicost/sources/kuberay.py:read_object": "98 lines",
     "aicost/sources/plancheck.py:entry": "complexity 23",
     "aicost/sources/podspec.py:_hardware": "complexity 26",
     "aicost/sources/sagemaker_api.py:_endpoint": "64 lines",
-    "aicost/sources/vertex.py:read": "80 lines",
-    "aicost/spend/analysis.py:_report": "98 lines",
     "aicost/spend/budgets.py:from_policy": "complexity 26",
     "aicost/spend/formats/html.py:render": "79 lines",
     "aicost/spend/formats/table.py:render": "80 lines",

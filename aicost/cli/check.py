@@ -9,11 +9,19 @@ import os
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from aicost.cli import gate_options
 from aicost.cli.output import write_file
 from aicost.core.errors import ExitCode, UsageError, one_of
 from aicost.sources.hcloptions import skipping_unparsable
+
+if TYPE_CHECKING:
+    from aicost.pipeline.baseline import Baseline
+    from aicost.pipeline.run import CheckResult
+    from aicost.policy.engine import EvalOptions
+    from aicost.policy.loader import Policy
+    from aicost.sources.usage import Usage
 
 HELP = (
     "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
@@ -222,23 +230,21 @@ def _spool_streams(inputs: list[Path]) -> list[Path]:
     return out
 
 
-def run(args: argparse.Namespace) -> int:
-    # A check is a short-lived process that allocates millions of small objects while
-    # parsing a plan and creates almost no reference cycles: the cyclic garbage
-    # collector would repeatedly walk the whole parsed plan for nothing (measured: it
-    # more than doubles the time of a 15 MB plan). Reference counting still frees memory.
-    gc.disable()
-    from aicost import report
-    from aicost.pipeline import run_check
+def _policy(args: argparse.Namespace) -> Policy:
+    """The policy (--policy, else discovered), named on stderr."""
     from aicost.policy.loader import discover, load_policy
 
-    targets = _targets(args)
     policy_path, origin = discover(args.policy, Path.cwd())
     policy = load_policy(policy_path, origin)
     from aicost.policy.inline import display
 
     print(f"aicost: policy {policy.name!r} from {origin} ({display(policy_path)})", file=sys.stderr)
+    return policy
 
+
+def _usage(args: argparse.Namespace) -> Usage | None:
+    """The usage file (--usage-file, else discovered), if any, named on stderr."""
+    from aicost.policy.inline import display
     from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())
@@ -247,32 +253,84 @@ def run(args: argparse.Namespace) -> int:
         usage_path = Path(display(usage_path))  # relative when under the working directory
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
+    return usage
 
+
+def _baseline(args: argparse.Namespace) -> tuple[Baseline | None, Any]:
+    """(the base branch's report read back, its JSON document) from --baseline."""
     if args.new_only and args.baseline is None:
         raise UsageError("--new-only needs --baseline REPORT (the base branch's JSON report)")
     baseline = None
+    base_document = None
     if args.baseline is not None:
         from aicost.document.read import load_report, read_baseline
 
         base_document = load_report(args.baseline)
         baseline = read_baseline(base_document, str(args.baseline))
+    return baseline, base_document
 
+
+def _with_actuals(args: argparse.Namespace, options: EvalOptions) -> EvalOptions:
+    """The options with --actuals (actual spend to date), warning when it is another month's."""
+    import dataclasses
+
+    from aicost.spend.snapshot import read as read_actuals
+
+    actuals = read_actuals(args.actuals)
+    print(f"aicost: actual spend to {actuals.as_of} from {args.actuals}", file=sys.stderr)
+    today = options.today or dt.datetime.now(dt.UTC).date()
+    if (actuals.as_of.year, actuals.as_of.month) != (today.year, today.month):
+        print(
+            f"aicost: warning: --actuals is for {actuals.month}, not this month "
+            f"({today:%Y-%m}); budgets count it as this month's",
+            file=sys.stderr,
+        )
+    return dataclasses.replace(options, actuals=actuals)
+
+
+def _write_reports(
+    args: argparse.Namespace, result: CheckResult, targets: list[tuple[str, Path | None]]
+) -> None:
+    """Each report format to stdout or its file."""
+    from aicost import report
+
+    interactive = sys.stdout.isatty()
+    color = interactive and not args.no_color and not os.environ.get("NO_COLOR")
+    width = None if interactive else int(os.environ.get("COLUMNS", "0") or 0) or None
+    for name, path in targets:
+        text = report.get(name).render(
+            result,
+            report.RenderOptions(
+                color=color and path is None,
+                width=width,
+                max_rows=args.max_rows,
+                show_waived=args.show_waived,
+                sarif_category=args.sarif_category,
+                plain=not (interactive and path is None),
+            ),
+        )
+        if path is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_file(path, text)
+
+
+def run(args: argparse.Namespace) -> int:
+    # A check is a short-lived process that allocates millions of small objects while
+    # parsing a plan and creates almost no reference cycles: the cyclic garbage
+    # collector would repeatedly walk the whole parsed plan for nothing (measured: it
+    # more than doubles the time of a 15 MB plan). Reference counting still frees memory.
+    gc.disable()
+    from aicost.pipeline import run_check
+
+    targets = _targets(args)
+    policy = _policy(args)
+    usage = _usage(args)
+    baseline, base_document = _baseline(args)
     options = gate_options.eval_options(args, policy)
     if args.actuals is not None:
-        import dataclasses
-
-        from aicost.spend.snapshot import read as read_actuals
-
-        actuals = read_actuals(args.actuals)
-        print(f"aicost: actual spend to {actuals.as_of} from {args.actuals}", file=sys.stderr)
-        today = options.today or dt.datetime.now(dt.UTC).date()
-        if (actuals.as_of.year, actuals.as_of.month) != (today.year, today.month):
-            print(
-                f"aicost: warning: --actuals is for {actuals.month}, not this month "
-                f"({today:%Y-%m}); budgets count it as this month's",
-                file=sys.stderr,
-            )
-        options = dataclasses.replace(options, actuals=actuals)
+        options = _with_actuals(args, options)
     inputs = _spool_streams(args.inputs)
     with skipping_unparsable(args.skip_unparsable):
         result = run_check(
@@ -298,24 +356,5 @@ def run(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"aicost: warning: {controls(redact(warning, result.secrets))}", file=sys.stderr)
 
-    interactive = sys.stdout.isatty()
-    color = interactive and not args.no_color and not os.environ.get("NO_COLOR")
-    width = None if interactive else int(os.environ.get("COLUMNS", "0") or 0) or None
-    for name, path in targets:
-        text = report.get(name).render(
-            result,
-            report.RenderOptions(
-                color=color and path is None,
-                width=width,
-                max_rows=args.max_rows,
-                show_waived=args.show_waived,
-                sarif_category=args.sarif_category,
-                plain=not (interactive and path is None),
-            ),
-        )
-        if path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            write_file(path, text)
+    _write_reports(args, result, targets)
     return ExitCode.POLICY_FAILURE if result.verdict == "fail" else ExitCode.OK

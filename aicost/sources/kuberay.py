@@ -51,13 +51,36 @@ def _ray_pod(group_spec: Mapping[str, Any]) -> Pod:
     return pod
 
 
-def read_object(
-    kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
-) -> Iterator[Spec]:
-    spec = mapping(obj.get("spec"))
-    path = _CLUSTER_KEYS.get(kind, ())
-    cluster = mapping(get(spec, *path)) if path else spec
-    base = (*at, "spec", *path)
+def _worker_group(
+    index: int, worker: Mapping[str, Any], document: Document, base: tuple[str | int, ...]
+) -> tuple[Group, Pod]:
+    """One worker group: its replicas times hosts per replica (numOfHosts)."""
+    pod = _ray_pod(worker)
+    hosts = integer(worker.get("numOfHosts"), 1) or 1
+    minimum = integer(worker.get("minReplicas"))
+    maximum = integer(worker.get("maxReplicas"))
+    replicas = integer(worker.get("replicas"))
+    if replicas is None:
+        replicas = minimum or 0
+    group_notes = [f"{hosts} hosts per replica (numOfHosts)"] if hosts > 1 else []
+    built = group(
+        text(worker.get("groupName")) or f"worker group {index}",
+        pod,
+        replicas * hosts,
+        line=document.line_of(*base, "workerGroupSpecs", index),
+        min_units=None if minimum is None else minimum * hosts,
+        max_units=None if maximum is None else maximum * hosts,
+        notes=group_notes,
+    )
+    if pod.accel_resource is None and pod.accel_count:
+        built = dataclasses.replace(built, count_reason="Ray group resources")
+    return built, pod
+
+
+def _groups(
+    cluster: Mapping[str, Any], document: Document, base: tuple[str | int, ...]
+) -> tuple[list[Group], list[Pod]]:
+    """The head group and the worker groups of a Ray cluster, and their pods."""
     groups: list[Group] = []
     pods: list[Pod] = []
     head = mapping(cluster.get("headGroupSpec"))
@@ -66,47 +89,45 @@ def read_object(
         pods.append(pod)
         groups.append(group("head", pod, 1, line=document.line_of(*base, "headGroupSpec")))
     for index, worker in enumerate(items(cluster.get("workerGroupSpecs"))):
-        worker = mapping(worker)
-        pod = _ray_pod(worker)
+        built, pod = _worker_group(index, mapping(worker), document, base)
         pods.append(pod)
-        hosts = integer(worker.get("numOfHosts"), 1) or 1
-        minimum = integer(worker.get("minReplicas"))
-        maximum = integer(worker.get("maxReplicas"))
-        replicas = integer(worker.get("replicas"))
-        if replicas is None:
-            replicas = minimum or 0
-        group_notes = [f"{hosts} hosts per replica (numOfHosts)"] if hosts > 1 else []
-        built = group(
-            text(worker.get("groupName")) or f"worker group {index}",
-            pod,
-            replicas * hosts,
-            line=document.line_of(*base, "workerGroupSpecs", index),
-            min_units=None if minimum is None else minimum * hosts,
-            max_units=None if maximum is None else maximum * hosts,
-            notes=group_notes,
-        )
-        if pod.accel_resource is None and pod.accel_count:
-            built = dataclasses.replace(built, count_reason="Ray group resources")
         groups.append(built)
-    resource_type = f"{api_group(text(obj.get('apiVersion')) or '')}/{kind}"
+    return groups, pods
+
+
+def _job(spec: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(commands, notes) of a RayJob: its entrypoint, and whether the cluster outlives it."""
     notes: list[str] = []
     commands: list[str] = []
-    if kind == "RayJob":
-        entrypoint = text(spec.get("entrypoint"))
-        if entrypoint:
-            commands.append(entrypoint)
-        ttl = quantity(spec.get("ttlSecondsAfterFinished"))
-        if spec.get("shutdownAfterJobFinishes") is True:
-            if ttl:
-                notes.append(
-                    f"the Ray cluster stays up {ttl:g} s after the job ends "
-                    "(ttlSecondsAfterFinished): idle GPU time on every run"
-                )
-        else:
+    entrypoint = text(spec.get("entrypoint"))
+    if entrypoint:
+        commands.append(entrypoint)
+    ttl = quantity(spec.get("ttlSecondsAfterFinished"))
+    if spec.get("shutdownAfterJobFinishes") is True:
+        if ttl:
             notes.append(
-                "shutdownAfterJobFinishes is not true: the Ray cluster (and its GPUs) keeps "
-                "running after the job ends"
+                f"the Ray cluster stays up {ttl:g} s after the job ends "
+                "(ttlSecondsAfterFinished): idle GPU time on every run"
             )
+    else:
+        notes.append(
+            "shutdownAfterJobFinishes is not true: the Ray cluster (and its GPUs) keeps "
+            "running after the job ends"
+        )
+    return commands, notes
+
+
+def read_object(
+    kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
+) -> Iterator[Spec]:
+    spec = mapping(obj.get("spec"))
+    path = _CLUSTER_KEYS.get(kind, ())
+    cluster = mapping(get(spec, *path)) if path else spec
+    base = (*at, "spec", *path)
+    groups, pods = _groups(cluster, document, base)
+    resource_type = f"{api_group(text(obj.get('apiVersion')) or '')}/{kind}"
+    if kind == "RayJob":
+        commands, notes = _job(spec)
         deadline = quantity(spec.get("activeDeadlineSeconds"))
         yield build(
             kind,

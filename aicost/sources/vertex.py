@@ -12,8 +12,10 @@ listed as unpriced with that reason.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from aicost.core.errors import InputError
 from aicost.core.hardware import canonical, kind_of
@@ -39,83 +41,89 @@ def sniff(path: Path, head: bytes) -> bool:
 _COUNTS = frozenset({"replicacount"})
 
 
+def _pool(index: int, pool: Mapping[str, Any], document: Any, strategy: str) -> Group | None:
+    """One worker pool (the first is the chief); None without a machine type."""
+    machine = mapping(get_ci(pool, "machineSpec"))
+    machine_type = text(get_ci(machine, "machineType"))
+    if not machine_type:
+        return None
+    accelerator = text(get_ci(machine, "acceleratorType"))
+    name = (
+        canonical(accelerator.replace("NVIDIA_", "").replace("TESLA_", "")) if accelerator else None
+    )
+    count = mf.quantity(get_ci(machine, "acceleratorCount")) or (1 if accelerator else 0)
+    return Group(
+        name="chief" if index == 0 else f"pool {index}",
+        units=integer(get_ci(pool, "replicaCount"), 1) or 0,
+        accel_count=float(count),
+        accel_name=name,
+        accel_reason="machineSpec.acceleratorType" if name else "",
+        accel_kind=kind_of(name),
+        count_reason="machineSpec.acceleratorCount" if count else "",
+        instance_types=(machine_type,),
+        cloud="gcp",
+        cloud_reason="Vertex AI",
+        spot=strategy == "SPOT",
+        spot_reason=f"scheduling.strategy {strategy}"
+        if strategy
+        else "scheduling.strategy not set: standard (on-demand)",
+        whole_node=True,
+        line=document.line_of("workerPoolSpecs", index),
+    )
+
+
+def _spec(path: Path, document: Any, data: Mapping[str, Any]) -> Spec | None:
+    """A custom job (or its jobSpec); None without worker pools."""
+    job = data
+    if get_ci(data, "jobSpec") is not None:
+        job = mapping(get_ci(data, "jobSpec"))
+    pools = items(get_ci(job, "workerPoolSpecs"))
+    if not pools:
+        return None
+    scheduling = mapping(get_ci(job, "scheduling"))
+    strategy = (text(get_ci(scheduling, "strategy")) or "").upper()
+    groups: list[Group] = []
+    for index, pool in enumerate(pools):
+        built = _pool(index, mapping(pool), document, strategy)
+        if built is not None:
+            groups.append(built)
+    timeout = mf.seconds(get_ci(scheduling, "timeout"))
+    run_reason = "scheduling.timeout"
+    if timeout is None:
+        timeout, run_reason = Decimal(7 * 86400), "Vertex AI's default timeout (7 days)"
+    tags = mf.labels(get_ci(data, "labels"))
+    region = text(get_ci(data, "region")) or text(get_ci(data, "location"))
+    return Spec(
+        kind="CustomJob",
+        name=text(get_ci(data, "displayName")) or path.stem,
+        resource_type="vertex/CustomJob",
+        groups=tuple(groups),
+        line=document.line,
+        cloud="gcp",
+        region=region,
+        # Compute Engine machine rates; the Vertex AI fee is not in any table.
+        service="compute",
+        labels=tags,
+        kind_class=WorkloadClass.TRAINING,
+        kind_reason="resource kind: a Vertex AI custom training job",
+        run_hours=timeout / Decimal(3600),
+        run_reason=run_reason,
+        cluster=mf.cluster_label(tags),
+        notes=(
+            "priced at the Compute Engine rate of its machines; the Vertex AI "
+            "management fee is not included",
+        ),
+    )
+
+
 def read(path: Path) -> Inventory:
     _, documents = load_path(path)
     specs: list[Spec] = []
     for document, data in mappings(documents):
         validate_counts(str(path), document, data, _COUNTS)
-        job = data
-        if get_ci(data, "jobSpec") is not None:
-            job = mapping(get_ci(data, "jobSpec"))
-        pools = items(get_ci(job, "workerPoolSpecs"))
-        if not pools:
-            continue
-        scheduling = mapping(get_ci(job, "scheduling"))
-        strategy = (text(get_ci(scheduling, "strategy")) or "").upper()
-        spot = strategy == "SPOT"
-        groups: list[Group] = []
-        for index, pool in enumerate(pools):
-            pool = mapping(pool)
-            machine = mapping(get_ci(pool, "machineSpec"))
-            machine_type = text(get_ci(machine, "machineType"))
-            if not machine_type:
-                continue
-            accelerator = text(get_ci(machine, "acceleratorType"))
-            name = (
-                canonical(accelerator.replace("NVIDIA_", "").replace("TESLA_", ""))
-                if accelerator
-                else None
-            )
-            count = mf.quantity(get_ci(machine, "acceleratorCount")) or (1 if accelerator else 0)
-            groups.append(
-                Group(
-                    name="chief" if index == 0 else f"pool {index}",
-                    units=integer(get_ci(pool, "replicaCount"), 1) or 0,
-                    accel_count=float(count),
-                    accel_name=name,
-                    accel_reason="machineSpec.acceleratorType" if name else "",
-                    accel_kind=kind_of(name),
-                    count_reason="machineSpec.acceleratorCount" if count else "",
-                    instance_types=(machine_type,),
-                    cloud="gcp",
-                    cloud_reason="Vertex AI",
-                    spot=spot,
-                    spot_reason=f"scheduling.strategy {strategy}"
-                    if strategy
-                    else "scheduling.strategy not set: standard (on-demand)",
-                    whole_node=True,
-                    line=document.line_of("workerPoolSpecs", index),
-                )
-            )
-        timeout = mf.seconds(get_ci(scheduling, "timeout"))
-        run_reason = "scheduling.timeout"
-        if timeout is None:
-            timeout, run_reason = Decimal(7 * 86400), "Vertex AI's default timeout (7 days)"
-        tags = mf.labels(get_ci(data, "labels"))
-        region = text(get_ci(data, "region")) or text(get_ci(data, "location"))
-        specs.append(
-            Spec(
-                kind="CustomJob",
-                name=text(get_ci(data, "displayName")) or path.stem,
-                resource_type="vertex/CustomJob",
-                groups=tuple(groups),
-                line=document.line,
-                cloud="gcp",
-                region=region,
-                # Compute Engine machine rates; the Vertex AI fee is not in any table.
-                service="compute",
-                labels=tags,
-                kind_class=WorkloadClass.TRAINING,
-                kind_reason="resource kind: a Vertex AI custom training job",
-                run_hours=timeout / Decimal(3600),
-                run_reason=run_reason,
-                cluster=mf.cluster_label(tags),
-                notes=(
-                    "priced at the Compute Engine rate of its machines; the Vertex AI "
-                    "management fee is not included",
-                ),
-            )
-        )
+        spec = _spec(path, document, data)
+        if spec is not None:
+            specs.append(spec)
     if not specs:
         raise InputError("not a Vertex AI custom job: no workerPoolSpecs", path=path)
     return mf.inventory(str(path), KIND, specs)

@@ -106,31 +106,32 @@ def analyse(inputs: list[str], options: Options) -> dict[str, Any]:
         con.close()
 
 
-def _report(
-    con: duckdb.DuckDBPyConnection, stats: reader.Stats, files: list[str], options: Options
-) -> dict[str, Any]:
-    sql = queries.showback(options.by)
-    run = {name: reader.fetch_dicts(con, query) for name, query in sql.items()}
-    summary_row = run["summary"][0]
-    ai_effective = _dec(summary_row["effective_cost"])
-    ai_billed = _dec(summary_row["billed_cost"])
+def _groups(run: dict[str, list[dict[str, Any]]], by: list[str]) -> list[dict[str, Any]]:
+    """One showback group per row: its key, costs, GPU hours and whether it is untagged."""
     groups: list[dict[str, Any]] = [
         {
-            "key": {dim: row[f"d{i}"] for i, dim in enumerate(options.by)},
+            "key": {dim: row[f"d{i}"] for i, dim in enumerate(by)},
             "effective_cost": _dec(row["effective_cost"]),
             "billed_cost": _dec(row["billed_cost"]),
             "gpu_hours": _opt(row["gpu_hours"]),
-            "untagged": any(row[f"d{i}"] == queries.UNTAGGED for i in range(len(options.by))),
+            "untagged": any(row[f"d{i}"] == queries.UNTAGGED for i in range(len(by))),
         }
         for row in run["groups"]
     ]
-    last_day = (stats.period_end - timedelta(microseconds=1)).date()
-    first_day = stats.period_start.date()
-    daily = {row["day"]: _dec(row["effective_cost"]) for row in run["daily"]}
-    team_daily: dict[str, dict[date, Decimal]] = defaultdict(dict)
-    for row in run["daily_by_team"]:
-        team_daily[row["team"]][row["day"]] = _dec(row["effective_cost"])
+    return groups
 
+
+def _kpis(
+    run: dict[str, list[dict[str, Any]]],
+    options: Options,
+    ai_effective: Decimal,
+    daily: dict[date, Decimal],
+    team_daily: dict[str, dict[date, Decimal]],
+    days: tuple[date, date],
+) -> dict[str, Any]:
+    """The KPIs: commitment coverage, pricing category shares, variance, token unit cost,
+    GPU hours by purchase option, commitment readiness, budget burn and daily jumps."""
+    first_day, last_day = days
     coverage = run["coverage"][0]
     hours = _dec(coverage["hours"])
     if hours > 0:
@@ -168,6 +169,26 @@ def _report(
             team_daily, options.jump_threshold, options.jump_min, first_day, last_day
         ),
     }
+    return kpis
+
+
+def _report(
+    con: duckdb.DuckDBPyConnection, stats: reader.Stats, files: list[str], options: Options
+) -> dict[str, Any]:
+    sql = queries.showback(options.by)
+    run = {name: reader.fetch_dicts(con, query) for name, query in sql.items()}
+    summary_row = run["summary"][0]
+    ai_effective = _dec(summary_row["effective_cost"])
+    ai_billed = _dec(summary_row["billed_cost"])
+    groups = _groups(run, options.by)
+    last_day = (stats.period_end - timedelta(microseconds=1)).date()
+    first_day = stats.period_start.date()
+    daily = {row["day"]: _dec(row["effective_cost"]) for row in run["daily"]}
+    team_daily: dict[str, dict[date, Decimal]] = defaultdict(dict)
+    for row in run["daily_by_team"]:
+        team_daily[row["team"]][row["day"]] = _dec(row["effective_cost"])
+
+    kpis = _kpis(run, options, ai_effective, daily, team_daily, (first_day, last_day))
     return {
         "version": 1,
         "files": files,
