@@ -26,12 +26,8 @@ MAX_COMPLEXITY = 20
 #: 2026-12 refactor took the largest first and ran out of time). Remove an entry when you
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
-    "aicost/cli/check.py:configure": "94 lines",
     "aicost/cli/estimate.py:run": "63 lines",
     "aicost/cli/explain.py:run": "63 lines, complexity 24",
-    "aicost/cli/gate_options.py:add_arguments": "68 lines",
-    "aicost/cli/policy.py:configure": "80 lines",
-    "aicost/cli/pricing.py:configure": "67 lines",
     "aicost/document/build.py:build": "77 lines",
     "aicost/forges/azure_repos.py:post": "68 lines, complexity 28",
     "aicost/forges/github.py:post": "complexity 22",

@@ -62,7 +62,8 @@ def _formats() -> str:
     return one_of(names)
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
+def _input_arguments(parser: argparse.ArgumentParser) -> None:
+    """The inputs, the policy and where the report goes."""
     parser.add_argument(
         "inputs",
         nargs="+",
@@ -91,6 +92,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the report to FILE instead of stdout",
     )
+
+
+def _cost_arguments(parser: argparse.ArgumentParser) -> None:
+    """The base branch's report, actual spend, hours and the usage file."""
     parser.add_argument(
         "--baseline",
         type=Path,
@@ -119,6 +124,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="usage file: hours, run hours, runs per month, requests and tokens per "
         "resource (default: ./aicost-usage.yml when it exists)",
     )
+
+
+def _unknown_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to do with inputs that are not read."""
     parser.add_argument(
         "--ignore-unknown",
         action="store_true",
@@ -131,6 +140,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="static mode: skip a .tf file that does not parse (with a warning) and check the "
         "rest, instead of failing as terraform would",
     )
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    """How the report is written."""
     parser.add_argument(
         "--max-rows",
         type=int,
@@ -155,6 +168,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="SARIF analysis category, so a matrix of workspaces keeps separate code-scanning "
         "alerts (default: the workspace, unless 'default')",
     )
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    _input_arguments(parser)
+    _cost_arguments(parser)
+    _unknown_input_arguments(parser)
+    _report_arguments(parser)
     gate_options.add_arguments(parser)
 
 

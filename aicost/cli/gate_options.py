@@ -27,13 +27,8 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from None
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group(
-        "gate and waivers",
-        "A finding fails the run when its enforcement says so (soft, hard) and no valid "
-        "waiver covers it. Precedence: waiver > hard > --fail-on RULE > --soft-fail-on RULE "
-        "> --fail-on SEVERITY > --soft-fail-on SEVERITY > --soft-fail > enforcement.",
-    )
+def _gate_arguments(group: argparse._ArgumentGroup) -> None:
+    """When the check fails: --soft-fail, --fail-on, --soft-fail-on."""
     group.add_argument(
         "--soft-fail",
         action="store_true",
@@ -54,6 +49,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SEVERITY|RULE",
         help="never fail on findings of this severity or milder, or of these rules",
     )
+
+
+def _waiver_arguments(group: argparse._ArgumentGroup) -> None:
+    """Waivers, the source directory, new findings only, the workspace, the date."""
     group.add_argument(
         "--waivers",
         action="append",
@@ -95,6 +94,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="list waived findings with their waivers (always in --format json)",
     )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "gate and waivers",
+        "A finding fails the run when its enforcement says so (soft, hard) and no valid "
+        "waiver covers it. Precedence: waiver > hard > --fail-on RULE > --soft-fail-on RULE "
+        "> --fail-on SEVERITY > --soft-fail-on SEVERITY > --soft-fail > enforcement.",
+    )
+    _gate_arguments(group)
+    _waiver_arguments(group)
 
 
 def eval_options(args: argparse.Namespace, policy: Policy) -> EvalOptions:

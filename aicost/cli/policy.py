@@ -24,9 +24,7 @@ EXAMPLES = """examples:
 HELP = "validate, test, show and document policies (validate, test, show, schema, docs)"
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="policy_command", metavar="SUBCOMMAND")
-
+def _validate_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = sub.add_parser(
         "validate",
         help="check policy and waiver files; every error with file:line:column and a hint",
@@ -41,6 +39,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     validate.set_defaults(policy_run=_validate)
 
+
+def _test_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test = sub.add_parser(
         "test",
         help="run each rule's pass/fail fixtures (tests/<rule-id>/{pass,fail}/...)",
@@ -67,6 +67,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     test.add_argument("--quiet", "-q", action="store_true", help="print failures only")
     test.set_defaults(policy_run=_test)
 
+
+def _show_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = sub.add_parser(
         "show",
         help="print the merged policy and where each value came from",
@@ -83,6 +85,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     show.add_argument("--format", choices=("yaml", "json"), default="yaml")
     show.set_defaults(policy_run=_show)
 
+
+def _schema_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schema = sub.add_parser(
         "schema",
         help="print the JSON Schema of policy files (or waiver files)",
@@ -94,6 +98,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     schema.add_argument("--output", "-o", type=Path, metavar="FILE")
     schema.set_defaults(policy_run=_schema)
 
+
+def _docs_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     docs = sub.add_parser(
         "docs",
         help="print the rule reference generated from the rule modules",
@@ -104,6 +110,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--output", "-o", type=Path, metavar="FILE")
     target.add_argument("--check", type=Path, metavar="FILE")
     docs.set_defaults(policy_run=_docs)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="policy_command", metavar="SUBCOMMAND")
+    _validate_command(sub)
+    _test_command(sub)
+    _show_command(sub)
+    _schema_command(sub)
+    _docs_command(sub)
 
 
 def _date(value: str) -> object:

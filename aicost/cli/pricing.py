@@ -31,8 +31,7 @@ HELP = "refresh price tables from the providers' APIs, show a type's prices, che
 DEFAULT_MAX_AGE_DAYS = 90
 
 
-def configure(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="pricing_command", metavar="ACTION")
+def _refresh_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     refresh = sub.add_parser(
         "refresh",
         help="rebuild a provider's tables from its price APIs",
@@ -75,6 +74,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     refresh.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+
+def _show_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = sub.add_parser(
         "show", help="prices of one instance, machine, VM size, accelerator or TPU type"
     )
@@ -82,6 +83,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     show.add_argument("--region", metavar="REGION")
     show.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _age_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     age = sub.add_parser("age", help="list every price table with its date; warn when old")
     age.add_argument(
         "--max-age-days",
@@ -93,11 +96,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     age.add_argument("--strict", action="store_true", help="exit 1 when a table is too old")
     age.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _cover_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cover = sub.add_parser(
         "coverage",
         help="per cloud and purchase option: how many prices are sourced, estimated, missing",
     )
     cover.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="pricing_command", metavar="ACTION")
+    _refresh_command(sub)
+    _show_command(sub)
+    _age_command(sub)
+    _cover_command(sub)
 
 
 def run(args: argparse.Namespace) -> int:
