@@ -266,6 +266,58 @@ def build(
 # --------------------------------------------------------------------------- core kinds
 
 
+def _job(
+    kind: str,
+    obj: Mapping[str, Any],
+    spec: Mapping[str, Any],
+    document: Document,
+    at: tuple[str | int, ...],
+    resource_type: str,
+) -> Spec:
+    """A Job (or a CronJob's job template, with its runs per month from the schedule)."""
+    runs: Decimal | None = None
+    runs_reason = ""
+    job = spec
+    job_at: tuple[str | int, ...] = (*at, "spec")
+    if kind == "CronJob":
+        job = mapping(get(spec, "jobTemplate", "spec"))
+        job_at = (*at, "spec", "jobTemplate", "spec")
+        schedule = text(spec.get("schedule"))
+        if schedule:
+            from aicost.sources.cron import runs_per_month
+
+            runs = runs_per_month(schedule)
+            if runs is not None:
+                runs_reason = f"CronJob schedule '{schedule}'"
+    pod = read_pod(job.get("template"))
+    parallelism = integer(job.get("parallelism"), 1) or 0
+    completions = integer(job.get("completions"))
+    units = parallelism if completions is None else min(parallelism, completions)
+    deadline = mf.quantity(job.get("activeDeadlineSeconds")) or pod.deadline_seconds
+    backoff = integer(job.get("backoffLimit"))
+    notes = []
+    if completions and completions > parallelism:
+        notes.append(f"{completions} completions, {parallelism} at a time")
+    return build(
+        kind,
+        obj,
+        document,
+        at,
+        [group(None, pod, units, line=document.line_of(*job_at, "template"))],
+        [pod],
+        resource_type=resource_type,
+        default_class=WorkloadClass.BATCH,
+        kind_reason=f"resource kind: a Kubernetes {kind} is batch work",
+        run_seconds=deadline,
+        run_reason="activeDeadlineSeconds" if deadline else "",
+        notes=notes,
+        runs_per_month=runs,
+        runs_reason=runs_reason,
+        retries=backoff,
+        retries_reason="backoffLimit",
+    )
+
+
 def read_object(
     kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
 ) -> Iterator[Spec]:
@@ -274,47 +326,7 @@ def read_object(
     resource_type = f"{api}/{kind}"
     line = document.line_of(*at, "spec")
     if kind in ("Job", "CronJob"):
-        runs: Decimal | None = None
-        runs_reason = ""
-        job = spec
-        job_at: tuple[str | int, ...] = (*at, "spec")
-        if kind == "CronJob":
-            job = mapping(get(spec, "jobTemplate", "spec"))
-            job_at = (*at, "spec", "jobTemplate", "spec")
-            schedule = text(spec.get("schedule"))
-            if schedule:
-                from aicost.sources.cron import runs_per_month
-
-                runs = runs_per_month(schedule)
-                if runs is not None:
-                    runs_reason = f"CronJob schedule '{schedule}'"
-        pod = read_pod(job.get("template"))
-        parallelism = integer(job.get("parallelism"), 1) or 0
-        completions = integer(job.get("completions"))
-        units = parallelism if completions is None else min(parallelism, completions)
-        deadline = mf.quantity(job.get("activeDeadlineSeconds")) or pod.deadline_seconds
-        backoff = integer(job.get("backoffLimit"))
-        notes = []
-        if completions and completions > parallelism:
-            notes.append(f"{completions} completions, {parallelism} at a time")
-        yield build(
-            kind,
-            obj,
-            document,
-            at,
-            [group(None, pod, units, line=document.line_of(*job_at, "template"))],
-            [pod],
-            resource_type=resource_type,
-            default_class=WorkloadClass.BATCH,
-            kind_reason=f"resource kind: a Kubernetes {kind} is batch work",
-            run_seconds=deadline,
-            run_reason="activeDeadlineSeconds" if deadline else "",
-            notes=notes,
-            runs_per_month=runs,
-            runs_reason=runs_reason,
-            retries=backoff,
-            retries_reason="backoffLimit",
-        )
+        yield _job(kind, obj, spec, document, at, resource_type)
         return
     if kind == "Pod":
         pod = read_pod(spec, is_template=False)

@@ -126,6 +126,44 @@ def read_object(
     )
 
 
+def _pods_per_replica(parallelism: Mapping[str, Any], notes: list[str]) -> int:
+    """Pods per replica of a multi-node LLM service (leader + workers), from its
+    parallelism settings; 2 when they do not say."""
+    data = integer(parallelism.get("data"))
+    local = integer(parallelism.get("dataLocal"))
+    size = None
+    if data and local:
+        size = max(data // local, 1)
+        notes.append(
+            f"parallelism data {data} / dataLocal {local}: {size} pods per replica "
+            "(1 leader + workers; derived from the parallelism settings)"
+        )
+    elif integer(parallelism.get("pipeline")):
+        size = integer(parallelism.get("pipeline"))
+        notes.append(f"parallelism pipeline {size}: {size} pods per replica (derived)")
+    return size or 2
+
+
+def _add_prefill(
+    prefill: Mapping[str, Any],
+    document: Document,
+    at: tuple[str | int, ...],
+    groups: list[Group],
+    pods: list[Pod],
+) -> None:
+    """The disaggregated prefill pods, as their own group."""
+    pod = read_pod(mapping(prefill.get("template")), is_template=False)
+    pods.append(pod)
+    groups.append(
+        group(
+            "prefill",
+            pod,
+            integer(prefill.get("replicas"), 1) or 0,
+            line=document.line_of(*at, "spec", "prefill"),
+        )
+    )
+
+
 def _llm(
     kind: str,
     obj: Mapping[str, Any],
@@ -143,20 +181,7 @@ def _llm(
     model = text(get(spec, "model", "name")) or text(get(spec, "model", "uri"))
     worker_spec = mapping(spec.get("worker"))
     if worker_spec:
-        parallelism = mapping(spec.get("parallelism"))
-        data = integer(parallelism.get("data"))
-        local = integer(parallelism.get("dataLocal"))
-        size = None
-        if data and local:
-            size = max(data // local, 1)
-            notes.append(
-                f"parallelism data {data} / dataLocal {local}: {size} pods per replica "
-                "(1 leader + workers; derived from the parallelism settings)"
-            )
-        elif integer(parallelism.get("pipeline")):
-            size = integer(parallelism.get("pipeline"))
-            notes.append(f"parallelism pipeline {size}: {size} pods per replica (derived)")
-        size = size or 2
+        size = _pods_per_replica(mapping(spec.get("parallelism")), notes)
         worker = read_pod(worker_spec, is_template=False)
         pods.append(worker)
         groups.append(
@@ -176,16 +201,7 @@ def _llm(
         )
     prefill = mapping(spec.get("prefill"))
     if prefill:
-        pod = read_pod(mapping(prefill.get("template")), is_template=False)
-        pods.append(pod)
-        groups.append(
-            group(
-                "prefill",
-                pod,
-                integer(prefill.get("replicas"), 1) or 0,
-                line=document.line_of(*at, "spec", "prefill"),
-            )
-        )
+        _add_prefill(prefill, document, at, groups, pods)
     if model:
         notes.append(f"model {model}")
     return build(

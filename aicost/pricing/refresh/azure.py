@@ -306,12 +306,8 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
     }
 
 
-def _price_sheet(
-    options: RefreshOptions,
-    progress: Progress,
-    meters: dict[tuple[str, str], tuple[str, str]],
-    sheet_id: str,
-) -> dict[tuple[str, str], tuple[Decimal, str]]:
+def _consumption_client(options: RefreshOptions) -> tuple[Any, dict[str, Any], Any]:
+    """(the Consumption API client, options for each call, azure.core.exceptions)."""
     consumption = sdk("azure.mgmt.consumption", "azure")
     logging.getLogger("azure").addHandler(logging.NullHandler())
     core_exceptions = sdk("azure.core.exceptions", "azure")
@@ -327,6 +323,38 @@ def _price_sheet(
         if host in ("127.0.0.1", "localhost", "::1"):
             call_options["enforce_https"] = False  # a loopback test server speaks plain HTTP
     client = consumption.ConsumptionManagementClient(credential, options.subscription, **kwargs)
+    return client, call_options, core_exceptions
+
+
+def _file_sheet(
+    sheets: list[Any],
+    meters: dict[tuple[str, str], tuple[str, str]],
+    sheet_id: str,
+    found: dict[tuple[str, str], tuple[Decimal, str]],
+) -> None:
+    """The negotiated hourly price of each VM meter on one page of the price sheet."""
+    for entry in sheets:
+        details = getattr(entry, "meter_details", None)
+        if details is None or str(details.meter_category) != "Virtual Machines":
+            continue
+        key = meters.get((str(details.meter_name), str(details.meter_location)))
+        price = _decimal(getattr(entry, "unit_price", None))
+        if key is None or price is None:
+            continue
+        unit = str(getattr(entry, "unit_of_measure", "1 Hour"))
+        hours = re.match(r"(\d+)\s*Hours?", unit)
+        if hours:
+            price /= Decimal(hours.group(1))
+        found[key] = (price, sheet_id)
+
+
+def _price_sheet(
+    options: RefreshOptions,
+    progress: Progress,
+    meters: dict[tuple[str, str], tuple[str, str]],
+    sheet_id: str,
+) -> dict[tuple[str, str], tuple[Decimal, str]]:
+    client, call_options, core_exceptions = _consumption_client(options)
     what = "Azure Consumption price sheet"
     found: dict[tuple[str, str], tuple[Decimal, str]] = {}
     token: str | None = None
@@ -357,19 +385,7 @@ def _price_sheet(
         sheets = getattr(model, "pricesheets", None)
         if model is None or not isinstance(sheets, list):
             raise RefreshError(f"{what} page {page}: malformed response (no pricesheets)")
-        for entry in sheets:
-            details = getattr(entry, "meter_details", None)
-            if details is None or str(details.meter_category) != "Virtual Machines":
-                continue
-            key = meters.get((str(details.meter_name), str(details.meter_location)))
-            price = _decimal(getattr(entry, "unit_price", None))
-            if key is None or price is None:
-                continue
-            unit = str(getattr(entry, "unit_of_measure", "1 Hour"))
-            hours = re.match(r"(\d+)\s*Hours?", unit)
-            if hours:
-                price /= Decimal(hours.group(1))
-            found[key] = (price, sheet_id)
+        _file_sheet(sheets, meters, sheet_id, found)
         task.advance(len(sheets))
         next_link = getattr(model, "next_link", None)
         if not next_link:

@@ -172,6 +172,46 @@ def _rows(headers: list[str], rows: list[list[str]], numeric: int = 0) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+def _readiness(k: dict[str, Any]) -> str:
+    """The commitment readiness table rows."""
+    return _rows(
+        ["family", "team", "history", "candidate", "floor/day", "commit/hour"],
+        [
+            [
+                str(r["instance_family"]),
+                str(r["team"]),
+                f"{r['history_days']} days",
+                "yes" if r["candidate"] else f"no: {r['reason']}",
+                usd(r["steady_floor_daily"]),
+                "-"
+                if r["recommended_commitment_hourly"] is None
+                else usd(r["recommended_commitment_hourly"]),
+            ]
+            for r in k["commitment_readiness"]
+        ],
+        numeric=2,
+    )
+
+
+def _burn(k: dict[str, Any]) -> str:
+    """The budget burn table rows."""
+    return _rows(
+        ["team", "month", "month-to-date", "projected", "budget", "80% line", "status"],
+        [
+            [
+                str(b["team"]),
+                b["month"],
+                usd(b["month_to_date"]),
+                usd(b["projected_month_end"]),
+                usd(b["budget"]),
+                usd(b["warn_line"]),
+                b["status"],
+            ]
+            for b in k["budget_burn"]
+        ],
+    )
+
+
 def render(report: dict[str, Any]) -> str:
     s = report["summary"]
     k = report["kpis"]
@@ -194,38 +234,7 @@ def render(report: dict[str, Any]) -> str:
         ],
         numeric=2,
     )
-    readiness = _rows(
-        ["family", "team", "history", "candidate", "floor/day", "commit/hour"],
-        [
-            [
-                str(r["instance_family"]),
-                str(r["team"]),
-                f"{r['history_days']} days",
-                "yes" if r["candidate"] else f"no: {r['reason']}",
-                usd(r["steady_floor_daily"]),
-                "-"
-                if r["recommended_commitment_hourly"] is None
-                else usd(r["recommended_commitment_hourly"]),
-            ]
-            for r in k["commitment_readiness"]
-        ],
-        numeric=2,
-    )
-    burn = _rows(
-        ["team", "month", "month-to-date", "projected", "budget", "80% line", "status"],
-        [
-            [
-                str(b["team"]),
-                b["month"],
-                usd(b["month_to_date"]),
-                usd(b["projected_month_end"]),
-                usd(b["budget"]),
-                usd(b["warn_line"]),
-                b["status"],
-            ]
-            for b in k["budget_burn"]
-        ],
-    )
+    readiness, burn = _readiness(k), _burn(k)
     title = (
         f"AI spend {s['period_start']:%Y-%m-%d} to {last_day(s['period_end']):%Y-%m-%d} "
         f"({report['currency']})"

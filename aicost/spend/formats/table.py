@@ -27,27 +27,9 @@ def _hours(value: Any) -> str:
     return "-" if value is None else f"{float(value):,.1f}"
 
 
-def render(report: dict[str, Any]) -> str:
-    s = report["summary"]
-    k = report["kpis"]
-    out = [
-        f"AI spend {s['period_start']:%Y-%m-%d} to {last_day(s['period_end']):%Y-%m-%d} "
-        f"({report['currency']}, {report['rows']:,} billing lines, {s['ai_lines']:,} AI)",
-        f"  effective {usd(s['ai_effective_cost'])}   billed {usd(s['ai_billed_cost'])}"
-        f"   untagged {usd(s['untagged_effective_cost'])}",
-        "",
-    ]
-    by = report["by"]
-    rows = [
-        [
-            *(g["key"][d] for d in by),
-            usd(g["effective_cost"]),
-            usd(g["billed_cost"]),
-            _hours(g["gpu_hours"]),
-        ]
-        for g in report["groups"]
-    ]
-    out += _table([*by, "effective", "billed", "GPU-hours"], rows)
+def _kpi_lines(k: dict[str, Any]) -> list[str]:
+    """The KPI lines: coverage, variance, token unit cost, category shares, GPU options."""
+    out: list[str] = []
     out += ["", "KPIs"]
     out.append(f"  commitment coverage (GPU compute): {ratio_text(k['commitment_coverage_rate'])}")
     out.append(f"  week-over-week variance: {ratio_text(k['week_over_week_variance'])}")
@@ -63,6 +45,12 @@ def render(report: dict[str, Any]) -> str:
             f"  GPU {option['pricing_category']}: {_hours(option['gpu_hours'])} GPU-hours, "
             f"{usd(option['effective_cost'])}"
         )
+    return out
+
+
+def _sections(k: dict[str, Any]) -> list[str]:
+    """Commitment readiness, budget burn and day-over-day jumps, each when it has rows."""
+    out: list[str] = []
     if k["commitment_readiness"]:
         out += ["", "Commitment readiness"]
         out += _table(
@@ -106,4 +94,30 @@ def render(report: dict[str, Any]) -> str:
             f"({ratio_text(j['change'])})"
             for j in k["day_over_day_jumps"]
         ]
+    return out
+
+
+def render(report: dict[str, Any]) -> str:
+    s = report["summary"]
+    k = report["kpis"]
+    out = [
+        f"AI spend {s['period_start']:%Y-%m-%d} to {last_day(s['period_end']):%Y-%m-%d} "
+        f"({report['currency']}, {report['rows']:,} billing lines, {s['ai_lines']:,} AI)",
+        f"  effective {usd(s['ai_effective_cost'])}   billed {usd(s['ai_billed_cost'])}"
+        f"   untagged {usd(s['untagged_effective_cost'])}",
+        "",
+    ]
+    by = report["by"]
+    rows = [
+        [
+            *(g["key"][d] for d in by),
+            usd(g["effective_cost"]),
+            usd(g["billed_cost"]),
+            _hours(g["gpu_hours"]),
+        ]
+        for g in report["groups"]
+    ]
+    out += _table([*by, "effective", "billed", "GPU-hours"], rows)
+    out += _kpi_lines(k)
+    out += _sections(k)
     return "\n".join(out) + "\n"
