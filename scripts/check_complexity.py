@@ -26,8 +26,6 @@ MAX_COMPLEXITY = 20
 #: 2026-12 refactor took the largest first and ran out of time). Remove an entry when you
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
-    "aicost/cli/estimate.py:run": "63 lines",
-    "aicost/cli/explain.py:run": "63 lines, complexity 24",
     "aicost/document/build.py:build": "77 lines",
     "aicost/forges/azure_repos.py:post": "68 lines, complexity 28",
     "aicost/forges/github.py:post": "complexity 22",
@@ -36,10 +34,8 @@ ALLOWED: dict[str, str] = {
     "aicost/mappers/aws.py:autoscaling_group": "69 lines, complexity 25",
     "aicost/mappers/aws.py:eks_node_group": "67 lines",
     "aicost/mappers/aws.py:sagemaker_endpoint": "64 lines",
-    "aicost/mappers/aws_capacity.py:batch_compute_environment": "72 lines, complexity 29",
     "aicost/mappers/azure_openai.py:cognitive_deployment": "62 lines",
     "aicost/mappers/failclosed.py:_close": "complexity 23",
-    "aicost/mappers/gcp_vertex_llm.py:model_garden": "72 lines",
     "aicost/mappers/inputcheck.py:_problems": "complexity 33",
     "aicost/mappers/llm.py:usage": "66 lines",
     "aicost/mappers/manifest.py:_accelerator": "complexity 23",

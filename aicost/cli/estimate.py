@@ -12,8 +12,12 @@ import argparse
 import json
 import sys
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from aicost.core.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from aicost.cost.estimate import RunSpec
 
 HELP = "estimate a training run's time and cost from model size, tokens and hardware"
 
@@ -97,11 +101,9 @@ def _hardware(args: argparse.Namespace) -> tuple[str, Decimal, Decimal | None, s
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    if getattr(args, "what", None) != "training":
-        raise UsageError("aicost estimate: say what to estimate: `aicost estimate training ...`")
-    from aicost.core.money import usd
-    from aicost.cost.estimate import estimate, peak_for, run_spec
+def _run_spec(args: argparse.Namespace) -> RunSpec:
+    """The training run from the arguments, which are checked here."""
+    from aicost.cost.estimate import run_spec
 
     try:
         spec = run_spec(
@@ -117,7 +119,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("aicost estimate training: --nodes must be a positive number")
     if args.accelerators is not None and args.accelerators <= 0:
         raise UsageError("aicost estimate training: --accelerators must be a positive number")
+    return spec
 
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "what", None) != "training":
+        raise UsageError("aicost estimate: say what to estimate: `aicost estimate training ...`")
+    from aicost.core.money import usd
+    from aicost.cost.estimate import estimate, peak_for
+
+    spec = _run_spec(args)
     nodes = args.nodes
     name, count, hourly, price_note = _hardware(args)
     try:

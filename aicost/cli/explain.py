@@ -6,8 +6,14 @@ import argparse
 import difflib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from aicost.core.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from aicost.policy.context import RuleModule
+    from aicost.policy.loader import LoadedRule, Policy
+    from aicost.policy.ruleinfo import RuleInfo
 
 EXAMPLES = """examples:
   aicost explain                      list the rule types
@@ -33,19 +39,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from aicost.policy.loader import LoadedRule, discover, load_policy
-    from aicost.policy.ruleinfo import info
+def _find(
+    args: argparse.Namespace, module: RuleModule | None
+) -> tuple[RuleModule, LoadedRule | None, Policy | None]:
+    """(the rule module, the policy's rule of that id, the policy): a rule type by name,
+    else a rule id in the policy (with the closest name when there is none)."""
+    from aicost.policy.loader import discover, load_policy
     from aicost.policy.rules import RULES
 
-    if not args.rule:
-        for name in sorted(RULES):
-            about = info(RULES[name])
-            print(f"{name:22} {about.title}")
-        return ExitCode.OK
-
     configured: LoadedRule | None = None
-    module = RULES.get(args.rule)
     policy = None
     if module is None:
         path, origin = discover(args.policy, Path.cwd())
@@ -60,22 +62,55 @@ def run(args: argparse.Namespace) -> int:
                 "`aicost explain` lists the rule types"
             )
         module = configured.module
+    return module, configured, policy
+
+
+def _write_configured(out: TextIO, configured: LoadedRule, policy: Policy) -> None:
+    """How the policy configures the rule: severity, enforcement, description, where."""
+    config = configured.config
+    out.write(
+        f"Rule {config.id!r} in policy {policy.name!r}: severity {config.severity.value}, "
+        f"enforcement {policy.enforcement_of(config).value}\n"
+    )
+    if config.description:
+        out.write(f"{config.description}\n")
+    if configured.entry is not None:
+        sources = " -> ".join(dict.fromkeys(configured.entry.sources))
+        out.write(f"Defined in: {sources}\n")
+    out.write("\n")
+
+
+def _write_options(out: TextIO, about: RuleInfo) -> None:
+    """The rule's options, with their kinds and defaults."""
+    out.write("\nOptions:\n")
+    width = max(len(o.name) for o in about.options)
+    for option in about.options:
+        default = (
+            " (required)"
+            if option.required
+            else (f" (default {option.default})" if option.default else "")
+        )
+        text = f" {option.description}" if option.description else ""
+        out.write(f"  {option.name.ljust(width)}  {option.kind}{default}.{text}\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    from aicost.policy.ruleinfo import info
+    from aicost.policy.rules import RULES
+
+    if not args.rule:
+        for name in sorted(RULES):
+            about = info(RULES[name])
+            print(f"{name:22} {about.title}")
+        return ExitCode.OK
+
+    module, configured, policy = _find(args, RULES.get(args.rule))
     about = info(module)
     out = sys.stdout
     title = f"{about.type}: {about.title}"
     out.write(f"{title}\n{'=' * len(title)}\n\n")
     if configured is not None and policy is not None:
-        config = configured.config
-        out.write(
-            f"Rule {config.id!r} in policy {policy.name!r}: severity {config.severity.value}, "
-            f"enforcement {policy.enforcement_of(config).value}\n"
-        )
-        if config.description:
-            out.write(f"{config.description}\n")
-        if configured.entry is not None:
-            sources = " -> ".join(dict.fromkeys(configured.entry.sources))
-            out.write(f"Defined in: {sources}\n")
-        out.write("\n")
+        _write_configured(out, configured, policy)
     out.write(f"{about.summary}\n\n")
     if about.rationale:
         out.write(f"Why: {about.rationale}\n\n")
@@ -84,15 +119,6 @@ def run(args: argparse.Namespace) -> int:
     link = (configured.config.link if configured else None) or about.link
     out.write(f"More: {link}\n")
     if about.options:
-        out.write("\nOptions:\n")
-        width = max(len(o.name) for o in about.options)
-        for option in about.options:
-            default = (
-                " (required)"
-                if option.required
-                else (f" (default {option.default})" if option.default else "")
-            )
-            text = f" {option.description}" if option.description else ""
-            out.write(f"  {option.name.ljust(width)}  {option.kind}{default}.{text}\n")
+        _write_options(out, about)
     out.write(f"\nDefault severity: {about.default_severity.value}\n")
     return ExitCode.OK

@@ -246,14 +246,11 @@ def _largest_of_family(ctx: MapContext, family: str) -> str | None:
     return None
 
 
-def batch_compute_environment(side: Side, ctx: MapContext) -> Result:
-    prefix = ("compute_resources", 0)
-    if side.get(*prefix) is None and not side.unknown("compute_resources"):
-        return  # an unmanaged environment runs on instances defined elsewhere
-    kind = (side.text(*prefix, "type") or "EC2").upper()
-    if kind.startswith("FARGATE"):
-        return  # Fargate has no accelerators
-    notes: list[str] = []
+def _batch_instance_type(
+    side: Side, ctx: MapContext, prefix: tuple[str | int, ...], notes: list[str]
+) -> tuple[str | None, tuple[str, ...]]:
+    """(the type priced, unknown fields): the first listed (a family at the size Batch
+    may pick), else the launch template's."""
     unknown: tuple[str, ...] = ()
     raw = side.get(*prefix, "instance_type")
     types = [str(t) for t in raw] if isinstance(raw, list) else []
@@ -279,6 +276,18 @@ def batch_compute_environment(side: Side, ctx: MapContext) -> Result:
         instance_type = template.text("instance_type") if template else None
         if instance_type is None:
             unknown = ("compute_resources.instance_type",)
+    return instance_type, unknown
+
+
+def batch_compute_environment(side: Side, ctx: MapContext) -> Result:
+    prefix = ("compute_resources", 0)
+    if side.get(*prefix) is None and not side.unknown("compute_resources"):
+        return  # an unmanaged environment runs on instances defined elsewhere
+    kind = (side.text(*prefix, "type") or "EC2").upper()
+    if kind.startswith("FARGATE"):
+        return  # Fargate has no accelerators
+    notes: list[str] = []
+    instance_type, unknown = _batch_instance_type(side, ctx, prefix, notes)
     minimum = side.integer(*prefix, "min_vcpus") or 0
     desired = side.integer(*prefix, "desired_vcpus")
     maximum = side.integer(*prefix, "max_vcpus")

@@ -17,6 +17,31 @@ from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption,
 from aicost.mappers.base import Handler, MapContext, Side, classify, declared_tags
 
 
+def _labels(side: Side, ctx: MapContext) -> tuple[dict[str, str], frozenset[str], str]:
+    """(labels, sensitive, where they come from): the policy's declared tags for it."""
+    labels, sensitive = side.tags("labels")
+    declared = declared_tags(side.change.address, ctx.settings)
+    if declared is not None:
+        labels = {**declared[0], **labels}
+        tags_from = declared[1]
+    else:
+        tags_from = (
+            "the policy's settings.resource_tags, by address glob (a Model Garden deployment "
+            "has no labels argument, and no tags are declared for it there)"
+        )
+    return labels, sensitive, tags_from
+
+
+def _accelerator(accelerator_type: str | None, count: int) -> Accelerator | None:
+    """The machine spec's accelerator (``NVIDIA_L4`` -> L4), if any."""
+    if not accelerator_type:
+        return None
+    name = (
+        canonical(accelerator_type.replace("NVIDIA_", "").replace("TESLA_", "")) or accelerator_type
+    )
+    return Accelerator(name=name, count=count, kind=kind_of(name), vendor=vendor_of(name))
+
+
 def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
     base = ("deploy_config", 0, "dedicated_resources", 0)
     machine = side.text(*base, "machine_spec", 0, "machine_type")
@@ -30,26 +55,9 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
     model = side.text("publisher_model_name") or side.text("hugging_face_model_id") or "a model"
     # The resource has no labels argument (only its endpoint, which it creates, could carry
     # them): its tags are what the policy declares for it.
-    labels, sensitive = side.tags("labels")
-    declared = declared_tags(side.change.address, ctx.settings)
-    if declared is not None:
-        labels = {**declared[0], **labels}
-        tags_from = declared[1]
-    else:
-        tags_from = (
-            "the policy's settings.resource_tags, by address glob (a Model Garden deployment "
-            "has no labels argument, and no tags are declared for it there)"
-        )
+    labels, sensitive, tags_from = _labels(side, ctx)
     labels.setdefault("model", model)
-    accelerator = None
-    if accelerator_type:
-        name = (
-            canonical(accelerator_type.replace("NVIDIA_", "").replace("TESLA_", ""))
-            or accelerator_type
-        )
-        accelerator = Accelerator(
-            name=name, count=count, kind=kind_of(name), vendor=vendor_of(name)
-        )
+    accelerator = _accelerator(accelerator_type, count)
     workload_class, reason = classify(
         labels,
         {},
