@@ -77,43 +77,59 @@ def _accelerated_machine(cloud: str, machine: str) -> bool:
     return aws_accelerated_name(machine)
 
 
+def _attached(spec: Kind, side: Side) -> bool:
+    """An accelerator field is set (not empty)."""
+    return any(
+        v not in (None, [], {}, "", 0) and v != [{}]
+        for path in spec.accelerators
+        for v in _values(side.values, path)
+    )
+
+
+def _named(spec: Kind, side: Side) -> bool:
+    """A field names an accelerator (one of the kind's words)."""
+    return any(
+        any(word in str(v).lower() for word in spec.words)
+        for path in spec.named
+        for v in _values(side.values, path)
+    )
+
+
+def _evidence(spec: Kind, side: Side) -> tuple[str | None, bool | None, tuple[str, ...], list[str]]:
+    """(machine, AI?, notes, unknown fields): AI when an accelerator is attached, named or
+    implied by an accelerated or unknown machine; unknown when a field it depends on is."""
+    machines = [
+        str(v) for path in spec.machine for v in _values(side.values, path) if v is not None
+    ]
+    unknown = [
+        ".".join(str(p) for p in path if p != "*")
+        for path in (*spec.machine, *spec.accelerators)
+        if _unknown(side, path)
+    ]
+    attached, named = _attached(spec, side), _named(spec, side)
+    odd = [
+        m
+        for m in machines
+        if _accelerated_machine(spec.cloud, m) or not known_without_accelerators(spec.cloud, m)
+    ]
+    machine = machines[0] if machines else None
+    ai: bool | None
+    notes: tuple[str, ...] = ()
+    if attached or named or odd:
+        ai = True
+        machine = odd[0] if odd else machine
+        notes = (f"price: {spec.reason}",)
+        unknown = ["price", *unknown]
+    elif unknown:
+        ai = None
+    else:
+        ai = False
+    return machine, ai, notes, unknown
+
+
 def handler(spec: Kind) -> Handler:
     def run(side: Side, ctx: MapContext) -> Result:
-        machines = [
-            str(v) for path in spec.machine for v in _values(side.values, path) if v is not None
-        ]
-        unknown = [
-            ".".join(str(p) for p in path if p != "*")
-            for path in (*spec.machine, *spec.accelerators)
-            if _unknown(side, path)
-        ]
-        attached = any(
-            v not in (None, [], {}, "", 0) and v != [{}]
-            for path in spec.accelerators
-            for v in _values(side.values, path)
-        )
-        named = any(
-            any(word in str(v).lower() for word in spec.words)
-            for path in spec.named
-            for v in _values(side.values, path)
-        )
-        odd = [
-            m
-            for m in machines
-            if _accelerated_machine(spec.cloud, m) or not known_without_accelerators(spec.cloud, m)
-        ]
-        machine = machines[0] if machines else None
-        ai: bool | None
-        notes: tuple[str, ...] = ()
-        if attached or named or odd:
-            ai = True
-            machine = odd[0] if odd else machine
-            notes = (f"price: {spec.reason}",)
-            unknown = ["price", *unknown]
-        elif unknown:
-            ai = None
-        else:
-            ai = False
+        machine, ai, notes, unknown = _evidence(spec, side)
         tags, sensitive = side.tags("tags_all", "tags", "labels")
         workload_class, class_reason = classify(
             tags,

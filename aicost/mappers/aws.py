@@ -307,11 +307,11 @@ def _mixed_capacity(side: Side, desired: int) -> tuple[tuple[Capacity, ...], str
     return capacity, reason
 
 
-def autoscaling_group(side: Side, ctx: MapContext) -> Result:
-    desired = side.integer("desired_capacity")
-    minimum = side.integer("min_size")
-    maximum = side.integer("max_size")
-    notes: list[str] = []
+def _desired(
+    side: Side, ctx: MapContext, desired: int | None, minimum: int | None, notes: list[str]
+) -> tuple[int, tuple[str, ...]]:
+    """(instances priced, unknown fields): desired_capacity, else min_size (noted); min_size
+    or 1 when it is set from a value known only after apply."""
     count_unknown: tuple[str, ...] = ()
     if side.unknown("desired_capacity") and set_but_unknown(
         ctx.inventory, side.change, "desired_capacity"
@@ -321,6 +321,23 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     elif desired is None:
         desired = minimum or 0
         notes.append(f"desired_capacity not set: min_size ({desired}) used")
+    return desired, count_unknown
+
+
+def _add_instance_tags(tags: dict[str, str], template: Side) -> None:
+    """The launch template's instance tag specifications, under the group's own tags."""
+    for spec in template.get("tag_specifications") or ():
+        if isinstance(spec, dict) and spec.get("resource_type") == "instance":
+            for key, value in (spec.get("tags") or {}).items():
+                tags.setdefault(str(key), str(value))
+
+
+def autoscaling_group(side: Side, ctx: MapContext) -> Result:
+    desired = side.integer("desired_capacity")
+    minimum = side.integer("min_size")
+    maximum = side.integer("max_size")
+    notes: list[str] = []
+    desired, count_unknown = _desired(side, ctx, desired, minimum, notes)
     mixed = side.get("mixed_instances_policy", 0)
     spec_path: tuple[str | int, ...] = (
         "mixed_instances_policy",
@@ -338,10 +355,7 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
         type_sensitive = template.sensitive("instance_type")
     tags, sensitive_tags = side.tags("tag", "tags")
     if template is not None:
-        for spec in template.get("tag_specifications") or ():
-            if isinstance(spec, dict) and spec.get("resource_type") == "instance":
-                for key, value in (spec.get("tags") or {}).items():
-                    tags.setdefault(str(key), str(value))
+        _add_instance_tags(tags, template)
     if isinstance(mixed, dict):
         capacity, reason = _mixed_capacity(side, desired)
     else:
@@ -378,8 +392,11 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     )
 
 
-def eks_node_group(side: Side, ctx: MapContext) -> Result:
-    notes: list[str] = []
+def _node_group_type(
+    side: Side, ctx: MapContext, notes: list[str]
+) -> tuple[str | None, bool, tuple[str, ...]]:
+    """(instance type, sensitive?, unknown fields): the first of instance_types, else the
+    launch template's, else EKS's default t3.medium."""
     unknown: tuple[str, ...] = ()
     types = side.get("instance_types")
     instance_type: str | None = None
@@ -404,6 +421,12 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
             notes.append("instance_types not set: EKS defaults to t3.medium")
         else:
             unknown = ("instance_types",)
+    return instance_type, type_sensitive, unknown
+
+
+def eks_node_group(side: Side, ctx: MapContext) -> Result:
+    notes: list[str] = []
+    instance_type, type_sensitive, unknown = _node_group_type(side, ctx, notes)
     desired = side.integer("scaling_config", 0, "desired_size")
     minimum = side.integer("scaling_config", 0, "min_size")
     maximum = side.integer("scaling_config", 0, "max_size")

@@ -45,12 +45,9 @@ def versioned(model: str, version: str | None) -> str:
     return model
 
 
-def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
-    model = side.text("model", 0, "name")
-    if model is None:
-        return
-    sku = side.text("sku", 0, "name") or side.text("scale", 0, "type") or "Standard"
-    capacity = side.integer("sku", 0, "capacity") or side.integer("scale", 0, "capacity")
+def _account(side: Side, ctx: MapContext) -> tuple[dict[str, str], str | None, str]:
+    """(tags, region, where the tags come from): its cognitive account's when this plan
+    has it, else the policy's tags for a shared account."""
     account = ctx.inventory.resolve(
         side.change, ["cognitive_account_id"], "azurerm_cognitive_account"
     )
@@ -63,6 +60,16 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
         tags_from = f"its cognitive account {account.address} (add the tags there)"
     else:
         tags, tags_from = _shared_account(side, ctx)
+    return tags, region, tags_from
+
+
+def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
+    model = side.text("model", 0, "name")
+    if model is None:
+        return
+    sku = side.text("sku", 0, "name") or side.text("scale", 0, "type") or "Standard"
+    capacity = side.integer("sku", 0, "capacity") or side.integer("scale", 0, "capacity")
+    tags, region, tags_from = _account(side, ctx)
     # An account serves several models, so the model a deployment serves is its own.
     tags = {**tags}
     tags.setdefault("model", model)

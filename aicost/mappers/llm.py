@@ -19,18 +19,11 @@ from aicost.mappers.base import Handler, MapContext, Side, classify
 from aicost.sources.llm_usage import RESOURCE_TYPE, LlmWorkloadSpec
 
 
-def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
-    spec = side.values.get("workload")
-    if not isinstance(spec, LlmWorkloadSpec):
-        return
+def _llm_usage(spec: LlmWorkloadSpec, requests: Decimal | None) -> LlmUsage:
+    """The usage file's LLM entry as token volumes and shares (defaults filled in)."""
     assert spec.provider is not None and spec.model is not None
-    requests = spec.requests_per_month
-    notes: list[str] = []
-    if requests is None and spec.requests_per_day is not None:
-        requests = spec.requests_per_day * DAYS_PER_MONTH
-        notes.append(f"{spec.requests_per_day} requests a day × {DAYS_PER_MONTH:.2f} days")
     cached = spec.cached_input_share or Decimal(0)
-    llm = LlmUsage(
+    return LlmUsage(
         provider=spec.provider,
         model=spec.model,
         requests_per_month=requests,
@@ -51,12 +44,32 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         deployment_type=spec.deployment_type,
         use_case=spec.use_case,
     )
+
+
+def _tags(spec: LlmWorkloadSpec) -> dict[str, str]:
+    """Its tags, with team, use case and model added unless tagged."""
+    assert spec.model is not None
     tags = dict(spec.tags)
     if spec.team:
         tags.setdefault("team", spec.team)
     if spec.use_case:
         tags.setdefault("use-case", spec.use_case)
     tags.setdefault("model", spec.model)
+    return tags
+
+
+def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
+    spec = side.values.get("workload")
+    if not isinstance(spec, LlmWorkloadSpec):
+        return
+    assert spec.provider is not None and spec.model is not None
+    requests = spec.requests_per_month
+    notes: list[str] = []
+    if requests is None and spec.requests_per_day is not None:
+        requests = spec.requests_per_day * DAYS_PER_MONTH
+        notes.append(f"{spec.requests_per_day} requests a day × {DAYS_PER_MONTH:.2f} days")
+    llm = _llm_usage(spec, requests)
+    tags = _tags(spec)
     kind = WorkloadClass.BATCH if llm.batch_share == 1 else WorkloadClass.INFERENCE
     workload_class, reason = classify(
         tags,

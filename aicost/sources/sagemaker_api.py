@@ -274,6 +274,46 @@ def _tuning(
     )
 
 
+def _variant(
+    index: int,
+    variant: Mapping[str, Any],
+    several: int,
+    document: Document,
+    at: tuple[str | int, ...],
+) -> Group:
+    """One production variant: its instances, or none when it is serverless."""
+    name = text(get_ci(variant, "VariantName")) or f"variant {index}"
+    itype = text(get_ci(variant, "InstanceType"))
+    count = integer(get_ci(variant, "InitialInstanceCount"), 1) or 0
+    scaling = mapping(get_ci(variant, "ManagedInstanceScaling"))
+    line = document.line_of(*at, "productionVariants", index)
+    if itype is None:
+        serverless = get_ci(variant, "ServerlessConfig") is not None
+        return Group(
+            name=name if several > 1 else None,
+            units=0,
+            cloud="aws",
+            whole_node=True,
+            line=line,
+            notes=("serverless inference: billed per request, no instances or GPUs",)
+            if serverless
+            else (),
+        )
+    return Group(
+        name=name if several > 1 else None,
+        units=count,
+        min_units=integer(get_ci(scaling, "MinInstanceCount")),
+        max_units=integer(get_ci(scaling, "MaxInstanceCount")),
+        instance_types=(itype,),
+        cloud="aws",
+        cloud_reason="SageMaker",
+        spot=False,
+        spot_reason="SageMaker hosting is billed on-demand (or by a savings plan tag)",
+        whole_node=True,
+        line=line,
+    )
+
+
 def _endpoint(
     data: Mapping[str, Any],
     obj: Mapping[str, Any],
@@ -285,42 +325,7 @@ def _endpoint(
     groups: list[Group] = []
     variants = items(get_ci(data, "ProductionVariants"))
     for index, variant in enumerate(variants):
-        variant = mapping(variant)
-        name = text(get_ci(variant, "VariantName")) or f"variant {index}"
-        itype = text(get_ci(variant, "InstanceType"))
-        count = integer(get_ci(variant, "InitialInstanceCount"), 1) or 0
-        scaling = mapping(get_ci(variant, "ManagedInstanceScaling"))
-        line = document.line_of(*at, "productionVariants", index)
-        if itype is None:
-            serverless = get_ci(variant, "ServerlessConfig") is not None
-            groups.append(
-                Group(
-                    name=name if len(variants) > 1 else None,
-                    units=0,
-                    cloud="aws",
-                    whole_node=True,
-                    line=line,
-                    notes=("serverless inference: billed per request, no instances or GPUs",)
-                    if serverless
-                    else (),
-                )
-            )
-            continue
-        groups.append(
-            Group(
-                name=name if len(variants) > 1 else None,
-                units=count,
-                min_units=integer(get_ci(scaling, "MinInstanceCount")),
-                max_units=integer(get_ci(scaling, "MaxInstanceCount")),
-                instance_types=(itype,),
-                cloud="aws",
-                cloud_reason="SageMaker",
-                spot=False,
-                spot_reason="SageMaker hosting is billed on-demand (or by a savings plan tag)",
-                whole_node=True,
-                line=line,
-            )
-        )
+        groups.append(_variant(index, mapping(variant), len(variants), document, at))
     tags = {**(labels or {}), **mf.labels(get_ci(data, "Tags"))}
     return Spec(
         kind="EndpointConfig",
