@@ -57,8 +57,13 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> PlanInventory:
-    text = read_text(path)
-    document, warnings = _parse(text, path)
+    from aicost.sources import tfplan_fast
+
+    document = tfplan_fast.decode(path)
+    warnings: list[str] = []
+    if document is None:  # not plain UTF-8 JSON, or invalid: the full reader and its errors
+        text = read_text(path)
+        document, warnings = _parse(text, path)
     plan = _check_plan(document, path)
     inventory = _build(plan, path)
     inventory.warnings[:0] = warnings

@@ -1,0 +1,66 @@
+"""A selective, typed decode of a plan's JSON: only the sections aicost reads.
+
+``terraform show -json`` repeats every resource in ``planned_values`` and ``prior_state``
+and adds ``relevant_attributes``, ``output_changes`` and more; aicost reads only
+``resource_changes``, the ``configuration`` (providers, references), the root
+``variables`` and a few keys that tell a plan from something else. msgspec skips the rest
+without building Python objects for it (about half of a large plan), so a plan costs less
+time and memory than ``json.load`` of the same file.
+
+Anything unusual (a byte order mark, UTF-16, the setup-terraform wrapper, invalid or
+unexpectedly shaped JSON, a file over the size limit) returns None: the caller then reads the
+file with the standard library and reports problems exactly as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from aicost.sources.base import MAX_INPUT_BYTES
+
+
+class _Plan(msgspec.Struct):
+    format_version: Any = msgspec.UNSET
+    resource_changes: Any = msgspec.UNSET
+    configuration: Any = msgspec.UNSET
+    variables: Any = msgspec.UNSET
+    errored: Any = msgspec.UNSET
+    deferred_changes: Any = msgspec.UNSET
+    # Only whether these are present matters (telling a plan from state and the like).
+    planned_values: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    values: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    lineage: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    serial: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    version: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    resources: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+
+
+_DECODER = msgspec.json.Decoder(_Plan)
+_FIELDS = _Plan.__struct_fields__
+
+
+def decode(path: Path) -> dict[str, Any] | None:
+    """The plan's top-level keys aicost reads, or None to fall back to the full reader."""
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = data[:64].lstrip()
+    if not head.startswith(b"{"):
+        return None
+    try:
+        plan = _DECODER.decode(data)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    document: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(plan, name)
+        if value is not msgspec.UNSET:
+            # A Raw value would keep the whole file's bytes alive: keep only its presence.
+            document[name] = True if isinstance(value, msgspec.Raw) else value
+    return document
