@@ -141,11 +141,12 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     from aicost import report
     from aicost.pipeline import run_check
-    from aicost.policy.loader import discover, load_policy
+    from aicost.policy.cache import load_cached
+    from aicost.policy.loader import discover
 
     targets = _targets(args)
     policy_path, origin = discover(args.policy, Path.cwd())
-    policy = load_policy(policy_path, origin)
+    policy = load_cached(policy_path, origin)
     print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
 
     from aicost.sources import usage as usage_file

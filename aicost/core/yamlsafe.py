@@ -97,6 +97,7 @@ def load_documents(
     """
     loader = _Loader(text)
     loaded: list[Loaded] = []
+    anchored = "&" in text  # no anchor, no alias: nothing can expand or refer to itself
     try:
         while True:
             if many:
@@ -107,9 +108,14 @@ def load_documents(
                 node = loader.get_single_node()
             if node is None:
                 break
-            _check_expansion(node, path, error, max_expanded)
             positions: dict[PathKey, Position] = {}
-            _walk(node, (), positions, set(), path, error)
+            if anchored:
+                _check_expansion(node, path, error, max_expanded)
+                _walk(node, (), positions, set(), path, error)
+            # Without anchors no node is shared: the walk visits each once, and only a
+            # document over the limit needs the expansion check (for its exact message).
+            elif _walk(node, (), positions, None, path, error) > max_expanded:
+                _check_expansion(node, path, error, max_expanded)
             data = loader.construct_document(node)
             loaded.append(Loaded(data, node.start_mark.line + 1, positions))
             if not many:
@@ -217,14 +223,20 @@ def _walk(
     node: yaml.Node,
     at: PathKey,
     positions: dict[PathKey, Position],
-    seen: set[int],
+    seen: set[int] | None,
     path: str,
     error: type[AicostError],
-) -> None:
+) -> int:
+    """Record positions and refuse duplicate keys; the number of nodes visited.
+
+    *seen* guards against shared (aliased) nodes; None when the document has no anchors.
+    """
     positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if id(node) in seen:
-        return
-    seen.add(id(node))
+    if seen is not None:
+        if id(node) in seen:
+            return 0
+        seen.add(id(node))
+    count = 1
     if isinstance(node, yaml.MappingNode):
         keys: set[Any] = set()
         for key_node, value_node in node.value:
@@ -239,7 +251,8 @@ def _walk(
             keys.add(key)
             child = (*at, key)
             positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, child, positions, seen, path, error)
+            count += 1 + _walk(value_node, child, positions, seen, path, error)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*at, index), positions, seen, path, error)
+            count += _walk(item, (*at, index), positions, seen, path, error)
+    return count

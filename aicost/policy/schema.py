@@ -29,7 +29,6 @@ from aicost.core.clusters import ClusterProfile
 from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.policy.globs import any_address
 
-
 _SEVERITY_RANKS = {"error": 0, "warning": 1, "info": 2}
 
 

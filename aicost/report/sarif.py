@@ -18,6 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
+
 from aicost import __version__
 from aicost.core.money import usd
 from aicost.document.read import money
@@ -38,7 +40,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
-    return json.dumps(sarif(document), indent=2, ensure_ascii=False) + "\n"
+    # Indented as json.dumps(indent=2) would, byte for byte: the C encoder, then msgspec's
+    # re-indenting (json.dumps with indent uses the pure-Python encoder, 20x slower).
+    compact = json.dumps(sarif(document), ensure_ascii=False)
+    return str(msgspec.json.format(compact, indent=2)) + "\n"
 
 
 def sarif(document: Mapping[str, Any]) -> dict[str, Any]:

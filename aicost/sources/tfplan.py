@@ -13,6 +13,7 @@ streaming ``terraform plan -json`` log, binary plans and errored plans with one 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -234,6 +235,7 @@ class PlanInventory(Inventory):
         return []
 
 
+@functools.lru_cache(maxsize=4096)
 def module_path(module_address: str | None) -> tuple[str, ...]:
     """``module.a["x"].module.b[0]`` -> ``("a", "b")``."""
     if not module_address:
@@ -373,6 +375,7 @@ class _Resolver:
         return result
 
 
+@functools.lru_cache(maxsize=256)
 def provider_type(provider_name: str) -> str:
     """``registry.terraform.io/hashicorp/aws`` (or OpenTofu's host, or ``aws``) -> ``aws``."""
     name = provider_name.strip()
