@@ -49,7 +49,7 @@ def _write(directory: Path, family: str = "p3") -> Path:
 
 def _shape(policy: Policy) -> object:
     return (
-        [(r.config.id, r.module.__name__, r.config.model_dump()) for r in policy.rules],
+        [(r.config.id, r.module.TYPE, r.config.model_dump()) for r in policy.rules],
         [(w.rule, w.reason, w.expires) for w in policy.waivers],
         policy.chain,
     )
