@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,45 +51,86 @@ def merge(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
     """One report from several; money is summed as decimals, never as floats."""
     if not documents:
         raise UsageError("no reports to merge")
-    seen: dict[str, str] = {}
-    projects: list[dict[str, Any]] = []
-    resources: list[Any] = []
-    findings: list[Any] = []
-    finding_keys: set[str] = set()
-    inputs: list[Any] = []
-    warnings: list[str] = []
-    pricing: dict[str, dict[str, Any]] = {}
-    policies: list[dict[str, Any]] = []
-    verdicts = []
+    parts = _Parts()
     for path, document in documents:
+        parts.add(path, document)
+    projects, findings, policies = parts.projects, parts.findings, parts.policies
+    merged: dict[str, Any] = {
+        "format": REPORT_FORMAT,
+        "version": REPORT_VERSION,
+        "tool": {"name": "aicost", "version": __version__},
+        "verdict": "fail" if "fail" in parts.verdicts else "pass",
+        "summary": _summary([d.get("summary") or {} for _, d in documents], projects, findings),
+        "inputs": parts.inputs,
+        "policy": policies[0] if policies else None,
+        "pricing": list(parts.pricing.values()),
+        "projects": projects,
+        "baseline": _merged_baseline(documents, projects),
+        "resources": parts.resources,
+        "findings": findings,
+        "warnings": parts.warnings,
+        "merged_from": [path for path, _ in documents],
+    }
+    if len(policies) > 1:
+        merged["policies"] = policies
+    return merged
+
+
+@dataclass
+class _Parts:
+    """The lists of several documents, combined: projects (each once), findings (without
+    duplicates), price tables (their use counts summed), policies."""
+
+    seen: dict[str, str] = field(default_factory=dict)
+    projects: list[dict[str, Any]] = field(default_factory=list)
+    resources: list[Any] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)
+    finding_keys: set[str] = field(default_factory=set)
+    inputs: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pricing: dict[str, dict[str, Any]] = field(default_factory=dict)
+    policies: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[Any] = field(default_factory=list)
+
+    def add(self, path: str, document: Mapping[str, Any]) -> None:
         for project in _projects(document):
             key = str(project.get("key"))
-            if key in seen:
+            if key in self.seen:
                 raise UsageError(
-                    f"project {key!r} is in both {seen[key]} and {path}; "
+                    f"project {key!r} is in both {self.seen[key]} and {path}; "
                     "each workspace must be checked once"
                 )
-            seen[key] = path
-            projects.append(project)
-        resources.extend(document.get("resources") or ())
+            self.seen[key] = path
+            self.projects.append(project)
+        self.resources.extend(document.get("resources") or ())
         for found in document.get("findings") or ():
             marker = json.dumps(found, sort_keys=True)
-            if marker not in finding_keys:
-                finding_keys.add(marker)
-                findings.append(found)
-        inputs.extend(document.get("inputs") or ())
-        warnings.extend(w for w in document.get("warnings") or () if w not in warnings)
+            if marker not in self.finding_keys:
+                self.finding_keys.add(marker)
+                self.findings.append(found)
+        self.inputs.extend(document.get("inputs") or ())
+        self.warnings.extend(w for w in document.get("warnings") or () if w not in self.warnings)
+        self.add_pricing(document)
+        policy = document.get("policy")
+        if isinstance(policy, dict) and policy not in self.policies:
+            self.policies.append(policy)
+        self.verdicts.append(document.get("verdict"))
+
+    def add_pricing(self, document: Mapping[str, Any]) -> None:
         for table in document.get("pricing") or ():
             if not isinstance(table, dict):
                 continue
-            entry = pricing.setdefault(str(table.get("table")), {**table, "used": {}})
+            entry = self.pricing.setdefault(str(table.get("table")), {**table, "used": {}})
             for source, count in (table.get("used") or {}).items():
                 entry["used"][source] = entry["used"].get(source, 0) + int(count)
-        policy = document.get("policy")
-        if isinstance(policy, dict) and policy not in policies:
-            policies.append(policy)
-        verdicts.append(document.get("verdict"))
-    summaries = [d.get("summary") or {} for _, d in documents]
+
+
+def _summary(
+    summaries: Sequence[Mapping[str, Any]],
+    projects: Sequence[Mapping[str, Any]],
+    findings: Sequence[Any],
+) -> dict[str, Any]:
+    """The merged ``summary``: the exact project totals when every report has them."""
     exact_total = None
     if all("monthly_cost_unrounded" in p for p in projects):
         exact_total = sum((monthly(p) or Decimal(0) for p in projects), Decimal(0))
@@ -96,50 +138,29 @@ def merge(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[str, Any]:
     def total(key: str) -> Any:
         return sum(int(s.get(key) or 0) for s in summaries)
 
-    def gpus() -> float | int:
-        value = float(sum(float(s.get("gpus") or 0) for s in summaries))
-        return int(value) if value.is_integer() else value
-
-    merged: dict[str, Any] = {
-        "format": REPORT_FORMAT,
-        "version": REPORT_VERSION,
-        "tool": {"name": "aicost", "version": __version__},
-        "verdict": "fail" if "fail" in verdicts else "pass",
-        "summary": {
-            "currency": "USD",
-            "monthly_cost": decimal_string(
-                exact_total
-                if exact_total is not None
-                else _sum([s.get("monthly_cost") for s in summaries])
-            ),
-            "prior_monthly_cost": decimal_string(
-                _sum([s.get("prior_monthly_cost") for s in summaries])
-            ),
-            "delta_monthly_cost": decimal_string(
-                _sum([s.get("delta_monthly_cost") for s in summaries])
-            ),
-            "hours_per_month": summaries[0].get("hours_per_month", "730"),
-            "workloads": total("workloads"),
-            "priced": total("priced"),
-            "unpriced": total("unpriced"),
-            "gpus": gpus(),
-            "findings": severity_counts(f for f in findings if isinstance(f, dict)),
-            "non_ai_resources": total("non_ai_resources"),
-            "other_resources": total("other_resources"),
-        },
-        "inputs": inputs,
-        "policy": policies[0] if policies else None,
-        "pricing": list(pricing.values()),
-        "projects": projects,
-        "baseline": _merged_baseline(documents, projects),
-        "resources": resources,
-        "findings": findings,
-        "warnings": warnings,
-        "merged_from": [path for path, _ in documents],
+    gpus = float(sum(float(s.get("gpus") or 0) for s in summaries))
+    return {
+        "currency": "USD",
+        "monthly_cost": decimal_string(
+            exact_total
+            if exact_total is not None
+            else _sum([s.get("monthly_cost") for s in summaries])
+        ),
+        "prior_monthly_cost": decimal_string(
+            _sum([s.get("prior_monthly_cost") for s in summaries])
+        ),
+        "delta_monthly_cost": decimal_string(
+            _sum([s.get("delta_monthly_cost") for s in summaries])
+        ),
+        "hours_per_month": summaries[0].get("hours_per_month", "730"),
+        "workloads": total("workloads"),
+        "priced": total("priced"),
+        "unpriced": total("unpriced"),
+        "gpus": int(gpus) if gpus.is_integer() else gpus,
+        "findings": severity_counts(f for f in findings if isinstance(f, dict)),
+        "non_ai_resources": total("non_ai_resources"),
+        "other_resources": total("other_resources"),
     }
-    if len(policies) > 1:
-        merged["policies"] = policies
-    return merged
 
 
 def _merged_baseline(

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aicost.core.errors import InputError
 from aicost.core.model import (
@@ -30,6 +30,8 @@ from aicost.core.model import (
 from aicost.core.projects import project_key
 from aicost.document import MAX_REPORT_BYTES, REPORT_FORMAT, REPORT_VERSION
 from aicost.pipeline.baseline import Baseline, BaselineResource
+
+T = TypeVar("T")
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -134,32 +136,6 @@ def workload_from(resource: Mapping[str, Any]) -> PricedWorkload | None:
 def _deployment(data: Any) -> Deployment | None:
     if not isinstance(data, dict):
         return None
-    accelerator = None
-    raw = data.get("accelerator")
-    if isinstance(raw, dict) and raw.get("name"):
-        accelerator = Accelerator(
-            name=str(raw["name"]),
-            count=float(raw.get("count") or 0),
-            kind=str(raw.get("kind") or "gpu"),
-            memory_gib=raw.get("memory_gib") if isinstance(raw.get("memory_gib"), int) else None,
-        )
-    capacity = []
-    for entry in data.get("capacity") or ():
-        if not isinstance(entry, dict):
-            continue
-        try:
-            option = PurchaseOption(str(entry.get("purchase_option")))
-        except ValueError:
-            continue
-        nodes = entry.get("nodes")
-        term = entry.get("term_years")
-        capacity.append(
-            Capacity(
-                option,
-                nodes if isinstance(nodes, int) else 0,
-                term if isinstance(term, int) else None,
-            )
-        )
     try:
         workload_class = WorkloadClass(str(data.get("workload") or "unknown"))
     except ValueError:
@@ -169,22 +145,54 @@ def _deployment(data: Any) -> Deployment | None:
     return Deployment(
         cloud=str(data.get("cloud") or ""),
         service=str(data.get("service") or ""),
-        region=data.get("region") if isinstance(data.get("region"), str) else None,
-        instance_type=data.get("instance_type")
-        if isinstance(data.get("instance_type"), str)
-        else None,
-        accelerator=accelerator,
-        capacity=tuple(capacity),
+        region=_typed(data, "region", str),
+        instance_type=_typed(data, "instance_type", str),
+        accelerator=_accelerator(data.get("accelerator")),
+        capacity=_capacity(data.get("capacity")),
         workload_class=workload_class,
         class_reason=str(data.get("workload_reason") or ""),
         purchase_reason=str(data.get("purchase_reason") or ""),
         tags={str(k): str(v) for k, v in (tags or {}).items()},
         ai=ai if isinstance(ai, bool) or ai is None else True,
-        min_nodes=data.get("min_nodes") if isinstance(data.get("min_nodes"), int) else None,
-        max_nodes=data.get("max_nodes") if isinstance(data.get("max_nodes"), int) else None,
+        min_nodes=_typed(data, "min_nodes", int),
+        max_nodes=_typed(data, "max_nodes", int),
         unknown=tuple(str(u) for u in data.get("unknown") or ()),
         notes=tuple(str(n) for n in data.get("notes") or ()),
     )
+
+
+def _typed(data: Mapping[str, Any], key: str, kind: type[T]) -> T | None:
+    value = data.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def _accelerator(raw: Any) -> Accelerator | None:
+    if not isinstance(raw, dict) or not raw.get("name"):
+        return None
+    return Accelerator(
+        name=str(raw["name"]),
+        count=float(raw.get("count") or 0),
+        kind=str(raw.get("kind") or "gpu"),
+        memory_gib=_typed(raw, "memory_gib", int),
+    )
+
+
+def _capacity(entries: Any) -> tuple[Capacity, ...]:
+    capacity = []
+    for entry in entries or ():
+        if not isinstance(entry, dict):
+            continue
+        try:
+            option = PurchaseOption(str(entry.get("purchase_option")))
+        except ValueError:
+            continue
+        nodes = entry.get("nodes")
+        capacity.append(
+            Capacity(
+                option, nodes if isinstance(nodes, int) else 0, _typed(entry, "term_years", int)
+            )
+        )
+    return tuple(capacity)
 
 
 def severity_counts(items: Iterable[Mapping[str, Any]]) -> dict[str, int]:

@@ -45,7 +45,8 @@ from aicost.mappers.base import (
     Handler,
     MapContext,
     Side,
-    classify,
+    build_deployment,
+    capacity_for,
     purchase_from_tags,
 )
 
@@ -103,45 +104,38 @@ def _deployment(
         # A SageMaker endpoint or notebook is an AI service whatever runs it: with its
         # instance type unknown it is an unpriced AI workload (flagged), not "cannot tell".
         ai = True
-    workload_class, class_reason = classify(
-        tags,
-        labels or {},
-        ctx.settings,
-        kind=kind,
-        kind_reason=kind_reason,
-        name=side.change.name,
-    )
     sensitive = set(sensitive_tags)
     if type_sensitive:
         sensitive.add("instance_type")
-    return Deployment(
+    return build_deployment(
+        side,
+        ctx,
         cloud=CLOUD,
         service=service,
         region=side.region(),
         instance_type=instance_type,
         accelerator=accelerator,
+        ai=ai,
         capacity=capacity,
-        workload_class=workload_class,
-        class_reason=class_reason,
         purchase_reason=purchase_reason,
         tags=tags,
-        ai=ai,
+        sensitive=frozenset(sensitive),
+        labels=labels,
+        kind=kind,
+        kind_reason=kind_reason,
+        unknown=unknown,
+        notes=notes,
         min_nodes=min_nodes,
         max_nodes=max_nodes,
-        unknown=unknown,
-        sensitive=frozenset(sensitive),
-        notes=notes,
     )
 
 
 def _tagged_purchase(
     tags: Mapping[str, str], ctx: MapContext, nodes: int
 ) -> tuple[tuple[Capacity, ...], str] | None:
-    tagged = purchase_from_tags(tags, ctx.settings)
-    if tagged is None:
+    if purchase_from_tags(tags, ctx.settings) is None:
         return None
-    option, term, reason = tagged
-    return (Capacity(option, nodes, term),), reason
+    return capacity_for(nodes, tags, ctx.settings)
 
 
 # --------------------------------------------------------------------------- launch templates
@@ -259,6 +253,42 @@ def instance(side: Side, ctx: MapContext) -> Result:
     )
 
 
+def _override_type(side: Side, notes: list[str]) -> str | None:
+    """The first instance type of a mixed instances policy's overrides."""
+    overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
+    if not isinstance(overrides, list):
+        return None
+    types = [
+        str(o["instance_type"]) for o in overrides if isinstance(o, dict) and o.get("instance_type")
+    ]
+    if not types:
+        return None
+    if len(set(types)) > 1:
+        notes.append(f"priced as {types[0]}, the first of the overrides ({', '.join(types)})")
+    return types[0]
+
+
+def _mixed_capacity(side: Side, desired: int) -> tuple[tuple[Capacity, ...], str]:
+    """A mixed instances policy's split: on-demand base, a share above it, the rest spot."""
+    dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
+    base = _int(dist.get("on_demand_base_capacity"), 0)
+    pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
+    on_demand = min(desired, base) + math.ceil(max(desired - base, 0) * pct / 100)
+    spot = desired - on_demand
+    capacity = tuple(
+        c
+        for c in (
+            Capacity(PurchaseOption.ON_DEMAND, on_demand),
+            Capacity(PurchaseOption.SPOT, spot),
+        )
+        if c.nodes
+    ) or (Capacity(PurchaseOption.ON_DEMAND, 0),)
+    reason = (
+        f"mixed_instances_policy: on-demand base {base}, {pct}% on-demand above base, the rest spot"
+    )
+    return capacity, reason
+
+
 def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     desired = side.integer("desired_capacity")
     minimum = side.integer("min_size")
@@ -277,22 +307,8 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
         0,
     )
     template = _template(side, ctx, ("launch_template", 0), spec_path)
-    instance_type: str | None = None
+    instance_type = _override_type(side, notes) if isinstance(mixed, dict) else None
     type_sensitive = False
-    if isinstance(mixed, dict):
-        overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
-        if isinstance(overrides, list):
-            types = [
-                str(o["instance_type"])
-                for o in overrides
-                if isinstance(o, dict) and o.get("instance_type")
-            ]
-            if types:
-                instance_type = types[0]
-                if len(set(types)) > 1:
-                    notes.append(
-                        f"priced as {types[0]}, the first of the overrides ({', '.join(types)})"
-                    )
     if instance_type is None and template is not None:
         instance_type = template.text("instance_type")
         type_sensitive = template.sensitive("instance_type")
@@ -302,31 +318,13 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
             if isinstance(spec, dict) and spec.get("resource_type") == "instance":
                 for key, value in (spec.get("tags") or {}).items():
                     tags.setdefault(str(key), str(value))
-    capacity: tuple[Capacity, ...]
     if isinstance(mixed, dict):
-        dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
-        base = _int(dist.get("on_demand_base_capacity"), 0)
-        pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
-        on_demand = min(desired, base) + math.ceil(max(desired - base, 0) * pct / 100)
-        spot = desired - on_demand
-        capacity = tuple(
-            c
-            for c in (
-                Capacity(PurchaseOption.ON_DEMAND, on_demand),
-                Capacity(PurchaseOption.SPOT, spot),
-            )
-            if c.nodes
-        ) or (Capacity(PurchaseOption.ON_DEMAND, 0),)
-        reason = (
-            f"mixed_instances_policy: on-demand base {base}, "
-            f"{pct}% on-demand above base, the rest spot"
-        )
-    elif (found := _template_market(template)) is not None:
-        capacity, reason = (Capacity(found[0], desired),), found[1]
-    elif (tagged := _tagged_purchase(tags, ctx, desired)) is not None:
-        capacity, reason = tagged
+        capacity, reason = _mixed_capacity(side, desired)
     else:
-        capacity, reason = (Capacity(PurchaseOption.ON_DEMAND, desired),), "default: on-demand"
+        found = _template_market(template)
+        capacity, reason = capacity_for(
+            desired, tags, ctx.settings, explicit=(found[0], found[1]) if found else None
+        )
     refers = template is not None or any(
         side.get(key) or side.unknown(key)
         for key in ("launch_template", "launch_configuration", "mixed_instances_policy")
@@ -386,19 +384,17 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
     capacity_type = (side.text("capacity_type") or "ON_DEMAND").upper()
     tags, sensitive_tags = side.tags("tags_all", "tags")
     labels = {str(k): str(v) for k, v in (side.get("labels") or {}).items() if v is not None}
-    capacity: tuple[Capacity, ...]
-    if capacity_type == "SPOT":
-        capacity, reason = (Capacity(PurchaseOption.SPOT, desired),), "capacity_type = SPOT"
-    elif capacity_type == "CAPACITY_BLOCK":
-        capacity = (Capacity(PurchaseOption.CAPACITY_BLOCK, desired),)
-        reason = "capacity_type = CAPACITY_BLOCK"
-    elif (tagged := _tagged_purchase(tags, ctx, desired)) is not None:
-        capacity, reason = tagged
-    else:
-        capacity, reason = (
-            (Capacity(PurchaseOption.ON_DEMAND, desired),),
-            "capacity_type = ON_DEMAND",
-        )
+    explicit = {
+        "SPOT": (PurchaseOption.SPOT, "capacity_type = SPOT"),
+        "CAPACITY_BLOCK": (PurchaseOption.CAPACITY_BLOCK, "capacity_type = CAPACITY_BLOCK"),
+    }.get(capacity_type)
+    capacity, reason = capacity_for(
+        desired,
+        tags,
+        ctx.settings,
+        explicit=explicit,
+        default_reason="capacity_type = ON_DEMAND",
+    )
     yield (
         None,
         _deployment(

@@ -34,13 +34,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from aicost.core.model import Capacity, Deployment, PurchaseOption, WorkloadClass
+from aicost.core.model import Deployment, PurchaseOption, WorkloadClass
 from aicost.mappers.base import (
     Handler,
     MapContext,
     Side,
-    classify,
-    purchase_from_tags,
+    build_deployment,
+    capacity_for,
 )
 
 CLOUD = "azure"
@@ -114,41 +114,36 @@ def _deployment(
         size = None
     accelerator, ai = _spec_ai(ctx, size, unknown_size)
     tags, sensitive = side.tags("tags")
-    capacity: tuple[Capacity, ...]
-    if spot is not None and spot[0]:
-        capacity, reason = (Capacity(PurchaseOption.SPOT, nodes),), spot[1]
-    elif (tagged := purchase_from_tags(tags, ctx.settings)) is not None:
-        capacity, reason = (Capacity(tagged[0], nodes, tagged[1]),), tagged[2]
-    else:
-        capacity = (Capacity(PurchaseOption.ON_DEMAND, nodes),)
-        reason = spot[1] if spot is not None else "default: pay-as-you-go"
-    workload_class, class_reason = classify(
+    capacity, reason = capacity_for(
+        nodes,
         tags,
-        labels or {},
         ctx.settings,
-        kind=kind,
-        kind_reason=kind_reason,
-        name=name or side.change.name,
+        explicit=(PurchaseOption.SPOT, spot[1]) if spot is not None and spot[0] else None,
+        default_reason=spot[1] if spot is not None else "default: pay-as-you-go",
     )
     if side.sensitive(*size_key):
         sensitive = sensitive | {"instance_type"}
-    return Deployment(
+    return build_deployment(
+        side,
+        ctx,
         cloud=CLOUD,
         service="vm-windows" if windows else "vm",
         region=location,
         instance_type=size,
         accelerator=accelerator,
+        ai=ai,
         capacity=capacity,
-        workload_class=workload_class,
-        class_reason=class_reason,
         purchase_reason=reason,
         tags=tags,
-        ai=ai,
+        sensitive=frozenset(sensitive),
+        labels=labels,
+        kind=kind,
+        kind_reason=kind_reason,
+        name=name,
+        unknown=(".".join(str(p) for p in size_key),) if size is None else (),
+        notes=tuple(dict.fromkeys(notes)),
         min_nodes=min_nodes,
         max_nodes=max_nodes,
-        unknown=(".".join(str(p) for p in size_key),) if size is None else (),
-        sensitive=frozenset(sensitive),
-        notes=tuple(dict.fromkeys(notes)),
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from aicost.core.clusters import ClusterProfile
 from aicost.core.model import (
     Accelerator,
+    Capacity,
     Deployment,
     PurchaseOption,
     ResourceChange,
@@ -302,6 +303,82 @@ def purchase_from_tags(
         if found is not None:
             return found[0], found[1], f"tag {key}={value}"
     return None
+
+
+def capacity_for(
+    nodes: int,
+    tags: Mapping[str, str],
+    settings: MapSettings,
+    *,
+    explicit: tuple[PurchaseOption, str] | None = None,
+    default_reason: str = "default: on-demand",
+    label: str = "tag",
+) -> tuple[tuple[Capacity, ...], str]:
+    """How *nodes* are bought, and why: what the resource itself says (*explicit*: spot,
+    preemptible, a capacity block...), else a purchase tag (a GCP ``label``), else on-demand.
+    The one spot / tagged / on-demand decision of the cloud mappers."""
+    if explicit is not None:
+        return (Capacity(explicit[0], nodes),), explicit[1]
+    tagged = purchase_from_tags(tags, settings)
+    if tagged is not None:
+        option, term, reason = tagged
+        if label != "tag":
+            reason = reason.replace("tag ", f"{label} ", 1)
+        return (Capacity(option, nodes, term),), reason
+    return (Capacity(PurchaseOption.ON_DEMAND, nodes),), default_reason
+
+
+def build_deployment(
+    side: Side,
+    ctx: MapContext,
+    *,
+    cloud: str,
+    service: str,
+    region: str | None,
+    instance_type: str | None,
+    accelerator: Accelerator | None,
+    ai: bool | None,
+    capacity: tuple[Capacity, ...],
+    purchase_reason: str,
+    tags: Mapping[str, str],
+    sensitive: frozenset[str] = frozenset(),
+    labels: Mapping[str, str] | None = None,
+    kind: WorkloadClass | None = None,
+    kind_reason: str = "",
+    name: str | None = None,
+    unknown: tuple[str, ...] = (),
+    notes: tuple[str, ...] = (),
+    min_nodes: int | None = None,
+    max_nodes: int | None = None,
+) -> Deployment:
+    """A cloud resource's :class:`Deployment`, classified by its tags, labels, kind and name
+    (the one builder the AWS, GCP and Azure mappers share)."""
+    workload_class, class_reason = classify(
+        tags,
+        labels or {},
+        ctx.settings,
+        kind=kind,
+        kind_reason=kind_reason,
+        name=name or side.change.name,
+    )
+    return Deployment(
+        cloud=cloud,
+        service=service,
+        region=region,
+        instance_type=instance_type,
+        accelerator=accelerator,
+        capacity=capacity,
+        workload_class=workload_class,
+        class_reason=class_reason,
+        purchase_reason=purchase_reason,
+        tags=tags,
+        ai=ai,
+        min_nodes=min_nodes,
+        max_nodes=max_nodes,
+        unknown=unknown,
+        sensitive=sensitive,
+        notes=notes,
+    )
 
 
 Handler = Callable[[Side, MapContext], Iterable[tuple[str | None, Deployment]]]

@@ -50,8 +50,8 @@ from aicost.mappers.base import (
     Handler,
     MapContext,
     Side,
-    classify,
-    purchase_from_tags,
+    build_deployment,
+    capacity_for,
 )
 
 CLOUD = "gcp"
@@ -213,31 +213,27 @@ def deployment(
     max_nodes: int | None = None,
     name: str | None = None,
 ) -> Deployment:
-    workload_class, class_reason = classify(
-        tags,
-        labels_ or {},
-        ctx.settings,
-        kind=kind,
-        kind_reason=kind_reason,
-        name=name or side.change.name,
-    )
-    return Deployment(
+    return build_deployment(
+        side,
+        ctx,
         cloud=CLOUD,
         service=service,
         region=region if region is not None else region_of(side),
         instance_type=instance_type,
         accelerator=accelerator,
+        ai=ai,
         capacity=capacity,
-        workload_class=workload_class,
-        class_reason=class_reason,
         purchase_reason=purchase_reason,
         tags=tags,
-        ai=ai,
+        sensitive=sensitive,
+        labels=labels_,
+        kind=kind,
+        kind_reason=kind_reason,
+        name=name,
+        unknown=unknown,
+        notes=tuple(dict.fromkeys(notes)),
         min_nodes=min_nodes,
         max_nodes=max_nodes,
-        unknown=unknown,
-        sensitive=sensitive,
-        notes=tuple(dict.fromkeys(notes)),
     )
 
 
@@ -247,23 +243,17 @@ def _scheduling_purchase(
     block = scheduling[0] if isinstance(scheduling, list) and scheduling else scheduling
     block = block if isinstance(block, dict) else {}
     model = str(block.get("provisioning_model") or "").upper()
+    explicit: tuple[PurchaseOption, str] | None = None
     if model == "SPOT" or block.get("spot") is True:
-        return (Capacity(PurchaseOption.SPOT, nodes),), f'{where}.provisioning_model = "SPOT"'
-    if block.get("preemptible") is True:
-        return (
-            (Capacity(PurchaseOption.SPOT, nodes),),
-            f"{where}.preemptible = true (billed at spot prices)",
-        )
-    if model == "FLEX_START":
-        return (
-            (Capacity(PurchaseOption.CAPACITY_BLOCK, nodes),),
+        explicit = PurchaseOption.SPOT, f'{where}.provisioning_model = "SPOT"'
+    elif block.get("preemptible") is True:
+        explicit = PurchaseOption.SPOT, f"{where}.preemptible = true (billed at spot prices)"
+    elif model == "FLEX_START":
+        explicit = (
+            PurchaseOption.CAPACITY_BLOCK,
             f'{where}.provisioning_model = "FLEX_START" (Dynamic Workload Scheduler)',
         )
-    tagged = purchase_from_tags(tags, ctx.settings)
-    if tagged is not None:
-        option, term, reason = tagged
-        return (Capacity(option, nodes, term),), reason.replace("tag ", "label ", 1)
-    return (Capacity(PurchaseOption.ON_DEMAND, nodes),), "default: on-demand"
+    return capacity_for(nodes, tags, ctx.settings, explicit=explicit, label="label")
 
 
 def _reservation(affinity: Any) -> bool:
@@ -599,18 +589,17 @@ def tpu(side: Side, ctx: MapContext) -> Result:
     tags, sensitive = labels(side, "effective_labels", "labels")
     scheduling = side.get("scheduling_config", 0)
     block = scheduling if isinstance(scheduling, dict) else {}
+    explicit: tuple[PurchaseOption, str] | None = None
     if block.get("spot") is True:
-        capacity, reason = (Capacity(PurchaseOption.SPOT, 1),), "scheduling_config.spot = true"
+        explicit = PurchaseOption.SPOT, "scheduling_config.spot = true"
     elif block.get("preemptible") is True:
-        capacity = (Capacity(PurchaseOption.SPOT, 1),)
-        reason = "scheduling_config.preemptible = true (billed at spot prices)"
+        explicit = (
+            PurchaseOption.SPOT,
+            "scheduling_config.preemptible = true (billed at spot prices)",
+        )
     elif block.get("reserved") is True:
-        capacity = (Capacity(PurchaseOption.CAPACITY_RESERVATION, 1),)
-        reason = "scheduling_config.reserved = true"
-    elif (tagged := purchase_from_tags(tags, ctx.settings)) is not None:
-        capacity, reason = (Capacity(tagged[0], 1, tagged[1]),), tagged[2]
-    else:
-        capacity, reason = (Capacity(PurchaseOption.ON_DEMAND, 1),), "default: on-demand"
+        explicit = PurchaseOption.CAPACITY_RESERVATION, "scheduling_config.reserved = true"
+    capacity, reason = capacity_for(1, tags, ctx.settings, explicit=explicit)
     yield (
         None,
         deployment(

@@ -202,6 +202,9 @@ def _node_name(ctx: MapContext, cloud: str, service: str, instance_type: str) ->
     return found[0] if found else None
 
 
+_Machine = tuple[str | None, acc.Node | None, str]
+
+
 def _machine(
     spec: Spec,
     group: Group,
@@ -210,8 +213,28 @@ def _machine(
     profile: ClusterProfile | None,
     ctx: MapContext,
     notes: list[str],
-) -> tuple[str | None, acc.Node | None, str]:
-    """The machine a group runs on, its accelerators, and how it was chosen."""
+) -> _Machine:
+    """The machine a group runs on, its accelerators, and how it was chosen: named by the
+    manifest or a cluster profile, else the smallest machine that carries the accelerator,
+    else the cheapest GPU with the memory asked for; else why it cannot be told."""
+    usable = profile if profile is not None and profile.cloud == cloud else None
+    return (
+        _named_machine(group, cloud, service, usable, ctx, notes)
+        or _smallest_machine(group, cloud, service, ctx)
+        or _cheapest_machine(group, cloud, service, ctx)
+        or (None, None, _why_no_machine(group))
+    )
+
+
+def _named_machine(
+    group: Group,
+    cloud: str,
+    service: str,
+    profile: ClusterProfile | None,
+    ctx: MapContext,
+    notes: list[str],
+) -> _Machine | None:
+    """The instance type the manifest names, or the node type a cluster profile gives."""
     if group.instance_types:
         chosen = group.instance_types[0]
         if len(group.instance_types) > 1:
@@ -221,85 +244,88 @@ def _machine(
             _describe(ctx, cloud, service, chosen),
             f"instance type {chosen} named in the manifest",
         )
-    usable = profile if profile is not None and profile.cloud == cloud else None
-    if usable is not None and group.node_pool and group.node_pool in usable.node_pools:
-        chosen = usable.node_pools[group.node_pool]
+    if profile is not None and group.node_pool and group.node_pool in profile.node_pools:
+        chosen = profile.node_pools[group.node_pool]
         return (
             chosen,
             _describe(ctx, cloud, service, chosen),
-            f"node pool {group.node_pool} is {chosen} in cluster profile {usable.name}",
+            f"node pool {group.node_pool} is {chosen} in cluster profile {profile.name}",
         )
-    if usable is not None and (group.accel_name or group.accel_count):
-        chosen_type = usable.node_for(group.accel_name)
+    if profile is not None and (group.accel_name or group.accel_count):
+        chosen_type = profile.node_for(group.accel_name)
         if chosen_type:
             what = group.accel_name or "GPUs of an unnamed type"
             return (
                 chosen_type,
                 _describe(ctx, cloud, service, chosen_type),
-                f"cluster profile {usable.name} runs {what} on {chosen_type}",
+                f"cluster profile {profile.name} runs {what} on {chosen_type}",
             )
+    return None
+
+
+def _smallest_machine(group: Group, cloud: str, service: str, ctx: MapContext) -> _Machine | None:
+    """The smallest machine on *cloud* that carries the named accelerator and fits."""
+    if not group.accel_name:
+        return None
     count = group.accel_count or 1
-    if group.accel_name:
-        candidates = acc.nodes_for(cloud, group.accel_name)
-        if not candidates:
-            where = f"no {cloud} machine type carries {group.accel_name} in aicost's list"
-            if cloud == "gcp" and group.accel_name in ("T4", "V100", "P100", "P4"):
-                where = f"GKE attaches {group.accel_name} GPUs to N1 machine types"
-            return (
-                None,
-                None,
-                (
-                    f"{where}: name the node type for {group.accel_name} in a cluster profile "
-                    "(settings.clusters[].nodes)"
-                ),
-            )
-        node = _fit(candidates, count, exact=group.whole_node)
-        how = "with exactly" if group.whole_node and node.count == count else "that fits"
-        return (
-            node.instance_type,
-            _describe(ctx, cloud, service, node.instance_type) or node,
-            f"{node.instance_type}: the smallest {cloud} machine {how} {count:g}× "
-            f"{group.accel_name} (no instance type or cluster profile names the node type)",
-        )
-    if group.accel_memory_gib is not None or group.any_accelerator:
-        memory = group.accel_memory_gib or 0
-        for name in acc.CHEAPEST_FIRST:
-            fitting = [n for n in acc.nodes_for(cloud, name) if (n.memory_gib or 0) >= memory]
-            if fitting:
-                node = _fit(fitting, count, exact=group.whole_node)
-                what = f"a GPU with at least {memory:g} GB" if memory else "any GPU"
-                return (
-                    node.instance_type,
-                    _describe(ctx, cloud, service, node.instance_type) or node,
-                    f"the manifest asks for {what}: priced as {node.instance_type} "
-                    f"({name}, the cheapest such GPU on {cloud}; an assumption)",
-                )
-    if group.accel_unknown:
+    candidates = acc.nodes_for(cloud, group.accel_name)
+    if not candidates:
+        where = f"no {cloud} machine type carries {group.accel_name} in aicost's list"
+        if cloud == "gcp" and group.accel_name in ("T4", "V100", "P100", "P4"):
+            where = f"GKE attaches {group.accel_name} GPUs to N1 machine types"
         return (
             None,
             None,
             (
-                "the manifest states no accelerators for its machines (they come from elsewhere, "
-                "e.g. the fleet it runs on): priced once that says which"
+                f"{where}: name the node type for {group.accel_name} in a cluster profile "
+                "(settings.clusters[].nodes)"
             ),
+        )
+    node = _fit(candidates, count, exact=group.whole_node)
+    how = "with exactly" if group.whole_node and node.count == count else "that fits"
+    return (
+        node.instance_type,
+        _describe(ctx, cloud, service, node.instance_type) or node,
+        f"{node.instance_type}: the smallest {cloud} machine {how} {count:g}× "
+        f"{group.accel_name} (no instance type or cluster profile names the node type)",
+    )
+
+
+def _cheapest_machine(group: Group, cloud: str, service: str, ctx: MapContext) -> _Machine | None:
+    """For "any GPU" or "a GPU with at least N GB": the cheapest such GPU's machine."""
+    if group.accel_memory_gib is None and not group.any_accelerator:
+        return None
+    count = group.accel_count or 1
+    memory = group.accel_memory_gib or 0
+    for name in acc.CHEAPEST_FIRST:
+        fitting = [n for n in acc.nodes_for(cloud, name) if (n.memory_gib or 0) >= memory]
+        if fitting:
+            node = _fit(fitting, count, exact=group.whole_node)
+            what = f"a GPU with at least {memory:g} GB" if memory else "any GPU"
+            return (
+                node.instance_type,
+                _describe(ctx, cloud, service, node.instance_type) or node,
+                f"the manifest asks for {what}: priced as {node.instance_type} "
+                f"({name}, the cheapest such GPU on {cloud}; an assumption)",
+            )
+    return None
+
+
+def _why_no_machine(group: Group) -> str:
+    if group.accel_unknown:
+        return (
+            "the manifest states no accelerators for its machines (they come from elsewhere, "
+            "e.g. the fleet it runs on): priced once that says which"
         )
     if group.node_pool:
         return (
-            None,
-            None,
-            (
-                f"node pool or compute {group.node_pool!r}: its machine type is not in the "
-                "manifest; map it in a cluster profile (settings.clusters[].node_pools)"
-            ),
+            f"node pool or compute {group.node_pool!r}: its machine type is not in the "
+            "manifest; map it in a cluster profile (settings.clusters[].node_pools)"
         )
     return (
-        None,
-        None,
-        (
-            "accelerator type not named in the manifest (no instance type, accelerator node "
-            "selector or GPU product label): add one, or set a cluster profile node type "
-            '(settings.clusters[].nodes, "*" for any GPU)'
-        ),
+        "accelerator type not named in the manifest (no instance type, accelerator node "
+        "selector or GPU product label): add one, or set a cluster profile node type "
+        '(settings.clusters[].nodes, "*" for any GPU)'
     )
 
 

@@ -111,21 +111,14 @@ class GcpComputeTable(PriceTable):
         hours: Decimal | None = None,
         variant: str | None = None,
     ) -> Rate | NoRate:
+        """Host price (sustained-use discounted where Google applies it) plus the GPUs."""
         if purchase in (PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN):
             # GCP's reserved pricing is the committed-use discount.
             purchase = PurchaseOption.COMMITTED
         machine = self._instances.get(instance_type)
         row = self.row(region, instance_type)
         if row is None:
-            if not self.knows(instance_type):
-                return NoRate(
-                    f"{instance_type} is not in the {self.info.id} price table "
-                    f"(as of {self.info.as_of})"
-                )
-            return NoRate(
-                f"{instance_type} has no host price in {region} in the {self.info.id} price "
-                f"table (as of {self.info.as_of})"
-            )
+            return self._no_host(region, instance_type)
         columns = columns_for(purchase, term)
         host = self.pick(row, columns, f"{instance_type} in {region}")
         if host is None:
@@ -135,46 +128,20 @@ class GcpComputeTable(PriceTable):
         hourly, column, basis, note = host
         notes = [note] if note else []
         bases = [basis]
-        adjustments: list[str] = []
         machine_spec = machine if isinstance(machine, dict) else {}
         builtin = machine_spec.get("accelerator")
-        accel_type: str | None = None
-        count: float = 0
-        if isinstance(builtin, dict) and builtin.get("type"):
-            accel_type, count = str(builtin["type"]), float(builtin.get("count") or 0)
-        elif accelerator is not None and accelerator.count:
-            accel_type = self.accelerator_type(accelerator)
-            count = accelerator.count
-            if accel_type is None:
-                return NoRate(
-                    f"{accelerator.name} accelerators are not in the {self.info.id} price table"
-                )
-        sud_eligible = (
-            purchase in (PurchaseOption.ON_DEMAND, PurchaseOption.CAPACITY_RESERVATION)
-            and hours is not None
-        )
-        host_tiers = self._tiers(machine_spec.get("sustained_use")) if sud_eligible else None
-        multiplier = (
-            sustained_use_multiplier(host_tiers, hours)
-            if host_tiers and hours is not None and column == "on_demand"
-            else None
-        )
+        attached = self._attached(builtin, accelerator)
+        if isinstance(attached, NoRate):
+            return attached
+        accel_type, count = attached
+        multiplier = self._sustained_use(machine_spec, purchase, hours, column)
         if multiplier is not None:
             hourly *= multiplier
         accel_discounted = False
         if accel_type is not None and count:
-            by_type = self.accelerator_prices.get(region)
-            accel_row = by_type.get(accel_type) if isinstance(by_type, dict) else None
-            if not isinstance(accel_row, dict):
-                return NoRate(
-                    f"{accel_type} has no price in {region} in the {self.info.id} price table "
-                    f"(as of {self.info.as_of})"
-                )
-            found = self.pick(accel_row, columns, f"{accel_type} in {region}")
-            if found is None:
-                return NoRate(
-                    f"{accel_type} in {region} has no {purchase.value} price in {self.info.id}"
-                )
+            found = self._device(region, accel_type, columns, purchase)
+            if isinstance(found, NoRate):
+                return found
             device, device_column, device_basis, device_note = found
             if device_note and device_note not in notes:
                 notes.append(device_note)
@@ -190,6 +157,7 @@ class GcpComputeTable(PriceTable):
                 accel_discounted = True
             hourly += device * Decimal(str(count))
             bases.append(device_basis)
+        adjustments: list[str] = []
         if multiplier is not None and multiplier != 1 and hours is not None:
             covered = "host and attached GPUs" if accel_discounted else "host"
             adjustments.append(
@@ -206,6 +174,67 @@ class GcpComputeTable(PriceTable):
             "; ".join(notes) if notes else None,
             tuple(adjustments),
         )
+
+    def _no_host(self, region: str, instance_type: str) -> NoRate:
+        if not self.knows(instance_type):
+            return NoRate(
+                f"{instance_type} is not in the {self.info.id} price table "
+                f"(as of {self.info.as_of})"
+            )
+        return NoRate(
+            f"{instance_type} has no host price in {region} in the {self.info.id} price "
+            f"table (as of {self.info.as_of})"
+        )
+
+    def _attached(
+        self, builtin: Any, accelerator: Accelerator | None
+    ) -> tuple[str | None, float] | NoRate:
+        """The accelerator type and count priced with the host: the machine type's own
+        (a2, a3, g2...), else a ``guest_accelerator`` block's."""
+        if isinstance(builtin, dict) and builtin.get("type"):
+            return str(builtin["type"]), float(builtin.get("count") or 0)
+        if accelerator is not None and accelerator.count:
+            accel_type = self.accelerator_type(accelerator)
+            if accel_type is None:
+                return NoRate(
+                    f"{accelerator.name} accelerators are not in the {self.info.id} price table"
+                )
+            return accel_type, accelerator.count
+        return None, 0
+
+    def _sustained_use(
+        self,
+        machine_spec: Mapping[str, Any],
+        purchase: PurchaseOption,
+        hours: Decimal | None,
+        column: str,
+    ) -> Decimal | None:
+        """The sustained-use multiplier for the hours run, where Google applies one."""
+        sud_eligible = (
+            purchase in (PurchaseOption.ON_DEMAND, PurchaseOption.CAPACITY_RESERVATION)
+            and hours is not None
+        )
+        host_tiers = self._tiers(machine_spec.get("sustained_use")) if sud_eligible else None
+        if host_tiers and hours is not None and column == "on_demand":
+            return sustained_use_multiplier(host_tiers, hours)
+        return None
+
+    def _device(
+        self, region: str, accel_type: str, columns: Any, purchase: PurchaseOption
+    ) -> tuple[Decimal, str, str, str | None] | NoRate:
+        by_type = self.accelerator_prices.get(region)
+        accel_row = by_type.get(accel_type) if isinstance(by_type, dict) else None
+        if not isinstance(accel_row, dict):
+            return NoRate(
+                f"{accel_type} has no price in {region} in the {self.info.id} price table "
+                f"(as of {self.info.as_of})"
+            )
+        found = self.pick(accel_row, columns, f"{accel_type} in {region}")
+        if found is None:
+            return NoRate(
+                f"{accel_type} in {region} has no {purchase.value} price in {self.info.id}"
+            )
+        return found
 
 
 class GcpTpuTable(PriceTable):

@@ -120,13 +120,10 @@ def parse_gpu(value: Any) -> tuple[str | None, float, float | None, float | None
     return name, count, None, memory, False, notes
 
 
-def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
-    kind = text(data.get("type"))
-    if kind not in _TYPES:
-        return None
-    resources = mapping(data.get("resources"))
-    name_value, count, _, memory, any_gpu, notes = parse_gpu(resources.get("gpu"))
-    instance_types = tuple(str(t) for t in items(data.get("instance_types")))
+def _units(
+    kind: str, data: Mapping[str, Any], notes: list[str]
+) -> tuple[int, int | None, int | None]:
+    """(units, min, max): a service's replicas, else the task's or fleet's nodes."""
     units_low, units_high = _range(data.get("nodes", 1))
     units = int(units_low or 1)
     minimum = maximum = None
@@ -143,18 +140,23 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
     elif units_high != units_low:
         minimum = units
         maximum = int(units_high) if units_high else None
+    return units, minimum, maximum
+
+
+def _spot(data: Mapping[str, Any], notes: list[str]) -> tuple[bool | None, str]:
     policy = (text(data.get("spot_policy")) or "").lower()
-    spot: bool | None = False
-    spot_reason = "spot_policy not set: on-demand (the dstack default)"
     if policy == "spot":
-        spot, spot_reason = True, "spot_policy: spot"
-    elif policy == "auto":
-        spot, spot_reason = True, "spot_policy: auto (spot when offered, else on-demand)"
+        return True, "spot_policy: spot"
+    if policy == "auto":
         notes.append("spot_policy auto: priced as spot; dstack falls back to on-demand")
-    elif policy == "on-demand":
-        spot_reason = "spot_policy: on-demand"
-    if data.get("reservation"):
-        notes.append(f"reservation {data.get('reservation')}")
+        return True, "spot_policy: auto (spot when offered, else on-demand)"
+    if policy == "on-demand":
+        return False, "spot_policy: on-demand"
+    return False, "spot_policy not set: on-demand (the dstack default)"
+
+
+def _placement(data: Mapping[str, Any]) -> tuple[list[str], str | None, str | None]:
+    """(backends, cloud when one backend names it, region from regions or zones)."""
     backends = [str(b) for b in items(data.get("backends"))]
     cloud = None
     if len(backends) == 1 and backends[0] in ("aws", "gcp", "azure"):
@@ -165,6 +167,21 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
     if region is None and zones:
         zone = zones[0]
         region = zone.rsplit("-", 1)[0] if cloud == "gcp" or zone.count("-") >= 2 else None
+    return backends, cloud, region
+
+
+def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
+    kind = text(data.get("type"))
+    if kind not in _TYPES:
+        return None
+    resources = mapping(data.get("resources"))
+    name_value, count, _, memory, any_gpu, notes = parse_gpu(resources.get("gpu"))
+    instance_types = tuple(str(t) for t in items(data.get("instance_types")))
+    units, minimum, maximum = _units(kind, data, notes)
+    spot, spot_reason = _spot(data, notes)
+    if data.get("reservation"):
+        notes.append(f"reservation {data.get('reservation')}")
+    backends, cloud, region = _placement(data)
     if data.get("idle_duration"):
         notes.append(f"idle_duration {data.get('idle_duration')}: idle machines are kept that long")
     inherits = not resources.get("gpu") and not instance_types
