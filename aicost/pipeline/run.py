@@ -114,6 +114,9 @@ def run_check(
     skipped: list[str] = []
     inventories = sources.read_all(paths, ignore_unknown=ignore_unknown, skipped=skipped)
     normalised = mappers.normalise(inventories, book, map_settings(policy))
+    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
+    # Workloads keep what they need: the parsed inputs (most of a large plan's memory) go.
+    del inventories
     workloads, usage_warnings = apply_usage(normalised.workloads, usage)
     normalised.warnings.extend(usage_warnings)
     normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
@@ -121,7 +124,6 @@ def run_check(
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)
     findings = list(evaluation.findings)
-    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
 
     comparison = None
     if baseline is not None:

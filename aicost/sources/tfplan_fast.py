@@ -22,9 +22,31 @@ import msgspec
 from aicost.sources.base import MAX_INPUT_BYTES
 
 
+class _Change(msgspec.Struct):
+    actions: Any = msgspec.UNSET
+    before: Any = msgspec.UNSET
+    after: Any = msgspec.UNSET
+    after_unknown: Any = msgspec.UNSET
+    # Sensitivity marks are read only where they say ``true`` (see mappers.base._marked);
+    # most plans mark nothing, so they are decoded only when they do.
+    before_sensitive: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    after_sensitive: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+
+
+class _ResourceChange(msgspec.Struct):
+    address: Any = msgspec.UNSET
+    type: Any = msgspec.UNSET
+    name: Any = msgspec.UNSET
+    mode: Any = msgspec.UNSET
+    provider_name: Any = msgspec.UNSET
+    module_address: Any = msgspec.UNSET
+    index: Any = msgspec.UNSET
+    change: _Change = msgspec.UNSET  # type: ignore[assignment]
+
+
 class _Plan(msgspec.Struct):
     format_version: Any = msgspec.UNSET
-    resource_changes: Any = msgspec.UNSET
+    resource_changes: list[_ResourceChange] = msgspec.UNSET  # type: ignore[assignment]
     configuration: Any = msgspec.UNSET
     variables: Any = msgspec.UNSET
     errored: Any = msgspec.UNSET
@@ -40,6 +62,9 @@ class _Plan(msgspec.Struct):
 
 _DECODER = msgspec.json.Decoder(_Plan)
 _FIELDS = _Plan.__struct_fields__
+_ENTRY_FIELDS = _ResourceChange.__struct_fields__
+_CHANGE_FIELDS = _Change.__struct_fields__
+_UNSET = msgspec.UNSET
 
 
 def decode(path: Path) -> dict[str, Any] | None:
@@ -57,10 +82,35 @@ def decode(path: Path) -> dict[str, Any] | None:
         plan = _DECODER.decode(data)
     except (msgspec.DecodeError, RecursionError):
         return None
+    del data
     document: dict[str, Any] = {}
     for name in _FIELDS:
         value = getattr(plan, name)
-        if value is not msgspec.UNSET:
+        if value is not _UNSET:
             # A Raw value would keep the whole file's bytes alive: keep only its presence.
             document[name] = True if isinstance(value, msgspec.Raw) else value
+    changes = document.get("resource_changes")
+    if changes is not None:
+        plan.resource_changes = _UNSET
+        document["resource_changes"] = [_entry(entry) for entry in changes]
     return document
+
+
+def _entry(entry: _ResourceChange) -> dict[str, Any]:
+    """A ``resource_changes`` entry as the JSON object the plan reader takes."""
+    out = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    for name in _ENTRY_FIELDS:
+        if out[name] is _UNSET:
+            del out[name]
+    change = entry.change
+    if change is not _UNSET:
+        values = {name: getattr(change, name) for name in _CHANGE_FIELDS}
+        for name in _CHANGE_FIELDS:
+            value = values[name]
+            if value is _UNSET:
+                del values[name]
+            elif isinstance(value, msgspec.Raw):
+                # No ``true`` anywhere: nothing is marked, as if there were no marks.
+                values[name] = msgspec.json.decode(value) if b"true" in bytes(value) else None
+        out["change"] = values
+    return out
