@@ -29,8 +29,8 @@ class _Change(msgspec.Struct):
     after_unknown: Any = msgspec.UNSET
     # Sensitivity marks are read only where they say ``true`` (see mappers.base._marked);
     # most plans mark nothing, so they are decoded only when they do.
-    before_sensitive: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
-    after_sensitive: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    before_sensitive: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    after_sensitive: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
 
 
 class _ResourceChange(msgspec.Struct):
@@ -41,23 +41,23 @@ class _ResourceChange(msgspec.Struct):
     provider_name: Any = msgspec.UNSET
     module_address: Any = msgspec.UNSET
     index: Any = msgspec.UNSET
-    change: _Change = msgspec.UNSET  # type: ignore[assignment]
+    change: _Change | msgspec.UnsetType = msgspec.UNSET
 
 
 class _Plan(msgspec.Struct):
     format_version: Any = msgspec.UNSET
-    resource_changes: list[_ResourceChange] = msgspec.UNSET  # type: ignore[assignment]
+    resource_changes: list[_ResourceChange] | msgspec.UnsetType = msgspec.UNSET
     configuration: Any = msgspec.UNSET
     variables: Any = msgspec.UNSET
     errored: Any = msgspec.UNSET
     deferred_changes: Any = msgspec.UNSET
     # Only whether these are present matters (telling a plan from state and the like).
-    planned_values: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
-    values: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
-    lineage: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
-    serial: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
-    version: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
-    resources: msgspec.Raw = msgspec.UNSET  # type: ignore[assignment]
+    planned_values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    values: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    lineage: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    serial: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    version: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    resources: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
 
 
 _DECODER = msgspec.json.Decoder(_Plan)
