@@ -36,7 +36,7 @@ _PROBLEM = {"error": "error", "warning": "warning", "info": "recommendation"}
 def render(result: CheckResult, options: RenderOptions) -> str:
     from aicost.document.build import build
 
-    return render_document(build(result), options)
+    return render_document(build(result, records=False), options)  # findings only
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
