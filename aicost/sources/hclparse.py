@@ -16,7 +16,6 @@ expression as a tree, so aicost can evaluate it, and every block keeps its line 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 import sys
 from pathlib import Path
@@ -51,6 +50,8 @@ def parser() -> Lark:
     # Read-only package directory: keep the compiled grammar in aicost's cache directory.
     from hcl2.postlexer import PostLexer
     from lark import Lark
+
+    import importlib.metadata  # only here: it imports the email package (~20 ms)
 
     try:
         hcl2_version = importlib.metadata.version("python-hcl2")
