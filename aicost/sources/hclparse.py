@@ -48,10 +48,10 @@ def parser() -> Lark:
     if cache.exists() or os.access(cache.parent, os.W_OK):
         return hcl2_parser.parser()
     # Read-only package directory: keep the compiled grammar in aicost's cache directory.
+    import importlib.metadata  # only here: it imports the email package (~20 ms)
+
     from hcl2.postlexer import PostLexer
     from lark import Lark
-
-    import importlib.metadata  # only here: it imports the email package (~20 ms)
 
     try:
         hcl2_version = importlib.metadata.version("python-hcl2")
