@@ -41,17 +41,86 @@ if [ "${#paths[@]}" -eq 0 ]; then
     exit 0
 fi
 
-args=(check --format "json=$report" --format "markdown=$markdown" --format github
-    --max-rows "${INPUT_MAX_ROWS:-50}")
-if [ -n "${INPUT_POLICY:-}" ]; then
-    args+=(--policy "$INPUT_POLICY")
+absolute() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$PWD" "$1" ;; esac; }
+
+# Options that decide what is priced and how (the base branch's check uses them too, with
+# this branch's policy and usage file, so that the two reports compare like with like).
+common=(--max-rows "${INPUT_MAX_ROWS:-50}")
+policy="${INPUT_POLICY:-}"
+if [ -z "$policy" ]; then
+    for candidate in aicost.yaml .aicost.yaml; do
+        if [ -f "$candidate" ]; then policy="$candidate"; break; fi
+    done
 fi
-if [ -n "${INPUT_BASELINE:-}" ]; then
-    if [ -f "$INPUT_BASELINE" ]; then
-        args+=(--baseline "$INPUT_BASELINE")
-    else
-        echo "::warning title=aicost::baseline report $INPUT_BASELINE not found; comparing without a baseline"
+if [ -n "$policy" ]; then
+    common+=(--policy "$(absolute "$policy")")
+fi
+if [ -n "${INPUT_USAGE_FILE:-}" ]; then
+    common+=(--usage-file "$(absolute "$INPUT_USAGE_FILE")")
+fi
+if [ -n "${INPUT_WORKSPACE:-}" ]; then
+    common+=(--workspace "$INPUT_WORKSPACE")
+fi
+
+args=(check --format "json=$report" --format "markdown=$markdown" --format github "${common[@]}")
+if [ -n "${INPUT_SOURCE_DIR:-}" ]; then
+    args+=(--source-dir "$INPUT_SOURCE_DIR")
+fi
+read -r -d '' -a waiver_files <<<"${INPUT_WAIVERS:-}" || true
+for waiver_file in "${waiver_files[@]}"; do
+    args+=(--waivers "$waiver_file")
+done
+if [ "${INPUT_SOFT_FAIL:-false}" = "true" ]; then
+    args+=(--soft-fail)
+fi
+
+baseline="${INPUT_BASELINE:-}"
+if [ -n "$baseline" ] && [ ! -f "$baseline" ]; then
+    echo "::warning title=aicost::baseline report $baseline not found; comparing without a baseline"
+    baseline=""
+fi
+if [ -z "${INPUT_BASELINE:-}" ] && [ "${INPUT_COMPARE_BASE:-auto}" != "false" ] \
+    && [ -n "${INPUT_BASE_REF:-}" ]; then
+    # Static mode (raw .tf): the base branch's own report, built here from a worktree of the
+    # base commit. Plan JSON cannot be rebuilt without terraform: give `baseline` instead.
+    static=true
+    for path in "${paths[@]}"; do
+        case "$path" in *.json | -) static=false ;; esac
+    done
+    top="$(git rev-parse --show-toplevel 2>/dev/null || true)"
+    if [ "$static" = true ] && [ -n "$top" ]; then
+        if ! git -C "$top" cat-file -e "${INPUT_BASE_REF}^{commit}" 2>/dev/null; then
+            git -C "$top" fetch --quiet --no-tags --depth=1 origin "$INPUT_BASE_REF" 2>/dev/null || true
+        fi
+        base_tree="$out_dir/base-tree"
+        rm -rf "$base_tree"
+        git -C "$top" worktree prune 2>/dev/null || true
+        if git -C "$top" worktree add --quiet --detach "$base_tree" "$INPUT_BASE_REF" 2>/dev/null; then
+            here="$(python -c 'import os, sys; print(os.path.relpath(os.getcwd(), sys.argv[1]))' "$top")"
+            base_report="$out_dir/base-report.json"
+            rm -f "$base_report"
+            echo "aicost: checking the base branch ($INPUT_BASE_REF) to compare with"
+            (cd "$base_tree/$here" 2>/dev/null \
+                && COLUMNS=160 aicost check --format "json=$base_report" "${common[@]}" -- "${paths[@]}" >/dev/null) || true
+            git -C "$top" worktree remove --force "$base_tree" 2>/dev/null || true
+            if [ -f "$base_report" ]; then
+                baseline="$base_report"
+                emit base_report "$base_report"
+            else
+                echo "::notice title=aicost::the base branch has none of these paths; every workload is new"
+            fi
+        else
+            echo "::warning title=aicost::could not check out the base commit $INPUT_BASE_REF (fetch-depth?); comparing without it"
+        fi
     fi
+fi
+if [ -n "$baseline" ]; then
+    args+=(--baseline "$baseline")
+    if [ "${INPUT_NEW_ONLY:-false}" = "true" ]; then
+        args+=(--new-only)
+    fi
+elif [ "${INPUT_NEW_ONLY:-false}" = "true" ]; then
+    echo "::warning title=aicost::new-only needs a baseline (the baseline input, or raw Terraform on a pull request); every finding counts"
 fi
 if [ -n "${INPUT_FAIL_ON:-}" ]; then
     args+=(--fail-on "$INPUT_FAIL_ON")
@@ -64,6 +133,13 @@ sarif=""
 if [ "${INPUT_UPLOAD_SARIF:-false}" = "true" ]; then
     sarif="$out_dir/aicost.sarif"
     args+=(--format "sarif=$sarif")
+fi
+category="${INPUT_SARIF_CATEGORY:-${INPUT_WORKSPACE:-}}"
+if [ -n "$category" ]; then
+    args+=(--sarif-category "$category")
+    emit sarif_category "aicost/$category"
+else
+    emit sarif_category "aicost"
 fi
 
 # COLUMNS: a wider table in logs; `--` ends the options, so no path is read as one.

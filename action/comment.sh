@@ -29,6 +29,9 @@ args=(comment github --report "$AICOST_REPORT" --pr "$AICOST_PR" --behavior "$mo
 if [ -n "${INPUT_COMMENT_TAG:-}" ]; then
     args+=(--tag "$INPUT_COMMENT_TAG")
 fi
+if [ -n "${INPUT_COMMENT_AUTHOR:-}" ]; then
+    args+=(--author "$INPUT_COMMENT_AUTHOR")
+fi
 if url="$(aicost "${args[@]}")"; then
     if [ -n "$url" ]; then
         emit url "$url"

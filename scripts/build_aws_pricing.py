@@ -2,7 +2,7 @@
 """Build aicost's AWS price tables from dated public snapshots.
 
 Writes ``pricing/aws/ec2.json`` and ``pricing/aws/sagemaker.json`` from the reference files in
-``--reference DIR`` (default: ``../shared/reference`` relative to the repository root). The
+``--reference DIR`` (default: ``tests/fixtures/reference``, the vendored snapshots). The
 script uses only the standard library, never touches the network, and is deterministic:
 running it again over the same inputs reproduces the committed files byte for byte.
 
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference"
+DEFAULT_REFERENCE = REPO_ROOT / "tests" / "fixtures" / "reference"
 DEFAULT_OUTPUT = REPO_ROOT / "pricing" / "aws"
 GENERATED_BY = "scripts/build_aws_pricing.py"
 SCHEMA_VERSION = 1
@@ -708,6 +708,7 @@ def build_ec2(
     for region, name in reserved:
         if (region, name) not in on_demand:
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
+    observed_count = observed_spot(prices)
 
     unpriced = sorted(name for name in specs if not any(name in p for p in prices.values()))
     notes = ec2_notes(
@@ -723,7 +724,15 @@ def build_ec2(
         both,
         unpriced,
     )
-    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0]]
+    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE]
+    notes.append(
+        f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
+        f"p5en, p6-b200 and p6-b300 types: the median across availability zones of "
+        f"{SPOT_SOURCE.id} (SkyPilot's catalog, 2026; a zone whose spot equals its on-demand "
+        "price, or is 90% of it or more, has no spot capacity and is left out). p5e has no "
+        "on-demand price (Capacity Blocks only) but is sold as spot in 3 regions. These "
+        "observations are not counted in as_of (their day is not recorded)."
+    )
     # as_of is conservative: the oldest source whose observed prices the table carries
     # (vantage, for on-demand outside us-east-1 and reserved); reports also name the
     # dated source of every price they use.
@@ -732,12 +741,28 @@ def build_ec2(
     table.update(
         {
             "sources": [s.to_json() for s in sources],
-            "notes": notes,
+            "notes": [
+                *notes,
+                "windows_licence: licence-included Windows is priced at the option's Linux "
+                "rate + vCPU x 0.046 per hour (an estimate, labelled so in every report).",
+            ],
             "instances": {name: spec.to_json() for name, spec in sorted(specs.items())},
             "prices": prices,
+            "windows_licence": {"per_vcpu_hour": "0.046", **WINDOWS_SOURCE},
         }
     )
     return table, specs
+
+
+#: Licence-included Windows on EC2: the Windows - Linux on-demand difference is 0.046 USD per
+#: vCPU-hour on the accelerated families (g4dn.xlarge 0.710 - 0.526 = 0.184 for 4 vCPU;
+#: p3.2xlarge 3.428 - 3.06 = 0.368 for 8 vCPU; AWS EC2 on-demand pricing pages).
+WINDOWS_SOURCE = {
+    "source": "aws-windows-licence-2026",
+    "date": "2026",
+    "origin": "aws.amazon.com/ec2/pricing/on-demand (Windows and Linux rates): the licence is "
+    "0.046 USD per vCPU-hour on top of the Linux rate",
+}
 
 
 def ec2_notes(
@@ -1117,6 +1142,54 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in files.items():
         (output / name).write_text(text, encoding="utf-8", newline="\n")
     return 0
+
+
+SPOT_FILE = "aws-skypilot-v8-00148f2a-spot-extract.csv"
+SPOT_SOURCE = Source(
+    id="skypilot-aws-v8-2026-00148f2a",
+    file=f"pricing/sources/{SPOT_FILE}",
+    origin="skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv (index version "
+    "00148f2af3672e2229b4f7bf8157d5a3f36e3c35): per-AZ rows of the p4d, p4de, p5.48xlarge, "
+    "p5e, p5en, p6-b200 and p6-b300 types (InstanceType, Price, SpotPrice, Region, AZ)",
+    date="2026",
+    licence="Apache-2.0",
+    used_for="spot (observed) for those types: median across availability zones",
+)
+#: A type with no on-demand price is checked against a sibling's (p5e: p5en, same H200s).
+SPOT_REFERENCE = {"p5e.48xlarge": "p5en.48xlarge"}
+
+
+def observed_spot(prices: dict[str, dict[str, Json]]) -> int:
+    """Replace the spot estimate with the observed median where SkyPilot saw spot capacity."""
+    path = REPO_ROOT / "pricing" / "sources" / SPOT_FILE
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    samples: dict[tuple[str, str], list[Decimal]] = {}
+    for row in rows:
+        if not row["SpotPrice"] or row["AvailabilityZone"].count("-") > 1:
+            continue  # no observation, or a Local Zone (use1-atl2-az1), not the region
+        spot = Decimal(row["SpotPrice"])
+        name, region = row["InstanceType"], row["Region"]
+        reference = row["Price"] or (
+            (prices.get(region, {}).get(SPOT_REFERENCE.get(name, ""), {}) or {}).get("on_demand")
+        )
+        if reference and spot >= Decimal(str(reference)) * Decimal("0.9"):
+            continue  # a placeholder: no spot capacity in that zone
+        samples.setdefault((region, name), []).append(spot)
+    count = 0
+    for (region, name), values in sorted(samples.items()):
+        median = Decimal(statistics.median(sorted(values)))
+        cell: dict[str, Json] | None = prices.setdefault(region, {}).get(name)
+        if cell is None:
+            cell = prices[region][name] = price_row(None, None, None)
+        cell["spot"] = fmt(median.quantize(Decimal("0.000001")))
+        basis = cell["basis"]
+        assert isinstance(basis, dict)
+        basis["spot"] = SPOT_SOURCE.id
+        count += 1
+    for region in prices:
+        prices[region] = dict(sorted(prices[region].items()))
+    return count
 
 
 if __name__ == "__main__":

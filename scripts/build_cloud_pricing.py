@@ -2,8 +2,9 @@
 """Build aicost's GCP and Azure price tables from dated public snapshots.
 
 Writes ``pricing/gcp/compute.json``, ``pricing/gcp/tpu.json`` and ``pricing/azure/vm.json``
-from the reference files in ``--reference DIR`` (default ``../shared/reference``) and the
-extract kept in ``pricing/sources/``. Standard library only, no network, deterministic.
+from the reference files in ``--reference DIR`` (default ``tests/fixtures/reference``, the
+vendored snapshots) and the extract kept in ``pricing/sources/``. Standard library only, no
+network, deterministic.
 
     python scripts/build_cloud_pricing.py             # regenerate the tables
     python scripts/build_cloud_pricing.py --check     # exit 1 if the committed files are stale
@@ -25,8 +26,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gcp_cyclenerd
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference"
+#: Every file the build reads is vendored in pricing/sources/ (see pricing/README.md).
+DEFAULT_REFERENCE = REPO_ROOT / "pricing" / "sources"
 LOCAL_SOURCES = REPO_ROOT / "pricing" / "sources"
 DEFAULT_OUTPUT = REPO_ROOT / "pricing"
 GENERATED_BY = "scripts/build_cloud_pricing.py"
@@ -35,7 +40,7 @@ Q6 = Decimal("0.000001")
 
 GCP_EXTRACT = "gcp-gpu-tpu-skypilot-v8-extract.csv"
 GCP_LOCAL = "gcp-skypilot-v8-8427bbff-extract.csv"
-AZURE_FILE = "azure-gpu-vm-ondemand-karpenter-2026-06-18.json"
+AZURE_FILE = "azure-karpenter.json"
 
 Json = Any
 
@@ -165,6 +170,7 @@ TPU_GENERATIONS: dict[str, Json] = {
     "v5e": {"cores_per_chip": 1, "memory_gib": 16},
     "v5p": {"cores_per_chip": 2, "memory_gib": 95},
     "v6e": {"cores_per_chip": 1, "memory_gib": 32},
+    "tpu7x": {"cores_per_chip": 2, "memory_gib": 192},  # Ironwood; no price in any snapshot
 }
 #: Sustained-use discount: incremental rate for each quarter of the month (Google's tables).
 SUD_TIERS = {
@@ -412,13 +418,14 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "as_of": "2026",
         "sources": [SKYPILOT_EXTRACT_SOURCE, SKYPILOT_LOCAL_SOURCE, SUD_SOURCE],
         "notes": [
-            "prices are HOST-ONLY machine rates (vCPU + memory, local SSD not included) per "
-            "region; accelerator_prices are per device. A VM costs host + count x accelerator: "
-            "for a2/a3/a4/g2 the GPUs come with the machine type, for N1 they are guest "
-            "accelerators. Nothing is counted twice.",
-            "committed_1y / committed_3y are null: no snapshot has GCP committed-use prices. "
-            "`aicost pricing refresh gcp` reads them from the Cloud Billing Catalog "
-            "(usage_type Commit1Yr / Commit3Yr).",
+            "Rows without includes_accelerators are HOST-ONLY machine rates (vCPU + memory) "
+            "per region; accelerator_prices are per device. Such a VM costs host + count x "
+            "accelerator: for a3-edgegpu/a3-ultragpu/a4 the GPUs come with the machine type, "
+            "for N1 they are guest accelerators. Nothing is counted twice.",
+            "committed_1y / committed_3y are null where no snapshot has the machine's "
+            "committed-use price (SkyPilot rows, accelerator_prices); a committed workload on "
+            "those falls back to on-demand, shown as such. `aicost pricing refresh gcp` reads "
+            "them from the Cloud Billing Catalog (usage_type Commit1Yr / Commit3Yr).",
             "Sustained-use discounts (gcp-sud-doc) are applied by aicost at pricing time, only "
             "to N1 hosts and to GPUs attached to N1 machines, only for on-demand use, and by the "
             "hours run: up to 30% for a full month (incremental rates 100/80/60/40% per quarter "
@@ -435,6 +442,9 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "prices": prices,
         "accelerator_prices": accel_json,
     }
+    notes_list: list[str] = compute["notes"]  # type: ignore[assignment]
+    notes_list.extend(gcp_cyclenerd.overlay(compute, LOCAL_SOURCES, GCP_ACCELERATORS))
+    notes_list.extend(gcp_cyclenerd.overlay_gpus(compute, LOCAL_SOURCES))
 
     tpu_prices: dict[str, dict[str, Json]] = {}
     tpu_notes: list[str] = []
@@ -464,8 +474,8 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "chips. Per-chip prices were checked equal across slice sizes (v6e-1 ... v6e-256)."
     )
     tpu_notes.append(
-        "v4 and v5e have no price in any snapshot (null: unpriced until `aicost pricing refresh "
-        "gcp`). tpu-v5p-12288 = 6,144 chips at 25,804.8 per hour = 4.2 per chip-hour."
+        "tpu-v5p-12288 = 6,144 chips at 25,804.8 per hour = 4.2 per chip-hour. v4 is sold only "
+        "in us-central2 (tpu-v4-8 = 4 chips at 12.88)."
     )
     tpu = {
         "table": "gcp-tpu",
@@ -483,6 +493,8 @@ def build_gcp(reference: Path) -> dict[str, str]:
         "instances": {},
         "prices": tpu_prices,
     }
+    tpu_notes_list: list[str] = tpu["notes"]  # type: ignore[assignment]
+    tpu_notes_list.extend(gcp_cyclenerd.overlay_tpu(tpu, LOCAL_SOURCES))
     return {"gcp/compute.json": dump(compute), "gcp/tpu.json": dump(tpu)}
 
 
@@ -498,16 +510,19 @@ def by_count_od(
 # Azure
 # --------------------------------------------------------------------------------------------
 
-AZURE_SOURCE = {
-    "id": "karpenter-azure-2026-06-18",
-    "file": AZURE_FILE,
-    "origin": "Azure/karpenter-provider-azure pkg/providers/pricing/zz_generated.pricing.go @ "
-    "352646f599290c3a6d2f9710fb535a7b288f88ed (Retail Prices API, priceType Consumption; only "
-    "Standard_N* kept)",
-    "date": "2026-06-18",
-    "licence": "Apache-2.0",
-    "used_for": "on_demand (pay-as-you-go Linux) in 52 regions",
-}
+
+def azure_source(pin: dict[str, Any], regions: int) -> dict[str, Any]:
+    """The source entry of the pinned karpenter extract (``_source`` of its file)."""
+    date = str(pin["generated_at"])[:10]
+    return {
+        "id": f"karpenter-azure-{date}",
+        "file": f"pricing/sources/{AZURE_FILE}",
+        "origin": f"{pin['repo']} {pin['path']} @ {pin['commit']} (Retail Prices API, "
+        "priceType Consumption; only Standard_N* kept)",
+        "date": date,
+        "licence": "Apache-2.0",
+        "used_for": f"on_demand (pay-as-you-go Linux) in {regions} regions",
+    }
 
 
 @dataclass(frozen=True)
@@ -604,6 +619,31 @@ AZURE_SIZES: dict[str, tuple[AzureGpu, float] | None] = {
 }
 
 
+#: Azure's Windows Server licence on N-series sizes, per vCPU-hour (retail, USD). It is the
+#: Windows - Linux pay-as-you-go difference on published rows (NC6s_v3 3.336 - 3.06 = 0.276
+#: for 6 vCPU; ND96asr_v4 31.613 - 27.197 = 4.416 for 96 vCPU); ../shared/notes/price-sources.md.
+WINDOWS_LICENCE_PER_VCPU = Decimal("0.046")
+WINDOWS_SOURCE = {
+    "id": "azure-windows-licence-2026",
+    "date": "2026",
+    "origin": (
+        "Azure Windows VM pricing pages (azure.microsoft.com/pricing/details/virtual-machines/"
+        "windows/): the Windows Server licence is billed per vCPU-hour on top of the Linux "
+        "compute rate, 0.046 USD on N-series sizes (Windows - Linux pay-as-you-go on published "
+        "rows, e.g. NC6s_v3 and ND96asr_v4)"
+    ),
+    "used_for": "windows_licence (an estimate: vCPU x 0.046) and windows_on_demand",
+}
+
+
+def azure_vcpus(sku: str) -> int | None:
+    """vCPUs from an Azure size name: ``Standard_ND96isr_H100_v5`` -> 96."""
+    import re
+
+    found = re.match(r"Standard_N[A-Z]*?(\d+)", sku)
+    return int(found.group(1)) if found else None
+
+
 def build_azure(reference: Path) -> dict[str, str]:
     path = reference / AZURE_FILE
     if not path.is_file():
@@ -613,6 +653,7 @@ def build_azure(reference: Path) -> dict[str, str]:
     notes: list[str] = []
     prices: dict[str, dict[str, Json]] = {}
     instances: dict[str, Json] = {}
+    AZURE_SOURCE = azure_source(document["_source"], len(raw))
     src = AZURE_SOURCE["id"]
     for region, by_sku in sorted(raw.items()):
         for key, price in sorted(by_sku.items()):
@@ -625,16 +666,31 @@ def build_azure(reference: Path) -> dict[str, str]:
             spec = AZURE_SIZES.get(sku, "missing")
             if spec == "missing" and "RTXPRO6000" not in sku:
                 raise BuildError(f"no spec for Azure size {sku}; add it to AZURE_SIZES")
-            prices.setdefault(region, {})[sku] = {
+            vcpus = azure_vcpus(sku)
+            row: dict[str, Json] = {
                 "on_demand": text(dec(price)),
                 "spot": None,
                 "reserved_1y": None,
                 "reserved_3y": None,
                 "windows_on_demand": None,
                 "windows_spot": None,
+                "windows_licence": None,
                 "basis": {"on_demand": src},
             }
+            if vcpus:
+                licence = WINDOWS_LICENCE_PER_VCPU * vcpus
+                how = f"estimate:{vcpus} vCPU x {WINDOWS_LICENCE_PER_VCPU} ({WINDOWS_SOURCE['id']})"
+                row["windows_licence"] = text(licence)
+                row["windows_on_demand"] = text(dec(price) + licence)
+                row["basis"] = {
+                    "on_demand": src,
+                    "windows_licence": how,
+                    "windows_on_demand": "estimate:on_demand + windows_licence",
+                }
+            prices.setdefault(region, {})[sku] = row
             entry: dict[str, Json] = {"family": azure_family(sku)}
+            if vcpus:
+                entry["vcpu"] = vcpus
             if isinstance(spec, tuple):
                 gpu, count = spec
                 entry["accelerator"] = {
@@ -663,7 +719,13 @@ def build_azure(reference: Path) -> dict[str, str]:
         "unknown to aicost, so these sizes report no GPU count. Verify with a refresh."
     )
     notes.append(
-        "spot, reserved_1y, reserved_3y, windows_on_demand and windows_spot are null: the "
+        "windows_licence is an estimate (vCPU x 0.046 per hour, azure-windows-licence-2026) and "
+        "windows_on_demand = on_demand + windows_licence. A Windows VM bought as spot or reserved "
+        "is priced at the Linux rate of that option plus the licence (Azure reservations and "
+        "savings plans cover compute only; the licence is billed by the hour on top).",
+    )
+    notes.append(
+        "spot, reserved_1y, reserved_3y and windows_spot are null: the "
         "snapshot holds pay-as-you-go Linux prices only (items ending ' Spot', ' Low Priority' "
         "and Windows products were filtered out upstream). No dated public source for Azure GPU "
         "spot or reservation prices was found; an undated SkyPilot catalog (v6, commit 098741e7) "
@@ -685,7 +747,7 @@ def build_azure(reference: Path) -> dict[str, str]:
         "currency": "USD",
         "unit": "hour",
         "as_of": AZURE_SOURCE["date"],
-        "sources": [AZURE_SOURCE],
+        "sources": [AZURE_SOURCE, WINDOWS_SOURCE],
         "notes": sorted(set(notes)),
         "instances": dict(sorted(instances.items())),
         "prices": prices,

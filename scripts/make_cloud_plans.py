@@ -6,7 +6,7 @@ produced by ``terraform plan``. They are written here in the exact ``terraform s
 format (``format_version`` 1.2, Terraform 1.11.4): ``resource_changes`` with ``before``,
 ``after``, ``after_unknown`` and the sensitivity trees, ``planned_values``, and a
 ``configuration`` section whose ``provider_config`` and ``references`` are what Terraform
-writes, following the real google and azurerm plans in ``../shared/corpus/plans/``. Values a
+writes, following the real google and azurerm plans in ``tests/fixtures/corpus/plans/``. Values a
 real plan knows only after apply (ids, self links, computed defaults) are unknown here too.
 
     python scripts/make_cloud_plans.py           # rewrite the fixtures

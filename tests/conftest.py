@@ -1,9 +1,9 @@
-"""Shared test helpers: paths to fixtures and the shared corpus, and a CLI runner."""
+"""Shared test helpers: paths to fixtures (the vendored public corpus included), a CLI runner."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 
 from aicost.cli import main
+from tests import isolation
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
 PLANS = FIXTURES / "plans"
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
-REFERENCE = SHARED / "reference"
+#: Real public inputs (Terraform, plans, manifests), vendored with their sources and licences.
+CORPUS = FIXTURES / "corpus"
+#: Public price snapshots and the SARIF schema the tables and reports are checked against.
+REFERENCE = FIXTURES / "reference"
 
 
 @dataclass
@@ -55,12 +57,6 @@ def plan(name: str) -> Path:
     return path
 
 
-def needs_shared() -> pytest.MarkDecorator:
-    return pytest.mark.skipif(
-        not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository"
-    )
-
-
 @pytest.fixture(autouse=True)
 def _isolated_price_directory(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
@@ -69,6 +65,27 @@ def _isolated_price_directory(
     monkeypatch.setenv("AICOST_PRICING_DIR", str(tmp_path_factory.getbasetemp() / "no-user-prices"))
     # Validated policies are cached in this run's own directory, never the developer's.
     monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "aicost-cache"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Watch, from collection on, for reads beside the clone and non-loopback connections."""
+    isolation.install()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    found = isolation.take()
+    if found:
+        raise pytest.UsageError("collecting the tests " + "; ".join(found))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_outside_the_clone() -> Iterator[None]:
+    """A test errors if it read anything beside the clone or connected beyond loopback."""
+    isolation.take()
+    yield
+    found = isolation.take()
+    if found:
+        pytest.fail("a test must need nothing beside the clone: " + "; ".join(found))
 
 
 #: The runner's own variables would otherwise leak into the code under test: report paths are

@@ -1,4 +1,4 @@
-"""Every real-world plan in ../shared/corpus/plans is read or refused cleanly, never crashes."""
+"""Every real-world plan in tests/fixtures/corpus/plans is read or refused cleanly; none crashes."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, Runner, needs_shared
+from tests.conftest import CORPUS, Runner
 
-PLAN_FILES = sorted((CORPUS / "plans").glob("*")) if CORPUS.is_dir() else []
+PLAN_FILES = sorted((CORPUS / "plans").glob("*"))
 
 
-@needs_shared()
 @pytest.mark.parametrize("path", PLAN_FILES, ids=[p.name[:60] for p in PLAN_FILES])
 def test_corpus_plan_reads_or_refuses_cleanly(aicost: Runner, path: Path) -> None:
     result = aicost("check", path, "--format", "json")
@@ -28,7 +27,6 @@ def test_corpus_plan_reads_or_refuses_cleanly(aicost: Runner, path: Path) -> Non
             assert resource["priced"] or resource["unpriced_reason"]
 
 
-@needs_shared()
 def test_every_corpus_plan_is_read() -> None:
     """All 27 corpus plans are real plans: none should be refused."""
     from aicost.sources import detect
@@ -39,7 +37,6 @@ def test_every_corpus_plan_is_read() -> None:
         assert inventory.kind == "terraform-plan"
 
 
-@needs_shared()
 def test_utf16_plan_is_decoded() -> None:
     from aicost.sources import detect
 
@@ -54,7 +51,6 @@ def test_utf16_plan_is_decoded() -> None:
     assert [c.address for c in inventory.changes] != []
 
 
-@needs_shared()
 def test_setup_terraform_wrapper_output_is_unwrapped(aicost: Runner) -> None:
     path = (
         CORPUS
@@ -67,7 +63,6 @@ def test_setup_terraform_wrapper_output_is_unwrapped(aicost: Runner) -> None:
     assert result.json["summary"]["non_ai_resources"] == 1  # its aws_instance is a t2.micro
 
 
-@needs_shared()
 def test_opentofu_plans_without_terraform_version(aicost: Runner) -> None:
     for path in sorted((CORPUS / "plans").glob("opentofu__*")):
         result = aicost("check", path, "--format", "json")

@@ -19,13 +19,16 @@ from aicost.mappers import MAPPERS
 from aicost.policy.rules import RULES
 from aicost.pricing.catalog import LAYOUTS
 from aicost.pricing.refresh import REFRESHERS
+from aicost.spend import formats as spend_formats
+from aicost.spend.pull import CLOUDS as SPEND_CLOUDS
 from tests.conftest import REPO
 
 DOCS = "\n".join(
     p.read_text(encoding="utf-8") for p in [REPO / "README.md", *(REPO / "docs").glob("*.md")]
 )
 TESTS = "\n".join(
-    p.read_text(encoding="utf-8")
+    # errors="replace": the vendored public corpus has a UTF-16 plan (a Windows redirect)
+    p.read_text(encoding="utf-8", errors="replace")
     for p in [*(REPO / "tests").rglob("*.py"), *(REPO / "tests" / "fixtures").rglob("*.json")]
     if p.name != "test_registries.py"
 )
@@ -46,6 +49,8 @@ def _entries() -> list[tuple[str, str, ModuleType]]:
         "forges": forges.FORGES,
         "layouts": LAYOUTS,
         "rules": RULES,
+        "spend formats": spend_formats.FORMATS,
+        "spend pull clouds": SPEND_CLOUDS,
     }
     found = [
         (registry, name, _module(target))
@@ -110,3 +115,8 @@ def test_cli_choices_come_from_the_registries(capsys: pytest.CaptureFixture[str]
     comment_help = capsys.readouterr().out
     for name in forges.FORGES:
         assert name in comment_help
+    with pytest.raises(SystemExit):
+        parser.parse_args(["spend", "--help"])
+    spend_help = capsys.readouterr().out
+    assert "{" + ",".join(spend_formats.FORMATS) + "}" in spend_help
+    assert "|".join(SPEND_CLOUDS) in spend_help

@@ -26,9 +26,24 @@ COMMANDS: dict[str, str] = {
     "pricing": "aicost.cli.pricing",
     "policy": "aicost.cli.policy",
     "explain": "aicost.cli.explain",
+    "estimate": "aicost.cli.estimate",
     "merge": "aicost.cli.merge",
     "comment": "aicost.cli.comment",
+    "completion": "aicost.cli.completion",
+    "spend": "aicost.cli.spend",
 }
+
+
+EXAMPLES = """examples:
+  terraform show -json tfplan | aicost check -        check a plan from standard input
+  aicost check infra/                                 raw Terraform (static mode)
+  aicost check plan.json --format markdown -o c.md    a pull-request comment
+  aicost check plan.json --baseline base.json --new-only
+                                                      fail only on new findings
+  aicost explain spot-training                        what a rule wants, and the fix
+  aicost completion bash > /etc/bash_completion.d/aicost
+
+'aicost COMMAND --help' shows a command's options and examples."""
 
 
 class CommandModule(Protocol):
@@ -39,10 +54,58 @@ class CommandModule(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
+class _Version(argparse.Action):
+    """``--version``: the aicost version and the date of every price table it would use."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and price dates")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from aicost.pricing.freshness import shipped_dates
+
+        dates = ", ".join(f"{table} {as_of}" for table, as_of, _path in shipped_dates())
+        sys.stdout.write(f"aicost {__version__}\nprice tables: {dates}\n")
+        parser.exit(0)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        """Usage errors: one line and exit 2 (argparse's own convention)."""
-        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}\n")
+        """Usage errors: one line and exit 2 (argparse's own convention), with a "did you
+        mean" for a mistyped command, choice or option."""
+        hint = did_you_mean(self, message)
+        self.exit(ExitCode.USAGE_ERROR, f"{self.prog}: error: {message}{hint}\n")
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _option_strings(child)
+    return found
+
+
+def did_you_mean(parser: argparse.ArgumentParser, message: str) -> str:
+    """`` (did you mean 'check'?)`` for the first mistyped word in an argparse error."""
+    import difflib
+    import re
+
+    choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if choice:
+        candidates = re.findall(r"'?([\w.-]+)'?(?:,|$)", choice.group(2))
+        close = difflib.get_close_matches(choice.group(1), candidates, n=1, cutoff=0.5)
+        return f" (did you mean {close[0]!r}?)" if close else ""
+    unknown = re.search(r"unrecognized arguments: (.*)", message)
+    if unknown:
+        options = sorted(_option_strings(parser))
+        for word in unknown.group(1).split():
+            if word.startswith("-"):
+                name = word.split("=", 1)[0]
+                close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+                if close:
+                    return f" (did you mean {close[0]!r}?)"
+    return ""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -53,13 +116,21 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "Terraform plans and configuration, ML job manifests and LLM usage files offline, "
         "and check them against policy.",
     )
-    parser.add_argument("--version", action="version", version=f"aicost {__version__}")
+    parser.epilog = EXAMPLES
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("--version", action=_Version)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
             continue
         module = cast(CommandModule, importlib.import_module(module_name))
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        sub = subparsers.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=getattr(module, "EXAMPLES", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.configure(sub)
         sub.set_defaults(run=module.run)
     return parser
@@ -80,7 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.USAGE_ERROR
         return int(args.run(args))
     except AicostError as exc:
-        print(f"aicost: error: {exc}", file=sys.stderr)
+        from aicost.report.inert import controls
+
+        print(f"aicost: error: {controls(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("aicost: interrupted", file=sys.stderr)

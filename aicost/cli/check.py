@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
@@ -12,11 +13,22 @@ from pathlib import Path
 from aicost.cli import gate_options
 from aicost.cli.output import write_file
 from aicost.core.errors import ExitCode, UsageError, one_of
+from aicost.sources.hcloptions import skipping_unparsable
 
 HELP = (
     "price the AI workloads in plans, Terraform configuration, ML manifests and LLM usage "
     "files, and check them against a policy"
 )
+
+
+EXAMPLES = """examples:
+  aicost check plan.json                         a plan (terraform show -json tfplan)
+  terraform show -json tfplan | aicost check -   the same, from standard input
+  aicost check infra/prod                        raw .tf files (static mode)
+  aicost check jobs/train.yaml aicost-llm.yaml   ML job manifests, LLM usage
+  aicost check plan.json --format sarif=aicost.sarif --format junit=aicost.xml
+  aicost check plan.json --baseline base.json --new-only   fail only on new findings
+  aicost check plan.json --soft-fail          report breaches, exit 0 (hard rules still fail)"""
 
 
 def _hours(value: str) -> Decimal:
@@ -80,6 +92,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "in budgets",
     )
     parser.add_argument(
+        "--actuals",
+        type=Path,
+        metavar="FILE",
+        help="a spend snapshot (`aicost spend snapshot` / `pull`): budgets count its actual "
+        "month-to-date spend plus the projection for the rest of the month (read offline)",
+    )
+    parser.add_argument(
         "--hours-per-month",
         type=_hours,
         metavar="HOURS",
@@ -99,6 +118,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(for hooks that see every staged YAML/JSON file) instead of failing",
     )
     parser.add_argument(
+        "--skip-unparsable",
+        action="store_true",
+        help="static mode: skip a .tf file that does not parse (with a warning) and check the "
+        "rest, instead of failing as terraform would",
+    )
+    parser.add_argument(
         "--max-rows",
         type=int,
         default=50,
@@ -109,7 +134,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-color", action="store_true", help="no colour in the table (also NO_COLOR)"
     )
+    parser.add_argument(
+        "--max-price-age",
+        type=int,
+        metavar="DAYS",
+        help="warn when a price table used is older than this (default: the policy's "
+        "settings.price_max_age_days, else $AICOST_PRICING_MAX_AGE_DAYS, else 90)",
+    )
+    parser.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="SARIF analysis category, so a matrix of workspaces keeps separate code-scanning "
+        "alerts (default: the workspace, unless 'default')",
+    )
     gate_options.add_arguments(parser)
+
+
+def _max_price_age(args: argparse.Namespace) -> int | None:
+    value = args.max_price_age
+    if value is None:
+        env = os.environ.get("AICOST_PRICING_MAX_AGE_DAYS")
+        if not env:
+            return None
+        try:
+            value = int(env)
+        except ValueError:
+            raise UsageError(f"AICOST_PRICING_MAX_AGE_DAYS={env!r} is not a whole number") from None
+    if value < 0:
+        raise UsageError("--max-price-age must not be negative")
+    return int(value)
 
 
 def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
@@ -133,6 +186,42 @@ def _targets(args: argparse.Namespace) -> list[tuple[str, Path | None]]:
     return targets
 
 
+def _spool_streams(inputs: list[Path]) -> list[Path]:
+    """``-`` (standard input) and pipes (``/dev/stdin``, ``<(...)``) are read once into a
+    temporary file, so that detecting the input kind and reading it see the same bytes:
+    ``terraform show -json tfplan | aicost check -``."""
+    import atexit
+    import shutil
+    import stat
+    import tempfile
+
+    out: list[Path] = []
+    spool: Path | None = None
+    for path in inputs:
+        stream = str(path) == "-"
+        if not stream:
+            try:
+                mode = path.stat().st_mode
+                stream = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+            except OSError:
+                stream = False
+        if not stream:
+            out.append(path)
+            continue
+        if spool is None:
+            spool = Path(tempfile.mkdtemp(prefix="aicost-stdin-"))
+            atexit.register(shutil.rmtree, spool, True)
+        target = spool / ("stdin" if str(path) == "-" else path.name or "stream")
+        with target.open("wb") as handle:
+            if str(path) == "-":
+                shutil.copyfileobj(sys.stdin.buffer, handle)
+            else:
+                with path.open("rb") as source:
+                    shutil.copyfileobj(source, handle)
+        out.append(target)
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     # A check is a short-lived process that allocates millions of small objects while
     # parsing a plan and creates almost no reference cycles: the cyclic garbage
@@ -147,34 +236,68 @@ def run(args: argparse.Namespace) -> int:
     targets = _targets(args)
     policy_path, origin = discover(args.policy, Path.cwd())
     policy = load_cached(policy_path, origin)
-    print(f"aicost: policy {policy.name!r} from {origin} ({policy_path})", file=sys.stderr)
+    from aicost.policy.inline import display
+
+    print(f"aicost: policy {policy.name!r} from {origin} ({display(policy_path)})", file=sys.stderr)
 
     from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())
     usage = None
     if usage_path is not None:
+        usage_path = Path(display(usage_path))  # relative when under the working directory
         usage = usage_file.load(usage_path)
         print(f"aicost: usage from {usage_path}", file=sys.stderr)
 
+    if args.new_only and args.baseline is None:
+        raise UsageError("--new-only needs --baseline REPORT (the base branch's JSON report)")
     baseline = None
     if args.baseline is not None:
         from aicost.document.read import load_report, read_baseline
 
-        baseline = read_baseline(load_report(args.baseline), str(args.baseline))
+        base_document = load_report(args.baseline)
+        baseline = read_baseline(base_document, str(args.baseline))
 
     options = gate_options.eval_options(args, policy)
-    result = run_check(
-        args.inputs,
-        policy,
-        hours_per_month=args.hours_per_month,
-        usage=usage,
-        options=options,
-        baseline=baseline,
-        ignore_unknown=args.ignore_unknown,
-    )
+    if args.actuals is not None:
+        import dataclasses
+
+        from aicost.spend.snapshot import read as read_actuals
+
+        actuals = read_actuals(args.actuals)
+        print(f"aicost: actual spend to {actuals.as_of} from {args.actuals}", file=sys.stderr)
+        today = options.today or dt.datetime.now(dt.UTC).date()
+        if (actuals.as_of.year, actuals.as_of.month) != (today.year, today.month):
+            print(
+                f"aicost: warning: --actuals is for {actuals.month}, not this month "
+                f"({today:%Y-%m}); budgets count it as this month's",
+                file=sys.stderr,
+            )
+        options = dataclasses.replace(options, actuals=actuals)
+    inputs = _spool_streams(args.inputs)
+    with skipping_unparsable(args.skip_unparsable):
+        result = run_check(
+            inputs,
+            policy,
+            hours_per_month=args.hours_per_month,
+            usage=usage,
+            options=options,
+            baseline=baseline,
+            ignore_unknown=args.ignore_unknown,
+            max_price_age_days=_max_price_age(args),
+        )
+    if args.new_only and baseline is not None:
+        import dataclasses
+
+        from aicost.policy import existing
+
+        marked = existing.mark(result.findings, existing.keys_of(base_document))
+        result = dataclasses.replace(result, findings=marked)
+    from aicost.core.sensitive import redact
+    from aicost.report.inert import controls
+
     for warning in result.warnings:
-        print(f"aicost: warning: {warning}", file=sys.stderr)
+        print(f"aicost: warning: {controls(redact(warning, result.secrets))}", file=sys.stderr)
 
     interactive = sys.stdout.isatty()
     color = interactive and not args.no_color and not os.environ.get("NO_COLOR")
@@ -187,6 +310,8 @@ def run(args: argparse.Namespace) -> int:
                 width=width,
                 max_rows=args.max_rows,
                 show_waived=args.show_waived,
+                sarif_category=args.sarif_category,
+                plain=not (interactive and path is None),
             ),
         )
         if path is None:

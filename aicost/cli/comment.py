@@ -23,6 +23,11 @@ from pathlib import Path
 from aicost import forges
 from aicost.core.errors import ExitCode
 
+EXAMPLES = """examples:
+  aicost comment github --report report.json             the PR of $GITHUB_EVENT_PATH
+  aicost comment github --report report.json --pr 42 --tag prod
+  aicost comment gitlab --report report.json             in a merge-request pipeline
+  aicost comment azure-repos --report report.json        in a pull-request build"""
 HELP = "post a JSON report as a sticky pull-request comment"
 
 

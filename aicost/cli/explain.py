@@ -9,6 +9,10 @@ from pathlib import Path
 
 from aicost.core.errors import ExitCode, UsageError
 
+EXAMPLES = """examples:
+  aicost explain                      list the rule types
+  aicost explain training-purchase    a rule type
+  aicost explain spot-training        a rule id of ./aicost.yaml"""
 HELP = "explain a rule type or a rule id of your policy: title, rationale, remediation, link"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="DIR",
         help="the Terraform root directory the plan was made from: findings get .tf file "
-        "and line, and '# aicost:ignore=...' comments there apply",
+        "and line, and '# aicost:ignore=...' comments there apply (default: the working "
+        "directory, or the plan's own directory, when it holds .tf files)",
+    )
+    group.add_argument(
+        "--new-only",
+        action="store_true",
+        help="with --baseline: findings already in the base report (same rule, same "
+        "address) are reported as existing and do not fail; new ones fail as usual",
     )
     group.add_argument(
         "--workspace",
@@ -96,6 +104,10 @@ def eval_options(args: argparse.Namespace, policy: Policy) -> EvalOptions:
     source_dir: Path | None = getattr(args, "source_dir", None)
     if source_dir is not None and not source_dir.is_dir():
         raise UsageError("--source-dir: not a directory", path=source_dir)
+    defaulted = False
+    if source_dir is None:
+        source_dir = default_source_dir(getattr(args, "inputs", None) or ())
+        defaulted = source_dir is not None
     waiver_files = tuple(getattr(args, "waivers", []) or [])
     for path in waiver_files:
         if not path.is_file():
@@ -110,6 +122,30 @@ def eval_options(args: argparse.Namespace, policy: Policy) -> EvalOptions:
         today=getattr(args, "today", None),
         workspace=getattr(args, "workspace", None),
         source_dir=source_dir,
+        source_dir_default=defaulted,
         waiver_files=waiver_files,
         gate=gate,
     )
+
+
+def default_source_dir(inputs: Sequence[Path]) -> Path | None:
+    """Where the .tf files behind plan JSON inputs are, when ``--source-dir`` is not given.
+
+    The working directory when it holds ``.tf`` files (``terraform show -json tfplan >
+    plan.json`` run in the root module), else the directory of the first plan that does.
+    Only plan JSON inputs need it: static mode and manifests know their own lines.
+    """
+    plans = [p for p in inputs if p.suffix.lower() == ".json" or str(p) == "-"]
+    if not plans:
+        return None
+    for directory in (Path.cwd(), *(p.parent for p in plans if str(p) != "-")):
+        if _has_tf(directory):
+            return directory
+    return None
+
+
+def _has_tf(directory: Path) -> bool:
+    try:
+        return any(directory.glob("*.tf"))
+    except OSError:
+        return False

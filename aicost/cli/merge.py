@@ -21,6 +21,10 @@ from pathlib import Path
 from aicost.cli.output import write_file
 from aicost.core.errors import ExitCode, UsageError, one_of
 
+EXAMPLES = """examples:
+  aicost merge reports/*.json --policy aicost.yaml --format json=merged.json
+  aicost merge reports/*.json --baseline base.json --format markdown -o comment.md
+  aicost merge reports/*.json --policy aicost.yaml --fail     exit 1 on a breach"""
 HELP = "combine JSON reports from several workspaces (a CI matrix) into one report"
 
 

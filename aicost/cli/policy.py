@@ -16,6 +16,11 @@ from pathlib import Path
 from aicost.cli.output import write_file
 from aicost.core.errors import AicostError, ConfigError, ExitCode, UsageError
 
+EXAMPLES = """examples:
+  aicost policy validate aicost.yaml       errors with file:line, typos with hints
+  aicost policy test .                     run the policy's own tests (tests/ beside it)
+  aicost policy show                       the effective policy (extends resolved)
+  aicost policy docs --output docs/rules.md"""
 HELP = "validate, test, show and document policies (validate, test, show, schema, docs)"
 
 

@@ -3,6 +3,7 @@
     aicost pricing refresh aws|gcp|azure [--output DIR] [--region R]... [--endpoint URL]
     aicost pricing show TYPE [--region R] [--json]
     aicost pricing age [--max-age-days N] [--strict]
+    aicost pricing coverage [--json]
 
 ``refresh`` writes to the user price directory (``$AICOST_PRICING_DIR``, else
 ``~/.local/share/aicost/pricing``), which ``aicost check`` reads before the shipped tables.
@@ -22,6 +23,10 @@ from typing import Any
 from aicost.core.errors import ExitCode, UsageError
 from aicost.pricing.refresh import REFRESHERS
 
+EXAMPLES = """examples:
+  aicost pricing show p5.48xlarge           on-demand, spot and reserved, with sources
+  aicost pricing age                        every table's date
+  aicost pricing refresh aws                rebuild from the provider's price API"""
 HELP = "refresh price tables from the providers' APIs, show a type's prices, check table ages"
 DEFAULT_MAX_AGE_DAYS = 90
 
@@ -88,6 +93,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     age.add_argument("--strict", action="store_true", help="exit 1 when a table is too old")
     age.add_argument("--json", action="store_true", help="machine-readable output")
 
+    cover = sub.add_parser(
+        "coverage",
+        help="per cloud and purchase option: how many prices are sourced, estimated, missing",
+    )
+    cover.add_argument("--json", action="store_true", help="machine-readable output")
+
 
 def run(args: argparse.Namespace) -> int:
     command = getattr(args, "pricing_command", None)
@@ -97,7 +108,20 @@ def run(args: argparse.Namespace) -> int:
         return _show(args)
     if command == "age":
         return _age(args)
-    raise UsageError("aicost pricing: choose an action: refresh, show or age")
+    if command == "coverage":
+        return _coverage(args)
+    raise UsageError("aicost pricing: choose an action: refresh, show, age or coverage")
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from aicost.pricing import coverage
+
+    tables = coverage.coverage()
+    if args.json:
+        sys.stdout.write(json.dumps(coverage.as_json(tables), indent=2) + "\n")
+    else:
+        sys.stdout.write(coverage.render(tables))
+    return ExitCode.OK
 
 
 # --------------------------------------------------------------------------- refresh
@@ -124,7 +148,7 @@ def _refresh(args: argparse.Namespace) -> int:
     progress = refresher.Progress.auto(disabled=args.no_progress)
     with progress.running():
         documents = module.refresh(options, progress)
-    written = refresher.write_tables(output, documents, args.provider)
+    written = refresher.write_tables(output, documents, args.provider, tuple(args.regions))
     for path, count in written:
         print(f"aicost: wrote {path} ({count:,} prices from {module.API})", file=sys.stderr)
     return ExitCode.OK
@@ -164,9 +188,12 @@ def _print_entry(wanted: str, entry: dict[str, Any], region_filter: str | None) 
         cells = [
             f"{column} {value}"
             for column, value in row.items()
-            if column != "basis" and value is not None
+            if column != "basis" and value is not None and not isinstance(value, bool)
         ]
-        basis = sorted(set((row.get("basis") or {}).values()))
+        if row.get("includes_accelerators"):
+            cells.append("(whole machine: GPUs and bundled local SSD included)")
+        raw = row.get("basis")  # per column, or one source for the row (tokens)
+        basis = sorted({raw} if isinstance(raw, str) else set((raw or {}).values()))
         print(f"  {region:<24} {'  '.join(cells) or 'no prices'}")
         if basis:
             print(f"  {'':<24} basis: {'; '.join(basis)}")
@@ -189,19 +216,10 @@ def _max_age(args: argparse.Namespace) -> int:
     return days
 
 
-def table_date(as_of: str) -> dt.date | None:
-    """``2026-01-21``, ``2026-01`` or ``2026`` (counted from the start of the period)."""
-    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
-        try:
-            return dt.datetime.strptime(as_of[: len(fmt) + 2], fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def _age(args: argparse.Namespace) -> int:
     from aicost.pricing import TABLES
     from aicost.pricing.catalog import PriceBook, PriceTable
+    from aicost.pricing.freshness import table_date
 
     limit = _max_age(args)
     today = dt.datetime.now(dt.UTC).date()

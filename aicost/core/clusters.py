@@ -19,6 +19,8 @@ GPUs can be priced as a share of a real machine:
            "*": g6.xlarge
          node_pools:            # node pool / Azure ML compute name -> node type
            gpu: g6e.2xlarge
+         node_labels:           # your own node labels (key=value, or key) -> node type
+           example.com/gpu-pool=h100: p5.48xlarge
 
 A manifest picks a profile with the label ``aicost/cluster: NAME``; otherwise the profile
 whose cloud matches the manifest's node labels, else the ``default`` one, else the only
@@ -47,6 +49,9 @@ class ClusterProfile(BaseModel):
     purchase: PurchaseOption = PurchaseOption.ON_DEMAND
     nodes: dict[str, str] = Field(default_factory=dict)
     node_pools: dict[str, str] = Field(default_factory=dict)
+    #: Node labels a pod selects (``key=value``, or ``key`` for any value) -> node type: for
+    #: clusters that label nodes their own way (``example.com/gpu-pool=h100``).
+    node_labels: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("nodes")
     @classmethod

@@ -151,6 +151,7 @@ _KINDS: dict[str, str] = {
     "Inferentia2": "neuron",
     "Trainium": "neuron",
     "Trainium2": "neuron",
+    "Gaudi": "hpu",
 }
 
 _ALIASES: dict[str, str] = {

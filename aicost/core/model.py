@@ -122,6 +122,10 @@ class LlmUsage:
     use_case: str | None = None
     #: Azure OpenAI deployment type (``Standard``, ``GlobalStandard``, ``ProvisionedManaged``...).
     deployment_type: str | None = None
+    #: Service tier of the calls: ``standard`` (default), ``priority`` or ``flex``.
+    service_tier: str | None = None
+    #: How long written cache entries live: ``5m`` (default) or ``1h`` (a dearer write).
+    cache_ttl: str | None = None
     #: Reserved capacity billed per unit-hour instead of per token: Azure OpenAI PTUs,
     #: Bedrock provisioned-throughput model units.
     provisioned_units: Decimal | None = None
@@ -176,11 +180,21 @@ class Deployment:
     runs_per_month: Decimal | None = None
     #: Where run_hours came from ("activeDeadlineSeconds", "tag run-hours=72", ...).
     run_hours_reason: str = ""
+    #: Retries a job declares for a failed run, and where from (``runPolicy.backoffLimit``).
+    retries: int | None = None
+    retries_reason: str = ""
     #: The fraction of one instance a unit uses, for pods that take some of a node's GPUs
     #: (1 GPU of a 4-GPU node: 0.25); None means whole instances. Rates are scaled by it.
     node_share: Decimal | None = None
     #: A token workload (LLM API calls); priced per token, not per instance-hour.
     llm: LlmUsage | None = None
+    #: Traffic of a self-hosted serving workload (a usage file's requests and tokens), for
+    #: its cost per 1,000 requests and per 1,000 tokens.
+    requests_per_month: Decimal | None = None
+    tokens_per_month: Decimal | None = None
+    #: For a resource that cannot carry tags itself (an Azure OpenAI deployment): where its
+    #: tags come from, and so where a missing tag goes.
+    tags_from: str | None = None
 
     @property
     def node_count(self) -> int:
@@ -289,6 +303,9 @@ class CostLine:
     monthly: Decimal
     basis: str
     table: str
+    #: What was priced instead when the table lacks the line's purchase option
+    #: (``on-demand`` for a spot line without a spot price); None when priced as bought.
+    priced_as: str | None = None
     #: What the line prices when it is not instance-hours (``input tokens``), its quantity
     #: per month, the unit and the price per unit.
     component: str | None = None
@@ -310,6 +327,19 @@ class Costing:
     @property
     def priced(self) -> bool:
         return self.monthly is not None
+
+    @property
+    def fallbacks(self) -> tuple[str, ...]:
+        """``spot→on-demand`` for each line priced at another option's rate."""
+        found = [f"{line.purchase.value}→{line.priced_as}" for line in self.lines if line.priced_as]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def estimated(self) -> bool:
+        """Priced, but not at the bought option's observed rate (a fallback or an estimate)."""
+        return bool(self.fallbacks) or any(
+            "estimate" in line.basis for line in self.lines if line.basis
+        )
 
     @property
     def hourly(self) -> Decimal | None:
@@ -364,6 +394,31 @@ class PricedWorkload:
     @property
     def priced(self) -> bool:
         return self.monthly_cost is not None and self.prior_monthly_cost is not None
+
+    @property
+    def purchase_label(self) -> str:
+        """The purchase column: the option bought, with any fallback (``spot→on-demand``)."""
+        costing = self.planned_cost or self.prior_cost
+        fallbacks = costing.fallbacks if costing is not None else ()
+        return ", ".join(fallbacks) if fallbacks else self.workload.current.purchase_option
+
+    @property
+    def estimate_reasons(self) -> tuple[str, ...]:
+        """Why the cost is an estimate: each fallback with the table's note, each estimated
+        basis. Empty when every line is priced at its own option's sourced rate."""
+        costing = self.planned_cost or self.prior_cost
+        if costing is None or costing.monthly is None:
+            return ()
+        reasons: list[str] = []
+        for line in costing.lines:
+            if line.priced_as:
+                reasons.append(
+                    f"bought as {line.purchase.value}, priced at the {line.priced_as} rate: the "
+                    f"{line.table} price table has no {line.purchase.value} price for it"
+                )
+            if line.basis and "estimate:" in line.basis:
+                reasons.append(f"estimated price ({line.basis.split('estimate:', 1)[1]})")
+        return tuple(dict.fromkeys(reasons))
 
     @property
     def unpriced_reason(self) -> str | None:

@@ -20,6 +20,9 @@ from aicost.core.errors import AicostError, ConfigError
 
 MAX_YAML_BYTES = 4 * 1024 * 1024
 MAX_EXPANDED_NODES = 100_000
+#: Characters of scalar text a document's aliases may expand to: a short file of aliases of
+#: a long string is as costly to process as the long file it stands for.
+MAX_EXPANDED_BYTES = 8 * 1024 * 1024
 
 Position = tuple[int, int]
 PathKey = tuple[str | int, ...]
@@ -88,6 +91,7 @@ def load_documents(
     what: str = "YAML error",
     many: bool = False,
     max_expanded: int = MAX_EXPANDED_NODES,
+    max_bytes: int = MAX_EXPANDED_BYTES,
 ) -> list[Loaded]:
     """Load one document (or, with *many*, every ``---`` document) safely.
 
@@ -97,7 +101,9 @@ def load_documents(
     """
     loader = _Loader(text)
     loaded: list[Loaded] = []
-    anchored = "&" in text  # no anchor, no alias: nothing can expand or refer to itself
+    # No anchor, no alias: nothing can expand or refer to itself, and the text of a document
+    # no longer than max_bytes cannot exceed it.
+    anchored = "&" in text or len(text) > max_bytes
     try:
         while True:
             if many:
@@ -110,12 +116,12 @@ def load_documents(
                 break
             positions: dict[PathKey, Position] = {}
             if anchored:
-                _check_expansion(node, path, error, max_expanded)
+                _check_expansion(node, path, error, max_expanded, max_bytes)
                 _walk(node, (), positions, set(), path, error)
             # Without anchors no node is shared: the walk visits each once, and only a
             # document over the limit needs the expansion check (for its exact message).
             elif _walk(node, (), positions, None, path, error) > max_expanded:
-                _check_expansion(node, path, error, max_expanded)
+                _check_expansion(node, path, error, max_expanded, max_bytes)
             data = loader.construct_document(node)
             loaded.append(Loaded(data, node.start_mark.line + 1, positions))
             if not many:
@@ -187,12 +193,19 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
         yield from node.value
 
 
-def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit: int) -> None:
-    """Refuse documents whose aliases expand to too many nodes, or refer to themselves."""
-    sizes: dict[int, int] = {}
+def _check_expansion(
+    root: yaml.Node,
+    path: str,
+    error: type[AicostError],
+    limit: int,
+    max_bytes: int = MAX_EXPANDED_BYTES,
+) -> None:
+    """Refuse documents whose aliases expand to too many nodes or too much text, or refer
+    to themselves. Sizes are memoised per node, so the check is linear in the file."""
+    sizes: dict[int, tuple[int, int]] = {}
     active: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node) -> tuple[int, int]:
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -203,8 +216,11 @@ def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit
             )
         active.add(key)
         total = 1
+        chars = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
         for child in _children(node):
-            total += size(child)
+            nodes, text = size(child)
+            total += nodes
+            chars += text
             if total > limit:
                 raise error(
                     f"YAML aliases expand to more than {limit} values "
@@ -212,9 +228,16 @@ def _check_expansion(root: yaml.Node, path: str, error: type[AicostError], limit
                     path=path,
                     line=node.start_mark.line + 1,
                 )
+            if chars > max_bytes:
+                raise error(
+                    f"YAML aliases expand to more than {max_bytes:,} characters of text "
+                    "(a 'billion laughs' document?)",
+                    path=path,
+                    line=node.start_mark.line + 1,
+                )
         active.discard(key)
-        sizes[key] = total
-        return total
+        sizes[key] = (total, chars)
+        return total, chars
 
     size(root)
 

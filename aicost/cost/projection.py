@@ -39,10 +39,21 @@ class Pricer:
             return token_costing(self.book, deployment, hours)
         if deployment.instance_type is None:
             reason = "instance type not known"
-            if deployment.notes:
-                reason += f": {'; '.join(deployment.notes)}"
-            elif deployment.unknown:
+            if deployment.unknown:
+                # name what is unknown (and where it comes from) first; notes say more
                 reason = f"{', '.join(deployment.unknown)} known only after apply"
+                if deployment.notes:
+                    reason += f" ({'; '.join(deployment.notes)})"
+            elif deployment.notes:
+                reason += f": {'; '.join(deployment.notes)}"
+            return Costing(None, reason=reason, notes=deployment.notes, hours_per_month=hours)
+        if deployment.unknown:
+            # Something the cost depends on (a count, a size) is not known: never a guess.
+            reason = f"{', '.join(deployment.unknown)} not known"
+            if deployment.notes and deployment.notes[0].startswith(deployment.unknown[0]):
+                reason = deployment.notes[0]
+            elif deployment.notes:
+                reason += f": {deployment.notes[0]}"
             return Costing(None, reason=reason, notes=deployment.notes, hours_per_month=hours)
         if deployment.region is None:
             return Costing(
@@ -70,6 +81,7 @@ class Pricer:
                     monthly=monthly,
                     basis=rate.basis,
                     table=rate.table.id,
+                    priced_as=rate.fallback,
                 )
             )
             for text in (rate.note, *rate.adjustments):

@@ -40,9 +40,28 @@ def llm_costs(item: PricedWorkload) -> tuple[Decimal | None, Decimal | None, Dec
     return found.per_1k_requests, found.per_1k_tokens, found.tokens_per_month
 
 
+def serving_costs(
+    item: PricedWorkload,
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(per 1,000 requests, per 1,000 tokens, tokens per month) of self-hosted serving: its
+    monthly cost over the traffic the usage file gives it."""
+    planned = item.workload.planned
+    monthly = item.monthly_cost
+    if planned is None or planned.llm is not None or monthly is None:
+        return None, None, None
+    per_request = per_token = None
+    if planned.requests_per_month:
+        per_request = monthly / planned.requests_per_month * 1000
+    if planned.tokens_per_month:
+        per_token = monthly / planned.tokens_per_month * 1000
+    return per_request, per_token, planned.tokens_per_month
+
+
 def compute(item: PricedWorkload) -> UnitCosts:
     """The unit costs of *item*."""
     per_request, per_token, tokens = llm_costs(item)
+    if item.workload.planned is not None and item.workload.planned.llm is None:
+        per_request, per_token, tokens = serving_costs(item)
     return UnitCosts(
         per_run=cost_per_run(item),
         per_1k_requests=per_request,

@@ -21,6 +21,7 @@ from aicost import __version__
 from aicost.core.model import Deployment, PricedWorkload
 from aicost.core.money import decimal_string, plain
 from aicost.core.projects import project_key
+from aicost.core.sensitive import redact_tree
 from aicost.document import REPORT_FORMAT, REPORT_VERSION
 from aicost.pipeline import CheckResult, Comparison
 from aicost.policy.engine import StaleWaiver
@@ -103,6 +104,9 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
         "priced": item.priced,
         "unpriced_reason": item.unpriced_reason,
+        "purchase": item.purchase_label,
+        "estimate": bool(item.estimate_reasons),
+        "estimate_reasons": list(item.estimate_reasons),
         "cost_lines": [
             {
                 "purchase_option": line.purchase.value,
@@ -111,6 +115,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
                 "monthly": decimal_string(line.monthly),
                 "basis": line.basis,
                 "table": line.table,
+                "priced_as": line.priced_as,
                 **(
                     {
                         "component": line.component,
@@ -167,6 +172,8 @@ def unit_fields(item: PricedWorkload) -> dict[str, Any]:
             "max_tokens": llm.max_tokens,
             "prompt_caching": llm.caching,
             "deployment_type": llm.deployment_type,
+            "service_tier": llm.service_tier,
+            "cache_ttl": llm.cache_ttl,
             "provisioned_units": plain(llm.provisioned_units),
         }
     return fields
@@ -190,6 +197,7 @@ def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
         "enforcement": found.enforcement,
         "fails": found.fails,
         "decision": found.decision,
+        "new": not found.existing,
         "waived": found.waived,
         "waiver": None if found.waiver is None else waiver(found.waiver),
     }
@@ -289,7 +297,7 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
             decimal_string(baseline_costs[key]) if key in baseline_costs else None
         )
         resources.append(entry)
-    return {
+    document = {
         "format": REPORT_FORMAT,
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
@@ -348,6 +356,8 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),
     }
+    # The net under the mappers' masking: a value the input marks sensitive is shown nowhere.
+    return redact_tree(document, result.secrets) if result.secrets else document
 
 
 def comparison_document(comparison: Comparison) -> dict[str, Any]:

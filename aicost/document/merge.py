@@ -248,7 +248,9 @@ def recompute(
     from aicost.document.build import comparison_document
     from aicost.pipeline.baseline import compare
 
-    rebuilt = [w for w in (workload_from(r) for r in merged["resources"]) if w is not None]
+    rebuilt = [
+        w for w in (workload_from(r, with_prior=True) for r in merged["resources"]) if w is not None
+    ]
     carried: list[Any] = []
     if baseline is not None:
         keys = [str(p.get("key")) for p in merged["projects"]]

@@ -8,6 +8,7 @@ plain values the pipeline compares with (:class:`aicost.pipeline.baseline.Baseli
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -108,8 +109,14 @@ def resource_key(resource: Mapping[str, Any]) -> tuple[str, str]:
 # --------------------------------------------------------------------------- workloads
 
 
-def workload_from(resource: Mapping[str, Any]) -> PricedWorkload | None:
-    """A priced workload rebuilt from a report entry (as the baseline priced it)."""
+def workload_from(
+    resource: Mapping[str, Any], *, with_prior: bool = False
+) -> PricedWorkload | None:
+    """A priced workload rebuilt from a report entry (as the baseline priced it).
+
+    By default it is untouched (before = after, as a baseline's carried workloads are);
+    *with_prior* keeps the entry's own before side and cost (a merged report's change), so
+    that budgets can tell which scopes the change raised."""
     planned = _deployment(resource.get("planned"))
     if planned is None:
         return None
@@ -130,6 +137,14 @@ def workload_from(resource: Mapping[str, Any]) -> PricedWorkload | None:
         project=str(resource.get("project") or ""),
     )
     costing = Costing(monthly(resource), reason=resource.get("unpriced_reason") or None)
+    if with_prior:
+        prior = _deployment(resource.get("prior"))
+        before = money(resource.get("prior_monthly_cost_unrounded"))
+        if before is None:
+            before = money(resource.get("prior_monthly_cost"))
+        workload = dataclasses.replace(workload, prior=prior)
+        prior_cost = Costing(before) if prior is not None else None
+        return PricedWorkload(workload=workload, prior_cost=prior_cost, planned_cost=costing)
     return PricedWorkload(workload=workload, prior_cost=costing, planned_cost=costing)
 
 

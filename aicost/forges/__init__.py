@@ -20,6 +20,8 @@ from aicost.core.errors import UsageError
 #: Forge name (``aicost comment NAME``) -> module.
 FORGES: dict[str, str] = {
     "github": "aicost.forges.github",
+    "gitlab": "aicost.forges.gitlab",
+    "azure-repos": "aicost.forges.azure_repos",
 }
 
 #: How a sticky comment is kept: edited in place, always new, or old ones deleted first.

@@ -155,6 +155,14 @@ class GitHub:
 
         parsed = urllib.parse.urlsplit(api)
         self._origin = (parsed.scheme, parsed.netloc)
+        import urllib.request
+
+        from aicost.forges.rest import SameOriginRedirects
+
+        # a redirect elsewhere is refused: urllib would re-send the Authorization header
+        self._opener = urllib.request.build_opener(
+            SameOriginRedirects((parsed.scheme, parsed.netloc.lower()))
+        )
 
     def _safe(self, text: str) -> str:
         return text.replace(self._token, "***") if self._token else text
@@ -186,7 +194,7 @@ class GitHub:
             attempt += 1
             request = urllib.request.Request(url, data=data, method=method, headers=headers)
             try:
-                with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                with self._opener.open(request, timeout=TIMEOUT) as response:
                     raw = response.read()
                     return Response(response.status, dict(response.headers.items()), _json(raw))
             except urllib.error.HTTPError as exc:

@@ -14,15 +14,44 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from aicost.core.model import ResourceChange, Workload
-from aicost.mappers.base import Handler, InstanceCatalog, MapContext, MapSettings, map_change
+from aicost.mappers import counts, failclosed, inputcheck
+from aicost.mappers.base import (
+    Handler,
+    InstanceCatalog,
+    MapContext,
+    MapSettings,
+    change_secrets,
+    map_change,
+)
 from aicost.sources.base import Inventory
 
 #: Terraform provider type -> mapper modules (their HANDLERS are merged).
 MAPPERS: dict[str, tuple[str, ...]] = {
-    "aws": ("aicost.mappers.aws", "aicost.mappers.aws_bedrock"),
-    "google": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
-    "google-beta": ("aicost.mappers.gcp", "aicost.mappers.gcp_vertex_llm"),
-    "azurerm": ("aicost.mappers.azure", "aicost.mappers.azure_openai"),
+    "aws": (
+        "aicost.mappers.aws",
+        "aicost.mappers.aws_bedrock",
+        "aicost.mappers.aws_capacity",
+        "aicost.mappers.aws_other",
+    ),
+    "awscc": ("aicost.mappers.awscc",),
+    "google": (
+        "aicost.mappers.gcp",
+        "aicost.mappers.gcp_vertex_llm",
+        "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
+    ),
+    "google-beta": (
+        "aicost.mappers.gcp",
+        "aicost.mappers.gcp_vertex_llm",
+        "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
+    ),
+    "azurerm": (
+        "aicost.mappers.azure",
+        "aicost.mappers.azure_openai",
+        "aicost.mappers.reservations",
+        "aicost.mappers.accelerator_kinds",
+    ),
     "manifest": ("aicost.mappers.manifest",),
     "llm": ("aicost.mappers.llm",),
 }
@@ -38,6 +67,8 @@ class Normalised:
     #: Managed resources of types aicost does not map (S3 buckets, IAM roles...).
     other: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    #: Every string the inputs mark sensitive: reports mask them wherever they appear.
+    secrets: set[str] = field(default_factory=set)
 
 
 class Handlers(dict[str, Handler]):
@@ -89,7 +120,11 @@ def normalise(
             if handler is None:
                 result.other[change.type] += 1
                 continue
-            for workload in map_change(change, handler, ctx):
+            inputcheck.check(change)
+            result.secrets |= change_secrets(change)
+            for mapped in map_change(change, handler, ctx):
+                counts.check(change, mapped)
+                workload = failclosed.close(mapped, change, inventory)
                 if workload.ai is False:
                     result.non_ai[change.type] += 1
                 else:

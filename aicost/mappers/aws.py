@@ -49,6 +49,7 @@ from aicost.mappers.base import (
     capacity_for,
     purchase_from_tags,
 )
+from aicost.mappers.failclosed import set_but_unknown
 
 CLOUD = "aws"
 
@@ -195,6 +196,21 @@ def _template_market(template: Side | None) -> tuple[PurchaseOption, str] | None
 # --------------------------------------------------------------------------- handlers
 
 
+def windows_hint(side: Side, ctx: MapContext) -> str | None:
+    """Why an instance runs licence-included Windows, when the plan says so: it asks for
+    its Windows password (``get_password_data``), or its AMI comes from a data source or
+    variable named for Windows (``data.aws_ami.windows_2022``)."""
+    if side.get("get_password_data") is True:
+        return "get_password_data = true (a Windows AMI)"
+    for ref in ctx.inventory.references(side.change, ["ami"]):
+        if "windows" in ref.lower():
+            return f"ami = {ref} (a Windows AMI)"
+    ami = side.text("ami") or ""
+    if "windows" in ami.lower():
+        return f'ami = "{ami}" (a Windows AMI)'
+    return None
+
+
 def instance(side: Side, ctx: MapContext) -> Result:
     """``aws_instance`` and ``aws_spot_instance_request``."""
     template = None
@@ -236,12 +252,14 @@ def instance(side: Side, ctx: MapContext) -> Result:
             reason = "capacity_reservation_specification targets a capacity reservation"
     elif (tagged := _tagged_purchase(tags, ctx, 1)) is not None:
         capacity, reason = tagged
+    windows = windows_hint(side, ctx)
     yield (
         None,
         _deployment(
             side,
             ctx,
-            service="ec2",
+            service="ec2-windows" if windows else "ec2",
+            notes=(f"Windows, priced with the licence: {windows}",) if windows else (),
             instance_type=instance_type,
             type_sensitive=type_sensitive,
             capacity=capacity,
@@ -294,7 +312,13 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     minimum = side.integer("min_size")
     maximum = side.integer("max_size")
     notes: list[str] = []
-    if desired is None:
+    count_unknown: tuple[str, ...] = ()
+    if side.unknown("desired_capacity") and set_but_unknown(
+        ctx.inventory, side.change, "desired_capacity"
+    ):
+        count_unknown = ("desired_capacity",)
+        desired = minimum or 1
+    elif desired is None:
         desired = minimum or 0
         notes.append(f"desired_capacity not set: min_size ({desired}) used")
     mixed = side.get("mixed_instances_policy", 0)
@@ -329,9 +353,9 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
         side.get(key) or side.unknown(key)
         for key in ("launch_template", "launch_configuration", "mixed_instances_policy")
     )
-    unknown: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = count_unknown
     if instance_type is None and refers:
-        unknown = ("instance_type",)
+        unknown = ("instance_type", *count_unknown)
         if not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
             notes.append("the launch template or configuration it uses is not in this plan")
     yield (
@@ -371,7 +395,11 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
         if template is not None and template.text("instance_type"):
             instance_type = template.text("instance_type")
             type_sensitive = template.sensitive("instance_type")
-        elif side.unknown("instance_types") and template is None:
+        elif (
+            side.unknown("instance_types")
+            and template is None
+            and not set_but_unknown(ctx.inventory, side.change, "instance_types")
+        ):
             instance_type = "t3.medium"
             notes.append("instance_types not set: EKS defaults to t3.medium")
         else:
@@ -379,6 +407,9 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
     desired = side.integer("scaling_config", 0, "desired_size")
     minimum = side.integer("scaling_config", 0, "min_size")
     maximum = side.integer("scaling_config", 0, "max_size")
+    if side.unknown("scaling_config", 0, "desired_size"):
+        unknown = (*unknown, "scaling_config.desired_size")
+        desired = minimum or 1
     if desired is None:
         desired = minimum or 0
     capacity_type = (side.text("capacity_type") or "ON_DEMAND").upper()

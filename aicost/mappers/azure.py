@@ -159,6 +159,25 @@ def _priority(side: Side, *path: str | int, key: str = "priority") -> tuple[bool
 # --------------------------------------------------------------------------- VMs
 
 
+#: Image blocks that name the operating system, per resource type family.
+_IMAGE_BLOCKS = (
+    "storage_image_reference",
+    "source_image_reference",
+    "storage_profile_image_reference",
+)
+
+
+def windows_image(side: Side) -> bool:
+    """A Windows marketplace image: publisher ``MicrosoftWindowsServer`` /
+    ``MicrosoftWindowsDesktop``, or an offer or SKU naming Windows."""
+    for block in _IMAGE_BLOCKS:
+        for field in ("publisher", "offer", "sku"):
+            value = (side.text(block, 0, field) or "").lower()
+            if "windows" in value:
+                return True
+    return False
+
+
 def virtual_machine(side: Side, ctx: MapContext) -> Result:
     """``azurerm_linux_virtual_machine``, ``_windows_virtual_machine``, ``_virtual_machine``."""
     rtype = side.change.type
@@ -169,6 +188,7 @@ def virtual_machine(side: Side, ctx: MapContext) -> Result:
         windows = (os_type or "").lower() == "windows" or bool(
             side.get("os_profile_windows_config")
         )
+    windows = windows or windows_image(side)
     yield (
         None,
         _deployment(
@@ -196,7 +216,10 @@ def scale_set(side: Side, ctx: MapContext) -> Result:
         key = "sku_name" if rtype == "azurerm_orchestrated_virtual_machine_scale_set" else "sku"
         size = side.text(key)
         count = side.integer("instances")
-        windows = rtype == "azurerm_windows_virtual_machine_scale_set"
+        windows = rtype == "azurerm_windows_virtual_machine_scale_set" or bool(
+            side.get("os_profile", 0, "windows_configuration")
+        )
+    windows = windows or windows_image(side)
     if count is None:
         count = 0
         notes.append("instances not set (an autoscale setting manages it): priced at 0")

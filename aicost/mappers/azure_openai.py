@@ -13,16 +13,36 @@ SKU (``sku.name``, or the older ``scale``)   priced
                                              are unpriced with that reason
 ==========================================  ============================================
 
-The model is ``model.name``; its tags are the cognitive account's when the plan has it.
+The model is ``model.name`` with its dated ``model.version`` (``gpt-4o`` version
+``2024-05-13`` is ``gpt-4o-2024-05-13``, priced as that version, never as the newest ``gpt-4o``);
+its region is the cognitive account's when the plan has it. ``Standard`` is a
+Regional deployment, ``DataZone…`` a Data Zone one and ``Global…`` a Global one: each is
+priced at its own rate (see :mod:`aicost.pricing.tokens`). A deployment has no ``tags``
+argument: its tags are its cognitive account's (from the plan, or the configuration in static
+mode), or for a shared account managed elsewhere the policy's ``settings.account_tags``; its
+``model`` tag is the model it serves unless the account sets one.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from aicost.core.model import Deployment, LlmUsage, WorkloadClass
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side, classify
+
+#: Model versions that name a dated snapshot: 2024-05-13, 0613, 1106-preview.
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{4})(-[a-z]+)?$")
+
+
+def versioned(model: str, version: str | None) -> str:
+    """``gpt-4o`` + ``2024-05-13`` -> ``gpt-4o-2024-05-13``; other versions (``1``, ``2``) are
+    not part of the price list's model names."""
+    if version and _DATED.match(version.strip().lower()):
+        return f"{model}-{version.strip().lower()}"
+    return model
 
 
 def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
@@ -40,7 +60,17 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
         account_side = side.of(account)
         tags, _ = account_side.tags("tags")
         region = account_side.text("location")
-    notes = [f"Azure OpenAI {sku} deployment of {model}"]
+        tags_from = f"its cognitive account {account.address} (add the tags there)"
+    else:
+        tags, tags_from = _shared_account(side, ctx)
+    # An account serves several models, so the model a deployment serves is its own.
+    tags = {**tags}
+    tags.setdefault("model", model)
+    version = side.text("model", 0, "version")
+    notes = [
+        f"Azure OpenAI {sku} deployment of {model}" + (f" version {version}" if version else "")
+    ]
+    model = versioned(model, version)
     provisioned = "provisioned" in sku.lower()
     llm = LlmUsage(
         provider="azure",
@@ -74,7 +104,29 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
             tags=tags,
             notes=tuple(notes),
             llm=llm,
+            tags_from=tags_from,
         ),
+    )
+
+
+def _shared_account(side: Side, ctx: MapContext) -> tuple[dict[str, str], str]:
+    """Tags of an account this configuration does not manage (a shared one, another
+    workspace's), from the policy's ``settings.account_tags``; and where they come from."""
+    account_id = side.text("cognitive_account_id") or ""
+    refs = list(ctx.inventory.references(side.change, ["cognitive_account_id"]))
+    bare = [ref.removesuffix(".id") for ref in refs]
+    names = [n for n in (account_id, account_id.rsplit("/", 1)[-1], *refs, *bare) if n]
+    for pattern, pairs in ctx.settings.account_tags:
+        if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+            return dict(pairs), f"the policy's settings.account_tags[{pattern!r}]"
+    shown = (
+        refs[0].removesuffix(".id")
+        if refs
+        else (account_id or "an account outside this configuration")
+    )
+    return {}, (
+        f"its cognitive account {shown}, which is not in this configuration: tag the account "
+        "where it is managed and declare its tags in the policy's settings.account_tags"
     )
 
 

@@ -13,6 +13,7 @@ endpoint configuration) map to :data:`SUPPORTING`, a handler that returns nothin
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from aicost.core.model import (
     Workload,
     WorkloadClass,
 )
+from aicost.core.sensitive import MASK, marked_strings, redact
 from aicost.sources.base import Inventory, flatten_tags
 
 
@@ -121,6 +123,10 @@ class MapSettings:
     name_heuristics: bool = True
     #: Cluster profiles (policy ``settings.clusters``) for pricing manifests' pods.
     clusters: tuple[ClusterProfile, ...] = ()
+    #: Policy ``settings.account_tags``: tags of shared accounts outside the configuration.
+    account_tags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    #: Policy ``settings.resource_tags``: tags of resources that cannot carry any.
+    resource_tags: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 @dataclass
@@ -401,6 +407,63 @@ def map_change(change: ResourceChange, handler: Handler, ctx: MapContext) -> lis
     if change.after is not None:
         planned = dict(handler(Side(change, planned=True), ctx))
     components = list(dict.fromkeys([*prior, *planned]))
+    secrets = change_secrets(change)
+    if secrets:
+        return [
+            _masked(workload, secrets)
+            for workload in _workloads(change, prior, planned, components)
+        ]
+    return _workloads(change, prior, planned, components)
+
+
+def change_secrets(change: ResourceChange) -> frozenset[str]:
+    """Every string the change's ``after_sensitive``/``before_sensitive`` trees mark."""
+    if not change.after_sensitive and not change.before_sensitive:
+        return frozenset()
+    found = marked_strings(change.after, change.after_sensitive)
+    marked_strings(change.before, change.before_sensitive, found)
+    return frozenset(found)
+
+
+def _masked(workload: Workload, secrets: frozenset[str]) -> Workload:
+    """*workload* with every sensitive value masked, wherever a mapper put it."""
+
+    def side(deployment: Deployment | None) -> Deployment | None:
+        if deployment is None:
+            return None
+        hidden = set(deployment.sensitive)
+        if deployment.instance_type is not None and any(
+            secret in deployment.instance_type for secret in secrets
+        ):
+            hidden.add("instance_type")
+        tags = dict(deployment.tags)
+        for key, value in deployment.tags.items():
+            if redact(value, secrets) != value:
+                tags[key] = MASK
+                hidden.add(f"tags.{key}")
+        return dataclasses.replace(
+            deployment,
+            tags=tags,
+            sensitive=frozenset(hidden),
+            notes=tuple(redact(note, secrets) for note in deployment.notes),
+            class_reason=redact(deployment.class_reason, secrets),
+            purchase_reason=redact(deployment.purchase_reason, secrets),
+        )
+
+    return dataclasses.replace(
+        workload,
+        component=redact(workload.component, secrets) if workload.component else None,
+        prior=side(workload.prior),
+        planned=side(workload.planned),
+    )
+
+
+def _workloads(
+    change: ResourceChange,
+    prior: dict[str | None, Deployment],
+    planned: dict[str | None, Deployment],
+    components: list[str | None],
+) -> list[Workload]:
     return [
         Workload(
             address=change.address,
@@ -415,3 +478,14 @@ def map_change(change: ResourceChange, handler: Handler, ctx: MapContext) -> lis
         )
         for component in components
     ]
+
+
+def declared_tags(address: str, settings: MapSettings) -> tuple[dict[str, str], str] | None:
+    """Tags the policy declares for a resource that cannot carry any (``settings.resource_tags``,
+    by address glob), and where they come from; None when it declares none."""
+    import fnmatch
+
+    for pattern, pairs in settings.resource_tags:
+        if fnmatch.fnmatchcase(address, pattern):
+            return dict(pairs), f"the policy's settings.resource_tags[{pattern!r}]"
+    return None

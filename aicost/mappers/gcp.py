@@ -53,6 +53,7 @@ from aicost.mappers.base import (
     build_deployment,
     capacity_for,
 )
+from aicost.mappers.failclosed import set_but_unknown
 
 CLOUD = "gcp"
 Result = Iterable[tuple[str | None, Deployment]]
@@ -162,6 +163,28 @@ def _int(value: Any) -> int | None:
         return int(float(str(value)))
     except ValueError:
         return None
+
+
+#: GKE TPU machine types (``ct6e-standard-4t``: 4 chips per node) -> the Cloud TPU
+#: accelerator type one node is billed as, in the TPU table's naming (chips, or TensorCores
+#: for v4/v5p where the suffix counts 2 cores per chip).
+_TPU_MACHINE = re.compile(r"^(ct4p|ct5lp|ct5p|ct6e|tpu7x)-[a-z]+-(\d+)t$")
+_TPU_GENERATION = {
+    "ct4p": ("v4", 2),
+    "ct5lp": ("v5litepod", 1),
+    "ct5p": ("v5p", 2),
+    "ct6e": ("v6e", 1),
+    "tpu7x": ("tpu7x", 2),
+}
+
+
+def tpu_node_type(machine_type: str) -> str | None:
+    """``ct6e-standard-4t`` -> ``v6e-4``; ``ct5p-hightpu-4t`` -> ``v5p-8``; else None."""
+    found = _TPU_MACHINE.match(machine_type)
+    if found is None:
+        return None
+    generation, cores = _TPU_GENERATION[found.group(1)]
+    return f"{generation}-{int(found.group(2)) * cores}"
 
 
 def hardware(
@@ -433,11 +456,24 @@ def _pool(
     machine_type = side.text(*config_path, "machine_type")
     type_unknown = side.unknown(*config_path, "machine_type")
     unknown: tuple[str, ...] = ()
-    if machine_type is None or type_unknown:
+    if type_unknown and set_but_unknown(ctx.inventory, side.change, *config_path, "machine_type"):
+        machine_type = None  # set from a value known only after apply: not the default
+        unknown = ("node_config.machine_type",)
+    elif machine_type is None or type_unknown:
         machine_type = "e2-medium"
         notes.append("node_config.machine_type not set: GKE defaults to e2-medium")
     guest = _guest(side.get(*config_path, "guest_accelerator"))
-    accelerator, ai = hardware(ctx, machine_type, guest, notes)
+    service, priced_type = "compute", machine_type
+    ai: bool | None
+    tpu_type = tpu_node_type(machine_type) if machine_type is not None else None
+    if tpu_type is not None:
+        # A GKE TPU node is billed as Cloud TPU chips, from the TPU table.
+        service, priced_type = "tpu", tpu_type
+        spec = ctx.catalog.describe(CLOUD, "tpu", tpu_type)
+        accelerator, ai = (spec.accelerator if spec else None), True
+        notes.append(f"{machine_type}: a TPU node, priced as Cloud TPU {tpu_type}")
+    else:
+        accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=bool(unknown))
     zones, zone_reason = _zones(pool, side.unknown(*prefix, "node_locations"), cluster, location)
     autoscaling = side.get(*prefix, "autoscaling", 0)
     per_zone: int | None
@@ -496,8 +532,8 @@ def _pool(
     return deployment(
         side,
         ctx,
-        service="compute",
-        instance_type=machine_type,
+        service=service,
+        instance_type=priced_type,
         accelerator=accelerator,
         ai=ai,
         capacity=capacity,

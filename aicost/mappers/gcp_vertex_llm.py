@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from aicost.core.hardware import canonical, kind_of, vendor_of
 from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
-from aicost.mappers.base import Handler, MapContext, Side, classify
+from aicost.mappers.base import Handler, MapContext, Side, classify, declared_tags
 
 
 def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
@@ -28,7 +28,19 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
     maximum = side.integer(*base, "max_replica_count")
     spot = bool(side.get(*base, "spot"))
     model = side.text("publisher_model_name") or side.text("hugging_face_model_id") or "a model"
+    # The resource has no labels argument (only its endpoint, which it creates, could carry
+    # them): its tags are what the policy declares for it.
     labels, sensitive = side.tags("labels")
+    declared = declared_tags(side.change.address, ctx.settings)
+    if declared is not None:
+        labels = {**declared[0], **labels}
+        tags_from = declared[1]
+    else:
+        tags_from = (
+            "the policy's settings.resource_tags, by address glob (a Model Garden deployment "
+            "has no labels argument, and no tags are declared for it there)"
+        )
+    labels.setdefault("model", model)
     accelerator = None
     if accelerator_type:
         name = (
@@ -64,6 +76,7 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
             if spot
             else "Vertex AI prediction nodes, on-demand",
             tags=labels,
+            tags_from=tags_from,
             sensitive=sensitive,
             ai=True if accelerator or machine else None,
             min_nodes=minimum,

@@ -38,12 +38,17 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         output_tokens=spec.output_tokens,
         cached_input_share=cached,
         cache_write_share=spec.cache_write_share or Decimal(0),
-        batch_share=spec.batch_share or Decimal(0),
+        batch_share=spec.batch_share
+        if spec.batch_share is not None
+        else Decimal(1 if "batch" in (spec.deployment_type or "").lower() else 0),
         max_tokens=spec.max_tokens,
         caching=spec.prompt_caching
         if spec.prompt_caching is not None
         else (True if cached else None),
         tier=spec.tier,
+        service_tier=spec.service_tier,
+        cache_ttl=spec.cache_ttl,
+        deployment_type=spec.deployment_type,
         use_case=spec.use_case,
     )
     tags = dict(spec.tags)
@@ -67,7 +72,7 @@ def usage(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]
         Deployment(
             cloud="llm",
             service=llm.provider,
-            region=None,
+            region=spec.region,
             instance_type=None,
             accelerator=None,
             capacity=(),

@@ -35,6 +35,9 @@ from aicost.core.model import (
 from aicost.mappers.base import Handler, MapContext, Side, classify, purchase_from_tags
 from aicost.sources.manifest import Group, Spec
 
+#: Notes of objects read by the generic reader start with this.
+GENERIC_PREFIX = "read generically"
+
 Result = Iterator[tuple[str | None, Deployment]]
 
 _CLOUD_OF_ACCELERATOR = {
@@ -143,8 +146,9 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
     capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
     workload_class, class_reason = _classify(spec, group, tags, ctx)
     if instance_type is None:
-        # Unpriced: the reason is the whole story (the pricer shows the notes as the reason).
-        notes[:] = [reason]
+        # Unpriced: the reason is the whole story (the pricer shows the notes as the reason),
+        # with how the object was read when that was generic.
+        notes[:] = [reason, *(n for n in spec.notes if n.startswith(GENERIC_PREFIX))]
     elif reason:
         notes.insert(0, reason)
     if group.count_reason and group.accel_count:
@@ -175,6 +179,8 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
         run_hours=spec.run_hours,
         run_hours_reason=spec.run_reason if spec.run_hours is not None else "",
         runs_per_month=spec.runs_per_month,
+        retries=spec.retries,
+        retries_reason=spec.retries_reason,
         node_share=share,
     )
 
@@ -251,6 +257,17 @@ def _named_machine(
             _describe(ctx, cloud, service, chosen),
             f"node pool {group.node_pool} is {chosen} in cluster profile {profile.name}",
         )
+    if profile is not None:
+        for selector in group.selectors:
+            labelled = profile.node_labels.get(selector) or profile.node_labels.get(
+                selector.split("=", 1)[0]
+            )
+            if labelled:
+                return (
+                    labelled,
+                    _describe(ctx, cloud, service, labelled),
+                    f"node label {selector} is {labelled} in cluster profile {profile.name}",
+                )
     if profile is not None and (group.accel_name or group.accel_count):
         chosen_type = profile.node_for(group.accel_name)
         if chosen_type:
@@ -322,10 +339,12 @@ def _why_no_machine(group: Group) -> str:
             f"node pool or compute {group.node_pool!r}: its machine type is not in the "
             "manifest; map it in a cluster profile (settings.clusters[].node_pools)"
         )
+    what = group.device or "accelerator"
     return (
-        "accelerator type not named in the manifest (no instance type, accelerator node "
+        f"{what}: type not named in the manifest (no instance type, accelerator node "
         "selector or GPU product label): add one, or set a cluster profile node type "
-        '(settings.clusters[].nodes, "*" for any GPU)'
+        '(settings.clusters[].nodes, "*" for any GPU, or node_labels for your own '
+        "node labels)"
     )
 
 
@@ -352,7 +371,7 @@ def _accelerator(
 ) -> tuple[Accelerator | None, Decimal | None, bool | None]:
     """The accelerators of one unit, the unit's share of its machine, and whether it is AI."""
     if group.accel_count > 0:
-        name = group.accel_name or node_name or "GPU (type not named)"
+        name = group.accel_name or node_name or group.device or "GPU (type not named)"
         kind = (
             acc.kind_of(group.accel_name or node_name)
             if (group.accel_name or node_name)
@@ -379,6 +398,10 @@ def _accelerator(
     if node is None:
         if instance_type is not None and not acc.accelerated_shape(cloud, instance_type):
             return None, None, False
+        if group.accel_unknown and instance_type is None:
+            # Machines whose accelerators come from elsewhere (a dstack run on a fleet):
+            # an AI workload that cannot be priced, never "not AI".
+            return None, None, True
         return None, None, None
     if node.count:
         name = node_name or "accelerator"

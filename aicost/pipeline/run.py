@@ -15,6 +15,7 @@ from pathlib import Path
 from aicost import mappers, sources
 from aicost.core.model import PricedWorkload
 from aicost.core.projects import project_key
+from aicost.cost.estimate import apply as apply_estimates
 from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers.base import MapSettings
 from aicost.mappers.usage import apply as apply_usage
@@ -25,6 +26,8 @@ from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
+from aicost.pricing.freshness import stale_tables
+from aicost.pricing.tokens import retirement_warnings
 from aicost.sources.usage import Usage
 
 
@@ -57,6 +60,8 @@ class CheckResult:
     gate: Gate = field(default_factory=Gate)
     #: The comparison with a base-branch report, when ``--baseline`` was given.
     baseline: Comparison | None = None
+    #: Strings the inputs mark sensitive; every report masks them wherever they appear.
+    secrets: frozenset[str] = frozenset()
 
     @property
     def verdict(self) -> str:
@@ -88,6 +93,12 @@ def map_settings(policy: Policy) -> MapSettings:
         purchase_keys=tuple(policy.settings.purchase_tags),
         name_heuristics=policy.settings.name_heuristics,
         clusters=tuple(policy.settings.clusters),
+        account_tags=tuple(
+            (key, tuple(tags.items())) for key, tags in policy.settings.account_tags.items()
+        ),
+        resource_tags=tuple(
+            (key, tuple(tags.items())) for key, tags in policy.settings.resource_tags.items()
+        ),
     )
 
 
@@ -101,6 +112,7 @@ def run_check(
     options: EvalOptions | None = None,
     baseline: Baseline | None = None,
     ignore_unknown: bool = False,
+    max_price_age_days: int | None = None,
 ) -> CheckResult:
     """Read, normalise, price and check *paths*.
 
@@ -119,11 +131,14 @@ def run_check(
     del inventories
     workloads, usage_warnings = apply_usage(normalised.workloads, usage)
     normalised.warnings.extend(usage_warnings)
+    workloads, estimate_warnings = apply_estimates(workloads)
+    normalised.warnings.extend(estimate_warnings)
     normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)
     findings = list(evaluation.findings)
+    normalised.warnings.extend(retirement_warnings(book, priced, evaluation.today))
 
     comparison = None
     if baseline is not None:
@@ -133,6 +148,12 @@ def run_check(
             everything = [*priced, *comparison.carried]
             combined = evaluate_policy(policy, everything, pricer, options)
             findings = merge_aggregates(findings, combined.findings, everything)
+
+    limit = (
+        max_price_age_days if max_price_age_days is not None else policy.settings.price_max_age_days
+    )
+    stale = stale_tables(book.used(), evaluation.today, limit)
+    normalised.warnings.extend(s.warning() for s in stale)
 
     return CheckResult(
         inputs=inputs,
@@ -150,4 +171,5 @@ def run_check(
         today=evaluation.today,
         gate=evaluation.gate,
         baseline=comparison,
+        secrets=frozenset(normalised.secrets),
     )

@@ -35,7 +35,7 @@ MAX_CHAIN = 32
 #: Top-level keys merged key by key (mappings).
 MAPPING_KEYS = ("settings", "waiver_settings", "budget_defaults")
 #: Top-level keys where the last file that sets them wins.
-SCALAR_KEYS = ("version", "name", "description", "enforcement", "unpriced")
+SCALAR_KEYS = ("version", "name", "description", "enforcement", "unpriced", "fallback")
 
 
 def builtin_dir() -> Path:

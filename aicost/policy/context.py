@@ -110,6 +110,8 @@ class CheckContext:
     commitments: Sequence[Commitment] = ()
     #: The date waivers and commitments are judged on.
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    #: Month-to-date actual spend (``--actuals``, a spend snapshot) for budgets, or None.
+    actuals: Any = None
     _empty: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
     _keep: list[Any] = field(default_factory=list, repr=False, compare=False)
 

@@ -40,9 +40,14 @@ class EvalOptions:
     workspace: str | None = None
     #: Terraform root directory behind a plan: file:line and inline waivers for plan inputs.
     source_dir: Path | None = None
+    #: The source directory was not given but found (the working directory holds the .tf
+    #: files): no note when the plan's resources are not in it.
+    source_dir_default: bool = False
     #: ``--waivers FILE`` files (kind ``file``: cannot waive ``hard`` findings).
     waiver_files: tuple[Path, ...] = ()
     gate: Gate = field(default_factory=Gate)
+    #: ``--actuals``: a spend snapshot (month-to-date actual spend) that budgets count.
+    actuals: Any = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ def run(
         locator=locator,
         commitments=policy.commitments,
         today=today,
+        actuals=options.actuals,
     )
     places = _Places(workloads, locator)
     # File and line come from --source-dir, or from inputs that are .tf files or manifests.
@@ -216,7 +222,7 @@ def _waivers(
 def _source_dir_notes(
     options: EvalOptions, locator: Locator, workloads: Sequence[PricedWorkload]
 ) -> list[str]:
-    if options.source_dir is None or not workloads:
+    if options.source_dir is None or options.source_dir_default or not workloads:
         return []
     sample = [item.workload for item in workloads[:200]]
     if any(locator.place(workload).file for workload in sample):

@@ -53,6 +53,8 @@ class Finding:
     failing: bool | None = None
     #: Why it fails or not: "soft enforcement", "--fail-on spot-training", "waived"...
     decision: str | None = None
+    #: Already in the base branch's report (``--new-only``): reported, never failing.
+    existing: bool = False
 
     @property
     def waived(self) -> bool:

@@ -35,7 +35,7 @@ def policy_schema() -> dict[str, Any]:
 
     branches: list[dict[str, Any]] = []
     for rule_type, module in sorted(RULES.items()):
-        if rule_type in ("budget", "unpriced"):
+        if rule_type in ("budget", "unpriced", "price-fallback"):
             continue
         schema = _hoist(module.Config.model_json_schema(ref_template=REF), defs)
         schema["properties"]["type"] = {"const": rule_type}
@@ -48,7 +48,7 @@ def policy_schema() -> dict[str, Any]:
                 "then": {"$ref": f"#/$defs/{name}"},
             }
         )
-    types = sorted(t for t in RULES if t not in ("budget", "unpriced"))
+    types = sorted(t for t in RULES if t not in ("budget", "unpriced", "price-fallback"))
     top["properties"]["rules"] = {
         "type": "array",
         "description": "Rules; an entry with the id of an inherited rule overrides its keys.",

@@ -47,7 +47,18 @@ DEFAULT_PACK = "default.yaml"
 #: Budget keys of the first release. A budget that uses only these keeps its first-release
 #: behaviour (no early warning) unless ``warn_at`` is set on it or in ``budget_defaults``.
 V1_BUDGET_KEYS = frozenset(
-    {"name", "id", "type", "match", "monthly", "severity", "description", "remediation", "link"}
+    {
+        "name",
+        "id",
+        "type",
+        "match",
+        "monthly",
+        "severity",
+        "description",
+        "remediation",
+        "link",
+        "fail_when",
+    }
 )
 #: ``warn_at`` for budgets that use any newer key (the seeds' advice: warn at 80%).
 DEFAULT_WARN_AT = "0.8"
@@ -176,6 +187,18 @@ def load_policy(
             LoadedRule(
                 unpriced,
                 unpriced.Config(id="unpriced", type="unpriced", severity=unpriced_level),
+            )
+        )
+
+    fallback_level = top.fallback if top else "warning"
+    if fallback_level != "ignore":
+        fallback = RULES["price-fallback"]
+        loaded.append(
+            LoadedRule(
+                fallback,
+                fallback.Config(
+                    id="price-fallback", type="price-fallback", severity=fallback_level
+                ),
             )
         )
 

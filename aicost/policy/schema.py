@@ -10,6 +10,7 @@ the first release loads and behaves exactly as before.
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 from collections.abc import Sequence
 from decimal import Decimal
@@ -74,9 +75,27 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def _tag_value(value: Any) -> Any:
+    """A tag value as written: YAML reads ``2026-01-01`` as a date and ``true`` as a bool,
+    but tag values are strings, so they are matched as the text the author wrote."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str | int | float):
+        return str(value)
+    return value  # a mapping or list in a list: pydantic names it
+
+
 def _tag_values(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: [str(v) for v in _as_list(item)] for key, item in value.items()}
+        return {
+            key: [
+                _tag_value(v)
+                for v in (item if isinstance(item, list) else _as_list(_tag_value(item)))
+            ]
+            for key, item in value.items()
+        }
     return value
 
 
@@ -207,9 +226,18 @@ class Settings(Strict):
         default_factory=lambda: ["purchase-option", "purchase_option", "aicost:purchase-option"]
     )
     name_heuristics: bool = True
+    #: ``check`` warns when a price table it used is older than this many days.
+    price_max_age_days: int = Field(default=90, ge=0, le=3650)
     #: Where manifests run: cloud, region and node type per accelerator (see
     #: :mod:`aicost.core.clusters`).
     clusters: list[ClusterProfile] = Field(default_factory=list)
+    #: Tags of shared Azure OpenAI (cognitive) accounts that are not in this configuration
+    #: (another workspace owns them), keyed by account resource ID or name (globs): their
+    #: deployments, which cannot carry tags, take these.
+    account_tags: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Tags of resources that cannot carry tags or labels themselves (a Vertex AI Model
+    #: Garden deployment), keyed by address glob.
+    resource_tags: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class WaiverSettings(Strict):
@@ -279,6 +307,8 @@ class PolicyFile(Strict):
     budgets: list[dict[str, Any]] = Field(default_factory=list)
     budget_defaults: BudgetDefaults = Field(default_factory=BudgetDefaults)
     unpriced: Literal["error", "warning", "info", "ignore"] = "warning"
+    #: How serious a price taken from another purchase option is (``spot→on-demand``).
+    fallback: Literal["error", "warning", "info", "ignore"] = "warning"
     settings: Settings = Field(default_factory=Settings)
     waivers: list[dict[str, Any]] = Field(default_factory=list)
     waiver_files: StrList = Field(default_factory=list)

@@ -89,7 +89,7 @@ def render_yaml(policy: Policy) -> str:
     top = composed.top
     lines += [
         _line("", key, top[key], composed.top_origins.get(key))
-        for key in ("version", "name", "description", "enforcement", "unpriced")
+        for key in ("version", "name", "description", "enforcement", "unpriced", "fallback")
         if key in top
     ]
     for key in MAPPING_KEYS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 #: (cloud, service) -> table file, relative to a price directory.
 TABLES: dict[tuple[str, str], str] = {
     ("aws", "ec2"): "aws/ec2.json",
+    ("aws", "ec2-windows"): "aws/ec2.json",
     ("aws", "sagemaker"): "aws/sagemaker.json",
     ("gcp", "compute"): "gcp/compute.json",
     ("gcp", "tpu"): "gcp/tpu.json",

@@ -32,6 +32,7 @@ LAYOUTS: dict[str, str] = {
     "gcp-compute": "aicost.pricing.layouts:GcpComputeTable",
     "gcp-tpu": "aicost.pricing.layouts:GcpTpuTable",
     "azure-vm": "aicost.pricing.layouts:AzureVmTable",
+    "llm-tokens": "aicost.pricing.tokens:TokenTable",
 }
 
 
@@ -81,6 +82,37 @@ class Rate:
     note: str | None = None
     #: Informational adjustments already in ``hourly`` (a sustained-use discount, an EDP).
     adjustments: tuple[str, ...] = ()
+    #: When the table lacks the requested option: what was priced instead (``on-demand``,
+    #: ``reserved 1-year``, ``on-demand, Linux rate``). Shown in the purchase column.
+    fallback: str | None = None
+
+
+def column_label(column: str) -> str:
+    """A price column as a reader says it: ``reserved_3y`` -> ``reserved 3-year``."""
+    windows = column.startswith("windows_")
+    column = column.removeprefix("windows_")
+    for prefix, words in (
+        ("reserved_", "reserved"),
+        ("savings_plan_", "savings plan"),
+        ("committed_", "committed"),
+    ):
+        if column.startswith(prefix):
+            years = column.removeprefix(prefix).removesuffix("y")
+            label = f"{words} {years}-year"
+            break
+    else:
+        label = column.replace("_", "-")
+    return f"{label}, Windows" if windows else label
+
+
+def fallback_label(column: str, note: str | None, *, windows: bool = False) -> str | None:
+    """The fallback shown for a price taken from *column* with a fallback *note*."""
+    if note is None:
+        return None
+    label = column_label(column)
+    if windows and not column.startswith("windows_"):
+        label += ", Linux rate"
+    return label
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +177,9 @@ class PriceTable:
         self._instances = instances
         self._prices = prices
         self._specs: dict[str, InstanceSpec | None] = {}
+        #: ``{"per_vcpu_hour": "0.046", "basis": "..."}``: the licence-included Windows
+        #: uplift, when the table has one (AWS: Windows = the Linux rate + vCPU x rate).
+        self.windows_licence: Mapping[str, Any] | None = None
 
     @classmethod
     def load(cls, path: Path) -> PriceTable:
@@ -179,7 +214,10 @@ class PriceTable:
 
     @classmethod
     def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
-        return cls(info, document.get("instances") or {}, document["prices"])
+        table = cls(info, document.get("instances") or {}, document["prices"])
+        licence = document.get("windows_licence")
+        table.windows_licence = licence if isinstance(licence, dict) else None
+        return table
 
     def spec(self, instance_type: str) -> InstanceSpec | None:
         if instance_type in self._specs:
@@ -241,8 +279,10 @@ class PriceTable:
         hours: Decimal | None = None,
         variant: str | None = None,
     ) -> Rate | NoRate:
-        """The hourly price of one node. *accelerator*, *hours* and *variant* (``windows``)
-        matter only to layouts that compose prices; plain tables ignore them."""
+        """The hourly price of one node. *accelerator* and *hours* matter only to layouts
+        that compose prices; *variant* ``windows`` adds the table's Windows licence."""
+        if variant == "windows":
+            return self._windows(region, instance_type, purchase, term)
         row = self.row(region, instance_type)
         if row is None:
             if not self.knows(instance_type):
@@ -260,7 +300,31 @@ class PriceTable:
                 f"{instance_type} in {region} has no {purchase.value} price in {self.info.id}"
             )
         hourly, column, basis, note = found
-        return Rate(hourly, purchase, column, basis, self.info, note)
+        return Rate(
+            hourly, purchase, column, basis, self.info, note, fallback=fallback_label(column, note)
+        )
+
+    def _windows(
+        self, region: str, instance_type: str, purchase: PurchaseOption, term: int | None
+    ) -> Rate | NoRate:
+        """Licence-included Windows: the option's Linux rate + vCPU x the licence rate."""
+        linux = self.rate(region, instance_type, purchase, term)
+        if isinstance(linux, NoRate):
+            return linux
+        spec = self.spec(instance_type)
+        licence = self.windows_licence or {}
+        per_vcpu = licence.get("per_vcpu_hour")
+        if spec is None or not spec.vcpu or per_vcpu is None:
+            note = "no Windows price in the table; the Linux rate is shown (licence not included)"
+            return replace(
+                linux,
+                note="; ".join(n for n in (linux.note, note) if n),
+                fallback=f"{linux.fallback or column_label(linux.column)}, Linux rate",
+            )
+        uplift = Decimal(str(per_vcpu)) * spec.vcpu
+        how = f"estimate:{spec.vcpu} vCPU x {per_vcpu} Windows licence ({licence.get('source')})"
+        basis = linux.basis if linux.basis.startswith("estimate") else f"estimate:{linux.basis}"
+        return replace(linux, hourly=linux.hourly + uplift, basis=f"{basis} + {how[9:]}")
 
     def pick(
         self,
@@ -406,7 +470,10 @@ class PriceBook:
 
 
 #: (cloud, service) pairs that read a variant of another service's table.
-VARIANTS: dict[tuple[str, str], str] = {("azure", "vm-windows"): "windows"}
+VARIANTS: dict[tuple[str, str], str] = {
+    ("azure", "vm-windows"): "windows",
+    ("aws", "ec2-windows"): "windows",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,22 @@ The classes that read table files with a ``layout`` field (registered by name in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from aicost.core.calendar import HOURS_PER_MONTH
 from aicost.core.model import Accelerator, PurchaseOption
-from aicost.pricing.catalog import InstanceSpec, NoRate, PriceTable, Rate, TableInfo, columns_for
+from aicost.pricing.catalog import (
+    InstanceSpec,
+    NoRate,
+    PriceTable,
+    Rate,
+    TableInfo,
+    columns_for,
+    fallback_label,
+)
 
 #: The month length sustained-use tiers are measured against (hours).
 
@@ -53,8 +62,21 @@ def _combine(bases: list[str]) -> str:
     return " + ".join(unique)
 
 
+_CUSTOM = re.compile(r"^(?:(n1|n2|n2d|e2)-)?custom-(\d+)-(\d+)(-ext)?$")
+
+
+def parse_custom(machine_type: str) -> tuple[str, int, Decimal] | None:
+    """``custom-4-16384`` (N1) or ``n2-custom-8-32768-ext`` -> (series, vCPUs, GiB)."""
+    found = _CUSTOM.match(machine_type.strip().lower())
+    if found is None:
+        return None
+    series = found.group(1) or "n1"
+    return series, int(found.group(2)), Decimal(found.group(3)) / 1024
+
+
 class GcpComputeTable(PriceTable):
-    """Compute Engine: host rates plus accelerator rates, composed per VM."""
+    """Compute Engine: host rates plus accelerator rates, composed per VM. Custom machine
+    types (``custom-4-16384``) are priced from per-vCPU and per-GiB ``custom_rates``."""
 
     def __init__(
         self,
@@ -78,7 +100,7 @@ class GcpComputeTable(PriceTable):
 
     @classmethod
     def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
-        return cls(
+        table = cls(
             info,
             document.get("instances") or {},
             document["prices"],
@@ -86,6 +108,39 @@ class GcpComputeTable(PriceTable):
             document.get("accelerator_prices") or {},
             document.get("sustained_use") or {},
         )
+        table.custom_rates = document.get("custom_rates") or {}
+        return table
+
+    custom_rates: Mapping[str, Any] = {}
+
+    def custom(
+        self, region: str, instance_type: str
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(machine spec, price row) of a custom machine type, composed from the region's
+        per-vCPU and per-GiB rates of its series; None when it is not one or unpriced."""
+        parsed = parse_custom(instance_type)
+        if parsed is None:
+            return None
+        series, vcpus, gib = parsed
+        by_series = self.custom_rates.get(region)
+        rates = by_series.get(series) if isinstance(by_series, dict) else None
+        if not isinstance(rates, dict):
+            return None
+        row: dict[str, Any] = {}
+        for column in ("on_demand", "spot", "committed_1y", "committed_3y"):
+            vcpu, memory = rates["vcpu"].get(column), rates["memory_gib"].get(column)
+            if vcpu is not None and memory is not None:
+                total = Decimal(str(vcpu)) * vcpus + Decimal(str(memory)) * gib
+                row[column] = format(total.quantize(Decimal("0.000001")), "f")
+        basis = str(rates.get("basis", self.info.id))
+        if gib > Decimal("6.5") * vcpus:
+            basis = f"estimate:{basis}; memory above 6.5 GiB per vCPU (extended) at the same rate"
+        row["basis"] = dict.fromkeys(row, basis)
+        spec = {"sustained_use": series if series in self.sustained_use else None}
+        return spec, row
+
+    def knows(self, instance_type: str) -> bool:
+        return parse_custom(instance_type) is not None or super().knows(instance_type)
 
     def accelerator_type(self, accelerator: Accelerator) -> str | None:
         """GCP's accelerator type for a display accelerator (``T4`` -> ``nvidia-tesla-t4``)."""
@@ -117,7 +172,14 @@ class GcpComputeTable(PriceTable):
             purchase = PurchaseOption.COMMITTED
         machine = self._instances.get(instance_type)
         row = self.row(region, instance_type)
+        if row is None and (custom := self.custom(region, instance_type)) is not None:
+            machine, row = custom
         if row is None:
+            if parse_custom(instance_type) is not None:
+                return NoRate(
+                    f"custom machine type {instance_type}: the {self.info.id} price table has no "
+                    f"custom rates for its series in {region}"
+                )
             return self._no_host(region, instance_type)
         columns = columns_for(purchase, term)
         host = self.pick(row, columns, f"{instance_type} in {region}")
@@ -126,14 +188,19 @@ class GcpComputeTable(PriceTable):
                 f"{instance_type} in {region} has no {purchase.value} host price in {self.info.id}"
             )
         hourly, column, basis, note = host
+        fallback = fallback_label(column, note)
         notes = [note] if note else []
         bases = [basis]
         machine_spec = machine if isinstance(machine, dict) else {}
         builtin = machine_spec.get("accelerator")
-        attached = self._attached(builtin, accelerator)
-        if isinstance(attached, NoRate):
-            return attached
-        accel_type, count = attached
+        accel_type: str | None = None
+        count: float = 0
+        if not row.get("includes_accelerators"):
+            # A whole-machine price includes its GPUs and bundled local SSD: nothing to add.
+            attached = self._attached(builtin, accelerator)
+            if isinstance(attached, NoRate):
+                return attached
+            accel_type, count = attached
         multiplier = self._sustained_use(machine_spec, purchase, hours, column)
         if multiplier is not None:
             hourly *= multiplier
@@ -145,6 +212,7 @@ class GcpComputeTable(PriceTable):
             device, device_column, device_basis, device_note = found
             if device_note and device_note not in notes:
                 notes.append(device_note)
+            fallback = fallback or fallback_label(device_column, device_note)
             # GPUs attached to N1 get the N1 sustained-use discount; GPUs that come with an
             # accelerator-optimised machine type get none.
             if (
@@ -173,6 +241,7 @@ class GcpComputeTable(PriceTable):
             self.info,
             "; ".join(notes) if notes else None,
             tuple(adjustments),
+            fallback=fallback,
         )
 
     def _no_host(self, region: str, instance_type: str) -> NoRate:
@@ -310,27 +379,15 @@ class GcpTpuTable(PriceTable):
         if found is None:
             return NoRate(f"TPU {generation} in {region} has no {purchase.value} price")
         per_chip, column, basis, note = found
-        return Rate(per_chip * chips, purchase, column, basis, self.info, note)
-
-
-_WINDOWS_COLUMNS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "on_demand": (
-        ("windows_on_demand", None),
-        (
-            "on_demand",
-            "no Windows price in the table; the Linux rate is shown (licence not included)",
-        ),
-    ),
-    "spot": (
-        ("windows_spot", None),
-        ("windows_on_demand", "no Windows spot price in the table; Windows on-demand shown"),
-        (
-            "spot",
-            "no Windows price in the table; the Linux spot rate is shown (licence not included)",
-        ),
-        ("on_demand", "no Windows or spot price in the table; the Linux on-demand rate is shown"),
-    ),
-}
+        return Rate(
+            per_chip * chips,
+            purchase,
+            column,
+            basis,
+            self.info,
+            note,
+            fallback=fallback_label(column, note),
+        )
 
 
 class AzureVmTable(PriceTable):
@@ -372,20 +429,60 @@ class AzureVmTable(PriceTable):
         row = self.row(region, instance_type)
         if row is None:
             return super().rate(region, instance_type, purchase, term)
-        linux = columns_for(purchase, term)
-        columns = _WINDOWS_COLUMNS.get(linux[0][0])
-        if columns is None:
-            columns = tuple(
-                (
-                    c,
-                    n
-                    or "Azure reservations cover compute only; the Windows licence is billed "
-                    "on top and not included",
-                )
-                for c, n in linux
+        return self._azure_windows(row, region, instance_type, purchase, term)
+
+    def _azure_windows(
+        self,
+        row: Mapping[str, Any],
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None,
+    ) -> Rate | NoRate:
+        """Windows = the option's Linux rate + the licence (Azure reservations and savings
+        plans cover compute only; the licence is billed by the hour on top), or an explicit
+        ``windows_*`` column; failing both, a labelled fallback."""
+        what = f"{instance_type} (Windows) in {region}"
+        wanted = columns_for(purchase, term)[0][0]
+        licence = self.pick(row, (("windows_licence", None),), what)
+        explicit = self.pick(row, ((f"windows_{wanted}", None),), what)
+        if explicit is not None:
+            hourly, column, basis, _ = explicit
+            return Rate(hourly, purchase, column, basis, self.info)
+        linux = self.pick(row, ((wanted, None),), what)
+        if linux is not None and licence is not None:
+            return Rate(
+                linux[0] + licence[0],
+                purchase,
+                wanted,
+                _combine([linux[2], licence[2]]),
+                self.info,
             )
-        found = self.pick(row, columns, f"{instance_type} (Windows) in {region}")
+        options: list[tuple[str, str | None]] = []
+        if wanted != "on_demand":
+            options.append(
+                (
+                    "windows_on_demand",
+                    f"no {purchase.value} price in the table; Windows on-demand shown",
+                )
+            )
+        options.append(
+            (
+                "on_demand",
+                "no Windows price in the table; the Linux on-demand rate is shown (licence not "
+                "included)",
+            )
+        )
+        found = self.pick(row, options, what)
         if found is None:
             return NoRate(f"{instance_type} in {region} has no Windows {purchase.value} price")
         hourly, column, basis, note = found
-        return Rate(hourly, purchase, column, basis, self.info, note)
+        return Rate(
+            hourly,
+            purchase,
+            column,
+            basis,
+            self.info,
+            note,
+            fallback=fallback_label(column, note, windows=True),
+        )

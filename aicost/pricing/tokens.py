@@ -1,30 +1,48 @@
 """Token pricing: what an LLM workload costs a month, per 1,000 requests and per 1,000 tokens.
 
-Prices come from the ``llm-tokens`` table (``pricing/llm/tokens.json``, built from a dated
-LiteLLM snapshot by ``scripts/build_llm_pricing.py``), keyed by provider and model. A
-workload's monthly input tokens are split into fresh input, cached reads
+Prices come from the ``llm-tokens`` table (``pricing/llm/tokens.json``, built from a pinned
+LiteLLM release plus providers' pages by ``scripts/build_llm_pricing.py``), keyed by provider
+and model. A workload's monthly input tokens are split into fresh input, cached reads
 (``cached_input_share``) and cache writes (``cache_write_share``); a ``batch_share`` of the
-traffic goes through the provider's batch API at its batch prices. A price the table does
-not have is replaced by the standard price of the same direction (an upper bound), and the
-costing says so. A model the table does not know, or a workload whose volume is not known,
-is unpriced with the reason, never $0.
+traffic goes through the provider's batch API at its batch prices; ``service_tier``
+(``priority``, ``flex``) and prompts longer than a model's long-context threshold (200k, 272k
+tokens...) use those columns. Azure OpenAI deployments are priced by deployment type: Global
+rows as they are, Data Zone and Regional (Standard) ones from their own rows or the Global row
+times the table's dated uplift for the region.
+
+**Name resolution never picks another version.** A dated model (``gpt-4o-2024-05-13``,
+``claude-opus-4-1-20250805``) matches only that date; a versioned one (``titan-embed-text-v2``)
+only that version; an undated alias matches its own row, else the newest dated snapshot (what
+the provider's alias points to, and the costing says so). A model the table does not know, a
+row whose source gives no price (a zero there means unknown), or a workload whose volume is
+not known is unpriced with the reason, never $0. A model past its retirement date is priced
+with a warning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aicost.core.model import Costing, CostLine, Deployment, LlmUsage, PurchaseOption
-from aicost.pricing.catalog import PriceBook, PriceTable
+from aicost.core.errors import PricingError
+from aicost.core.model import (
+    Costing,
+    CostLine,
+    Deployment,
+    LlmUsage,
+    PricedWorkload,
+    PurchaseOption,
+)
+from aicost.pricing.catalog import PriceBook, PriceTable, TableInfo
 
 CLOUD = "llm"
 SERVICE = "tokens"
 MILLION = Decimal(1_000_000)
-LONG_CONTEXT = Decimal(200_000)
+TIERS = ("standard", "priority", "flex")
 
 #: How users name providers -> the table's provider key.
 PROVIDERS: dict[str, str] = {
@@ -51,82 +69,425 @@ PROVIDERS: dict[str, str] = {
     "xai": "xai",
 }
 
-_REGION_PREFIX = re.compile(r"^(us|eu|apac|au|jp|global|us-gov|ca)\.")
-_VENDOR_PREFIX = re.compile(
-    r"^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|google)\."
+#: Bedrock cross-region inference profiles (``us.anthropic...``) and Azure Data Zone paths.
+_GEO = re.compile(r"^(us|eu|apac|au|jp|ca|global)\.")
+_GEO_PATHS = frozenset({"us", "eu", "apac", "global", "global-standard"})
+_VENDOR = re.compile(
+    r"^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|qwen|openai|writer|google|twelvelabs)\."
 )
-_DATE = re.compile(r"([-@]\d{8}|[-@]\d{4}-\d{2}-\d{2})")
-_VERSION = re.compile(r"-v\d+(:\d+)?$")
+_REVISION = re.compile(r":\d+$")
+_API_VERSION = re.compile(r"-(v\d+)$")
+#: A date or release stamp at the end: -20250805, -2024-05-13, @20250929, -0613, -2411.
+_STAMP = re.compile(r"[-@](\d{8}|\d{4}-\d{2}-\d{2}|\d{4})$")
+_ALIAS = re.compile(r"[-@](latest|default)$")
+#: A cloud region in a row's path (``bedrock/us-gov-east-1/...``, ``bedrock/eu-central-1/...``).
+_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 
 
 def provider_key(provider: str) -> str:
     return PROVIDERS.get(provider.strip().lower(), provider.strip().lower())
 
 
+@dataclass(frozen=True, slots=True)
+class ModelId:
+    """A model name taken apart: ``us.anthropic.claude-3-7-sonnet-20250219-v1:0`` is stem
+    ``claude-3-7-sonnet``, stamp ``20250219``, version ``v1``, geo ``us``."""
+
+    stem: str
+    stamp: str | None = None
+    version: str | None = None
+    geo: str | None = None
+    #: A path before the name that pins the row to a region (``us-gov-east-1/...``).
+    pinned: str | None = None
+
+
+def parse_model(name: str) -> ModelId:
+    value = name.strip().lower()
+    *path, last = value.split("/")
+    geo = None
+    pinned = None
+    path = [part for part in path if part not in PROVIDERS]
+    if path and path[-1] in _GEO_PATHS:
+        geo = "global" if path[-1].startswith("global") else path[-1]
+        path = path[:-1]
+    if path and _REGION.match(path[0]):
+        pinned = path[0]
+        path = path[1:]
+    if path:  # a publisher or product path is part of the name (meta/llama..., claude_platform/)
+        last = "/".join([*path, last])
+    found = _GEO.match(last)
+    if found:
+        geo = found.group(1)
+        last = last[found.end() :]
+    last = _VENDOR.sub("", last)
+    revision = _REVISION.search(last)
+    last = _REVISION.sub("", last)
+    version = None
+    stamp = None
+    found = _API_VERSION.search(last)
+    if found:
+        version = found.group(1)
+        last = last[: found.start()]
+        if revision and revision.group(0) != ":0":  # claude-v2:1 is Claude 2.1, not 2.0
+            version += revision.group(0)
+    last = _ALIAS.sub("", last)
+    found = _STAMP.search(last)
+    if found:
+        stamp = found.group(1).replace("-", "")
+        last = last[: found.start()]
+    stem = last.replace(".", "-").replace("_", "-")
+    return ModelId(stem, stamp, version, geo, pinned)
+
+
+def model_family(name: str) -> str:
+    """The model without region, vendor, date or version: what a policy's ``gpt-4o`` names
+    (``gpt-4o-2024-05-13`` and ``us.anthropic.claude-3-7-sonnet-20250219-v1:0`` are in the
+    families ``gpt-4o`` and ``claude-3-7-sonnet``)."""
+    return parse_model(name).stem
+
+
 def normalise_model(name: str) -> str:
-    """A comparable model name: ``us.anthropic.claude-sonnet-4-5-20250929-v1:0`` ->
-    ``claude-sonnet-4-5``; ``claude-sonnet-4.5`` -> ``claude-sonnet-4-5``."""
-    value = name.strip().lower().rsplit("/", 1)[-1]
-    value = _REGION_PREFIX.sub("", value)
-    value = _VENDOR_PREFIX.sub("", value)
-    value = _VERSION.sub("", value)
-    value = _DATE.sub("", value)
-    return value.replace(".", "-").replace("_", "-")
+    """A comparable spelling that keeps the version: ``claude-sonnet-4.5`` ->
+    ``claude-sonnet-4-5``; ``us.anthropic.claude-3-7-sonnet-20250219-v1:0`` ->
+    ``claude-3-7-sonnet-20250219``."""
+    parsed = parse_model(name)
+    text = parsed.stem + (f"-{parsed.stamp}" if parsed.stamp else "")
+    return text + (f"-{parsed.version}" if parsed.version and parsed.version != "v1" else "")
+
+
+class TokenTable(PriceTable):
+    """The ``llm-tokens`` layout: rows per provider and model, plus the Azure OpenAI
+    deployment-type uplifts (``azure_deployment_types``)."""
+
+    def __init__(
+        self,
+        info: TableInfo,
+        instances: Mapping[str, Any],
+        prices: Mapping[str, Any],
+        deployment_types: Mapping[str, Any],
+    ):
+        super().__init__(info, instances, prices)
+        self.deployment_types = deployment_types
+        self._parsed: dict[str, list[tuple[ModelId, str]]] = {}
+        self._lowered: dict[str, dict[str, str]] = {}
+
+    @classmethod
+    def from_document(cls, info: TableInfo, document: Mapping[str, Any]) -> PriceTable:
+        return cls(info, {}, document["prices"], document.get("azure_deployment_types") or {})
+
+    def parsed(self, provider: str) -> list[tuple[ModelId, str]]:
+        if provider not in self._parsed:
+            rows = self.rows(provider) or {}
+            self._parsed[provider] = [(parse_model(name), name) for name in rows]
+        return self._parsed[provider]
+
+    def lowered(self, provider: str) -> Mapping[str, str]:
+        """Lower-case row name -> row name, for case-insensitive exact matches."""
+        if provider not in self._lowered:
+            self._lowered[provider] = {name.lower(): name for name in self.rows(provider) or {}}
+        return self._lowered[provider]
+
+
+_KINDS = ("cache_write_1h", "cache_write", "cache_read", "input", "output")
 
 
 @dataclass(frozen=True, slots=True)
 class ModelPrice:
-    """A model's row in the token table, and the key it was found under."""
+    """A model's row in the token table, the key it was found under, and how its prices are
+    adjusted (an Azure deployment type's uplift)."""
 
     provider: str
     model: str
     key: str
     row: Mapping[str, Any]
     table: PriceTable
+    uplift: Decimal = Decimal(1)
+    uplift_basis: str | None = None
+    notes: tuple[str, ...] = field(default=())
+    #: Uplifts that differ by price kind (``input``, ``output``, ``cache_read``...).
+    column_uplift: Mapping[str, Decimal] = field(default_factory=dict)
+    #: Why the price is an estimate (an uplift measured elsewhere), if it is one.
+    estimate: str | None = None
 
     def price(self, column: str) -> Decimal | None:
+        """A token price; a negative or non-numeric one is a bad table (exit 2, naming it)."""
         value = self.row.get(column)
-        return Decimal(str(value)) if value is not None else None
+        if value is None:
+            return None
+        try:
+            found = Decimal(str(value))
+        except InvalidOperation:
+            found = Decimal("NaN")
+        if not found.is_finite() or found < 0:
+            raise PricingError(
+                f"{self.provider} {self.key}: {column} price {value!r} is negative or not a number",
+                path=self.table.info.path,
+            )
+        kind = next((k for k in _KINDS if column.startswith(k)), column)
+        return found * self.column_uplift.get(kind, self.uplift)
 
     @property
     def deprecation_date(self) -> str | None:
         value = self.row.get("deprecation_date")
         return str(value) if value else None
 
+    @property
+    def basis(self) -> str:
+        """The source ids of the price (``litellm-1.110.2 + infracost-golden-2025-12-01``), or
+        ``estimate: ...`` with the reason."""
+        basis = str(self.row.get("basis") or self.table.info.id)
+        if self.estimate:
+            return f"estimate: {basis} x {self.uplift.normalize():f}, {self.estimate}"
+        adjusted = bool(self.column_uplift) or self.uplift != 1
+        if adjusted and self.uplift_basis and self.uplift_basis != basis:
+            basis += f" + {self.uplift_basis}"
+        return basis
 
-def lookup(book: PriceBook, provider: str, model: str) -> ModelPrice | str:
-    """The model's prices, or why there are none."""
+    def basis_of(self, column: str | None) -> str:
+        """The basis of one column: a column read from a provider's page names that page."""
+        own = (self.row.get("column_basis") or {}).get(column) if column else None
+        return str(own) if own else self.basis
+
+    @property
+    def unpriced(self) -> str | None:
+        value = self.row.get("unpriced")
+        return str(value) if value else None
+
+
+def _choose(
+    wanted: ModelId, candidates: list[tuple[ModelId, str]], region: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """(row name, note, reason it is unpriced) for *wanted* among same-stem *candidates*."""
+    # Region-pinned rows (us-gov-east-1/...) only for that region, never as a fallback.
+    pinned = [c for c in candidates if c[0].pinned and c[0].pinned == (wanted.pinned or region)]
+    candidates = pinned or [c for c in candidates if c[0].pinned is None]
+    if not candidates:
+        return None, None, "the table prices it only in other regions"
+    if wanted.version is not None:
+        candidates = [c for c in candidates if (c[0].version or "v1") == wanted.version]
+    elif any(c[0].version is None for c in candidates):
+        candidates = [c for c in candidates if c[0].version is None]
+    else:
+        versions = sorted({c[0].version or "" for c in candidates})
+        if len(versions) > 1:
+            return None, None, f"ambiguous version: name one of {', '.join(versions)}"
+    if not candidates:
+        return None, None, "that version is not in the table"
+    if wanted.stamp is not None:
+        candidates = [c for c in candidates if c[0].stamp == wanted.stamp]
+        if not candidates:
+            return None, None, f"dated version {wanted.stamp} is not in the table"
+        note = None
+    else:
+        undated = [c for c in candidates if c[0].stamp is None]
+        if undated:
+            candidates, note = undated, None
+        else:
+            newest = max(c[0].stamp or "" for c in candidates)
+            candidates = [c for c in candidates if c[0].stamp == newest]
+            note = f"an undated alias: priced as its newest snapshot {newest}"
+    same_geo = [c for c in candidates if c[0].geo == wanted.geo]
+    if not same_geo and wanted.geo is None:
+        same_geo = [c for c in candidates if c[0].geo == "global"]
+    if not same_geo and wanted.geo is not None:
+        same_geo = [c for c in candidates if c[0].geo is None]
+        if same_geo:
+            geo_note = f"no {wanted.geo} profile row: priced at the in-region row"
+            note = f"{note}; {geo_note}" if note else geo_note
+    chosen = sorted(same_geo or candidates, key=lambda c: (len(c[1]), c[1]))[0]
+    if chosen[0].geo != wanted.geo and chosen[0].geo is not None:
+        geo_note = f"priced at the {chosen[0].geo} profile row {chosen[1]}"
+        note = f"{note}; {geo_note}" if note else geo_note
+    return chosen[1], note, None
+
+
+def lookup(
+    book: PriceBook,
+    provider: str,
+    model: str,
+    *,
+    deployment_type: str | None = None,
+    region: str | None = None,
+) -> ModelPrice | str:
+    """The model's prices (for an Azure deployment type and region), or why there are none."""
     table = book.table(CLOUD, SERVICE)
     if table is None:
         return "no LLM token price table (pricing/llm/tokens.json)"
     key = provider_key(provider)
-    rows = _rows(table, key)
+    rows = table.rows(key)
     if rows is None:
         known = ", ".join(table.regions())
         return f"provider {provider!r} is not in the {table.info.id} table (known: {known})"
-    if model in rows:
-        return ModelPrice(key, model, model, rows[model], table)
-    lowered = {name.lower(): name for name in rows}
-    if model.lower() in lowered:
-        name = lowered[model.lower()]
-        return ModelPrice(key, name, name, rows[name], table)
-    wanted = normalise_model(model)
-    matches = [name for name in rows if normalise_model(name) == wanted]
-    if matches:
-        # Prefer the plain model over regional profiles and region-pinned keys.
-        matches.sort(key=lambda n: ("/" in n, bool(_REGION_PREFIX.match(n.lower())), len(n), n))
-        name = matches[0]
-        return ModelPrice(key, name, name, rows[name], table)
-    return (
-        f"model {model!r} of provider {key} is not in the {table.info.id} table "
-        f"(as of {table.info.as_of}); retired models are pruned from it"
+    info = table.info
+    if key == "azure":
+        return _azure(table, rows, model, deployment_type, region)
+    lowered = (
+        table.lowered(key)
+        if isinstance(table, TokenTable)
+        else {name.lower(): name for name in rows}
+    )
+    wanted_name = model.strip().lower()
+    name = None
+    if region:  # a row pinned to the workload's region (bedrock/us-gov-east-1/...)
+        name = lowered.get(f"{key}/{region.strip().lower()}/{wanted_name}")
+    name = name or lowered.get(wanted_name)
+    note = None
+    if name is None:
+        wanted = parse_model(model)
+        parsed = table.parsed(key) if isinstance(table, TokenTable) else []
+        same = [c for c in parsed if c[0].stem == wanted.stem]
+        chosen, note, problem = _choose(wanted, same, region) if same else (None, None, None)
+        if chosen is None:
+            names = sorted({n for _, n in same})[:8]
+            hint = f" (the table has {', '.join(names)})" if names else ""
+            why = f": {problem}" if problem else ""
+            return (
+                f"model {model!r} of provider {key} is not in the {info.id} table "
+                f"(as of {info.as_of}){why}{hint}; aicost never prices one version or region "
+                "as another"
+            )
+        name = chosen
+    notes = (note,) if note else ()
+    uplift, why = _regional(key, rows[name], region)
+    if why:
+        basis = str(rows[name].get("basis"))
+        return ModelPrice(key, name, name, rows[name], table, uplift, basis, (*notes, why))
+    return ModelPrice(key, name, name, rows[name], table, notes=notes)
+
+
+def _regional(provider: str, row: Mapping[str, Any], region: str | None) -> tuple[Decimal, str]:
+    """The row's uplift for *region*: a Vertex AI regional endpoint, OpenAI data residency."""
+    uplifts = row.get("regional_uplift") or {}
+    where = (region or "").strip().lower()
+    if not uplifts or not where or where == "global":
+        return Decimal(1), ""
+    if provider == "vertex_ai" and "regional" in uplifts:
+        factor = Decimal(str(uplifts["regional"]))
+        return factor, f"Vertex AI regional endpoint ({where}): global price x {factor}"
+    if provider == "openai" and where in uplifts:
+        factor = Decimal(str(uplifts[where]))
+        return factor, f"OpenAI data residency ({where}): price x {factor}"
+    return Decimal(1), ""
+
+
+#: Azure OpenAI deployment types (``sku.name``), lower case -> as Azure spells them.
+AZURE_DEPLOYMENT_TYPES = {
+    name.lower(): name
+    for name in (
+        "Standard",
+        "GlobalStandard",
+        "DataZoneStandard",
+        "GlobalBatch",
+        "DataZoneBatch",
+        "ProvisionedManaged",
+        "GlobalProvisionedManaged",
+        "DataZoneProvisionedManaged",
+        "DeveloperTier",
+    )
+}
+
+
+def _azure(
+    table: PriceTable,
+    rows: Mapping[str, Any],
+    model: str,
+    deployment_type: str | None,
+    region: str | None,
+) -> ModelPrice | str:
+    """Azure OpenAI: the row for the deployment type, or the Global row with its uplift."""
+    kind = (deployment_type or "GlobalStandard").lower()
+    if kind not in AZURE_DEPLOYMENT_TYPES:
+        known = ", ".join(sorted(AZURE_DEPLOYMENT_TYPES.values()))
+        return f"unknown Azure OpenAI deployment type {deployment_type!r} (known: {known})"
+    wanted = parse_model(model)
+    plain = ModelId(wanted.stem, wanted.stamp, wanted.version, None, wanted.pinned)
+    parsed = table.parsed("azure") if isinstance(table, TokenTable) else []
+    same = [c for c in parsed if c[0].stem == wanted.stem and c[0].geo in (None, "global")]
+    if not same:
+        return (
+            f"model {model!r} of provider azure is not in the {table.info.id} table "
+            f"(as of {table.info.as_of})"
+        )
+    chosen, note, problem = _choose(plain, same, region)
+    if chosen is None:
+        known = ", ".join(sorted({n for _, n in same})[:8])
+        return (
+            f"model {model!r} of provider azure is not in the {table.info.id} table "
+            f"(as of {table.info.as_of}): {problem} (the table has {known}); aicost never "
+            "prices one version as another"
+        )
+    notes = [note] if note else []
+    uplifts = table.deployment_types if isinstance(table, TokenTable) else {}
+    if "provisioned" in kind:
+        return "provisioned (PTU) deployments are billed per PTU-hour, not per token"
+    if rows[chosen].get("mode") == "embedding" and not kind.startswith("global"):
+        notes.append(
+            f"embeddings: the {AZURE_DEPLOYMENT_TYPES[kind]} deployment is priced at the one "
+            "Azure embeddings price (no Regional or Data Zone uplift)"
+        )
+        return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))
+    if kind.startswith("global") or kind.startswith("developer"):
+        if deployment_type is None:
+            notes.append("deployment type not given: Global Standard prices")
+        return ModelPrice("azure", chosen, chosen, rows[chosen], table, notes=tuple(notes))
+    if kind.startswith("datazone"):
+        zone = "eu" if region and _EU.search(region.lower()) else "us"
+        own = f"{zone}/{chosen.split('/', 1)[-1]}"
+        if own in rows:
+            notes.append(f"Data Zone ({zone}) row")
+            return ModelPrice("azure", own, own, rows[own], table, notes=tuple(notes))
+        spec = uplifts.get("datazone") or {}
+        uplift = Decimal(str(spec.get("uplift", "1.1")))
+        notes.append(
+            f"Data Zone deployment: Global price x {uplift} ({spec.get('basis')}); the table "
+            f"has no {zone}/ row for {chosen}"
+        )
+        return ModelPrice(
+            "azure",
+            chosen,
+            chosen,
+            rows[chosen],
+            table,
+            uplift,
+            str(spec.get("basis")),
+            tuple(notes),
+        )
+    spec = uplifts.get("regional") or {}
+    by_region = spec.get("uplift") or {}
+    where = (region or "").lower().replace(" ", "")
+    estimate = None
+    if where in by_region:
+        uplift = Decimal(str(by_region[where]))
+        notes.append(f"Regional (Standard) deployment in {where}: Global price x {uplift}")
+    else:
+        uplift = Decimal(str(spec.get("default", "1.1")))
+        estimate = f"the Regional uplift is measured in {', '.join(sorted(by_region))} only"
+        notes.append(
+            f"Regional (Standard) deployment in {region or 'an unknown region'}: Global price x "
+            f"{uplift}, an estimate ({estimate})"
+        )
+    per_model = (spec.get("models") or {}).get(where, {}).get(chosen) or {}
+    columns = {kind: Decimal(str(value)) for kind, value in per_model.items()}
+    if columns:
+        listed = ", ".join(f"{k} x {v}" for k, v in sorted(columns.items()))
+        notes[-1] = f"Regional (Standard) deployment in {where}: Global price, {listed}"
+    return ModelPrice(
+        "azure",
+        chosen,
+        chosen,
+        rows[chosen],
+        table,
+        uplift,
+        str(spec.get("basis")),
+        tuple(notes),
+        columns,
+        estimate,
     )
 
 
-def _rows(table: PriceTable, provider: str) -> Mapping[str, Any] | None:
-    """The token table's models of *provider* (its "regions" are providers, its "instance
-    types" models, so the generic price-table loader and provenance serve it unchanged)."""
-    return table.rows(provider)
+_EU = re.compile(
+    r"europe|^(sweden|france|germany|norway|switzerland|poland|italy|spain|westeu|northeu)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +512,21 @@ def split(llm: LlmUsage) -> Split | None:
     return Split(fresh, cached, written, total_out, llm.batch_share)
 
 
+def long_context(price: ModelPrice, llm: LlmUsage) -> str:
+    """The ``_above_<N>k`` suffix for the workload's average prompt, or ``""``."""
+    if llm.input_tokens is None:
+        return ""
+    best = 0
+    for column in price.row:
+        found = _ABOVE.fullmatch(column)
+        if found and llm.input_tokens > int(found.group(1)) * 1000:
+            best = max(best, int(found.group(1)))
+    return f"_above_{best}k" if best else ""
+
+
+_ABOVE = re.compile(r"input_above_(\d+)k")
+
+
 def monthly_cost(
     price: ModelPrice, llm: LlmUsage
 ) -> tuple[Decimal, list[CostLine], list[str]] | None:
@@ -158,71 +534,99 @@ def monthly_cost(
     quantities = split(llm)
     if quantities is None:
         return None
-    notes: list[str] = []
-    long_context = (
-        llm.input_tokens is not None
-        and llm.input_tokens > LONG_CONTEXT
-        and price.price("input_above_200k") is not None
-    )
-    input_price = price.price("input_above_200k" if long_context else "input")
-    output_price = price.price("output_above_200k" if long_context else "output")
-    if long_context:
-        notes.append("requests average over 200k input tokens: long-context prices")
+    notes: list[str] = list(price.notes)
+    above = long_context(price, llm)
+    if above:
+        notes.append(
+            f"requests average {llm.input_tokens:,.0f} input tokens, over {above[7:]}: "
+            "long-context prices"
+        )
+    tier = (llm.service_tier or "standard").lower()
+    suffix = "" if tier in ("standard", "default", "auto") else f"_{tier}"
+
+    Found = tuple[Decimal | None, str | None]
+
+    def column(base: str, extra: str, what: str) -> Found:
+        """The most specific price and its column: long context and tier, then without the
+        long-context part, then the standard tier; each fallback is noted."""
+        for name in (f"{base}{above}{extra}", f"{base}{extra}"):
+            found = price.price(name)
+            if found is not None:
+                if name != f"{base}{above}{extra}":
+                    notes.append(f"no long-context {what} price for {price.key}: the base one")
+                return found, name
+        if extra:
+            label = extra.strip("_")
+            notes.append(f"no {label} {what} price for {price.key}: the standard one is used")
+            return column(base, "", what)
+        return None, None
+
+    input_price, input_column = column("input", suffix, "input")
+    output_price, output_column = column("output", suffix, "output")
     if input_price is None:
         input_price = Decimal(0)
         notes.append(f"{price.key} has no input price in the table: input counted at $0")
     if output_price is None:
         output_price = Decimal(0)
-        notes.append(f"{price.key} has no output price in the table (an embedding model?)")
-
-    def column(name: str, fallback: Decimal, what: str) -> Decimal:
-        found = price.price(name)
-        if found is None:
-            notes.append(f"no {what} price for {price.key}: the standard price is used")
-            return fallback
-        return found
+        if quantities.output:
+            notes.append(f"{price.key} has no output price in the table (an embedding model?)")
 
     batch = quantities.batch
     standard = Decimal(1) - batch
-    parts: list[tuple[str, Decimal, Decimal]] = [
-        ("input tokens", quantities.fresh * standard, input_price),
-        ("output tokens", quantities.output * standard, output_price),
+    parts: list[tuple[str, Decimal, Decimal, str | None]] = [
+        ("input tokens", quantities.fresh * standard, input_price, input_column),
+        ("output tokens", quantities.output * standard, output_price, output_column),
     ]
     if quantities.cached:
-        read = column("cache_read", input_price, "cached-input")
-        parts.append(("cached input tokens", quantities.cached * standard, read))
+        read, read_column = column("cache_read", suffix, "cached-input")
+        if read is None:
+            notes.append(f"no cached-input price for {price.key}: the input price is used")
+            read, read_column = input_price, input_column
+        parts.append(("cached input tokens", quantities.cached * standard, read, read_column))
         if batch:
-            batch_read = price.price("batch_cache_read") or read
-            parts.append(("cached input tokens (batch)", quantities.cached * batch, batch_read))
+            batch_read, batch_read_column = column("cache_read", "_batch", "batch cached-input")
+            if batch_read is None:
+                batch_read, batch_read_column = read, read_column
+            parts.append(
+                (
+                    "cached input tokens (batch)",
+                    quantities.cached * batch,
+                    batch_read,
+                    batch_read_column,
+                )
+            )
     if quantities.written:
-        write = price.price("cache_write")
+        ttl = "cache_write_1h" if llm.cache_ttl == "1h" else "cache_write"
+        what = "1-hour cache-write" if llm.cache_ttl == "1h" else "cache-write"
+        write, write_column = column(ttl, suffix, what)
         if write is None:
-            write = input_price
+            write, write_column = input_price, input_column
             notes.append(f"{price.key}: cache writes are billed as input (no write price)")
-        parts.append(("cache write tokens", quantities.written, write))
+        parts.append(("cache write tokens", quantities.written, write, write_column))
     if batch:
+        batch_in, batch_in_column = column("input", "_batch", "batch input")
+        batch_out, batch_out_column = column("output", "_batch", "batch output")
         parts.append(
             (
                 "input tokens (batch)",
                 quantities.fresh * batch,
-                column("batch_input", input_price, "batch input"),
+                batch_in if batch_in is not None else input_price,
+                batch_in_column,
             )
         )
         parts.append(
             (
                 "output tokens (batch)",
                 quantities.output * batch,
-                column("batch_output", output_price, "batch output"),
+                batch_out if batch_out is not None else output_price,
+                batch_out_column,
             )
         )
+    if tier not in ("standard", "default", "auto", *TIERS):
+        notes.append(f"service tier {tier!r} is not one aicost knows: standard prices")
     lines: list[CostLine] = []
     total = Decimal(0)
-    source = (
-        str(price.table.info.sources[0].get("id"))
-        if price.table.info.sources
-        else price.table.info.id
-    )
-    for component, quantity, unit_price in parts:
+    for component, quantity, unit_price, used in parts:
         if not quantity:
             continue
         amount = quantity / MILLION * unit_price
@@ -233,7 +637,7 @@ def monthly_cost(
                 nodes=1,
                 hourly_rate=Decimal(0),
                 monthly=amount,
-                basis=source,
+                basis=price.basis_of(used),
                 table=price.table.info.id,
                 component=component,
                 quantity=quantity,
@@ -241,7 +645,20 @@ def monthly_cost(
                 unit_price=unit_price,
             )
         )
-    return total, lines, notes
+    return total, lines, list(dict.fromkeys(notes))
+
+
+def retired(price: ModelPrice, today: dt.date) -> str | None:
+    """A warning when the model is past its retirement (deprecation) date, else None."""
+    date = price.deprecation_date
+    if not date or date > today.isoformat():
+        return None
+    successor = price.row.get("successor")
+    source = price.row.get("deprecation_basis")
+    text = f"{price.provider}/{price.key} is past its retirement date {date}"
+    if source:
+        text += f" ({source})"
+    return text + (f"; successor: {successor}" if successor else "")
 
 
 def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Costing:
@@ -259,9 +676,25 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
             notes=deployment.notes,
             hours_per_month=hours,
         )
-    found = lookup(book, llm.provider, llm.model)
+    found = lookup(
+        book,
+        llm.provider,
+        llm.model,
+        deployment_type=llm.deployment_type,
+        region=deployment.region,
+    )
     if isinstance(found, str):
         return Costing(None, reason=found, notes=deployment.notes, hours_per_month=hours)
+    # The date itself; whether it has passed is the check's warning (against its own today).
+    date = found.deprecation_date
+    warnings = (f"{found.provider}/{found.key} retires on {date}",) if date else ()
+    if found.unpriced:
+        return Costing(
+            None,
+            reason=f"{found.provider}/{found.key}: {found.unpriced}",
+            notes=(*deployment.notes, *warnings),
+            hours_per_month=hours,
+        )
     result = monthly_cost(found, llm)
     if result is None:
         return Costing(
@@ -270,7 +703,7 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
                 "token volume not known: set requests (per day or month) and average input "
                 "and output tokens in aicost-llm.yaml, or monthly tokens in aicost-usage.yml"
             ),
-            notes=deployment.notes,
+            notes=(*deployment.notes, *warnings),
             hours_per_month=hours,
         )
     total, lines, notes = result
@@ -290,13 +723,40 @@ def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Co
         for line in lines
     ]
     info = found.table.info
-    matched = f"priced as {found.provider}/{found.key} ({info.id}, as of {info.as_of})"
+    matched = (
+        f"priced as {found.provider}/{found.key} ({info.id}, as of {info.as_of}; "
+        f"basis {found.basis})"
+    )
     return Costing(
         total,
         lines=tuple(lines),
-        notes=(*deployment.notes, matched, *notes),
+        notes=(*deployment.notes, *warnings, matched, *notes),
         hours_per_month=hours,
     )
+
+
+def retirement_warnings(
+    book: PriceBook, workloads: Iterable[PricedWorkload], today: dt.date
+) -> list[str]:
+    """One warning per workload whose model is past its retirement date."""
+    warnings: list[str] = []
+    for item in workloads:
+        planned = item.workload.planned
+        llm = planned.llm if planned is not None else None
+        if llm is None or llm.provisioned_units is not None:
+            continue
+        found = lookup(
+            book,
+            llm.provider,
+            llm.model,
+            deployment_type=llm.deployment_type,
+            region=planned.region if planned is not None else None,
+        )
+        if isinstance(found, ModelPrice):
+            text = retired(found, today)
+            if text:
+                warnings.append(f"{item.workload.address}: {text}")
+    return warnings
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,11 @@ class RenderOptions:
     max_rows: int = 50
     #: Human formats list waived findings too (JSON always does).
     show_waived: bool = False
+    #: SARIF ``automationDetails`` category (default: the workspace, unless ``default``), so
+    #: a matrix of workspaces uploads separate analyses instead of overwriting one.
+    sarif_category: str | None = None
+    #: Output goes to a pipe or a file: a plain layout (no box, no width limit, nothing cut).
+    plain: bool = False
 
 
 class FormatModule(Protocol):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 
@@ -22,6 +22,7 @@ def render(result: CheckResult, options: RenderOptions) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    document = inert.tree(document)  # input strings: control characters made visible
     lines = []
     for found in v.findings(document):
         if v.waived(found):
@@ -39,6 +40,7 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
         for r in v.resources(document)
         if not r.get("priced")
     )
+    lines.extend(f"warning: {w}" for w in document.get("warnings") or ())
     summary = v.summary(document)
     counts = v.severity_counts(f for f in v.findings(document) if not v.waived(f))
     lines.append(

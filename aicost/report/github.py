@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 #: GitHub keeps this many annotations of each level per step.
@@ -85,6 +85,7 @@ def warning_annotation(text: str) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    document = inert.tree(document)  # input strings: control characters made visible
     lines: list[str] = []
     counts: dict[str, int] = {}
     hidden = 0

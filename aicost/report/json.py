@@ -12,7 +12,7 @@ from typing import Any
 
 from aicost.document.build import build
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -31,7 +31,7 @@ def dumps(document: dict[str, Any]) -> str:
         else:
             lines.append(f"  {encode(key)}: {encode(value)}{comma}")
     lines.append("}")
-    return "\n".join(lines) + "\n"
+    return inert.json_text("\n".join(lines) + "\n")
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from aicost.core.projects import project_key
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 
@@ -36,6 +36,7 @@ def _clean(text: Any) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    document = inert.tree(document)  # input strings: control characters made visible
     by_resource: dict[tuple[Any, str, Any], list[Mapping[str, Any]]] = {}
     aggregate: list[Mapping[str, Any]] = []
     keys = {
@@ -64,8 +65,17 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
                 suite, "testcase", classname="aicost policy", name=_clean(found.get("address"))
             )
             _outcome(case, [found])
+    warnings = [str(w) for w in document.get("warnings") or ()]
+    if warnings and len(root):
+        # Warnings are not test cases: they go to the first suite's system-err.
+        ET.SubElement(root[0], "system-err").text = _clean("\n".join(warnings))
     for suite in root:
-        cases = list(suite)
+        cases = [c for c in suite if c.tag == "testcase"]
+        for case in cases:
+            # JUnit consumers (GitLab, Jenkins, test reporters) expect a duration: pricing
+            # is not timed per resource, so each case reports 0 seconds.
+            case.set("time", "0")
+        suite.set("time", "0")
         suite.set("tests", str(len(cases)))
         suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
         suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))

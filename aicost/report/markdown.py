@@ -22,7 +22,7 @@ from aicost import __version__
 from aicost.core.money import usd
 from aicost.document.read import money
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 MARKER = "<!-- aicost-report -->"
@@ -50,6 +50,7 @@ def render_document(
     document: Mapping[str, Any], options: RenderOptions, *, tag: str | None = None
 ) -> str:
     """The comment body, at most :data:`MAX_CHARS` characters."""
+    document = inert.tree(document)  # input strings: control characters made visible
     limit = options.max_rows if options.max_rows > 0 else 10**9
     while True:
         text = _render(document, limit, tag)
@@ -69,19 +70,18 @@ def render_document(
 # --------------------------------------------------------------------------- escaping
 
 
+#: Rule documentation links that are shown as links: https, no spaces, quotes or brackets.
+_SAFE_LINK = re.compile(r"^https://[A-Za-z0-9.-]+(/[A-Za-z0-9._~/#%=?&+-]*)?$")
+
+
 def escape(text: Any) -> str:
-    """Plain text safe in Markdown: no HTML, no mentions, no table breaks, one line."""
-    value = re.sub(r"([\\`*_\[\]])", r"\\\1", " ".join(str(text).split()))
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace("|", "\\|").replace("@", "&#64;")
+    """Plain text safe in Markdown: no HTML, no mentions, no links, no table breaks, one line."""
+    return inert.text(text)
 
 
 def code(text: Any) -> str:
     """An inline code span for *text* (addresses, paths), safe inside a table."""
-    value = " ".join(str(text).split()).replace("|", "\\|")
-    fence = "``" if "`" in value else "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
+    return inert.code(text)
 
 
 # --------------------------------------------------------------------------- sections
@@ -212,15 +212,18 @@ def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
         severity = str(first.get("severity"))
         title, _doc = v.rule_info(str(first.get("type")))
         gate = "fails the check" if any(i.get("fails") for i in items) else "reported only"
+        old = sum(1 for i in items if i.get("new") is False)
+        if old:
+            gate += f" · {old} already in the base branch"
         lines.append(
             f"**{_ICON.get(severity, '')} {code(rule)}** · {escape(title)} · "
-            f"{v.plural(len(items), severity)} · {gate}"
+            f"{escape(v.plural(len(items), severity))} · {gate}"
         )
         remediation = first.get("remediation")
         link = first.get("link")
         if remediation or link:
             fix = f"> **Fix:** {escape(remediation)}" if remediation else ">"
-            if isinstance(link, str) and link.startswith("https://"):
+            if isinstance(link, str) and _SAFE_LINK.match(link):
                 fix += f" [Rule docs]({link})"
             lines.append(fix)
         lines.append("")

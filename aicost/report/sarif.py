@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -24,7 +26,7 @@ from aicost import __version__
 from aicost.core.money import usd
 from aicost.document.read import money
 from aicost.pipeline import CheckResult
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,11 +44,20 @@ def render(result: CheckResult, options: RenderOptions) -> str:
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     # Indented as json.dumps(indent=2) would, byte for byte: the C encoder, then msgspec's
     # re-indenting (json.dumps with indent uses the pure-Python encoder, 20x slower).
-    compact = json.dumps(sarif(document), ensure_ascii=False)
-    return str(msgspec.json.format(compact, indent=2)) + "\n"
+    compact = json.dumps(sarif(document, options.sarif_category), ensure_ascii=False)
+    return inert.json_text(str(msgspec.json.format(compact, indent=2)) + "\n")
 
 
-def sarif(document: Mapping[str, Any]) -> dict[str, Any]:
+def category(document: Mapping[str, Any], given: str | None = None) -> str:
+    """The analysis category: *given*, else the report's workspace unless ``default``."""
+    if given:
+        return given.strip("/")
+    policy = document.get("policy")
+    workspace = policy.get("workspace") if isinstance(policy, dict) else None
+    return str(workspace) if workspace and workspace != "default" else ""
+
+
+def sarif(document: Mapping[str, Any], category_name: str | None = None) -> dict[str, Any]:
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results = []
@@ -66,7 +77,9 @@ def sarif(document: Mapping[str, Any]) -> dict[str, Any]:
                 "rules": rules,
             }
         },
-        "automationDetails": {"id": "aicost/"},
+        "automationDetails": {
+            "id": f"aicost/{category(document, category_name)}/".replace("//", "/")
+        },
         "columnKind": "unicodeCodePoints",
         "results": results,
         "invocations": [_invocation(document)],
@@ -145,14 +158,23 @@ def _result(
 
 
 def _location(found: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any] | None:
-    """Where the finding is: its file and line; a budget points at the policy file."""
+    """Where the finding is: its file and line; else the policy's line that declares it (a
+    budget's ``name:``, a rule's ``id:``); else the input it came from (code scanning refuses
+    results without a location)."""
+    uri, line = None, None
     file = found.get("file")
-    line = found.get("line")
-    if not file:
+    if file:
+        uri, line = v.repo_path(str(file)), found.get("line")
+    if uri is None:
         policy = document.get("policy")
-        file = policy.get("path") if isinstance(policy, dict) else None
-        line = None
-    uri = v.repo_path(str(file)) if file else None
+        path = policy.get("path") if isinstance(policy, dict) else None
+        uri = v.repo_path(str(path)) if path else None
+        line = policy_line(str(path), found) if uri is not None else None
+    if uri is None:
+        for item in document.get("inputs") or ():
+            if isinstance(item, dict) and (uri := v.repo_path(str(item.get("path") or ""))):
+                line = None
+                break
     if uri is None:
         return None
     physical: dict[str, Any] = {
@@ -164,6 +186,26 @@ def _location(found: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str
     if address:
         location["logicalLocations"] = [{"fullyQualifiedName": v.label(found), "kind": "resource"}]
     return location
+
+
+def policy_line(path: str, found: Mapping[str, Any]) -> int | None:
+    """The line of *path* (a policy YAML) that declares the finding's budget or rule."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    address = str(found.get("address") or "")
+    rule = str(found.get("rule") or "")
+    if address.startswith("budget:"):
+        wanted = [("name", address.split(":", 1)[1])]
+    else:
+        wanted = [("id", rule), ("type", str(found.get("type") or rule))]
+    for key, value in wanted:
+        pattern = re.compile(rf"^\s*(-\s*)?{key}\s*:\s*(['\"]?){re.escape(value)}\2\s*(#.*)?$")
+        for number, text in enumerate(lines, start=1):
+            if pattern.match(text):
+                return number
+    return None
 
 
 def _fingerprint(found: Mapping[str, Any]) -> str:

@@ -1,38 +1,54 @@
-"""``--format table`` (default): a rich table of workloads, the findings and the verdict."""
+"""``--format table`` (default): a rich table of workloads, the findings and the verdict.
+
+In a terminal the table fits its width: the least useful columns are dropped first (change,
+class, nodes, purchase option, GPUs, instance), then the resource names are shortened; the
+amounts are never cut and no row wraps. Findings that do not fit a table are listed, one
+finding per item. Piped (``options.plain``), the layout is plain: no box, no width limit,
+one line per row, nothing cut.
+"""
 
 from __future__ import annotations
 
 import io
+import shutil
+import textwrap
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from aicost.core.money import usd
+from aicost.core.sensitive import redact
 from aicost.document.build import build
 from aicost.pipeline import CheckResult
+from aicost.policy.finding import Finding
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
-from aicost.report import RenderOptions
+from aicost.report import RenderOptions, inert
 from aicost.report import view as v
+from aicost.report.fit import Cell, Column, fit
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
     buffer = io.StringIO()
+    width = options.width or shutil.get_terminal_size((100, 24)).columns
     console = Console(
         file=buffer,
         force_terminal=options.color,
         no_color=not options.color,
-        width=options.width or 140,
+        width=100_000 if options.plain else max(width, 40),
         highlight=False,
         markup=False,
         emoji=False,
     )
-    document = build(result)
+    # Input strings: secrets masked (by build) and control characters made visible.
+    document = inert.tree(build(result))
     resources = v.resources(document)
     shown = _workloads(console, result, resources, options)
     _unit_costs(console, shown)
@@ -44,32 +60,42 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     return buffer.getvalue()
 
 
+def _clean(result: CheckResult, value: object) -> str:
+    """A string from the result (not the document): masked and made visible too."""
+    return inert.controls(redact(str(value), result.secrets))
+
+
 def _workloads(
     console: Console,
     result: CheckResult,
     resources: list[Mapping[str, Any]],
     options: RenderOptions,
 ) -> list[Mapping[str, Any]]:
-    table = Table(title="AI workloads", title_justify="left", expand=False)
-    table.add_column("Resource", overflow="fold")
-    table.add_column("Change")
-    table.add_column("Class")
-    table.add_column("Instance")
-    table.add_column("GPUs", justify="right")
-    table.add_column("Nodes", justify="right")
-    table.add_column("Purchase")
-    table.add_column("Monthly", justify="right")
-    table.add_column("Delta", justify="right")
+    columns = [
+        Column("Resource", shrink_to=16, prefer=32),
+        Column("Change", drop=6),
+        Column("Class", drop=5),
+        Column("Instance", drop=1),
+        Column("GPUs", justify="right", drop=2),
+        Column("Nodes", justify="right", drop=4),
+        Column("Purchase", drop=3),
+        Column("Monthly", justify="right"),
+        Column("Delta", justify="right"),
+    ]
     shown = v.largest_first(resources, options.max_rows)
     for item in shown:
         monthly = item.get("monthly_cost")
-        table.add_row(
+        row: list[Cell] = [
             *v.workload_cells(item),
             Text(v.amount(monthly), style="magenta" if monthly is None else ""),
             v.amount(item.get("delta_monthly_cost"), signed=True),
-        )
+        ]
+        for column, cell in zip(columns, row, strict=True):
+            column.cells.append(cell)
     if result.workloads:
-        console.print(table)
+        if options.plain:
+            console.print("AI workloads")
+        console.print(_table("AI workloads", columns, console.width, options.plain))
         if len(shown) < len(result.workloads):
             console.print(
                 f"… {len(result.workloads) - len(shown)} more workloads not shown: the table "
@@ -108,26 +134,8 @@ def _findings(console: Console, result: CheckResult, options: RenderOptions) -> 
     active = result.active_findings
     if active:
         console.print()
-        findings = Table(title="Findings", title_justify="left")
-        findings.add_column("Severity")
-        findings.add_column("Gate")
-        findings.add_column("Rule")
-        findings.add_column("Resource", overflow="fold")
-        findings.add_column("Message", overflow="fold")
-        findings.add_column("Saving/mo", justify="right")
         listed = active if options.max_rows <= 0 else active[: options.max_rows]
-        for found in listed:
-            findings.add_row(
-                Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
-                Text("fails", style="bold red") if found.fails else Text("reports"),
-                found.rule,
-                found.address
-                + (f" ({found.component})" if found.component else "")
-                + (f"\n{place}" if (place := where(found)) else ""),
-                found.message,
-                usd(found.monthly_saving, unpriced="-"),
-            )
-        console.print(findings)
+        _findings_layout(console, result, listed, options.plain)
         hidden = active[len(listed) :]
         if hidden:
             by_severity = Counter(f.severity.value for f in hidden)
@@ -146,10 +154,12 @@ def _waived(console: Console, result: CheckResult, options: RenderOptions) -> No
         table_w.add_column("Waiver", overflow="fold")
         for found in waived:
             table_w.add_row(
-                found.rule,
-                found.address + (f" ({found.component})" if found.component else ""),
-                found.message,
-                waiver_text(found.waiver) if found.waiver else "",
+                _clean(result, found.rule),
+                _clean(
+                    result, found.address + (f" ({found.component})" if found.component else "")
+                ),
+                _clean(result, found.message),
+                _clean(result, waiver_text(found.waiver)) if found.waiver else "",
             )
         console.print(table_w)
     elif waived:
@@ -165,9 +175,11 @@ def _stale_and_notes(console: Console, result: CheckResult) -> None:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
         for stale in result.stale_waivers:
-            console.print(f"  {stale_text(stale)}")
+            console.print(f"  {_clean(result, stale_text(stale))}")
     for note in result.policy_notes:
-        console.print(f"Note: {note}")
+        console.print(f"Note: {_clean(result, note)}")
+    for warning in result.warnings:
+        console.print(f"Warning: {_clean(result, warning)}")
 
 
 def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
@@ -184,10 +196,97 @@ def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) 
     )
     prices = v.pricing_dates(document)
     console.print(f"Prices: {prices}; {summary.hours_per_month} hours/month")
-    console.print(f"Policy: {result.policy.name} ({result.policy.origin})")
+    console.print(
+        f"Policy: {_clean(result, result.policy.name)} ({_clean(result, result.policy.origin)})"
+    )
     verdict = Text(
         f"Verdict: {result.verdict.upper()}",
         style="bold red" if result.verdict == "fail" else "bold green",
     )
     verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
     console.print(verdict)
+
+
+def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
+    """A table of *columns*: boxless and unlimited when *plain*, else fitted to *width*."""
+    shown = columns if plain else fit(columns, width)
+    table = Table(
+        title=None if plain else title,
+        title_justify="left",
+        expand=False,
+        box=None if plain else box.HEAVY_HEAD,
+        pad_edge=not plain,
+        show_edge=not plain,
+    )
+    for column in shown:
+        table.add_column(
+            column.header,
+            justify="right" if column.justify == "right" else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            max_width=column.max_width,
+        )
+    rows = len(columns[0].cells) if columns else 0
+    for index in range(rows):
+        table.add_row(*(column.cells[index] for column in shown))
+    return table
+
+
+def _findings_layout(
+    console: Console, result: CheckResult, listed: Sequence[Finding], plain: bool
+) -> None:
+    """The findings: a table when it fits (or piped, a plain one), else a list; every string
+    from the input masked and made visible (:func:`_clean`)."""
+    columns = [
+        Column("Severity"),
+        Column("Gate"),
+        Column("Rule"),
+        Column("Resource"),
+        Column("Message"),
+        Column("Saving/mo", justify="right"),
+    ]
+    for found in listed:
+        place = _clean(result, where(found) or "")
+        cells: list[Cell] = [
+            Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
+            Text("fails", style="bold red")
+            if found.fails
+            else Text("existing" if found.existing else "reports"),
+            _clean(result, found.rule),
+            _clean(result, found.address + (f" ({found.component})" if found.component else ""))
+            + (f" {place}" if place else ""),
+            _clean(result, found.message),
+            usd(found.monthly_saving, unpriced="-"),
+        ]
+        for column, cell in zip(columns, cells, strict=True):
+            column.cells.append(cell)
+    if plain or sum(c.natural for c in columns) + 3 * len(columns) + 1 <= console.width:
+        if plain:
+            console.print("Findings")
+        console.print(_table("Findings", columns, console.width, plain))
+        return
+    console.print("Findings")
+    width = console.width
+    for found in listed:
+        head = Text("  ")
+        head.append(found.severity.value, style=_SEVERITY_STYLE[found.severity.value])
+        head.append("  ")
+        if found.fails:
+            head.append("fails", style="bold red")
+        else:
+            head.append("existing" if found.existing else "reports")
+        head.append(f"  {_clean(result, found.rule)}  ")
+        subject = _clean(
+            result, found.address + (f" ({found.component})" if found.component else "")
+        )
+        place = _clean(result, where(found) or "")
+        room = width - cell_len(head.plain) - (len(place) + 2 if place else 0)
+        if cell_len(subject) > room:
+            subject = subject[: max(room - 1, 8)] + "…"
+        head.append(subject + (f"  {place}" if place else ""))
+        console.print(head, no_wrap=True, overflow="ellipsis")
+        message = _clean(result, found.message)
+        if found.monthly_saving:
+            message += f" (saves {usd(found.monthly_saving)}/mo)"
+        for line in textwrap.wrap(message, width=max(width - 6, 20)):
+            console.print(f"      {line}", no_wrap=True, overflow="ellipsis")

@@ -144,7 +144,8 @@ def planned(resource: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def workload_cells(resource: Mapping[str, Any]) -> list[str]:
     """One workload as every format lists it: resource, change, class, instance (or model),
-    GPUs, nodes, purchase option (money is formatted by each format)."""
+    GPUs, nodes, purchase option, with any price fallback (``spot→on-demand``; money is
+    formatted by each format)."""
     side = current(resource)
     after = planned(resource)
     return [
@@ -154,7 +155,7 @@ def workload_cells(resource: Mapping[str, Any]) -> list[str]:
         hardware(side),
         gpus(after),
         nodes(after),
-        str(side.get("purchase_option") or "-"),
+        str(resource.get("purchase") or side.get("purchase_option") or "-"),
     ]
 
 

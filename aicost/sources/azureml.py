@@ -285,9 +285,13 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
     )
 
 
+#: Counts of machines (lower case, no ``_``), validated when read.
+_COUNTS = frozenset({"instancecount", "maxinstances", "mininstances", "nodecount"})
+
+
 def read(path: Path) -> Inventory:
     specs = []
-    for document, data in documents(path, "Azure ML YAML"):
+    for document, data in documents(path, "Azure ML YAML", _COUNTS):
         found = _spec(document, data, str(path))
         if found is not None:
             specs.append(found)

@@ -32,10 +32,72 @@ from lark import Token, Tree
 MAX_ITEMS = 10_000
 #: How deep evaluation may nest (locals referring to locals, module outputs...).
 MAX_DEPTH = 200
+#: A value larger than this (characters of text, or items) is unknown: 28 locals that double
+#: a string must not reach gigabytes.
+MAX_VALUE_SIZE = 1_000_000
+#: Widths and precisions ``format()`` accepts.
+MAX_FORMAT_WIDTH = 10_000
+#: Integers longer than this (digits) are not numbers aicost computes with.
+MAX_DIGITS = 400
+#: Iterations of ``for`` expressions in one top-level evaluation.
+MAX_WORK = 250_000
+_work = [0]
 
 
 class EvalError(Exception):
     """An expression Terraform would reject; the caller treats the value as unknown."""
+
+
+class TooLarge(EvalError):
+    """A value over aicost's size caps; the caller treats it as unknown, with a warning."""
+
+
+class InvalidArgument(Exception):
+    """A function argument Terraform refuses at plan time (an invalid regular expression):
+    the configuration is invalid, not merely unknown. ``line`` is filled in on the way up."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line: int | None = None
+
+
+def reset_work() -> None:
+    """Start a new top-level evaluation's work budget."""
+    _work[0] = 0
+
+
+def _spend(amount: int = 1) -> None:
+    _work[0] += amount
+    if _work[0] > MAX_WORK:
+        raise TooLarge(f"more than {MAX_WORK:,} iterations in one expression")
+
+
+def size_over(value: Any, limit: int = MAX_VALUE_SIZE) -> bool:
+    """Whether *value* holds more than *limit* characters and items (stops early)."""
+    total = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        while isinstance(node, Sensitive):
+            node = node.value
+        if isinstance(node, str):
+            total += len(node)
+        elif isinstance(node, list | tuple):
+            total += len(node)
+            stack.extend(node)
+        elif isinstance(node, dict):
+            total += len(node)
+            stack.extend(node.values())
+        elif isinstance(node, int) and not isinstance(node, bool):
+            total += 1
+            if node.bit_length() > MAX_DIGITS * 4:
+                return True
+        else:
+            total += 1
+        if total > limit:
+            return True
+    return False
 
 
 class _Unknown:
@@ -366,7 +428,12 @@ def evaluate(node: Any, scope: Scope) -> Any:
     handler = _HANDLERS.get(str(node.data))
     if handler is None:
         raise EvalError(f"unsupported expression {node.data}")
-    return handler(node, scope)
+    try:
+        return handler(node, scope)
+    except InvalidArgument as exc:
+        if exc.line is None and not node.meta.empty:
+            exc.line = node.meta.line
+        raise
 
 
 def _expr_term(node: Tree[Any], scope: Scope) -> Any:
@@ -408,6 +475,7 @@ def _template(parts: list[Tree[Any]], scope: Scope) -> Any:
     pieces: list[str] = []
     sensitive = False
     unknown = False
+    total = 0
     for part in parts:
         content = part.children[0]
         if isinstance(content, Token):
@@ -422,7 +490,11 @@ def _template(parts: list[Tree[Any]], scope: Scope) -> Any:
         if value is UNKNOWN or contains_unknown(value):
             unknown = True
             continue
-        pieces.append(to_string(value))
+        piece = to_string(value)
+        total += len(piece)
+        if total > MAX_VALUE_SIZE:
+            raise TooLarge(f"a string over {MAX_VALUE_SIZE:,} characters")
+        pieces.append(piece)
     if unknown:
         return UNKNOWN
     return mark("".join(pieces), sensitive)
@@ -558,6 +630,8 @@ def _binary(node: Tree[Any], scope: Scope) -> Any:
         result = a >= b
     else:
         raise EvalError(f"unknown operator {operator}")
+    if isinstance(result, int) and result.bit_length() > MAX_DIGITS * 4:
+        raise TooLarge(f"a number over {MAX_DIGITS} digits")
     return mark(_normal_number(result), sensitive)
 
 
@@ -763,6 +837,7 @@ def _for_tuple(node: Tree[Any], scope: Scope) -> Any:
         return UNKNOWN
     out: list[Any] = []
     for inner in items:
+        _spend()
         if condition is not None:
             keep, _ = unmark(evaluate(condition, inner))
             if keep is UNKNOWN:
@@ -783,6 +858,7 @@ def _for_object(node: Tree[Any], scope: Scope) -> Any:
         return UNKNOWN
     out: dict[str, Any] = {}
     for inner in items:
+        _spend()
         if condition is not None:
             keep, _ = unmark(evaluate(condition, inner))
             if keep is UNKNOWN:
@@ -1126,9 +1202,16 @@ def _range(*args: Any) -> list[Any]:
 
 def _join(separator: Any, *lists: Any) -> str:
     items: list[str] = []
+    glue = to_string(separator)
+    total = 0
     for item in lists:
-        items.extend(to_string(v) for v in _as_list(item))
-    return to_string(separator).join(items)
+        for value in _as_list(item):
+            text = to_string(value)
+            total += len(text) + len(glue)
+            if total > MAX_VALUE_SIZE:
+                raise TooLarge(f"a string over {MAX_VALUE_SIZE:,} characters")
+            items.append(text)
+    return glue.join(items)
 
 
 def _split(separator: Any, text: Any) -> list[str]:
@@ -1164,6 +1247,9 @@ def _format(spec: Any, *args: Any) -> str:
         value = args[position]
         position += 1
         flags, width, precision = match.group(2), match.group(3), match.group(4)
+        for number in (width, precision):
+            if number and (len(number) > 6 or int(number) > MAX_FORMAT_WIDTH):
+                raise TooLarge(f"a format width or precision over {MAX_FORMAT_WIDTH:,}")
         if verb in ("s", "v"):
             text = to_string(value) if not isinstance(value, list | dict) else json.dumps(value)
         elif verb == "q":
@@ -1202,11 +1288,13 @@ def _formatlist(spec: Any, *args: Any) -> list[str]:
 def _replace(text: Any, search: Any, replacement: Any) -> str:
     value, old, new = to_string(text), to_string(search), to_string(replacement)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        try:
-            pattern = re.compile(old[1:-1])
-        except re.error as exc:
-            raise EvalError(f"bad regular expression: {exc}") from None
-        return pattern.sub(re.sub(r"\$(\d+)", r"\\\1", new), value)
+        pattern = compile_re2(old[1:-1])
+        if (len(value) + 1) * (len(new) + 1) > MAX_VALUE_SIZE:
+            raise TooLarge(f"a replacement that could exceed {MAX_VALUE_SIZE:,} characters")
+        return str(pattern.sub(re.sub(r"\$(\d+)", r"\\\1", new), value))
+    matches = value.count(old) if old else len(value) + 1
+    if len(value) + matches * len(new) > MAX_VALUE_SIZE:
+        raise TooLarge(f"a string over {MAX_VALUE_SIZE:,} characters")
     return value.replace(old, new)
 
 
@@ -1227,6 +1315,8 @@ def _trim(text: Any, chars: Any) -> str:
 
 
 def _jsonencode(value: Any) -> str:
+    if size_over(value, MAX_VALUE_SIZE // 2):
+        raise TooLarge(f"a value over {MAX_VALUE_SIZE:,} characters to encode")
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
@@ -1340,8 +1430,24 @@ def _hash(algorithm: str) -> Callable[[Any], str]:
     return digest
 
 
+def compile_re2(pattern: str) -> Any:
+    """A regular expression with RE2's semantics and linear-time matching, as Terraform's."""
+    import re2  # google-re2
+
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = 32 << 20
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        raise InvalidArgument(
+            f"invalid regular expression {pattern[:60]!r}: "
+            f"{exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc}"
+        ) from None
+
+
 def _regex(pattern: Any, text: Any) -> Any:
-    match = re.search(to_string(pattern), to_string(text))
+    match = compile_re2(to_string(pattern)).search(to_string(text))
     if match is None:
         raise EvalError("no match")
     if match.groupdict():

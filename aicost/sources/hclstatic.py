@@ -17,16 +17,22 @@ from typing import TYPE_CHECKING, Any
 from aicost.core.errors import InputError
 from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import MAX_INPUT_BYTES, Inventory, decode
+from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 from aicost.sources.hcleval import (
+    MAX_VALUE_SIZE,
     UNKNOWN,
     EvalError,
+    InvalidArgument,
     Scope,
+    TooLarge,
     deep_unmark,
     evaluate,
     iterate,
     mark,
     name_of,
     references,
+    reset_work,
+    size_over,
     subtrees,
     to_bool,
     to_number,
@@ -42,6 +48,7 @@ from aicost.sources.hclfiles import (
     config_files,
     display,
 )
+from aicost.sources.hcloptions import SKIP_UNPARSABLE
 from aicost.sources.hclparse import parse
 from aicost.sources.tfplan import PlanInventory
 
@@ -52,6 +59,10 @@ if TYPE_CHECKING:
 MAX_INSTANCES = 10_000
 #: Module nesting deeper than this is treated as a cycle.
 MAX_MODULE_DEPTH = 24
+#: At most this many resource and module instances in one root module, all told.
+MAX_TOTAL_INSTANCES = 50_000
+#: The expansion kind of a resource or module call whose count or for_each is unknown.
+UNKNOWN_COUNT = "unknown"
 #: Meta-arguments that are not resource attributes.
 _META = frozenset(
     {"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"}
@@ -265,7 +276,16 @@ class _Loader:
                 text = _read(file)
                 tree = parse(text, shown)
             except InputError as exc:
-                config.warnings.append(f"{exc}; the file is skipped")
+                if not SKIP_UNPARSABLE.get():
+                    # terraform plan refuses a configuration with a file it cannot parse
+                    raise InputError(
+                        f"{exc.message} (terraform would refuse the configuration; "
+                        "--skip-unparsable checks the rest)",
+                        path=exc.path,
+                        line=exc.line,
+                        column=exc.column,
+                    ) from None
+                config.warnings.append(f"{exc}; the file is skipped (--skip-unparsable)")
                 continue
             self._index(config, tree.children[0], shown)
         skipped = sorted(p.name for p in directory.glob("*.tf.json"))
@@ -376,6 +396,10 @@ class ModuleInstance:
         self.call_scope = call_scope
         self.values = values or {}
         self.depth = depth
+        #: Why this module instance stands for an unknown number of instances, if it does.
+        self.count_unknown: str | None = parent.count_unknown if parent is not None else None
+        #: The file of the module block that calls this instance (its arguments are there).
+        self.call_file: str | None = None
         self._variables: dict[str, Any] = {}
         self._locals: dict[str, Any] = {}
         self._outputs: dict[str, Any] = {}
@@ -399,11 +423,11 @@ class ModuleInstance:
         attrs = block.attributes()
         value: Any = UNKNOWN
         if name in self.arguments and self.call_scope is not None:
-            value = self.builder.safe(self.arguments[name], self.call_scope)
+            value = self.builder.safe(self.arguments[name], self.call_scope, self.call_file)
         elif name in self.values:
             value = self.values[name]
         elif "default" in attrs:
-            value = self.builder.safe(attrs["default"], _constant_scope())
+            value = self.builder.safe(attrs["default"], _constant_scope(), block.file)
         elif self.parent is None:
             self.builder.missing_variable(name, block)
         value = _convert(value, attrs.get("type"))
@@ -422,7 +446,7 @@ class ModuleInstance:
         if entry is None:
             raise EvalError(f"no local {name!r}")
         self._locals[name] = _IN_PROGRESS
-        value = self.builder.safe(entry[0], self.scope())
+        value = self.builder.safe(entry[0], self.scope(), entry[1])
         self._locals[name] = value
         return value
 
@@ -445,6 +469,8 @@ class ModuleInstance:
         if expansion is None:
             return UNKNOWN
         kind, instances = expansion
+        if kind == UNKNOWN_COUNT:
+            return UNKNOWN
         objects = {key: _ResourceObject(self.builder, block, scope) for key, scope in instances}
         if kind == "single":
             return objects[None]
@@ -464,7 +490,9 @@ class ModuleInstance:
         else:
             kind, children = instances
             objects = {key: _ModuleObject(child) for key, child in children}
-            if kind == "single":
+            if kind == UNKNOWN_COUNT:
+                value = UNKNOWN
+            elif kind == "single":
                 value = objects[None]
             elif kind == "count":
                 value = [objects[i] for i in sorted(objects)]
@@ -614,6 +642,13 @@ class _Builder:
         self.config: dict[tuple[tuple[str, ...], str], Mapping[str, Any]] = {}
         self._missing: set[str] = set()
         self._warned: set[str] = set()
+        #: The file of the block being evaluated (for errors), and how deep safe() nests.
+        self.current_file = ""
+        self._nesting = 0
+        #: id(block) -> why its count or for_each is unknown (for UNKNOWN_COUNT expansions).
+        self.count_reasons: dict[int, str] = {}
+        #: Resource and module instances expanded so far (capped at MAX_TOTAL_INSTANCES).
+        self.total_instances = 0
         #: Module directory -> variables used there but not declared.
         self.undeclared: dict[str, set[str]] = {}
 
@@ -622,17 +657,45 @@ class _Builder:
             self._warned.add(message)
             self.warnings.append(message)
 
-    def safe(self, node: Any, scope: Scope) -> Any:
-        """Evaluate; anything Terraform would reject (or aicost cannot follow) is unknown."""
+    def safe(self, node: Any, scope: Scope, file: str | None = None) -> Any:
+        """Evaluate; anything Terraform would reject (or aicost cannot follow) is unknown.
 
+        Values over the size caps become unknown with a warning; an argument Terraform
+        refuses at plan time (an invalid regular expression) is an input error.
+        """
+
+        previous = self.current_file
+        if file is not None:
+            self.current_file = file
+        top = self._nesting == 0
+        if top:
+            reset_work()
+        self._nesting += 1
         try:
-            return evaluate(node, scope)
+            value = evaluate(node, scope)
+            if size_over(value):
+                raise TooLarge(f"a value over {MAX_VALUE_SIZE:,} characters and items")
+            return value
+        except TooLarge as exc:
+            line = getattr(getattr(node, "meta", None), "line", None)
+            where = f"{self.current_file}:{line}" if line else self.current_file
+            self.warn(f"{where}: {exc}; treated as unknown (aicost's cap on static evaluation)")
+            return UNKNOWN
         except (EvalError, RecursionError):
             return UNKNOWN
+        except InvalidArgument as exc:
+            raise InputError(
+                f"{exc.message} (terraform would refuse it)",
+                path=self.current_file or self.project,
+                line=exc.line,
+            ) from None
         except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             if os.environ.get("AICOST_DEBUG"):
                 raise
             return UNKNOWN
+        finally:
+            self._nesting -= 1
+            self.current_file = previous
 
     # ------------------------------------------------------------------------- build
 
@@ -665,11 +728,17 @@ class _Builder:
             if mode != "managed":
                 continue
             self._expressions(instance, block)
+            self.current_file = block.file
             expansion = self.expand(block, instance.scope())
             if expansion is None:
                 continue
-            for key, scope in expansion[1]:
-                self.changes.append(self._change(instance, block, key, scope))
+            kind, instances = expansion
+            reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
+            for key, scope in instances:
+                self.current_file = block.file
+                self.changes.append(
+                    self._change(instance, block, key, scope, reason or instance.count_unknown)
+                )
         for name in instance.config.calls:
             found = self.child_instances(instance, name)
             if found is None:
@@ -678,7 +747,12 @@ class _Builder:
                 self._walk(child)
 
     def _change(
-        self, instance: ModuleInstance, block: Block, key: Any, scope: Scope
+        self,
+        instance: ModuleInstance,
+        block: Block,
+        key: Any,
+        scope: Scope,
+        count_unknown: str | None = None,
     ) -> ResourceChange:
 
         rtype, name = block.labels[0], block.labels[1]
@@ -688,6 +762,10 @@ class _Builder:
         for attribute in COMPUTED_WHEN_UNSET.get(rtype, ()):
             if attribute not in after and attribute not in after_unknown:
                 after_unknown[attribute] = True
+        if count_unknown is not None:
+            # One workload stands for an unknown number of instances (never zero).
+            after_unknown[COUNT_UNKNOWN_KEY] = True
+            after_unknown[COUNT_REASON_KEY] = count_unknown
         provider = self._resource_provider(instance, block, scope)
         address = f"{rtype}.{name}{_key_suffix(key)}"
         if instance.address:
@@ -775,29 +853,40 @@ class _Builder:
         return value
 
     def expand(self, block: Block, scope: Scope) -> tuple[str, list[tuple[Any, Scope]]] | None:
-        """The instances of a resource or module call: (kind, [(key, scope)]), or None."""
+        """The instances of a resource or module call: (kind, [(key, scope)]).
+
+        A ``count`` or ``for_each`` that cannot be known gives one instance of kind
+        :data:`UNKNOWN_COUNT` (its reason in :attr:`count_reasons`): one workload with the
+        count unknown, never zero. A count Terraform would refuse (negative, fractional,
+        not a number) is an input error.
+        """
 
         attrs = block.attributes()
         what = " ".join([block.type, *block.labels[:2]])
         where = f"{block.file}:{block.line}" if block.line else block.file
+        refs = ", ".join(references(attrs.get("count") or attrs.get("for_each"))[:3])
+        origin = f" (from {refs})" if refs else ""
+        reason: str | None = None
+        result: tuple[str, list[tuple[Any, Scope]]] | None = None
         if "count" in attrs:
             count, _ = deep_unmark(self.safe(attrs["count"], scope))
-            try:
-                number = int(to_number(count)) if count is not UNKNOWN else None
-            except EvalError:
-                number = None
-            if number is None or number < 0 or number > MAX_INSTANCES:
-                self.warn(
-                    f"{where}: {what}: count is not known without Terraform; not priced "
-                    "(give its variables a default or a .tfvars value, or check a plan)"
-                )
-                return None
-            return "count", [
-                (i, Scope(scope.context, i, None, dict(scope.names))) for i in range(number)
-            ]
-        if "for_each" in attrs:
+            if count is UNKNOWN:
+                reason = f"count unknown{origin}: its value needs Terraform"
+            else:
+                number = self._count_number(count, block, what)
+                if number > MAX_INSTANCES:
+                    reason = f"count {number} is over aicost's cap of {MAX_INSTANCES:,} instances"
+                else:
+                    result = (
+                        "count",
+                        [
+                            (i, Scope(scope.context, i, None, dict(scope.names)))
+                            for i in range(number)
+                        ],
+                    )
+        elif "for_each" in attrs:
             collection, _ = deep_unmark(self.safe(attrs["for_each"], scope))
-            pairs: list[tuple[Any, Any]] = []
+            pairs: list[tuple[Any, Any]] | None = None
             if isinstance(collection, dict):
                 pairs = [(k, collection[k]) for k in sorted(collection)]
             elif isinstance(collection, list) and all(
@@ -805,18 +894,68 @@ class _Builder:
             ):
                 keys = sorted({to_string(v) for v in collection})
                 pairs = [(k, k) for k in keys]
-            else:
-                self.warn(
-                    f"{where}: {what}: for_each is not known without Terraform; not priced "
-                    "(give its variables a default or a .tfvars value, or check a plan)"
+            if pairs is None:
+                reason = f"for_each unknown{origin}: its value needs Terraform"
+            elif len(pairs) > MAX_INSTANCES:
+                reason = (
+                    f"for_each has {len(pairs):,} keys, over aicost's cap of "
+                    f"{MAX_INSTANCES:,} instances"
                 )
-                return None
-            if len(pairs) > MAX_INSTANCES:
-                return None
-            return "for_each", [
-                (k, Scope(scope.context, None, (k, v), dict(scope.names))) for k, v in pairs
-            ]
-        return "single", [(None, Scope(scope.context, None, None, dict(scope.names)))]
+            else:
+                result = (
+                    "for_each",
+                    [(k, Scope(scope.context, None, (k, v), dict(scope.names))) for k, v in pairs],
+                )
+        else:
+            result = "single", [(None, Scope(scope.context, None, None, dict(scope.names)))]
+        if result is not None:
+            self.total_instances += len(result[1])
+            if self.total_instances > MAX_TOTAL_INSTANCES:
+                raise InputError(
+                    f"{what}: more than {MAX_TOTAL_INSTANCES:,} resource and module instances "
+                    "in one configuration; aicost stops here (check a plan instead)",
+                    path=block.file,
+                    line=block.line,
+                )
+            return result
+        assert reason is not None
+        self.warn(
+            f"{where}: {what}: {reason}; listed as one workload with the count unknown "
+            "(give its variables a default or a .tfvars value, or check a plan)"
+        )
+        self.count_reasons[id(block)] = reason
+        self.total_instances += 1
+        return UNKNOWN_COUNT, [(None, Scope(scope.context, None, None, dict(scope.names)))]
+
+    def _count_number(self, count: Any, block: Block, what: str) -> int:
+        """A known ``count`` as Terraform checks it: a whole number, not negative."""
+        try:
+            number = to_number(count)
+        except EvalError:
+            number = None
+        if number is None or isinstance(number, bool):
+            raise InputError(
+                f"{what}: count must be a whole number, got {_shown(count)}",
+                path=block.file,
+                line=block.line,
+            )
+        try:
+            whole = number == int(number)
+        except (OverflowError, ValueError):
+            whole = False
+        if not whole:
+            raise InputError(
+                f"{what}: count must be a whole number, got {_shown(count)}",
+                path=block.file,
+                line=block.line,
+            )
+        if number < 0:
+            raise InputError(
+                f"{what}: count must not be negative, got {_shown(count)}",
+                path=block.file,
+                line=block.line,
+            )
+        return int(number)
 
     # ------------------------------------------------------------------------- modules
 
@@ -830,14 +969,16 @@ class _Builder:
         cache[name] = None
         block = parent.config.calls[name]
         directory = self._module_dir(parent, name, block)
-        if directory is None or parent.depth >= MAX_MODULE_DEPTH:
+        if directory is None:
             return None
+        self._refuse_cycle(parent, name, block, directory)
         config = self.loader.module(directory)
         expansion = self.expand(block, parent.scope())
         if expansion is None:
             return None
         kind, instances = expansion
         arguments = {k: v for k, v in block.attributes().items() if k not in _MODULE_META}
+        reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
         children = []
         for key, scope in instances:
             address = f"module.{name}{_key_suffix(key)}"
@@ -853,11 +994,46 @@ class _Builder:
                 call_scope=scope,
                 depth=parent.depth + 1,
             )
+            child.call_file = block.file
+            if reason is not None:
+                child.count_unknown = reason
             self._providers(child, parent, block, scope)
             children.append((key, child))
         result = (kind, children)
         cache[name] = result
         return result
+
+    def _refuse_cycle(
+        self, parent: ModuleInstance, name: str, block: Block, directory: Path
+    ) -> None:
+        """Terraform refuses a module that calls itself, directly or through others."""
+        target = directory.resolve()
+        chain: list[tuple[str, Path]] = []
+        node: ModuleInstance | None = parent
+        while node is not None:
+            label = node.address.rsplit(".", 1)[-1] if node.address else "root"
+            chain.append((label if node.address else "root", node.config.directory.resolve()))
+            node = node.parent
+        chain.reverse()
+        for position, (_label, seen) in enumerate(chain):
+            if seen == target:
+                names = [
+                    f"module.{label.split('[', 1)[0]}" if label != "root" else "root"
+                    for label, _ in chain[position:]
+                ]
+                cycle = " -> ".join([*names, f"module.{name}"])
+                raise InputError(
+                    f"module.{name} calls {display(directory)}, which is already being "
+                    f"evaluated: a module cycle ({cycle}); terraform would refuse it",
+                    path=block.file,
+                    line=block.line,
+                )
+        if parent.depth >= MAX_MODULE_DEPTH:
+            raise InputError(
+                f"module.{name}: modules nested more than {MAX_MODULE_DEPTH} deep",
+                path=block.file,
+                line=block.line,
+            )
 
     def _module_dir(self, parent: ModuleInstance, name: str, block: Block) -> Path | None:
         where = f"{block.file}:{block.line}" if block.line else block.file
@@ -1065,6 +1241,11 @@ def _key_suffix(key: Any) -> str:
 
 def _plain(value: Any) -> bool:
     return value is not None and not isinstance(value, dict | list) and value is not UNKNOWN
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _tag(value: Any) -> str:

@@ -37,12 +37,16 @@ from aicost.core.model import ResourceChange, WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
+from aicost.sources.podcheck import accelerator_request, unread_request, validate
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document, load_path, mappings
 
 KIND = "kubernetes"
 
 ObjectReader = Callable[[str, Mapping[str, Any], Document, tuple[str | int, ...]], Iterable[Spec]]
+
+#: The registry key of the reader for kinds no other entry claims.
+GENERIC = "*"
 
 #: ``<api group>/<Kind>`` -> module whose ``read_object(kind, obj, doc, at)`` reads it.
 #: The core API group is written ``v1``.
@@ -72,7 +76,13 @@ KINDS: dict[str, str] = {
     "sagemaker.services.k8s.aws/EndpointConfig": "aicost.sources.sagemaker_api",
     "sagemaker.services.k8s.aws/HyperParameterTuningJob": "aicost.sources.sagemaker_api",
     "sparkoperator.k8s.io/SparkApplication": "aicost.sources.spark",
+    # Every other kind: pods found anywhere in its spec (JobSet, NIMService, any CRD).
+    GENERIC: "aicost.sources.generic",
 }
+
+#: Provider of objects that run nothing aicost prices (Services, ConfigMaps): no mapper
+#: reads it, so they are counted as other resources.
+OTHER_PROVIDER = "kubernetes"
 
 #: Resource types of every object this source and its kind modules can produce.
 RESOURCE_TYPES: tuple[str, ...] = tuple(KINDS)
@@ -102,13 +112,18 @@ def read(path: Path) -> Inventory:
                 )
                 continue
             found_any = True
+            validate(name, document, obj, at)
             key = f"{api_group(api)}/{kind}"
-            module_name = KINDS.get(key)
-            if module_name is None:
-                others.append(_other(name, key, kind, obj, document, at))
-                continue
+            module_name = KINDS.get(key) or KINDS[GENERIC]
             reader = cast(ObjectReader, importlib.import_module(module_name).read_object)
-            specs.extend(reader(kind, obj, document, at))
+            found = list(reader(kind, obj, document, at))
+            if not any(
+                g.accel_count > 0 for spec in found for g in spec.groups
+            ) and accelerator_request(obj):
+                raise unread_request(name, document, obj, at)
+            if not found:
+                others.append(_other(name, key, kind, obj, document, at))
+            specs.extend(found)
     if not found_any:
         raise InputError(
             "not a Kubernetes manifest: no document has apiVersion and kind", path=path
@@ -148,7 +163,7 @@ def _other(
         address=f"{path}:{kind}/{name}",
         type=key,
         name=name,
-        provider=mf.PROVIDER,
+        provider=OTHER_PROVIDER,
         action=Action.CREATE,
         source=SourceRef(path=path, kind=KIND, line=document.line_of(*at)),
         after={},
@@ -203,6 +218,8 @@ def build(
     runs_per_month: Decimal | None = None,
     runs_reason: str = "",
     serving: WorkloadClass = WorkloadClass.INFERENCE,
+    retries: int | None = None,
+    retries_reason: str = "",
 ) -> Spec:
     """A :class:`Spec` for a Kubernetes object from its groups and pod templates."""
     pod_list = list(pods)
@@ -239,6 +256,8 @@ def build(
         run_reason=run_reason,
         runs_per_month=runs_per_month,
         runs_reason=runs_reason,
+        retries=retries if retries else None,
+        retries_reason=retries_reason if retries else "",
         cluster=mf.cluster_label(found_labels),
         notes=tuple(notes),
     )
@@ -274,6 +293,7 @@ def read_object(
         completions = integer(job.get("completions"))
         units = parallelism if completions is None else min(parallelism, completions)
         deadline = mf.quantity(job.get("activeDeadlineSeconds")) or pod.deadline_seconds
+        backoff = integer(job.get("backoffLimit"))
         notes = []
         if completions and completions > parallelism:
             notes.append(f"{completions} completions, {parallelism} at a time")
@@ -292,6 +312,8 @@ def read_object(
             notes=notes,
             runs_per_month=runs,
             runs_reason=runs_reason,
+            retries=backoff,
+            retries_reason="backoffLimit",
         )
         return
     if kind == "Pod":

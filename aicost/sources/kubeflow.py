@@ -86,6 +86,8 @@ def read_object(
         run_seconds=deadline,
         run_reason="runPolicy.activeDeadlineSeconds" if deadline else "",
         notes=notes,
+        retries=integer(get(spec, "runPolicy", "backoffLimit")),
+        retries_reason="runPolicy.backoffLimit",
     )
 
 

@@ -44,7 +44,7 @@ def _ray_pod(group_spec: Mapping[str, Any]) -> Pod:
         if not declared:
             declared = quantity(get(group_spec, "rayStartParams", "num-gpus"))
             source = "rayStartParams num-gpus"
-        if declared:
+        if declared and declared > 0:
             pod.accel_count = declared
             pod.accel_resource = None
             pod.notes.append(f"{declared:g} GPU per pod from {source} (no nvidia.com/gpu limit)")

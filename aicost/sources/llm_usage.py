@@ -19,6 +19,7 @@ is on, and team/use-case tags. The JSON Schema is ``schemas/aicost-llm.schema.js
        output_tokens: 300
        cached_input_share: 0.5    # share of input tokens read from the prompt cache
        batch_share: 0             # share of requests sent through the batch API
+       service_tier: standard     # or priority / flex (OpenAI, Bedrock service tiers)
        max_tokens: 512
        prompt_caching: true
        tier: standard             # use-case tier the llm-model rule scopes models by
@@ -60,15 +61,34 @@ class LlmWorkloadSpec(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     provider: str | None = Field(default=None, min_length=1, max_length=64)
     model: str | None = Field(default=None, min_length=1, max_length=200)
-    requests_per_day: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    requests_per_month: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    input_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    output_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    requests_per_day: Decimal | None = Field(default=None, ge=0, le=10**12, allow_inf_nan=False)
+    requests_per_month: Decimal | None = Field(
+        default=None, ge=0, le=3 * 10**13, allow_inf_nan=False
+    )
+    input_tokens: Decimal | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False)
+    output_tokens: Decimal | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False)
     cached_input_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     cache_write_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     batch_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
-    max_tokens: int | None = Field(default=None, ge=1)
+    max_tokens: int | None = Field(default=None, ge=1, le=1_000_000_000)
     prompt_caching: bool | None = None
+    service_tier: Literal["standard", "priority", "flex"] | None = None
+    cache_ttl: Literal["5m", "1h"] | None = None
+    deployment_type: (
+        Literal[
+            "Standard",
+            "GlobalStandard",
+            "DataZoneStandard",
+            "GlobalBatch",
+            "DataZoneBatch",
+            "ProvisionedManaged",
+            "GlobalProvisionedManaged",
+            "DataZoneProvisionedManaged",
+            "DeveloperTier",
+        ]
+        | None
+    ) = None
+    region: str | None = Field(default=None, max_length=64)
     tier: str | None = Field(default=None, max_length=64)
     use_case: str | None = Field(default=None, max_length=200)
     team: str | None = Field(default=None, max_length=200)

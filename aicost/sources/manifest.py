@@ -14,6 +14,7 @@ is a component (``Worker``, ``gpu-group``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,11 @@ class Group:
     accel_reason: str = ""
     #: gpu, tpu, neuron, hpu (from the resource name when the accelerator is not named).
     accel_kind: str = "gpu"
+    #: What the device is when the manifest does not name its model (``TPU (generation not
+    #: named)``, ``AWS Neuron device ...``, ``MIG 1g.10gb slice``).
+    device: str | None = None
+    #: Node labels the units require (``key=value``), for cluster profiles' ``node_labels``.
+    selectors: tuple[str, ...] = ()
     #: Where the count came from: ``nvidia.com/gpu`` limit, ``resources.accelerators``...
     count_reason: str = ""
     #: Minimum memory per accelerator asked for (dstack ``24GB``), when no name is given.
@@ -96,6 +102,10 @@ class Spec:
     run_reason: str = ""
     runs_per_month: Decimal | None = None
     runs_reason: str = ""
+    #: Retries the object declares for a failed run (``runPolicy.backoffLimit``,
+    #: ``backoffLimit``, Volcano ``maxRetry``), and where that came from.
+    retries: int | None = None
+    retries_reason: str = ""
     #: A cluster profile the manifest names (label ``aicost/cluster``).
     cluster: str | None = None
     notes: tuple[str, ...] = ()
@@ -225,11 +235,19 @@ def quantity(value: Any) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    match = _QUANTITY.match(str(value))
+        try:
+            found = float(value)
+        except OverflowError:
+            return None
+        return found if math.isfinite(found) else None
+    raw = str(value)
+    if len(raw) > 64:
+        return None
+    match = _QUANTITY.match(raw)
     if not match:
         return None
-    return float(Decimal(match.group(1)) * _SUFFIX[match.group(2)])
+    found = float(Decimal(match.group(1)) * _SUFFIX[match.group(2)])
+    return found if math.isfinite(found) else None
 
 
 def integer(value: Any, default: int | None = None) -> int | None:
@@ -248,26 +266,35 @@ _UNIT_SECONDS: dict[str, Decimal] = {
 }
 
 
+#: Durations past this (about 3,000 years) are not a job's run time: ignored.
+_MAX_SECONDS = Decimal(10**11)
+
+
 def seconds(value: Any) -> Decimal | None:
     """Seconds in ``3600``, ``"7200s"``, ``"2h"``, ``"1d"``, ``"1h30m"``; None for ``off``."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return Decimal(str(value)) if value > 0 else None
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        number = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+        return number if 0 < number < _MAX_SECONDS else None
     raw = str(value).strip().lower()
+    if len(raw) > 64:
+        return None
     if not raw or raw in {"off", "none", "null", "-1"}:
         return None
     try:
-        number = Decimal(raw)
+        parsed: Decimal | None = Decimal(raw)
     except InvalidOperation:
-        number = None
-    if number is not None:
-        return number if number > 0 else None
+        parsed = None
+    if parsed is not None:
+        return parsed if parsed.is_finite() and 0 < parsed < _MAX_SECONDS else None
     parts = _DURATION.findall(raw)
     if not parts or _DURATION.sub("", raw).strip():
         return None
     total = sum((Decimal(n) * _UNIT_SECONDS[u] for n, u in parts), Decimal(0))
-    return total if total > 0 else None
+    return total if 0 < total < _MAX_SECONDS else None
 
 
 def hours(value: Any) -> Decimal | None:
@@ -317,11 +344,15 @@ _SERVING_WORDS = re.compile(
 _BATCH_WORDS = re.compile(r"(batch[-_ ]?inference|batch[-_ ]?predict|\binference\b)", re.I)
 
 
+#: Characters of commands searched for a class hint (the words are at the start).
+_HINT_CHARS = 64 * 1024
+
+
 def command_hint(
     commands: Iterable[str], *, serving: WorkloadClass = WorkloadClass.INFERENCE
 ) -> tuple[WorkloadClass, str] | None:
     """The workload class a command suggests, with the words that suggested it."""
-    joined = "\n".join(c for c in commands if c)
+    joined = "\n".join(c[:_HINT_CHARS] for c in commands if c)[:_HINT_CHARS]
     if not joined:
         return None
     for pattern, found in (

@@ -10,6 +10,7 @@ affinity) on GKE, EKS/Karpenter and AKS, or from GPU feature discovery labels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,11 @@ from aicost.sources.manifest import Group, get, items, labels, mapping, quantity
 #: Extended resources that are accelerators -> (kind, divisor to whole devices).
 ACCELERATOR_RESOURCES: dict[str, tuple[str, float]] = {
     "nvidia.com/gpu": ("gpu", 1),
+    "nvidia.com/gpu.shared": ("gpu", 1),
     "amd.com/gpu": ("gpu", 1),
     "gpu.intel.com/i915": ("gpu", 1),
+    "gpu.intel.com/xe": ("gpu", 1),
+    "gpu.intel.com/millicores": ("gpu", 1000),
     "google.com/tpu": ("tpu", 1),
     "aws.amazon.com/neuron": ("neuron", 1),
     "aws.amazon.com/neurondevice": ("neuron", 1),
@@ -35,6 +39,42 @@ ACCELERATOR_RESOURCES: dict[str, tuple[str, float]] = {
     "habana.ai/gaudi": ("hpu", 1),
     "volcano.sh/vgpu-number": ("gpu", 1),
 }
+#: Prefixes of accelerator resources named per model or profile: ``nvidia.com/mig-1g.5gb``,
+#: ``gpu.intel.com/tiles``, ``habana.ai/gaudi2``.
+ACCELERATOR_PREFIXES = ("nvidia.com/mig-", "gpu.intel.com/", "habana.ai/", "amd.com/gpu")
+
+#: What a device is called when only its resource name says what it is.
+DEVICE_NAMES: dict[str, str] = {
+    "neuron": "AWS Neuron device (Trainium or Inferentia, type not named)",
+    "tpu": "TPU (generation not named)",
+    "hpu": "Gaudi",
+}
+_VENDOR_DEVICES = (
+    ("amd.com/", "AMD GPU (type not named)"),
+    ("gpu.intel.com/", "Intel GPU (type not named)"),
+)
+#: MIG profiles' memory -> the only GPU model that has that profile.
+_MIG_PARENT = {"5gb": "A100", "18gb": "H200", "35gb": "H200", "71gb": "H200", "141gb": "H200"}
+_MIG = re.compile(r"^nvidia\.com/mig-(\d+)g\.(\d+gb)(?:\.[a-z0-9+.-]+)?$")
+
+
+def is_accelerator(resource: str) -> bool:
+    """Whether a container resource name is an accelerator (any vendor, any MIG profile)."""
+    return resource in ACCELERATOR_RESOURCES or resource.startswith(ACCELERATOR_PREFIXES)
+
+
+def accelerator_info(resource: str) -> tuple[str, float]:
+    """(kind, units of the resource per whole device) of an accelerator resource."""
+    found = ACCELERATOR_RESOURCES.get(resource)
+    if found is not None:
+        return found
+    mig = _MIG.match(resource)
+    if mig:
+        return "gpu", 7 / int(mig.group(1)) if int(mig.group(1)) else 7
+    if resource.startswith("habana.ai/"):
+        return "hpu", 1
+    return "gpu", 1
+
 
 INSTANCE_TYPE_KEYS = ("node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 ACCELERATOR_KEYS = (
@@ -92,6 +132,11 @@ class Pod:
     deadline_seconds: float | None = None
     commands: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: A MIG slice profile (``MIG 1g.5gb slice``) and the GPU model it implies, if only one.
+    mig: str | None = None
+    mig_parent: str | None = None
+    #: Every node label the pod requires, ``key=value`` (for cluster profiles' node_labels).
+    selectors: tuple[str, ...] = ()
 
 
 def selectors(spec: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -139,6 +184,7 @@ def read_pod(
     chosen = selectors(spec)
     for key, value in (extra or {}).items():
         chosen.setdefault(key, []).append(value)
+    pod.selectors = tuple(f"{key}={value}" for key, values in chosen.items() for value in values)
     _hardware(chosen, pod)
     _spot(chosen, spec, pod)
     deadline = quantity(spec.get("activeDeadlineSeconds"))
@@ -160,15 +206,32 @@ def _resources(spec: Mapping[str, Any], pod: Pod) -> None:
         _set_cloud(pod, "aws", "requests AWS EFA network adapters (vpc.amazonaws.com/efa)")
     if not totals:
         return
-    resource = max(totals, key=lambda r: totals[r])
-    divisor = ACCELERATOR_RESOURCES[resource][1]
+    resource = max(totals, key=lambda r: totals[r] / accelerator_info(r)[1])
+    kind, divisor = accelerator_info(resource)
     pod.accel_resource = resource
     pod.accel_count = totals[resource] / divisor
-    if divisor != 1:
+    if kind == "neuron":
+        _set_cloud(pod, "aws", f"requests {resource} (AWS Neuron devices run only on AWS)")
+    elif kind == "tpu":
+        _set_cloud(pod, "gcp", f"requests {resource} (TPUs run only on Google Cloud)")
+    mig = _MIG.match(resource)
+    if mig:
+        parent = _MIG_PARENT.get(mig.group(2))
+        pod.mig = f"MIG {mig.group(1)}g.{mig.group(2)} slice"
         pod.notes.append(
-            f"{resource} {totals[resource]:g} counted as {pod.accel_count:g} devices "
-            f"({divisor:g} cores each)"
+            f"{resource} {totals[resource]:g}: MIG slices of {mig.group(1)}/7 of a GPU each, "
+            f"counted as {pod.accel_count:.3g} GPU"
         )
+        if parent is not None:
+            pod.mig_parent = parent
+    elif divisor != 1:
+        what = "millicores" if divisor == 1000 else f"{divisor:g} cores each"
+        pod.notes.append(
+            f"{resource} {totals[resource]:g} counted as {pod.accel_count:g} devices ({what})"
+        )
+    if len(totals) > 1:
+        others = ", ".join(f"{r} {totals[r]:g}" for r in totals if r != resource)
+        pod.notes.append(f"also requests {others}: priced as {resource}")
 
 
 def _container_accelerators(container: Any) -> dict[str, float]:
@@ -176,7 +239,9 @@ def _container_accelerators(container: Any) -> dict[str, float]:
     resources = mapping(get(container, "resources"))
     limits = mapping(resources.get("limits"))
     requests = mapping(resources.get("requests"))
-    for resource in ACCELERATOR_RESOURCES:
+    for resource in dict.fromkeys([*map(str, limits), *map(str, requests)]):
+        if not is_accelerator(resource):
+            continue
         value = quantity(limits.get(resource))
         if value is None:
             value = quantity(requests.get(resource))
@@ -293,18 +358,31 @@ def group(
     """A :class:`Group` of *units* pods made from one pod template."""
     reason = ""
     kind = "gpu"
+    device: str | None = None
+    accel_name, accel_reason = pod.accel_name, pod.accel_reason
     if pod.accel_resource:
         reason = f"{pod.accel_resource} per pod"
-        kind = ACCELERATOR_RESOURCES[pod.accel_resource][0]
-    if pod.accel_name is not None:
-        kind = kind_of(pod.accel_name)
+        kind = accelerator_info(pod.accel_resource)[0]
+        device = pod.mig or DEVICE_NAMES.get(kind)
+        for prefix, named in _VENDOR_DEVICES:
+            if pod.accel_resource.startswith(prefix):
+                device = named
+        if accel_name is None and kind == "hpu":
+            accel_name, accel_reason = "Gaudi", f"{pod.accel_resource} (Intel Gaudi)"
+        if accel_name is None and pod.mig_parent is not None:
+            accel_name = pod.mig_parent
+            accel_reason = f"{pod.accel_resource}: only {pod.mig_parent} has this MIG profile"
+    if accel_name is not None:
+        kind = kind_of(accel_name)
     return Group(
         name=name,
         units=units,
         accel_count=pod.accel_count,
-        accel_name=pod.accel_name,
-        accel_reason=pod.accel_reason,
+        accel_name=accel_name,
+        accel_reason=accel_reason,
         accel_kind=kind,
+        device=device,
+        selectors=pod.selectors,
         count_reason=reason,
         min_units=min_units,
         max_units=max_units,

@@ -22,12 +22,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from aicost.core.errors import InputError
 from aicost.core.hardware import canonical, kind_of, tpu_chips
 from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, integer, items, mapping, text
-from aicost.sources.vmjobs import documents, name_count
+from aicost.sources.vmjobs import BadCount, documents, name_count
 
 KIND = "skypilot"
 
@@ -61,6 +62,8 @@ def _alternatives(value: Any) -> list[tuple[str, float]]:
                 continue
             name, parsed_count = parsed
             number = mf.quantity(count)
+            if count is not None and (number is None or not 0 < number <= 1_000_000):
+                raise BadCount(f"accelerator count {count!r} for {name} is not a positive number")
             found.append((name, number if number else parsed_count))
     elif isinstance(value, list):
         for item in value:
@@ -184,10 +187,21 @@ def _spec(document: Any, data: Mapping[str, Any], path: str) -> Spec | None:
     )
 
 
+#: Counts of machines or replicas (lower case, no ``_``), validated when read.
+_COUNTS = frozenset({"numnodes", "replicas", "minreplicas", "maxreplicas"})
+
+
 def read(path: Path) -> Inventory:
     specs = []
-    for document, data in documents(path, "SkyPilot task"):
-        found = _spec(document, data, str(path))
+    for document, data in documents(path, "SkyPilot task", _COUNTS):
+        try:
+            found = _spec(document, data, str(path))
+        except BadCount as exc:
+            raise InputError(
+                f"resources.accelerators: {exc}",
+                path=path,
+                line=document.line_of("resources", "accelerators"),
+            ) from None
         if found is not None:
             specs.append(found)
     return mf.inventory(str(path), KIND, specs)

@@ -13,6 +13,7 @@ streaming ``terraform plan -json`` log, binary plans and errored plans with one 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -23,7 +24,9 @@ from typing import Any
 
 from aicost.core.errors import InputError
 from aicost.core.model import Action, ResourceChange, SourceRef
+from aicost.sources import plancheck
 from aicost.sources.base import Inventory, read_text
+from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
 
 KIND = "terraform-plan"
 
@@ -84,7 +87,7 @@ def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
         candidate = line.strip()
         if candidate.startswith("{") and '"format_version"' in candidate:
             try:
-                document = json.loads(candidate)
+                document = plancheck.loads(candidate, path)
             except (ValueError, RecursionError):
                 continue
             if isinstance(document, dict):
@@ -101,7 +104,7 @@ def _parse(text: str, path: Path) -> tuple[Any, list[str]]:
 
 def _loads(text: str, path: Path) -> Any:
     try:
-        return json.loads(text)
+        return plancheck.loads(text, path)
     except RecursionError:
         raise InputError("JSON is nested too deeply to be a Terraform plan", path=path) from None
     except json.JSONDecodeError as exc:
@@ -187,6 +190,7 @@ def _check_plan(document: Any, path: Path) -> Mapping[str, Any]:
     changes = document.get("resource_changes", [])
     if not isinstance(changes, list):
         raise InputError("not a Terraform plan: resource_changes is not a list", path=path)
+    plancheck.configuration(document, path)
     if document.get("errored") is True:
         raise InputError(
             "the plan errored (Terraform could not finish planning); "
@@ -392,19 +396,35 @@ def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
     warnings: list[str] = []
     source_path = str(path)
     source = SourceRef(path=source_path, kind=KIND)
-    skipped = 0
-    for entry in plan.get("resource_changes", []):
-        change = _change(entry, resolver, source, source_path)
-        if change is None:
-            skipped += 1
-            continue
-        changes.append(change)
-    if skipped:
-        warnings.append(f"{path}: {skipped} malformed resource_changes entries were ignored")
+    for position, entry in enumerate(plan.get("resource_changes", [])):
+        plancheck.entry(entry, position, path)
+        change = _change(entry, resolver, source, source_path, path)
+        if change is not None:
+            changes.append(change)
     deferred = plan.get("deferred_changes")
-    if isinstance(deferred, list) and deferred:
+    if deferred is not None and not isinstance(deferred, list):
+        raise InputError("deferred_changes is not a list", path=path)
+    for position, item in enumerate(deferred or ()):
+        # Terraform could not plan these yet (an unknown count or for_each, a provider
+        # configured from unknowns): each is one workload with its count unknown, never none.
+        if not isinstance(item, dict) or not isinstance(item.get("resource_change"), dict):
+            raise InputError(f"deferred_changes[{position}] has no resource_change", path=path)
+        entry = item["resource_change"]
+        plancheck.entry(entry, position, path)
+        change = _change(entry, resolver, source, source_path, path)
+        if change is None or change.after is None:
+            continue
+        reason = str(item.get("reason") or "deferred")
+        after_unknown = dict(change.after_unknown)
+        after_unknown[COUNT_UNKNOWN_KEY] = True
+        after_unknown[COUNT_REASON_KEY] = (
+            f"count unknown: Terraform deferred this change ({reason})"
+        )
+        changes.append(dataclasses.replace(change, after_unknown=after_unknown))
+    if deferred:
         warnings.append(
-            f"{path}: {len(deferred)} changes were deferred by Terraform and are not priced"
+            f"{path}: {len(deferred)} changes were deferred by Terraform: each is listed "
+            "with its count unknown and is not priced"
         )
     return PlanInventory(
         path=source_path, kind=KIND, changes=changes, warnings=warnings, _config=resolver.resources
@@ -412,7 +432,7 @@ def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
 
 
 def _change(
-    entry: Any, resolver: _Resolver, source: SourceRef, project: str
+    entry: Any, resolver: _Resolver, source: SourceRef, project: str, path: Path
 ) -> ResourceChange | None:
     if not isinstance(entry, dict):
         return None
@@ -429,7 +449,9 @@ def _change(
     if action is None:
         action = Action.DELETE if "delete" in actions else Action.UPDATE
     mode = str(entry.get("mode", "managed"))
-    provider = provider_type(str(entry.get("provider_name", rtype.split("_", 1)[0])))
+    provider = provider_type(
+        plancheck.provider_name(entry.get("provider_name", rtype.split("_", 1)[0]), address, path)
+    )
     module_address = entry.get("module_address")
     if not isinstance(module_address, str):
         module_address = None

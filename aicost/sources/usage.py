@@ -53,14 +53,18 @@ class UsageValues(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     hours_per_month: Decimal | None = Field(default=None, gt=0, le=744, allow_inf_nan=False)
-    run_hours: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
-    runs_per_month: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    requests_per_day: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    requests_per_month: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    input_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    output_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    monthly_input_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
-    monthly_output_tokens: Decimal | None = Field(default=None, ge=0, allow_inf_nan=False)
+    run_hours: Decimal | None = Field(default=None, gt=0, le=8784, allow_inf_nan=False)
+    runs_per_month: Decimal | None = Field(default=None, ge=0, le=44640, allow_inf_nan=False)
+    requests_per_day: Decimal | None = Field(default=None, ge=0, le=10**12, allow_inf_nan=False)
+    requests_per_month: Decimal | None = Field(
+        default=None, ge=0, le=3 * 10**13, allow_inf_nan=False
+    )
+    input_tokens: Decimal | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False)
+    output_tokens: Decimal | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False)
+    monthly_input_tokens: Decimal | None = Field(default=None, ge=0, le=10**18, allow_inf_nan=False)
+    monthly_output_tokens: Decimal | None = Field(
+        default=None, ge=0, le=10**18, allow_inf_nan=False
+    )
     cached_input_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     cache_write_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     batch_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)

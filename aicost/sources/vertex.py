@@ -21,6 +21,7 @@ from aicost.core.model import WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get_ci, integer, items, mapping, text
+from aicost.sources.podcheck import validate_counts
 from aicost.sources.yamldocs import load_path, mappings
 
 KIND = "vertex-ai"
@@ -34,10 +35,15 @@ def sniff(path: Path, head: bytes) -> bool:
     return "apiVersion" not in keys and bool(keys & _MARKERS)
 
 
+#: Counts of machines (lower case, no ``_``), validated when read.
+_COUNTS = frozenset({"replicacount"})
+
+
 def read(path: Path) -> Inventory:
     _, documents = load_path(path)
     specs: list[Spec] = []
     for document, data in mappings(documents):
+        validate_counts(str(path), document, data, _COUNTS)
         job = data
         if get_ci(data, "jobSpec") is not None:
             job = mapping(get_ci(data, "jobSpec"))

@@ -61,4 +61,6 @@ def read_object(
         run_seconds=deadline,
         run_reason="pod activeDeadlineSeconds" if deadline else "",
         notes=notes,
+        retries=retries,
+        retries_reason="maxRetry",
     )

@@ -65,7 +65,8 @@ def test_table_shows_costs_price_date_and_verdict(aicost: Runner) -> None:
     assert "Unpriced (1)" in out and "p9.96xlarge" in out
     prices = " ".join(out.split("Prices: ", 1)[1].split())  # the line may wrap
     assert prices.startswith(
-        "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20, vantage-2026-01-21,"
+        "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20, skypilot-aws-v8-2026-00148f2a, "
+        "vantage-2026-01-21,"
     )
     assert "aws-sagemaker as of 2024 (used: fmbench-2024)" in prices
     assert "Verdict: FAIL" in out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -290,3 +292,69 @@ def test_missing_token_and_repo_are_usage_errors(
     no_repo = aicost("comment", "github", "--report", reports["aws_mixed"], "--pr", "1")
     assert no_repo.code == 2 and "--repo OWNER/REPO is required" in no_repo.err
     assert github.requests == []
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every request with a redirect (``redirect_to``) or records its token."""
+
+    redirect_to: str | None = None
+    seen: list[str | None]
+
+    def _answer(self) -> None:
+        type(self).seen.append(self.headers.get("Authorization"))
+        target = type(self).redirect_to
+        if target is not None:
+            self.send_response(307)
+            self.send_header("Location", target + self.path)
+            self.end_headers()
+            return
+        body = b"[]"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _server(redirect_to: str | None) -> tuple[ThreadingHTTPServer, type[_Recorder]]:
+    handler = type("Handler", (_Recorder,), {"redirect_to": redirect_to, "seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
+    return server, handler
+
+
+def test_a_redirect_to_another_origin_never_gets_the_token(
+    aicost: Runner, reports: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other, other_seen = _server(None)  # another port on the same host: another origin
+    api, api_seen = _server(f"http://127.0.0.1:{other.server_address[1]}")
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", WRITE)
+        result = aicost(
+            "comment",
+            "github",
+            "--report",
+            reports["aws_mixed"],
+            "--repo",
+            "o/r",
+            "--pr",
+            "5",
+            "--api-url",
+            f"http://127.0.0.1:{api.server_address[1]}",
+        )
+    finally:
+        for server in (api, other):
+            server.shutdown()
+            server.server_close()
+    assert result.code == 2
+    assert "refusing to follow a redirect to" in result.err and "with the token" in result.err
+    assert api_seen.seen and api_seen.seen[0] == f"Bearer {WRITE}"
+    assert other_seen.seen == []  # not one request reached the other origin
+    assert WRITE not in result.err + result.out

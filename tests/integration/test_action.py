@@ -24,6 +24,7 @@ from tests.integration.action_runner import ActionRunner, JobResult, parse_outpu
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+EXAMPLE_WORKFLOWS = sorted((REPO / "examples" / "workflows").glob("*.yml"))
 BIN = str(Path(sys.executable).parent)
 WRITE, READ_ONLY = "ghs_actionWRITE000000", "ghs_actionFORK000000"
 _PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
@@ -65,10 +66,13 @@ def test_sub_actions_are_pinned_by_commit_sha(where: str) -> None:
     assert re.search(r"#\s*v\d+\.\d+\.\d+", comment), f"{where}: say which version the SHA is"
 
 
-def test_pip_cache_is_keyed_on_the_actions_own_files() -> None:
+def test_no_pip_cache_keyed_outside_the_workspace() -> None:
+    """setup-python refuses cache-dependency-path outside the workspace, and an
+    infrastructure repository has no Python files of its own to key a cache on."""
     setup = next(s for s in ACTION["runs"]["steps"] if "setup-python" in s.get("uses", ""))
-    assert setup["with"]["cache"] == "pip"
-    assert setup["with"]["cache-dependency-path"] == "${{ github.action_path }}/pyproject.toml"
+    assert "cache" not in setup["with"]
+    assert "cache-dependency-path" not in setup["with"]
+    assert "action_path" not in json.dumps(setup["with"])
 
 
 def test_actionlint_passes_on_the_workflows_and_the_action(tmp_path: Path) -> None:
@@ -76,7 +80,7 @@ def test_actionlint_passes_on_the_workflows_and_the_action(tmp_path: Path) -> No
     if actionlint is None:
         pytest.skip("actionlint is not installed (pip install -e '.[dev]')")
     completed = subprocess.run(
-        [actionlint, "-no-color", *map(str, WORKFLOWS)],
+        [actionlint, "-no-color", *map(str, WORKFLOWS + EXAMPLE_WORKFLOWS)],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -270,10 +274,14 @@ def test_glob_paths_check_every_workspace(workspace: Path, github: FakeGitHub) -
     assert result.code == 0
 
 
-def test_unparsable_file_is_annotated_as_a_warning(workspace: Path, github: FakeGitHub) -> None:
+def test_unparsable_file_fails_the_check_as_terraform_would(
+    workspace: Path, github: FakeGitHub
+) -> None:
     (workspace / "infra" / "broken.tf").write_text('resource "x" "y" {\n  a = \n}\n')
     result = run_action(workspace, github, {"paths": "infra", "comment": "off"})
-    assert "::warning file=infra/broken.tf,line=2,col=" in result.step("Check").stdout
+    check = result.step("Check")
+    assert check.outputs["exit_code"] == "2" and check.outputs["verdict"] == "error"
+    assert "infra/broken.tf:2:" in check.stderr and "cannot parse HCL" in check.stderr
 
 
 def test_missing_baseline_is_a_warning(workspace: Path, github: FakeGitHub) -> None:

@@ -50,12 +50,28 @@ def test_spot_is_priced_at_spot_rates_once_the_table_has_them(tmp_path: Path) ->
     assert isinstance(rate, Rate) and rate.hourly == Decimal("19.664") and rate.note is None
 
 
-def test_windows_vm_uses_windows_columns_or_says_the_licence_is_missing(az: dict[str, Any]) -> None:
+def test_windows_vm_is_priced_with_the_licence(az: dict[str, Any]) -> None:
     viz = az["azurerm_windows_virtual_machine.viz"]
     assert viz.workload.current.service == "vm-windows"
     assert viz.workload.current.region == "eastus"  # "East US" normalised
-    assert viz.monthly_cost == azure("Standard_NV36ads_A10_v5") * HOURS
-    assert any("Linux rate is shown" in n for n in viz.planned_cost.notes)
+    # Linux 3.2 + 36 vCPU x 0.046 licence = 4.856 per hour
+    assert azure("Standard_NV36ads_A10_v5", column="windows_licence") == Decimal("1.656")
+    assert viz.monthly_cost == azure("Standard_NV36ads_A10_v5", column="windows_on_demand") * HOURS
+    assert viz.purchase_label == "on-demand"  # priced as bought: no fallback
+    assert viz.estimate_reasons  # the licence rate is an estimate, and says so
+
+
+def test_windows_reserved_is_the_linux_term_rate_plus_the_licence() -> None:
+    from aicost.core.model import PurchaseOption
+    from aicost.pricing.catalog import PriceBook, Rate
+
+    book = PriceBook()
+    rate = book.rate(
+        "azure", "vm-windows", "eastus", "Standard_NC6s_v3", PurchaseOption.RESERVED, 1
+    )
+    # no reservation price in the shipped table: Windows on-demand, shown as a fallback
+    assert isinstance(rate, Rate) and rate.fallback == "on-demand, Windows"
+    assert rate.hourly == Decimal("3.336")
 
 
 def test_scale_set_instances_and_reserved_tag(az: dict[str, Any]) -> None:

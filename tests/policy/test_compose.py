@@ -46,7 +46,7 @@ def test_a_child_overrides_keys_of_inherited_rules_and_adds_its_own(tmp_path: Pa
     assert policy.enforcement_of(spot) is Enforcement.ADVISORY  # type: ignore[arg-type]
     assert "right-size" not in by_id
     assert [r.config.id for r in policy.disabled] == ["right-size"]
-    assert list(by_id)[-3:] == ["gpu-regions", "budget:ml", "unpriced"]
+    assert list(by_id)[-4:] == ["gpu-regions", "budget:ml", "unpriced", "price-fallback"]
     # inherited settings: the baseline's budget_defaults and waiver_settings
     assert str(by_id["budget:ml"].warn_at) == "0.8"  # type: ignore[attr-defined]
     assert policy.waiver_settings.max_days == 180
@@ -165,6 +165,7 @@ def test_first_release_policies_load_exactly_as_before() -> None:
         "reserved-inference",
         "budget:vision",
         "unpriced",
+        "price-fallback",
     ]
     assert rules(policy)["budget:vision"].warn_at is None  # type: ignore[attr-defined]
     assert policy.waivers == () and policy.enforcement is None

@@ -98,7 +98,7 @@ def test_example_suites_pass(aicost: Runner, name: str) -> None:
 def suite(tmp_path: Path, cases: dict[str, str], policy: str | None = None) -> Path:
     (tmp_path / "aicost.yaml").write_text(
         policy
-        or "version: 1\nname: t\nunpriced: ignore\nrules:\n"
+        or "version: 1\nname: t\nunpriced: ignore\nfallback: ignore\nrules:\n"
         "  - {id: spot-training, type: training-purchase, require: [spot]}\n"
         "  - {id: ai-tags, type: required-tags, tags: [model]}\n"
     )

@@ -58,13 +58,30 @@ def test_the_issue_policy_is_accepted_exactly_as_written(tmp_path: Path) -> None
         "reserved-inference",
         "budget:vision",
         "unpriced",
+        "price-fallback",
     ]
 
 
 def test_compliant_plan_passes_every_rule(tmp_path: Path) -> None:
     result = check("aws_compliant", policy_from(tmp_path, ISSUE_POLICY))
-    assert result.findings == ()
+    # the one advisory: a savings plan the table has no rate for is shown as a fallback
+    assert [(f.rule, f.address) for f in result.findings] == [
+        ("price-fallback", "aws_instance.batch_savings_plan")
+    ]
+    assert not any(f.failing for f in result.findings)
     assert result.verdict == "pass"
+
+
+def test_a_fallback_shows_in_the_purchase_column_and_can_fail(tmp_path: Path) -> None:
+    result = check("aws_compliant", policy_from(tmp_path, ISSUE_POLICY))
+    item = next(
+        w for w in result.workloads if w.workload.address == "aws_instance.batch_savings_plan"
+    )
+    assert item.purchase_label == "savings-plan→reserved 1-year"
+    assert item.estimate_reasons and "no savings-plan price" in item.estimate_reasons[0]
+    strict = check("aws_compliant", policy_from(tmp_path, ISSUE_POLICY + "\nfallback: error\n"))
+    assert strict.verdict == "fail"
+    assert [f.rule for f in strict.findings if f.failing] == ["price-fallback"]
 
 
 def test_required_tags_flags_missing_tags_but_never_non_gpu(tmp_path: Path) -> None:
@@ -140,10 +157,12 @@ def test_inference_purchase_counts_capacity_reservations_and_purchase_tags(tmp_p
         if f.address == "aws_autoscaling_group.infer" and f.rule == "reserved-inference"
     )
     assert asg.severity.value == "warning"
+    # 3 nodes now, autoscaling 1-6: only the floor of 1 runs steadily, so commit that one
     assert (
         asg.monthly_saving
-        == (price("g5.12xlarge") - price("g5.12xlarge", column="reserved_1y")) * 3 * HOURS
+        == (price("g5.12xlarge") - price("g5.12xlarge", column="reserved_1y")) * 1 * HOURS
     )
+    assert "reserve 1 of 6 nodes" in asg.message
 
 
 def test_inference_purchase_match_scopes_by_tag(tmp_path: Path) -> None:
@@ -154,14 +173,19 @@ def test_inference_purchase_match_scopes_by_tag(tmp_path: Path) -> None:
 
 def test_budget_fails_only_over_the_limit(tmp_path: Path) -> None:
     result = check("aws_over_budget", policy_from(tmp_path, ISSUE_POLICY))
-    assert [(f.rule, f.address) for f in result.findings] == [("budget:vision", "budget:vision")]
+    assert [(f.rule, f.address) for f in result.findings] == [
+        ("budget:vision", "budget:vision"),
+        ("price-fallback", "aws_autoscaling_group.p5"),  # reserved, priced on-demand
+    ]
     budget = result.findings[0]
     assert (
         budget.monthly_cost == price("p5.48xlarge") * 6 * HOURS
     )  # no reserved_1y for p5: on-demand
     assert "exceeds $20,000.00" in budget.message
     raised = ISSUE_POLICY.replace("monthly: 20000", "monthly: 250000")
-    assert check("aws_over_budget", policy_from(tmp_path, raised)).findings == ()
+    assert [f.rule for f in check("aws_over_budget", policy_from(tmp_path, raised)).findings] == [
+        "price-fallback"
+    ]
 
 
 def test_budget_counts_unpriced_workloads_separately(tmp_path: Path) -> None:
@@ -210,6 +234,7 @@ def test_default_pack_encodes_the_seeds_practice() -> None:
         "inference-purchase",
         "budget",
         "unpriced",
+        "price-fallback",
     }
 
 

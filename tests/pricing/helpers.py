@@ -32,6 +32,17 @@ def gcp_gpu(kind: str, region: str = "us-central1", column: str = "on_demand") -
     return _cell(table("gcp/compute")["accelerator_prices"][region][kind], column)
 
 
+def gcp_machine(machine: str, region: str = "us-central1", column: str = "on_demand") -> Decimal:
+    """A VM's whole price: a whole-machine row as is, a host-only row plus its built-in GPUs."""
+    document = table("gcp/compute")
+    row = document["prices"][region][machine]
+    price = _cell(row, column)
+    builtin = document["instances"][machine].get("accelerator")
+    if not row.get("includes_accelerators") and builtin:
+        price += Decimal(str(builtin["count"])) * gcp_gpu(builtin["type"], region, column)
+    return price
+
+
 def gcp_tpu(generation: str, region: str = "us-central1", column: str = "on_demand") -> Decimal:
     return _cell(table("gcp/tpu")["prices"][region][generation], column)
 

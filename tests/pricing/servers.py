@@ -31,6 +31,11 @@ class Behaviour:
     malformed: bool = False
     requests: list[str] = field(default_factory=list)
     throttled: int = 0
+    #: Regions whose EC2 API answers OptInRequired (not enabled for the account).
+    not_enabled: tuple[str, ...] = ()
+    #: Answer the first N GetProducts calls with HTTP 500 (a transient failure).
+    fail_first: int = 0
+    failed: int = 0
 
     def should_throttle(self) -> bool:
         if self.throttled < self.throttle_first:
@@ -191,6 +196,14 @@ def aws_server(data: AwsData, behaviour: Behaviour) -> Iterator[str]:
 
         def get_products(self, request: dict[str, Any]) -> None:
             behaviour.requests.append("GetProducts")
+            if behaviour.failed < behaviour.fail_first:
+                behaviour.failed += 1
+                self.reply(
+                    500,
+                    b'{"__type":"InternalErrorException","message":"try again"}',
+                    "application/x-amz-json-1.1",
+                )
+                return
             if behaviour.should_throttle():
                 self.reply(
                     400,
@@ -225,6 +238,14 @@ def aws_server(data: AwsData, behaviour: Behaviour) -> Iterator[str]:
                 return
             types = {v[0] for k, v in form.items() if k.startswith("InstanceType.")}
             region = self.headers.get("Authorization", "")
+            if any(f"/{r}/ec2/" in region for r in behaviour.not_enabled):
+                error = (
+                    "<Response><Errors><Error><Code>OptInRequired</Code><Message>You are not "
+                    "subscribed to this service.</Message></Error></Errors>"
+                    "<RequestID>r</RequestID></Response>"
+                )
+                self.reply(401, error.encode(), "text/xml")
+                return
             rows = [
                 row
                 for r, entries in data.spot.items()

@@ -41,6 +41,10 @@ def _fast_and_fake(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "fake-secret-for-a-local-server")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # The SDK's own retries stay on in aicost; one SDK attempt keeps these tests fast and
+    # lets them count what aicost's shared retry helper does.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
 
 
 def _one_line_error(result: Any) -> str:
@@ -171,8 +175,64 @@ def test_aws_throttling_is_retried(aicost: Runner, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert behaviour.throttled == 2
     ec2 = json.loads((tmp_path / "aws" / "ec2.json").read_text())
-    assert set(ec2["prices"]) == {"us-east-1"}
+    assert ec2["prices"]["us-east-1"]["p5.48xlarge"]["on_demand"] == "55.04"
     assert ec2["refreshed"]["regions"] == ["us-east-1"]
+
+
+def test_a_partial_refresh_keeps_the_other_regions_with_their_own_sources(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    shipped = json.loads((REPO / "pricing" / "aws" / "ec2.json").read_text())
+    with aws_server(_aws_data(), Behaviour()) as url:
+        args = ("pricing", "refresh", "aws", "--endpoint", url, "--output", tmp_path)
+        assert aicost(*args, "--region", "us-east-1").code == 0
+        ec2 = json.loads((tmp_path / "aws" / "ec2.json").read_text())
+        # us-east-1 is the API's now; every other region is the shipped table's, untouched
+        refreshed = ec2["prices"]["us-east-1"]["p5.48xlarge"]["basis"]["on_demand"]
+        assert refreshed.startswith("aws-pricing-api-")
+        assert set(ec2["prices"]["us-east-1"]) == {
+            "p5.48xlarge",
+            "g5.xlarge",
+            "trn1.32xlarge",
+            "p9.96xlarge",
+        }
+        assert ec2["prices"]["eu-west-1"] == shipped["prices"]["eu-west-1"]
+        ids = {s["id"] for s in ec2["sources"]}
+        assert refreshed in ids and "vantage-2026-01-21" in ids  # both sides' sources listed
+        assert ec2["as_of"] == "2026-01-21"  # the oldest source still in use
+        # a second partial refresh merges over the first, not over the shipped table
+        assert aicost(*args, "--region", "us-west-2").code == 0
+    again = json.loads((tmp_path / "aws" / "ec2.json").read_text())
+    assert again["prices"]["us-east-1"] == ec2["prices"]["us-east-1"]
+    assert again["prices"]["us-west-2"]["g5.xlarge"]["on_demand"] == "1.006"
+    assert again["prices"]["eu-west-1"] == shipped["prices"]["eu-west-1"]
+
+
+def test_a_region_the_account_has_not_enabled_is_skipped_with_a_warning(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    behaviour = Behaviour(not_enabled=("us-west-2",))
+    with aws_server(_aws_data(), behaviour) as url:
+        result = aicost("pricing", "refresh", "aws", "--endpoint", url, "--output", tmp_path)
+    assert result.code == 0, result.err
+    assert "aicost: warning: us-west-2 skipped for spot prices" in result.err
+    assert "OptInRequired" in result.err
+    ec2 = json.loads((tmp_path / "aws" / "ec2.json").read_text())
+    assert ec2["prices"]["us-west-2"]["g5.xlarge"]["spot"] is None  # not guessed
+    assert ec2["prices"]["us-east-1"]["g5.xlarge"]["spot"] == "0.4"  # other regions go on
+
+
+def test_transient_server_errors_are_retried_by_the_shared_helper(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    behaviour = Behaviour(fail_first=2)
+    with aws_server(_aws_data(), behaviour) as url:
+        result = aicost(
+            "pricing", "refresh", "aws", "--endpoint", url, "--output", tmp_path, "--no-spot"
+        )
+    assert result.code == 0, result.err
+    assert behaviour.failed == 2
+    assert (tmp_path / "aws" / "ec2.json").is_file()
 
 
 def test_aws_persistent_throttling_fails_in_one_line_and_keeps_the_old_table(

@@ -18,7 +18,7 @@ from aicost.document.build import build
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.finding import WaiverRef
 from aicost.policy.loader import load_policy
-from tests.conftest import FIXTURES, REFERENCE, Runner, needs_shared, plan
+from tests.conftest import FIXTURES, REFERENCE, Runner, plan
 from tests.helpers import DEFAULT_POLICY
 
 SARIF_SCHEMA = REFERENCE / "sarif-schema-2.1.0.json"
@@ -49,7 +49,6 @@ def write_tf(directory: Path, body: str) -> Path:
 # --------------------------------------------------------------------------- SARIF
 
 
-@needs_shared()
 @pytest.mark.parametrize(
     "source", ["terraform:aws_mixed", "plan:aws_mixed", "plan:aws_compliant", "plan:aws_changes"]
 )
@@ -59,7 +58,6 @@ def test_sarif_validates_against_the_official_schema(source: str) -> None:
     validate_sarif(json.loads(render("sarif", check(path))))
 
 
-@needs_shared()
 def test_sarif_rules_results_and_locations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
@@ -87,7 +85,8 @@ def test_sarif_rules_results_and_locations(monkeypatch: pytest.MonkeyPatch) -> N
     location = trainer["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "main.tf", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 88}
-    assert "saves $24,509.31/month" in trainer["message"]["text"]
+    # (55.04 on-demand - 20.2037 observed p5 spot) x 730 h
+    assert "saves $25,430.50/month" in trainer["message"]["text"]
     module = next(
         r
         for r in run["results"]
@@ -174,8 +173,10 @@ def test_junit_one_case_per_workload_failing_on_errors(monkeypatch: pytest.Monke
     assert root.tag == "testsuites"
     suites = {s.get("name"): s for s in root}
     assert set(suites) == {".", "aicost policy"}
-    cases = {c.get("name"): c for c in suites["."]}
+    cases = {c.get("name"): c for c in suites["."].findall("testcase")}
     assert len(cases) == len(result.workloads) == 21
+    # warnings (an old price table) go to the first suite's system-err, not a test case
+    assert "price table aws-ec2 is" in (suites["."].findtext("system-err") or "")
     trainer = cases["aws_instance.trainer"]
     failure = trainer.find("failure")
     assert failure is not None and "spot-training" in (failure.get("message") or "")
@@ -215,7 +216,9 @@ def test_github_annotations_and_job_summary(
     # The budget has no file; "budget:vision" is escaped in the title property.
     assert any(c.startswith("::error title=aicost budget%3Avision::") for c in commands)
     assert sum(c.startswith("::error ") for c in commands) == 6
-    assert sum(c.startswith("::warning ") for c in commands) == 7
+    # 7 warning findings and the two old price tables (aws-ec2, aws-sagemaker)
+    assert sum(c.startswith("::warning ") for c in commands) == 9
+    assert any(c.startswith("::warning title=aicost::price table aws-ec2 is ") for c in commands)
     text = summary.read_text()
     assert text.startswith("earlier step\n<!-- aicost-report -->")  # appended, not replaced
     assert "### ❌ aicost: fail" in text
@@ -239,7 +242,8 @@ def test_annotation_data_cannot_inject_workflow_commands(tmp_path: Path) -> None
     out = render("github", check(write_tf(tmp_path / "evil", body)))
     for line in out.splitlines():
         assert not line.startswith("::error::injected")
-    assert "%0A::error::injected,50%25:x" in out
+    # The newline in the value is shown as text, not sent as a line break.
+    assert "\\x0a::error::injected,50%25:x" in out
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -248,7 +252,7 @@ def test_annotation_data_cannot_inject_workflow_commands(tmp_path: Path) -> None
 def test_markdown_comment_structure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
     text = render("markdown", check(Path(".")))
-    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,829.89/month")
+    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,007.36/month")
     assert (
         "**❌ `spot-training`** · Training uses the required purchase option (spot) · 2 errors"
         in text
@@ -288,13 +292,17 @@ def test_markdown_escapes_what_the_pull_request_controls(tmp_path: Path) -> None
     text = render("markdown", check(write_tf(tmp_path / "evil", body)))
     assert "<img" not in text
     assert "@acme" not in text
-    assert "&lt;img src=x onerror=alert(1)&gt; &#64;acme/admins \\| x" in text
+    assert "&lt;img src=x onerror=alert(1)&gt; &#64;\u200bacme/admins \\| x" in text
 
 
 def test_compact_lines_for_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_denied")
     text = render("compact", check(Path(".")))
-    assert text.splitlines() == [
+    lines = text.splitlines()
+    # the shipped table's age depends on today: checked by its start
+    assert lines[2].startswith("warning: price table aws-ec2 is ")
+    assert lines[2].endswith(" days old (as of 2026-01-21); run aicost pricing refresh aws")
+    assert lines[:2] + lines[3:] == [
         "main.tf:52: error: [gpu-families] aws_instance.radeon_batch: "
         "g4ad.xlarge (Radeon Pro V520) is in a denied GPU family (g4ad)",
         "main.tf:31: error: [gpu-families] aws_instance.v100_train: "

@@ -2,7 +2,10 @@
 
 Each expression is evaluated by aicost and by `terraform console` (Terraform's own
 evaluator, run offline in a directory with the same locals and variables): the values must
-be identical. Skipped when terraform is not installed.
+be identical. Terraform's answers are recorded once in
+``tests/fixtures/hcleval/terraform-console.json`` so the test needs no terraform; after
+changing EXPRESSIONS or CONTEXT, re-record them with ``python -m tests.sources.test_hcleval``
+(needs terraform on PATH).
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from aicost.sources.hcleval import UNKNOWN, Sensitive, to_plain
 from aicost.sources.hclstatic import ModuleInstance, Root, _Builder, _Loader
+from tests.conftest import FIXTURES
+
+RECORDED = FIXTURES / "hcleval" / "terraform-console.json"
 
 CONTEXT = """
 variable "types" {
@@ -162,11 +166,34 @@ def normal(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-@pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
+def recorded_values() -> list[Any]:
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    assert (
+        recorded["context"] == CONTEXT
+        and [r["expression"] for r in recorded["values"]] == EXPRESSIONS
+    ), "EXPRESSIONS changed: re-record with python -m tests.sources.test_hcleval"
+    return [r["value"] for r in recorded["values"]]
+
+
+def record(directory: Path) -> None:
+    """Ask terraform console for every expression's value and write RECORDED."""
+    version = subprocess.run(
+        ["terraform", "version", "-json"], capture_output=True, text=True, check=True
+    )
+    values = terraform_values(write_module(directory))
+    document = {
+        "terraform_version": json.loads(version.stdout)["terraform_version"],
+        "context": CONTEXT,
+        "values": [{"expression": e, "value": v} for e, v in zip(EXPRESSIONS, values, strict=True)],
+    }
+    RECORDED.parent.mkdir(parents=True, exist_ok=True)
+    RECORDED.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
 def test_evaluator_agrees_with_terraform_console(tmp_path: Path) -> None:
     directory = write_module(tmp_path)
     ours = aicost_values(directory)
-    theirs = terraform_values(directory)
+    theirs = recorded_values()
     mismatches = [
         (EXPRESSIONS[i], a, b)
         for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
@@ -200,3 +227,13 @@ def test_unknown_values_spread_and_are_marked(tmp_path: Path) -> None:
     assert instance.local("count") == 2  # the length of a list is known even if an item is not
     known, unknown, _ = to_plain(instance.local("tags"))
     assert known == {"a": 1} and unknown == {"b": True}
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    if shutil.which("terraform") is None:
+        raise SystemExit("terraform is not on PATH")
+    with tempfile.TemporaryDirectory() as scratch:
+        record(Path(scratch))
+    print(f"wrote {RECORDED}")

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (corpus file names are long)
-"""Every file in ../shared/corpus/manifests is read, and yields the workloads a person counts.
+"""Every file in tests/fixtures/corpus/manifests is read, and yields the workloads a person counts.
 
 The table below was written by reading each file: for every GPU-bearing group, the
 accelerator a person would name (None when the file does not say), accelerators per unit
@@ -16,10 +16,10 @@ import pytest
 
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.loader import load_policy
-from tests.conftest import CORPUS, REPO, Runner, needs_shared
+from tests.conftest import CORPUS, REPO, Runner
 
 MANIFESTS = CORPUS / "manifests"
-FILES = sorted(MANIFESTS.iterdir()) if MANIFESTS.is_dir() else []
+FILES = sorted(MANIFESTS.iterdir())
 UNNAMED = "GPU (type not named)"
 
 # file -> [(object, component, accelerator, per unit, units, purchase, run hours)]
@@ -229,12 +229,10 @@ def _check(path: Path) -> CheckResult:
     return run_check([path], load_policy(REPO / "policies" / "default.yaml"))
 
 
-@needs_shared()
 def test_the_table_covers_every_corpus_manifest() -> None:
     assert sorted(p.name for p in FILES) == sorted(EXPECTED)
 
 
-@needs_shared()
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:70] for p in FILES])
 def test_corpus_manifest_yields_the_workloads_a_person_counts(path: Path) -> None:
     result = _check(path)
@@ -263,7 +261,6 @@ def test_corpus_manifest_yields_the_workloads_a_person_counts(path: Path) -> Non
         assert sum(result.non_ai.values()) + sum(result.other.values()) >= 1
 
 
-@needs_shared()
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:70] for p in FILES])
 def test_corpus_manifest_reports_resources_in_the_plan_shape(aicost: Runner, path: Path) -> None:
     result = aicost("check", path, "--format", "json")
@@ -279,7 +276,6 @@ def test_corpus_manifest_reports_resources_in_the_plan_shape(aicost: Runner, pat
         )
 
 
-@needs_shared()
 def test_multi_document_files_skip_services_and_configmaps() -> None:
     result = _check(
         MANIFESTS / "aws-ia__terraform-aws-eks-blueprints__patterns_multi-node-vllm_lws.yaml"
@@ -291,7 +287,6 @@ def test_multi_document_files_skip_services_and_configmaps() -> None:
     )
 
 
-@needs_shared()
 def test_training_run_hours_come_from_the_manifest() -> None:
     result = _check(
         MANIFESTS / "Azure__azureml-examples__cli_jobs_deepspeed_deepspeed-training_job.yml"

@@ -10,7 +10,14 @@ from decimal import Decimal
 from aicost.core.model import Deployment, LlmUsage, PricedWorkload
 from aicost.policy.context import CheckContext
 from aicost.policy.schema import RuleConfig
-from aicost.pricing.tokens import ModelPrice, lookup, monthly_cost, normalise_model, provider_key
+from aicost.pricing.tokens import (
+    ModelPrice,
+    lookup,
+    model_family,
+    monthly_cost,
+    normalise_model,
+    provider_key,
+)
 
 TIER_TAGS = ("tier", "use-case-tier", "llm-tier", "aicost:tier", "aicost/tier")
 
@@ -40,7 +47,8 @@ def model_matches(pattern: str, llm: LlmUsage) -> bool:
         wanted_provider, entry = entry.split("/", 1)
         if provider_key(wanted_provider) != provider:
             return False
-    names = {llm.model.lower(), normalise_model(llm.model)}
+    # A policy's ``gpt-4o`` covers its dated snapshots (``gpt-4o-2024-05-13``) too.
+    names = {llm.model.lower(), normalise_model(llm.model), model_family(llm.model)}
     if any(ch in entry for ch in "*?["):
         return any(fnmatch.fnmatchcase(name, entry) for name in names)
     return entry in names or normalise_model(entry) in names
@@ -49,7 +57,9 @@ def model_matches(pattern: str, llm: LlmUsage) -> bool:
 def cost_with(ctx: CheckContext, llm: LlmUsage, **changes: object) -> Decimal | None:
     """Monthly cost of *llm* with some fields changed (another model, a cached share...)."""
     changed = dataclasses.replace(llm, **changes)  # type: ignore[arg-type]
-    found = lookup(ctx.pricer.book, changed.provider, changed.model)
+    found = lookup(
+        ctx.pricer.book, changed.provider, changed.model, deployment_type=changed.deployment_type
+    )
     if not isinstance(found, ModelPrice):
         return None
     result = monthly_cost(found, changed)

@@ -8,9 +8,10 @@ from decimal import Decimal
 from pydantic import Field, field_validator
 
 from aicost.core.model import RESERVED_LIKE, Capacity, Deployment, PurchaseOption, WorkloadClass
+from aicost.cost.commitments import Advice, advise
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
-from aicost.policy.schema import RuleConfig, StrList
+from aicost.policy.schema import Enforcement, RuleConfig, Severity, StrList
 from aicost.pricing.catalog import Rate
 
 CHOICES = {option.value for option in PurchaseOption}
@@ -38,10 +39,22 @@ def satisfies(option: PurchaseOption, required: list[str]) -> bool:
     return PurchaseOption.RESERVED.value in required and option in RESERVED_LIKE
 
 
+#: Purchase options that bill every hour of a term, used or not.
+COMMITMENTS = frozenset(
+    {
+        PurchaseOption.RESERVED,
+        PurchaseOption.SAVINGS_PLAN,
+        PurchaseOption.COMMITTED,
+        PurchaseOption.CAPACITY_RESERVATION,
+    }
+)
+
+
 def saving(
     ctx: CheckContext, deployment: Deployment, bad: list[Capacity], target: PurchaseOption
 ) -> Decimal | None:
-    """Monthly saving of moving the *bad* capacity slices to *target*, if both are priced."""
+    """Monthly saving of moving the *bad* capacity slices to a pay-per-use *target* (spot),
+    if both are priced. Commitments are judged by :func:`commitment_advice`."""
     if deployment.instance_type is None or deployment.region is None:
         return None
     total = Decimal(0)
@@ -53,6 +66,39 @@ def saving(
             return None
         total += (now.hourly - then.hourly) * slice_.nodes * hours
     return total if total > 0 else None
+
+
+def commitment_advice(
+    ctx: CheckContext,
+    deployment: Deployment,
+    nodes: int,
+    target: PurchaseOption,
+    term_years: int = 1,
+) -> Advice | None:
+    """Whether committing *nodes* on-demand nodes of *deployment* to *target* pays, or None
+    when the rates are not known."""
+    if deployment.instance_type is None or deployment.region is None or nodes <= 0:
+        return None
+    now = ctx.pricer.rate(deployment, Capacity(PurchaseOption.ON_DEMAND, 1))
+    then = ctx.pricer.rate(deployment, Capacity(target, 1, term_years))
+    if not isinstance(now, Rate) or not isinstance(then, Rate) or then.note is not None:
+        return None
+    month = ctx.pricer.hours_per_month
+    return advise(
+        on_demand_hourly=now.hourly,
+        committed_hourly=then.hourly,
+        nodes=nodes,
+        min_nodes=deployment.min_nodes,
+        max_nodes=deployment.max_nodes,
+        hours=deployment.hours_per_month or month,
+        month=month,
+    )
+
+
+def term_label(target: PurchaseOption, term_years: int = 1) -> str:
+    if target is PurchaseOption.CAPACITY_RESERVATION:
+        return "a capacity reservation"
+    return f"{term_years}-year {target.value}"
 
 
 def check_purchase(
@@ -67,9 +113,27 @@ def check_purchase(
             continue
         nodes = sum(c.nodes for c in bad)
         how = ", ".join(sorted({c.purchase.value for c in bad}))
-        amount = saving(ctx, planned, bad, target)
         message = (
             f"{workload_class.value} workload runs {nodes} node{'s' if nodes != 1 else ''} "
             f"{how} ({planned.purchase_reason}); policy requires {' or '.join(rule.require)}"
         )
-        yield finding(rule, item, message, monthly_saving=amount)
+        if target not in COMMITMENTS:
+            yield finding(rule, item, message, monthly_saving=saving(ctx, planned, bad, target))
+            continue
+        on_demand = sum(c.nodes for c in bad if c.purchase is PurchaseOption.ON_DEMAND)
+        advice = commitment_advice(ctx, planned, on_demand, target)
+        if advice is None:
+            yield finding(rule, item, message)
+            continue
+        message += f"; {advice.describe(term_label(target))}"
+        if advice.pays:
+            yield finding(rule, item, message, monthly_saving=advice.saving)
+            continue
+        # Committing would cost more than it saves: advice, never a failure or a "saving".
+        yield finding(
+            rule,
+            item,
+            message,
+            severity=Severity.INFO,
+            enforcement=Enforcement.ADVISORY.value,
+        )

@@ -25,6 +25,10 @@ class Totals:
     #: Workloads whose change in cost is unknown (either side unpriced).
     unpriced_changes: int = 0
     contributors: list[tuple[Decimal, str]] = field(default_factory=list)
+    #: Each matching workload's change in monthly cost (after minus before), by label.
+    changes: dict[str, Decimal] = field(default_factory=dict)
+    #: Projects (input paths) of the matching workloads, in first-seen order.
+    projects: dict[str, None] = field(default_factory=dict)
 
     @property
     def delta(self) -> Decimal:
@@ -32,6 +36,11 @@ class Totals:
 
     def largest(self, count: int = 3) -> list[tuple[Decimal, str]]:
         return sorted(self.contributors, reverse=True)[:count]
+
+    def largest_changes(self, count: int = 3) -> list[tuple[Decimal, str]]:
+        """The workloads that moved the total most, increases first."""
+        moved = [(delta, label) for label, delta in self.changes.items() if delta]
+        return sorted(moved, key=lambda pair: (-pair[0], pair[1]))[:count]
 
 
 def totals(
@@ -52,6 +61,11 @@ def totals(
                 else:
                     bucket.planned += cost
                     bucket.contributors.append((cost, workload.label))
+                    bucket.changes[workload.label] = (
+                        bucket.changes.get(workload.label, Decimal(0)) + cost
+                    )
+                if workload.project:
+                    bucket.projects[workload.project] = None
         if prior_matches and workload.prior is not None:
             key = group(workload.prior) if group else None
             if group is None or key is not None:
@@ -62,7 +76,17 @@ def totals(
                         bucket.unpriced_changes += 1
                 else:
                     bucket.prior += before
+                    bucket.changes[workload.label] = (
+                        bucket.changes.get(workload.label, Decimal(0)) - before
+                    )
     return found
+
+
+def contributions(pairs: list[tuple[Decimal, str]], *, signed: bool = False) -> str:
+    """``a $1.00, b $2.00`` (``+$1.00``/``-$2.00`` with *signed*)."""
+    from aicost.core.money import usd
+
+    return ", ".join(f"{name} {usd(cost, signed=signed)}" for cost, name in pairs)
 
 
 def unpriced_note(count: int, what: str = "workload") -> str:

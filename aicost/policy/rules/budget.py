@@ -29,6 +29,14 @@ matching workloads' monthly cost, counting deleted and re-tagged workloads on th
 match. The percentage is of the cost before the change, so it does not apply while that is
 $0 (``delta`` does).
 
+**Fair budgets.** A budget over its limit fails a change only when the change raises the
+matching workloads' projected spend (or a change in it cannot be priced). A scope that is
+already over budget and that the change leaves alone or lowers is reported as a warning
+naming the workspace and the inputs it was checked in, so that one team's over-spend never
+blocks another team's pull request. ``fail_when: over`` fails whenever the total is over
+the limit. Budget and per-change findings name the workloads that contribute (the largest
+costs, and the largest changes).
+
 ``per_tag`` makes one budget per value of a tag (per team, say), each with ``monthly`` or
 its own amount in ``limits``; workloads without the tag are not counted (``required-tags``
 reports them):
@@ -46,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -53,7 +62,8 @@ from aicost.core.model import Deployment
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
-from aicost.policy.rules._totals import Totals, totals, unpriced_note
+from aicost.policy.rules._actuals import month_split
+from aicost.policy.rules._totals import Totals, contributions, totals, unpriced_note
 from aicost.policy.schema import Enforcement, RuleConfig, Severity
 
 TYPE = "budget"
@@ -104,6 +114,11 @@ class Config(RuleConfig):
     limits: dict[str, Decimal] = Field(
         default_factory=dict, description="Per tag value budgets (with per_tag), in USD."
     )
+    fail_when: Literal["raised", "over"] = Field(
+        default="raised",
+        description="Fail an over-budget scope only when the change raises its spend "
+        "(raised), or whenever it is over (over).",
+    )
 
     @model_validator(mode="after")
     def _has_a_limit(self) -> Config:
@@ -139,15 +154,55 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
 
     groups = totals(ctx, rule, grouping)
     for key in sorted(groups, key=lambda k: k or ""):
-        yield from _check_group(rule, key, groups[key])
+        yield from _check_group(rule, key, groups[key], ctx)
 
 
-def _check_group(rule: Config, key: str | None, sums: Totals) -> Iterator[Finding]:
+def _over(rule: Config, sums: Totals, message: str, address: str, workspace: str) -> Finding:
+    """An over-budget scope fails only when the change raises it (or ``fail_when: over``);
+    an untouched or lowered one is an advisory warning naming its workspace."""
+    moved = contributions(sums.largest_changes(), signed=True)
+    raised = sums.delta > 0 or sums.unpriced_changes > 0
+    if rule.fail_when == "over" or raised:
+        if moved and sums.delta != 0:
+            message += f"; this change: {usd(sums.delta, signed=True)} ({moved})"
+        return finding(rule, None, message, address=address, monthly_cost=sums.planned)
+    where = ", ".join(sums.projects) or "this run"
+    change = (
+        "leaves it unchanged"
+        if sums.delta == 0
+        else f"lowers it by {usd(-sums.delta)}/month ({moved})"
+    )
+    message += (
+        f"; already over budget in workspace {workspace!r} ({where}) and this change "
+        f"{change}, so it does not fail (set fail_when: over to fail)"
+    )
+    return finding(
+        rule,
+        None,
+        message,
+        address=address,
+        monthly_cost=sums.planned,
+        severity=Severity.WARNING if rule.severity is Severity.ERROR else rule.severity,
+        enforcement=Enforcement.ADVISORY.value,
+    )
+
+
+def _check_group(
+    rule: Config, key: str | None, sums: Totals, ctx: CheckContext | None = None
+) -> Iterator[Finding]:
     label = rule.name if key is None else f"{rule.name}[{key}]"
     address = f"budget:{label}"
     limit = rule.limits.get(key, rule.monthly) if key is not None else rule.monthly
     total = sums.planned
-    top = ", ".join(f"{name} {usd(cost)}" for cost, name in sums.largest())
+    workspace = ctx.workspace if ctx is not None else "default"
+    # with --actuals: this month's actual spend so far + the projection for the rest of it
+    split = month_split(rule, key, total, ctx.actuals if ctx is not None else None)
+    projected = "projected"
+    if split is not None:
+        total = split.total
+        projected = f"{split.describe()}:"
+    top = contributions(sums.largest())
+    moved = contributions(sums.largest_changes(), signed=True)
     unpriced = unpriced_note(sums.unpriced)
     if limit is not None:
         ceiling = limit * rule.fail_at
@@ -158,13 +213,13 @@ def _check_group(rule: Config, key: str | None, sums: Totals) -> Iterator[Findin
                 else f"exceeds {_percent(rule.fail_at)} of {usd(limit)} ({usd(ceiling)})"
             )
             message = (
-                f"budget {label}: projected {usd(total)}/month {over} "
+                f"budget {label}: {projected} {usd(total)}/month {over} "
                 f"by {usd(total - ceiling)} (largest: {top}){unpriced}"
             )
-            yield finding(rule, None, message, address=address, monthly_cost=total)
+            yield _over(rule, sums, message, address, workspace)
         elif rule.warn_at is not None and limit > 0 and total >= limit * rule.warn_at:
             message = (
-                f"budget {label}: projected {usd(total)}/month is {_percent(total / limit)} "
+                f"budget {label}: {projected} {usd(total)}/month is {_percent(total / limit)} "
                 f"of {usd(limit)} (warns at {_percent(rule.warn_at)}; largest: {top}){unpriced}"
             )
             yield finding(
@@ -182,7 +237,7 @@ def _check_group(rule: Config, key: str | None, sums: Totals) -> Iterator[Findin
         message = (
             f"budget {label}: this change adds {usd(delta)}/month "
             f"({usd(sums.prior)} -> {usd(total)}), over the {usd(rule.delta)} "
-            f"limit per change{changes}"
+            f"limit per change{changes}; largest changes: {moved}"
         )
         yield finding(rule, None, message, address=address, monthly_cost=delta)
     if rule.delta_percent is not None and sums.prior > 0 and delta > 0:
@@ -191,6 +246,6 @@ def _check_group(rule: Config, key: str | None, sums: Totals) -> Iterator[Findin
             message = (
                 f"budget {label}: this change grows the monthly cost by {grown:.1f}% "
                 f"({usd(sums.prior)} -> {usd(total)}), over the {rule.delta_percent}% "
-                f"limit per change{changes}"
+                f"limit per change{changes}; largest changes: {moved}"
             )
             yield finding(rule, None, message, address=address, monthly_cost=delta)

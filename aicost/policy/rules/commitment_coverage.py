@@ -2,9 +2,15 @@
 
 Given the policy's ``commitments:`` inventory (reserved instances, savings plans and
 committed-use discounts, each for a family or instance type in a region, sized in GPUs or
-instances), this rule reports the **coverage rate** of steady inference GPU-hours, flags
-steady inference that no commitment covers, and quotes the monthly saving of buying
-commitments for it.
+instances), this rule reports the **coverage rate** (committed GPU-hours ÷ all GPU-hours of the
+rule's classes, spot and peaks included, as the FinOps practice defines it), flags steady
+inference that no commitment covers, and quotes the monthly saving of buying commitments
+for it, only where a commitment (which bills every hour of the month) costs less than the
+hours the workload runs: the finding states the break-even utilisation.
+
+A workload marked as committed (a ``purchase-option`` tag) that the inventory does not
+cover is projected at the committed rate; the finding says how much more it costs at
+on-demand, and no saving is claimed for it, so a discount is never counted twice.
 
 *Steady* means a workload of the rule's ``classes`` (inference by default) that runs at
 least ``steady_hours`` a month; only its non-spot nodes count, and for an autoscaling
@@ -35,6 +41,11 @@ reservation to any matching usage. Expired commitments cover nothing.
        severity: warning
        min_coverage: 0.7
 
+With ``usage_history`` (a CSV of actual daily GPU-hours: ``date,family,region,gpu_hours``,
+from a billing export) the rule also applies the readiness test before quoting a saving:
+60 or more days of history and week-over-week variance under 20%; a family that fails it
+is reported as not ready, with the reason, and no saving.
+
 Coverage is of the workloads in this run, against commitments the policy says are
 available to them; the rule cannot see what other repositories already use.
 """
@@ -47,6 +58,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -61,6 +73,7 @@ from aicost.core.model import (
     instance_family,
 )
 from aicost.core.money import usd
+from aicost.cost.commitments import Advice, Readiness, advise, load_history, readiness
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import Commitment, RuleConfig, Severity
@@ -80,6 +93,7 @@ RATIONALE = (
 )
 
 COMMITTED = RESERVED_LIKE | {PurchaseOption.SAVINGS_PLAN}
+History = dict[tuple[str, str], list[tuple[dt.date, Decimal]]]
 
 
 class Config(RuleConfig):
@@ -106,6 +120,13 @@ class Config(RuleConfig):
         default="reserved", description="What to quote savings for."
     )
     term_years: Literal[1, 3] = 1
+    usage_history: str | None = Field(
+        default=None,
+        min_length=1,
+        description="A CSV of actual daily GPU-hours (date, family, region, gpu_hours), "
+        "relative to the working directory: savings are quoted only for families that pass "
+        "the readiness test (60+ days, under 20% week-over-week variance).",
+    )
 
 
 @dataclass
@@ -194,28 +215,47 @@ def _needs(rule: Config, ctx: CheckContext) -> list[_Need]:
 
 def _saving(
     ctx: CheckContext, rule: Config, need: _Need, nodes: int
-) -> tuple[Decimal | None, Decimal | None]:
-    """Monthly on-demand cost of *nodes* uncovered nodes, and the saving of committing them."""
+) -> tuple[Decimal | None, Decimal | None, Advice | None]:
+    """Monthly on-demand cost of *nodes* uncovered nodes, the saving of committing them (only
+    when a commitment, which bills every hour, costs less than the hours used), and the
+    advice behind it."""
     deployment = need.deployment
     if deployment.instance_type is None or deployment.region is None or nodes <= 0:
-        return None, None
+        return None, None, None
     now = ctx.pricer.rate(deployment, Capacity(PurchaseOption.ON_DEMAND, nodes))
     then = ctx.pricer.rate(
         deployment, Capacity(PurchaseOption(rule.purchase), nodes, rule.term_years)
     )
     if not isinstance(now, Rate):
-        return None, None
+        return None, None, None
     cost = now.hourly * nodes * need.hours
-    if not isinstance(then, Rate) or then.note is not None or then.hourly >= now.hourly:
-        return cost, None
-    return cost, (now.hourly - then.hourly) * nodes * need.hours
+    if not isinstance(then, Rate) or then.note is not None:
+        return cost, None, None
+    advice = advise(
+        on_demand_hourly=now.hourly,
+        committed_hourly=then.hourly,
+        nodes=nodes,
+        min_nodes=None,
+        max_nodes=None,
+        hours=need.hours,
+        month=ctx.pricer.hours_per_month,
+    )
+    return cost, (advice.saving if advice.pays else None), advice
 
 
-def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
-    needs = _needs(rule, ctx)
-    if not needs:
-        return
-    pools = _pools(ctx)
+def _all_gpu_hours(rule: Config, ctx: CheckContext) -> Decimal:
+    """GPU-hours a month of every workload of the rule's classes (spot and peaks included)."""
+    total = Decimal(0)
+    for _, planned in ctx.targets(rule):
+        if planned.workload_class not in rule.classes or planned.accelerator is None:
+            continue
+        hours = planned.hours_per_month or ctx.pricer.hours_per_month
+        total += Decimal(str(planned.accelerators_total)) * hours
+    return total
+
+
+def _assign(needs: list[_Need], pools: list[_Pool]) -> None:
+    """Hand commitments out to the needs in order, as a bill applies them."""
     for need in needs:
         for pool in pools:
             if need.covered >= need.gpus:
@@ -227,64 +267,154 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             need.covered += take
             need.pools.append(pool.commitment.id)
 
-    term = f"{rule.term_years}-year {rule.purchase}"
-    total_hours = covered_hours = Decimal(0)
-    total_saving = Decimal(0)
-    any_saving = False
-    for need in needs:
-        total_hours += need.gpus * need.hours
-        covered_hours += need.covered * need.hours
-        uncovered = need.gpus - need.covered
-        if uncovered <= 0:
-            continue
-        nodes = math.ceil(uncovered / need.per_node)
-        cost, saving = _saving(ctx, rule, need, nodes)
-        if saving is not None:
-            total_saving += saving
-            any_saving = True
-        deployment = need.deployment
-        family = deployment.public("instance_type", deployment.family)
-        where = f"{family} in {deployment.public('region', deployment.region)}"
-        message = (
-            f"steady {deployment.workload_class.value}: {_n(uncovered)} of {_n(need.gpus)} "
-            f"GPUs ({where}) are not covered by a commitment"
-        )
-        if saving is not None:
-            message += (
-                f"; {term} capacity for {nodes} "
-                f"{deployment.public('instance_type', deployment.instance_type)} "
-                f"would save {usd(saving)}/month"
-            )
-        if need.claims:
-            message += (
-                f" (it is marked {deployment.purchase_option}, but the commitments inventory "
-                f"has no {where} capacity left for it)"
-            )
-        yield finding(rule, need.item, message, monthly_saving=saving, monthly_cost=cost)
 
-    rate = covered_hours / total_hours if total_hours else Decimal(0)
-    idle = [p for p in pools if p.left > 0 and p.left == p.gpus]
-    summary = (
-        f"commitment coverage of steady {'/'.join(c.value for c in rule.classes)}: "
-        f"{_pct(rate)} ({_n(covered_hours)} of {_n(total_hours)} GPU-hours/month; "
-        f"target {_pct(rule.min_coverage)})"
+def _claimed(ctx: CheckContext, need: _Need, nodes: int, message: str, where: str) -> str:
+    """A workload marked committed that no commitment covers: it is priced at the committed
+    rate already, so claiming the discount again would count it twice. Say what the
+    projection leaves out instead."""
+    option = need.deployment.purchase_option
+    message += (
+        f"; it is marked {option}, but the commitments inventory has no {where} capacity "
+        "left for it"
     )
-    if any_saving:
-        summary += f"; {term} capacity for the rest would save {usd(total_saving)}/month"
+    extra = _understated(ctx, need, nodes)
+    if extra is not None:
+        message += (
+            f": it is projected at the {option} rate, and at on-demand it would cost "
+            f"{usd(extra)}/month more (no saving is claimed)"
+        )
+    return message
+
+
+def _uncovered(
+    rule: Config, ctx: CheckContext, need: _Need, history: History | None
+) -> tuple[Finding, Decimal | None]:
+    """The finding about a need's uncovered GPUs, and the saving it quotes."""
+    uncovered = need.gpus - need.covered
+    nodes = math.ceil(uncovered / need.per_node)
+    cost, saving, advice = _saving(ctx, rule, need, nodes)
+    deployment = need.deployment
+    family = deployment.public("instance_type", deployment.family)
+    where = f"{family} in {deployment.public('region', deployment.region)}"
+    message = (
+        f"steady {deployment.workload_class.value}: {_n(uncovered)} of {_n(need.gpus)} "
+        f"GPUs ({where}) are not covered by a commitment"
+    )
+    if need.claims:
+        message = _claimed(ctx, need, nodes, message, where)
+        return finding(rule, need.item, message, monthly_saving=None, monthly_cost=cost), None
+    if saving is not None and history is not None:
+        ready = _ready(history, deployment)
+        if not ready.ready:
+            message += (
+                f"; not ready to commit from usage history: {ready.reason} "
+                "(no saving is quoted until it is)"
+            )
+            return finding(rule, need.item, message, monthly_cost=cost), None
+        message += f"; ready to commit: {ready.reason}"
+    term = f"{rule.term_years}-year {rule.purchase}"
+    if saving is not None and advice is not None:
+        message += (
+            f"; {term} capacity for {nodes} "
+            f"{deployment.public('instance_type', deployment.instance_type)} "
+            f"would save {usd(saving)}/month (break-even at {_pct(advice.break_even)} "
+            f"utilisation; it runs {_pct(advice.utilisation)})"
+        )
+    elif advice is not None:
+        message += f"; {advice.describe(term)}"
+    found = finding(rule, need.item, message, monthly_saving=saving, monthly_cost=cost)
+    return found, saving
+
+
+def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    needs = _needs(rule, ctx)
+    if not needs:
+        return
+    pools = _pools(ctx)
+    _assign(needs, pools)
+    history = load_history(Path(rule.usage_history)) if rule.usage_history else None
+    steady_hours = covered_hours = Decimal(0)
+    savings: list[Decimal] = []
+    for need in needs:
+        steady_hours += need.gpus * need.hours
+        covered_hours += need.covered * need.hours
+        if need.gpus - need.covered <= 0:
+            continue
+        found, saving = _uncovered(rule, ctx, need, history)
+        if saving is not None:
+            savings.append(saving)
+        yield found
+    yield _summary(rule, ctx, pools, steady_hours, covered_hours, savings)
+
+
+def _summary(
+    rule: Config,
+    ctx: CheckContext,
+    pools: list[_Pool],
+    steady_hours: Decimal,
+    covered_hours: Decimal,
+    savings: list[Decimal],
+) -> Finding:
+    """The coverage rate: committed GPU-hours ÷ all GPU-hours of the rule's classes."""
+    everything = max(_all_gpu_hours(rule, ctx), steady_hours)
+    rate = covered_hours / everything if everything else Decimal(0)
+    idle = [p for p in pools if p.left > 0 and p.left == p.gpus]
+    classes = "/".join(c.value for c in rule.classes)
+    summary = (
+        f"commitment coverage of {classes}: {_pct(rate)} ({_n(covered_hours)} committed of "
+        f"{_n(everything)} GPU-hours/month; target {_pct(rule.min_coverage)})"
+    )
+    if steady_hours and steady_hours != everything:
+        summary += (
+            f"; the steady floor is {_n(steady_hours)} GPU-hours, "
+            f"{_pct(covered_hours / steady_hours)} covered"
+        )
+    total = sum(savings, Decimal(0)) if savings else None
+    if total is not None:
+        term = f"{rule.term_years}-year {rule.purchase}"
+        summary += f"; {term} capacity for the rest would save {usd(total)}/month"
     if idle:
         summary += "; not used by this change: " + ", ".join(
             f"{p.commitment.id} ({_n(p.left)} GPUs)" for p in idle
         )
-    below = rate < rule.min_coverage
-    yield finding(
+    return finding(
         rule,
         None,
         summary,
         address=f"{rule.id}:coverage",
-        monthly_saving=total_saving if any_saving else None,
+        monthly_saving=total,
         monthly_cost=None,
-        severity=rule.severity if below else Severity.INFO,
+        severity=rule.severity if rate < rule.min_coverage else Severity.INFO,
     )
+
+
+def _ready(history: History, deployment: Deployment) -> Readiness:
+    family = deployment.family or ""
+    series = history.get((family, deployment.region or ""))
+    if series is None:
+        series = [
+            point
+            for (fam, region), found in history.items()
+            if fam == family and fnmatch.fnmatchcase(deployment.region or "", region)
+            for point in found
+        ]
+    return readiness(series or [])
+
+
+def _understated(ctx: CheckContext, need: _Need, nodes: int) -> Decimal | None:
+    """How much more the uncovered nodes cost at on-demand than at the rate they are priced."""
+    deployment = need.deployment
+    if deployment.instance_type is None or deployment.region is None:
+        return None
+    claimed = next((c for c in deployment.capacity if c.nodes and c.purchase in COMMITTED), None)
+    if claimed is None:
+        return None
+    now = ctx.pricer.rate(deployment, Capacity(claimed.purchase, nodes, claimed.term_years))
+    demand = ctx.pricer.rate(deployment, Capacity(PurchaseOption.ON_DEMAND, nodes))
+    if not isinstance(now, Rate) or not isinstance(demand, Rate):
+        return None
+    extra = (demand.hourly - now.hourly) * nodes * need.hours
+    return extra if extra > 0 else None
 
 
 def _n(value: Decimal) -> str:

@@ -28,7 +28,7 @@ from pydantic import Field, model_validator
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
-from aicost.policy.rules._totals import totals, unpriced_note
+from aicost.policy.rules._totals import contributions, totals, unpriced_note
 from aicost.policy.schema import RuleConfig
 
 TYPE = "delta-cap"
@@ -68,6 +68,8 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     if delta <= 0:
         return
     changes = unpriced_note(sums.unpriced_changes, "change")
+    if sums.largest_changes():
+        changes += f"; largest changes: {contributions(sums.largest_changes(), signed=True)}"
     moved = f"({usd(sums.prior)} -> {usd(sums.planned)})"
     if rule.max_increase is not None and delta > rule.max_increase:
         yield finding(

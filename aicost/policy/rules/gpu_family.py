@@ -3,6 +3,15 @@
 Old accelerators (K80, M60, V100) cost more per unit of work than current ones, and a
 platform team usually standardises on a few families it has quotas and images for.
 
+The rule reads the accelerator as well as the machine, on every cloud and in manifests: a
+``V100`` entry covers an AWS ``p3``, a GCP N1 VM with ``nvidia-tesla-v100`` attached, an
+Azure ``Standard_NC6s_v3`` and a pod whose node selector asks for V100s (even when the
+machine cannot be told). The default pack denies K80, M60, P4, P40, P100 and V100 this way.
+
+Accelerator names are written as vendors write them, with capitals (``P4`` is the Tesla
+P4, while ``p4`` is the AWS ``p4d`` family); lower-case entries match families, instance
+types and accelerators.
+
 ``deny`` and ``allow`` take instance families (``p3``, ``g4ad``, ``a2``), accelerator
 names (``V100``, ``K80``) or shell-style globs (``g4*``). A family entry also covers its
 variants: ``p3`` matches ``p3dn`` and ``p5`` matches ``p5e`` and ``p5en``, but ``g4ad``
@@ -77,6 +86,10 @@ def matches(entry: str, deployment: Deployment) -> bool:
 
 @cache
 def _matches(entry: str, family: str, instance_type: str, accelerator: str) -> bool:
+    # An entry written with capitals names an accelerator (P4 is the Tesla P4, not the
+    # AWS p4d family; V100 is the GPU on p3, NC v3 and nvidia-tesla-v100 alike).
+    if any(ch.isupper() for ch in entry):
+        family = instance_type = ""
     entry = entry.strip().lower()
     family = family.lower()
     instance_type = instance_type.lower().removeprefix("ml.")
@@ -98,7 +111,7 @@ def _matches(entry: str, family: str, instance_type: str, accelerator: str) -> b
 
 
 def _hardware(deployment: Deployment) -> str:
-    name = deployment.public("instance_type", deployment.instance_type) or "unknown type"
+    name = deployment.public("instance_type", deployment.instance_type) or "unknown machine"
     if deployment.accelerator is not None:
         return f"{name} ({deployment.accelerator_name})"
     return name
@@ -106,13 +119,15 @@ def _hardware(deployment: Deployment) -> str:
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     for item, planned in ctx.targets(rule):
-        if planned.instance_type is None:
+        if planned.instance_type is None and planned.accelerator is None:
             continue
         denied = next((entry for entry in rule.deny if matches(entry, planned)), None)
         if denied is not None:
             yield finding(rule, item, f"{_hardware(planned)} is in a denied GPU family ({denied})")
             continue
         allowed = rule.allowed_for(planned.workload_class)
+        if planned.instance_type is None:
+            continue  # only the accelerator is known: an allow list of families cannot judge
         if allowed is not None and not any(matches(entry, planned) for entry in allowed):
             yield finding(
                 rule,

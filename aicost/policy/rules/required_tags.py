@@ -13,6 +13,21 @@ the group's tags and its launch template's instance tags count.
      tags: [team, model, use-case, environment]
 
 A tag with an empty value counts as missing.
+
+Some resources cannot carry tags: an Azure OpenAI deployment (``azurerm_cognitive_deployment``)
+has no ``tags`` argument and takes its cognitive account's tags, from the plan or the
+configuration (static mode), or, for a shared account managed elsewhere, from the policy:
+
+.. code-block:: yaml
+
+   settings:
+     account_tags:
+       "*/accounts/shared-openai": {team: platform, use-case: chat, environment: prod}
+
+A Vertex AI Model Garden deployment
+(``google_vertex_ai_endpoint_with_model_garden_deployment``) has no ``labels`` argument at
+all: declare its tags in ``settings.resource_tags`` by address glob. A deployment's ``model``
+tag is the model it serves unless set. A finding on such a resource says where the tag goes.
 """
 
 from __future__ import annotations
@@ -38,8 +53,10 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     for item, planned in ctx.targets(rule):
         missing = [tag for tag in rule.tags if not (planned.tags.get(tag) or "").strip()]
         if missing:
-            yield finding(
-                rule,
-                item,
-                f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
-            )
+            message = f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+            if planned.tags_from:
+                message += (
+                    f"; {item.workload.resource_type} cannot carry tags: its tags come from "
+                    f"{planned.tags_from}"
+                )
+            yield finding(rule, item, message)

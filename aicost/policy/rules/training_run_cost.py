@@ -21,6 +21,19 @@ cost into the monthly impact shown with the finding.
      # default_run_hours: 72
      # approval_tags: [cost-approval]  hours_tags: [run-hours]  runs_tags: [runs-per-month]
 
+**A run is the whole job.** The run cost sums every replica group and role of one job (a
+PyTorchJob's master and workers, an MPIJob's launcher and workers, a RayJob's head and
+workers, a disaggregated server's prefill and decode) and multiplies it by the attempts the
+job declares (``runPolicy.backoffLimit``, a Job's ``backoffLimit``, Volcano ``maxRetry`` or a
+``retries`` tag: 1 + retries, the worst case). The threshold and any approval apply to that
+sum, and the finding is about the job, not one of its groups.
+
+**Pre-run estimates.** A job with no deadline that declares its model and data
+(``aicost/model-parameters``, ``aicost/training-tokens``, optionally
+``aicost/active-parameters``, ``aicost/mfu``, ``aicost/precision``) gets its run length from
+6 × active parameters × tokens FLOPs over its accelerators' peak throughput × MFU (0.4 by
+default; see ``aicost estimate training``); the finding shows those assumptions.
+
 An approval tag counts like an inline waiver: it does not apply to a rule with
 ``enforcement: hard`` (only a waiver in the policy does).
 """
@@ -29,11 +42,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pydantic import Field
 
-from aicost.core.model import Deployment, WorkloadClass
+from aicost.core.model import Deployment, PricedWorkload, WorkloadClass
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding, WaiverRef
@@ -76,6 +90,10 @@ class Config(RuleConfig):
         default_factory=lambda: ["approved-run-cost", "approved_run_cost"],
         description="Tags or labels giving the approved amount in USD.",
     )
+    retries_tags: StrList = Field(
+        default_factory=lambda: ["retries", "max-retries", "aicost:retries", "aicost/retries"],
+        description="Tags or labels giving the retries a failed run gets (worst case).",
+    )
     default_run_hours: Decimal | None = Field(
         default=None,
         gt=0,
@@ -116,42 +134,155 @@ def run_hours(
     return month, "no run length given, so assumed to run all month", problem
 
 
-def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+@dataclass
+class _Job:
+    """The groups of one job (master and workers, launcher and workers, head and workers)."""
+
+    items: list[tuple[PricedWorkload, Deployment]] = field(default_factory=list)
+
+    @property
+    def first(self) -> tuple[PricedWorkload, Deployment]:
+        return self.items[0]
+
+
+def _jobs(rule: Config, ctx: CheckContext) -> list[_Job]:
+    jobs: dict[tuple[str, str], _Job] = {}
     for item, planned in ctx.targets(rule):
         if planned.workload_class not in rule.classes:
             continue
-        costing = item.planned_cost
-        hourly = costing.hourly if costing is not None else None
-        if hourly is None or hourly <= 0:
-            continue  # unpriced: the unpriced setting reports it
-        month = planned.hours_per_month or ctx.pricer.hours_per_month
-        hours, how, problem = run_hours(rule, planned, month)
-        run_cost = hourly * hours
-        if run_cost <= rule.max_run_cost:
-            continue
-        runs = planned.runs_per_month
-        if runs is None:
-            runs, _ = _number(planned.tags, rule.runs_tags)
-        monthly = run_cost * runs if runs is not None else item.monthly_cost
-        gpus = planned.accelerators_total
-        shape = (
-            f"{gpus:g} GPUs × {hours:g} h × {usd(hourly / Decimal(str(gpus)))}/GPU-h"
-            if gpus
-            else f"{hours:g} h × {usd(hourly)}/h"
+        key = (item.workload.project, item.workload.address)
+        jobs.setdefault(key, _Job()).items.append((item, planned))
+    return list(jobs.values())
+
+
+def _retries(rule: Config, deployments: list[Deployment]) -> tuple[int, str]:
+    for deployment in deployments:
+        if deployment.retries:
+            return deployment.retries, deployment.retries_reason or "the manifest"
+    for deployment in deployments:
+        found, how = _number(deployment.tags, rule.retries_tags)
+        if found is not None:
+            return int(found), how or "a tag"
+    return 0, ""
+
+
+@dataclass
+class _Run:
+    """One job's run: its hourly cost, length, attempts and where each came from."""
+
+    job: _Job
+    hourly: Decimal
+    hours: Decimal
+    how: str
+    problem: str | None
+    retries: int
+    retries_how: str
+
+    @property
+    def attempt_cost(self) -> Decimal:
+        return self.hourly * self.hours
+
+    @property
+    def cost(self) -> Decimal:
+        return self.attempt_cost * (1 + self.retries)
+
+
+def _hourly(job: _Job) -> Decimal | None:
+    """The job's hourly cost (every group), or None when a group is unpriced."""
+    total = Decimal(0)
+    for part, _ in job.items:
+        part_hourly = part.planned_cost.hourly if part.planned_cost is not None else None
+        if part_hourly is None:
+            return None
+        total += part_hourly
+    return total
+
+
+def _run(rule: Config, ctx: CheckContext, job: _Job) -> _Run | None:
+    hourly = _hourly(job)
+    if hourly is None or hourly <= 0:
+        return None  # unpriced: the unpriced setting reports it
+    _, planned = job.first
+    month = planned.hours_per_month or ctx.pricer.hours_per_month
+    hours, how, problem = run_hours(rule, planned, month)
+    for _, other in job.items[1:]:
+        other_hours, other_how, _ = run_hours(rule, other, month)
+        if other_hours > hours:
+            hours, how = other_hours, other_how
+    retries, retries_how = _retries(rule, [d for _, d in job.items])
+    return _Run(job, hourly, hours, how, problem, retries, retries_how)
+
+
+def _monthly(rule: Config, run: _Run) -> Decimal | None:
+    """The monthly impact: run cost × runs per month, else the groups' projected cost."""
+    _, planned = run.job.first
+    runs = planned.runs_per_month
+    if runs is None:
+        runs, _ = _number(planned.tags, rule.runs_tags)
+    if runs is not None:
+        return run.attempt_cost * runs
+    costs = [part.monthly_cost for part, _ in run.job.items]
+    if any(c is None for c in costs):
+        return None
+    return sum((c for c in costs if c is not None), Decimal(0))
+
+
+def _shape(run: _Run) -> str:
+    """``16 GPUs × 72 h × $6.88/GPU-h; the whole job: ...; 3 attempts ...``"""
+    items = run.job.items
+    gpus = sum(d.accelerators_total for _, d in items)
+    shape = (
+        f"{gpus:g} GPUs × {_hours(run.hours)} h × {usd(run.hourly / Decimal(str(gpus)))}/GPU-h"
+        if gpus
+        else f"{_hours(run.hours)} h × {usd(run.hourly)}/h"
+    )
+    if len(items) > 1:
+        roles = ", ".join(
+            f"{part.workload.component or 'main'} {d.accelerators_total:g} "
+            f"GPU{'s' if d.accelerators_total != 1 else ''}"
+            for part, d in items
         )
+        shape += f"; the whole job: {roles}"
+    if run.retries:
+        shape += (
+            f"; {1 + run.retries} attempts ({run.retries} "
+            f"retr{'y' if run.retries == 1 else 'ies'} from {run.retries_how}) at "
+            f"{usd(run.attempt_cost)} each"
+        )
+    return shape
+
+
+def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    for job in _jobs(rule, ctx):
+        run = _run(rule, ctx, job)
+        if run is None or run.cost <= rule.max_run_cost:
+            continue
         message = (
-            f"training run projected at {usd(run_cost)} ({shape}; {how}) "
+            f"training run projected at {usd(run.cost)} ({_shape(run)}; {run.how}) "
             f"exceeds the {usd(rule.max_run_cost)} approval threshold"
         )
-        if problem:
-            message += f"; {problem}"
-        approval = _approval(rule, planned.tags, run_cost)
-        found = finding(rule, item, message, monthly_cost=monthly)
+        if run.problem:
+            message += f"; {run.problem}"
+        tags: dict[str, str] = {}
+        for _, deployment in reversed(job.items):
+            tags.update(deployment.tags)
+        approval = _approval(rule, tags, run.cost)
+        item, _ = job.first
+        found = finding(rule, item, message, monthly_cost=_monthly(rule, run))
+        if len(job.items) > 1:
+            found = dataclasses.replace(found, component=None)
         if isinstance(approval, WaiverRef):
             found = dataclasses.replace(found, waiver=approval)
         elif approval:
             found = dataclasses.replace(found, message=f"{message}; {approval}")
         yield found
+
+
+def _hours(value: Decimal) -> str:
+    """``72``, ``1,052.7``: whole hours as they are, others to a tenth."""
+    if value == value.to_integral():
+        return f"{value.quantize(Decimal(1)):,}"
+    return f"{value.quantize(Decimal('0.1')):,}"
 
 
 def _approval(rule: Config, tags: Mapping[str, str], run_cost: Decimal) -> WaiverRef | str | None:

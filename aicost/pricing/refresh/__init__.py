@@ -55,12 +55,28 @@ class RefreshError(PricingError):
 
 
 class Throttled(Exception):
-    """Raised by a refresher's call when the provider asks it to slow down."""
+    """Raised by a refresher's call when the provider asks it to slow down, or on a
+    transient failure (HTTP 5xx, a dropped connection): :func:`retrying` tries again."""
 
     def __init__(self, detail: str, retry_after: float | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after
+
+
+class RegionNotEnabled(Exception):
+    """The account has not enabled (opted in to) a region: it is skipped with a warning."""
+
+    def __init__(self, region: str, detail: str) -> None:
+        super().__init__(f"{region}: {detail}")
+        self.region = region
+        self.detail = detail
+
+
+def warn(message: str) -> None:
+    import sys
+
+    print(f"aicost: warning: {message}", file=sys.stderr)
 
 
 @dataclass
@@ -124,7 +140,7 @@ def retrying(
         except Throttled as exc:
             if attempt >= options.max_attempts:
                 raise RefreshError(
-                    f"{what}: throttled by the provider ({exc.detail}) on all "
+                    f"{what}: throttled or unavailable ({exc.detail}) on all "
                     f"{options.max_attempts} attempts; try again later"
                 ) from None
             wait = exc.retry_after if exc.retry_after is not None else delay
@@ -238,9 +254,22 @@ def validate(relative: str, document: Mapping[str, Any], provider: str) -> int:
 
 
 def write_tables(
-    output: Path, documents: Mapping[str, Mapping[str, Any]], provider: str
+    output: Path,
+    documents: Mapping[str, Mapping[str, Any]],
+    provider: str,
+    regions: tuple[str, ...] = (),
 ) -> list[tuple[Path, int]]:
-    """Validate every document, then replace the tables atomically (all or none)."""
+    """Validate every document, then replace the tables atomically (all or none). With
+    *regions* (a partial refresh) each document is merged over the table it replaces, so
+    the other regions keep their rows (:mod:`aicost.pricing.refresh.merge`)."""
+    if regions:
+        from aicost.pricing.refresh.merge import base_table, merge
+
+        merged: dict[str, Mapping[str, Any]] = {}
+        for relative, document in documents.items():
+            old = base_table(output, relative)
+            merged[relative] = merge(old, document, regions) if old else document
+        documents = merged
     counts = {rel: validate(rel, doc, provider) for rel, doc in documents.items()}
     staged: list[tuple[Path, Path]] = []
     try:

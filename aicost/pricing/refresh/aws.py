@@ -26,12 +26,14 @@ from aicost.pricing.refresh import (
     Progress,
     RefreshError,
     RefreshOptions,
+    RegionNotEnabled,
     Throttled,
     now,
     refreshed_block,
     retrying,
     sdk,
     source_entry,
+    warn,
 )
 
 API = "AWS Price List Query API (pricing:GetProducts) and EC2 DescribeSpotPriceHistory"
@@ -43,6 +45,17 @@ EC2_FAMILIES = (
     "Media Accelerator Instances",
 )
 _SAGEMAKER_TYPE = re.compile(r"^ml\.(p\d+[a-z]*|g\d+[a-z]*|inf\d+|trn\d+[a-z]*|dl\d+[a-z]*)\.")
+#: Transient server-side failures: retried like throttling.
+_TRANSIENT_CODES = {
+    "InternalError",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "Unavailable",
+    "RequestTimeout",
+    "RequestTimeoutException",
+}
+#: The account has not enabled (opted in to) the region of a regional API.
+_NOT_ENABLED_CODES = {"OptInRequired", "AuthFailure"}
 _THROTTLE_CODES = {
     "ThrottlingException",
     "Throttling",
@@ -60,10 +73,13 @@ def _filters(**terms: str) -> list[dict[str, str]]:
 class _Client:
     """Calls one boto3 client with throttling retries and one-line errors."""
 
-    def __init__(self, client: Any, what: str, options: RefreshOptions) -> None:
+    def __init__(
+        self, client: Any, what: str, options: RefreshOptions, region: str | None = None
+    ) -> None:
         self.client = client
         self.what = what
         self.options = options
+        self.region = region
         botocore = sdk("botocore.exceptions", "aws")
         self._client_error = botocore.ClientError
         self._boto_errors = (botocore.BotoCoreError,)
@@ -71,7 +87,12 @@ class _Client:
             botocore.NoCredentialsError,
             botocore.PartialCredentialsError,
         )
-        self._connection = (botocore.EndpointConnectionError, botocore.ConnectTimeoutError)
+        self._connection = (
+            botocore.EndpointConnectionError,
+            botocore.ConnectTimeoutError,
+            botocore.ReadTimeoutError,
+            botocore.ConnectionClosedError,
+        )
 
     def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         method: Callable[..., dict[str, Any]] = getattr(self.client, operation)
@@ -83,9 +104,13 @@ class _Client:
                 error = exc.response.get("Error", {})
                 code = str(error.get("Code", ""))
                 status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                message = " ".join(str(error.get("Message", "")).split())[:200]
                 if code in _THROTTLE_CODES or status == 429:
                     raise Throttled(code or "HTTP 429") from None
-                message = " ".join(str(error.get("Message", "")).split())[:200]
+                if code in _TRANSIENT_CODES or (isinstance(status, int) and status >= 500):
+                    raise Throttled(f"{code or 'HTTP'} {status}".strip()) from None
+                if code in _NOT_ENABLED_CODES and self.region is not None:
+                    raise RegionNotEnabled(self.region, f"{code}: {message}") from None
                 raise RefreshError(f"{self.what}: {code or status}: {message}") from None
             except self._no_credentials:
                 raise PricingError(
@@ -93,7 +118,7 @@ class _Client:
                     "anonymous): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
                 ) from None
             except self._connection as exc:
-                raise RefreshError(f"{self.what}: cannot connect: {exc}") from None
+                raise Throttled(f"cannot connect: {exc}") from None
             except self._boto_errors as exc:
                 detail = " ".join(str(exc).split())[:200]
                 raise RefreshError(f"{self.what}: {type(exc).__name__}: {detail}") from None
@@ -207,8 +232,9 @@ def _memory(value: Any) -> float | None:
 def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, Any]]:
     boto3 = sdk("boto3", "aws")
     config_module = sdk("botocore.config", "aws")
+    # The SDK's own retries stay on (its defaults, or AWS_MAX_ATTEMPTS / AWS_RETRY_MODE);
+    # retrying() adds attempts with backoff on top, for throttling and transient failures.
     config = config_module.Config(
-        retries={"total_max_attempts": 1, "mode": "standard"},
         connect_timeout=10,
         read_timeout=60,
         user_agent_extra="aicost-pricing-refresh",
@@ -223,7 +249,7 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
         raw = session.client(
             service, region_name=region, endpoint_url=options.endpoint, config=config
         )
-        return _Client(raw, f"AWS {service} API ({region})", options)
+        return _Client(raw, f"AWS {service} API ({region})", options, region)
 
     pricing = client("pricing", PRICING_REGION)
     shipped = _shipped("ec2")
@@ -281,7 +307,15 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
     if options.spot and prices:
         spot_task = progress.task("EC2 spot prices", total=len(prices))
         for region, rows in sorted(prices.items()):
-            by_type = _spot_prices(client("ec2", region), sorted(rows))
+            try:
+                by_type = _spot_prices(client("ec2", region), sorted(rows))
+            except RegionNotEnabled as exc:
+                warn(
+                    f"{region} skipped for spot prices: this account has not enabled the "
+                    f"region ({exc.detail}); its on-demand and reserved prices are kept"
+                )
+                spot_task.advance()
+                continue
             for itype, price in by_type.items():
                 rows[itype]["spot"] = _text(price)
                 rows[itype]["basis"]["spot"] = spot_id
@@ -322,6 +356,8 @@ def refresh(options: RefreshOptions, progress: Progress) -> dict[str, dict[str, 
         "instances": dict(sorted(instances.items())),
         "prices": {r: dict(sorted(v.items())) for r, v in sorted(prices.items())},
     }
+    if isinstance(shipped.get("windows_licence"), dict):
+        ec2["windows_licence"] = shipped["windows_licence"]  # with its own provenance
     sagemaker = _sagemaker(pricing, options, progress, when, api_id)
     return {"aws/ec2.json": ec2, "aws/sagemaker.json": sagemaker}
 

@@ -67,7 +67,7 @@ def _get(url: str, what: str, options: RefreshOptions) -> dict[str, Any]:
             with urllib.request.urlopen(request, timeout=60) as response:
                 body = response.read()
         except urllib.error.HTTPError as exc:
-            if exc.code in (429, 503):
+            if exc.code == 429 or exc.code >= 500:  # throttling or a transient failure
                 retry_after = exc.headers.get("Retry-After") if exc.headers else None
                 try:
                     wait = float(retry_after) if retry_after else None
@@ -301,8 +301,8 @@ def _price_sheet(
                     expand="properties/meterDetails", skiptoken=token, top=1000, **call_options
                 )
             except core_exceptions.HttpResponseError as exc:
-                if exc.status_code == 429:
-                    raise Throttled("HTTP 429") from None
+                if exc.status_code == 429 or (exc.status_code or 0) >= 500:
+                    raise Throttled(f"HTTP {exc.status_code}") from None
                 message = " ".join(str(exc.message or exc).split())[:200]
                 raise RefreshError(f"{what}: HTTP {exc.status_code}: {message}") from None
             except core_exceptions.ClientAuthenticationError as exc:

@@ -145,7 +145,19 @@ class _Catalog:
         def once() -> Any:
             try:
                 return fn()
-            except (exc_mod.ResourceExhausted, exc_mod.TooManyRequests) as exc:
+            except (
+                exc_mod.ResourceExhausted,
+                exc_mod.TooManyRequests,
+                exc_mod.ServiceUnavailable,
+                exc_mod.InternalServerError,
+                exc_mod.DeadlineExceeded,
+            ) as exc:
+                if "deserializ" in str(exc.message).lower():
+                    raise RefreshError(
+                        f"{what}: malformed response (the reply could not be decoded as a "
+                        "Cloud Billing message)"
+                    ) from None
+                # throttling, or a transient failure: the shared helper tries again
                 raise Throttled(f"{type(exc).__name__}: {exc.message}") from None
             except exc_mod.GoogleAPICallError as exc:
                 if "deserializ" in str(exc.message).lower():

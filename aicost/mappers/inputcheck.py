@@ -1,0 +1,232 @@
+"""Values no provider accepts, in resources that can run accelerators, are input errors.
+
+Terraform writes an instance type as a string and a node count as a whole number. A plan
+or configuration where an instance type is a number, a list, upper case or padded with
+spaces, or where a count is negative, fractional, not a number or implausibly large, does
+not describe a deployment anyone can price: aicost stops with exit 2 naming the file, the
+resource address and the field, instead of pricing a guess (a negative desired capacity
+once cancelled out a real GPU group in a team budget).
+
+Only the resource types a mapper handles are checked, so unrelated resources (a disk's
+``size``) are never judged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aicost.core.errors import InputError
+from aicost.core.model import ResourceChange
+
+#: Attributes that name a machine (at any depth).
+TYPE_FIELDS = frozenset(
+    {"instance_type", "machine_type", "vm_size", "virtual_machine_size", "node_type"}
+)
+#: Attributes that hold a list of machine names.
+TYPE_LIST_FIELDS = frozenset({"instance_types"})
+#: Resource types whose ``instance_type`` is a list (Batch takes types and families).
+TYPE_LISTS_IN = frozenset({"aws_batch_compute_environment"})
+#: Top-level attributes that name a machine in azurerm resources.
+AZURE_TOP_TYPE_FIELDS = frozenset({"size", "sku"})
+#: Attributes that count nodes, instances, replicas, vCPUs or accelerators (at any depth).
+COUNT_FIELDS = frozenset(
+    {
+        "desired_capacity",
+        "min_size",
+        "max_size",
+        "desired_size",
+        "instance_count",
+        "initial_instance_count",
+        "min_instance_count",
+        "max_instance_count",
+        "node_count",
+        "min_count",
+        "max_count",
+        "target_size",
+        "instances",
+        "capacity",
+        "initial_node_count",
+        "min_node_count",
+        "max_node_count",
+        "total_min_node_count",
+        "total_max_node_count",
+        "target_capacity",
+        "total_target_capacity",
+        "on_demand_target_capacity",
+        "spot_target_capacity",
+        "on_demand_base_capacity",
+        "target_on_demand_capacity",
+        "target_spot_capacity",
+        "weighted_capacity",
+        "min_vcpus",
+        "max_vcpus",
+        "desired_vcpus",
+        "accelerator_count",
+        "min_replica_count",
+        "max_replica_count",
+    }
+)
+#: Counted only inside nested blocks (``guest_accelerator { count = 4 }``).
+NESTED_COUNT_FIELDS = frozenset({"count", "core_count"})
+#: Top-level attributes that must be maps.
+MAP_FIELDS = frozenset({"tags", "tags_all", "labels", "effective_labels"})
+#: More nodes than any deployment has: a count over this is a mistake, not a plan.
+MAX_COUNT = 1_000_000
+#: Nodes visited per resource (a hostile plan cannot make the walk unbounded).
+_BUDGET = 100_000
+
+
+def check(change: ResourceChange) -> None:
+    """Raise :class:`InputError` for the first value no provider accepts in *change*."""
+    for side, values, sensitive in (
+        ("after", change.after, change.after_sensitive),
+        ("before", change.before, change.before_sensitive),
+    ):
+        if values is None:
+            continue
+        for problem in _problems(change, values, sensitive):
+            raise InputError(
+                f"{change.address}: {problem}" + ("" if side == "after" else " (before)"),
+                path=change.source.path,
+                line=change.source.line,
+            )
+
+
+def _asg_tag_list(change: ResourceChange, key: str, value: Any) -> bool:
+    """An autoscaling group's ``tags`` written the AWS provider v3/v4 way: a list of
+    ``{key, value, propagate_at_launch}`` maps (valid there, so not bad input)."""
+    return (
+        change.type == "aws_autoscaling_group"
+        and key == "tags"
+        and isinstance(value, list)
+        and all(isinstance(item, dict) for item in value)
+    )
+
+
+def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any) -> Iterator[str]:
+    lower = change.provider in {"aws", "awscc", "google", "google-beta"}
+    azure = change.provider == "azurerm"
+    for key in MAP_FIELDS if change.provider != "awscc" else ():  # awscc: [{key, value}]
+        value = values.get(key)
+        if value is None or isinstance(value, dict) or _asg_tag_list(change, key, value):
+            continue
+        yield f"{key} is a {_kind(value)}, not a map"
+    budget = [_BUDGET]
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), values)]
+    while stack:
+        path, node = stack.pop()
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                here = (*path, key)
+                if value is None:
+                    continue
+                names_machine = key in TYPE_FIELDS or (
+                    azure and not path and key in AZURE_TOP_TYPE_FIELDS
+                )
+                if names_machine and isinstance(value, list) and change.type in TYPE_LISTS_IN:
+                    for position, item in enumerate(value):  # Batch takes a list of types
+                        yield from _machine((*here, position), item, lower, sensitive)
+                    continue
+                if names_machine and not (azure and key == "sku" and isinstance(value, list)):
+                    yield from _machine(here, value, lower, sensitive)
+                    continue
+                if key in TYPE_LIST_FIELDS:
+                    if not isinstance(value, list):
+                        yield f"{_dotted(here)} is a {_kind(value)}, not a list of machine types"
+                        continue
+                    for position, item in enumerate(value):
+                        yield from _machine((*here, position), item, lower, sensitive)
+                    continue
+                counts = key in COUNT_FIELDS or (path and key in NESTED_COUNT_FIELDS)
+                if counts and not isinstance(value, dict | list):
+                    problem = _count(value)
+                    if problem is not None:
+                        yield f"{_dotted(here)} {problem}"
+                    continue
+                if isinstance(value, dict | list):
+                    stack.append((here, value))
+        elif isinstance(node, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(node))
+
+
+def _machine(path: tuple[str | int, ...], value: Any, lower: bool, sensitive: Any) -> Iterator[str]:
+    where = _dotted(path)
+    if not isinstance(value, str):
+        yield f"{where} is a {_kind(value)}, not a machine type string"
+        return
+    shown = "(sensitive)" if _marked(sensitive, path) else repr(value[:60])
+    if not value.strip():
+        yield f"{where} is empty"
+    elif value != value.strip():
+        yield f"{where} {shown} has leading or trailing spaces"
+    elif lower and value != value.lower():
+        yield f"{where} {shown} is not lower case, as the cloud's machine types are"
+
+
+def _count(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return f"is a {_kind(value)}, not a whole number"
+    if value == "":
+        return None  # providers write an unset optional number as ""
+    try:
+        number = Decimal(str(value).strip()) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return f"is {_short(value)}, not a whole number"
+    if not number.is_finite():
+        return f"is {_short(value)}, not a finite number"
+    if number != number.to_integral_value():
+        return f"is {_short(value)}, not a whole number"
+    if number < 0:
+        return f"is {_short(value)}: a count cannot be negative"
+    if number > MAX_COUNT:
+        return f"is {_short(value)}, over {MAX_COUNT:,}: not a real deployment"
+    return None
+
+
+def _marked(tree: Any, path: tuple[str | int, ...]) -> bool:
+    node = tree
+    for step in path:
+        if node is True:
+            return True
+        if isinstance(node, dict) and isinstance(step, str):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            return False
+    return node is True
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "string",
+        list: "list",
+        dict: "map",
+    }.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    try:
+        text = json.dumps(value) if not isinstance(value, float) else repr(value)
+    except ValueError:  # an integer too long to print
+        return "a number too long to print"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+__all__ = ["MAX_COUNT", "check"]

@@ -1,0 +1,81 @@
+"""Input strings rendered inert: control characters visible, Markdown without effects.
+
+Names, tags, paths and messages come from the files being checked, which a pull request
+author controls. In a terminal or CI log a control character or escape sequence in them
+could move the cursor and redraw a line (a FAIL shown as PASS); in a PR comment, Markdown
+in them could add HTML, @mentions or links. Every text format passes such strings through
+:func:`controls`; Markdown also through :func:`text` or :func:`code`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+#: C0 controls (tab and newline included: one value stays on one line), DEL, C1 controls,
+#: and the Unicode bidirectional overrides and isolates that reorder what is displayed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ZWSP = "\u200b"
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def controls(value: Any) -> str:
+    """*value* as text with every control character written out (``\\x1b``, ``\\n``)."""
+    text = str(value)
+    return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
+
+
+def text(value: Any) -> str:
+    """Plain text that Markdown shows as written: no HTML, no mentions, no links, no
+    emphasis, no table breaks, one line."""
+    value = controls(" ".join(str(value).split()))
+    value = re.sub(r"([\\`*_\[\]~])", r"\\\1", value)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = value.replace("|", "\\|")
+    # Mentions (@user, @org/team) and autolinks (http://..., www...., user@host) are found
+    # by GitHub in the rendered text, after entities and escapes are decoded: a zero-width
+    # space after the @ and inside :// and www. keeps them from matching.
+    value = value.replace("@", "&#64;" + _ZWSP)
+    value = value.replace("://", ":" + _ZWSP + "//")
+    return re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:3] + _ZWSP + ".", value)
+
+
+def code(value: Any) -> str:
+    """An inline code span showing *value* literally, whatever backticks it holds.
+
+    The fence is one backtick longer than the longest run inside (CommonMark), so the span
+    cannot be closed early; inside it nothing is HTML, a mention or a link.
+    """
+    inner = controls(" ".join(str(value).split())).replace("|", "\\|")
+    runs = [len(run) for run in re.findall(r"`+", inner)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if inner.startswith("`") or inner.endswith("`") or not inner.strip() else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
+
+
+def tree(value: Any) -> Any:
+    """A copy of a report document with :func:`controls` applied to every string in it."""
+    if isinstance(value, str):
+        return controls(value)
+    if isinstance(value, Mapping):
+        return {k: tree(item) for k, item in value.items()}
+    if isinstance(value, list):
+        return [tree(item) for item in value]
+    return value
+
+
+#: Characters JSON leaves raw with ``ensure_ascii=False`` that still act on a terminal: C1
+#: controls and the bidirectional overrides (JSON already escapes C0 controls).
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(encoded: str) -> str:
+    """JSON text with those characters written as ``\\uXXXX`` escapes (still valid JSON)."""
+    if not _JSON_RAW.search(encoded):
+        return encoded
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)

@@ -1,0 +1,15 @@
+"""How a source marks a resource whose number of instances is not known.
+
+Static mode cannot always evaluate ``count`` or ``for_each`` (a variable without a value, a
+data source). Such a resource is one :class:`~aicost.model.ResourceChange` whose
+``after_unknown`` holds :data:`COUNT_UNKNOWN_KEY` (a meta-argument, so it never clashes
+with an attribute) and the reason under :data:`COUNT_REASON_KEY`; the mappers make it one
+unpriced workload with the count unknown, never zero.
+"""
+
+from __future__ import annotations
+
+COUNT_UNKNOWN_KEY = "count"
+COUNT_REASON_KEY = "count_unknown_reason"
+
+__all__ = ["COUNT_REASON_KEY", "COUNT_UNKNOWN_KEY"]

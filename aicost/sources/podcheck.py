@@ -1,0 +1,239 @@
+"""Checks every Kubernetes and VM-job reader runs: values a cluster or cloud would refuse.
+
+Counts (``replicas``, ``parallelism``, ``num_nodes``, ``InstanceCount``...), accelerator
+quantities and ``containers`` that are negative, fractional, not a number, NaN, infinite or
+out of range (or a ``containers`` that is not a list) are input errors naming the file, line
+and field (exit 2), never a guess; and an object that asks for accelerators where its reader
+does not look is refused rather than priced at $0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aicost.core.errors import InputError
+from aicost.sources.manifest import text
+from aicost.sources.podspec import is_accelerator
+from aicost.sources.yamldocs import Document
+
+Path = tuple[str | int, ...]
+
+#: Counts a cluster stores as 32-bit integers.
+MAX_COUNT = 2**31 - 1
+#: Accelerators one container may ask for before the value is called out of range.
+MAX_ACCELERATORS = 1_000_000
+#: Keys whose value is a number of pods, replicas or hosts.
+COUNT_KEYS = frozenset(
+    {"replicas", "parallelism", "completions", "minReplicas", "maxReplicas", "numOfHosts"}
+)
+#: Keys whose value is a non-negative number (seconds; Ray's GPUs per pod).
+SECONDS_KEYS = frozenset({"activeDeadlineSeconds", "ttlSecondsAfterFinished", "num-gpus"})
+
+
+def validate(path: str, document: Document, obj: Mapping[str, Any], at: Path) -> None:
+    """Refuse values a cluster would refuse, naming the file, line and field (exit 2)."""
+    _validate(path, document, obj, at, ())
+
+
+def validate_counts(
+    path: str, document: Document, data: Any, keys: frozenset[str], at: Path = ()
+) -> None:
+    """Refuse a count under any of *keys* (matched ignoring case and ``_``) that is not a
+    whole non-negative finite number: for the readers of SkyPilot, SageMaker, Vertex AI and
+    Azure ML files, whose counts name machines."""
+    _validate_keys(path, document, data, keys, at, (), 0)
+
+
+def _validate_keys(
+    path: str,
+    document: Document,
+    node: Any,
+    keys: frozenset[str],
+    at: Path,
+    parts: Path,
+    depth: int,
+) -> None:
+    if depth > 64:
+        return
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            _validate_keys(path, document, item, keys, at, (*parts, index), depth + 1)
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            here = (*parts, str(key))
+            if str(key).lower().replace("_", "") in keys and not isinstance(value, Mapping | list):
+                _check_number(path, document, at, here, value, integral=True, limit=MAX_COUNT)
+            else:
+                _validate_keys(path, document, value, keys, at, here, depth + 1)
+
+
+def _field(parts: Path) -> str:
+    shown = ""
+    for part in parts:
+        if isinstance(part, int):
+            shown += f"[{part}]"
+        else:
+            shown += ("." if shown else "") + part
+    return shown
+
+
+def _fail(path: str, document: Document, at: Path, parts: Path, problem: str) -> InputError:
+    return InputError(f"{_field(parts)}: {problem}", path=path, line=document.line_of(*at, *parts))
+
+
+def _validate(path: str, document: Document, node: Any, at: Path, parts: Path) -> None:
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            _validate(path, document, item, at, (*parts, index))
+        return
+    if not isinstance(node, Mapping):
+        return
+    for key, value in node.items():
+        here = (*parts, str(key))
+        if key in COUNT_KEYS and not isinstance(value, Mapping | list):
+            _check_number(path, document, at, here, value, integral=True, limit=MAX_COUNT)
+        elif key in SECONDS_KEYS and not isinstance(value, Mapping | list):
+            _check_number(path, document, at, here, value, integral=False, limit=None)
+        elif key in ("containers", "initContainers") and value is not None:
+            if not isinstance(value, list):
+                raise _fail(
+                    path, document, at, here, f"must be a list of containers, not {_kind(value)}"
+                )
+            for index, item in enumerate(value):
+                if not isinstance(item, Mapping):
+                    raise _fail(
+                        path,
+                        document,
+                        at,
+                        (*here, index),
+                        f"a container must be a mapping, not {_kind(item)}",
+                    )
+        elif key in ("limits", "requests") and isinstance(value, Mapping):
+            for resource, amount in value.items():
+                if is_accelerator(str(resource)):
+                    _check_number(
+                        path,
+                        document,
+                        at,
+                        (*here, str(resource)),
+                        amount,
+                        integral=True,
+                        limit=MAX_ACCELERATORS,
+                    )
+            continue
+        _validate(path, document, value, at, here)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__}"
+
+
+def _check_number(
+    path: str,
+    document: Document,
+    at: Path,
+    parts: Path,
+    value: Any,
+    *,
+    integral: bool,
+    limit: int | None,
+) -> None:
+    if value is None:
+        return
+    number = as_number(value)
+    if number is None:
+        raise _fail(path, document, at, parts, f"not a number: {_shown(value)}")
+    if not number.is_finite():
+        raise _fail(path, document, at, parts, f"not a finite number: {_shown(value)}")
+    if number < 0:
+        raise _fail(path, document, at, parts, f"must not be negative: {_shown(value)}")
+    if integral and number != number.to_integral_value():
+        raise _fail(path, document, at, parts, f"must be a whole number: {_shown(value)}")
+    if limit is not None and number > limit:
+        raise _fail(path, document, at, parts, f"out of range (over {limit:,}): {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    raw = repr(value) if isinstance(value, str) else str(value)
+    return raw if len(raw) <= 40 else raw[:37] + "..."
+
+
+def as_number(value: Any) -> Decimal | None:
+    """A count or quantity as a Decimal (``2``, ``"2"``, ``"1k"``), None if not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return Decimal("NaN")
+        return Decimal(str(value)) if math.isfinite(value) else Decimal("Infinity")
+    if not isinstance(value, str):
+        return None
+    raw = value.strip()
+    if not raw or len(raw) > 64:
+        return None
+    suffixes = {"k": 10**3, "M": 10**6, "G": 10**9, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+    factor = 1
+    for suffix, size in suffixes.items():
+        if raw.endswith(suffix) and raw[: -len(suffix)][-1:].isdigit():
+            raw, factor = raw[: -len(suffix)], size
+            break
+    if raw.endswith("m") and raw[:-1][-1:].isdigit():
+        raw, divisor = raw[:-1], Decimal(1000)
+    else:
+        divisor = Decimal(1)
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        return None
+    if number.is_nan():
+        return number
+    return number * factor / divisor
+
+
+def accelerator_request(node: Any, parts: Path = (), depth: int = 0) -> Path | None:
+    """The field of the first accelerator request (a positive or non-numeric quantity under
+    ``resources.limits`` or ``resources.requests``) in *node*, at any depth: what a reader
+    must account for, or refuse. (A Karpenter NodePool's ``spec.limits`` is a cap.)"""
+    if depth > 64:
+        return None
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            asks = parts[-2:-1] == ("resources",) and parts[-1:] in (("limits",), ("requests",))
+            if asks and isinstance(key, str) and is_accelerator(key) and value is not None:
+                number = as_number(value) if not isinstance(value, Mapping | list) else None
+                if number is None or number.is_nan() or number != 0:
+                    return (*parts, key)
+            found = accelerator_request(value, (*parts, str(key)), depth + 1)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found = accelerator_request(item, (*parts, index), depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def unread_request(path: str, document: Document, obj: Mapping[str, Any], at: Path) -> InputError:
+    """The error for an object that asks for accelerators where its reader does not look
+    (a pod template given as a list, a request outside ``resources``): never a silent $0."""
+    where = accelerator_request(obj) or ()
+    kind = text(obj.get("kind")) or "object"
+    return InputError(
+        f"{_field(where)}: this {kind} asks for accelerators in a place aicost does not read "
+        "them from (a pod template's containers[].resources); check the structure "
+        "(a list where a mapping belongs?)",
+        path=path,
+        line=document.line_of(*at, *where),
+    )

@@ -1,0 +1,78 @@
+"""The GCP and Azure tables are rebuilt from the vendored source extracts byte for byte, and
+each source is checked against a second one where one exists."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = REPO / "pricing" / "sources"
+
+
+def _script(name: str) -> ModuleType:
+    sys.path.insert(0, str(REPO / "scripts"))
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tables_rebuild_from_the_vendored_sources_exactly() -> None:
+    build = _script("build_cloud_pricing")
+    files = build.build(SOURCES)
+    assert set(files) == {"gcp/compute.json", "gcp/tpu.json", "azure/vm.json"}
+    for name, text in files.items():
+        assert (REPO / "pricing" / name).read_text(encoding="utf-8") == text, name
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (SOURCES / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_cyclenerd_agrees_with_skypilot_host_plus_gpus() -> None:
+    """Cyclenerd's whole-machine price = SkyPilot's host row + count x its GPU row."""
+    machines = {m["machine_type"]: m for m in _rows("gcp-cyclenerd-machines.csv")}
+    cyclenerd = {(r["machine_type"], r["region"]): r for r in _rows("gcp-cyclenerd-prices.csv")}
+    sky = _rows("gcp-gpu-tpu-skypilot-v8-extract.csv")
+    gpus = {
+        (r["AcceleratorName"], r["Region"]): Decimal(r["Price"]) / Decimal(r["AcceleratorCount"])
+        for r in sky
+        if not r["InstanceType"] and not r["AcceleratorName"].startswith("tpu")
+    }
+    names = {"nvidia-tesla-a100": "A100", "nvidia-l4": "L4"}
+    # SkyPilot's europe-west4 A100 on-demand (1.61365 per GPU) is the anomaly pricing/README.md
+    # describes; Cyclenerd's a2 price there implies 2.93 per GPU, as in us-central1.
+    known = {("a2-highgpu-1g", "europe-west4"), ("a2-highgpu-2g", "europe-west4")}
+    compared = 0
+    for row in sky:
+        machine = machines.get(row["InstanceType"])
+        if machine is None or machine["accelerator"] not in names:
+            continue
+        key = (row["InstanceType"], row["Region"])
+        gpu = gpus.get((names[machine["accelerator"]], row["Region"]))
+        if key not in cyclenerd or gpu is None or not cyclenerd[key]["hour"] or key in known:
+            continue
+        whole = Decimal(row["Price"]) + Decimal(machine["count"]) * gpu
+        assert abs(Decimal(cyclenerd[key]["hour"]) / whole - 1) < Decimal("0.01"), key
+        compared += 1
+    assert compared >= 5
+
+
+def test_cyclenerd_spot_and_commitments_are_below_on_demand() -> None:
+    for row in _rows("gcp-cyclenerd-prices.csv"):
+        if not row["hour"]:
+            continue
+        hour = Decimal(row["hour"])
+        for column, divisor in (("hour_spot", 1), ("month_1y", 730), ("month_3y", 730)):
+            if row[column]:
+                assert Decimal(row[column]) / divisor < hour, (row["machine_type"], column)
+        if row["month_1y"] and row["month_3y"]:
+            assert Decimal(row["month_3y"]) < Decimal(row["month_1y"])

@@ -1,0 +1,71 @@
+"""Windows is priced with its licence on AWS and Azure, detected from the resource."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from tests.pricing.helpers import HOURS
+
+WINDOWS_EC2 = """
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_instance" "win" {
+  ami               = "ami-0123456789abcdef0"
+  instance_type     = "g4dn.xlarge"
+  get_password_data = true
+}
+resource "aws_instance" "linux" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "g4dn.xlarge"
+}
+"""
+
+AZURE_IMAGE = """
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_virtual_machine" "legacy" {
+  name                  = "legacy"
+  location              = "eastus"
+  resource_group_name   = "rg"
+  vm_size               = "Standard_NC6s_v3"
+  network_interface_ids = []
+  storage_image_reference {
+    publisher = "MicrosoftWindowsServer"
+    offer     = "WindowsServer"
+    sku       = "2022-datacenter"
+    version   = "latest"
+  }
+  storage_os_disk {
+    name          = "os"
+    create_option = "FromImage"
+  }
+}
+"""
+
+
+def _by_address(report: dict) -> dict:  # type: ignore[type-arg]
+    return {r["address"]: r for r in report["resources"]}
+
+
+def test_aws_windows_adds_the_licence_per_vcpu(aicost, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(WINDOWS_EC2)
+    found = _by_address(aicost("check", tmp_path, "--format", "json").json)
+    win, linux = found["aws_instance.win"], found["aws_instance.linux"]
+    assert win["planned"]["service"] == "ec2-windows"
+    assert any("get_password_data" in n for n in win["planned"]["notes"])
+    # g4dn.xlarge: 0.526 Linux + 4 vCPU x 0.046 licence = 0.71 per hour
+    assert Decimal(linux["monthly_cost_unrounded"]) == Decimal("0.526") * HOURS
+    assert Decimal(win["monthly_cost_unrounded"]) == Decimal("0.71") * HOURS
+    assert win["purchase"] == "on-demand" and win["estimate"] is True
+    assert any("Windows licence" in r for r in win["estimate_reasons"])
+
+
+def test_azure_windows_image_reference_is_priced_with_the_licence(aicost, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "main.tf").write_text(AZURE_IMAGE)
+    (vm,) = aicost("check", tmp_path, "--format", "json").json["resources"]
+    assert vm["planned"]["service"] == "vm-windows"
+    # NC6s_v3: 3.06 Linux + 6 vCPU x 0.046 = 3.336 per hour
+    assert Decimal(vm["monthly_cost_unrounded"]) == Decimal("3.336") * HOURS
