@@ -9,7 +9,10 @@ time and memory than ``json.load`` of the same file.
 
 Anything unusual (a byte order mark, UTF-16, the setup-terraform wrapper, invalid or
 unexpectedly shaped JSON, a file over the size limit) returns None: the caller then reads the
-file with the standard library and reports problems exactly as before.
+file with the standard library and reports problems exactly as before. That includes numbers
+no float or Python integer holds (``1e400``, thousands of digits) in the sections aicost
+reads: msgspec refuses them and the full reader names them. In the sections skipped here
+(``planned_values``, ``prior_state``...) such numbers are not looked at.
 """
 
 from __future__ import annotations
