@@ -727,7 +727,8 @@ def build_ec2(
     sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE]
     notes.append(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
-        f"p5en, p6-b200 and p6-b300 types: the median across availability zones of "
+        f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, g5.xlarge, g5.8xlarge, "
+        f"g5.12xlarge, g5.16xlarge and g5g types: the median across availability zones of "
         f"{SPOT_SOURCE.id} (SkyPilot's catalog, 2026; a zone whose spot equals its on-demand "
         "price, or is 90% of it or more, has no spot capacity and is left out). p5e has no "
         "on-demand price (Capacity Blocks only) but is sold as spot in 3 regions. These "
@@ -1150,7 +1151,11 @@ SPOT_SOURCE = Source(
     file=f"pricing/sources/{SPOT_FILE}",
     origin="skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv (index version "
     "00148f2af3672e2229b4f7bf8157d5a3f36e3c35): per-AZ rows of the p4d, p4de, p5.48xlarge, "
-    "p5e, p5en, p6-b200 and p6-b300 types (InstanceType, Price, SpotPrice, Region, AZ)",
+    "p5e, p5en, p6-b200 and p6-b300 types, and of g4dn.xlarge, g5.xlarge, g5.12xlarge, "
+    "g5.16xlarge, g5g.2xlarge, g5g.4xlarge and g5g.16xlarge in every region listed, "
+    "g4dn.12xlarge from eu-south-1 to us-west-2 and g5.8xlarge from eu-west-1 to us-west-2 "
+    "(rows read 2026-12-04 at offsets 900000-1116000 of the 3.65 MB file; InstanceType, "
+    "Price, SpotPrice, Region, AZ)",
     date="2026",
     licence="Apache-2.0",
     used_for="spot (observed) for those types: median across availability zones",
