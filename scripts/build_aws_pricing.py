@@ -709,6 +709,7 @@ def build_ec2(
         if (region, name) not in on_demand:
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
     observed_count = observed_spot(prices)
+    block_count = capacity_blocks(prices)
 
     unpriced = sorted(name for name in specs if not any(name in p for p in prices.values()))
     notes = ec2_notes(
@@ -724,7 +725,15 @@ def build_ec2(
         both,
         unpriced,
     )
-    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE]
+    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE, BLOCK_SOURCE]
+    notes.append(
+        f"capacity_block is priced for {block_count} (region, type) rows from {BLOCK_SOURCE.id}: "
+        "the Effective Instance Hourly Rate of AWS's Capacity Blocks pricing page as published "
+        "for late 2024 (the page said the rates would be updated on 2025-01-01; Capacity Block "
+        "prices move with supply and demand, and every offering states its own price). They "
+        "are the only published rates found, dated 2024 in every report, and not counted in "
+        "as_of. Other capacity-block workloads are priced on-demand and flagged."
+    )
     notes.append(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
         f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, g5.xlarge, g5.8xlarge, "
@@ -1194,6 +1203,44 @@ def observed_spot(prices: dict[str, dict[str, Json]]) -> int:
         basis = cell["basis"]
         assert isinstance(basis, dict)
         basis["spot"] = SPOT_SOURCE.id
+        count += 1
+    for region in prices:
+        prices[region] = dict(sorted(prices[region].items()))
+    return count
+
+
+BLOCK_FILE = "aws-capacity-blocks-page-2024.json"
+BLOCK_SOURCE = Source(
+    id="aws-capacity-blocks-page-2024",
+    file=f"pricing/sources/{BLOCK_FILE}",
+    origin="https://aws.amazon.com/ec2/capacityblocks/pricing/ as stored in late 2024 (read "
+    "2026-12-04 from a copy of the page): Effective Instance Hourly Rate per instance type "
+    "and region",
+    date="2024",
+    licence="provider page (facts, quoted with their date)",
+    used_for="capacity_block (p5, p5e, p4d, trn1 in the regions the page lists)",
+)
+
+
+def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
+    """Add the published Capacity Block rate as the ``capacity_block`` column."""
+    data = load_json(REPO_ROOT / "pricing" / "sources" / BLOCK_FILE)
+    assert isinstance(data, dict) and isinstance(data["rows"], list)
+    count = 0
+    for item in data["rows"]:
+        assert isinstance(item, dict)
+        name, region = str(item["instance_type"]), str(item["region"])
+        rate = Decimal(str(item["hourly"]))
+        cell: dict[str, Json] | None = prices.setdefault(region, {}).get(name)
+        if cell is None:
+            cell = prices[region][name] = price_row(None, None, None)
+        on_demand = cell.get("on_demand")
+        if isinstance(on_demand, str) and rate >= Decimal(on_demand):
+            raise BuildError(f"{name} {region}: capacity block {rate} >= on-demand {on_demand}")
+        cell["capacity_block"] = fmt(rate)
+        basis = cell["basis"]
+        assert isinstance(basis, dict)
+        basis["capacity_block"] = BLOCK_SOURCE.id
         count += 1
     for region in prices:
         prices[region] = dict(sorted(prices[region].items()))

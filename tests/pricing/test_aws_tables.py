@@ -144,9 +144,9 @@ def test_source_files_exist(table: Table) -> None:
 def test_every_price_is_a_positive_decimal_string(table: Table) -> None:
     count = 0
     for region, name, row in rows(table):
-        assert set(row) == {*PRICE_COLUMNS, "basis"}, (region, name)
-        for column in PRICE_COLUMNS:
-            value = row[column]
+        assert set(row) - {"capacity_block"} == {*PRICE_COLUMNS, "basis"}, (region, name)
+        for column in (*PRICE_COLUMNS, "capacity_block"):
+            value = row.get(column)
             if value is None:
                 continue
             assert isinstance(value, str), (region, name, column, value)
@@ -154,7 +154,10 @@ def test_every_price_is_a_positive_decimal_string(table: Table) -> None:
             assert Decimal(value) > 0
             count += 1
         # p5e is sold only as Capacity Blocks and spot: an observed spot price, no on-demand
-        observed_only = row["basis"].get("spot", "").startswith("skypilot-aws-")
+        # (trn1.32xlarge in ap-southeast-4: a Capacity Block rate only)
+        observed_only = row["basis"].get("spot", "").startswith("skypilot-aws-") or bool(
+            row.get("capacity_block")
+        )
         assert row["on_demand"] is not None or observed_only, (region, name)
         assert row["reserved_3y"] is None
     assert count > 0
@@ -164,7 +167,8 @@ def test_every_price_has_a_basis(table: Table) -> None:
     source_ids = {source["id"] for source in table["sources"]}
     for region, name, row in rows(table):
         basis = row["basis"]
-        assert set(basis) == {c for c in PRICE_COLUMNS if row[c] is not None}, (region, name)
+        priced = {c for c in (*PRICE_COLUMNS, "capacity_block") if row.get(c) is not None}
+        assert set(basis) == priced, (region, name)
         for column, why in basis.items():
             if why.startswith("estimate:"):
                 # estimates are rounded to 6 decimal places and state their multiplier
@@ -258,6 +262,32 @@ def test_ec2_golden_spot(ec2: Table) -> None:
     assert g6["spot"] == "0.38205"  # median of 0.4011, 0.3653, 0.3490, 0.3988
     g6_48 = ec2["prices"]["us-east-1"]["g6.48xlarge"]
     assert g6_48["basis"]["spot"].startswith("estimate:")  # not read from SkyPilot yet
+
+
+def test_capacity_blocks_from_the_pricing_page(ec2: Table) -> None:
+    """The late-2024 Capacity Blocks page: rates below today's on-demand where both exist.
+
+    Cross-check against AWS's Capacity Blocks documentation of the time: the page lists
+    exactly the (type, region) pairs the documentation says Capacity Blocks were sold in.
+    """
+    blocks = {
+        (region, name): row["capacity_block"]
+        for region, name, row in rows(ec2)
+        if row.get("capacity_block")
+    }
+    assert blocks == {
+        ("us-east-1", "p5.48xlarge"): "39.33",
+        ("us-east-2", "p5.48xlarge"): "39.33",
+        ("us-east-2", "p5e.48xlarge"): "43.26",
+        ("us-east-2", "p4d.24xlarge"): "14.75",
+        ("us-west-2", "p4d.24xlarge"): "14.75",
+        ("ap-southeast-4", "trn1.32xlarge"): "15.49",
+    }
+    for (region, name), rate in blocks.items():
+        row = ec2["prices"][region][name]
+        assert row["basis"]["capacity_block"] == "aws-capacity-blocks-page-2024"
+        if row["on_demand"]:
+            assert Decimal(rate) < Decimal(row["on_demand"])
 
 
 def test_observed_g4dn_g5_spot_agrees_with_ec2instances_2024(ec2: Table) -> None:
@@ -392,7 +422,8 @@ def test_ec2_matches_vantage(ec2: Table) -> None:
                 assert Decimal(row["reserved_1y"]) == cell["reserved"], (region, name)
             else:
                 assert row["reserved_1y"] is None, (region, name)
-    assert set(ec2["prices"]) == regions
+    # + Melbourne, where only a Capacity Block rate (trn1.32xlarge) is published
+    assert set(ec2["prices"]) == regions | {"ap-southeast-4"}
     assert len(regions) == 95
 
 
@@ -421,7 +452,7 @@ def test_spot_estimates_follow_the_2024_ratios(ec2: Table) -> None:
     overall = Decimal(statistics.median([r for v in ratios.values() for r in v]))
     assert overall.quantize(Decimal("0.01")) == Decimal("0.39")  # the ~61% median discount
     for region, name, row in rows(ec2):
-        if not row["basis"]["spot"].startswith("estimate:"):
+        if not row["basis"].get("spot", "").startswith("estimate:"):
             continue  # observed spot (skypilot-aws-*), checked in test_ec2_golden_spot
         family = ec2["instances"][name]["family"]
         values = ratios.get(family)
