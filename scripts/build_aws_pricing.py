@@ -738,7 +738,8 @@ def build_ec2(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
         f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, g5.xlarge, g5.8xlarge, "
         f"g5.12xlarge, g5.16xlarge, g5g, g6.xlarge, g6.8xlarge, g6e.16xlarge, g6e.24xlarge, "
-        f"g6f.2xlarge and g6f.4xlarge types: the median across availability zones of "
+        f"g6f.2xlarge, g6f.4xlarge, p3.2xlarge and p3.16xlarge types: the median across "
+        f"availability zones of "
         f"{SPOT_SOURCE.id} (SkyPilot's catalog, 2026; a zone whose spot equals its on-demand "
         "price, or is 90% of it or more, has no spot capacity and is left out). p5e has no "
         "on-demand price (Capacity Blocks only) but is sold as spot in 3 regions. These "
@@ -1165,8 +1166,10 @@ SPOT_SOURCE = Source(
     "g5.16xlarge, g5g.2xlarge, g5g.4xlarge and g5g.16xlarge in every region listed, "
     "g4dn.12xlarge from eu-south-1 to us-west-2 and g5.8xlarge from eu-west-1 to us-west-2; "
     "g6e.16xlarge, g6e.24xlarge and g6f.4xlarge in every region listed, g6.xlarge except "
-    "us-west-2, g6.8xlarge from eu-north-1 and g6f.2xlarge from ap-south-1 to us-west-2 "
-    "(rows read 2026-12-04 at offsets 900000-1278000 of the 3.65 MB file; InstanceType, "
+    "us-west-2, g6.8xlarge from eu-north-1 and g6f.2xlarge from ap-south-1 to us-west-2; "
+    "p3.2xlarge in every region listed and p3.16xlarge from ap-southeast-2 "
+    "(rows read 2026-12-04 at offsets 900000-1278000 and 2528000-2544000 of the 3.65 MB "
+    "file; InstanceType, "
     "Price, SpotPrice, Region, AZ)",
     date="2026",
     licence="Apache-2.0",
