@@ -739,7 +739,8 @@ def build_ec2(
         f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, g5.xlarge, g5.8xlarge, "
         f"g5.12xlarge, g5.16xlarge, g5g, g6.xlarge, g6.8xlarge, g6e.xlarge, g6e.8xlarge, "
         f"g6e.16xlarge, g6e.24xlarge, "
-        f"g6f.2xlarge, g6f.4xlarge, p3.2xlarge and p3.16xlarge types: the median across "
+        f"g6f.2xlarge, g6f.4xlarge, inf2.24xlarge, inf2.48xlarge, p3.2xlarge and p3.16xlarge "
+        f"types: the median across "
         f"availability zones of "
         f"{SPOT_SOURCE.id} (SkyPilot's catalog, 2026; a zone whose spot equals its on-demand "
         "price, or is 90% of it or more, has no spot capacity and is left out). p5e has no "
@@ -1168,8 +1169,9 @@ SPOT_SOURCE = Source(
     "g4dn.12xlarge from eu-south-1 to us-west-2 and g5.8xlarge from eu-west-1 to us-west-2; "
     "g6e.xlarge, g6e.8xlarge, g6e.16xlarge, g6e.24xlarge, g6f.2xlarge and g6f.4xlarge in "
     "every region listed, g6.xlarge except us-west-2, g6.8xlarge from eu-north-1; "
-    "p3.2xlarge in every region listed and p3.16xlarge from ap-southeast-2 "
-    "(rows read 2026-12-04 at offsets 900000-1278000 and 2528000-2544000 of the 3.65 MB "
+    "p3.2xlarge and inf2.48xlarge in every region listed, p3.16xlarge from ap-southeast-2 "
+    "and inf2.24xlarge from eu-west-1 (rows read 2026-12-04 at offsets 900000-1278000, "
+    "1672000-1688000 and 2528000-2544000 of the 3.65 MB "
     "file; InstanceType, "
     "Price, SpotPrice, Region, AZ)",
     date="2026",
