@@ -740,7 +740,9 @@ def build_ec2(
         f"g5.12xlarge, g5.16xlarge, g5g, g6.xlarge, g6.8xlarge, g6e.xlarge, g6e.8xlarge, "
         f"g6e.16xlarge, g6e.24xlarge, "
         f"g6f.2xlarge, g6f.4xlarge, inf2.24xlarge, inf2.48xlarge, p3.2xlarge and p3.16xlarge "
-        f"types: the median across "
+        f"types (g4dn.12xlarge only from eu-south-1 to us-west-2, g5.8xlarge from eu-west-1, "
+        f"g6.8xlarge from eu-north-1, g6.xlarge without us-west-2, p3.16xlarge from "
+        f"ap-southeast-2 and inf2.24xlarge from eu-west-1: the rows read so far): the median across "
         f"availability zones of "
         f"{SPOT_SOURCE.id} (SkyPilot's catalog, 2026; a zone whose spot equals its on-demand "
         "price, or is 90% of it or more, has no spot capacity and is left out). p5e has no "
@@ -1163,20 +1165,13 @@ SPOT_SOURCE = Source(
     id="skypilot-aws-v8-2026-00148f2a",
     file=f"pricing/sources/{SPOT_FILE}",
     origin="skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv (index version "
-    "00148f2af3672e2229b4f7bf8157d5a3f36e3c35): per-AZ rows of the p4d, p4de, p5.48xlarge, "
-    "p5e, p5en, p6-b200 and p6-b300 types, and of g4dn.xlarge, g5.xlarge, g5.12xlarge, "
-    "g5.16xlarge, g5g.2xlarge, g5g.4xlarge and g5g.16xlarge in every region listed, "
-    "g4dn.12xlarge from eu-south-1 to us-west-2 and g5.8xlarge from eu-west-1 to us-west-2; "
-    "g6e.xlarge, g6e.8xlarge, g6e.16xlarge, g6e.24xlarge, g6f.2xlarge and g6f.4xlarge in "
-    "every region listed, g6.xlarge except us-west-2, g6.8xlarge from eu-north-1; "
-    "p3.2xlarge and inf2.48xlarge in every region listed, p3.16xlarge from ap-southeast-2 "
-    "and inf2.24xlarge from eu-west-1 (rows read 2026-12-04 at offsets 900000-1278000, "
-    "1672000-1688000 and 2528000-2544000 of the 3.65 MB "
-    "file; InstanceType, "
-    "Price, SpotPrice, Region, AZ)",
+    "00148f2af3672e2229b4f7bf8157d5a3f36e3c35): per-AZ rows (InstanceType, Price, SpotPrice, "
+    "Region, AZ) of the accelerated types listed in the table's notes and pricing/README.md, "
+    "read 2026-12-04 at offsets 900000-1278000, 1672000-1688000 and 2528000-2544000 of the "
+    "3.65 MB file (the p4d/p5/p6 rows earlier)",
     date="2026",
     licence="Apache-2.0",
-    used_for="spot (observed) for those types: median across availability zones",
+    used_for="spot (observed): median across availability zones",
 )
 #: A type with no on-demand price is checked against a sibling's (p5e: p5en, same H200s).
 SPOT_REFERENCE = {"p5e.48xlarge": "p5en.48xlarge"}

@@ -71,7 +71,7 @@ def test_baseline_compares_each_workspace_and_carries_the_untouched_ones(
     assert projects["ws/a/plan.json"]["status"] == "changed"
     assert money(projects["ws/a/plan.json"]["baseline_monthly_cost"]) == Decimal("2053.99")
     assert money(projects["ws/a/plan.json"]["delta_monthly_cost"]) == Decimal(
-        "105007.36"
+        "105074.31"
     ) - Decimal("2053.99")
     assert projects["ws/b/plan.json"] == {
         "key": "ws/b/plan.json",
@@ -83,16 +83,16 @@ def test_baseline_compares_each_workspace_and_carries_the_untouched_ones(
     assert money(baseline["monthly_cost"]) == Decimal("5546.99")
     # the sum of unrounded costs: within a cent of the sum of the rounded ones
     after = money(baseline["monthly_cost_after"])
-    assert abs(after - (Decimal("105007.36") + Decimal("3493.00"))) <= Decimal("0.01")
-    assert money(baseline["delta_monthly_cost"]) == Decimal("105007.36") - Decimal("2053.99")
+    assert abs(after - (Decimal("105074.31") + Decimal("3493.00"))) <= Decimal("0.01")
+    assert money(baseline["delta_monthly_cost"]) == Decimal("105074.31") - Decimal("2053.99")
     # ws/b's denied GPUs are not this pull request's doing: no finding is about them.
     assert not [f for f in report["findings"] if f["address"].startswith("aws_instance.v100")]
     # The aws_compliant resources are gone from ws/a.
     removed = {r["address"] for r in baseline["removed_resources"]}
     assert "aws_instance.train_spot" in removed
     markdown = aicost("check", "ws/a/plan.json", "--baseline", "base.json", "--format", "markdown")
-    assert "### ❌ aicost: fail · +$102,953.37/month" in markdown.out
-    assert "all workspaces together go from **$5,546.99** to **$108,500.35**" in markdown.out
+    assert "### ❌ aicost: fail · +$103,020.32/month" in markdown.out
+    assert "all workspaces together go from **$5,546.99** to **$108,567.31**" in markdown.out
     assert "| 1 other workspace (base branch) |" in markdown.out
 
 
