@@ -736,11 +736,12 @@ def build_ec2(
     )
     notes.append(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
-        f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, g5.xlarge, g5.8xlarge, "
-        f"g5.12xlarge, g5.16xlarge, g5g, g6.xlarge, g6.8xlarge, g6e.xlarge, g6e.8xlarge, "
+        f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, every g5 size, "
+        f"g5g, g6.xlarge, g6.8xlarge, g6e.xlarge, g6e.8xlarge, "
         f"g6e.16xlarge, g6e.24xlarge, "
         f"g6f.2xlarge, g6f.4xlarge, inf2.24xlarge, inf2.48xlarge, p3.2xlarge and p3.16xlarge "
-        f"types (g4dn.12xlarge only from eu-south-1 to us-west-2, g5.8xlarge from eu-west-1, "
+        f"types (g4dn.12xlarge only from eu-south-1 to us-west-2, g5.8xlarge without "
+        f"ap-southeast-2/3, ca-central-1, eu-central-1 and eu-north-1, "
         f"g6.8xlarge from eu-north-1, g6.xlarge without us-west-2, p3.16xlarge from "
         f"ap-southeast-2 and inf2.24xlarge from eu-west-1: the rows read so far): the median "
         f"across availability zones of "
