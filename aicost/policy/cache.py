@@ -77,7 +77,25 @@ def _sources(policy: Policy) -> list[str]:
     return files
 
 
+def _trusted(entry: Path) -> bool:
+    """Only a cache file this user wrote, that nobody else can change, is unpickled."""
+    try:
+        stat = entry.stat()
+        folder = entry.parent.stat()
+    except OSError:
+        return False
+    uid = os.getuid() if hasattr(os, "getuid") else stat.st_uid
+    return (
+        stat.st_uid == uid
+        and folder.st_uid == uid
+        and not stat.st_mode & 0o022
+        and not folder.st_mode & 0o022
+    )
+
+
 def _read(entry: Path) -> Policy | None:
+    if not _trusted(entry):
+        return None
     try:
         with entry.open("rb") as handle:
             sources, policy = pickle.load(handle)

@@ -93,3 +93,21 @@ def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     for entry in (cache.cache_dir() / "policies").glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert _shape(cache.load_cached(path)) == _shape(load_policy(path))
+
+
+def test_an_entry_others_can_write_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file anyone could have replaced is not loaded (unpickling runs code)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path / "cache"))
+    path = _write(tmp_path)
+    cache.load_cached(path)
+    entries = list((cache.cache_dir() / "policies").glob("*.pickle"))
+    assert entries
+    for entry in entries:
+        entry.chmod(0o666)
+        assert cache._read(entry) is None
+        entry.chmod(0o600)
+        assert cache._read(entry) is not None
+    assert _shape(cache.load_cached(path)) == _shape(load_policy(path))
