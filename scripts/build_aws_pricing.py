@@ -709,6 +709,7 @@ def build_ec2(
         if (region, name) not in on_demand:
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
     observed_count = observed_spot(prices)
+    block_count = capacity_blocks(prices)
 
     unpriced = sorted(name for name in specs if not any(name in p for p in prices.values()))
     notes = ec2_notes(
@@ -724,10 +725,26 @@ def build_ec2(
         both,
         unpriced,
     )
-    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE]
+    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE, BLOCK_SOURCE]
+    notes.append(
+        f"capacity_block is priced for {block_count} (region, type) rows from {BLOCK_SOURCE.id}: "
+        "the Effective Instance Hourly Rate of AWS's Capacity Blocks pricing page as published "
+        "for late 2024 (the page said the rates would be updated on 2025-01-01; Capacity Block "
+        "prices move with supply and demand, and every offering states its own price). They "
+        "are the only published rates found, dated 2024 in every report, and not counted in "
+        "as_of. Other capacity-block workloads are priced on-demand and flagged."
+    )
     notes.append(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
-        f"p5en, p6-b200 and p6-b300 types: the median across availability zones of "
+        f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, every g5 size, "
+        f"g5g, g6.xlarge, g6.8xlarge, g6e.xlarge, g6e.8xlarge, "
+        f"g6e.16xlarge, g6e.24xlarge, "
+        f"g6f.2xlarge, g6f.4xlarge, inf2.24xlarge, inf2.48xlarge, p3.2xlarge and p3.16xlarge "
+        f"types (g4dn.12xlarge only from eu-south-1 to us-west-2, g5.8xlarge without "
+        f"ap-southeast-2/3, ca-central-1, eu-central-1 and eu-north-1, "
+        f"g6.8xlarge from eu-north-1, g6.xlarge without us-west-2, p3.16xlarge from "
+        f"ap-southeast-2 and inf2.24xlarge from eu-west-1: the rows read so far): the median "
+        f"across availability zones of "
         f"{SPOT_SOURCE.id} (SkyPilot's catalog, 2026; a zone whose spot equals its on-demand "
         "price, or is 90% of it or more, has no spot capacity and is left out). p5e has no "
         "on-demand price (Capacity Blocks only) but is sold as spot in 3 regions. These "
@@ -1149,11 +1166,13 @@ SPOT_SOURCE = Source(
     id="skypilot-aws-v8-2026-00148f2a",
     file=f"pricing/sources/{SPOT_FILE}",
     origin="skypilot-org/skypilot-catalog catalogs/v8/aws/vms.csv (index version "
-    "00148f2af3672e2229b4f7bf8157d5a3f36e3c35): per-AZ rows of the p4d, p4de, p5.48xlarge, "
-    "p5e, p5en, p6-b200 and p6-b300 types (InstanceType, Price, SpotPrice, Region, AZ)",
+    "00148f2af3672e2229b4f7bf8157d5a3f36e3c35): per-AZ rows (InstanceType, Price, SpotPrice, "
+    "Region, AZ) of the accelerated types listed in the table's notes and pricing/README.md, "
+    "read 2026-12-04 at offsets 900000-1278000, 1672000-1688000 and 2528000-2544000 of the "
+    "3.65 MB file (the p4d/p5/p6 rows earlier)",
     date="2026",
     licence="Apache-2.0",
-    used_for="spot (observed) for those types: median across availability zones",
+    used_for="spot (observed): median across availability zones",
 )
 #: A type with no on-demand price is checked against a sibling's (p5e: p5en, same H200s).
 SPOT_REFERENCE = {"p5e.48xlarge": "p5en.48xlarge"}
@@ -1186,6 +1205,44 @@ def observed_spot(prices: dict[str, dict[str, Json]]) -> int:
         basis = cell["basis"]
         assert isinstance(basis, dict)
         basis["spot"] = SPOT_SOURCE.id
+        count += 1
+    for region in prices:
+        prices[region] = dict(sorted(prices[region].items()))
+    return count
+
+
+BLOCK_FILE = "aws-capacity-blocks-page-2024.json"
+BLOCK_SOURCE = Source(
+    id="aws-capacity-blocks-page-2024",
+    file=f"pricing/sources/{BLOCK_FILE}",
+    origin="https://aws.amazon.com/ec2/capacityblocks/pricing/ as stored in late 2024 (read "
+    "2026-12-04 from a copy of the page): Effective Instance Hourly Rate per instance type "
+    "and region",
+    date="2024",
+    licence="provider page (facts, quoted with their date)",
+    used_for="capacity_block (p5, p5e, p4d, trn1 in the regions the page lists)",
+)
+
+
+def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
+    """Add the published Capacity Block rate as the ``capacity_block`` column."""
+    data = load_json(REPO_ROOT / "pricing" / "sources" / BLOCK_FILE)
+    assert isinstance(data, dict) and isinstance(data["rows"], list)
+    count = 0
+    for item in data["rows"]:
+        assert isinstance(item, dict)
+        name, region = str(item["instance_type"]), str(item["region"])
+        rate = Decimal(str(item["hourly"]))
+        cell: dict[str, Json] | None = prices.setdefault(region, {}).get(name)
+        if cell is None:
+            cell = prices[region][name] = price_row(None, None, None)
+        on_demand = cell.get("on_demand")
+        if isinstance(on_demand, str) and rate >= Decimal(on_demand):
+            raise BuildError(f"{name} {region}: capacity block {rate} >= on-demand {on_demand}")
+        cell["capacity_block"] = fmt(rate)
+        basis = cell["basis"]
+        assert isinstance(basis, dict)
+        basis["capacity_block"] = BLOCK_SOURCE.id
         count += 1
     for region in prices:
         prices[region] = dict(sorted(prices[region].items()))

@@ -636,6 +636,45 @@ WINDOWS_SOURCE = {
 }
 
 
+AZURE_SPOT_FILE = "azure-skypilot-v6-098741e7-extract.csv"
+AZURE_SPOT_SOURCE = {
+    "id": "skypilot-azure-v6-098741e7",
+    "date": "2026",
+    "file": f"pricing/sources/{AZURE_SPOT_FILE}",
+    "origin": (
+        "skypilot-org/skypilot-catalog catalogs/v6/azure/vms.csv @ "
+        "098741e70562f65d7af1cceb81e33b284f742604: the Standard_N* rows, verbatim (read "
+        "2026-12-04; undated upstream, its pay-as-you-go prices equal karpenter's of 2026-06-18)"
+    ),
+    "used_for": "spot (observed) where its on-demand equals the table's; windows_spot",
+}
+
+
+def azure_spot(reference: Path, prices: dict[str, dict[str, Json]]) -> tuple[int, int]:
+    """Fill ``spot`` from SkyPilot's Azure rows that are not placeholders; (used, skipped)."""
+    used = skipped = 0
+    for item in _read_csv(reference / AZURE_SPOT_FILE):
+        row = prices.get(item["Region"], {}).get(item["InstanceType"])
+        if row is None or not item["Price"] or not item["SpotPrice"]:
+            skipped += 1  # a size the table has no price for there, or no observation
+            continue
+        assert isinstance(row, dict)
+        price, spot = dec(item["Price"]), dec(item["SpotPrice"])
+        if price != dec(str(row["on_demand"])) or spot >= price * Decimal("0.9"):
+            # another price generation, or a placeholder (spot equal to on-demand)
+            skipped += 1
+            continue
+        basis = row["basis"]
+        assert isinstance(basis, dict)
+        row["spot"] = text(spot)
+        basis["spot"] = AZURE_SPOT_SOURCE["id"]
+        if row.get("windows_licence") is not None:
+            row["windows_spot"] = text(spot + dec(str(row["windows_licence"])))
+            basis["windows_spot"] = "estimate:spot + windows_licence"
+        used += 1
+    return used, skipped
+
+
 def azure_vcpus(sku: str) -> int | None:
     """vCPUs from an Azure size name: ``Standard_ND96isr_H100_v5`` -> 96."""
     import re
@@ -709,6 +748,7 @@ def build_azure(reference: Path) -> dict[str, str]:
                     "memory_gib": 96,
                 }
             instances[sku] = entry
+    spot_count, skipped = azure_spot(reference, prices)
     rtx = {s: prices["eastus"].get(s, {}).get("on_demand") for s in instances if "RTXPRO" in s}
     notes.append(
         "ANOMALY NC RTXPRO6000BSE v6 sizes: several prices do not grow with size "
@@ -725,13 +765,17 @@ def build_azure(reference: Path) -> dict[str, str]:
         "savings plans cover compute only; the licence is billed by the hour on top).",
     )
     notes.append(
-        "spot, reserved_1y, reserved_3y and windows_spot are null: the "
-        "snapshot holds pay-as-you-go Linux prices only (items ending ' Spot', ' Low Priority' "
-        "and Windows products were filtered out upstream). No dated public source for Azure GPU "
-        "spot or reservation prices was found; an undated SkyPilot catalog (v6, commit 098741e7) "
-        "lists H100 spot equal to on-demand, a placeholder, so it was not used. `aicost pricing "
-        "refresh azure` fills these columns from the Retail Prices API. Until then spot is priced "
-        "at the on-demand rate and the report says so (an upper bound)."
+        f"spot is observed for {spot_count} (region, size) rows from {AZURE_SPOT_SOURCE['id']} "
+        "(SkyPilot's Azure catalog v6, US regions only): used only where its pay-as-you-go price "
+        "equals this table's karpenter price exactly (the same price generation) and its spot is "
+        f"below 90% of it. {skipped} rows were left out: the H100 sizes (NC40ads, NC80adis, "
+        "ND96isr), whose spot equals on-demand (a placeholder), rows without a price, sizes "
+        "this table has no price for in that region and rows whose on-demand differs. "
+        "windows_spot = spot + windows_licence (an estimate). reserved_1y, reserved_3y and "
+        "savings plans are null: the snapshot holds pay-as-you-go Linux prices only and no "
+        "public file with Azure reservation prices was found; `aicost pricing refresh azure` "
+        "fills them from the Retail Prices API. Until then spot outside these rows, and every "
+        "reserved workload, is priced at the on-demand rate and the report says so."
     )
     notes.append(
         "Azure ML compute clusters and instances are billed at the underlying VM's price and are "
@@ -747,7 +791,7 @@ def build_azure(reference: Path) -> dict[str, str]:
         "currency": "USD",
         "unit": "hour",
         "as_of": AZURE_SOURCE["date"],
-        "sources": [AZURE_SOURCE, WINDOWS_SOURCE],
+        "sources": [AZURE_SOURCE, WINDOWS_SOURCE, AZURE_SPOT_SOURCE],
         "notes": sorted(set(notes)),
         "instances": dict(sorted(instances.items())),
         "prices": prices,

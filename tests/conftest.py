@@ -63,6 +63,8 @@ def _isolated_price_directory(
 ) -> None:
     """Tests never read the developer's own price directory (``aicost pricing refresh``)."""
     monkeypatch.setenv("AICOST_PRICING_DIR", str(tmp_path_factory.getbasetemp() / "no-user-prices"))
+    # Validated policies are cached in this run's own directory, never the developer's.
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "aicost-cache"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

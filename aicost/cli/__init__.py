@@ -140,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = list(sys.argv[1:] if argv is None else argv)
         command = arguments[0] if arguments and arguments[0] in COMMANDS else None
+        if command is None and "--version" in arguments and not {"-h", "--help"} & set(arguments):
+            # argparse acts on --version before looking at a subcommand: build no subcommand
+            # parser (each imports its command module and what its help text names).
+            command = ""
         parser = build_parser(command)
         args = parser.parse_args(arguments)
         if getattr(args, "run", None) is None:

@@ -251,11 +251,12 @@ def _spool_streams(inputs: list[Path]) -> list[Path]:
 
 
 def _policy(args: argparse.Namespace) -> Policy:
-    """The policy (--policy, else discovered), named on stderr."""
-    from aicost.policy.loader import discover, load_policy
+    """The policy (--policy, else discovered; from the policy cache), named on stderr."""
+    from aicost.policy.cache import load_cached
+    from aicost.policy.loader import discover
 
     policy_path, origin = discover(args.policy, Path.cwd())
-    policy = load_policy(policy_path, origin)
+    policy = load_cached(policy_path, origin)
     from aicost.policy.inline import display
 
     print(f"aicost: policy {policy.name!r} from {origin} ({display(policy_path)})", file=sys.stderr)

@@ -83,6 +83,22 @@ class Loaded:
     positions: dict[PathKey, Position]
 
 
+def _marked_error(
+    exc: yaml.MarkedYAMLError, error: type[AicostError], what: str, path: str
+) -> AicostError:
+    """A YAML error with its line and column (a disallowed tag said as such)."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "could not determine a constructor" in problem:
+        problem = f"tag {_tag_of(problem)} is not allowed (aicost loads YAML safely)"
+    return error(
+        f"{what}: {problem}",
+        path=path,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+    )
+
+
 def load_documents(
     text: str,
     path: str,
@@ -101,6 +117,9 @@ def load_documents(
     """
     loader = _Loader(text)
     loaded: list[Loaded] = []
+    # No anchor, no alias: nothing can expand or refer to itself, and the text of a document
+    # no longer than max_bytes cannot exceed it.
+    anchored = "&" in text or len(text) > max_bytes
     try:
         while True:
             if many:
@@ -111,24 +130,20 @@ def load_documents(
                 node = loader.get_single_node()
             if node is None:
                 break
-            _check_expansion(node, path, error, max_expanded, max_bytes)
             positions: dict[PathKey, Position] = {}
-            _walk(node, (), positions, set(), path, error)
+            if anchored:
+                _check_expansion(node, path, error, max_expanded, max_bytes)
+                _walk(node, (), positions, set(), path, error)
+            # Without anchors no node is shared: the walk visits each once, and only a
+            # document over the limit needs the expansion check (for its exact message).
+            elif _walk(node, (), positions, None, path, error) > max_expanded:
+                _check_expansion(node, path, error, max_expanded, max_bytes)
             data = loader.construct_document(node)
             loaded.append(Loaded(data, node.start_mark.line + 1, positions))
             if not many:
                 break
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            problem = f"tag {_tag_of(problem)} is not allowed (aicost loads YAML safely)"
-        raise error(
-            f"{what}: {problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
+        raise _marked_error(exc, error, what, path) from None
     except yaml.YAMLError as exc:
         raise error(f"{what}: {exc}", path=path) from None
     except RecursionError:
@@ -238,14 +253,20 @@ def _walk(
     node: yaml.Node,
     at: PathKey,
     positions: dict[PathKey, Position],
-    seen: set[int],
+    seen: set[int] | None,
     path: str,
     error: type[AicostError],
-) -> None:
+) -> int:
+    """Record positions and refuse duplicate keys; the number of nodes visited.
+
+    *seen* guards against shared (aliased) nodes; None when the document has no anchors.
+    """
     positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if id(node) in seen:
-        return
-    seen.add(id(node))
+    if seen is not None:
+        if id(node) in seen:
+            return 0
+        seen.add(id(node))
+    count = 1
     if isinstance(node, yaml.MappingNode):
         keys: set[Any] = set()
         for key_node, value_node in node.value:
@@ -260,7 +281,8 @@ def _walk(
             keys.add(key)
             child = (*at, key)
             positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, child, positions, seen, path, error)
+            count += 1 + _walk(value_node, child, positions, seen, path, error)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*at, index), positions, seen, path, error)
+            count += _walk(item, (*at, index), positions, seen, path, error)
+    return count

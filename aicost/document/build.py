@@ -278,7 +278,10 @@ def _finding_projects(result: CheckResult) -> dict[tuple[str, str | None], str]:
     return owners
 
 
-def build(result: CheckResult) -> dict[str, Any]:
+def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
+    """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
+    for formats that list findings only (SARIF, GitHub annotations), which need not build
+    a record per workload."""
     summary = result.summary
     active = result.active_findings
     severities = Counter(f.severity.value for f in active)
@@ -287,7 +290,7 @@ def build(result: CheckResult) -> dict[str, Any]:
     comparison = result.baseline
     baseline_costs = comparison.resource_costs if comparison is not None else {}
     resources = []
-    for item in result.workloads:
+    for item in result.workloads if records else ():
         entry = resource(item)
         key = (project_key(item.workload.project), item.workload.key)
         entry["baseline_monthly_cost"] = (
@@ -345,7 +348,7 @@ def build(result: CheckResult) -> dict[str, Any]:
             }
             for t in result.tables
         ],
-        "projects": projects(result),
+        "projects": projects(result) if records else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
         "resources": resources,
         "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],

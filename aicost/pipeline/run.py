@@ -126,6 +126,9 @@ def run_check(
     skipped: list[str] = []
     inventories = sources.read_all(paths, ignore_unknown=ignore_unknown, skipped=skipped)
     normalised = mappers.normalise(inventories, book, map_settings(policy))
+    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
+    # Workloads keep what they need: the parsed inputs (most of a large plan's memory) go.
+    del inventories
     workloads, usage_warnings = apply_usage(normalised.workloads, usage)
     normalised.warnings.extend(usage_warnings)
     workloads, estimate_warnings = apply_estimates(workloads)
@@ -136,7 +139,6 @@ def run_check(
     evaluation = evaluate_policy(policy, priced, pricer, options)
     findings = list(evaluation.findings)
     normalised.warnings.extend(retirement_warnings(book, priced, evaluation.today))
-    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
 
     comparison = None
     if baseline is not None:

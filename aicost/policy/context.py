@@ -112,10 +112,19 @@ class CheckContext:
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
     #: Month-to-date actual spend (``--actuals``, a spend snapshot) for budgets, or None.
     actuals: Any = None
+    _empty: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
+    _keep: list[Any] = field(default_factory=list, repr=False, compare=False)
 
     def matches(self, rule: RuleConfig, workload: Workload, deployment: Deployment) -> bool:
-        paths = self.locator.place(workload).paths if rule.match.paths else ()
-        return rule.match.matches(workload, deployment, workspace=self.workspace, paths=paths)
+        match = rule.match
+        empty = self._empty.get(id(match))
+        if empty is None:  # asked per rule and workload: an empty match selects everything
+            empty = self._empty[id(match)] = match.empty
+            self._keep.append(match)  # the id stays this match's while the context lives
+        if empty:
+            return True
+        paths = self.locator.place(workload).paths if match.paths else ()
+        return match.matches(workload, deployment, workspace=self.workspace, paths=paths)
 
     def targets(self, rule: RuleConfig) -> Iterator[tuple[PricedWorkload, Deployment]]:
         """AI workloads that still exist after the change and that the rule's match selects.

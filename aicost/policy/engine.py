@@ -123,15 +123,22 @@ def run(
     notes = _source_dir_notes(options, locator, workloads)
     used: set[int] = set()
     findings: list[Finding] = []
-    for found, level in raw:
+    for found, level, changes in raw:
+        # Each finding is built once, from the rule's finding and every change to it.
         place = places.of(found) if waivers else None
         paths = place.paths if place else ()
         anchors = place.anchors if place else ()
-        found = _apply_waivers(
-            found, level, waivers, used, today, policy, workspace, paths, anchors, notes
+        changes.update(
+            _apply_waivers(
+                found, level, waivers, used, today, policy, workspace, paths, anchors, notes
+            )
         )
-        fails, why = options.gate.decide(found, level)
-        findings.append(dataclasses.replace(found, failing=fails, decision=why))
+        waiver = changes.get("waiver", found.waiver)
+        waived = waiver is not None and not waiver.expired
+        fails, why = options.gate.decide(found, level, waived=waived)
+        changes["failing"] = fails
+        changes["decision"] = why
+        findings.append(_rebuilt(found, changes))
     stale = _stale_waivers(waivers, used, policy, workspace, today, places)
     notes += _expiring_notes(waivers, used, today, policy.waiver_settings.expiring_soon_days)
     findings.sort(key=lambda f: f.sort_key)
@@ -159,11 +166,23 @@ class _Places:
         return self._all_paths
 
 
+#: Finding's fields, to build a changed finding in one call (dataclasses.replace costs
+#: several times that, and the engine changes every finding).
+_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+
+
+def _rebuilt(found: Finding, changes: dict[str, Any]) -> Finding:
+    values = {name: getattr(found, name) for name in _FIELDS}
+    values.update(changes)
+    return Finding(**values)
+
+
 def _rule_findings(
     policy: Policy, ctx: CheckContext, places: _Places | None
-) -> list[tuple[Finding, Enforcement]]:
-    """Each enabled rule's findings with remediation, link, enforcement, file and line."""
-    raw: list[tuple[Finding, Enforcement]] = []
+) -> list[tuple[Finding, Enforcement, dict[str, Any]]]:
+    """Each enabled rule's findings, with the remediation, link, enforcement, file and line
+    to give them (as changes, applied when the finding is built)."""
+    raw: list[tuple[Finding, Enforcement, dict[str, Any]]] = []
     for loaded in policy.rules:
         module = loaded.module
         # Findings need the remediation and link only: info() would also build the
@@ -173,15 +192,15 @@ def _rule_findings(
         for found in module.check(loaded.config, ctx):
             place = places.of(found) if places is not None else None
             level = _level(found, loaded.config.severity, enforcement)
-            found = dataclasses.replace(
-                found,
-                remediation=found.remediation or module.REMEDIATION,
-                link=found.link or link,
-                enforcement=level.value,
-                file=place.file if place is not None and place.file else found.file,
-                line=place.line if place is not None and place.file else found.line,
-            )
-            raw.append((found, level))
+            changes: dict[str, Any] = {
+                "remediation": found.remediation or module.REMEDIATION,
+                "link": found.link or link,
+                "enforcement": level.value,
+            }
+            if place is not None and place.file:
+                changes["file"] = place.file
+                changes["line"] = place.line
+            raw.append((found, level, changes))
     return raw
 
 
@@ -275,17 +294,16 @@ def _apply_waivers(
     paths: Sequence[str],
     anchors: Sequence[tuple[str, int]],
     notes: list[str],
-) -> Finding:
+) -> dict[str, Any]:
+    """The changes waivers make to *found*: its waiver reference and message, if any."""
     if found.waived:
         # An approval a rule honours (training-run-cost): like an inline waiver.
         if level is Enforcement.HARD and found.waiver is not None:
             ref = dataclasses.replace(
                 found.waiver, expired=True, note="the rule is hard-enforced: approvals do not apply"
             )
-            return dataclasses.replace(
-                found, waiver=ref, message=f"{found.message} ({ref.kind} ignored: {ref.note})"
-            )
-        return found
+            return {"waiver": ref, "message": f"{found.message} ({ref.kind} ignored: {ref.note})"}
+        return {}
     settings = policy.waiver_settings
     valid: Waiver | None = None
     rejected: list[tuple[Waiver, str]] = []
@@ -309,13 +327,13 @@ def _apply_waivers(
         else:
             rejected.append((waiver, problem))
     if valid is not None:
-        return dataclasses.replace(found, waiver=valid.ref())
+        return {"waiver": valid.ref()}
     if rejected:
         waiver, problem = rejected[0]
         ref = waiver.ref(expired=True, note=problem)
         message = f"{found.message} ({waiver.label} {_past(problem)}; the finding is active)"
-        return dataclasses.replace(found, waiver=ref, message=message)
-    return found
+        return {"waiver": ref, "message": message}
+    return {}
 
 
 def _past(problem: str) -> str:

@@ -75,9 +75,15 @@ class Gate:
             soft_fail_on_severity=soft_severity,
         )
 
-    def decide(self, finding: Finding, enforcement: Enforcement) -> tuple[bool, str]:
-        """Whether *finding* fails the gate, and the step that decided it."""
-        if finding.waived:
+    def decide(
+        self, finding: Finding, enforcement: Enforcement, *, waived: bool | None = None
+    ) -> tuple[bool, str]:
+        """Whether *finding* fails the gate, and the step that decided it.
+
+        *waived* overrides ``finding.waived`` (the engine decides before it builds the
+        finding with its waiver).
+        """
+        if finding.waived if waived is None else waived:
             return False, "waived"
         if enforcement is Enforcement.HARD:
             return True, "hard enforcement"

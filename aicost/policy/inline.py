@@ -23,6 +23,7 @@ followed. ``.tf.json`` files are not read.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -48,10 +49,16 @@ def real(path: str | Path) -> str:
 
 def display(path: str | Path) -> str:
     """A path as users write globs for: relative to the current directory when under it."""
-    text = os.path.normpath(str(path))
+    # Asked per workload and per finding, for a handful of files.
+    return _display(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: str, cwd: str) -> str:
+    text = os.path.normpath(path)
     if os.path.isabs(text):
         try:
-            rel = os.path.relpath(text)
+            rel = os.path.relpath(text, cwd)
         except ValueError:
             return Path(text).as_posix()
         if not rel.startswith(".."):

@@ -30,6 +30,8 @@ from aicost.core.clusters import ClusterProfile
 from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.policy.globs import any_address
 
+_SEVERITY_RANKS = {"error": 0, "warning": 1, "info": 2}
+
 
 class Severity(StrEnum):
     """How serious a finding is. ``error`` fails the gate; the others report."""
@@ -40,7 +42,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return {"error": 0, "warning": 1, "info": 2}[self.value]
+        return _SEVERITY_RANKS[self]  # a StrEnum member hashes as its value
 
 
 class Enforcement(StrEnum):

@@ -37,7 +37,10 @@ _PLACE = re.compile(
 def render(result: CheckResult, options: RenderOptions) -> str:
     from aicost.document.build import build
 
-    return render_document(build(result), options)
+    # Annotations list findings; the job summary (Markdown) also lists the workloads.
+    return render_document(
+        build(result, records=bool(os.environ.get("GITHUB_STEP_SUMMARY"))), options
+    )
 
 
 def escape_data(text: str) -> str:

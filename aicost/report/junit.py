@@ -9,6 +9,7 @@ case's ``system-out``. Findings about many workloads at once (budgets) form a la
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
@@ -25,9 +26,13 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     return render_document(build(result), options)
 
 
+#: Control characters XML 1.0 cannot hold, even escaped (tab, newline and return it can).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _clean(text: Any) -> str:
     """XML 1.0 cannot hold control characters, even escaped."""
-    return "".join(ch for ch in str(text) if ch in "\t\n\r" or ord(ch) >= 0x20)
+    return _CONTROL.sub("", str(text))
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:

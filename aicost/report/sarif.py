@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from aicost import __version__
 from aicost.core.money import usd
 from aicost.document.read import money
@@ -36,13 +38,14 @@ _PROBLEM = {"error": "error", "warning": "warning", "info": "recommendation"}
 def render(result: CheckResult, options: RenderOptions) -> str:
     from aicost.document.build import build
 
-    return render_document(build(result), options)
+    return render_document(build(result, records=False), options)  # findings only
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
-    return inert.json_text(
-        json.dumps(sarif(document, options.sarif_category), indent=2, ensure_ascii=False) + "\n"
-    )
+    # Indented as json.dumps(indent=2) would, byte for byte: the C encoder, then msgspec's
+    # re-indenting (json.dumps with indent uses the pure-Python encoder, 20x slower).
+    compact = json.dumps(sarif(document, options.sarif_category), ensure_ascii=False)
+    return inert.json_text(str(msgspec.json.format(compact, indent=2)) + "\n")
 
 
 def category(document: Mapping[str, Any], given: str | None = None) -> str:

@@ -7,6 +7,7 @@ that ``aicost merge`` and ``aicost comment`` can render a report written by anot
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -229,11 +230,17 @@ def repo_path(path: str | None) -> str | None:
     """*path* relative to the repository root with ``/``, or None when it is outside it."""
     if not path:
         return None
+    # Reports ask once per finding, for a handful of distinct files.
+    return _repo_path(path, os.getcwd(), os.environ.get("GITHUB_WORKSPACE") or None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _repo_path(path: str, cwd: str, workspace: str | None) -> str | None:
     candidate = Path(path)
     if not candidate.is_absolute():
-        candidate = Path.cwd() / candidate
+        candidate = Path(cwd) / candidate
     try:
-        relative = Path(os.path.relpath(candidate, repo_root()))
+        relative = Path(os.path.relpath(candidate, Path(workspace) if workspace else Path(cwd)))
     except ValueError:
         return None
     text = relative.as_posix()

@@ -59,6 +59,9 @@ class Inventory:
     _attribute_index: dict[tuple[str, str, bool], dict[Any, ResourceChange]] = field(
         default_factory=dict, repr=False
     )
+    _by_index: dict[tuple[str, str], dict[int | str, ResourceChange]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         for change in self.changes:
@@ -93,6 +96,15 @@ class Inventory:
             return None
         if len(candidates) == 1:
             return candidates[0]
+        key = (near.module_address or "", type_and_name)
+        by_index = self._by_index.get(key)
+        if by_index is None:  # one pass per resource, not per lookup (count = 750 templates)
+            by_index = self._by_index[key] = {}
+            for candidate in candidates:
+                if isinstance(candidate.index, int | str):
+                    by_index.setdefault(candidate.index, candidate)
+        if isinstance(near.index, int | str):
+            return by_index.get(near.index, candidates[0])
         for candidate in candidates:
             if candidate.index == near.index:
                 return candidate

@@ -16,7 +16,6 @@ expression as a tree, so aicost can evaluate it, and every block keeps its line 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 import sys
 from pathlib import Path
@@ -49,6 +48,8 @@ def parser() -> Lark:
     if cache.exists() or os.access(cache.parent, os.W_OK):
         return hcl2_parser.parser()
     # Read-only package directory: keep the compiled grammar in aicost's cache directory.
+    import importlib.metadata  # only here: it imports the email package (~20 ms)
+
     from hcl2.postlexer import PostLexer
     from lark import Lark
 

@@ -14,6 +14,7 @@ streaming ``terraform plan -json`` log, binary plans and errored plans with one 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -60,8 +61,13 @@ def sniff(path: Path, head: bytes) -> bool:
 
 
 def read(path: Path) -> PlanInventory:
-    text = read_text(path)
-    document, warnings = _parse(text, path)
+    from aicost.sources import tfplan_fast
+
+    document = tfplan_fast.decode(path)
+    warnings: list[str] = []
+    if document is None:  # not plain UTF-8 JSON, or invalid: the full reader and its errors
+        text = read_text(path)
+        document, warnings = _parse(text, path)
     plan = _check_plan(document, path)
     inventory = _build(plan, path)
     inventory.warnings[:0] = warnings
@@ -233,6 +239,7 @@ class PlanInventory(Inventory):
         return []
 
 
+@functools.lru_cache(maxsize=4096)
 def module_path(module_address: str | None) -> tuple[str, ...]:
     """``module.a["x"].module.b[0]`` -> ``("a", "b")``."""
     if not module_address:
@@ -372,6 +379,7 @@ class _Resolver:
         return result
 
 
+@functools.lru_cache(maxsize=256)
 def provider_type(provider_name: str) -> str:
     """``registry.terraform.io/hashicorp/aws`` (or OpenTofu's host, or ``aws``) -> ``aws``."""
     name = provider_name.strip()

@@ -66,7 +66,7 @@ def test_table_shows_costs_price_date_and_verdict(aicost: Runner) -> None:
     prices = " ".join(out.split("Prices: ", 1)[1].split())  # the line may wrap
     assert prices.startswith(
         "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20, skypilot-aws-v8-2026-00148f2a, "
-        "vantage-2026-01-21,"
+        "vantage-2026-01-21)"  # every spot price in the plan is observed: no 2024 estimate used
     )
     assert "aws-sagemaker as of 2024 (used: fmbench-2024)" in prices
     assert "Verdict: FAIL" in out

@@ -34,7 +34,7 @@ budgets:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """ws/a = aws_compliant ($2,053.99), ws/b = aws_denied ($3,493.00); both team vision."""
+    """ws/a = aws_compliant ($2,063.74), ws/b = aws_denied ($3,493.00); both team vision."""
     for workspace, name in (("a", "aws_compliant"), ("b", "aws_denied")):
         (tmp_path / "ws" / workspace).mkdir(parents=True)
         shutil.copy(plan(name), tmp_path / "ws" / workspace / "plan.json")
@@ -49,7 +49,7 @@ def money(value: Any) -> Decimal:
 def test_projects_are_keyed_by_path_not_name(aicost: Runner, repo: Path) -> None:
     report = aicost("check", "ws/a/plan.json", "ws/b/plan.json", "--format", "json").json
     assert [(p["key"], p["monthly_cost"]) for p in report["projects"]] == [
-        ("ws/a/plan.json", "2053.99"),
+        ("ws/a/plan.json", "2063.74"),
         ("ws/b/plan.json", "3493.00"),
     ]
     for resource in report["resources"]:
@@ -69,10 +69,10 @@ def test_baseline_compares_each_workspace_and_carries_the_untouched_ones(
     baseline = report["baseline"]
     projects = {p["key"]: p for p in baseline["projects"]}
     assert projects["ws/a/plan.json"]["status"] == "changed"
-    assert money(projects["ws/a/plan.json"]["baseline_monthly_cost"]) == Decimal("2053.99")
+    assert money(projects["ws/a/plan.json"]["baseline_monthly_cost"]) == Decimal("2063.74")
     assert money(projects["ws/a/plan.json"]["delta_monthly_cost"]) == Decimal(
-        "105007.36"
-    ) - Decimal("2053.99")
+        "105088.94"
+    ) - Decimal("2063.74")
     assert projects["ws/b/plan.json"] == {
         "key": "ws/b/plan.json",
         "status": "unchanged",
@@ -80,19 +80,19 @@ def test_baseline_compares_each_workspace_and_carries_the_untouched_ones(
         "baseline_monthly_cost": "3493.00",
         "delta_monthly_cost": "0.00",
     }
-    assert money(baseline["monthly_cost"]) == Decimal("5546.99")
+    assert money(baseline["monthly_cost"]) == Decimal("5556.74")
     # the sum of unrounded costs: within a cent of the sum of the rounded ones
     after = money(baseline["monthly_cost_after"])
-    assert abs(after - (Decimal("105007.36") + Decimal("3493.00"))) <= Decimal("0.01")
-    assert money(baseline["delta_monthly_cost"]) == Decimal("105007.36") - Decimal("2053.99")
+    assert abs(after - (Decimal("105088.94") + Decimal("3493.00"))) <= Decimal("0.01")
+    assert money(baseline["delta_monthly_cost"]) == Decimal("105088.94") - Decimal("2063.74")
     # ws/b's denied GPUs are not this pull request's doing: no finding is about them.
     assert not [f for f in report["findings"] if f["address"].startswith("aws_instance.v100")]
     # The aws_compliant resources are gone from ws/a.
     removed = {r["address"] for r in baseline["removed_resources"]}
     assert "aws_instance.train_spot" in removed
     markdown = aicost("check", "ws/a/plan.json", "--baseline", "base.json", "--format", "markdown")
-    assert "### ❌ aicost: fail · +$102,953.37/month" in markdown.out
-    assert "all workspaces together go from **$5,546.99** to **$108,500.35**" in markdown.out
+    assert "### ❌ aicost: fail · +$103,025.20/month" in markdown.out
+    assert "all workspaces together go from **$5,556.74** to **$108,581.94**" in markdown.out
     assert "| 1 other workspace (base branch) |" in markdown.out
 
 
@@ -101,7 +101,7 @@ def test_budgets_sum_the_workspaces_the_pull_request_does_not_touch(
 ) -> None:
     aicost("check", "ws/a/plan.json", "ws/b/plan.json", "--format", "json=base.json")
     alone = aicost("check", "ws/a/plan.json", "--policy", "budget.yaml", "--format", "json")
-    assert alone.code == 0 and alone.json["findings"] == []  # $2,053.99 < $5,000
+    assert alone.code == 0 and alone.json["findings"] == []  # $2,063.74 < $5,000
     together = aicost(
         "check",
         "ws/a/plan.json",
@@ -115,7 +115,7 @@ def test_budgets_sum_the_workspaces_the_pull_request_does_not_touch(
     assert together.code == 1
     (budget,) = together.json["findings"]
     assert budget["rule"] == "budget:vision"
-    assert "projected $5,546.99/month exceeds $5,000.00" in budget["message"]
+    assert "projected $5,556.74/month exceeds $5,000.00" in budget["message"]
     assert "aws_instance.v100_train" in budget["message"]  # a carried ws/b workload
 
 
@@ -142,7 +142,7 @@ def test_a_report_from_before_projects_existed_still_works(aicost: Runner, repo:
     del old["projects"]
     (repo / "old.json").write_text(json.dumps(old))
     report = aicost("check", "ws/a/plan.json", "--baseline", "old.json", "--format", "json").json
-    assert money(report["baseline"]["monthly_cost"]) == Decimal("5546.99")
+    assert money(report["baseline"]["monthly_cost"]) == Decimal("5556.74")
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_merge_combines_matrix_reports(aicost: Runner, repo: Path) -> None:
     assert merged.code == 0
     document = merged.json
     together = aicost("check", "ws/a/plan.json", "ws/b/plan.json", "--format", "json").json
-    assert document["summary"]["monthly_cost"] == together["summary"]["monthly_cost"] == "5546.99"
+    assert document["summary"]["monthly_cost"] == together["summary"]["monthly_cost"] == "5556.74"
     assert document["summary"]["workloads"] == together["summary"]["workloads"]
     assert [p["key"] for p in document["projects"]] == ["ws/a/plan.json", "ws/b/plan.json"]
     assert document["verdict"] == "fail"
@@ -188,7 +188,7 @@ def test_merge_combines_matrix_reports(aicost: Runner, repo: Path) -> None:
     assert document["merged_from"] == reports
     assert aicost("merge", *reports, "--fail").code == 1
     markdown = aicost("merge", *reports, "--format", "markdown").out
-    assert "| `ws/a/plan.json` | 4 | $2,053.99 |" in markdown
+    assert "| `ws/a/plan.json` | 4 | $2,063.74 |" in markdown
     assert "| `ws/b/plan.json` | 2 | $3,493.00 |" in markdown
 
 
@@ -206,7 +206,7 @@ def test_merge_recomputes_budgets_over_every_workspace(aicost: Runner, repo: Pat
     assert plain["findings"] == [] and plain["verdict"] == "pass"  # each alone is under budget
     merged = aicost("merge", *reports, "--policy", "budget.yaml").json
     assert [f["rule"] for f in merged["findings"]] == ["budget:vision"]
-    assert "projected $5,546.99/month" in merged["findings"][0]["message"]
+    assert "projected $5,556.74/month" in merged["findings"][0]["message"]
     assert merged["verdict"] == "fail"
 
 
@@ -217,7 +217,7 @@ def test_merge_of_matrix_jobs_that_used_one_baseline(aicost: Runner, repo: Path)
     merged = aicost("merge", *reports).json["baseline"]
     statuses = {p["key"]: p["status"] for p in merged["projects"]}
     assert statuses == {"ws/a/plan.json": "changed", "ws/b/plan.json": "changed"}
-    assert money(merged["monthly_cost_after"]) == Decimal("2053.99") + Decimal("241075.20")
+    assert money(merged["monthly_cost_after"]) == Decimal("2063.74") + Decimal("241075.20")
     assert money(merged["delta_monthly_cost"]) == Decimal("241075.20") - Decimal("3493.00")
     again = aicost("merge", *reports, "--baseline", "base.json").json["baseline"]
     assert again["delta_monthly_cost"] == merged["delta_monthly_cost"]

@@ -194,7 +194,7 @@ def test_second_run_updates_the_sticky_comment_and_baseline_delta(
     assert first.code == second.code == 0
     (posted,) = github.on(42)  # one sticky comment
     assert "### ✅ aicost: pass" in posted["body"]
-    delta = Decimal("2053.99") - Decimal("49873.49")
+    delta = Decimal("2063.74") - Decimal("49873.49")
     assert Decimal(second.outputs["delta_monthly_cost"]) == delta
     assert f"-${abs(delta):,.2f}/month" in posted["body"]
 

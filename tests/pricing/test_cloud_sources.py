@@ -76,3 +76,31 @@ def test_cyclenerd_spot_and_commitments_are_below_on_demand() -> None:
                 assert Decimal(row[column]) / divisor < hour, (row["machine_type"], column)
         if row["month_1y"] and row["month_3y"]:
             assert Decimal(row["month_3y"]) < Decimal(row["month_1y"])
+
+
+def test_azure_spot_from_skypilot_agrees_with_karpenter_on_demand() -> None:
+    """Cross-check: SkyPilot's Azure rows carry the same pay-as-you-go prices as karpenter's
+    2026-06-18 snapshot for the rows whose spot is used, so both are one price generation."""
+    import json
+
+    table = json.loads((REPO / "pricing" / "azure" / "vm.json").read_text(encoding="utf-8"))
+    extract = _rows("azure-skypilot-v6-098741e7-extract.csv")
+    used = 0
+    for item in extract:
+        row = table["prices"].get(item["Region"], {}).get(item["InstanceType"])
+        if row is None or row["spot"] is None:
+            continue
+        assert row["basis"]["spot"] == "skypilot-azure-v6-098741e7"
+        assert Decimal(item["Price"]) == Decimal(row["on_demand"]), item
+        assert Decimal(row["spot"]) == Decimal(item["SpotPrice"])
+        assert Decimal(row["spot"]) < Decimal(row["on_demand"]) * Decimal("0.9")
+        licence = Decimal(row["windows_licence"])
+        assert Decimal(row["windows_spot"]) == Decimal(row["spot"]) + licence
+        used += 1
+    assert used == 162
+    eastus = table["prices"]["eastus"]
+    assert eastus["Standard_ND96asr_v4"]["spot"] == "2.99167"
+    assert eastus["Standard_NC4as_T4_v3"]["spot"] == "0.062699"
+    # H100 spot equals on-demand in the catalog (a placeholder): not used
+    assert eastus["Standard_ND96isr_H100_v5"]["spot"] is None
+    assert eastus["Standard_NC40ads_H100_v5"]["spot"] is None

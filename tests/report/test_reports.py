@@ -252,7 +252,7 @@ def test_annotation_data_cannot_inject_workflow_commands(tmp_path: Path) -> None
 def test_markdown_comment_structure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
     text = render("markdown", check(Path(".")))
-    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,007.36/month")
+    assert text.startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$105,088.94/month")
     assert (
         "**❌ `spot-training`** · Training uses the required purchase option (spot) · 2 errors"
         in text

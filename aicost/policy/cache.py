@@ -1,0 +1,133 @@
+"""The validated policy, cached by content: a check validates a policy once, not every run.
+
+Validating a policy builds pydantic's schemas for every rule type, which costs a check (and a
+pre-commit hook) more than reading the policy. :func:`load_cached` keeps the loaded
+:class:`Policy` in aicost's cache directory (``$AICOST_CACHE_DIR``, else
+``$XDG_CACHE_HOME/aicost`` or ``~/.cache/aicost``), keyed by aicost's version, the policy's
+path, how it was found, the working directory and its bytes; an entry records every file the
+policy was built from (``extends`` layers, bundled packs, ``waiver_files``) with their hashes and
+is used only while they are all unchanged. Errors always come from a full load (a policy
+with an error is never cached), and any problem with the cache falls back to it.
+``AICOST_NO_CACHE=1`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import importlib
+import io
+import os
+import pickle
+import tempfile
+import types
+from pathlib import Path
+from typing import Any
+
+from aicost import __version__
+from aicost.policy.loader import Policy, load_policy
+
+_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("AICOST_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "aicost"
+
+
+def load_cached(path: Path, origin: str = "--policy") -> Policy:
+    """:func:`load_policy`, from the cache when the policy's files are unchanged."""
+    if os.environ.get("AICOST_NO_CACHE"):
+        return load_policy(path, origin)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load_policy(path, origin)  # its error message
+    key = hashlib.sha256(
+        "\0".join((str(_FORMAT), __version__, str(path), origin, os.getcwd())).encode()
+        + b"\0"
+        + data
+    ).hexdigest()
+    entry = cache_dir() / "policies" / f"{key}.pickle"
+    cached = _read(entry)
+    if cached is not None:
+        return cached
+    policy = load_policy(path, origin)
+    _write(entry, policy)
+    return policy
+
+
+def _digest(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _sources(policy: Policy) -> list[str]:
+    """Every file the policy was built from."""
+    composed = policy.composed
+    if composed is None:
+        return [policy.path]
+    files = [str(layer.document.path) for layer in composed.layers]
+    files += [str(found) for found, _ in composed.waiver_files]
+    return files
+
+
+def _trusted(entry: Path) -> bool:
+    """Only a cache file this user wrote, that nobody else can change, is unpickled."""
+    try:
+        stat = entry.stat()
+        folder = entry.parent.stat()
+    except OSError:
+        return False
+    uid = os.getuid() if hasattr(os, "getuid") else stat.st_uid
+    return (
+        stat.st_uid == uid
+        and folder.st_uid == uid
+        and not stat.st_mode & 0o022
+        and not folder.st_mode & 0o022
+    )
+
+
+def _read(entry: Path) -> Policy | None:
+    if not _trusted(entry):
+        return None
+    try:
+        with entry.open("rb") as handle:
+            sources, policy = pickle.load(handle)
+    except Exception:  # missing, truncated, from another version: load the policy instead
+        return None
+    if not isinstance(policy, Policy) or not isinstance(sources, list):
+        return None
+    for name, digest in sources:
+        if _digest(name) != digest:
+            return None
+    return policy
+
+
+def _module(name: str) -> types.ModuleType:
+    return importlib.import_module(name)
+
+
+def _reduce_module(module: types.ModuleType) -> tuple[Any, tuple[str]]:
+    return _module, (module.__name__,)
+
+
+def _write(entry: Path, policy: Policy) -> None:
+    try:
+        sources = [(name, _digest(name)) for name in _sources(policy)]
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # Rules hold their rule module: pickle it by name.
+        pickler.dispatch_table = {**copyreg.dispatch_table, types.ModuleType: _reduce_module}
+        pickler.dump((sources, policy))
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(buffer.getvalue())
+        os.replace(tmp.name, entry)
+    except Exception:  # a read-only home, a full disk, an unpicklable value: no cache
+        return

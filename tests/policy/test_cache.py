@@ -1,0 +1,113 @@
+"""The validated-policy cache: a hit is the same policy; an edited file is read again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aicost.core.errors import ConfigError
+from aicost.policy import cache
+from aicost.policy.loader import Policy, load_policy
+
+POLICY = """\
+version: 1
+name: team
+extends: base.yaml
+waiver_files: [waivers.yaml]
+rules:
+  - id: tags
+    type: required-tags
+    tags: [team]
+"""
+BASE = """\
+version: 1
+name: base
+rules:
+  - id: families
+    type: gpu-family
+    deny: [{family}]
+"""
+WAIVERS = """\
+version: 1
+waivers:
+  - rule: tags
+    addresses: [aws_instance.a]
+    reason: legacy
+    owner: ops
+    expires: 2099-01-01
+"""
+
+
+def _write(directory: Path, family: str = "p3") -> Path:
+    (directory / "base.yaml").write_text(BASE.format(family=family))
+    (directory / "waivers.yaml").write_text(WAIVERS)
+    path = directory / "aicost.yaml"
+    path.write_text(POLICY)
+    return path
+
+
+def _shape(policy: Policy) -> object:
+    return (
+        [(r.config.id, r.module.TYPE, r.config.model_dump()) for r in policy.rules],
+        [(w.rule, w.reason, w.expires) for w in policy.waivers],
+        policy.chain,
+    )
+
+
+def test_a_cached_policy_is_the_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path)
+    first = cache.load_cached(path)
+    assert list((cache.cache_dir() / "policies").glob("*.pickle"))
+    second = cache.load_cached(path)
+    assert _shape(second) == _shape(first) == _shape(load_policy(path))
+    assert second.rules[0].module is first.rules[0].module
+
+
+def test_an_edited_parent_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path)
+    cache.load_cached(path)
+    _write(tmp_path, family="g3")
+    policy = cache.load_cached(path)
+    families = [r.config.model_dump() for r in policy.rules if r.config.id == "families"]
+    assert families[0]["deny"] == ["g3"]
+
+
+def test_errors_come_from_the_policy_never_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path)
+    cache.load_cached(path)
+    (tmp_path / "base.yaml").write_text("version: 1\nname: base\nrules: [{id: x, type: nope}]\n")
+    with pytest.raises(ConfigError, match="unknown rule type 'nope'"):
+        cache.load_cached(path)
+
+
+def test_a_corrupt_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = _write(tmp_path)
+    cache.load_cached(path)
+    for entry in (cache.cache_dir() / "policies").glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert _shape(cache.load_cached(path)) == _shape(load_policy(path))
+
+
+def test_an_entry_others_can_write_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file anyone could have replaced is not loaded (unpickling runs code)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path / "cache"))
+    path = _write(tmp_path)
+    cache.load_cached(path)
+    entries = list((cache.cache_dir() / "policies").glob("*.pickle"))
+    assert entries
+    for entry in entries:
+        entry.chmod(0o666)
+        assert cache._read(entry) is None
+        entry.chmod(0o600)
+        assert cache._read(entry) is not None
+    assert _shape(cache.load_cached(path)) == _shape(load_policy(path))
