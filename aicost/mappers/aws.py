@@ -483,29 +483,47 @@ def _endpoint_configuration(side: Side, ctx: MapContext) -> Side | None:
     return side.of(ref) if ref is not None else None
 
 
+def _unconfigured_endpoint(
+    side: Side,
+    ctx: MapContext,
+    tags: dict[str, str],
+    sensitive_tags: frozenset[str],
+    kind_reason: str,
+) -> Deployment:
+    """An endpoint whose configuration is not in the plan: unknown instance type."""
+    return _deployment(
+        side,
+        ctx,
+        service="sagemaker",
+        instance_type=None,
+        type_sensitive=False,
+        capacity=(Capacity(PurchaseOption.ON_DEMAND, 0),),
+        purchase_reason="default: on-demand",
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        kind=WorkloadClass.INFERENCE,
+        kind_reason=kind_reason,
+        unknown=("endpoint_config_name",),
+        notes=("the endpoint configuration is not in this plan",),
+    )
+
+
+def _variant_scaling(variant: dict[str, Any], count: int) -> tuple[int | None, int | None]:
+    """(min, max) instances of a variant's managed instance scaling, if any."""
+    scaling = variant.get("managed_instance_scaling")
+    minimum = maximum = None
+    if isinstance(scaling, list) and scaling and isinstance(scaling[0], dict):
+        minimum = _int(scaling[0].get("min_instance_count"), count)
+        maximum = _int(scaling[0].get("max_instance_count"), count)
+    return minimum, maximum
+
+
 def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
     config = _endpoint_configuration(side, ctx)
     tags, sensitive_tags = side.tags("tags_all", "tags")
     kind_reason = "resource kind: a SageMaker endpoint serves inference"
     if config is None or not config.values:
-        yield (
-            None,
-            _deployment(
-                side,
-                ctx,
-                service="sagemaker",
-                instance_type=None,
-                type_sensitive=False,
-                capacity=(Capacity(PurchaseOption.ON_DEMAND, 0),),
-                purchase_reason="default: on-demand",
-                tags=tags,
-                sensitive_tags=sensitive_tags,
-                kind=WorkloadClass.INFERENCE,
-                kind_reason=kind_reason,
-                unknown=("endpoint_config_name",),
-                notes=("the endpoint configuration is not in this plan",),
-            ),
-        )
+        yield None, _unconfigured_endpoint(side, ctx, tags, sensitive_tags, kind_reason)
         return
     variants = config.get("production_variants") or []
     for position, variant in enumerate(variants):
@@ -522,11 +540,7 @@ def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
                 notes = ("serverless inference is billed per request, not per instance",)
             unknown = ("instance_type",)
             instance_type = None
-        scaling = variant.get("managed_instance_scaling")
-        minimum = maximum = None
-        if isinstance(scaling, list) and scaling and isinstance(scaling[0], dict):
-            minimum = _int(scaling[0].get("min_instance_count"), count)
-            maximum = _int(scaling[0].get("max_instance_count"), count)
+        minimum, maximum = _variant_scaling(variant, count)
         yield (
             component,
             _deployment(

@@ -199,6 +199,16 @@ def object_annotations(obj: Mapping[str, Any]) -> dict[str, str]:
     return mf.labels(get(obj, "metadata", "annotations"))
 
 
+def _placement(groups: tuple[Group, ...]) -> tuple[str | None, str, str | None]:
+    """(cloud, why, region): the first group's that names them."""
+    cloud, cloud_reason, region = None, "", None
+    for item in groups:
+        if item.cloud and cloud is None:
+            cloud, cloud_reason = item.cloud, item.cloud_reason
+        region = region or item.region
+    return cloud, cloud_reason, region
+
+
 def build(
     kind: str,
     obj: Mapping[str, Any],
@@ -227,11 +237,7 @@ def build(
     for pod in pod_list:
         all_commands += pod.commands
     group_list = tuple(groups)
-    cloud, cloud_reason, region = None, "", None
-    for item in group_list:
-        if item.cloud and cloud is None:
-            cloud, cloud_reason = item.cloud, item.cloud_reason
-        region = region or item.region
+    cloud, cloud_reason, region = _placement(group_list)
     found_labels = object_labels(obj)
     hint = mf.command_hint(all_commands, serving=serving)
     run_hours = None

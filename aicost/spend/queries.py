@@ -73,13 +73,10 @@ def dimension(name: str) -> str:
     return f"coalesce(nullif(trim(coalesce({lookups})), ''), '{UNTAGGED}')"
 
 
-def showback(by: list[str], source: str = "ai") -> dict[str, str]:
-    """Name -> query, each over *source* (the ``ai`` relation)."""
-    dims = [dimension(name) for name in by] or [f"'{'all'}'"]
-    select = ", ".join(f"{expr} AS d{i}" for i, expr in enumerate(dims))
-    group = ", ".join(f"d{i}" for i in range(len(dims)))
-    team = dimension(by[0]) if by else "'all'"
-    statements = {
+def _showback_queries(select: str, group: str, team: str, source: str) -> dict[str, str]:
+    """The totals, the showback groups, cost by kind and the daily series (``{source}``
+    still to fill in)."""
+    return {
         "summary": (
             "SELECT sum(EffectiveCost) AS effective_cost, sum(BilledCost) AS billed_cost, "
             "sum(ListCost) AS list_cost, count(*) AS lines, min(ChargePeriodStart) AS first, "
@@ -104,6 +101,13 @@ def showback(by: list[str], source: str = "ai") -> dict[str, str]:
             "FROM {source} WHERE ChargeDay IS NOT NULL GROUP BY ChargeDay, team "
             "ORDER BY ChargeDay, team"
         ),
+    }
+
+
+def _kpi_queries(team: str) -> dict[str, str]:
+    """The KPI queries: pricing categories, GPU by purchase option, commitment coverage,
+    tokens, top resources and the family/team daily series."""
+    return {
         "pricing_category": (
             "SELECT coalesce(PricingCategory, '(none)') AS category, "
             "sum(EffectiveCost) AS effective_cost FROM {source} GROUP BY category "
@@ -140,4 +144,13 @@ def showback(by: list[str], source: str = "ai") -> dict[str, str]:
             "GROUP BY family, team, day ORDER BY family, team, day"
         ),
     }
+
+
+def showback(by: list[str], source: str = "ai") -> dict[str, str]:
+    """Name -> query, each over *source* (the ``ai`` relation)."""
+    dims = [dimension(name) for name in by] or [f"'{'all'}'"]
+    select = ", ".join(f"{expr} AS d{i}" for i, expr in enumerate(dims))
+    group = ", ".join(f"d{i}" for i in range(len(dims)))
+    team = dimension(by[0]) if by else "'all'"
+    statements = {**_showback_queries(select, group, team, source), **_kpi_queries(team)}
     return {name: sql.replace("{source}", source) for name, sql in statements.items()}
