@@ -26,6 +26,30 @@ def _amount(value: Any) -> Decimal | None:
     return amount if amount.is_finite() and amount >= 0 else None
 
 
+def _add_limits(
+    document: Any, entry: dict[str, Any], where: tuple[str | int, ...], found: dict[str, Decimal]
+) -> None:
+    """A per-team budget's ``limits``, by team."""
+    for team, limit in (entry.get("limits") or {}).items():
+        value = _amount(limit)
+        if value is None:
+            raise document.error("limits must be amounts in USD", (*where, "limits"))
+        found[str(team)] = value
+
+
+def _add_matched(match: Any, team_tag: str, amount: Decimal, found: dict[str, Decimal]) -> None:
+    """A budget with no ``per_tag``: the total when it matches everything, a team's when
+    it matches one value of the team tag."""
+    tags = match.get("tags") if isinstance(match, dict) else None
+    if not match:
+        found["total"] = amount
+    elif set(match) == {"tags"} and isinstance(tags, dict) and list(tags) == [team_tag]:
+        values = tags[team_tag]
+        values = values if isinstance(values, list) else [values]
+        if len(values) == 1 and str(values[0]) != "*":
+            found[str(values[0])] = amount
+
+
 def from_policy(path: Path, team_tag: str) -> dict[str, Decimal]:
     document = load_yaml(path)
     data = document.data if isinstance(document.data, dict) else {}
@@ -43,20 +67,9 @@ def from_policy(path: Path, team_tag: str) -> dict[str, Decimal]:
             raise document.error("monthly must be an amount in USD", (*where, "monthly"))
         match = entry.get("match") or {}
         if entry.get("per_tag") == team_tag and not match:
-            for team, limit in (entry.get("limits") or {}).items():
-                value = _amount(limit)
-                if value is None:
-                    raise document.error("limits must be amounts in USD", (*where, "limits"))
-                found[str(team)] = value
+            _add_limits(document, entry, where, found)
             if amount is not None:
                 found[EVERY_OTHER] = amount
         elif entry.get("per_tag") is None and amount is not None:
-            tags = match.get("tags") if isinstance(match, dict) else None
-            if not match:
-                found["total"] = amount
-            elif set(match) == {"tags"} and isinstance(tags, dict) and list(tags) == [team_tag]:
-                values = tags[team_tag]
-                values = values if isinstance(values, list) else [values]
-                if len(values) == 1 and str(values[0]) != "*":
-                    found[str(values[0])] = amount
+            _add_matched(match, team_tag, amount, found)
     return found

@@ -107,6 +107,18 @@ def _text(value: Decimal | None) -> str | None:
     return format(value.quantize(Decimal("0.000001")).normalize(), "f")
 
 
+def _savings_plans(item: dict[str, Any]) -> list[tuple[str, Decimal]]:
+    """(column, hourly rate) of each savings plan term listed with a Linux price."""
+    found: list[tuple[str, Decimal]] = []
+    for plan in item.get("savingsPlan") or ():
+        if isinstance(plan, dict):
+            term = TERM_HOURS.get(str(plan.get("term")))
+            rate = _decimal(plan.get("retailPrice"))
+            if term is not None and rate is not None:
+                found.append((f"savings_plan_{term[0]}y", rate))
+    return found
+
+
 def classify(item: dict[str, Any]) -> list[tuple[str, Decimal]]:
     """(column, hourly price) pairs for one Retail Prices item; [] to skip it."""
     price = _decimal(item.get("retailPrice"))
@@ -130,12 +142,8 @@ def classify(item: dict[str, Any]) -> list[tuple[str, Decimal]]:
     if sku_name.endswith(" Spot") or meter.endswith(" Spot"):
         return [(f"{prefix}spot", price)]
     found = [(f"{prefix}on_demand", price)]
-    for plan in item.get("savingsPlan") or ():
-        if not windows and isinstance(plan, dict):
-            term = TERM_HOURS.get(str(plan.get("term")))
-            rate = _decimal(plan.get("retailPrice"))
-            if term is not None and rate is not None:
-                found.append((f"savings_plan_{term[0]}y", rate))
+    if not windows:
+        found += _savings_plans(item)
     return found
 
 
