@@ -22,8 +22,9 @@ from aicost.policy.schema import RuleConfig
 TYPE = "price-fallback"
 TITLE = "Every AI workload is priced at the rate of the option it is bought as"
 REMEDIATION = (
-    "Refresh the price tables (`aicost pricing refresh`) or add the option's price to a user "
-    "price directory; or set `fallback: warning` to accept the substitute rate."
+    "Refresh the price tables (aicost pricing refresh) or add the option's price to a user "
+    "price directory; or set the policy's fallback key to info or ignore to accept the "
+    "substitute rate (error makes it fail the check)."
 )
 
 
