@@ -249,6 +249,11 @@ def _check_expansion(
     size(root)
 
 
+_MappingNode = yaml.MappingNode
+_SequenceNode = yaml.SequenceNode
+_ScalarNode = yaml.ScalarNode
+
+
 def _walk(
     node: yaml.Node,
     at: PathKey,
@@ -261,16 +266,18 @@ def _walk(
 
     *seen* guards against shared (aliased) nodes; None when the document has no anchors.
     """
-    positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
+    mark = node.start_mark
+    if at not in positions:
+        positions[at] = (mark.line + 1, mark.column + 1)
     if seen is not None:
         if id(node) in seen:
             return 0
         seen.add(id(node))
     count = 1
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, _MappingNode):
         keys: set[Any] = set()
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            key = key_node.value if isinstance(key_node, _ScalarNode) else str(key_node.value)
             if key == "<<":
                 continue
             if key in keys:
@@ -280,9 +287,14 @@ def _walk(
                 )
             keys.add(key)
             child = (*at, key)
-            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            count += 1 + _walk(value_node, child, positions, seen, path, error)
-    elif isinstance(node, yaml.SequenceNode):
+            mark = key_node.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)
+            if isinstance(value_node, _ScalarNode) and seen is None:
+                # A scalar's own position is its key's (already recorded): no call for it.
+                count += 2
+            else:
+                count += 1 + _walk(value_node, child, positions, seen, path, error)
+    elif isinstance(node, _SequenceNode):
         for index, item in enumerate(node.value):
             count += _walk(item, (*at, index), positions, seen, path, error)
     return count
