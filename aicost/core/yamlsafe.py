@@ -35,7 +35,29 @@ class _Loader(_Base):  # type: ignore[misc]
 
     PyYAML raises ValueError for such a timestamp; waivers treat a malformed expiry as
     expired, so the policy must still load.
+
+    The tag of a plain scalar depends on its text alone (no path resolvers are added), so
+    the tags of short scalars are remembered: keys and values repeat across documents.
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0]:
+                return self.DEFAULT_SCALAR_TAG
+            if len(value) <= _REMEMBERED_CHARS:
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(_PLAIN_TAGS) < _REMEMBERED_TAGS:
+                        _PLAIN_TAGS[value] = tag
+                return tag
+        return super().resolve(kind, value, implicit)
+
+
+#: Plain scalar text -> its resolved tag (bounded: at most this many, this short).
+_PLAIN_TAGS: dict[str, str] = {}
+_REMEMBERED_TAGS = 20_000
+_REMEMBERED_CHARS = 64
 
 
 def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
