@@ -22,6 +22,16 @@ _PROJECT_KEYS: dict[tuple[str, str], str] = {}
 
 
 def _project_key(path: str) -> str:
+    if os.sep == "/" and os.altsep is None:
+        # POSIX: what the pathlib round trip below gives, without building three paths.
+        if os.path.isabs(path):
+            try:
+                relative = os.path.relpath(path, os.getcwd())
+            except (OSError, ValueError):
+                relative = ".."
+            if not relative.startswith(".."):
+                path = relative
+        return os.path.normpath(path)
     try:
         candidate = Path(path)
         if candidate.is_absolute():

@@ -35,7 +35,29 @@ class _Loader(_Base):  # type: ignore[misc]
 
     PyYAML raises ValueError for such a timestamp; waivers treat a malformed expiry as
     expired, so the policy must still load.
+
+    The tag of a plain scalar depends on its text alone (no path resolvers are added), so
+    the tags of short scalars are remembered: keys and values repeat across documents.
     """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
+            if not implicit[0]:
+                return self.DEFAULT_SCALAR_TAG
+            if len(value) <= _REMEMBERED_CHARS:
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(_PLAIN_TAGS) < _REMEMBERED_TAGS:
+                        _PLAIN_TAGS[value] = tag
+                return tag
+        return super().resolve(kind, value, implicit)
+
+
+#: Plain scalar text -> its resolved tag (bounded: at most this many, this short).
+_PLAIN_TAGS: dict[str, str] = {}
+_REMEMBERED_TAGS = 20_000
+_REMEMBERED_CHARS = 64
 
 
 def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
@@ -138,7 +160,7 @@ def load_documents(
             # document over the limit needs the expansion check (for its exact message).
             elif _walk(node, (), positions, None, path, error) > max_expanded:
                 _check_expansion(node, path, error, max_expanded, max_bytes)
-            data = loader.construct_document(node)
+            data = _construct(loader, node) if not anchored else loader.construct_document(node)
             loaded.append(Loaded(data, node.start_mark.line + 1, positions))
             if not many:
                 break
@@ -153,6 +175,53 @@ def load_documents(
     finally:
         loader.dispose()
     return loaded
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+#: Scalar tags whose safe constructor is called as is by the fast path below.
+_SCALAR_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+class _Unusual(Exception):
+    """A node the fast construction leaves to PyYAML's own."""
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    """``loader.construct_document(node)`` for a document without anchors, several times
+    faster: plain mappings, sequences and scalars are built in one recursive pass. Anything
+    else (merge keys, sets, binary, a construction error...) goes to PyYAML, which builds
+    (or refuses) it exactly as before."""
+    try:
+        return _build(loader, node)
+    except Exception:  # _Unusual, or an error PyYAML raises with its own message and order
+        return loader.construct_document(node)
+
+
+def _build(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    tag = node.tag
+    if kind is _ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag in _SCALAR_TAGS:
+            return loader.yaml_constructors[tag](loader, node)
+        raise _Unusual
+    if kind is _MappingNode and tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not _ScalarNode or not (
+                key_node.tag == _STR or key_node.tag in _SCALAR_TAGS
+            ):
+                raise _Unusual  # merge keys, '=' keys, complex keys
+            mapping[_build(loader, key_node)] = _build(loader, value_node)
+        return mapping
+    if kind is _SequenceNode and tag == _SEQ:
+        return [_build(loader, item) for item in node.value]
+    raise _Unusual
 
 
 def load_text(text: str, path: str) -> YamlDocument:
@@ -249,6 +318,11 @@ def _check_expansion(
     size(root)
 
 
+_MappingNode = yaml.MappingNode
+_SequenceNode = yaml.SequenceNode
+_ScalarNode = yaml.ScalarNode
+
+
 def _walk(
     node: yaml.Node,
     at: PathKey,
@@ -261,16 +335,18 @@ def _walk(
 
     *seen* guards against shared (aliased) nodes; None when the document has no anchors.
     """
-    positions.setdefault(at, (node.start_mark.line + 1, node.start_mark.column + 1))
+    mark = node.start_mark
+    if at not in positions:
+        positions[at] = (mark.line + 1, mark.column + 1)
     if seen is not None:
         if id(node) in seen:
             return 0
         seen.add(id(node))
     count = 1
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, _MappingNode):
         keys: set[Any] = set()
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            key = key_node.value if isinstance(key_node, _ScalarNode) else str(key_node.value)
             if key == "<<":
                 continue
             if key in keys:
@@ -280,9 +356,14 @@ def _walk(
                 )
             keys.add(key)
             child = (*at, key)
-            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            count += 1 + _walk(value_node, child, positions, seen, path, error)
-    elif isinstance(node, yaml.SequenceNode):
+            mark = key_node.start_mark
+            positions[child] = (mark.line + 1, mark.column + 1)
+            if isinstance(value_node, _ScalarNode) and seen is None:
+                # A scalar's own position is its key's (already recorded): no call for it.
+                count += 2
+            else:
+                count += 1 + _walk(value_node, child, positions, seen, path, error)
+    elif isinstance(node, _SequenceNode):
         for index, item in enumerate(node.value):
             count += _walk(item, (*at, index), positions, seen, path, error)
     return count

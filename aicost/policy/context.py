@@ -72,7 +72,8 @@ class Locator:
             paths.append(source.path)
         declared = source.path.lower().endswith((".tf", ".yaml", ".yml"))
         if declared and source.line is not None:
-            anchor = (real(source.path), content_line(source.path, source.line))
+            located = real(source.path)
+            anchor = (located, content_line(source.path, source.line, located))
             return Place(tuple(paths), (anchor,), paths[0], source.line)
         if self.index is None:
             return Place(tuple(paths))

@@ -198,11 +198,13 @@ def scan_file(path: str | Path) -> list[Waiver]:
     return waivers
 
 
-def content_line(path: str, line: int) -> int:
-    """YAML objects reported at their ``---`` line are anchored at their first content line."""
+def content_line(path: str, line: int, real_path: str | None = None) -> int:
+    """YAML objects reported at their ``---`` line are anchored at their first content line.
+
+    *real_path* is ``real(path)`` when the caller has it already."""
     if not _is_yaml(path):
         return line
-    lines = _lines(real(path))
+    lines = _lines(real_path if real_path is not None else real(path))
     position = line - 1
     while 0 <= position < len(lines) and lines[position].strip() in ("---", ""):
         position += 1

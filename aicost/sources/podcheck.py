@@ -84,6 +84,17 @@ def _fail(path: str, document: Document, at: Path, parts: Path, problem: str) ->
     return InputError(f"{_field(parts)}: {problem}", path=path, line=document.line_of(*at, *parts))
 
 
+#: Types of YAML scalars: never containers (answered without the slower ABC check).
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _container(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict or kind is list:
+        return True
+    return kind not in _SCALARS and isinstance(value, Mapping | list)
+
+
 def _validate(path: str, document: Document, node: Any, at: Path, parts: Path) -> None:
     if isinstance(node, list):
         for index, item in enumerate(node):
@@ -93,9 +104,10 @@ def _validate(path: str, document: Document, node: Any, at: Path, parts: Path) -
         return
     for key, value in node.items():
         here = (*parts, str(key))
-        if key in COUNT_KEYS and not isinstance(value, Mapping | list):
+        container = _container(value)
+        if key in COUNT_KEYS and not container:
             _check_number(path, document, at, here, value, integral=True, limit=MAX_COUNT)
-        elif key in SECONDS_KEYS and not isinstance(value, Mapping | list):
+        elif key in SECONDS_KEYS and not container:
             _check_number(path, document, at, here, value, integral=False, limit=None)
         elif key in ("containers", "initContainers") and value is not None:
             if not isinstance(value, list):
@@ -124,7 +136,8 @@ def _validate(path: str, document: Document, node: Any, at: Path, parts: Path) -
                         limit=MAX_ACCELERATORS,
                     )
             continue
-        _validate(path, document, value, at, here)
+        if container:  # a scalar holds nothing to check
+            _validate(path, document, value, at, here)
 
 
 def _kind(value: Any) -> str:
