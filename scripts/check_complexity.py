@@ -26,12 +26,10 @@ MAX_COMPLEXITY = 20
 #: 2026-12 refactor took the largest first and ran out of time). Remove an entry when you
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
-    "aicost/document/build.py:build": "80 lines, complexity 21",
     "aicost/forges/azure_repos.py:post": "68 lines, complexity 28",
     "aicost/forges/github.py:post": "complexity 22",
     "aicost/mappers/failclosed.py:_close": "complexity 23",
     "aicost/mappers/manifest.py:_accelerator": "complexity 23",
-    "aicost/pipeline/run.py:run_check": "71 lines",
     "aicost/pipeline/suite.py:discover": "complexity 24",
     "aicost/policy/loader.py:load_policy": "81 lines, complexity 22",
     "aicost/policy/ruleinfo.py:markdown": "complexity 21",
@@ -40,7 +38,6 @@ ALLOWED: dict[str, str] = {
     "aicost/policy/schema.py:Match.matches": "complexity 23",
     "aicost/report/junit.py:render_document": "complexity 24",
     "aicost/report/markdown.py:_projects": "complexity 24",
-    "aicost/report/markdown.py:_findings": "64 lines, complexity 31",
     "aicost/report/table.py:_findings_layout": "complexity 22",
     "aicost/sources/generic.py:_units": "complexity 21",
     "aicost/sources/hcleval.py:_collect": "complexity 22",
