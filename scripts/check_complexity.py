@@ -41,7 +41,6 @@ ALLOWED: dict[str, str] = {
     "aicost/report/table.py:_findings_layout": "complexity 22",
     "aicost/sources/generic.py:_units": "complexity 21",
     "aicost/sources/hcleval.py:_collect": "complexity 22",
-    "aicost/sources/hcleval.py:_binary": "complexity 35",
     "aicost/sources/hcleval.py:_format": "complexity 23",
     "aicost/sources/hclstatic.py:_Builder.body_value": "complexity 22",
     "aicost/sources/hclstatic.py:_Builder.expand": "74 lines, complexity 23",

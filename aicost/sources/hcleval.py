@@ -21,6 +21,7 @@ import base64
 import hashlib
 import json
 import math
+import operator as operator_module
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -604,14 +605,25 @@ def _binary(node: Tree[Any], scope: Scope) -> Any:
     if operator in ("&&", "||"):
         p, q = to_bool(left), to_bool(right)
         return mark(p and q if operator == "&&" else p or q, sensitive)
-    a, b = to_number(left), to_number(right)
+    return mark(_arithmetic(operator, to_number(left), to_number(right)), sensitive)
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator_module.add,
+    "-": operator_module.sub,
+    "*": operator_module.mul,
+    "<": operator_module.lt,
+    ">": operator_module.gt,
+    "<=": operator_module.le,
+    ">=": operator_module.ge,
+}
+
+
+def _arithmetic(operator: str, a: Any, b: Any) -> Any:
+    """``a operator b`` for the arithmetic and comparison operators."""
     result: Any
-    if operator == "+":
-        result = a + b
-    elif operator == "-":
-        result = a - b
-    elif operator == "*":
-        result = a * b
+    if operator in _ARITHMETIC:
+        result = _ARITHMETIC[operator](a, b)
     elif operator == "/":
         if b == 0:
             raise EvalError("division by zero")
@@ -620,19 +632,11 @@ def _binary(node: Tree[Any], scope: Scope) -> Any:
         if b == 0:
             raise EvalError("modulo by zero")
         result = math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else _mod(a, b)
-    elif operator == "<":
-        result = a < b
-    elif operator == ">":
-        result = a > b
-    elif operator == "<=":
-        result = a <= b
-    elif operator == ">=":
-        result = a >= b
     else:
         raise EvalError(f"unknown operator {operator}")
     if isinstance(result, int) and result.bit_length() > MAX_DIGITS * 4:
         raise TooLarge(f"a number over {MAX_DIGITS} digits")
-    return mark(_normal_number(result), sensitive)
+    return _normal_number(result)
 
 
 def _mod(a: int, b: int) -> int:
