@@ -246,22 +246,10 @@ def post(
 ) -> Outcome:
     base = f"/repos/{repo}"
     if head_sha:
-        pull = client.request("GET", f"{base}/pulls/{number}").data
-        actual = pull.get("head", {}).get("sha") if isinstance(pull, dict) else None
-        if actual != head_sha:
-            raise CommentError(
-                f"pull request #{number} is at {str(actual)[:12]}, not {head_sha[:12]}: "
-                "not commenting (the report is for another commit)"
-            )
+        _check_head(client, base, number, head_sha)
     login = author or _whoami(client)
     comments = client.pages(f"{base}/issues/{number}/comments?per_page=100")
-    mine = [
-        c
-        for c in comments
-        if isinstance(c, dict)
-        and marker in str(c.get("body") or "").splitlines()[:1]
-        and str((c.get("user") or {}).get("login", "")).lower() == login.lower()
-    ]
+    mine = _mine(comments, marker, login)
     if behavior == "update" and mine:
         latest = max(mine, key=lambda c: int(c.get("id") or 0))
         url = latest.get("html_url")
@@ -280,6 +268,28 @@ def post(
         return Outcome("skipped (nothing changed)", None, deleted)
     created = client.request("POST", f"{base}/issues/{number}/comments", {"body": body}).data
     return Outcome("created", (created or {}).get("html_url"), deleted)
+
+
+def _check_head(client: GitHub, base: str, number: int, head_sha: str) -> None:
+    """Refuse to comment unless the pull request's head is *head_sha*."""
+    pull = client.request("GET", f"{base}/pulls/{number}").data
+    actual = pull.get("head", {}).get("sha") if isinstance(pull, dict) else None
+    if actual != head_sha:
+        raise CommentError(
+            f"pull request #{number} is at {str(actual)[:12]}, not {head_sha[:12]}: "
+            "not commenting (the report is for another commit)"
+        )
+
+
+def _mine(comments: list[Any], marker: str, login: str) -> list[dict[str, Any]]:
+    """aicost's comments: the marker on the first line, written by *login*."""
+    return [
+        c
+        for c in comments
+        if isinstance(c, dict)
+        and marker in str(c.get("body") or "").splitlines()[:1]
+        and str((c.get("user") or {}).get("login", "")).lower() == login.lower()
+    ]
 
 
 def _whoami(client: GitHub) -> str:
