@@ -26,12 +26,10 @@ MAX_COMPLEXITY = 20
 #: 2026-12 refactor took the largest first and ran out of time). Remove an entry when you
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
-    "aicost/pipeline/suite.py:discover": "complexity 24",
     "aicost/policy/loader.py:load_policy": "81 lines, complexity 22",
     "aicost/report/junit.py:render_document": "complexity 24",
     "aicost/report/markdown.py:_projects": "complexity 24",
     "aicost/report/table.py:_findings_layout": "complexity 22",
-    "aicost/sources/generic.py:_units": "complexity 21",
     "aicost/sources/hcleval.py:_collect": "complexity 22",
     "aicost/sources/hcleval.py:_format": "complexity 23",
     "aicost/sources/hclstatic.py:_Builder.body_value": "complexity 22",
