@@ -27,8 +27,6 @@ MAX_COMPLEXITY = 20
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
     "aicost/policy/loader.py:load_policy": "81 lines, complexity 22",
-    "aicost/report/junit.py:render_document": "complexity 24",
-    "aicost/report/markdown.py:_projects": "complexity 24",
     "aicost/report/table.py:_findings_layout": "complexity 22",
     "aicost/sources/hcleval.py:_collect": "complexity 22",
     "aicost/sources/hcleval.py:_format": "complexity 23",

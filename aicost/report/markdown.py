@@ -148,11 +148,7 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
         }
     if len(projects) < 2 and not compared:
         return []
-    errors: dict[str, int] = {}
-    for found in v.findings(document):
-        if found.get("severity") == "error" and not v.waived(found):
-            key = str(found.get("project"))
-            errors[key] = errors.get(key, 0) + 1
+    errors = _errors_by_project(document)
     header = "| Project | Workloads | Monthly | Change |"
     rule = "|---|---:|---:|---:|"
     if compared:
@@ -170,14 +166,7 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
             v.amount(project.get("delta_monthly_cost"), signed=True),
         ]
         if compared:
-            other = compared.get(key)
-            row.append(
-                "new"
-                if other is not None and other.get("status") == "added"
-                else v.amount(other.get("delta_monthly_cost"), signed=True)
-                if other
-                else "-"
-            )
+            row.append(_versus_base(compared.get(key)))
         row.append(str(errors.get(key, 0)))
         lines.append("| " + " | ".join(row) + " |")
     unchanged = [p for p in compared.values() if p.get("status") == "unchanged"]
@@ -188,6 +177,23 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
             f"{usd(total)} | | $0.00 | |"
         )
     return [*lines, ""]
+
+
+def _errors_by_project(document: Mapping[str, Any]) -> dict[str, int]:
+    """Unwaived error findings per project key."""
+    errors: dict[str, int] = {}
+    for found in v.findings(document):
+        if found.get("severity") == "error" and not v.waived(found):
+            key = str(found.get("project"))
+            errors[key] = errors.get(key, 0) + 1
+    return errors
+
+
+def _versus_base(other: Mapping[str, Any] | None) -> str:
+    """A project's change against the base branch: new, a signed amount, or -."""
+    if other is not None and other.get("status") == "added":
+        return "new"
+    return v.amount(other.get("delta_monthly_cost"), signed=True) if other else "-"
 
 
 def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
