@@ -27,13 +27,11 @@ MAX_COMPLEXITY = 20
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
     "aicost/policy/loader.py:load_policy": "81 lines, complexity 22",
-    "aicost/report/table.py:_findings_layout": "complexity 22",
     "aicost/sources/hcleval.py:_collect": "complexity 22",
     "aicost/sources/hcleval.py:_format": "complexity 23",
     "aicost/sources/hclstatic.py:_Builder.body_value": "complexity 22",
     "aicost/sources/hclstatic.py:_Builder.expand": "74 lines, complexity 23",
     "aicost/sources/plancheck.py:entry": "complexity 23",
-    "aicost/sources/podspec.py:_hardware": "complexity 26",
 }
 
 
