@@ -1254,29 +1254,35 @@ def _format(spec: Any, *args: Any) -> str:
         for number in (width, precision):
             if number and (len(number) > 6 or int(number) > MAX_FORMAT_WIDTH):
                 raise TooLarge(f"a format width or precision over {MAX_FORMAT_WIDTH:,}")
-        if verb in ("s", "v"):
-            text = to_string(value) if not isinstance(value, list | dict) else json.dumps(value)
-        elif verb == "q":
-            text = json.dumps(to_string(value))
-        elif verb == "d":
-            text = str(int(to_number(value)))
-        elif verb in ("f", "F", "e", "g"):
-            text = f"%{'.' + precision if precision else ''}{verb}" % to_number(value)
-        elif verb in ("x", "X", "o", "b"):
-            text = format(int(to_number(value)), verb)
-        elif verb == "t":
-            text = to_string(to_bool(value))
-        else:
-            raise EvalError(f"format verb %{verb}")
-        if width:
-            if "-" in flags:
-                text = text.ljust(int(width))
-            elif "0" in flags and verb in ("d", "f", "F"):
-                text = text.rjust(int(width), "0")
-            else:
-                text = text.rjust(int(width))
-        out.append(text)
+        text = _verb(verb, value, precision)
+        out.append(_pad(text, flags, width, verb) if width else text)
     return "".join(out)
+
+
+def _verb(verb: str, value: Any, precision: str | None) -> str:
+    """*value* formatted by one ``format`` verb (no width)."""
+    if verb in ("s", "v"):
+        return to_string(value) if not isinstance(value, list | dict) else json.dumps(value)
+    if verb == "q":
+        return json.dumps(to_string(value))
+    if verb == "d":
+        return str(int(to_number(value)))
+    if verb in ("f", "F", "e", "g"):
+        return f"%{'.' + precision if precision else ''}{verb}" % to_number(value)
+    if verb in ("x", "X", "o", "b"):
+        return format(int(to_number(value)), verb)
+    if verb == "t":
+        return to_string(to_bool(value))
+    raise EvalError(f"format verb %{verb}")
+
+
+def _pad(text: str, flags: str, width: str, verb: str) -> str:
+    """*text* padded to *width* as the flags say (left-justified, zero-padded, or right)."""
+    if "-" in flags:
+        return text.ljust(int(width))
+    if "0" in flags and verb in ("d", "f", "F"):
+        return text.rjust(int(width), "0")
+    return text.rjust(int(width))
 
 
 def _formatlist(spec: Any, *args: Any) -> list[str]:
