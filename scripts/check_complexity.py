@@ -26,8 +26,6 @@ MAX_COMPLEXITY = 20
 #: 2026-12 refactor took the largest first and ran out of time). Remove an entry when you
 #: split it; never add one.
 ALLOWED: dict[str, str] = {
-    "aicost/policy/loader.py:load_policy": "81 lines, complexity 22",
-    "aicost/sources/hcleval.py:_collect": "complexity 22",
     "aicost/sources/hclstatic.py:_Builder.body_value": "complexity 22",
     "aicost/sources/hclstatic.py:_Builder.expand": "74 lines, complexity 23",
 }

@@ -362,14 +362,7 @@ def _collect(node: Any, found: list[str], bound: set[str]) -> None:
                 _collect(subtrees(node)[1], found, bound)
             return
     if node.data in ("for_tuple_expr", "for_object_expr"):
-        intro = next(t for t in subtrees(node) if t.data == "for_intro")
-        names = {str(t.children[0]) for t in subtrees(intro) if t.data == "identifier"}
-        for child in subtrees(intro):
-            if child.data != "identifier":
-                _collect(child, found, bound)
-        for child in subtrees(node):
-            if child.data != "for_intro":
-                _collect(child, found, bound | names)
+        _collect_for(node, found, bound)
         return
     if node.data == "function_call":
         for child in subtrees(node)[1:]:
@@ -381,6 +374,18 @@ def _collect(node: Any, found: list[str], bound: set[str]) -> None:
             return
     for child in node.children:
         _collect(child, found, bound)
+
+
+def _collect_for(node: Tree[Any], found: list[str], bound: set[str]) -> None:
+    """References of a ``for`` expression: its own names are bound in its body."""
+    intro = next(t for t in subtrees(node) if t.data == "for_intro")
+    names = {str(t.children[0]) for t in subtrees(intro) if t.data == "identifier"}
+    for child in subtrees(intro):
+        if child.data != "identifier":
+            _collect(child, found, bound)
+    for child in subtrees(node):
+        if child.data != "for_intro":
+            _collect(child, found, bound | names)
 
 
 def _bare_identifier(node: Tree[Any]) -> bool:
