@@ -282,43 +282,14 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
     """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
     for formats that list findings only (SARIF, GitHub annotations), which need not build
     a record per workload."""
-    summary = result.summary
-    active = result.active_findings
-    severities = Counter(f.severity.value for f in active)
-    used = result.price_sources()
     owners = _finding_projects(result)
     comparison = result.baseline
-    baseline_costs = comparison.resource_costs if comparison is not None else {}
-    resources = []
-    for item in result.workloads if records else ():
-        entry = resource(item)
-        key = (project_key(item.workload.project), item.workload.key)
-        entry["baseline_monthly_cost"] = (
-            decimal_string(baseline_costs[key]) if key in baseline_costs else None
-        )
-        resources.append(entry)
     document = {
         "format": REPORT_FORMAT,
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
         "verdict": result.verdict,
-        "summary": {
-            "currency": "USD",
-            "monthly_cost": decimal_string(summary.monthly_cost),
-            "prior_monthly_cost": decimal_string(summary.prior_monthly_cost),
-            "delta_monthly_cost": decimal_string(summary.delta_monthly_cost),
-            "hours_per_month": str(summary.hours_per_month),
-            "workloads": summary.workloads,
-            "priced": summary.priced,
-            "unpriced": summary.unpriced,
-            "gpus": number(summary.accelerators),
-            "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
-            "failing": sum(1 for f in active if f.fails),
-            "waived": len(result.findings) - len(active),
-            "stale_waivers": len(result.stale_waivers),
-            "non_ai_resources": sum(result.non_ai.values()),
-            "other_resources": sum(result.other.values()),
-        },
+        "summary": _summary(result),
         "inputs": [
             {"path": i.path, "kind": i.kind, "resources": i.resources} for i in result.inputs
         ],
@@ -331,26 +302,10 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
             "today": result.today.isoformat() if result.today else None,
             "gate": result.gate.describe(),
         },
-        "pricing": [
-            {
-                "table": t.id,
-                "used": dict(sorted(used.get(t.id, {}).items())),
-                "cloud": t.cloud,
-                "service": t.service,
-                "as_of": t.as_of,
-                "currency": t.currency,
-                "path": t.path,
-                "refreshed": dict(t.refreshed) if t.refreshed else None,
-                "sources": [
-                    {k: s.get(k) for k in ("id", "date", "origin", "used_for") if k in s}
-                    for s in t.sources
-                ],
-            }
-            for t in result.tables
-        ],
+        "pricing": _pricing(result),
         "projects": projects(result) if records else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
-        "resources": resources,
+        "resources": _resources(result) if records else [],
         "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
@@ -358,6 +313,66 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
     }
     # The net under the mappers' masking: a value the input marks sensitive is shown nowhere.
     return redact_tree(document, result.secrets) if result.secrets else document
+
+
+def _resources(result: CheckResult) -> list[dict[str, Any]]:
+    """A record per workload, with its cost in the baseline if it was there."""
+    comparison = result.baseline
+    baseline_costs = comparison.resource_costs if comparison is not None else {}
+    resources = []
+    for item in result.workloads:
+        entry = resource(item)
+        key = (project_key(item.workload.project), item.workload.key)
+        entry["baseline_monthly_cost"] = (
+            decimal_string(baseline_costs[key]) if key in baseline_costs else None
+        )
+        resources.append(entry)
+    return resources
+
+
+def _summary(result: CheckResult) -> dict[str, Any]:
+    summary = result.summary
+    active = result.active_findings
+    severities = Counter(f.severity.value for f in active)
+    return {
+        "currency": "USD",
+        "monthly_cost": decimal_string(summary.monthly_cost),
+        "prior_monthly_cost": decimal_string(summary.prior_monthly_cost),
+        "delta_monthly_cost": decimal_string(summary.delta_monthly_cost),
+        "hours_per_month": str(summary.hours_per_month),
+        "workloads": summary.workloads,
+        "priced": summary.priced,
+        "unpriced": summary.unpriced,
+        "gpus": number(summary.accelerators),
+        "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
+        "failing": sum(1 for f in active if f.fails),
+        "waived": len(result.findings) - len(active),
+        "stale_waivers": len(result.stale_waivers),
+        "non_ai_resources": sum(result.non_ai.values()),
+        "other_resources": sum(result.other.values()),
+    }
+
+
+def _pricing(result: CheckResult) -> list[dict[str, Any]]:
+    """The price tables used, each with the rows it priced and its sources."""
+    used = result.price_sources()
+    return [
+        {
+            "table": t.id,
+            "used": dict(sorted(used.get(t.id, {}).items())),
+            "cloud": t.cloud,
+            "service": t.service,
+            "as_of": t.as_of,
+            "currency": t.currency,
+            "path": t.path,
+            "refreshed": dict(t.refreshed) if t.refreshed else None,
+            "sources": [
+                {k: s.get(k) for k in ("id", "date", "origin", "used_for") if k in s}
+                for s in t.sources
+            ],
+        }
+        for t in result.tables
+    ]
 
 
 def comparison_document(comparison: Comparison) -> dict[str, Any]:

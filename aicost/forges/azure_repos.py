@@ -145,20 +145,7 @@ def post(
     try:
         me = author or _whoami(client)
         data = _call(client, "GET", f"{base}?{version}")
-        threads = data.get("value") if isinstance(data, dict) else None
-        mine: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        for thread in threads if isinstance(threads, list) else []:
-            if not isinstance(thread, dict) or thread.get("isDeleted"):
-                continue
-            comments = thread.get("comments") or []
-            first = comments[0] if comments and isinstance(comments[0], dict) else None
-            if first is None or first.get("isDeleted"):
-                continue
-            if marker not in str(first.get("content") or "").splitlines()[:1]:
-                continue
-            if me is not None and str((first.get("author") or {}).get("id", "")) != me:
-                continue
-            mine.append((thread, first))
+        mine = _mine(data, marker, me)
         if behavior == "update" and mine:
             thread, first = max(mine, key=lambda pair: int(pair[0].get("id") or 0))
             url = f"{web}?discussionId={thread['id']}"
@@ -182,19 +169,44 @@ def post(
                 deleted += 1
         if skip_new and behavior != "new":
             return Outcome("skipped (nothing changed)", None, deleted)
-        created = _call(
-            client,
-            "POST",
-            f"{base}?{version}",
-            {
-                "comments": [{"parentCommentId": 0, "content": body, "commentType": TEXT}],
-                "status": ACTIVE,
-            },
-        )
-        thread_id = created.get("id") if isinstance(created, dict) else None
-        return Outcome("created", f"{web}?discussionId={thread_id}" if thread_id else web, deleted)
+        return _create(client, f"{base}?{version}", body, web, deleted)
     except HTTPFailure as failure:
         raise _describe(failure, client) from None
+
+
+def _mine(data: Any, marker: str, me: str | None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(thread, first comment) of aicost's live threads: the marker on the first line,
+    written by *me* when known."""
+    threads = data.get("value") if isinstance(data, dict) else None
+    mine: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for thread in threads if isinstance(threads, list) else []:
+        if not isinstance(thread, dict) or thread.get("isDeleted"):
+            continue
+        comments = thread.get("comments") or []
+        first = comments[0] if comments and isinstance(comments[0], dict) else None
+        if first is None or first.get("isDeleted"):
+            continue
+        if marker not in str(first.get("content") or "").splitlines()[:1]:
+            continue
+        if me is not None and str((first.get("author") or {}).get("id", "")) != me:
+            continue
+        mine.append((thread, first))
+    return mine
+
+
+def _create(client: Client, url: str, body: str, web: str, deleted: int) -> Outcome:
+    """Post *body* as a new active thread."""
+    created = _call(
+        client,
+        "POST",
+        url,
+        {
+            "comments": [{"parentCommentId": 0, "content": body, "commentType": TEXT}],
+            "status": ACTIVE,
+        },
+    )
+    thread_id = created.get("id") if isinstance(created, dict) else None
+    return Outcome("created", f"{web}?discussionId={thread_id}" if thread_id else web, deleted)
 
 
 def _whoami(client: Client) -> str | None:

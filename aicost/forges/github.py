@@ -27,15 +27,14 @@ import argparse
 import json
 import os
 import re
-import time
+import urllib.parse
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aicost import __version__
-from aicost.core.errors import AicostError, UsageError
-from aicost.forges import Outcome, Refused
+from aicost.core.errors import UsageError
+from aicost.forges import Outcome, Refused, rest
+from aicost.forges.rest import ForgeError, HTTPFailure, Response
 
 TITLE = "a GitHub pull request"
 
@@ -43,12 +42,11 @@ DEFAULT_API = "https://api.github.com"
 #: The account that posts with a workflow's GITHUB_TOKEN.
 ACTIONS_BOT = "github-actions[bot]"
 MAX_PAGES = 100
-TIMEOUT = 30.0
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
 
 
-class CommentError(AicostError):
+class CommentError(ForgeError):
     """The comment could not be posted for a reason the user must fix (exit 2)."""
 
 
@@ -136,101 +134,63 @@ def _event_number() -> int | None:
 # --------------------------------------------------------------------------- API
 
 
-@dataclass
-class Response:
-    status: int
-    headers: Mapping[str, str]
-    data: Any
+class _RedirectRefused(ForgeError):
+    """A redirect to another origin, refused before the token was sent."""
+
+
+class _Client(rest.Client):
+    """:class:`rest.Client`, refusing a redirect elsewhere in GitHub's words."""
+
+    def _check_redirect(self, url: str) -> urllib.parse.SplitResult:
+        parsed = urllib.parse.urlsplit(url)
+        if (parsed.scheme, parsed.netloc.lower()) != self.origin:
+            raise _RedirectRefused(
+                f"refusing to follow a redirect to {parsed.scheme}://{parsed.netloc} with the "
+                f"token (the API is {self.origin[0]}://{self.origin[1]})"
+            )
+        return parsed
 
 
 class GitHub:
-    """A minimal GitHub REST client (stdlib only) that never reveals its token."""
+    """A minimal GitHub REST client on :class:`rest.Client` that never reveals its token."""
 
     def __init__(self, api: str, token: str, *, retries: int = 2, backoff: float = 0.5) -> None:
         self.api = api
-        self._token = token
-        self.retries = retries
-        self.backoff = backoff
-        import urllib.parse
-
-        parsed = urllib.parse.urlsplit(api)
-        self._origin = (parsed.scheme, parsed.netloc)
-        import urllib.request
-
-        from aicost.forges.rest import SameOriginRedirects
-
-        # a redirect elsewhere is refused: urllib would re-send the Authorization header
-        self._opener = urllib.request.build_opener(
-            SameOriginRedirects((parsed.scheme, parsed.netloc.lower()))
+        self._client = _Client(
+            api,
+            {
+                "Accept": "application/vnd.github+json",
+                "Authorization": f"Bearer {token}",
+                "X-GitHub-Api-Version": "2022-11-28",
+            },
+            secrets=(token,),
+            retries=retries,
+            backoff=backoff,
         )
 
-    def _safe(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
-
     def request(self, method: str, url: str, payload: Any = None) -> Response:
-        import urllib.error
-        import urllib.parse
-        import urllib.request
+        try:
+            return self._client.request(method, url, payload)
+        except HTTPFailure as failure:
+            raise self._fail(failure) from None
 
-        if not url.startswith(("http://", "https://")):
-            url = self.api + url
-        parsed = urllib.parse.urlsplit(url)
-        if (parsed.scheme, parsed.netloc) != self._origin:
-            raise CommentError(
-                f"refusing to send the token to {parsed.scheme}://{parsed.netloc} "
-                f"(the API is {self._origin[0]}://{self._origin[1]})"
-            )
-        data = json.dumps(payload).encode() if payload is not None else None
-        headers = {
-            "Accept": "application/vnd.github+json",
-            "Authorization": f"Bearer {self._token}",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": f"aicost/{__version__}",
-        }
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        attempt = 0
-        while True:
-            attempt += 1
-            request = urllib.request.Request(url, data=data, method=method, headers=headers)
-            try:
-                with self._opener.open(request, timeout=TIMEOUT) as response:
-                    raw = response.read()
-                    return Response(response.status, dict(response.headers.items()), _json(raw))
-            except urllib.error.HTTPError as exc:
-                raw = exc.read()
-                status = exc.code
-                response_headers = dict(exc.headers.items()) if exc.headers else {}
-                if status >= 500 and attempt <= self.retries:
-                    time.sleep(self.backoff * attempt)
-                    continue
-                self._fail(method, parsed.path, status, response_headers, _json(raw))
-            except (urllib.error.URLError, TimeoutError, OSError) as exc:
-                if attempt <= self.retries:
-                    time.sleep(self.backoff * attempt)
-                    continue
-                reason = getattr(exc, "reason", exc)
-                raise CommentError(
-                    self._safe(f"cannot reach {self._origin[0]}://{self._origin[1]}: {reason}")
-                ) from None
-
-    def _fail(
-        self, method: str, path: str, status: int, headers: Mapping[str, str], data: Any
-    ) -> None:
-        message = data.get("message") if isinstance(data, dict) else None
-        detail = self._safe(" ".join(str(message or "").split())[:300])
-        lower = {k.lower(): v for k, v in headers.items()}
+    def _fail(self, failure: HTTPFailure) -> Exception:
+        """What an HTTP error answer means on GitHub (a warning or an error)."""
+        method, path, status = failure.method, failure.path, failure.status
+        message = failure.data.get("message") if isinstance(failure.data, dict) else None
+        detail = self._client.safe(" ".join(str(message or "").split())[:300])
+        lower = failure.headers
         if status in (403, 429) and (
             lower.get("x-ratelimit-remaining") == "0"
             or "retry-after" in lower
             or "rate limit" in detail.lower()
         ):
-            raise Refused(
+            return Refused(
                 f"GitHub rate-limited the comment ({status}: {detail or 'rate limit'}); "
                 "the report was not posted this time"
             )
         if status == 403:
-            raise Refused(
+            return Refused(
                 f"GitHub refused to write the comment ({status}: {detail or 'forbidden'}). "
                 "The token is read-only: pull requests from forks get a read-only "
                 "GITHUB_TOKEN under `pull_request`. Upload the report as an artifact and "
@@ -239,35 +199,25 @@ class GitHub:
                 "affected."
             )
         if status == 401:
-            raise CommentError(f"GitHub rejected the token (401: {detail or 'bad credentials'})")
+            return CommentError(f"GitHub rejected the token (401: {detail or 'bad credentials'})")
         if status == 404:
-            raise CommentError(
+            return CommentError(
                 f"not found (404) on {method} {path}: the repository or pull request does "
                 "not exist, or the token cannot see it"
             )
-        raise CommentError(f"GitHub answered {status} to {method} {path}: {detail}")
+        return CommentError(f"GitHub answered {status} to {method} {path}: {detail}")
 
     def pages(self, url: str) -> list[Any]:
         """Every item of a paginated list, following ``Link: <...>; rel="next"``."""
-        items: list[Any] = []
-        next_url: str | None = url
-        for _ in range(MAX_PAGES):
-            if next_url is None:
-                return items
-            response = self.request("GET", next_url)
-            if isinstance(response.data, list):
-                items.extend(response.data)
-            next_url = _next_link(response.headers)
-        raise CommentError(f"more than {MAX_PAGES} pages of comments; giving up")
-
-
-def _json(raw: bytes) -> Any:
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
+        try:
+            return self._client.pages(
+                url,
+                lambda response, _url: _next_link(response.headers),
+                lambda data: data if isinstance(data, list) else [],
+                limit=MAX_PAGES,
+            )
+        except HTTPFailure as failure:
+            raise self._fail(failure) from None
 
 
 def _next_link(headers: Mapping[str, str]) -> str | None:
@@ -296,22 +246,10 @@ def post(
 ) -> Outcome:
     base = f"/repos/{repo}"
     if head_sha:
-        pull = client.request("GET", f"{base}/pulls/{number}").data
-        actual = pull.get("head", {}).get("sha") if isinstance(pull, dict) else None
-        if actual != head_sha:
-            raise CommentError(
-                f"pull request #{number} is at {str(actual)[:12]}, not {head_sha[:12]}: "
-                "not commenting (the report is for another commit)"
-            )
+        _check_head(client, base, number, head_sha)
     login = author or _whoami(client)
     comments = client.pages(f"{base}/issues/{number}/comments?per_page=100")
-    mine = [
-        c
-        for c in comments
-        if isinstance(c, dict)
-        and marker in str(c.get("body") or "").splitlines()[:1]
-        and str((c.get("user") or {}).get("login", "")).lower() == login.lower()
-    ]
+    mine = _mine(comments, marker, login)
     if behavior == "update" and mine:
         latest = max(mine, key=lambda c: int(c.get("id") or 0))
         url = latest.get("html_url")
@@ -332,11 +270,35 @@ def post(
     return Outcome("created", (created or {}).get("html_url"), deleted)
 
 
+def _check_head(client: GitHub, base: str, number: int, head_sha: str) -> None:
+    """Refuse to comment unless the pull request's head is *head_sha*."""
+    pull = client.request("GET", f"{base}/pulls/{number}").data
+    actual = pull.get("head", {}).get("sha") if isinstance(pull, dict) else None
+    if actual != head_sha:
+        raise CommentError(
+            f"pull request #{number} is at {str(actual)[:12]}, not {head_sha[:12]}: "
+            "not commenting (the report is for another commit)"
+        )
+
+
+def _mine(comments: list[Any], marker: str, login: str) -> list[dict[str, Any]]:
+    """aicost's comments: the marker on the first line, written by *login*."""
+    return [
+        c
+        for c in comments
+        if isinstance(c, dict)
+        and marker in str(c.get("body") or "").splitlines()[:1]
+        and str((c.get("user") or {}).get("login", "")).lower() == login.lower()
+    ]
+
+
 def _whoami(client: GitHub) -> str:
     """The token's account; a workflow's GITHUB_TOKEN cannot ask, and posts as the bot."""
     try:
         data = client.request("GET", "/user").data
-    except (CommentError, Refused):
+    except _RedirectRefused:
+        raise
+    except (ForgeError, Refused):
         return ACTIONS_BOT
     login = data.get("login") if isinstance(data, dict) else None
     return str(login) if login else ACTIONS_BOT

@@ -131,6 +131,10 @@ class Client:
             )
         return parsed
 
+    def _check_redirect(self, url: str) -> urllib.parse.SplitResult:
+        """A redirect's target, refused (before anything is sent) on another origin."""
+        return self._check_origin(url)
+
     def request(self, method: str, path: str, payload: Any = None) -> Response:
         url = self.url(path)
         parsed = self._check_origin(url)
@@ -155,7 +159,7 @@ class Client:
                 if status in (301, 302, 303, 307, 308):
                     target = {k.lower(): v for k, v in answer.items()}.get("location", "")
                     url = urllib.parse.urljoin(url, target)
-                    parsed = self._check_origin(url)  # another origin: refused, never sent
+                    parsed = self._check_redirect(url)  # another origin: refused, never sent
                     redirects += 1
                     if redirects > MAX_REDIRECTS:
                         raise ForgeError(f"too many redirects from {method} {path}") from None

@@ -129,21 +129,9 @@ def _close(
     unknown = list(side.unknown)
     ai = side.ai
     if planned:
-        for position, attribute in enumerate(unknown):
-            origin = _origin(change, attribute, inventory)
-            if origin and "(from " not in attribute:
-                unknown[position] = f"{attribute} (from {origin})"
+        _name_origins(unknown, change, inventory)
     if planned and change.after_unknown.get(COUNT_UNKNOWN_KEY) is True:
-        reason = change.after_unknown.get(COUNT_REASON_KEY)
-        notes.insert(0, str(reason) if isinstance(reason, str) else "count unknown")
-        if COUNT_UNKNOWN_KEY not in unknown:
-            unknown.insert(0, COUNT_UNKNOWN_KEY)
-        if (
-            ai is not False
-            or side.instance_type is None
-            or not known_without_accelerators(side.cloud, side.instance_type)
-        ):
-            ai = True
+        ai = _unknown_count(side, change, notes, unknown)
     if ai is None:
         if not unknown:
             notes.append(
@@ -165,6 +153,32 @@ def _close(
     if ai is side.ai and notes == list(side.notes) and unknown == list(side.unknown):
         return side
     return dataclasses.replace(side, ai=ai, notes=tuple(notes), unknown=tuple(unknown))
+
+
+def _name_origins(unknown: list[str], change: ResourceChange, inventory: Inventory | None) -> None:
+    """Say where each unknown attribute comes from, when the plan tells."""
+    for position, attribute in enumerate(unknown):
+        origin = _origin(change, attribute, inventory)
+        if origin and "(from " not in attribute:
+            unknown[position] = f"{attribute} (from {origin})"
+
+
+def _unknown_count(
+    side: Deployment, change: ResourceChange, notes: list[str], unknown: list[str]
+) -> bool | None:
+    """Note a count unknown until apply; the AI flag after it (True unless the machine is
+    known to run no accelerators)."""
+    reason = change.after_unknown.get(COUNT_REASON_KEY)
+    notes.insert(0, str(reason) if isinstance(reason, str) else "count unknown")
+    if COUNT_UNKNOWN_KEY not in unknown:
+        unknown.insert(0, COUNT_UNKNOWN_KEY)
+    if (
+        side.ai is not False
+        or side.instance_type is None
+        or not known_without_accelerators(side.cloud, side.instance_type)
+    ):
+        return True
+    return side.ai
 
 
 __all__ = [

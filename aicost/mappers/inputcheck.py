@@ -109,11 +109,7 @@ def _asg_tag_list(change: ResourceChange, key: str, value: Any) -> bool:
 def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any) -> Iterator[str]:
     lower = change.provider in {"aws", "awscc", "google", "google-beta"}
     azure = change.provider == "azurerm"
-    for key in MAP_FIELDS if change.provider != "awscc" else ():  # awscc: [{key, value}]
-        value = values.get(key)
-        if value is None or isinstance(value, dict) or _asg_tag_list(change, key, value):
-            continue
-        yield f"{key} is a {_kind(value)}, not a map"
+    yield from _map_fields(change, values)
     budget = [_BUDGET]
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), values)]
     while stack:
@@ -123,36 +119,64 @@ def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any)
             return
         if isinstance(node, dict):
             for key, value in node.items():
-                here = (*path, key)
                 if value is None:
                     continue
-                names_machine = key in TYPE_FIELDS or (
-                    azure and not path and key in AZURE_TOP_TYPE_FIELDS
-                )
-                if names_machine and isinstance(value, list) and change.type in TYPE_LISTS_IN:
-                    for position, item in enumerate(value):  # Batch takes a list of types
-                        yield from _machine((*here, position), item, lower, sensitive)
-                    continue
-                if names_machine and not (azure and key == "sku" and isinstance(value, list)):
-                    yield from _machine(here, value, lower, sensitive)
-                    continue
-                if key in TYPE_LIST_FIELDS:
-                    if not isinstance(value, list):
-                        yield f"{_dotted(here)} is a {_kind(value)}, not a list of machine types"
-                        continue
-                    for position, item in enumerate(value):
-                        yield from _machine((*here, position), item, lower, sensitive)
-                    continue
-                counts = key in COUNT_FIELDS or (path and key in NESTED_COUNT_FIELDS)
-                if counts and not isinstance(value, dict | list):
-                    problem = _count(value)
-                    if problem is not None:
-                        yield f"{_dotted(here)} {problem}"
-                    continue
-                if isinstance(value, dict | list):
-                    stack.append((here, value))
+                yield from _field(change, path, key, value, (lower, azure), sensitive, stack)
         elif isinstance(node, list):
             stack.extend(((*path, i), item) for i, item in enumerate(node))
+
+
+def _map_fields(change: ResourceChange, values: Mapping[str, Any]) -> Iterator[str]:
+    """Fields that must be maps (tags, labels) but are not."""
+    for key in MAP_FIELDS if change.provider != "awscc" else ():  # awscc: [{key, value}]
+        value = values.get(key)
+        if value is None or isinstance(value, dict) or _asg_tag_list(change, key, value):
+            continue
+        yield f"{key} is a {_kind(value)}, not a map"
+
+
+def _field(
+    change: ResourceChange,
+    path: tuple[str | int, ...],
+    key: Any,
+    value: Any,
+    flags: tuple[bool, bool],
+    sensitive: Any,
+    stack: list[tuple[tuple[str | int, ...], Any]],
+) -> Iterator[str]:
+    """Problems with one non-null ``key: value`` at *path*; a nested value still to walk
+    is pushed on *stack*. *flags* is (machine types are lower case, Azure)."""
+    lower, azure = flags
+    here = (*path, key)
+    names_machine = key in TYPE_FIELDS or (azure and not path and key in AZURE_TOP_TYPE_FIELDS)
+    if names_machine and isinstance(value, list) and change.type in TYPE_LISTS_IN:
+        for position, item in enumerate(value):  # Batch takes a list of types
+            yield from _machine((*here, position), item, lower, sensitive)
+        return
+    if names_machine and not (azure and key == "sku" and isinstance(value, list)):
+        yield from _machine(here, value, lower, sensitive)
+        return
+    if key in TYPE_LIST_FIELDS:
+        yield from _machine_list(here, value, lower, sensitive)
+        return
+    counts = key in COUNT_FIELDS or (path and key in NESTED_COUNT_FIELDS)
+    if counts and not isinstance(value, dict | list):
+        problem = _count(value)
+        if problem is not None:
+            yield f"{_dotted(here)} {problem}"
+        return
+    if isinstance(value, dict | list):
+        stack.append((here, value))
+
+
+def _machine_list(
+    here: tuple[str | int, ...], value: Any, lower: bool, sensitive: Any
+) -> Iterator[str]:
+    if not isinstance(value, list):
+        yield f"{_dotted(here)} is a {_kind(value)}, not a list of machine types"
+        return
+    for position, item in enumerate(value):
+        yield from _machine((*here, position), item, lower, sensitive)
 
 
 def _machine(path: tuple[str | int, ...], value: Any, lower: bool, sensitive: Any) -> Iterator[str]:

@@ -402,30 +402,7 @@ def _accelerator(
 ) -> tuple[Accelerator | None, Decimal | None, bool | None]:
     """The accelerators of one unit, the unit's share of its machine, and whether it is AI."""
     if group.accel_count > 0:
-        name = group.accel_name or node_name or group.device or "GPU (type not named)"
-        kind = (
-            acc.kind_of(group.accel_name or node_name)
-            if (group.accel_name or node_name)
-            else group.accel_kind
-        )
-        accelerator = Accelerator(
-            name=name,
-            count=group.accel_count,
-            kind=kind,
-            vendor=acc.vendor_of(group.accel_name or node_name),
-            memory_gib=int(node.memory_gib) if node and node.memory_gib else None,
-        )
-        share: Decimal | None = None
-        if node is not None and node.count and not group.whole_node:
-            ratio = Decimal(str(group.accel_count)) / Decimal(str(node.count))
-            if ratio != 1:
-                share = ratio
-                notes.append(
-                    f"each unit uses {group.accel_count:g} of the {node.count:g} accelerators of "
-                    f"a {instance_type}: priced as {_fraction(ratio)} of one (the node price "
-                    "over its accelerators)"
-                )
-        return accelerator, share, True
+        return _requested(group, instance_type, node, node_name, notes)
     if node is None:
         if instance_type is not None and not acc.accelerated_shape(cloud, instance_type):
             return None, None, False
@@ -448,6 +425,40 @@ def _accelerator(
             True,
         )
     return None, None, False
+
+
+def _requested(
+    group: Group,
+    instance_type: str | None,
+    node: acc.Node | None,
+    node_name: str | None,
+    notes: list[str],
+) -> tuple[Accelerator | None, Decimal | None, bool | None]:
+    """A unit that requests accelerators: them, and its share of the node's."""
+    name = group.accel_name or node_name or group.device or "GPU (type not named)"
+    kind = (
+        acc.kind_of(group.accel_name or node_name)
+        if (group.accel_name or node_name)
+        else group.accel_kind
+    )
+    accelerator = Accelerator(
+        name=name,
+        count=group.accel_count,
+        kind=kind,
+        vendor=acc.vendor_of(group.accel_name or node_name),
+        memory_gib=int(node.memory_gib) if node and node.memory_gib else None,
+    )
+    share: Decimal | None = None
+    if node is not None and node.count and not group.whole_node:
+        ratio = Decimal(str(group.accel_count)) / Decimal(str(node.count))
+        if ratio != 1:
+            share = ratio
+            notes.append(
+                f"each unit uses {group.accel_count:g} of the {node.count:g} accelerators of "
+                f"a {instance_type}: priced as {_fraction(ratio)} of one (the node price "
+                "over its accelerators)"
+            )
+    return accelerator, share, True
 
 
 def _fraction(ratio: Decimal) -> str:

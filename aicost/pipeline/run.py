@@ -13,10 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from aicost import mappers, sources
-from aicost.core.model import PricedWorkload
+from aicost.core.model import PricedWorkload, Workload
 from aicost.core.projects import project_key
 from aicost.cost.estimate import apply as apply_estimates
 from aicost.cost.projection import Pricer, Summary, summarise
+from aicost.mappers import Normalised
 from aicost.mappers.base import MapSettings
 from aicost.mappers.usage import apply as apply_usage
 from aicost.pipeline.baseline import Baseline, Comparison, compare, merge_aggregates
@@ -123,17 +124,7 @@ def run_check(
     book = book if book is not None else PriceBook()
     hours = hours_per_month if hours_per_month is not None else policy.settings.hours_per_month
 
-    skipped: list[str] = []
-    inventories = sources.read_all(paths, ignore_unknown=ignore_unknown, skipped=skipped)
-    normalised = mappers.normalise(inventories, book, map_settings(policy))
-    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
-    # Workloads keep what they need: the parsed inputs (most of a large plan's memory) go.
-    del inventories
-    workloads, usage_warnings = apply_usage(normalised.workloads, usage)
-    normalised.warnings.extend(usage_warnings)
-    workloads, estimate_warnings = apply_estimates(workloads)
-    normalised.warnings.extend(estimate_warnings)
-    normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
+    normalised, inputs, workloads = _workloads(paths, book, policy, usage, ignore_unknown)
     pricer = Pricer(book, hours)
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)
@@ -143,11 +134,7 @@ def run_check(
     comparison = None
     if baseline is not None:
         comparison = compare(baseline, priced, [project_key(i.path) for i in inputs])
-        if comparison.carried:
-            # Aggregate rules (budgets) also count the baseline's untouched projects.
-            everything = [*priced, *comparison.carried]
-            combined = evaluate_policy(policy, everything, pricer, options)
-            findings = merge_aggregates(findings, combined.findings, everything)
+        findings = _with_carried(comparison, findings, priced, policy, pricer, options)
 
     limit = (
         max_price_age_days if max_price_age_days is not None else policy.settings.price_max_age_days
@@ -173,3 +160,42 @@ def run_check(
         baseline=comparison,
         secrets=frozenset(normalised.secrets),
     )
+
+
+def _with_carried(
+    comparison: Comparison,
+    findings: list[Finding],
+    priced: Sequence[PricedWorkload],
+    policy: Policy,
+    pricer: Pricer,
+    options: EvalOptions | None,
+) -> list[Finding]:
+    """*findings*, with aggregate rules (budgets) also counting the baseline's untouched
+    projects when the comparison carried any."""
+    if not comparison.carried:
+        return findings
+    everything = [*priced, *comparison.carried]
+    combined = evaluate_policy(policy, everything, pricer, options)
+    return merge_aggregates(findings, combined.findings, everything)
+
+
+def _workloads(
+    paths: Sequence[Path],
+    book: PriceBook,
+    policy: Policy,
+    usage: Usage | None,
+    ignore_unknown: bool,
+) -> tuple[Normalised, tuple[InputInfo, ...], list[Workload]]:
+    """Read and normalise *paths*; apply the usage file and run-length estimates."""
+    skipped: list[str] = []
+    inventories = sources.read_all(paths, ignore_unknown=ignore_unknown, skipped=skipped)
+    normalised = mappers.normalise(inventories, book, map_settings(policy))
+    inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)
+    # Workloads keep what they need: the parsed inputs (most of a large plan's memory) go.
+    del inventories
+    workloads, usage_warnings = apply_usage(normalised.workloads, usage)
+    normalised.warnings.extend(usage_warnings)
+    workloads, estimate_warnings = apply_estimates(workloads)
+    normalised.warnings.extend(estimate_warnings)
+    normalised.warnings.extend(f"{path}: skipped, not an input aicost reads" for path in skipped)
+    return normalised, inputs, workloads

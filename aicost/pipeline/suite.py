@@ -185,24 +185,29 @@ def discover(directory: Path, policy: Policy) -> list[Case]:
                     raise ConfigError(
                         "a case is a file (an input, or a .case.yaml listing inputs)", path=path
                     )
-                if path.name.endswith(CASE_SUFFIX):
-                    options = _options(path)
-                    if not options.inputs:
-                        raise ConfigError("a case file needs inputs: [...]", path=path)
-                    inputs = [path.parent / p for p in options.inputs]
-                else:
-                    expect = path.with_name(path.name.split(".", 1)[0] + EXPECT_SUFFIX)
-                    options = _options(expect) if expect.is_file() else CaseOptions()
-                    if options.inputs:
-                        raise ConfigError(
-                            "inputs belong in a .case.yaml, not an .expect.yaml", path=expect
-                        )
-                    inputs = [path]
-                for item in inputs:
-                    if not item.is_file():
-                        raise ConfigError("case input: no such file", path=item)
+                options, inputs = _case_inputs(path)
                 cases.append(Case(rule, kind_dir.name, path, inputs, options, base=path.parent))
     return cases
+
+
+def _case_inputs(path: Path) -> tuple[CaseOptions, list[Path]]:
+    """A case file's options and inputs: a ``.case.yaml`` lists them, any other file is the
+    one input (with options in its ``.expect.yaml``); every input must exist."""
+    if path.name.endswith(CASE_SUFFIX):
+        options = _options(path)
+        if not options.inputs:
+            raise ConfigError("a case file needs inputs: [...]", path=path)
+        inputs = [path.parent / p for p in options.inputs]
+    else:
+        expect = path.with_name(path.name.split(".", 1)[0] + EXPECT_SUFFIX)
+        options = _options(expect) if expect.is_file() else CaseOptions()
+        if options.inputs:
+            raise ConfigError("inputs belong in a .case.yaml, not an .expect.yaml", path=expect)
+        inputs = [path]
+    for item in inputs:
+        if not item.is_file():
+            raise ConfigError("case input: no such file", path=item)
+    return options, inputs
 
 
 def run_case(case: Case, policy: Policy, book: Any) -> CaseResult:

@@ -225,72 +225,95 @@ class Block:
 
 def scan_blocks(text: str, path: str) -> list[Block]:
     """Top-level ``resource``, ``data`` and ``module`` blocks of one ``.tf`` file."""
-    blocks: list[Block] = []
-    stack: list[str] = []  # "{", "\"", "${"
-    heredoc: str | None = None
-    in_comment = False
-    current: Block | None = None
+    scanner = _Scanner(path)
     for number, line in enumerate(text.splitlines(), start=1):
-        if heredoc is not None:
-            if line.strip() == heredoc:
-                heredoc = None
-            continue
-        if not stack and not in_comment:
+        scanner.line(number, line)
+    return scanner.blocks
+
+
+class _Scanner:
+    """Braces, strings, comments and heredocs of a ``.tf`` file, one line at a time."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.blocks: list[Block] = []
+        self.stack: list[str] = []  # "{", "\"", "${"
+        self.heredoc: str | None = None
+        self.in_comment = False
+        self.current: Block | None = None
+
+    def line(self, number: int, line: str) -> None:
+        if self.heredoc is not None:
+            if line.strip() == self.heredoc:
+                self.heredoc = None
+            return
+        self._header(number, line)
+        index: int | None = 0
+        while index is not None and index < len(line):
+            if self.in_comment:
+                index = self._comment(line, index)
+            elif self.stack and self.stack[-1] == '"':
+                index = self._string(line, index)
+            else:
+                index = self._code(line, index)
+
+    def _header(self, number: int, line: str) -> None:
+        """A block's opening line, or a module's ``source`` line."""
+        if not self.stack and not self.in_comment:
             header = _HEADER.match(line)
             if header:
                 kind, first, second = header.groups()
                 labels = (first, second) if second else (first,)
-                current = Block(kind, labels, path, number)
-        if current is not None and current.kind == "module" and len(stack) == 1:
+                self.current = Block(kind, labels, self.path, number)
+        current = self.current
+        if current is not None and current.kind == "module" and len(self.stack) == 1:
             source = _SOURCE.match(line)
             if source and current.source is None:
-                current = Block(current.kind, current.labels, path, current.line, source[1])
-        index = 0
-        while index < len(line):
-            char = line[index]
-            if in_comment:
-                if line.startswith("*/", index):
-                    in_comment = False
-                    index += 2
-                    continue
-                index += 1
-                continue
-            top = stack[-1] if stack else None
-            if top == '"':
-                if char == "\\":
-                    index += 2
-                    continue
-                if char == '"':
-                    stack.pop()
-                elif line.startswith("${", index) or line.startswith("%{", index):
-                    stack.append("${")
-                    index += 2
-                    continue
-                index += 1
-                continue
-            if char == "#" or line.startswith("//", index):
-                break
-            if line.startswith("/*", index):
-                in_comment = True
-                index += 2
-                continue
-            if char == '"':
-                stack.append('"')
-            elif char == "{":
-                stack.append("{")
-            elif char == "}":
-                if stack:
-                    stack.pop()
-                if not stack and current is not None:
-                    blocks.append(current)
-                    current = None
-            elif line.startswith("<<", index):
-                match = _HEREDOC.match(line[index:])
-                if match:
-                    heredoc = match.group(1)
-                    break
-            index += 1
-    return blocks
+                self.current = Block(
+                    current.kind, current.labels, self.path, current.line, source[1]
+                )
+
+    def _comment(self, line: str, index: int) -> int:
+        if line.startswith("*/", index):
+            self.in_comment = False
+            return index + 2
+        return index + 1
+
+    def _string(self, line: str, index: int) -> int:
+        char = line[index]
+        if char == "\\":
+            return index + 2
+        if char == '"':
+            self.stack.pop()
+        elif line.startswith("${", index) or line.startswith("%{", index):
+            self.stack.append("${")
+            return index + 2
+        return index + 1
+
+    def _code(self, line: str, index: int) -> int | None:
+        """The next index to read, or None when the rest of the line is not code."""
+        char = line[index]
+        if char == "#" or line.startswith("//", index):
+            return None
+        if line.startswith("/*", index):
+            self.in_comment = True
+            return index + 2
+        if char == '"':
+            self.stack.append('"')
+        elif char == "{":
+            self.stack.append("{")
+        elif char == "}":
+            if self.stack:
+                self.stack.pop()
+            if not self.stack and self.current is not None:
+                self.blocks.append(self.current)
+                self.current = None
+        elif line.startswith("<<", index):
+            match = _HEREDOC.match(line[index:])
+            if match:
+                self.heredoc = match.group(1)
+                return None
+        return index + 1
 
 
 @dataclass

@@ -164,44 +164,12 @@ def load_policy(
     budget = RULES["budget"]
     defaults = top.budget_defaults if top else BudgetDefaults()
     for entry in composed.budgets:
-        values = dict(entry.values)
-        if "__invalid__" in values:
-            checker.fail(entry.head.error("a budget must be a mapping"))
-            continue
-        values.setdefault("type", "budget")
-        if values["type"] != "budget":
-            checker.fail(entry.origin_of("type").error("a budget's type must be 'budget'"))
-            continue
-        if isinstance(values.get("name"), str):
-            values.setdefault("id", f"budget:{values['name']}")
-        _budget_thresholds(values, defaults)
-        config = _validate_entry(checker, entry, budget.Config, values)
+        config = _budget_config(checker, entry, defaults)
         if config is None:
             continue
         _unique(checker, seen, config.id, entry)
         (loaded if config.enabled else disabled).append(LoadedRule(budget, config, entry))
-    unpriced_level = top.unpriced if top else "warning"
-    if unpriced_level != "ignore":
-        unpriced = RULES["unpriced"]
-        loaded.append(
-            LoadedRule(
-                unpriced,
-                unpriced.Config(id="unpriced", type="unpriced", severity=unpriced_level),
-            )
-        )
-
-    fallback_level = top.fallback if top else "warning"
-    if fallback_level != "ignore":
-        fallback = RULES["price-fallback"]
-        loaded.append(
-            LoadedRule(
-                fallback,
-                fallback.Config(
-                    id="price-fallback", type="price-fallback", severity=fallback_level
-                ),
-            )
-        )
-
+    loaded += _builtin_rules(top)
     waivers = _policy_waivers(checker, composed)
     return Policy(
         name=top.name if top else str(composed.top.get("name", "")),
@@ -219,6 +187,48 @@ def load_policy(
         disabled=tuple(disabled),
         composed=composed,
     )
+
+
+def _budget_config(checker: _Checker, entry: Entry, defaults: BudgetDefaults) -> RuleConfig | None:
+    """A ``budgets:`` entry as the budget rule's config (None when it is invalid)."""
+    values = dict(entry.values)
+    if "__invalid__" in values:
+        checker.fail(entry.head.error("a budget must be a mapping"))
+        return None
+    values.setdefault("type", "budget")
+    if values["type"] != "budget":
+        checker.fail(entry.origin_of("type").error("a budget's type must be 'budget'"))
+        return None
+    if isinstance(values.get("name"), str):
+        values.setdefault("id", f"budget:{values['name']}")
+    _budget_thresholds(values, defaults)
+    return _validate_entry(checker, entry, RULES["budget"].Config, values)
+
+
+def _builtin_rules(top: PolicyFile | None) -> list[LoadedRule]:
+    """The unpriced and price-fallback rules, unless the policy sets them to ignore."""
+    rules: list[LoadedRule] = []
+    unpriced_level = top.unpriced if top else "warning"
+    if unpriced_level != "ignore":
+        unpriced = RULES["unpriced"]
+        rules.append(
+            LoadedRule(
+                unpriced,
+                unpriced.Config(id="unpriced", type="unpriced", severity=unpriced_level),
+            )
+        )
+    fallback_level = top.fallback if top else "warning"
+    if fallback_level != "ignore":
+        fallback = RULES["price-fallback"]
+        rules.append(
+            LoadedRule(
+                fallback,
+                fallback.Config(
+                    id="price-fallback", type="price-fallback", severity=fallback_level
+                ),
+            )
+        )
+    return rules
 
 
 def _merged_top(composed: Composed) -> PolicyFile | None:

@@ -203,22 +203,27 @@ def markdown(doc: str) -> str:
                     text = ""
                 if text:
                     out.append(_inline(text))
-            index += 1
-            body: list[str] = []
-            while index < len(lines) and (not lines[index].strip() or lines[index][:1] in " \t"):
-                body.append(lines[index])
-                index += 1
-            while body and not body[-1].strip():
-                body.pop()
-            while body and not body[0].strip():
-                body.pop(0)
-            indent = min((len(b) - len(b.lstrip()) for b in body if b.strip()), default=0)
-            out += ["", f"```{language}", *(b[indent:] for b in body), "```", ""]
+            index, code = _code_block(lines, index + 1, language)
+            out += code
             continue
         out.append(_inline(line))
         index += 1
     text = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _code_block(lines: list[str], index: int, language: str) -> tuple[int, list[str]]:
+    """The indented block from *index* on as a fenced code block; the index after it."""
+    body: list[str] = []
+    while index < len(lines) and (not lines[index].strip() or lines[index][:1] in " \t"):
+        body.append(lines[index])
+        index += 1
+    while body and not body[-1].strip():
+        body.pop()
+    while body and not body[0].strip():
+        body.pop(0)
+    indent = min((len(b) - len(b.lstrip()) for b in body if b.strip()), default=0)
+    return index, ["", f"```{language}", *(b[indent:] for b in body), "```", ""]
 
 
 def _inline(text: str) -> str:

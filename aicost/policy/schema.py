@@ -166,6 +166,12 @@ class Match(Strict):
     ) -> bool:
         """Whether every condition holds. *paths* are the workload's file paths as the user
         sees them (default: its source path); *workspace* the current workspace."""
+        return self._deployment_matches(deployment) and self._source_matches(
+            workload, workspace, paths
+        )
+
+    def _deployment_matches(self, deployment: Deployment) -> bool:
+        """The tags, class, cloud and region conditions."""
         for key, values in self.tags.items():
             value = deployment.tags.get(key)
             if value is None:
@@ -176,8 +182,12 @@ class Match(Strict):
             return False
         if self.clouds and deployment.cloud not in self.clouds:
             return False
-        if self.regions and not _glob_any(deployment.region, self.regions):
-            return False
+        return not (self.regions and not _glob_any(deployment.region, self.regions))
+
+    def _source_matches(
+        self, workload: Workload, workspace: str | None, paths: Sequence[str]
+    ) -> bool:
+        """The resource type, address, workspace and path conditions."""
         if self.resource_types and not _glob_any(workload.resource_type, self.resource_types):
             return False
         if self.addresses and not any_address(workload.address, self.addresses):

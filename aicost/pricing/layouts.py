@@ -170,69 +170,41 @@ class GcpComputeTable(PriceTable):
         if purchase in (PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN):
             # GCP's reserved pricing is the committed-use discount.
             purchase = PurchaseOption.COMMITTED
-        machine = self._instances.get(instance_type)
-        row = self.row(region, instance_type)
-        if row is None and (custom := self.custom(region, instance_type)) is not None:
-            machine, row = custom
-        if row is None:
-            if parse_custom(instance_type) is not None:
-                return NoRate(
-                    f"custom machine type {instance_type}: the {self.info.id} price table has no "
-                    f"custom rates for its series in {region}"
-                )
-            return self._no_host(region, instance_type)
         columns = columns_for(purchase, term)
-        host = self.pick(row, columns, f"{instance_type} in {region}")
-        if host is None:
-            return NoRate(
-                f"{instance_type} in {region} has no {purchase.value} host price in {self.info.id}"
-            )
-        hourly, column, basis, note = host
+        found = self._host(region, instance_type, purchase, columns)
+        if isinstance(found, NoRate):
+            return found
+        machine, row, (hourly, column, basis, note) = found
         fallback = fallback_label(column, note)
         notes = [note] if note else []
         bases = [basis]
         machine_spec = machine if isinstance(machine, dict) else {}
         builtin = machine_spec.get("accelerator")
-        accel_type: str | None = None
-        count: float = 0
-        if not row.get("includes_accelerators"):
-            # A whole-machine price includes its GPUs and bundled local SSD: nothing to add.
-            attached = self._attached(builtin, accelerator)
-            if isinstance(attached, NoRate):
-                return attached
-            accel_type, count = attached
+        # A whole-machine price includes its GPUs and bundled local SSD: nothing to add.
+        attached: tuple[str | None, float] | NoRate = (
+            (None, 0) if row.get("includes_accelerators") else self._attached(builtin, accelerator)
+        )
+        if isinstance(attached, NoRate):
+            return attached
+        accel_type, count = attached
         multiplier = self._sustained_use(machine_spec, purchase, hours, column)
         if multiplier is not None:
             hourly *= multiplier
         accel_discounted = False
         if accel_type is not None and count:
-            found = self._device(region, accel_type, columns, purchase)
-            if isinstance(found, NoRate):
-                return found
-            device, device_column, device_basis, device_note = found
-            if device_note and device_note not in notes:
-                notes.append(device_note)
-            fallback = fallback or fallback_label(device_column, device_note)
             # GPUs attached to N1 get the N1 sustained-use discount; GPUs that come with an
             # accelerator-optimised machine type get none.
-            if (
-                multiplier is not None
-                and not isinstance(builtin, dict)
-                and device_column == "on_demand"
-                and machine_spec.get("sustained_use") == "n1"
-            ):
-                device *= multiplier
-                accel_discounted = True
-            hourly += device * Decimal(str(count))
+            n1 = not isinstance(builtin, dict) and machine_spec.get("sustained_use") == "n1"
+            discount = multiplier if n1 else None
+            devices = self._devices(region, accel_type, count, columns, purchase, discount)
+            if isinstance(devices, NoRate):
+                return devices
+            cost, device_basis, device_note, device_fallback, accel_discounted = devices
+            if device_note and device_note not in notes:
+                notes.append(device_note)
+            fallback = fallback or device_fallback
+            hourly += cost
             bases.append(device_basis)
-        adjustments: list[str] = []
-        if multiplier is not None and multiplier != 1 and hours is not None:
-            covered = "host and attached GPUs" if accel_discounted else "host"
-            adjustments.append(
-                f"GCP sustained-use discount {((1 - multiplier) * 100).quantize(Decimal('0.1'))}% "
-                f"on the {covered} for {hours.normalize():f} h/month "
-                f"({machine_spec.get('sustained_use', '').upper()} series)"
-            )
         return Rate(
             hourly,
             purchase,
@@ -240,8 +212,64 @@ class GcpComputeTable(PriceTable):
             _combine(bases),
             self.info,
             "; ".join(notes) if notes else None,
-            tuple(adjustments),
+            _sustained_use_note(multiplier, hours, accel_discounted, machine_spec),
             fallback=fallback,
+        )
+
+    def _host(
+        self, region: str, instance_type: str, purchase: PurchaseOption, columns: Any
+    ) -> tuple[Any, Mapping[str, Any], tuple[Decimal, str, str, str | None]] | NoRate:
+        """(machine spec, price row, picked host price) of *instance_type* in *region*."""
+        found_row = self._host_row(region, instance_type)
+        if isinstance(found_row, NoRate):
+            return found_row
+        machine, row = found_row
+        host = self.pick(row, columns, f"{instance_type} in {region}")
+        if host is None:
+            return NoRate(
+                f"{instance_type} in {region} has no {purchase.value} host price in {self.info.id}"
+            )
+        return machine, row, host
+
+    def _host_row(self, region: str, instance_type: str) -> tuple[Any, Mapping[str, Any]] | NoRate:
+        """(machine spec, price row) of *instance_type* in *region*, custom types composed."""
+        machine = self._instances.get(instance_type)
+        row = self.row(region, instance_type)
+        if row is None and (custom := self.custom(region, instance_type)) is not None:
+            machine, row = custom
+        if row is not None:
+            return machine, row
+        if parse_custom(instance_type) is not None:
+            return NoRate(
+                f"custom machine type {instance_type}: the {self.info.id} price table has no "
+                f"custom rates for its series in {region}"
+            )
+        return self._no_host(region, instance_type)
+
+    def _devices(
+        self,
+        region: str,
+        accel_type: str,
+        count: float,
+        columns: Any,
+        purchase: PurchaseOption,
+        discount: Decimal | None,
+    ) -> tuple[Decimal, str, str | None, str | None, bool] | NoRate:
+        """(hourly cost, basis, note, fallback label, discounted) of *count* attached GPUs;
+        *discount* (a sustained-use multiplier) applies to an on-demand device price."""
+        found = self._device(region, accel_type, columns, purchase)
+        if isinstance(found, NoRate):
+            return found
+        device, device_column, device_basis, device_note = found
+        discounted = discount is not None and device_column == "on_demand"
+        if discount is not None and discounted:
+            device *= discount
+        return (
+            device * Decimal(str(count)),
+            device_basis,
+            device_note,
+            fallback_label(device_column, device_note),
+            discounted,
         )
 
     def _no_host(self, region: str, instance_type: str) -> NoRate:
@@ -486,3 +514,20 @@ class AzureVmTable(PriceTable):
             note,
             fallback=fallback_label(column, note, windows=True),
         )
+
+
+def _sustained_use_note(
+    multiplier: Decimal | None,
+    hours: Decimal | None,
+    accel_discounted: bool,
+    machine_spec: Mapping[str, Any],
+) -> tuple[str, ...]:
+    """The rate's adjustment line for a GCP sustained-use discount, if one applied."""
+    if multiplier is None or multiplier == 1 or hours is None:
+        return ()
+    covered = "host and attached GPUs" if accel_discounted else "host"
+    return (
+        f"GCP sustained-use discount {((1 - multiplier) * 100).quantize(Decimal('0.1'))}% "
+        f"on the {covered} for {hours.normalize():f} h/month "
+        f"({machine_spec.get('sustained_use', '').upper()} series)",
+    )

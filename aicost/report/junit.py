@@ -37,17 +37,7 @@ def _clean(text: Any) -> str:
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     document = inert.tree(document)  # input strings: control characters made visible
-    by_resource: dict[tuple[Any, str, Any], list[Mapping[str, Any]]] = {}
-    aggregate: list[Mapping[str, Any]] = []
-    keys = {
-        (r.get("project"), str(r.get("address")), r.get("component")) for r in v.resources(document)
-    }
-    for found in v.findings(document):
-        key = (found.get("project"), str(found.get("address")), found.get("component"))
-        if key in keys:
-            by_resource.setdefault(key, []).append(found)
-        else:
-            aggregate.append(found)
+    by_resource, aggregate = _split_findings(document)
 
     root = ET.Element("testsuites", name="aicost")
     suites: dict[str, ET.Element] = {}
@@ -69,6 +59,32 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     if warnings and len(root):
         # Warnings are not test cases: they go to the first suite's system-err.
         ET.SubElement(root[0], "system-err").text = _clean("\n".join(warnings))
+    _totals(root)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _split_findings(
+    document: Mapping[str, Any],
+) -> tuple[dict[tuple[Any, str, Any], list[Mapping[str, Any]]], list[Mapping[str, Any]]]:
+    """Findings by the resource they are on, and those on no resource (budgets)."""
+    by_resource: dict[tuple[Any, str, Any], list[Mapping[str, Any]]] = {}
+    aggregate: list[Mapping[str, Any]] = []
+    keys = {
+        (r.get("project"), str(r.get("address")), r.get("component")) for r in v.resources(document)
+    }
+    for found in v.findings(document):
+        key = (found.get("project"), str(found.get("address")), found.get("component"))
+        if key in keys:
+            by_resource.setdefault(key, []).append(found)
+        else:
+            aggregate.append(found)
+    return by_resource, aggregate
+
+
+def _totals(root: ET.Element) -> None:
+    """Each suite's and the whole report's counts (and durations, all 0)."""
     for suite in root:
         cases = [c for c in suite if c.tag == "testcase"]
         for case in cases:
@@ -84,9 +100,6 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
     root.set("skipped", str(sum(int(s.get("skipped", "0")) for s in root)))
     root.set("errors", "0")
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _key(resource: Mapping[str, Any]) -> tuple[Any, str, Any]:

@@ -148,11 +148,7 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
         }
     if len(projects) < 2 and not compared:
         return []
-    errors: dict[str, int] = {}
-    for found in v.findings(document):
-        if found.get("severity") == "error" and not v.waived(found):
-            key = str(found.get("project"))
-            errors[key] = errors.get(key, 0) + 1
+    errors = _errors_by_project(document)
     header = "| Project | Workloads | Monthly | Change |"
     rule = "|---|---:|---:|---:|"
     if compared:
@@ -170,14 +166,7 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
             v.amount(project.get("delta_monthly_cost"), signed=True),
         ]
         if compared:
-            other = compared.get(key)
-            row.append(
-                "new"
-                if other is not None and other.get("status") == "added"
-                else v.amount(other.get("delta_monthly_cost"), signed=True)
-                if other
-                else "-"
-            )
+            row.append(_versus_base(compared.get(key)))
         row.append(str(errors.get(key, 0)))
         lines.append("| " + " | ".join(row) + " |")
     unchanged = [p for p in compared.values() if p.get("status") == "unchanged"]
@@ -188,6 +177,23 @@ def _projects(document: Mapping[str, Any]) -> list[str]:
             f"{usd(total)} | | $0.00 | |"
         )
     return [*lines, ""]
+
+
+def _errors_by_project(document: Mapping[str, Any]) -> dict[str, int]:
+    """Unwaived error findings per project key."""
+    errors: dict[str, int] = {}
+    for found in v.findings(document):
+        if found.get("severity") == "error" and not v.waived(found):
+            key = str(found.get("project"))
+            errors[key] = errors.get(key, 0) + 1
+    return errors
+
+
+def _versus_base(other: Mapping[str, Any] | None) -> str:
+    """A project's change against the base branch: new, a signed amount, or -."""
+    if other is not None and other.get("status") == "added":
+        return "new"
+    return v.amount(other.get("delta_monthly_cost"), signed=True) if other else "-"
 
 
 def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
@@ -208,52 +214,68 @@ def _findings(document: Mapping[str, Any], limit: int) -> list[str]:
     for item in active:
         groups.setdefault(str(item.get("rule")), []).append(item)
     for rule, items in groups.items():
-        first = items[0]
-        severity = str(first.get("severity"))
-        title, _doc = v.rule_info(str(first.get("type")))
-        gate = "fails the check" if any(i.get("fails") for i in items) else "reported only"
-        old = sum(1 for i in items if i.get("new") is False)
-        if old:
-            gate += f" · {old} already in the base branch"
-        lines.append(
-            f"**{_ICON.get(severity, '')} {code(rule)}** · {escape(title)} · "
-            f"{escape(v.plural(len(items), severity))} · {gate}"
-        )
-        remediation = first.get("remediation")
-        link = first.get("link")
-        if remediation or link:
-            fix = f"> **Fix:** {escape(remediation)}" if remediation else ">"
-            if isinstance(link, str) and _SAFE_LINK.match(link):
-                fix += f" [Rule docs]({link})"
-            lines.append(fix)
-        lines.append("")
+        lines += _rule_head(rule, items)
         for item in items:
             if shown >= limit:
                 break
             shown += 1
-            saving = money(item.get("monthly_saving"))
-            where = v.where(item) if item.get("line") else None  # a plan has no lines
-            lines.append(
-                f"- {code(v.label(item))}"
-                + (f" ({code(where)})" if where else "")
-                + f": {escape(item.get('message'))}"
-                + (f" · saves **{usd(saving)}/month**" if saving else "")
-            )
+            lines.append(_finding_line(item))
         lines.append("")
     if shown < len(active):
         lines += [f"_… and {len(active) - shown} more findings (see the JSON report)._", ""]
-    if silenced:
-        lines += [f"<details><summary>Waived ({len(silenced)})</summary>", ""]
-        for item in silenced[:limit]:
-            waiver = item.get("waiver") or {}
-            lines.append(
-                f"- {code(item.get('rule'))} {code(v.label(item))}: "
-                f"{escape(waiver.get('reason'))} (owner {escape(waiver.get('owner'))}, "
-                f"until {escape(waiver.get('expires'))})"
-            )
-        lines += ["", "</details>", ""]
+    lines += _waived(silenced, limit)
     lines += _stale(document, limit)
     return lines
+
+
+def _rule_head(rule: str, items: list[Mapping[str, Any]]) -> list[str]:
+    """One rule's heading line (severity, title, count, gate), its fix, and a blank line."""
+    first = items[0]
+    severity = str(first.get("severity"))
+    title, _doc = v.rule_info(str(first.get("type")))
+    gate = "fails the check" if any(i.get("fails") for i in items) else "reported only"
+    old = sum(1 for i in items if i.get("new") is False)
+    if old:
+        gate += f" · {old} already in the base branch"
+    lines = [
+        f"**{_ICON.get(severity, '')} {code(rule)}** · {escape(title)} · "
+        f"{escape(v.plural(len(items), severity))} · {gate}"
+    ]
+    remediation = first.get("remediation")
+    link = first.get("link")
+    if remediation or link:
+        fix = f"> **Fix:** {escape(remediation)}" if remediation else ">"
+        if isinstance(link, str) and _SAFE_LINK.match(link):
+            fix += f" [Rule docs]({link})"
+        lines.append(fix)
+    lines.append("")
+    return lines
+
+
+def _finding_line(item: Mapping[str, Any]) -> str:
+    saving = money(item.get("monthly_saving"))
+    where = v.where(item) if item.get("line") else None  # a plan has no lines
+    return (
+        f"- {code(v.label(item))}"
+        + (f" ({code(where)})" if where else "")
+        + f": {escape(item.get('message'))}"
+        + (f" · saves **{usd(saving)}/month**" if saving else "")
+    )
+
+
+def _waived(silenced: list[Mapping[str, Any]], limit: int) -> list[str]:
+    """The waived findings, folded away."""
+    if not silenced:
+        return []
+    lines = [f"<details><summary>Waived ({len(silenced)})</summary>", ""]
+    for item in silenced[:limit]:
+        waiver = item.get("waiver") or {}
+        lines.append(
+            f"- {code(item.get('rule'))} {code(v.label(item))}: "
+            f"{escape(waiver.get('reason'))} (owner {escape(waiver.get('owner'))}, "
+            f"until {escape(waiver.get('expires'))})"
+        )
+    return [*lines, "", "</details>", ""]
 
 
 def _stale(document: Mapping[str, Any], limit: int) -> list[str]:

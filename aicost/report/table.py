@@ -232,6 +232,46 @@ def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
     return table
 
 
+def _finding_cells(result: CheckResult, found: Finding) -> list[Cell]:
+    """One finding's row of the findings table."""
+    place = _clean(result, where(found) or "")
+    return [
+        Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
+        Text("fails", style="bold red")
+        if found.fails
+        else Text("existing" if found.existing else "reports"),
+        _clean(result, found.rule),
+        _clean(result, found.address + (f" ({found.component})" if found.component else ""))
+        + (f" {place}" if place else ""),
+        _clean(result, found.message),
+        usd(found.monthly_saving, unpriced="-"),
+    ]
+
+
+def _finding_entry(console: Console, result: CheckResult, found: Finding, width: int) -> None:
+    """One finding as a list entry: a heading line, then its message wrapped."""
+    head = Text("  ")
+    head.append(found.severity.value, style=_SEVERITY_STYLE[found.severity.value])
+    head.append("  ")
+    if found.fails:
+        head.append("fails", style="bold red")
+    else:
+        head.append("existing" if found.existing else "reports")
+    head.append(f"  {_clean(result, found.rule)}  ")
+    subject = _clean(result, found.address + (f" ({found.component})" if found.component else ""))
+    place = _clean(result, where(found) or "")
+    room = width - cell_len(head.plain) - (len(place) + 2 if place else 0)
+    if cell_len(subject) > room:
+        subject = subject[: max(room - 1, 8)] + "…"
+    head.append(subject + (f"  {place}" if place else ""))
+    console.print(head, no_wrap=True, overflow="ellipsis")
+    message = _clean(result, found.message)
+    if found.monthly_saving:
+        message += f" (saves {usd(found.monthly_saving)}/mo)"
+    for line in textwrap.wrap(message, width=max(width - 6, 20)):
+        console.print(f"      {line}", no_wrap=True, overflow="ellipsis")
+
+
 def _findings_layout(
     console: Console, result: CheckResult, listed: Sequence[Finding], plain: bool
 ) -> None:
@@ -246,18 +286,7 @@ def _findings_layout(
         Column("Saving/mo", justify="right"),
     ]
     for found in listed:
-        place = _clean(result, where(found) or "")
-        cells: list[Cell] = [
-            Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
-            Text("fails", style="bold red")
-            if found.fails
-            else Text("existing" if found.existing else "reports"),
-            _clean(result, found.rule),
-            _clean(result, found.address + (f" ({found.component})" if found.component else ""))
-            + (f" {place}" if place else ""),
-            _clean(result, found.message),
-            usd(found.monthly_saving, unpriced="-"),
-        ]
+        cells = _finding_cells(result, found)
         for column, cell in zip(columns, cells, strict=True):
             column.cells.append(cell)
     if plain or sum(c.natural for c in columns) + 3 * len(columns) + 1 <= console.width:
@@ -268,25 +297,4 @@ def _findings_layout(
     console.print("Findings")
     width = console.width
     for found in listed:
-        head = Text("  ")
-        head.append(found.severity.value, style=_SEVERITY_STYLE[found.severity.value])
-        head.append("  ")
-        if found.fails:
-            head.append("fails", style="bold red")
-        else:
-            head.append("existing" if found.existing else "reports")
-        head.append(f"  {_clean(result, found.rule)}  ")
-        subject = _clean(
-            result, found.address + (f" ({found.component})" if found.component else "")
-        )
-        place = _clean(result, where(found) or "")
-        room = width - cell_len(head.plain) - (len(place) + 2 if place else 0)
-        if cell_len(subject) > room:
-            subject = subject[: max(room - 1, 8)] + "…"
-        head.append(subject + (f"  {place}" if place else ""))
-        console.print(head, no_wrap=True, overflow="ellipsis")
-        message = _clean(result, found.message)
-        if found.monthly_saving:
-            message += f" (saves {usd(found.monthly_saving)}/mo)"
-        for line in textwrap.wrap(message, width=max(width - 6, 20)):
-            console.print(f"      {line}", no_wrap=True, overflow="ellipsis")
+        _finding_entry(console, result, found, width)

@@ -149,6 +149,41 @@ def _count(value: Any) -> int | None:
     return int(number)
 
 
+def _factor(node: Mapping[str, Any], factors: list[str], notes: list[str]) -> tuple[int, int, int]:
+    """One level's multiplier of pods: (planned, minimum, maximum)."""
+    replicas = _count(node.get("replicas"))
+    low = _count(node.get("minReplicas"))
+    high = _count(node.get("maxReplicas"))
+    factor = 1
+    if replicas is not None:
+        factor = replicas
+        factors.append(f"replicas {replicas}")
+    elif low is not None or high is not None:
+        factor = max(low or 0, 1)
+        factors.append(f"minReplicas {low or 0}")
+        if low == 0:
+            notes.append("minReplicas 0 (scale to zero): priced at one replica")
+    factor_min = low if low is not None else factor
+    factor_max = high if high is not None else factor
+    parallelism = _count(node.get("parallelism"))
+    completions = _count(node.get("completions"))
+    if parallelism is not None or completions is not None:
+        pods = parallelism if parallelism is not None else 1
+        if completions is not None:
+            pods = min(pods, completions)
+        factor *= pods
+        factor_min *= pods
+        factor_max *= pods
+        factors.append(f"parallelism {pods}")
+    hosts = _count(node.get("numOfHosts"))
+    if hosts is not None and hosts > 1:
+        factor *= hosts
+        factor_min *= hosts
+        factor_max *= hosts
+        factors.append(f"numOfHosts {hosts}")
+    return factor, factor_min, factor_max
+
+
 def _units(
     chain: list[tuple[str | int, Mapping[str, Any]]],
 ) -> tuple[int, int | None, int | None, list[str]]:
@@ -159,36 +194,7 @@ def _units(
     notes: list[str] = []
     factors: list[str] = []
     for key, node in chain:
-        replicas = _count(node.get("replicas"))
-        low = _count(node.get("minReplicas"))
-        high = _count(node.get("maxReplicas"))
-        factor, factor_min, factor_max = 1, None, None
-        if replicas is not None:
-            factor = replicas
-            factors.append(f"replicas {replicas}")
-        elif low is not None or high is not None:
-            factor = max(low or 0, 1)
-            factors.append(f"minReplicas {low or 0}")
-            if low == 0:
-                notes.append("minReplicas 0 (scale to zero): priced at one replica")
-        factor_min = low if low is not None else factor
-        factor_max = high if high is not None else factor
-        parallelism = _count(node.get("parallelism"))
-        completions = _count(node.get("completions"))
-        if parallelism is not None or completions is not None:
-            pods = parallelism if parallelism is not None else 1
-            if completions is not None:
-                pods = min(pods, completions)
-            factor *= pods
-            factor_min *= pods
-            factor_max *= pods
-            factors.append(f"parallelism {pods}")
-        hosts = _count(node.get("numOfHosts"))
-        if hosts is not None and hosts > 1:
-            factor *= hosts
-            factor_min *= hosts
-            factor_max *= hosts
-            factors.append(f"numOfHosts {hosts}")
+        factor, factor_min, factor_max = _factor(node, factors, notes)
         units *= factor
         minimum = None if minimum is None else minimum * factor_min
         maximum = None if maximum is None else maximum * factor_max

@@ -21,6 +21,7 @@ import base64
 import hashlib
 import json
 import math
+import operator as operator_module
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -361,14 +362,7 @@ def _collect(node: Any, found: list[str], bound: set[str]) -> None:
                 _collect(subtrees(node)[1], found, bound)
             return
     if node.data in ("for_tuple_expr", "for_object_expr"):
-        intro = next(t for t in subtrees(node) if t.data == "for_intro")
-        names = {str(t.children[0]) for t in subtrees(intro) if t.data == "identifier"}
-        for child in subtrees(intro):
-            if child.data != "identifier":
-                _collect(child, found, bound)
-        for child in subtrees(node):
-            if child.data != "for_intro":
-                _collect(child, found, bound | names)
+        _collect_for(node, found, bound)
         return
     if node.data == "function_call":
         for child in subtrees(node)[1:]:
@@ -380,6 +374,18 @@ def _collect(node: Any, found: list[str], bound: set[str]) -> None:
             return
     for child in node.children:
         _collect(child, found, bound)
+
+
+def _collect_for(node: Tree[Any], found: list[str], bound: set[str]) -> None:
+    """References of a ``for`` expression: its own names are bound in its body."""
+    intro = next(t for t in subtrees(node) if t.data == "for_intro")
+    names = {str(t.children[0]) for t in subtrees(intro) if t.data == "identifier"}
+    for child in subtrees(intro):
+        if child.data != "identifier":
+            _collect(child, found, bound)
+    for child in subtrees(node):
+        if child.data != "for_intro":
+            _collect(child, found, bound | names)
 
 
 def _bare_identifier(node: Tree[Any]) -> bool:
@@ -604,14 +610,25 @@ def _binary(node: Tree[Any], scope: Scope) -> Any:
     if operator in ("&&", "||"):
         p, q = to_bool(left), to_bool(right)
         return mark(p and q if operator == "&&" else p or q, sensitive)
-    a, b = to_number(left), to_number(right)
+    return mark(_arithmetic(operator, to_number(left), to_number(right)), sensitive)
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator_module.add,
+    "-": operator_module.sub,
+    "*": operator_module.mul,
+    "<": operator_module.lt,
+    ">": operator_module.gt,
+    "<=": operator_module.le,
+    ">=": operator_module.ge,
+}
+
+
+def _arithmetic(operator: str, a: Any, b: Any) -> Any:
+    """``a operator b`` for the arithmetic and comparison operators."""
     result: Any
-    if operator == "+":
-        result = a + b
-    elif operator == "-":
-        result = a - b
-    elif operator == "*":
-        result = a * b
+    if operator in _ARITHMETIC:
+        result = _ARITHMETIC[operator](a, b)
     elif operator == "/":
         if b == 0:
             raise EvalError("division by zero")
@@ -620,19 +637,11 @@ def _binary(node: Tree[Any], scope: Scope) -> Any:
         if b == 0:
             raise EvalError("modulo by zero")
         result = math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else _mod(a, b)
-    elif operator == "<":
-        result = a < b
-    elif operator == ">":
-        result = a > b
-    elif operator == "<=":
-        result = a <= b
-    elif operator == ">=":
-        result = a >= b
     else:
         raise EvalError(f"unknown operator {operator}")
     if isinstance(result, int) and result.bit_length() > MAX_DIGITS * 4:
         raise TooLarge(f"a number over {MAX_DIGITS} digits")
-    return mark(_normal_number(result), sensitive)
+    return _normal_number(result)
 
 
 def _mod(a: int, b: int) -> int:
@@ -1250,29 +1259,35 @@ def _format(spec: Any, *args: Any) -> str:
         for number in (width, precision):
             if number and (len(number) > 6 or int(number) > MAX_FORMAT_WIDTH):
                 raise TooLarge(f"a format width or precision over {MAX_FORMAT_WIDTH:,}")
-        if verb in ("s", "v"):
-            text = to_string(value) if not isinstance(value, list | dict) else json.dumps(value)
-        elif verb == "q":
-            text = json.dumps(to_string(value))
-        elif verb == "d":
-            text = str(int(to_number(value)))
-        elif verb in ("f", "F", "e", "g"):
-            text = f"%{'.' + precision if precision else ''}{verb}" % to_number(value)
-        elif verb in ("x", "X", "o", "b"):
-            text = format(int(to_number(value)), verb)
-        elif verb == "t":
-            text = to_string(to_bool(value))
-        else:
-            raise EvalError(f"format verb %{verb}")
-        if width:
-            if "-" in flags:
-                text = text.ljust(int(width))
-            elif "0" in flags and verb in ("d", "f", "F"):
-                text = text.rjust(int(width), "0")
-            else:
-                text = text.rjust(int(width))
-        out.append(text)
+        text = _verb(verb, value, precision)
+        out.append(_pad(text, flags, width, verb) if width else text)
     return "".join(out)
+
+
+def _verb(verb: str, value: Any, precision: str | None) -> str:
+    """*value* formatted by one ``format`` verb (no width)."""
+    if verb in ("s", "v"):
+        return to_string(value) if not isinstance(value, list | dict) else json.dumps(value)
+    if verb == "q":
+        return json.dumps(to_string(value))
+    if verb == "d":
+        return str(int(to_number(value)))
+    if verb in ("f", "F", "e", "g"):
+        return f"%{'.' + precision if precision else ''}{verb}" % to_number(value)
+    if verb in ("x", "X", "o", "b"):
+        return format(int(to_number(value)), verb)
+    if verb == "t":
+        return to_string(to_bool(value))
+    raise EvalError(f"format verb %{verb}")
+
+
+def _pad(text: str, flags: str, width: str, verb: str) -> str:
+    """*text* padded to *width* as the flags say (left-justified, zero-padded, or right)."""
+    if "-" in flags:
+        return text.ljust(int(width))
+    if "0" in flags and verb in ("d", "f", "F"):
+        return text.rjust(int(width), "0")
+    return text.rjust(int(width))
 
 
 def _formatlist(spec: Any, *args: Any) -> list[str]:

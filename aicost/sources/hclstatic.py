@@ -818,31 +818,7 @@ class _Builder:
             if block.type in meta:
                 continue
             if block.type == "dynamic":
-                if not block.labels or (only is not None and block.labels[0] != only):
-                    continue
-                label = block.labels[0]
-                current = value.setdefault(label, [])
-                if current is UNKNOWN:
-                    continue
-                attrs = block.attributes()
-                iterator = label
-                if "iterator" in attrs:
-                    found = traversal(attrs["iterator"])
-                    if found is not None:
-                        iterator = found[0]
-                collection, _ = unmark(self.safe(attrs.get("for_each"), scope))
-                contents = block.blocks("content")
-                if collection is UNKNOWN or not contents:
-                    value[label] = UNKNOWN
-                    continue
-                try:
-                    pairs = list(iterate(collection))
-                except Exception:
-                    value[label] = UNKNOWN
-                    continue
-                for item_key, item_value in pairs[:MAX_INSTANCES]:
-                    inner = scope.child(**{iterator: {"key": item_key, "value": item_value}})
-                    current.append(self.body_value(contents[0].body, inner, top=False))
+                self._dynamic(block, scope, value, only)
                 continue
             if only is not None and block.type != only:
                 continue
@@ -851,6 +827,34 @@ class _Builder:
                 continue
             current.append(self.body_value(block.body, scope, top=False))
         return value
+
+    def _dynamic(self, block: Block, scope: Scope, value: dict[str, Any], only: str | None) -> None:
+        """A ``dynamic`` block: its ``content`` once per ``for_each`` item, into *value*."""
+        if not block.labels or (only is not None and block.labels[0] != only):
+            return
+        label = block.labels[0]
+        current = value.setdefault(label, [])
+        if current is UNKNOWN:
+            return
+        attrs = block.attributes()
+        iterator = label
+        if "iterator" in attrs:
+            found = traversal(attrs["iterator"])
+            if found is not None:
+                iterator = found[0]
+        collection, _ = unmark(self.safe(attrs.get("for_each"), scope))
+        contents = block.blocks("content")
+        if collection is UNKNOWN or not contents:
+            value[label] = UNKNOWN
+            return
+        try:
+            pairs = list(iterate(collection))
+        except Exception:
+            value[label] = UNKNOWN
+            return
+        for item_key, item_value in pairs[:MAX_INSTANCES]:
+            inner = scope.child(**{iterator: {"key": item_key, "value": item_value}})
+            current.append(self.body_value(contents[0].body, inner, top=False))
 
     def expand(self, block: Block, scope: Scope) -> tuple[str, list[tuple[Any, Scope]]] | None:
         """The instances of a resource or module call: (kind, [(key, scope)]).
@@ -869,43 +873,9 @@ class _Builder:
         reason: str | None = None
         result: tuple[str, list[tuple[Any, Scope]]] | None = None
         if "count" in attrs:
-            count, _ = deep_unmark(self.safe(attrs["count"], scope))
-            if count is UNKNOWN:
-                reason = f"count unknown{origin}: its value needs Terraform"
-            else:
-                number = self._count_number(count, block, what)
-                if number > MAX_INSTANCES:
-                    reason = f"count {number} is over aicost's cap of {MAX_INSTANCES:,} instances"
-                else:
-                    result = (
-                        "count",
-                        [
-                            (i, Scope(scope.context, i, None, dict(scope.names)))
-                            for i in range(number)
-                        ],
-                    )
+            reason, result = self._by_count(attrs["count"], scope, block, what, origin)
         elif "for_each" in attrs:
-            collection, _ = deep_unmark(self.safe(attrs["for_each"], scope))
-            pairs: list[tuple[Any, Any]] | None = None
-            if isinstance(collection, dict):
-                pairs = [(k, collection[k]) for k in sorted(collection)]
-            elif isinstance(collection, list) and all(
-                isinstance(v, str | int | float) and not isinstance(v, bool) for v in collection
-            ):
-                keys = sorted({to_string(v) for v in collection})
-                pairs = [(k, k) for k in keys]
-            if pairs is None:
-                reason = f"for_each unknown{origin}: its value needs Terraform"
-            elif len(pairs) > MAX_INSTANCES:
-                reason = (
-                    f"for_each has {len(pairs):,} keys, over aicost's cap of "
-                    f"{MAX_INSTANCES:,} instances"
-                )
-            else:
-                result = (
-                    "for_each",
-                    [(k, Scope(scope.context, None, (k, v), dict(scope.names))) for k, v in pairs],
-                )
+            reason, result = self._by_for_each(attrs["for_each"], scope, origin)
         else:
             result = "single", [(None, Scope(scope.context, None, None, dict(scope.names)))]
         if result is not None:
@@ -926,6 +896,46 @@ class _Builder:
         self.count_reasons[id(block)] = reason
         self.total_instances += 1
         return UNKNOWN_COUNT, [(None, Scope(scope.context, None, None, dict(scope.names)))]
+
+    def _by_count(
+        self, expression: Any, scope: Scope, block: Block, what: str, origin: str
+    ) -> tuple[str | None, tuple[str, list[tuple[Any, Scope]]] | None]:
+        """(why it is unknown, or the instances) of a ``count``."""
+        count, _ = deep_unmark(self.safe(expression, scope))
+        if count is UNKNOWN:
+            return f"count unknown{origin}: its value needs Terraform", None
+        number = self._count_number(count, block, what)
+        if number > MAX_INSTANCES:
+            return f"count {number} is over aicost's cap of {MAX_INSTANCES:,} instances", None
+        return None, (
+            "count",
+            [(i, Scope(scope.context, i, None, dict(scope.names))) for i in range(number)],
+        )
+
+    def _by_for_each(
+        self, expression: Any, scope: Scope, origin: str
+    ) -> tuple[str | None, tuple[str, list[tuple[Any, Scope]]] | None]:
+        """(why it is unknown, or the instances) of a ``for_each``."""
+        collection, _ = deep_unmark(self.safe(expression, scope))
+        pairs: list[tuple[Any, Any]] | None = None
+        if isinstance(collection, dict):
+            pairs = [(k, collection[k]) for k in sorted(collection)]
+        elif isinstance(collection, list) and all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in collection
+        ):
+            keys = sorted({to_string(v) for v in collection})
+            pairs = [(k, k) for k in keys]
+        if pairs is None:
+            return f"for_each unknown{origin}: its value needs Terraform", None
+        if len(pairs) > MAX_INSTANCES:
+            return (
+                f"for_each has {len(pairs):,} keys, over aicost's cap of "
+                f"{MAX_INSTANCES:,} instances"
+            ), None
+        return None, (
+            "for_each",
+            [(k, Scope(scope.context, None, (k, v), dict(scope.names))) for k, v in pairs],
+        )
 
     def _count_number(self, count: Any, block: Block, what: str) -> int:
         """A known ``count`` as Terraform checks it: a whole number, not negative."""

@@ -92,6 +92,15 @@ def entry(entry: Any, position: int, path: Path) -> tuple[str, str, Mapping[str,
     change = entry.get("change")
     if not isinstance(change, dict):
         raise InputError(f"{address}: change is missing or not an object", path=path)
+    _change(address, mode, change, path)
+    after_unknown = change.get("after_unknown")
+    if after_unknown is not None and not isinstance(after_unknown, dict | bool):
+        raise InputError(f"{address}: change.after_unknown is not an object", path=path)
+    return address, rtype, change
+
+
+def _change(address: str, mode: Any, change: Mapping[str, Any], path: Path) -> None:
+    """A change's actions, and the before/after they need."""
     actions = change.get("actions")
     if not isinstance(actions, list) or not actions:
         raise InputError(
@@ -113,10 +122,6 @@ def entry(entry: Any, position: int, path: Path) -> tuple[str, str, Mapping[str,
         raise InputError(f"{address}: a create with no change.after", path=path)
     if actions == ["delete"] and change.get("before") is None:
         raise InputError(f"{address}: a delete with no change.before", path=path)
-    after_unknown = change.get("after_unknown")
-    if after_unknown is not None and not isinstance(after_unknown, dict | bool):
-        raise InputError(f"{address}: change.after_unknown is not an object", path=path)
-    return address, rtype, change
 
 
 def configuration(plan: Mapping[str, Any], path: Path) -> None:

@@ -267,6 +267,13 @@ def _set_cloud(pod: Pod, cloud: str, reason: str) -> None:
 
 
 def _hardware(chosen: Mapping[str, list[str]], pod: Pod) -> None:
+    _machine(chosen, pod)
+    _accelerator(chosen, pod)
+    _placement(chosen, pod)
+
+
+def _machine(chosen: Mapping[str, list[str]], pod: Pod) -> None:
+    """The instance types a node selector names (and their cloud)."""
     for key in INSTANCE_TYPE_KEYS:
         if chosen.get(key):
             pod.instance_types = tuple(chosen[key])
@@ -274,6 +281,10 @@ def _hardware(chosen: Mapping[str, list[str]], pod: Pod) -> None:
             if cloud:
                 _set_cloud(pod, cloud, f"node selector {key}={pod.instance_types[0]}")
             break
+
+
+def _accelerator(chosen: Mapping[str, list[str]], pod: Pod) -> None:
+    """The accelerator a node selector names: a TPU, a GPU label or a Karpenter family."""
     tpu = chosen.get("cloud.google.com/gke-tpu-accelerator")
     if tpu:
         pod.accel_name = tpu_generation(tpu[0]) or tpu[0]
@@ -296,6 +307,10 @@ def _hardware(chosen: Mapping[str, list[str]], pod: Pod) -> None:
                 pod.accel_name = found
                 pod.accel_reason = f"karpenter.k8s.aws/instance-family={name}"
                 break
+
+
+def _placement(chosen: Mapping[str, list[str]], pod: Pod) -> None:
+    """Node pool, region (or zone) and the cloud the labels belong to."""
     for key in POOL_KEYS:
         if chosen.get(key):
             pod.node_pool = chosen[key][0]

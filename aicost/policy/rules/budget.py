@@ -231,6 +231,14 @@ def _check_group(
                 severity=Severity.WARNING if rule.severity is Severity.ERROR else rule.severity,
                 enforcement=Enforcement.ADVISORY.value,
             )
+    yield from _delta_findings(rule, sums, label, total, moved)
+
+
+def _delta_findings(
+    rule: Config, sums: Totals, label: str, total: Decimal, moved: str
+) -> Iterator[Finding]:
+    """The change's growth over the per-change limits (amount and percent)."""
+    address = f"budget:{label}"
     delta = sums.delta
     changes = unpriced_note(sums.unpriced_changes, "change")
     if rule.delta is not None and delta > rule.delta:

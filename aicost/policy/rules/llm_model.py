@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from aicost.core.model import LlmUsage
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
@@ -80,27 +81,7 @@ def _cheapest(
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     today = dt.date.today().isoformat()
     for item, planned, llm in llm_targets(rule, ctx):
-        tier = tier_of(planned, llm)
-        tier_rules = rule.tiers.get(tier or "") or rule.tiers.get("default")
-        deny = [*rule.deny, *(tier_rules.deny if tier_rules else [])]
-        allow = tier_rules.allow if tier_rules and tier_rules.allow is not None else rule.allow
-        where = f"tier {tier}" if tier else "workloads with no tier"
-        problem = None
-        denied = next((entry for entry in deny if model_matches(entry, llm)), None)
-        if denied is not None:
-            problem = f"{llm.model} is denied for {where} ({denied})"
-        elif allow is not None and not any(model_matches(e, llm) for e in allow):
-            problem = (
-                f"{llm.model} is not allowed for {where} (allowed: {', '.join(allow) or 'none'})"
-            )
-        elif rule.deny_deprecated:
-            found = lookup(ctx.pricer.book, llm.provider, llm.model)
-            if (
-                isinstance(found, ModelPrice)
-                and found.deprecation_date
-                and found.deprecation_date <= today
-            ):
-                problem = f"{llm.model} was deprecated on {found.deprecation_date}"
+        problem, allow = _problem(rule, ctx, tier_of(planned, llm), llm, today)
         if problem is None:
             continue
         saving = None
@@ -109,3 +90,29 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             saving = item.monthly_cost - alternative[1]
             problem += f"; {alternative[0]} would cost {usd(alternative[1])}/month"
         yield finding(rule, item, problem, monthly_saving=saving)
+
+
+def _problem(
+    rule: Config, ctx: CheckContext, tier: str | None, llm: LlmUsage, today: str
+) -> tuple[str | None, list[str] | None]:
+    """What is wrong with *llm*'s model for its *tier* (None if nothing), and the models
+    the tier allows."""
+    tier_rules = rule.tiers.get(tier or "") or rule.tiers.get("default")
+    deny = [*rule.deny, *(tier_rules.deny if tier_rules else [])]
+    allow = tier_rules.allow if tier_rules and tier_rules.allow is not None else rule.allow
+    where = f"tier {tier}" if tier else "workloads with no tier"
+    problem = None
+    denied = next((entry for entry in deny if model_matches(entry, llm)), None)
+    if denied is not None:
+        problem = f"{llm.model} is denied for {where} ({denied})"
+    elif allow is not None and not any(model_matches(e, llm) for e in allow):
+        problem = f"{llm.model} is not allowed for {where} (allowed: {', '.join(allow) or 'none'})"
+    elif rule.deny_deprecated:
+        found = lookup(ctx.pricer.book, llm.provider, llm.model)
+        if (
+            isinstance(found, ModelPrice)
+            and found.deprecation_date
+            and found.deprecation_date <= today
+        ):
+            problem = f"{llm.model} was deprecated on {found.deprecation_date}"
+    return problem, allow

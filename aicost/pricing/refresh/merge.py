@@ -50,6 +50,25 @@ def merge(
     """*new* (a refresh of *regions*) over *old*: other regions' rows are kept."""
     merged = dict(new)
     refreshed = set(regions) | {r for s in REGIONAL for r in (new.get(s) or {})}
+    merged.update(_regional_sections(old, new, refreshed))
+    instances = dict(old.get("instances") or {})
+    instances.update(new.get("instances") or {})
+    merged["instances"] = dict(sorted(instances.items()))
+    merged["sources"] = _merged_sources(old, new, merged)
+    kept_regions = sorted({r for s in REGIONAL for r in (old.get(s) or {})} - refreshed)
+    if kept_regions:
+        _note_partial(old, new, merged, refreshed, kept_regions)
+    for key in ("generations", "accelerators", "sustained_use", "windows_licence"):
+        if key in old and key not in new:
+            merged[key] = old[key]
+    return merged
+
+
+def _regional_sections(
+    old: Mapping[str, Any], new: Mapping[str, Any], refreshed: set[str]
+) -> dict[str, Any]:
+    """Each regional section: *old*'s rows of regions not *refreshed*, then *new*'s."""
+    sections: dict[str, Any] = {}
     for section in REGIONAL:
         kept = {
             region: rows
@@ -58,10 +77,14 @@ def merge(
         }
         if kept or new.get(section):
             combined = {**kept, **(new.get(section) or {})}
-            merged[section] = dict(sorted(combined.items()))
-    instances = dict(old.get("instances") or {})
-    instances.update(new.get("instances") or {})
-    merged["instances"] = dict(sorted(instances.items()))
+            sections[section] = dict(sorted(combined.items()))
+    return sections
+
+
+def _merged_sources(
+    old: Mapping[str, Any], new: Mapping[str, Any], merged: Mapping[str, Any]
+) -> list[Any]:
+    """*new*'s sources, then *old*'s that a kept row of *merged* still cites."""
     used = _used_sources(merged)
     sources = list(new.get("sources") or [])
     ids = {s.get("id") for s in sources if isinstance(s, dict)}
@@ -70,19 +93,23 @@ def merge(
         for source in old.get("sources") or []
         if isinstance(source, dict) and source.get("id") not in ids and source.get("id") in used
     )
-    merged["sources"] = sources
-    kept_regions = sorted({r for s in REGIONAL for r in (old.get(s) or {})} - refreshed)
-    if kept_regions and old.get("as_of"):
+    return sources
+
+
+def _note_partial(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    merged: dict[str, Any],
+    refreshed: set[str],
+    kept_regions: list[str],
+) -> None:
+    """Date a partial refresh by its oldest rows and say which regions were kept."""
+    if old.get("as_of"):
         merged["as_of"] = min(str(old["as_of"]), str(new.get("as_of", old["as_of"])))
-    if kept_regions:
-        notes = list(new.get("notes") or [])
-        notes.append(
-            f"Partial refresh of {', '.join(sorted(refreshed))}; the rows of "
-            f"{len(kept_regions)} other regions are kept from the previous table with their own "
-            "sources and dates (see each row's basis)."
-        )
-        merged["notes"] = notes
-    for key in ("generations", "accelerators", "sustained_use", "windows_licence"):
-        if key in old and key not in new:
-            merged[key] = old[key]
-    return merged
+    notes = list(new.get("notes") or [])
+    notes.append(
+        f"Partial refresh of {', '.join(sorted(refreshed))}; the rows of "
+        f"{len(kept_regions)} other regions are kept from the previous table with their own "
+        "sources and dates (see each row's basis)."
+    )
+    merged["notes"] = notes
