@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from aicost.core.calendar import HOURS_PER_MONTH
 
@@ -93,6 +93,21 @@ class Capacity:
     purchase: PurchaseOption
     nodes: int
     term_years: int | None = None
+
+
+#: Azure OpenAI deployment types (``sku.name``), as Azure spells them: the usage file's
+#: accepted values and the token table's deployment kinds.
+AzureDeploymentType = Literal[
+    "Standard",
+    "GlobalStandard",
+    "DataZoneStandard",
+    "GlobalBatch",
+    "DataZoneBatch",
+    "ProvisionedManaged",
+    "GlobalProvisionedManaged",
+    "DataZoneProvisionedManaged",
+    "DeveloperTier",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,10 +26,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
 from aicost.core.errors import PricingError
 from aicost.core.model import (
+    AzureDeploymentType,
     Costing,
     CostLine,
     Deployment,
@@ -396,20 +397,7 @@ def _regional(provider: str, row: Mapping[str, Any], region: str | None) -> tupl
 
 
 #: Azure OpenAI deployment types (``sku.name``), lower case -> as Azure spells them.
-AZURE_DEPLOYMENT_TYPES = {
-    name.lower(): name
-    for name in (
-        "Standard",
-        "GlobalStandard",
-        "DataZoneStandard",
-        "GlobalBatch",
-        "DataZoneBatch",
-        "ProvisionedManaged",
-        "GlobalProvisionedManaged",
-        "DataZoneProvisionedManaged",
-        "DeveloperTier",
-    )
-}
+AZURE_DEPLOYMENT_TYPES = {name.lower(): name for name in get_args(AzureDeploymentType)}
 
 
 def _azure_datazone(

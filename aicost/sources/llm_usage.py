@@ -41,7 +41,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from aicost.core.errors import InputError
-from aicost.core.model import Action, ResourceChange, SourceRef
+from aicost.core.model import Action, AzureDeploymentType, ResourceChange, SourceRef
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 
@@ -74,20 +74,7 @@ class LlmWorkloadSpec(BaseModel):
     prompt_caching: bool | None = None
     service_tier: Literal["standard", "priority", "flex"] | None = None
     cache_ttl: Literal["5m", "1h"] | None = None
-    deployment_type: (
-        Literal[
-            "Standard",
-            "GlobalStandard",
-            "DataZoneStandard",
-            "GlobalBatch",
-            "DataZoneBatch",
-            "ProvisionedManaged",
-            "GlobalProvisionedManaged",
-            "DataZoneProvisionedManaged",
-            "DeveloperTier",
-        ]
-        | None
-    ) = None
+    deployment_type: AzureDeploymentType | None = None
     region: str | None = Field(default=None, max_length=64)
     tier: str | None = Field(default=None, max_length=64)
     use_case: str | None = Field(default=None, max_length=200)
