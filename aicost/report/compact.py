@@ -46,7 +46,7 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     lines.append(
         f"aicost: {str(document.get('verdict') or 'pass').upper()} · "
         f"{v.amount(summary.get('monthly_cost'))}/month "
-        f"({v.usd(v.headline_delta(document), signed=True)}) · "
+        f"({v.usd(v.headline_delta(document), signed=True)}){v.unpriced_note(document)} · "
         f"{v.plural(int(summary.get('workloads') or 0), 'workload')} · "
         f"{v.plural(counts['error'], 'error')}, {v.plural(counts['warning'], 'warning')}"
     )

@@ -94,7 +94,8 @@ def _render(document: Mapping[str, Any], limit: int, tag: str | None) -> str:
     delta = v.headline_delta(document)
     lines = [
         marker(tag),
-        f"### {icon} aicost: {verdict} · {usd(delta, signed=True)}/month",
+        f"### {icon} aicost: {verdict} · {usd(delta, signed=True)}/month"
+        f"{v.unpriced_note(document)}",
         "",
     ]
     workloads = int(summary.get("workloads") or 0)

@@ -61,6 +61,13 @@ def headline_delta(document: Doc) -> Decimal:
     return money(summary(document).get("delta_monthly_cost")) or Decimal(0)
 
 
+def unpriced_note(document: Doc) -> str:
+    """`` + N unpriced`` after a headline amount when workloads could not be priced, so an
+    unpriced workload never reads as $0 (empty when every workload was priced)."""
+    count = int(summary(document).get("unpriced") or 0)
+    return f" + {count} unpriced" if count else ""
+
+
 def summary(document: Doc) -> Mapping[str, Any]:
     value = document.get("summary")
     return value if isinstance(value, dict) else {}

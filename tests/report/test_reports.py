@@ -371,3 +371,31 @@ def test_repeatable_formats_to_files(aicost: Runner, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "a.sarif").read_text())["version"] == "2.1.0"
     assert ET.parse(tmp_path / "out" / "a.xml").getroot().get("failures") == "2"
     assert (tmp_path / "out" / "a.md").read_text().startswith("<!-- aicost-report -->")
+
+
+def test_headlines_name_unpriced_workloads_never_a_bare_zero(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """A training p5 whose instance type is known only after apply: the one-line headlines
+    (compact, the PR comment) say it is unpriced instead of reading as $0.00/month."""
+    change = {
+        "address": "aws_instance.a",
+        "mode": "managed",
+        "type": "aws_instance",
+        "name": "a",
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": ["create"],
+            "after": {"tags": {"workload": "training"}},
+            "after_unknown": {"instance_type": True},
+        },
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "resource_changes": [change]}))
+    compact = aicost("check", path, "--format", "compact")
+    assert compact.code == 1
+    assert compact.out.splitlines()[-1].startswith(
+        "aicost: FAIL · $0.00/month ($0.00) + 1 unpriced"
+    )
+    markdown = aicost("check", path, "--format", "markdown")
+    assert "### ❌ aicost: fail · $0.00/month + 1 unpriced" in markdown.out
