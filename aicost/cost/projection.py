@@ -26,6 +26,17 @@ from aicost.cost import unit_costs
 from aicost.pricing.catalog import NoRate, PriceBook, Rate
 
 
+def _no_machine_reason(deployment: Deployment) -> str:
+    """Why a deployment without a known machine is unpriced, with what is unknown first."""
+    notes = "; ".join(deployment.notes)
+    if "module" in deployment.unknown:  # a module static mode cannot read
+        return "what the module deploys is not known" + (f": {notes}" if notes else "")
+    if deployment.unknown:
+        reason = f"{', '.join(deployment.unknown)} known only after apply"
+        return reason + (f" ({notes})" if notes else "")
+    return "instance type not known" + (f": {notes}" if notes else "")
+
+
 class Pricer:
     def __init__(self, book: PriceBook, hours_per_month: Decimal = HOURS_PER_MONTH) -> None:
         self.book = book
@@ -38,14 +49,7 @@ class Pricer:
 
             return token_costing(self.book, deployment, hours)
         if deployment.instance_type is None:
-            reason = "instance type not known"
-            if deployment.unknown:
-                # name what is unknown (and where it comes from) first; notes say more
-                reason = f"{', '.join(deployment.unknown)} known only after apply"
-                if deployment.notes:
-                    reason += f" ({'; '.join(deployment.notes)})"
-            elif deployment.notes:
-                reason += f": {'; '.join(deployment.notes)}"
+            reason = _no_machine_reason(deployment)
             return Costing(None, reason=reason, notes=deployment.notes, hours_per_month=hours)
         if deployment.unknown:
             # Something the cost depends on (a count, a size) is not known: never a guess.

@@ -54,6 +54,7 @@ MAPPERS: dict[str, tuple[str, ...]] = {
     ),
     "manifest": ("aicost.mappers.manifest",),
     "llm": ("aicost.mappers.llm",),
+    "module": ("aicost.mappers.modules",),
 }
 
 

@@ -137,6 +137,8 @@ def nodes(deployment: Mapping[str, Any] | None) -> str:
     if not deployment or llm_model(deployment) is not None:
         return "-"
     count = deployment.get("nodes")
+    if not count and not deployment.get("capacity") and deployment.get("unknown"):
+        return "?"  # what it runs is not known (a module static mode cannot read)
     low, high = deployment.get("min_nodes"), deployment.get("max_nodes")
     text = str(count)
     if low is not None and high is not None and (low != count or high != count):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from aicost.core.errors import InputError
 from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources.base import MAX_INPUT_BYTES, Inventory, decode
-from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
+from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY, UNREAD_MODULE_TYPE
 from aicost.sources.hcleval import (
     MAX_VALUE_SIZE,
     UNKNOWN,
@@ -647,6 +647,8 @@ class _Builder:
         self._nesting = 0
         #: id(block) -> why its count or for_each is unknown (for UNKNOWN_COUNT expansions).
         self.count_reasons: dict[int, str] = {}
+        #: id(module block) -> (its source, why aicost could not read it).
+        self.unread: dict[int, tuple[str | None, str]] = {}
         #: Resource and module instances expanded so far (capped at MAX_TOTAL_INSTANCES).
         self.total_instances = 0
         #: Module directory -> variables used there but not declared.
@@ -742,9 +744,66 @@ class _Builder:
         for name in instance.config.calls:
             found = self.child_instances(instance, name)
             if found is None:
+                self._unread_calls(instance, name)
                 continue
             for _key, child in found[1]:
                 self._walk(child)
+
+    def _unread_calls(self, instance: ModuleInstance, name: str) -> None:
+        """A module call whose files aicost cannot read: one change of the pseudo type
+        ``module`` per instance (none for ``count = 0``), so that what it deploys is listed
+        as unknown, never left out."""
+        block = instance.config.calls[name]
+        if id(block) not in self.unread:
+            return
+        expansion = self.expand(block, instance.scope())
+        if expansion is None:
+            return
+        kind, instances = expansion  # (cached warnings and reasons: expand is idempotent)
+        reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
+        for key, _scope in instances:
+            self.changes.append(
+                self._unread_module(instance, name, block, key, reason or instance.count_unknown)
+            )
+
+    def _unread_module(
+        self,
+        instance: ModuleInstance,
+        name: str,
+        block: Block,
+        key: Any,
+        count_unknown: str | None,
+    ) -> ResourceChange:
+        source, reason = self.unread[id(block)]
+        version_node = block.attributes().get("version")
+        try:
+            version = evaluate(version_node, _constant_scope()) if version_node else None
+        except EvalError:
+            version = None
+        after: dict[str, Any] = {"source": source, "reason": reason}
+        if isinstance(version, str):
+            after["version"] = version
+        address = f"module.{name}{_key_suffix(key)}"
+        if instance.address:
+            address = f"{instance.address}.{address}"
+        unknown: dict[str, Any] = {}
+        if count_unknown is not None:
+            unknown = {COUNT_UNKNOWN_KEY: True, COUNT_REASON_KEY: count_unknown}
+        return ResourceChange(
+            address=address,
+            type=UNREAD_MODULE_TYPE,
+            name=name,
+            provider=UNREAD_MODULE_TYPE,
+            action=Action.CREATE,
+            source=SourceRef(path=block.file, kind=KIND, line=block.line),
+            mode="managed",
+            module_address=instance.address or None,
+            index=key,
+            after=after,
+            after_unknown=unknown,
+            after_sensitive={},
+            project=self.project,
+        )
 
     def _change(
         self,
@@ -978,14 +1037,14 @@ class _Builder:
             return result
         cache[name] = None
         block = parent.config.calls[name]
+        expansion = self.expand(block, parent.scope())
+        if expansion is None or not expansion[1]:
+            return None  # count = 0: nothing to read
         directory = self._module_dir(parent, name, block)
         if directory is None:
             return None
         self._refuse_cycle(parent, name, block, directory)
         config = self.loader.module(directory)
-        expansion = self.expand(block, parent.scope())
-        if expansion is None:
-            return None
         kind, instances = expansion
         arguments = {k: v for k, v in block.attributes().items() if k not in _MODULE_META}
         reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
@@ -1046,29 +1105,37 @@ class _Builder:
             )
 
     def _module_dir(self, parent: ModuleInstance, name: str, block: Block) -> Path | None:
-        where = f"{block.file}:{block.line}" if block.line else block.file
         source_node = block.attributes().get("source")
         try:
             source = evaluate(source_node, _constant_scope()) if source_node else UNKNOWN
         except EvalError:
             source = UNKNOWN
         if not isinstance(source, str):
-            self.warn(f"{where}: module.{name}: source is not a literal string; not checked")
+            self._not_read(block, name, None, "its source is not a literal string")
             return None
         if source.startswith(("./", "../")):
             directory = parent.config.directory / source
             if directory.is_dir():
                 return directory
-            self.warn(f"{where}: module.{name}: {source} does not exist; not checked")
+            self._not_read(block, name, source, f"{source} does not exist")
             return None
         downloaded = self._downloaded(parent, name)
         if downloaded is not None:
             return downloaded
-        self.warn(
-            f"{where}: module.{name}: source {source!r} is not local and not downloaded "
-            "(run `terraform init`, or check a plan); its resources are not priced"
+        self._not_read(
+            block,
+            name,
+            source,
+            f"source {source!r} is not local and not downloaded "
+            "(run `terraform init`, or check a plan)",
         )
         return None
+
+    def _not_read(self, block: Block, name: str, source: str | None, reason: str) -> None:
+        """Warn about a module call aicost cannot read, and remember it (see _walk)."""
+        where = f"{block.file}:{block.line}" if block.line else block.file
+        self.warn(f"{where}: module.{name}: {reason}; aicost cannot see what it deploys")
+        self.unread[id(block)] = (source, reason)
 
     def _downloaded(self, parent: ModuleInstance, name: str) -> Path | None:
         manifest = self.root.directory / ".terraform" / "modules" / "modules.json"

@@ -362,7 +362,13 @@ module "gpu" {
     )
     result = aicost("check", infra, "--format", "json")
     assert "module.gpu: source 'acme/gpu-node/aws' is not local and not downloaded" in result.err
-    assert result.json["resources"] == []
+    # Not knowing what a module deploys is never "nothing": one unpriced workload, and the
+    # default pack's `unpriced: error` fails the check.
+    assert result.code == 1
+    (unread,) = result.json["resources"]
+    assert unread["address"] == "module.gpu"
+    assert unread["monthly_cost"] is None
+    assert "acme/gpu-node/aws" in " ".join(unread["planned"]["notes"])
     # After `terraform init` the module is in .terraform/modules, listed in modules.json.
     write(
         infra / ".terraform" / "modules",
