@@ -12,9 +12,10 @@ it spends on accelerators. Its ``spec`` is searched at any depth for
 
 Each one that requests an accelerator (:func:`aicost.sources.podspec.is_accelerator`)
 becomes a group; its units are the product of the ``replicas``, ``parallelism`` (at most
-``completions``) and ``numOfHosts`` found on the way down from ``spec`` (a JobSet's
-``replicatedJobs[].replicas`` × the Job's ``parallelism``), and the workload says that it
-was read generically. An object with no accelerator stays an "other resource".
+``completions``), ``numOfHosts`` and a NIMService's ``multiNode`` pods per replica found on
+the way down from ``spec`` (a JobSet's ``replicatedJobs[].replicas`` × the Job's
+``parallelism``), and the workload says that it was read generically. An object with no
+accelerator stays an "other resource".
 
 Values a cluster would refuse are checked before any reader runs, known kind or not
 (:mod:`aicost.sources.podcheck`).
@@ -175,13 +176,31 @@ def _factor(node: Mapping[str, Any], factors: list[str], notes: list[str]) -> tu
         factor_min *= pods
         factor_max *= pods
         factors.append(f"parallelism {pods}")
-    hosts = _count(node.get("numOfHosts"))
-    if hosts is not None and hosts > 1:
-        factor *= hosts
-        factor_min *= hosts
-        factor_max *= hosts
-        factors.append(f"numOfHosts {hosts}")
+    for what, hosts in (("numOfHosts", _count(node.get("numOfHosts"))), _multi_node(node)):
+        if hosts is not None and hosts > 1:
+            factor *= hosts
+            factor_min *= hosts
+            factor_max *= hosts
+            factors.append(f"{what} {hosts}")
     return factor, factor_min, factor_max
+
+
+def _multi_node(node: Mapping[str, Any]) -> tuple[str, int | None]:
+    """Pods per replica of a multi-node NIMService (NVIDIA NIM operator): ``multiNode.size``,
+    or the pipeline-parallel size ``multiNode.parallelism.pp`` (one pod per pipeline stage,
+    each with the GPUs of ``resources``) in newer versions."""
+    multi = node.get("multiNode")
+    if not isinstance(multi, Mapping):
+        return "multiNode", None
+    size = _count(multi.get("size"))
+    if size is not None:
+        return "multiNode.size", size
+    parallelism = mapping(multi.get("parallelism"))
+    for key in ("pp", "pipeline"):
+        stages = _count(parallelism.get(key))
+        if stages is not None:
+            return f"multiNode.parallelism.{key}", stages
+    return "multiNode", None
 
 
 def _units(

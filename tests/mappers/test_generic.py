@@ -50,7 +50,32 @@ def test_a_multi_node_nimservice_beside_a_nimcache(aicost: Runner) -> None:
     (found,) = _ai(report)
     assert found["address"].endswith("NIMService/deepseek-r1")
     assert found["planned"]["accelerator"]["count"] == 8
+    # multiNode.parallelism.pp: 2 -> two pods (pipeline stages) of 8 GPUs per replica.
+    assert found["planned"]["nodes"] == 2
+    assert found["planned"]["gpus"] == 16
     assert report["summary"]["other_resources"] == 1  # the NIMCache
+
+
+@pytest.mark.parametrize(
+    ("multi_node", "pods"),
+    [
+        ("  multiNode:\n    size: 4\n    gpusPerPod: 8\n", 8),
+        ("  multiNode:\n    parallelism:\n      pp: 3\n      tp: 8\n", 6),
+        ("", 2),
+    ],
+)
+def test_nimservice_multi_node_pods_multiply_replicas(
+    aicost: Runner, tmp_path: Path, multi_node: str, pods: int
+) -> None:
+    manifest = tmp_path / "nim.yaml"
+    manifest.write_text(
+        "apiVersion: apps.nvidia.com/v1alpha1\nkind: NIMService\nmetadata:\n  name: llm\n"
+        "spec:\n  replicas: 2\n  resources:\n    limits:\n      nvidia.com/gpu: 8\n" + multi_node,
+        encoding="utf-8",
+    )
+    (found,) = _ai(_check(aicost, manifest))
+    assert found["planned"]["nodes"] == pods
+    assert found["planned"]["gpus"] == pods * 8
 
 
 def test_a_cpu_only_jobset_is_not_an_ai_workload(aicost: Runner) -> None:
