@@ -126,11 +126,23 @@ def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any)
             stack.extend(((*path, i), item) for i, item in enumerate(node))
 
 
+def _gcp_network_tags(change: ResourceChange, key: str, value: Any) -> bool:
+    """A Google resource's ``tags``: network tags, a list of strings (labels are the map)."""
+    return (
+        change.provider in {"google", "google-beta"}
+        and key == "tags"
+        and isinstance(value, list)
+        and all(isinstance(item, str) for item in value)
+    )
+
+
 def _map_fields(change: ResourceChange, values: Mapping[str, Any]) -> Iterator[str]:
     """Fields that must be maps (tags, labels) but are not."""
     for key in MAP_FIELDS if change.provider != "awscc" else ():  # awscc: [{key, value}]
         value = values.get(key)
-        if value is None or isinstance(value, dict) or _asg_tag_list(change, key, value):
+        if value is None or isinstance(value, dict):
+            continue
+        if _asg_tag_list(change, key, value) or _gcp_network_tags(change, key, value):
             continue
         yield f"{key} is a {_kind(value)}, not a map"
 
