@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import azure_retail
 import gcp_cyclenerd
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -796,6 +797,8 @@ def build_azure(reference: Path) -> dict[str, str]:
         "instances": dict(sorted(instances.items())),
         "prices": prices,
     }
+    azure_notes: list[str] = table["notes"]
+    azure_notes.extend(azure_retail.overlay(table, LOCAL_SOURCES, text))
     return {"azure/vm.json": dump(table)}
 
 

@@ -104,3 +104,48 @@ def test_azure_spot_from_skypilot_agrees_with_karpenter_on_demand() -> None:
     # H100 spot equals on-demand in the catalog (a placeholder): not used
     assert eastus["Standard_ND96isr_H100_v5"]["spot"] is None
     assert eastus["Standard_NC40ads_H100_v5"]["spot"] is None
+
+
+def test_azure_retail_snapshot_agrees_with_karpenter_and_the_windows_licence() -> None:
+    """Cross-checks of the recorded Retail Prices API snapshot (azure-pricing-radar, 2026-08-22):
+    every row it fills has karpenter's pay-as-you-go price (2026-06-18) in the same region,
+    the Windows - Linux difference it gives is the published 0.046 per vCPU-hour licence on all
+    but one row, and its 1-year savings plan and spot sit below pay-as-you-go."""
+    import json
+
+    table = json.loads((REPO / "pricing" / "azure" / "vm.json").read_text(encoding="utf-8"))
+    retail = _script("azure_retail")
+    linux = {
+        (r["region"], retail.norm(r["sku_name"])): Decimal(r["retail_price"])
+        for r in _rows("azure-retail-radar-extract.csv")
+        if not r["product_name"].endswith(("Windows", " Win"))
+        and not r["sku_name"].endswith((" Spot", " Low Priority"))
+    }
+    source = "azure-retail-radar-2026-08-22"
+    rows = licence_ok = 0
+    odd = []
+    for region, by_size in table["prices"].items():
+        for size, row in by_size.items():
+            if row["basis"].get("windows_on_demand") != source:
+                continue
+            rows += 1
+            assert row["basis"]["on_demand"] == "karpenter-azure-2026-06-18"
+            assert linux[(region, retail.norm(size))] == Decimal(row["on_demand"]), size
+            vcpu = table["instances"][size]["vcpu"]
+            if Decimal(row["windows_licence"]) == vcpu * Decimal("0.046"):
+                licence_ok += 1
+            else:
+                odd.append((region, size))
+            if row.get("savings_plan_1y") is not None:
+                ratio = Decimal(row["savings_plan_1y"]) / Decimal(row["on_demand"])
+                assert Decimal("0.6") < ratio < Decimal("0.9"), (region, size)
+            if row["spot"] is not None:
+                assert Decimal(row["spot"]) < Decimal(row["on_demand"]) * Decimal("0.9")
+    # 133 rows and one odd licence (westeurope NC24rs_v3: 1.215 for 24 vCPU, as published) in
+    # the 2026-08-22 snapshot; a weekly rebuild may move these a little
+    assert rows >= 120 and licence_ok >= rows - 2, odd
+    we = table["prices"]["westeurope"]["Standard_NC6s_v3"]
+    assert (we["on_demand"], we["spot"], we["savings_plan_1y"]) == ("3.823", "0.70649", "2.802259")
+    assert (we["windows_on_demand"], we["windows_spot"]) == ("4.099", "0.757495")
+    # H200 spot equals pay-as-you-go in the snapshot's regions: a placeholder, not used
+    assert table["prices"]["swedencentral"]["Standard_ND96isr_H200_v5"]["spot"] is None
