@@ -10,8 +10,9 @@ price generation, and proof that the size name was matched right):
   table has no observed spot yet;
 * ``savings_plan_1y``: the Linux item's 1-year savings-plan hourly price;
 * ``windows_on_demand`` and ``windows_spot``: the Windows meters, observed;
-* ``windows_licence``: Windows - Linux pay-as-you-go, derived from the two observed prices
-  (what a Windows VM on a savings plan or reservation pays on top of the Linux rate).
+* ``windows_licence``: Windows - Linux pay-as-you-go of the source, the difference of two
+  observed prices (what a Windows VM on a savings plan or reservation pays on top of the
+  Linux rate); its basis is the source id.
 
 The snapshot has no ``armSkuName``: its ``skuName`` is matched to the table's size names
 after dropping ``Standard_``, spaces and underscores, case-insensitively, and only where that
@@ -109,7 +110,7 @@ def _fill(
     if windows is not None and windows > on_demand:
         row["windows_on_demand"], basis["windows_on_demand"] = text(windows), sid
         row["windows_licence"] = text(windows - on_demand)
-        basis["windows_licence"] = f"derived:windows_on_demand - on_demand ({sid})"
+        basis["windows_licence"] = sid  # Windows - Linux pay-as-you-go, both from the source
         done.append("windows_on_demand")
         win_spot = _one(meters.get(("spot", True), []))
         if win_spot is not None:
