@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import azure_retail
+import gcp_a3
 import gcp_cyclenerd
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -445,6 +447,7 @@ def build_gcp(reference: Path) -> dict[str, str]:
     notes_list: list[str] = compute["notes"]  # type: ignore[assignment]
     notes_list.extend(gcp_cyclenerd.overlay(compute, LOCAL_SOURCES, GCP_ACCELERATORS))
     notes_list.extend(gcp_cyclenerd.overlay_gpus(compute, LOCAL_SOURCES))
+    notes_list.extend(gcp_a3.overlay(compute, LOCAL_SOURCES))
 
     tpu_prices: dict[str, dict[str, Json]] = {}
     tpu_notes: list[str] = []
@@ -796,6 +799,8 @@ def build_azure(reference: Path) -> dict[str, str]:
         "instances": dict(sorted(instances.items())),
         "prices": prices,
     }
+    azure_notes: list[str] = table["notes"]
+    azure_notes.extend(azure_retail.overlay(table, LOCAL_SOURCES, text))
     return {"azure/vm.json": dump(table)}
 
 

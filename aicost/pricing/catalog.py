@@ -150,6 +150,13 @@ def _term_columns(prefix: str, term: int | None) -> tuple[tuple[str, str | None]
                 f"{years}-year reserved rate shown",
             )
         )
+    if years != 1 and prefix != "reserved":
+        columns.append(
+            (
+                f"{prefix}_1y",
+                f"no {years}-year price in the table; 1-year {prefix.replace('_', ' ')} rate shown",
+            )
+        )
     if years != 1:
         columns.append(("reserved_1y", f"no {years}-year price in the table; 1-year rate shown"))
     columns.append(

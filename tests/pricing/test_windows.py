@@ -69,3 +69,55 @@ def test_azure_windows_image_reference_is_priced_with_the_licence(aicost, tmp_pa
     assert vm["planned"]["service"] == "vm-windows"
     # NC6s_v3: 3.06 Linux + 6 vCPU x 0.046 = 3.336 per hour
     assert Decimal(vm["monthly_cost_unrounded"]) == Decimal("3.336") * HOURS
+
+
+AZURE_WEST_EUROPE = """
+provider "azurerm" {
+  features {}
+}
+resource "azurerm_windows_virtual_machine" "spot" {
+  name                  = "spot"
+  location              = "West Europe"
+  resource_group_name   = "rg"
+  size                  = "Standard_NC6s_v3"
+  priority              = "Spot"
+  eviction_policy       = "Deallocate"
+  admin_username        = "u"
+  admin_password        = "P@ssw0rd1234!"
+  network_interface_ids = []
+  os_disk {
+    caching              = "ReadWrite"
+    storage_account_type = "Standard_LRS"
+  }
+}
+resource "azurerm_windows_virtual_machine" "payg" {
+  name                  = "payg"
+  location              = "West Europe"
+  resource_group_name   = "rg"
+  size                  = "Standard_NC6s_v3"
+  admin_username        = "u"
+  admin_password        = "P@ssw0rd1234!"
+  network_interface_ids = []
+  os_disk {
+    caching              = "ReadWrite"
+    storage_account_type = "Standard_LRS"
+  }
+}
+"""
+
+
+def test_azure_windows_in_west_europe_uses_the_observed_retail_prices(  # type: ignore[no-untyped-def]
+    aicost, tmp_path: Path
+) -> None:
+    """Where the recorded Retail Prices API snapshot has the size, Windows pay-as-you-go and
+    Windows spot are its observed prices, not Linux + an estimated licence."""
+    (tmp_path / "main.tf").write_text(AZURE_WEST_EUROPE)
+    found = _by_address(aicost("check", tmp_path, "--format", "json").json)
+    spot, payg = (
+        found["azurerm_windows_virtual_machine.spot"],
+        found["azurerm_windows_virtual_machine.payg"],
+    )
+    assert Decimal(payg["monthly_cost_unrounded"]) == Decimal("4.099") * HOURS
+    assert Decimal(spot["monthly_cost_unrounded"]) == Decimal("0.757495") * HOURS
+    assert spot["purchase"] == "spot" and spot["estimate"] is False
+    assert payg["estimate"] is False
