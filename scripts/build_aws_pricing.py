@@ -18,7 +18,9 @@ How each column is derived (details in ``pricing/README.md``):
   ``spot_avg / ondemand`` of the family's us-east-1 rows in the 2024-04-04 ec2instances file
   (or the median over all its us-east-1 rows when the family has none).
 * ``reserved_1y``: vantage ``reserved`` (1-yr Standard RI, no upfront, effective hourly).
-* ``reserved_3y``: always null (no source).
+* ``reserved_3y`` and the partial/all-upfront RI columns: the 2025-11-30 ec2instances.info
+  dump (``pricing/sources/aws-vantage-2025-11-30-extract.json``), where its on-demand price
+  equals the table's; spot where SkyPilot has no observation comes from the same dump.
 * SageMaker ``on_demand``: the FMBench value when listed, otherwise an estimate
   ``EC2 on_demand x ratio`` with the ratio observed between FMBench and EC2 prices.
 
@@ -56,7 +58,18 @@ HOME_REGION = "us-east-1"
 ESTIMATE_QUANTUM = Decimal("0.000001")  # estimates are rounded to 6 decimal places
 RATIO_QUANTUM = Decimal("0.0001")  # ratios are rounded before use and printed in `basis`
 
-PRICE_COLUMNS = ("on_demand", "spot", "reserved_1y", "reserved_3y")
+PRICE_COLUMNS = (
+    "on_demand",
+    "spot",
+    "reserved_1y",
+    "reserved_3y",
+    "reserved_1y_partial_upfront",
+    "reserved_1y_all_upfront",
+    "reserved_3y_partial_upfront",
+    "reserved_3y_all_upfront",
+)
+#: SageMaker rows keep the four original columns (hosting has no RIs or spot market).
+SAGEMAKER_COLUMNS = PRICE_COLUMNS[:4]
 
 Json = Any  # parsed JSON (numbers parsed as Decimal)
 
@@ -633,8 +646,9 @@ def price_row(
     on_demand: tuple[Decimal, str] | None,
     spot: tuple[str, str] | None,
     reserved_1y: tuple[Decimal, str] | None,
+    columns: tuple[str, ...] = PRICE_COLUMNS,
 ) -> dict[str, Json]:
-    row: dict[str, Json] = dict.fromkeys(PRICE_COLUMNS)
+    row: dict[str, Json] = dict.fromkeys(columns)
     basis: dict[str, str] = {}
     if on_demand is not None:
         row["on_demand"], basis["on_demand"] = fmt(on_demand[0]), on_demand[1]
@@ -709,6 +723,7 @@ def build_ec2(
         if (region, name) not in on_demand:
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
     observed_count = observed_spot(prices)
+    raw = vantage_raw(prices)
     block_count = capacity_blocks(prices)
 
     unpriced = sorted(name for name in specs if not any(name in p for p in prices.values()))
@@ -725,7 +740,16 @@ def build_ec2(
         both,
         unpriced,
     )
-    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE, BLOCK_SOURCE]
+    sources = [
+        karpenter.source,
+        vantage.source,
+        VANTAGE_RAW_SOURCE,
+        ec2.source,
+        skypilot[0],
+        SPOT_SOURCE,
+        BLOCK_SOURCE,
+    ]
+    notes.extend(raw.notes())
     notes.append(
         f"capacity_block is priced for {block_count} (region, type) rows from {BLOCK_SOURCE.id}: "
         "the Effective Instance Hourly Rate of AWS's Capacity Blocks pricing page as published "
@@ -751,9 +775,9 @@ def build_ec2(
         "observations are not counted in as_of (their day is not recorded)."
     )
     # as_of is conservative: the oldest source whose observed prices the table carries
-    # (vantage, for on-demand outside us-east-1 and reserved); reports also name the
-    # dated source of every price they use.
-    as_of = min(karpenter.source.date, vantage.source.date)
+    # (the 2025-11-30 vantage dump, for 3-year and upfront RIs and spot; vantage 2026-01-21
+    # for on-demand outside us-east-1); reports also name the dated source of every price.
+    as_of = min(karpenter.source.date, vantage.source.date, VANTAGE_RAW_SOURCE.date)
     table = table_header("aws-ec2", "ec2", as_of)
     table.update(
         {
@@ -882,10 +906,8 @@ def ec2_notes(
         f"reserved_1y: {vid} 'reserved' = 1-yr Standard RI, no upfront, effective hourly "
         "(ec2instances.info yrTerm1Standard.noUpfront). Null where vantage has no RI offer; "
         "families with no RI price in any region: " + ", ".join(no_ri_families) + ". Savings "
-        "Plans are not modelled.",
-        "reserved_3y: null everywhere; no 3-year RI price for GPU families was found in any "
-        "reference file (for scale only: a non-GPU x2iedn record shows 3-yr no-upfront at about "
-        "0.32x on-demand).",
+        "Plans: no public file or page with EC2 Savings Plans rates for these types was found; "
+        "a savings-plan workload is priced at the RI rate of its term and flagged.",
         "Instances with specs but no price rows (no on-demand price in any file; capacity "
         "blocks or preview): " + ", ".join(unpriced) + ". FMBench lists p5e.48xlarge at 110.92 "
         "(undated, region not stated); it is not used.",
@@ -1001,7 +1023,7 @@ def build_sagemaker(
             )
             od = (Decimal(estimate(base, ratio)), basis)
             estimated.append(ml_name)
-        rows[ml_name] = price_row(od, None, None)
+        rows[ml_name] = price_row(od, None, None, SAGEMAKER_COLUMNS)
 
     ratio_list = ", ".join(
         f"{n} {fmt(r.quantize(RATIO_QUANTUM))}" for n, r in sorted(observed.items())
@@ -1247,6 +1269,112 @@ def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
     for region in prices:
         prices[region] = dict(sorted(prices[region].items()))
     return count
+
+
+VANTAGE_RAW_FILE = "aws-vantage-2025-11-30-extract.json"
+VANTAGE_RAW_SOURCE = Source(
+    id="vantage-2025-11-30",
+    file=f"pricing/sources/{VANTAGE_RAW_FILE}",
+    origin="tsaol/aws-gpu data/gpu_instances_raw.json @ 2d0108c7bd261c8e40493fbd35135437bd6c9099 "
+    "(committed 2025-11-30, removed at d6e31661): the full instances.vantage.sh / "
+    "ec2instances.info records of 84 GPU/accelerator types; Linux cells cut by "
+    "scripts/extract_aws_vantage_raw.py",
+    date="2025-11-30",
+    licence="MIT",
+    used_for="reserved_3y (3-yr Standard RI, no upfront), the partial/all-upfront RI columns "
+    "(effective hourly), and spot (spot_avg) where SkyPilot has no observation",
+)
+#: ec2instances.info reserved term -> table column (Standard RIs; Convertible ones are not kept).
+RI_TERMS = {
+    "yrTerm1Standard.noUpfront": "reserved_1y",
+    "yrTerm3Standard.noUpfront": "reserved_3y",
+    "yrTerm1Standard.partialUpfront": "reserved_1y_partial_upfront",
+    "yrTerm1Standard.allUpfront": "reserved_1y_all_upfront",
+    "yrTerm3Standard.partialUpfront": "reserved_3y_partial_upfront",
+    "yrTerm3Standard.allUpfront": "reserved_3y_all_upfront",
+}
+#: Spot at or above this share of on-demand is a placeholder (no spot capacity), as for SkyPilot.
+SPOT_PLACEHOLDER = Decimal("0.9")
+
+
+@dataclass
+class RawMerge:
+    """What the 2025-11-30 dump added, for the table notes."""
+
+    cells: int = 0
+    od_mismatch: int = 0
+    ri_1y_equal: int = 0
+    filled: dict[str, int] | None = None
+    spot: int = 0
+    spot_placeholder: int = 0
+
+    def notes(self) -> list[str]:
+        filled = self.filled or {}
+        sid = VANTAGE_RAW_SOURCE.id
+        return [
+            f"{sid} ({VANTAGE_RAW_SOURCE.file}): ec2instances.info's records as dumped on "
+            f"2025-11-30. Its Linux on-demand price equals this table's in {self.cells} of "
+            f"{self.cells + self.od_mismatch} (type, region) cells (the same price generation); "
+            "only those cells take prices from it. Its 1-yr Standard no-upfront rate equals "
+            f"vantage-2026-01-21's reserved_1y in all {self.ri_1y_equal} cells both have.",
+            "reserved_3y = ec2instances.info yrTerm3Standard.noUpfront (3-yr Standard RI, no "
+            f"upfront), {filled.get('reserved_3y', 0)} rows. reserved_1y_partial_upfront, "
+            "reserved_1y_all_upfront, reserved_3y_partial_upfront and reserved_3y_all_upfront "
+            "are the partial and all-upfront Standard RIs as EFFECTIVE hourly rates: "
+            "ec2instances.info computes upfront / (years x 365 x 24) + hourly, so the upfront "
+            "payment is spread evenly over every hour of the term "
+            f"({filled.get('reserved_1y_all_upfront', 0)} 1-year and "
+            f"{filled.get('reserved_3y_all_upfront', 0)} 3-year rows). aicost reads no payment "
+            "option from a workload: a reserved workload is priced at the no-upfront column of "
+            "its term; the upfront columns are published for comparison. Some types have a "
+            "3-year offer but no 1-year Standard one (p5.48xlarge). Convertible RIs are not kept.",
+            f"spot: where SkyPilot has no observation, {self.spot} rows take {sid}'s spot_avg "
+            "(the mean of the zones' spot prices when ec2instances.info scraped them, "
+            f"2025-11-30); {self.spot_placeholder} rows whose spot_avg is 90% of on-demand or "
+            "more (no spot capacity) keep the estimate.",
+        ]
+
+
+def vantage_raw(prices: dict[str, dict[str, Json]]) -> RawMerge:
+    """Add 3-year and upfront RIs, and spot where none is observed, from the 2025-11-30 dump."""
+    data = load_json(REPO_ROOT / "pricing" / "sources" / VANTAGE_RAW_FILE)
+    merge = RawMerge(filled={})
+    assert merge.filled is not None
+    for name, by_region in sorted(data["rows"].items()):
+        for region, raw in sorted(by_region.items()):
+            cell = prices.get(region, {}).get(name)
+            if cell is None or cell.get("on_demand") is None or "ondemand" not in raw:
+                continue
+            on_demand = Decimal(str(cell["on_demand"]))
+            if Decimal(raw["ondemand"]) != on_demand:
+                merge.od_mismatch += 1
+                continue
+            merge.cells += 1
+            basis = cell["basis"]
+            assert isinstance(basis, dict)
+            for term, column in RI_TERMS.items():
+                value = raw.get("reserved", {}).get(term)
+                if value is None:
+                    continue
+                rate = Decimal(value)
+                if rate >= on_demand:
+                    raise BuildError(f"{name} {region}: {term} {rate} >= on-demand {on_demand}")
+                if cell.get(column) is not None:
+                    if Decimal(str(cell[column])) != rate:
+                        raise BuildError(f"{name} {region}: {column} {cell[column]} != {rate}")
+                    merge.ri_1y_equal += 1
+                    continue
+                cell[column], basis[column] = fmt(rate), VANTAGE_RAW_SOURCE.id
+                merge.filled[column] = merge.filled.get(column, 0) + 1
+            spot = raw.get("spot_avg")
+            if spot is None or not str(basis.get("spot", "")).startswith("estimate"):
+                continue
+            if Decimal(spot) >= on_demand * SPOT_PLACEHOLDER:
+                merge.spot_placeholder += 1
+                continue
+            cell["spot"], basis["spot"] = fmt(Decimal(spot)), VANTAGE_RAW_SOURCE.id
+            merge.spot += 1
+    return merge
 
 
 if __name__ == "__main__":
