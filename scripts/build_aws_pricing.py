@@ -724,7 +724,7 @@ def build_ec2(
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
     observed_count = observed_spot(prices)
     raw = vantage_raw(prices)
-    block_count = capacity_blocks(prices)
+    blocks = capacity_blocks(prices, specs)
 
     unpriced = sorted(name for name in specs if not any(name in p for p in prices.values()))
     notes = ec2_notes(
@@ -750,14 +750,7 @@ def build_ec2(
         BLOCK_SOURCE,
     ]
     notes.extend(raw.notes())
-    notes.append(
-        f"capacity_block is priced for {block_count} (region, type) rows from {BLOCK_SOURCE.id}: "
-        "the Effective Instance Hourly Rate of AWS's Capacity Blocks pricing page as published "
-        "for late 2024 (the page said the rates would be updated on 2025-01-01; Capacity Block "
-        "prices move with supply and demand, and every offering states its own price). They "
-        "are the only published rates found, dated 2024 in every report, and not counted in "
-        "as_of. Other capacity-block workloads are priced on-demand and flagged."
-    )
+    notes.append(blocks.note())
     notes.append(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
         f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, every g5 size, "
@@ -1233,28 +1226,64 @@ def observed_spot(prices: dict[str, dict[str, Json]]) -> int:
     return count
 
 
-BLOCK_FILE = "aws-capacity-blocks-page-2024.json"
+BLOCK_FILE = "aws-capacity-blocks-2026-07-22.json"
 BLOCK_SOURCE = Source(
-    id="aws-capacity-blocks-page-2024",
+    id="aws-capacity-blocks-2026-07-22",
     file=f"pricing/sources/{BLOCK_FILE}",
-    origin="https://aws.amazon.com/ec2/capacityblocks/pricing/ as stored in late 2024 (read "
-    "2026-12-04 from a copy of the page): Effective Instance Hourly Rate per instance type "
-    "and region",
-    date="2024",
-    licence="provider page (facts, quoted with their date)",
-    used_for="capacity_block (p5, p5e, p4d, trn1 in the regions the page lists)",
+    origin="https://aws.amazon.com/ec2/capacityblocks/pricing/ as scraped on 2026-07-22 by "
+    "koyakimu/ec2-capacity-blocks-for-ml-pricing-json (data/pricing.json @ "
+    "b3a54aee92b6ef6b3c50ea6cacbcc03536675c7e, MIT); rows cut by "
+    "scripts/extract_aws_capacity_blocks.py: Effective Instance Hourly Rate per instance "
+    "type and region",
+    date="2026-07-22",
+    licence="provider page (facts, quoted with their date); scraper repository MIT",
+    used_for="capacity_block (p4d, p4de, p5, p5e, p5en, p6-b200, p6-b300, trn1, trn2 in the "
+    "regions the page lists)",
 )
+#: A Local Zone availability zone as the scraper names it (us-east-1-atl-2a).
+LOCAL_ZONE = re.compile(r"-[a-z]{3}-\d+[a-z]$")
 
 
-def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
+@dataclass
+class Blocks:
+    """What the Capacity Blocks page gave, for the table notes."""
+
+    priced: int = 0
+    skipped: list[str] | None = None
+
+    def note(self) -> str:
+        return (
+            f"capacity_block is priced for {self.priced} (region, type) rows from "
+            f"{BLOCK_SOURCE.id}: the Effective Instance Hourly Rate of AWS's Capacity Blocks "
+            "pricing page as scraped on 2026-07-22 (reservation fee paid up front; Linux adds "
+            "no operating-system fee). Capacity Block prices move with supply and demand (the "
+            "same page on 2026-03-01 showed p5.48xlarge at 31.464 in us-east-1, 41.528 here) "
+            "and every offering states its own price. Not used: "
+            + "; ".join(self.skipped or [])
+            + ". Other capacity-block workloads (p6e-gb200 instances) are priced on-demand "
+            "where there is one, and flagged."
+        )
+
+
+def capacity_blocks(prices: dict[str, dict[str, Json]], specs: Mapping[str, Spec]) -> Blocks:
     """Add the published Capacity Block rate as the ``capacity_block`` column."""
     data = load_json(REPO_ROOT / "pricing" / "sources" / BLOCK_FILE)
     assert isinstance(data, dict) and isinstance(data["rows"], list)
-    count = 0
+    blocks = Blocks(skipped=[])
+    assert blocks.skipped is not None
     for item in data["rows"]:
         assert isinstance(item, dict)
         name, region = str(item["instance_type"]), str(item["region"])
         rate = Decimal(str(item["hourly"]))
+        if name not in specs:
+            blocks.skipped.append(f"{name} {region} {fmt(rate)} (no instance spec)")
+            continue
+        if LOCAL_ZONE.search(region):
+            blocks.skipped.append(f"{name} {region} {fmt(rate)} (a Local Zone)")
+            continue
+        per_device = Decimal(str(item["accelerator_hourly"])) * Decimal(item["accelerator_count"])
+        if abs(per_device - rate) > Decimal("0.01"):
+            raise BuildError(f"{name} {region}: {rate} != accelerator rate x count {per_device}")
         cell: dict[str, Json] | None = prices.setdefault(region, {}).get(name)
         if cell is None:
             cell = prices[region][name] = price_row(None, None, None)
@@ -1265,10 +1294,10 @@ def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
         basis = cell["basis"]
         assert isinstance(basis, dict)
         basis["capacity_block"] = BLOCK_SOURCE.id
-        count += 1
+        blocks.priced += 1
     for region in prices:
         prices[region] = dict(sorted(prices[region].items()))
-    return count
+    return blocks
 
 
 VANTAGE_RAW_FILE = "aws-vantage-2025-11-30-extract.json"

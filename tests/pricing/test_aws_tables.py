@@ -274,27 +274,30 @@ def test_ec2_golden_spot(ec2: Table) -> None:
 
 
 def test_capacity_blocks_from_the_pricing_page(ec2: Table) -> None:
-    """The late-2024 Capacity Blocks page: rates below today's on-demand where both exist.
+    """The Capacity Blocks page as scraped on 2026-07-22, against the same page in late 2024.
 
-    Cross-check against AWS's Capacity Blocks documentation of the time: the page lists
-    exactly the (type, region) pairs the documentation says Capacity Blocks were sold in.
+    Every (type, region) the 2024 page listed is still sold; rates moved by less than 40%
+    (p4d and trn1 down, p5 and p5e up), and every rate is below today's on-demand price.
     """
     blocks = {
         (region, name): row["capacity_block"]
         for region, name, row in rows(ec2)
         if row.get("capacity_block")
     }
-    assert blocks == {
-        ("us-east-1", "p5.48xlarge"): "39.33",
-        ("us-east-2", "p5.48xlarge"): "39.33",
-        ("us-east-2", "p5e.48xlarge"): "43.26",
-        ("us-east-2", "p4d.24xlarge"): "14.75",
-        ("us-west-2", "p4d.24xlarge"): "14.75",
-        ("ap-southeast-4", "trn1.32xlarge"): "15.49",
-    }
+    assert len(blocks) == 62
+    assert blocks[("us-east-1", "p5.48xlarge")] == "41.528"  # 8 x 5.191 per H100
+    assert blocks[("us-east-2", "p5e.48xlarge")] == "47.76"
+    assert blocks[("us-east-2", "trn2.48xlarge")] == "35.7608"  # no on-demand price exists
+    assert blocks[("us-west-2", "p6-b300.48xlarge")] == "112.32"
+    old = json.loads(
+        (REPO_ROOT / "pricing" / "sources" / "aws-capacity-blocks-page-2024.json").read_text()
+    )
+    for item in old["rows"]:
+        now = Decimal(blocks[(item["region"], item["instance_type"])])
+        assert abs(now / Decimal(item["hourly"]) - 1) < Decimal("0.4"), item
     for (region, name), rate in blocks.items():
         row = ec2["prices"][region][name]
-        assert row["basis"]["capacity_block"] == "aws-capacity-blocks-page-2024"
+        assert row["basis"]["capacity_block"] == "aws-capacity-blocks-2026-07-22"
         if row["on_demand"]:
             assert Decimal(rate) < Decimal(row["on_demand"])
 
@@ -445,10 +448,8 @@ def test_ec2_counts(ec2: Table) -> None:
     assert set(ec2["instances"]) == vantage | karpenter
     assert len(ec2["instances"]) == 106
     priced = {name for _, name, _ in rows(ec2)}
-    assert set(ec2["instances"]) - priced == {
-        "p6e-gb200.36xlarge",
-        "trn2.48xlarge",
-    }
+    # trn2.48xlarge has only a Capacity Block rate; p6e-gb200 is sold as UltraServers
+    assert set(ec2["instances"]) - priced == {"p6e-gb200.36xlarge"}
 
 
 def test_spot_estimates_follow_the_2024_ratios(ec2: Table) -> None:
