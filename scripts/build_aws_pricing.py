@@ -67,6 +67,7 @@ PRICE_COLUMNS = (
     "reserved_1y_all_upfront",
     "reserved_3y_partial_upfront",
     "reserved_3y_all_upfront",
+    "windows_on_demand",
 )
 #: SageMaker rows keep the four original columns (hosting has no RIs or spot market).
 SAGEMAKER_COLUMNS = PRICE_COLUMNS[:4]
@@ -723,6 +724,7 @@ def build_ec2(
         if (region, name) not in on_demand:
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
     observed_count = observed_spot(prices)
+    VCPUS.update({name: spec.vcpu for name, spec in specs.items()})
     raw = vantage_raw(prices)
     blocks = capacity_blocks(prices, specs)
 
@@ -1336,6 +1338,9 @@ class RawMerge:
     filled: dict[str, int] | None = None
     spot: int = 0
     spot_placeholder: int = 0
+    windows: int = 0
+    windows_rule: int = 0
+    windows_other: list[str] | None = None
 
     def notes(self) -> list[str]:
         filled = self.filled or {}
@@ -1361,7 +1366,31 @@ class RawMerge:
             "(the mean of the zones' spot prices when ec2instances.info scraped them, "
             f"2025-11-30); {self.spot_placeholder} rows whose spot_avg is 90% of on-demand or "
             "more (no spot capacity) keep the estimate.",
+            f"windows_on_demand ({self.windows} rows) is {sid}'s licence-included Windows "
+            "(mswin) on-demand price, observed. The licence rule used where it is missing "
+            f"(Linux + vCPU x 0.046) reproduces it in {self.windows_rule} of {self.windows} rows; "
+            "the others are previous-generation types with a smaller licence uplift: "
+            + ", ".join(sorted(set(self.windows_other or [])))
+            + ". Windows spot and reserved workloads are priced at the Linux rate + the licence "
+            "(an estimate).",
         ]
+
+
+#: Licence-included Windows on EC2: vCPU x this per hour on top of Linux (see WINDOWS_SOURCE).
+WINDOWS_PER_VCPU = Decimal("0.046")
+#: vCPU per type, filled by build_ec2 before the dump is merged (for the Windows cross-check).
+VCPUS: dict[str, int] = {}
+
+
+def merge_windows(merge: RawMerge, name: str, linux: Decimal, windows: Decimal) -> None:
+    """Count how often the licence rule reproduces the observed Windows price."""
+    if windows <= linux:
+        raise BuildError(f"{name}: Windows {windows} <= Linux {linux}")
+    merge.windows += 1
+    if linux + WINDOWS_PER_VCPU * VCPUS[name] == windows:
+        merge.windows_rule += 1
+    else:
+        merge.windows_other = [*(merge.windows_other or []), name]
 
 
 def vantage_raw(prices: dict[str, dict[str, Json]]) -> RawMerge:
@@ -1395,6 +1424,11 @@ def vantage_raw(prices: dict[str, dict[str, Json]]) -> RawMerge:
                     continue
                 cell[column], basis[column] = fmt(rate), VANTAGE_RAW_SOURCE.id
                 merge.filled[column] = merge.filled.get(column, 0) + 1
+            windows = raw.get("windows_ondemand")
+            if windows is not None:
+                merge_windows(merge, name, on_demand, Decimal(windows))
+                cell["windows_on_demand"] = fmt(Decimal(windows))
+                basis["windows_on_demand"] = VANTAGE_RAW_SOURCE.id
             spot = raw.get("spot_avg")
             if spot is None or not str(basis.get("spot", "")).startswith("estimate"):
                 continue

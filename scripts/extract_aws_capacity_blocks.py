@@ -34,19 +34,18 @@ def number(value: Any) -> str:
 
 
 def rows(document: dict[str, Any]) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for name, entry in sorted(document["instance_types"].items()):
-        for price in entry["pricing"]:
-            out.append(
-                {
-                    "instance_type": name,
-                    "region": str(price["region_code"]),
-                    "page_region": str(price["region"]),
-                    "hourly": number(price["hourly_rate_usd"]),
-                    "accelerator_hourly": number(price["accelerator_hourly_rate_usd"]),
-                    "accelerator_count": str(entry["accelerator_count"]),
-                }
-            )
+    out = [
+        {
+            "instance_type": name,
+            "region": str(price["region_code"]),
+            "page_region": str(price["region"]),
+            "hourly": number(price["hourly_rate_usd"]),
+            "accelerator_hourly": number(price["accelerator_hourly_rate_usd"]),
+            "accelerator_count": str(entry["accelerator_count"]),
+        }
+        for name, entry in sorted(document["instance_types"].items())
+        for price in entry["pricing"]
+    ]
     return sorted(out, key=lambda r: (r["instance_type"], r["region"]))
 
 

@@ -7,7 +7,8 @@ deleted again at d6e31661). Each record holds ``pricing[region][os]`` with ``ond
 ``spot_avg`` (ec2instances.info's mean of the zones' current spot prices) and ``reserved``
 with the 12 RI terms as effective hourly rates (``yrTerm3Standard.allUpfront`` = upfront /
 (3 x 365 x 24) + hourly, computed by ec2instances.info). This keeps the ``linux`` cells
-(shared tenancy) and the six Standard RI terms as
+(shared tenancy) with the six Standard RI terms, and the ``mswin`` (licence-included Windows)
+on-demand price, as
 ``pricing/sources/aws-vantage-2025-11-30-extract.json``, the file
 ``scripts/build_aws_pricing.py`` reads; the values stay the strings the dump has:
 
@@ -57,7 +58,11 @@ def extract(records: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]
         for region, by_os in (record.get("pricing") or {}).items():
             linux = by_os.get("linux") if isinstance(by_os, dict) else None
             if isinstance(linux, dict) and cell(linux):
-                rows.setdefault(name, {})[str(region)] = cell(linux)
+                found = cell(linux)
+                windows = by_os.get("mswin")
+                if isinstance(windows, dict) and windows.get("ondemand"):
+                    found["windows_ondemand"] = str(windows["ondemand"])
+                rows.setdefault(name, {})[str(region)] = found
     return {name: dict(sorted(r.items())) for name, r in sorted(rows.items())}
 
 
@@ -82,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             "license": "MIT",
             "meaning": "pricing[region].linux of every record: ondemand, spot_avg and the six "
             "Standard RI terms (effective USD/h, upfront amortised over the term by "
-            "ec2instances.info); Linux, shared tenancy",
+            "ec2instances.info); Linux, shared tenancy. windows_ondemand: pricing[region].mswin"
+            ".ondemand (licence-included Windows, shared tenancy)",
         },
         "rows": rows,
     }

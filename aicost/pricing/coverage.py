@@ -27,6 +27,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
         "savings_plan_1y",
         "savings_plan_3y",
         "capacity_block",
+        "windows_on_demand",
     ),
     ("aws", "sagemaker"): ("on_demand", "savings_plan_1y", "savings_plan_3y"),
     ("gcp", "compute"): ("on_demand", "spot", "committed_1y", "committed_3y"),

@@ -38,6 +38,7 @@ UPFRONT_COLUMNS = (
     "reserved_1y_all_upfront",
     "reserved_3y_partial_upfront",
     "reserved_3y_all_upfront",
+    "windows_on_demand",
 )
 VANTAGE_DUMP = REPO_ROOT / "pricing" / "sources" / "aws-vantage-2025-11-30-extract.json"
 KINDS = {"gpu", "neuron", "hpu", "fpga", "media"}
@@ -643,3 +644,22 @@ def test_vantage_spot_agrees_with_skypilot(ec2: Table) -> None:
     assert Decimal("0.9") < statistics.median(every) < Decimal("1.1")
     for family in ("g4dn", "g5", "g6", "g6e"):
         assert Decimal("0.85") < statistics.median(ratios[family]) < Decimal("1.15"), family
+
+
+def test_windows_on_demand_is_observed_and_the_licence_rule_agrees(ec2: Table) -> None:
+    """Cross-check: Linux + vCPU x 0.046 (the rule used for Windows spot and RIs) against the
+    observed licence-included Windows price, in every row that has one; only the
+    previous-generation g2 has a smaller uplift."""
+    licence = Decimal(ec2["windows_licence"]["per_vcpu_hour"])
+    rule = other = 0
+    for region, name, row in rows(ec2):
+        if row["windows_on_demand"] is None:
+            continue
+        assert row["basis"]["windows_on_demand"] == "vantage-2025-11-30"
+        windows, linux = Decimal(row["windows_on_demand"]), Decimal(row["on_demand"])
+        if windows == linux + licence * ec2["instances"][name]["vcpu"]:
+            rule += 1
+        else:
+            other += 1
+            assert name.startswith("g2."), (region, name)
+    assert (rule, other) == (866, 16)
