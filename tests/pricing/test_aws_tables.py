@@ -7,6 +7,7 @@ AICOST_PRICING_REFERENCE to check against another copy).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -663,3 +664,20 @@ def test_windows_on_demand_is_observed_and_the_licence_rule_agrees(ec2: Table) -
             other += 1
             assert name.startswith("g2."), (region, name)
     assert (rule, other) == (866, 16)
+
+
+def test_skypilot_on_demand_agrees_with_karpenter_and_vantage(ec2: Table) -> None:
+    """Cross-check of the on-demand column: SkyPilot's per-zone ``Price`` (2026) equals the
+    table's on-demand price (karpenter 2026-07-20 in us-east-1, vantage 2026-01-21 elsewhere)
+    to the cent in every (region, type) the SkyPilot extract has one for."""
+    path = REPO_ROOT / "pricing" / "sources" / "aws-skypilot-v8-00148f2a-spot-extract.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        priced = {(r["Region"], r["InstanceType"]): r["Price"] for r in csv.DictReader(handle)}
+    checked = {"karpenter-2026-07-20": 0, "vantage-2026-01-21": 0}
+    for (region, name), price in priced.items():
+        if not price:
+            continue  # p5e: no on-demand price
+        row = ec2["prices"][region][name]
+        assert abs(Decimal(price) - Decimal(row["on_demand"])) < Decimal("0.005"), (region, name)
+        checked[row["basis"]["on_demand"]] += 1
+    assert checked == {"karpenter-2026-07-20": 30, "vantage-2026-01-21": 292}
