@@ -14,13 +14,17 @@ How each column is derived (details in ``pricing/README.md``):
 
 * ``on_demand``: us-east-1 from the karpenter snapshot (2026-07-20); every other region from the
   vantage/ec2instances.info snapshot (2026-01-21).
-* ``spot``: an estimate, ``on_demand x ratio``, where ``ratio`` is the median
-  ``spot_avg / ondemand`` of the family's us-east-1 rows in the 2024-04-04 ec2instances file
-  (or the median over all its us-east-1 rows when the family has none).
+* ``spot``: observed where a source saw it: SkyPilot's per-zone median
+  (``pricing/sources/aws-skypilot-v8-00148f2a-spot-extract.csv``), else the 2025-11-30
+  ec2instances.info ``spot_avg``; otherwise an estimate, ``on_demand x ratio``, where ``ratio``
+  is the median ``spot_avg / ondemand`` of the family's us-east-1 rows in the 2024-04-04
+  ec2instances file (or the median over all its us-east-1 rows when the family has none).
 * ``reserved_1y``: vantage ``reserved`` (1-yr Standard RI, no upfront, effective hourly).
-* ``reserved_3y`` and the partial/all-upfront RI columns: the 2025-11-30 ec2instances.info
-  dump (``pricing/sources/aws-vantage-2025-11-30-extract.json``), where its on-demand price
-  equals the table's; spot where SkyPilot has no observation comes from the same dump.
+* ``reserved_3y``, the partial/all-upfront RI columns and ``windows_on_demand``: the
+  2025-11-30 ec2instances.info dump (``pricing/sources/aws-vantage-2025-11-30-extract.json``),
+  where its on-demand price equals the table's.
+* ``capacity_block``: AWS's Capacity Blocks page as scraped 2026-07-22
+  (``pricing/sources/aws-capacity-blocks-2026-07-22.json``).
 * SageMaker ``on_demand``: the FMBench value when listed, otherwise an estimate
   ``EC2 on_demand x ratio`` with the ratio observed between FMBench and EC2 prices.
 
