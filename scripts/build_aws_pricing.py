@@ -14,11 +14,17 @@ How each column is derived (details in ``pricing/README.md``):
 
 * ``on_demand``: us-east-1 from the karpenter snapshot (2026-07-20); every other region from the
   vantage/ec2instances.info snapshot (2026-01-21).
-* ``spot``: an estimate, ``on_demand x ratio``, where ``ratio`` is the median
-  ``spot_avg / ondemand`` of the family's us-east-1 rows in the 2024-04-04 ec2instances file
-  (or the median over all its us-east-1 rows when the family has none).
+* ``spot``: observed where a source saw it: SkyPilot's per-zone median
+  (``pricing/sources/aws-skypilot-v8-00148f2a-spot-extract.csv``), else the 2025-11-30
+  ec2instances.info ``spot_avg``; otherwise an estimate, ``on_demand x ratio``, where ``ratio``
+  is the median ``spot_avg / ondemand`` of the family's us-east-1 rows in the 2024-04-04
+  ec2instances file (or the median over all its us-east-1 rows when the family has none).
 * ``reserved_1y``: vantage ``reserved`` (1-yr Standard RI, no upfront, effective hourly).
-* ``reserved_3y``: always null (no source).
+* ``reserved_3y``, the partial/all-upfront RI columns and ``windows_on_demand``: the
+  2025-11-30 ec2instances.info dump (``pricing/sources/aws-vantage-2025-11-30-extract.json``),
+  where its on-demand price equals the table's.
+* ``capacity_block``: AWS's Capacity Blocks page as scraped 2026-07-22
+  (``pricing/sources/aws-capacity-blocks-2026-07-22.json``).
 * SageMaker ``on_demand``: the FMBench value when listed, otherwise an estimate
   ``EC2 on_demand x ratio`` with the ratio observed between FMBench and EC2 prices.
 
@@ -56,7 +62,19 @@ HOME_REGION = "us-east-1"
 ESTIMATE_QUANTUM = Decimal("0.000001")  # estimates are rounded to 6 decimal places
 RATIO_QUANTUM = Decimal("0.0001")  # ratios are rounded before use and printed in `basis`
 
-PRICE_COLUMNS = ("on_demand", "spot", "reserved_1y", "reserved_3y")
+PRICE_COLUMNS = (
+    "on_demand",
+    "spot",
+    "reserved_1y",
+    "reserved_3y",
+    "reserved_1y_partial_upfront",
+    "reserved_1y_all_upfront",
+    "reserved_3y_partial_upfront",
+    "reserved_3y_all_upfront",
+    "windows_on_demand",
+)
+#: SageMaker rows keep the four original columns (hosting has no RIs or spot market).
+SAGEMAKER_COLUMNS = PRICE_COLUMNS[:4]
 
 Json = Any  # parsed JSON (numbers parsed as Decimal)
 
@@ -633,8 +651,9 @@ def price_row(
     on_demand: tuple[Decimal, str] | None,
     spot: tuple[str, str] | None,
     reserved_1y: tuple[Decimal, str] | None,
+    columns: tuple[str, ...] = PRICE_COLUMNS,
 ) -> dict[str, Json]:
-    row: dict[str, Json] = dict.fromkeys(PRICE_COLUMNS)
+    row: dict[str, Json] = dict.fromkeys(columns)
     basis: dict[str, str] = {}
     if on_demand is not None:
         row["on_demand"], basis["on_demand"] = fmt(on_demand[0]), on_demand[1]
@@ -709,7 +728,9 @@ def build_ec2(
         if (region, name) not in on_demand:
             raise BuildError(f"{name} {region}: reserved price without on-demand price")
     observed_count = observed_spot(prices)
-    block_count = capacity_blocks(prices)
+    VCPUS.update({name: spec.vcpu for name, spec in specs.items()})
+    raw = vantage_raw(prices)
+    blocks = capacity_blocks(prices, specs)
 
     unpriced = sorted(name for name in specs if not any(name in p for p in prices.values()))
     notes = ec2_notes(
@@ -725,15 +746,17 @@ def build_ec2(
         both,
         unpriced,
     )
-    sources = [karpenter.source, vantage.source, ec2.source, skypilot[0], SPOT_SOURCE, BLOCK_SOURCE]
-    notes.append(
-        f"capacity_block is priced for {block_count} (region, type) rows from {BLOCK_SOURCE.id}: "
-        "the Effective Instance Hourly Rate of AWS's Capacity Blocks pricing page as published "
-        "for late 2024 (the page said the rates would be updated on 2025-01-01; Capacity Block "
-        "prices move with supply and demand, and every offering states its own price). They "
-        "are the only published rates found, dated 2024 in every report, and not counted in "
-        "as_of. Other capacity-block workloads are priced on-demand and flagged."
-    )
+    sources = [
+        karpenter.source,
+        vantage.source,
+        VANTAGE_RAW_SOURCE,
+        ec2.source,
+        skypilot[0],
+        SPOT_SOURCE,
+        BLOCK_SOURCE,
+    ]
+    notes.extend(raw.notes())
+    notes.append(blocks.note())
     notes.append(
         f"spot is observed for {observed_count} (region, type) rows of the p4d, p4de, p5, p5e, "
         f"p5en, p6-b200, p6-b300, g4dn.xlarge, g4dn.12xlarge, every g5 size, "
@@ -751,9 +774,9 @@ def build_ec2(
         "observations are not counted in as_of (their day is not recorded)."
     )
     # as_of is conservative: the oldest source whose observed prices the table carries
-    # (vantage, for on-demand outside us-east-1 and reserved); reports also name the
-    # dated source of every price they use.
-    as_of = min(karpenter.source.date, vantage.source.date)
+    # (the 2025-11-30 vantage dump, for 3-year and upfront RIs and spot; vantage 2026-01-21
+    # for on-demand outside us-east-1); reports also name the dated source of every price.
+    as_of = min(karpenter.source.date, vantage.source.date, VANTAGE_RAW_SOURCE.date)
     table = table_header("aws-ec2", "ec2", as_of)
     table.update(
         {
@@ -882,10 +905,8 @@ def ec2_notes(
         f"reserved_1y: {vid} 'reserved' = 1-yr Standard RI, no upfront, effective hourly "
         "(ec2instances.info yrTerm1Standard.noUpfront). Null where vantage has no RI offer; "
         "families with no RI price in any region: " + ", ".join(no_ri_families) + ". Savings "
-        "Plans are not modelled.",
-        "reserved_3y: null everywhere; no 3-year RI price for GPU families was found in any "
-        "reference file (for scale only: a non-GPU x2iedn record shows 3-yr no-upfront at about "
-        "0.32x on-demand).",
+        "Plans: no public file or page with EC2 Savings Plans rates for these types was found; "
+        "a savings-plan workload is priced at the RI rate of its term and flagged.",
         "Instances with specs but no price rows (no on-demand price in any file; capacity "
         "blocks or preview): " + ", ".join(unpriced) + ". FMBench lists p5e.48xlarge at 110.92 "
         "(undated, region not stated); it is not used.",
@@ -1001,7 +1022,7 @@ def build_sagemaker(
             )
             od = (Decimal(estimate(base, ratio)), basis)
             estimated.append(ml_name)
-        rows[ml_name] = price_row(od, None, None)
+        rows[ml_name] = price_row(od, None, None, SAGEMAKER_COLUMNS)
 
     ratio_list = ", ".join(
         f"{n} {fmt(r.quantize(RATIO_QUANTUM))}" for n, r in sorted(observed.items())
@@ -1211,28 +1232,64 @@ def observed_spot(prices: dict[str, dict[str, Json]]) -> int:
     return count
 
 
-BLOCK_FILE = "aws-capacity-blocks-page-2024.json"
+BLOCK_FILE = "aws-capacity-blocks-2026-07-22.json"
 BLOCK_SOURCE = Source(
-    id="aws-capacity-blocks-page-2024",
+    id="aws-capacity-blocks-2026-07-22",
     file=f"pricing/sources/{BLOCK_FILE}",
-    origin="https://aws.amazon.com/ec2/capacityblocks/pricing/ as stored in late 2024 (read "
-    "2026-12-04 from a copy of the page): Effective Instance Hourly Rate per instance type "
-    "and region",
-    date="2024",
-    licence="provider page (facts, quoted with their date)",
-    used_for="capacity_block (p5, p5e, p4d, trn1 in the regions the page lists)",
+    origin="https://aws.amazon.com/ec2/capacityblocks/pricing/ as scraped on 2026-07-22 by "
+    "koyakimu/ec2-capacity-blocks-for-ml-pricing-json (data/pricing.json @ "
+    "b3a54aee92b6ef6b3c50ea6cacbcc03536675c7e, MIT); rows cut by "
+    "scripts/extract_aws_capacity_blocks.py: Effective Instance Hourly Rate per instance "
+    "type and region",
+    date="2026-07-22",
+    licence="provider page (facts, quoted with their date); scraper repository MIT",
+    used_for="capacity_block (p4d, p4de, p5, p5e, p5en, p6-b200, p6-b300, trn1, trn2 in the "
+    "regions the page lists)",
 )
+#: A Local Zone availability zone as the scraper names it (us-east-1-atl-2a).
+LOCAL_ZONE = re.compile(r"-[a-z]{3}-\d+[a-z]$")
 
 
-def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
+@dataclass
+class Blocks:
+    """What the Capacity Blocks page gave, for the table notes."""
+
+    priced: int = 0
+    skipped: list[str] | None = None
+
+    def note(self) -> str:
+        return (
+            f"capacity_block is priced for {self.priced} (region, type) rows from "
+            f"{BLOCK_SOURCE.id}: the Effective Instance Hourly Rate of AWS's Capacity Blocks "
+            "pricing page as scraped on 2026-07-22 (reservation fee paid up front; Linux adds "
+            "no operating-system fee). Capacity Block prices move with supply and demand (the "
+            "same page on 2026-03-01 showed p5.48xlarge at 31.464 in us-east-1, 41.528 here) "
+            "and every offering states its own price. Not used: "
+            + "; ".join(self.skipped or [])
+            + ". Other capacity-block workloads (p6e-gb200 instances) are priced on-demand "
+            "where there is one, and flagged."
+        )
+
+
+def capacity_blocks(prices: dict[str, dict[str, Json]], specs: Mapping[str, Spec]) -> Blocks:
     """Add the published Capacity Block rate as the ``capacity_block`` column."""
     data = load_json(REPO_ROOT / "pricing" / "sources" / BLOCK_FILE)
     assert isinstance(data, dict) and isinstance(data["rows"], list)
-    count = 0
+    blocks = Blocks(skipped=[])
+    assert blocks.skipped is not None
     for item in data["rows"]:
         assert isinstance(item, dict)
         name, region = str(item["instance_type"]), str(item["region"])
         rate = Decimal(str(item["hourly"]))
+        if name not in specs:
+            blocks.skipped.append(f"{name} {region} {fmt(rate)} (no instance spec)")
+            continue
+        if LOCAL_ZONE.search(region):
+            blocks.skipped.append(f"{name} {region} {fmt(rate)} (a Local Zone)")
+            continue
+        per_device = Decimal(str(item["accelerator_hourly"])) * Decimal(item["accelerator_count"])
+        if abs(per_device - rate) > Decimal("0.01"):
+            raise BuildError(f"{name} {region}: {rate} != accelerator rate x count {per_device}")
         cell: dict[str, Json] | None = prices.setdefault(region, {}).get(name)
         if cell is None:
             cell = prices[region][name] = price_row(None, None, None)
@@ -1243,10 +1300,148 @@ def capacity_blocks(prices: dict[str, dict[str, Json]]) -> int:
         basis = cell["basis"]
         assert isinstance(basis, dict)
         basis["capacity_block"] = BLOCK_SOURCE.id
-        count += 1
+        blocks.priced += 1
     for region in prices:
         prices[region] = dict(sorted(prices[region].items()))
-    return count
+    return blocks
+
+
+VANTAGE_RAW_FILE = "aws-vantage-2025-11-30-extract.json"
+VANTAGE_RAW_SOURCE = Source(
+    id="vantage-2025-11-30",
+    file=f"pricing/sources/{VANTAGE_RAW_FILE}",
+    origin="tsaol/aws-gpu data/gpu_instances_raw.json @ 2d0108c7bd261c8e40493fbd35135437bd6c9099 "
+    "(committed 2025-11-30, removed at d6e31661): the full instances.vantage.sh / "
+    "ec2instances.info records of 84 GPU/accelerator types; Linux cells cut by "
+    "scripts/extract_aws_vantage_raw.py",
+    date="2025-11-30",
+    licence="MIT",
+    used_for="reserved_3y (3-yr Standard RI, no upfront), the partial/all-upfront RI columns "
+    "(effective hourly), and spot (spot_avg) where SkyPilot has no observation",
+)
+#: ec2instances.info reserved term -> table column (Standard RIs; Convertible ones are not kept).
+RI_TERMS = {
+    "yrTerm1Standard.noUpfront": "reserved_1y",
+    "yrTerm3Standard.noUpfront": "reserved_3y",
+    "yrTerm1Standard.partialUpfront": "reserved_1y_partial_upfront",
+    "yrTerm1Standard.allUpfront": "reserved_1y_all_upfront",
+    "yrTerm3Standard.partialUpfront": "reserved_3y_partial_upfront",
+    "yrTerm3Standard.allUpfront": "reserved_3y_all_upfront",
+}
+#: Spot at or above this share of on-demand is a placeholder (no spot capacity), as for SkyPilot.
+SPOT_PLACEHOLDER = Decimal("0.9")
+
+
+@dataclass
+class RawMerge:
+    """What the 2025-11-30 dump added, for the table notes."""
+
+    cells: int = 0
+    od_mismatch: int = 0
+    ri_1y_equal: int = 0
+    filled: dict[str, int] | None = None
+    spot: int = 0
+    spot_placeholder: int = 0
+    windows: int = 0
+    windows_rule: int = 0
+    windows_other: list[str] | None = None
+
+    def notes(self) -> list[str]:
+        filled = self.filled or {}
+        sid = VANTAGE_RAW_SOURCE.id
+        return [
+            f"{sid} ({VANTAGE_RAW_SOURCE.file}): ec2instances.info's records as dumped on "
+            f"2025-11-30. Its Linux on-demand price equals this table's in {self.cells} of "
+            f"{self.cells + self.od_mismatch} (type, region) cells (the same price generation); "
+            "only those cells take prices from it. Its 1-yr Standard no-upfront rate equals "
+            f"vantage-2026-01-21's reserved_1y in all {self.ri_1y_equal} cells both have.",
+            "reserved_3y = ec2instances.info yrTerm3Standard.noUpfront (3-yr Standard RI, no "
+            f"upfront), {filled.get('reserved_3y', 0)} rows. reserved_1y_partial_upfront, "
+            "reserved_1y_all_upfront, reserved_3y_partial_upfront and reserved_3y_all_upfront "
+            "are the partial and all-upfront Standard RIs as EFFECTIVE hourly rates: "
+            "ec2instances.info computes upfront / (years x 365 x 24) + hourly, so the upfront "
+            "payment is spread evenly over every hour of the term "
+            f"({filled.get('reserved_1y_all_upfront', 0)} 1-year and "
+            f"{filled.get('reserved_3y_all_upfront', 0)} 3-year rows). aicost reads no payment "
+            "option from a workload: a reserved workload is priced at the no-upfront column of "
+            "its term; the upfront columns are published for comparison. Some types have a "
+            "3-year offer but no 1-year Standard one (p5.48xlarge). Convertible RIs are not kept.",
+            f"spot: where SkyPilot has no observation, {self.spot} rows take {sid}'s spot_avg "
+            "(the mean of the zones' spot prices when ec2instances.info scraped them, "
+            f"2025-11-30); {self.spot_placeholder} rows whose spot_avg is 90% of on-demand or "
+            "more (no spot capacity) keep the estimate.",
+            f"windows_on_demand ({self.windows} rows) is {sid}'s licence-included Windows "
+            "(mswin) on-demand price, observed. The licence rule used where it is missing "
+            f"(Linux + vCPU x 0.046) reproduces it in {self.windows_rule} of {self.windows} rows; "
+            "the others are previous-generation types with a smaller licence uplift: "
+            + ", ".join(sorted(set(self.windows_other or [])))
+            + ". Windows spot and reserved workloads are priced at the Linux rate + the licence "
+            "(an estimate).",
+        ]
+
+
+#: Licence-included Windows on EC2: vCPU x this per hour on top of Linux (see WINDOWS_SOURCE).
+WINDOWS_PER_VCPU = Decimal("0.046")
+#: vCPU per type, filled by build_ec2 before the dump is merged (for the Windows cross-check).
+VCPUS: dict[str, int] = {}
+
+
+def merge_windows(merge: RawMerge, name: str, linux: Decimal, windows: Decimal) -> None:
+    """Count how often the licence rule reproduces the observed Windows price."""
+    if windows <= linux:
+        raise BuildError(f"{name}: Windows {windows} <= Linux {linux}")
+    merge.windows += 1
+    if linux + WINDOWS_PER_VCPU * VCPUS[name] == windows:
+        merge.windows_rule += 1
+    else:
+        merge.windows_other = [*(merge.windows_other or []), name]
+
+
+def vantage_raw(prices: dict[str, dict[str, Json]]) -> RawMerge:
+    """Add 3-year and upfront RIs, and spot where none is observed, from the 2025-11-30 dump."""
+    data = load_json(REPO_ROOT / "pricing" / "sources" / VANTAGE_RAW_FILE)
+    merge = RawMerge(filled={})
+    assert merge.filled is not None
+    for name, by_region in sorted(data["rows"].items()):
+        for region, raw in sorted(by_region.items()):
+            cell = prices.get(region, {}).get(name)
+            if cell is None or cell.get("on_demand") is None or "ondemand" not in raw:
+                continue
+            on_demand = Decimal(str(cell["on_demand"]))
+            if Decimal(raw["ondemand"]) != on_demand:
+                merge.od_mismatch += 1
+                continue
+            merge.cells += 1
+            basis = cell["basis"]
+            assert isinstance(basis, dict)
+            for term, column in RI_TERMS.items():
+                value = raw.get("reserved", {}).get(term)
+                if value is None:
+                    continue
+                rate = Decimal(value)
+                if rate >= on_demand:
+                    raise BuildError(f"{name} {region}: {term} {rate} >= on-demand {on_demand}")
+                if cell.get(column) is not None:
+                    if Decimal(str(cell[column])) != rate:
+                        raise BuildError(f"{name} {region}: {column} {cell[column]} != {rate}")
+                    merge.ri_1y_equal += 1
+                    continue
+                cell[column], basis[column] = fmt(rate), VANTAGE_RAW_SOURCE.id
+                merge.filled[column] = merge.filled.get(column, 0) + 1
+            windows = raw.get("windows_ondemand")
+            if windows is not None:
+                merge_windows(merge, name, on_demand, Decimal(windows))
+                cell["windows_on_demand"] = fmt(Decimal(windows))
+                basis["windows_on_demand"] = VANTAGE_RAW_SOURCE.id
+            spot = raw.get("spot_avg")
+            if spot is None or not str(basis.get("spot", "")).startswith("estimate"):
+                continue
+            if Decimal(spot) >= on_demand * SPOT_PLACEHOLDER:
+                merge.spot_placeholder += 1
+                continue
+            cell["spot"], basis["spot"] = fmt(Decimal(spot)), VANTAGE_RAW_SOURCE.id
+            merge.spot += 1
+    return merge
 
 
 if __name__ == "__main__":

@@ -314,10 +314,19 @@ class PriceTable:
     def _windows(
         self, region: str, instance_type: str, purchase: PurchaseOption, term: int | None
     ) -> Rate | NoRate:
-        """Licence-included Windows: the option's Linux rate + vCPU x the licence rate."""
+        """Licence-included Windows: the table's observed Windows price for the column the
+        Linux rate came from (``windows_on_demand``), else that rate + vCPU x the licence."""
         linux = self.rate(region, instance_type, purchase, term)
         if isinstance(linux, NoRate):
             return linux
+        observed = self.pick(
+            self.row(region, instance_type) or {},
+            ((f"windows_{linux.column}", None),),
+            f"{instance_type} in {region}",
+        )
+        if observed is not None:
+            hourly, column, basis, _ = observed
+            return replace(linux, hourly=hourly, column=column, basis=basis)
         spec = self.spec(instance_type)
         licence = self.windows_licence or {}
         per_vcpu = licence.get("per_vcpu_hour")

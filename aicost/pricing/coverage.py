@@ -20,9 +20,14 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
         "spot",
         "reserved_1y",
         "reserved_3y",
+        "reserved_1y_partial_upfront",
+        "reserved_1y_all_upfront",
+        "reserved_3y_partial_upfront",
+        "reserved_3y_all_upfront",
         "savings_plan_1y",
         "savings_plan_3y",
         "capacity_block",
+        "windows_on_demand",
     ),
     ("aws", "sagemaker"): ("on_demand", "savings_plan_1y", "savings_plan_3y"),
     ("gcp", "compute"): ("on_demand", "spot", "committed_1y", "committed_3y"),
@@ -131,11 +136,12 @@ def render(tables: list[TableCoverage]) -> str:
             f"regions, {table.rows} rows"
         )
         header = f"{'priced':>8} {'estimate':>9} {'missing':>8} {'priced %':>9}"
-        lines.append(f"  {'purchase option':<18} {header}")
+        width = max([18, *(len(column) for column in table.options)])
+        lines.append(f"  {'purchase option':<{width}} {header}")
         for column, cell in table.options.items():
             share = 100 * cell.priced / cell.total if cell.total else 0.0
             lines.append(
-                f"  {column:<18} {cell.priced:>8,} {cell.estimate:>9,} {cell.missing:>8,} "
+                f"  {column:<{width}} {cell.priced:>8,} {cell.estimate:>9,} {cell.missing:>8,} "
                 f"{share:>8.1f}%"
             )
         lines.append("")

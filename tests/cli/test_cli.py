@@ -47,7 +47,7 @@ def test_json_report_has_the_documented_fields(aicost: Runner) -> None:
     for key in ("rule", "type", "severity", "address", "message"):
         assert finding[key]
     ec2 = next(t for t in report["pricing"] if t["table"] == "aws-ec2")
-    assert ec2["as_of"] == "2026-01-21"
+    assert ec2["as_of"] == "2025-11-30"
     assert ec2["used"]["karpenter-2026-07-20"] > 0  # us-east-1 on-demand prices
 
 
@@ -65,7 +65,7 @@ def test_table_shows_costs_price_date_and_verdict(aicost: Runner) -> None:
     assert "Unpriced (1)" in out and "p9.96xlarge" in out
     prices = " ".join(out.split("Prices: ", 1)[1].split())  # the line may wrap
     assert prices.startswith(
-        "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20, skypilot-aws-v8-2026-00148f2a, "
+        "aws-ec2 as of 2025-11-30 (used: karpenter-2026-07-20, skypilot-aws-v8-2026-00148f2a, "
         "vantage-2026-01-21)"  # every spot price in the plan is observed: no 2024 estimate used
     )
     assert "aws-sagemaker as of 2024 (used: fmbench-2024)" in prices
@@ -77,7 +77,7 @@ def test_markdown_report(aicost: Runner) -> None:
     assert out.startswith("<!-- aicost-report -->")
     assert "aicost: fail" in out
     assert "| `aws_instance.trainer` |" in out
-    assert "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20" in out
+    assert "aws-ec2 as of 2025-11-30 (used: karpenter-2026-07-20" in out
 
 
 def test_several_formats_to_files(aicost: Runner, tmp_path: Path) -> None:

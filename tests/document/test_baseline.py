@@ -28,13 +28,13 @@ budgets:
     match:
       tags:
         team: [vision]
-    monthly: 5000
+    monthly: 4000
 """
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """ws/a = aws_compliant ($2,063.74), ws/b = aws_denied ($3,493.00); both team vision."""
+    """ws/a = aws_compliant ($2,098.02), ws/b = aws_denied ($2,114.87); both team vision."""
     for workspace, name in (("a", "aws_compliant"), ("b", "aws_denied")):
         (tmp_path / "ws" / workspace).mkdir(parents=True)
         shutil.copy(plan(name), tmp_path / "ws" / workspace / "plan.json")
@@ -49,8 +49,8 @@ def money(value: Any) -> Decimal:
 def test_projects_are_keyed_by_path_not_name(aicost: Runner, repo: Path) -> None:
     report = aicost("check", "ws/a/plan.json", "ws/b/plan.json", "--format", "json").json
     assert [(p["key"], p["monthly_cost"]) for p in report["projects"]] == [
-        ("ws/a/plan.json", "2063.74"),
-        ("ws/b/plan.json", "3493.00"),
+        ("ws/a/plan.json", "2098.02"),
+        ("ws/b/plan.json", "2114.87"),
     ]
     for resource in report["resources"]:
         assert resource["baseline_monthly_cost"] is None
@@ -69,30 +69,31 @@ def test_baseline_compares_each_workspace_and_carries_the_untouched_ones(
     baseline = report["baseline"]
     projects = {p["key"]: p for p in baseline["projects"]}
     assert projects["ws/a/plan.json"]["status"] == "changed"
-    assert money(projects["ws/a/plan.json"]["baseline_monthly_cost"]) == Decimal("2063.74")
-    assert money(projects["ws/a/plan.json"]["delta_monthly_cost"]) == Decimal(
-        "105088.94"
-    ) - Decimal("2063.74")
+    assert money(projects["ws/a/plan.json"]["baseline_monthly_cost"]) == Decimal("2098.02")
+    # the delta of unrounded costs: within a cent of the difference of the rounded ones
+    changed = money(projects["ws/a/plan.json"]["delta_monthly_cost"])
+    assert abs(changed - (Decimal("105088.94") - Decimal("2098.02"))) <= Decimal("0.01")
     assert projects["ws/b/plan.json"] == {
         "key": "ws/b/plan.json",
         "status": "unchanged",
-        "monthly_cost": "3493.00",
-        "baseline_monthly_cost": "3493.00",
+        "monthly_cost": "2114.87",
+        "baseline_monthly_cost": "2114.87",
         "delta_monthly_cost": "0.00",
     }
-    assert money(baseline["monthly_cost"]) == Decimal("5556.74")
+    assert money(baseline["monthly_cost"]) == Decimal("4212.89")
     # the sum of unrounded costs: within a cent of the sum of the rounded ones
     after = money(baseline["monthly_cost_after"])
-    assert abs(after - (Decimal("105088.94") + Decimal("3493.00"))) <= Decimal("0.01")
-    assert money(baseline["delta_monthly_cost"]) == Decimal("105088.94") - Decimal("2063.74")
+    assert abs(after - (Decimal("105088.94") + Decimal("2114.87"))) <= Decimal("0.01")
+    delta = money(baseline["delta_monthly_cost"])
+    assert abs(delta - (Decimal("105088.94") - Decimal("2098.02"))) <= Decimal("0.01")
     # ws/b's denied GPUs are not this pull request's doing: no finding is about them.
     assert not [f for f in report["findings"] if f["address"].startswith("aws_instance.v100")]
     # The aws_compliant resources are gone from ws/a.
     removed = {r["address"] for r in baseline["removed_resources"]}
     assert "aws_instance.train_spot" in removed
     markdown = aicost("check", "ws/a/plan.json", "--baseline", "base.json", "--format", "markdown")
-    assert "### ❌ aicost: fail · +$103,025.20/month" in markdown.out
-    assert "all workspaces together go from **$5,556.74** to **$108,581.94**" in markdown.out
+    assert "### ❌ aicost: fail · +$102,990.91/month" in markdown.out
+    assert "all workspaces together go from **$4,212.89** to **$107,203.81**" in markdown.out
     assert "| 1 other workspace (base branch) |" in markdown.out
 
 
@@ -101,7 +102,7 @@ def test_budgets_sum_the_workspaces_the_pull_request_does_not_touch(
 ) -> None:
     aicost("check", "ws/a/plan.json", "ws/b/plan.json", "--format", "json=base.json")
     alone = aicost("check", "ws/a/plan.json", "--policy", "budget.yaml", "--format", "json")
-    assert alone.code == 0 and alone.json["findings"] == []  # $2,063.74 < $5,000
+    assert alone.code == 0 and alone.json["findings"] == []  # $2,098.02 < $4,000
     together = aicost(
         "check",
         "ws/a/plan.json",
@@ -115,7 +116,7 @@ def test_budgets_sum_the_workspaces_the_pull_request_does_not_touch(
     assert together.code == 1
     (budget,) = together.json["findings"]
     assert budget["rule"] == "budget:vision"
-    assert "projected $5,556.74/month exceeds $5,000.00" in budget["message"]
+    assert "projected $4,212.89/month exceeds $4,000.00" in budget["message"]
     assert "aws_instance.v100_train" in budget["message"]  # a carried ws/b workload
 
 
@@ -142,7 +143,7 @@ def test_a_report_from_before_projects_existed_still_works(aicost: Runner, repo:
     del old["projects"]
     (repo / "old.json").write_text(json.dumps(old))
     report = aicost("check", "ws/a/plan.json", "--baseline", "old.json", "--format", "json").json
-    assert money(report["baseline"]["monthly_cost"]) == Decimal("5556.74")
+    assert money(report["baseline"]["monthly_cost"]) == Decimal("4212.89")
 
 
 @pytest.mark.parametrize(
@@ -180,7 +181,7 @@ def test_merge_combines_matrix_reports(aicost: Runner, repo: Path) -> None:
     assert merged.code == 0
     document = merged.json
     together = aicost("check", "ws/a/plan.json", "ws/b/plan.json", "--format", "json").json
-    assert document["summary"]["monthly_cost"] == together["summary"]["monthly_cost"] == "5556.74"
+    assert document["summary"]["monthly_cost"] == together["summary"]["monthly_cost"] == "4212.89"
     assert document["summary"]["workloads"] == together["summary"]["workloads"]
     assert [p["key"] for p in document["projects"]] == ["ws/a/plan.json", "ws/b/plan.json"]
     assert document["verdict"] == "fail"
@@ -188,8 +189,8 @@ def test_merge_combines_matrix_reports(aicost: Runner, repo: Path) -> None:
     assert document["merged_from"] == reports
     assert aicost("merge", *reports, "--fail").code == 1
     markdown = aicost("merge", *reports, "--format", "markdown").out
-    assert "| `ws/a/plan.json` | 4 | $2,063.74 |" in markdown
-    assert "| `ws/b/plan.json` | 2 | $3,493.00 |" in markdown
+    assert "| `ws/a/plan.json` | 4 | $2,098.02 |" in markdown
+    assert "| `ws/b/plan.json` | 2 | $2,114.87 |" in markdown
 
 
 def test_merge_refuses_the_same_workspace_twice(aicost: Runner, repo: Path) -> None:
@@ -206,7 +207,7 @@ def test_merge_recomputes_budgets_over_every_workspace(aicost: Runner, repo: Pat
     assert plain["findings"] == [] and plain["verdict"] == "pass"  # each alone is under budget
     merged = aicost("merge", *reports, "--policy", "budget.yaml").json
     assert [f["rule"] for f in merged["findings"]] == ["budget:vision"]
-    assert "projected $5,556.74/month" in merged["findings"][0]["message"]
+    assert "projected $4,212.89/month" in merged["findings"][0]["message"]
     assert merged["verdict"] == "fail"
 
 
@@ -217,8 +218,8 @@ def test_merge_of_matrix_jobs_that_used_one_baseline(aicost: Runner, repo: Path)
     merged = aicost("merge", *reports).json["baseline"]
     statuses = {p["key"]: p["status"] for p in merged["projects"]}
     assert statuses == {"ws/a/plan.json": "changed", "ws/b/plan.json": "changed"}
-    assert money(merged["monthly_cost_after"]) == Decimal("2063.74") + Decimal("241075.20")
-    assert money(merged["delta_monthly_cost"]) == Decimal("241075.20") - Decimal("3493.00")
+    assert money(merged["monthly_cost_after"]) == Decimal("2098.02") + Decimal("241075.20")
+    assert money(merged["delta_monthly_cost"]) == Decimal("241075.20") - Decimal("2114.87")
     again = aicost("merge", *reports, "--baseline", "base.json").json["baseline"]
     assert again["delta_monthly_cost"] == merged["delta_monthly_cost"]
 

@@ -168,10 +168,10 @@ def test_failing_plan_comments_annotates_and_fails_the_job(
     assert "::error title=aicost spot-training::aws_instance.pretrain" in check.stdout
     report = json.loads(Path(check.outputs["report"]).read_text())
     assert result.outputs["verdict"] == "fail" == report["verdict"]
-    assert result.outputs["monthly_cost"] == report["summary"]["monthly_cost"] == "49873.49"
-    assert result.outputs["delta_monthly_cost"] == "49873.49"
+    assert result.outputs["monthly_cost"] == report["summary"]["monthly_cost"] == "49674.74"
+    assert result.outputs["delta_monthly_cost"] == "49674.74"
     (posted,) = github.on(42)
-    assert posted["body"].startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$49,873.49")
+    assert posted["body"].startswith("<!-- aicost-report -->\n### ❌ aicost: fail · +$49,674.74")
     assert result.outputs["comment_url"] == posted["html_url"]
     assert "### ❌ aicost: fail" in result.summary  # the job summary
     gate = result.step("Gate")
@@ -194,7 +194,7 @@ def test_second_run_updates_the_sticky_comment_and_baseline_delta(
     assert first.code == second.code == 0
     (posted,) = github.on(42)  # one sticky comment
     assert "### ✅ aicost: pass" in posted["body"]
-    delta = Decimal("2063.74") - Decimal("49873.49")
+    delta = Decimal("2098.02") - Decimal("49674.74")
     assert Decimal(second.outputs["delta_monthly_cost"]) == delta
     assert f"-${abs(delta):,.2f}/month" in posted["body"]
 

@@ -126,7 +126,7 @@ def test_terraform_hook_passes_and_fails_on_staged_files(
     passed = try_repo(project, "aicost-terraform", pre_commit_home, "envs/prod/main.tf")
     assert passed.code == 0, passed.output
     assert re.search(r"aicost cost gate \(Terraform\)\.+Passed", passed.output)
-    assert "aicost: PASS · $2,063.74/month" in passed.output
+    assert "aicost: PASS · $2,098.02/month" in passed.output
 
     main = project / "envs" / "prod" / "main.tf"
     main.write_text(main.read_text().replace('"g6.xlarge"', '"p3.2xlarge"'))

@@ -7,6 +7,7 @@ AICOST_PRICING_REFERENCE to check against another copy).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -33,6 +34,14 @@ EC2INSTANCES_FILE = "aws-ec2-gpu-ondemand-spot-ec2instances-2024-04-04.json"
 FMBENCH_FILE = "sagemaker-bedrock-pricing-fmbench.yml"
 
 PRICE_COLUMNS = ("on_demand", "spot", "reserved_1y", "reserved_3y")
+UPFRONT_COLUMNS = (
+    "reserved_1y_partial_upfront",
+    "reserved_1y_all_upfront",
+    "reserved_3y_partial_upfront",
+    "reserved_3y_all_upfront",
+    "windows_on_demand",
+)
+VANTAGE_DUMP = REPO_ROOT / "pricing" / "sources" / "aws-vantage-2025-11-30-extract.json"
 KINDS = {"gpu", "neuron", "hpu", "fpga", "media"}
 NORMALISED_NAMES = {
     "H100", "H200", "B200", "B300", "GB200", "A100", "A100-80GB", "A10G", "L4", "L40S", "T4",
@@ -115,7 +124,7 @@ def test_headers(ec2: Table, sagemaker: Table) -> None:
         assert re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", table["as_of"])
         assert table["notes"] and all(isinstance(n, str) and n for n in table["notes"])
     # as_of is conservative: the oldest source of observed prices in the table
-    assert ec2["as_of"] == "2026-01-21"
+    assert ec2["as_of"] == "2025-11-30"
     assert sagemaker["as_of"] == "2024"
     assert sagemaker["component"] == "hosting"
     assert "component" not in ec2
@@ -144,8 +153,9 @@ def test_source_files_exist(table: Table) -> None:
 def test_every_price_is_a_positive_decimal_string(table: Table) -> None:
     count = 0
     for region, name, row in rows(table):
-        assert set(row) - {"capacity_block"} == {*PRICE_COLUMNS, "basis"}, (region, name)
-        for column in (*PRICE_COLUMNS, "capacity_block"):
+        upfront = set(UPFRONT_COLUMNS) if table["service"] == "ec2" else set()
+        assert set(row) - {"capacity_block"} == {*PRICE_COLUMNS, *upfront, "basis"}, (region, name)
+        for column in (*PRICE_COLUMNS, *upfront, "capacity_block"):
             value = row.get(column)
             if value is None:
                 continue
@@ -159,7 +169,6 @@ def test_every_price_is_a_positive_decimal_string(table: Table) -> None:
             row.get("capacity_block")
         )
         assert row["on_demand"] is not None or observed_only, (region, name)
-        assert row["reserved_3y"] is None
     assert count > 0
 
 
@@ -167,7 +176,8 @@ def test_every_price_has_a_basis(table: Table) -> None:
     source_ids = {source["id"] for source in table["sources"]}
     for region, name, row in rows(table):
         basis = row["basis"]
-        priced = {c for c in (*PRICE_COLUMNS, "capacity_block") if row.get(c) is not None}
+        columns = (*PRICE_COLUMNS, *UPFRONT_COLUMNS, "capacity_block")
+        priced = {c for c in columns if row.get(c) is not None}
         assert set(basis) == priced, (region, name)
         for column, why in basis.items():
             if why.startswith("estimate:"):
@@ -261,31 +271,35 @@ def test_ec2_golden_spot(ec2: Table) -> None:
     g6 = ec2["prices"]["us-east-1"]["g6.xlarge"]
     assert g6["spot"] == "0.38205"  # median of 0.4011, 0.3653, 0.3490, 0.3988
     g6_48 = ec2["prices"]["us-east-1"]["g6.48xlarge"]
-    assert g6_48["basis"]["spot"].startswith("estimate:")  # not read from SkyPilot yet
+    # not read from SkyPilot: ec2instances.info's spot_avg of 2025-11-30
+    assert (g6_48["spot"], g6_48["basis"]["spot"]) == ("3.884", "vantage-2025-11-30")
 
 
 def test_capacity_blocks_from_the_pricing_page(ec2: Table) -> None:
-    """The late-2024 Capacity Blocks page: rates below today's on-demand where both exist.
+    """The Capacity Blocks page as scraped on 2026-07-22, against the same page in late 2024.
 
-    Cross-check against AWS's Capacity Blocks documentation of the time: the page lists
-    exactly the (type, region) pairs the documentation says Capacity Blocks were sold in.
+    Every (type, region) the 2024 page listed is still sold; rates moved by less than 40%
+    (p4d and trn1 down, p5 and p5e up), and every rate is below today's on-demand price.
     """
     blocks = {
         (region, name): row["capacity_block"]
         for region, name, row in rows(ec2)
         if row.get("capacity_block")
     }
-    assert blocks == {
-        ("us-east-1", "p5.48xlarge"): "39.33",
-        ("us-east-2", "p5.48xlarge"): "39.33",
-        ("us-east-2", "p5e.48xlarge"): "43.26",
-        ("us-east-2", "p4d.24xlarge"): "14.75",
-        ("us-west-2", "p4d.24xlarge"): "14.75",
-        ("ap-southeast-4", "trn1.32xlarge"): "15.49",
-    }
+    assert len(blocks) == 62
+    assert blocks[("us-east-1", "p5.48xlarge")] == "41.528"  # 8 x 5.191 per H100
+    assert blocks[("us-east-2", "p5e.48xlarge")] == "47.76"
+    assert blocks[("us-east-2", "trn2.48xlarge")] == "35.7608"  # no on-demand price exists
+    assert blocks[("us-west-2", "p6-b300.48xlarge")] == "112.32"
+    old = json.loads(
+        (REPO_ROOT / "pricing" / "sources" / "aws-capacity-blocks-page-2024.json").read_text()
+    )
+    for item in old["rows"]:
+        now = Decimal(blocks[(item["region"], item["instance_type"])])
+        assert abs(now / Decimal(item["hourly"]) - 1) < Decimal("0.4"), item
     for (region, name), rate in blocks.items():
         row = ec2["prices"][region][name]
-        assert row["basis"]["capacity_block"] == "aws-capacity-blocks-page-2024"
+        assert row["basis"]["capacity_block"] == "aws-capacity-blocks-2026-07-22"
         if row["on_demand"]:
             assert Decimal(rate) < Decimal(row["on_demand"])
 
@@ -436,10 +450,8 @@ def test_ec2_counts(ec2: Table) -> None:
     assert set(ec2["instances"]) == vantage | karpenter
     assert len(ec2["instances"]) == 106
     priced = {name for _, name, _ in rows(ec2)}
-    assert set(ec2["instances"]) - priced == {
-        "p6e-gb200.36xlarge",
-        "trn2.48xlarge",
-    }
+    # trn2.48xlarge has only a Capacity Block rate; p6e-gb200 is sold as UltraServers
+    assert set(ec2["instances"]) - priced == {"p6e-gb200.36xlarge"}
 
 
 def test_spot_estimates_follow_the_2024_ratios(ec2: Table) -> None:
@@ -549,3 +561,123 @@ def test_check_mode_reports_stale_files(tmp_path: Path) -> None:
     assert check(TABLE_DIR) == 0
     (tmp_path / "ec2.json").write_text("{}\n", encoding="utf-8")
     assert check(tmp_path) == 1
+
+
+def test_vantage_dump_agrees_with_vantage_2026_and_karpenter() -> None:
+    """Cross-check of the 2025-11-30 ec2instances.info dump against two other sources.
+
+    Its Linux on-demand price equals vantage 2026-01-21's in every region (and karpenter's
+    2026-07-20 us-east-1 price) to the cent and beyond, and its 1-yr Standard no-upfront
+    rate equals vantage 2026-01-21's ``reserved``: one price generation, so its 3-year and
+    upfront RI rates are used with today's on-demand prices.
+    """
+    dump = json.loads(VANTAGE_DUMP.read_text(encoding="utf-8"), parse_float=Decimal)
+    assert dump["_source"]["commit"] == "2d0108c7bd261c8e40493fbd35135437bd6c9099"
+    vantage = load_reference(VANTAGE_FILE)
+    karpenter = load_reference(KARPENTER_FILE)["InitialOnDemandPricesAWS"]["us-east-1"]
+    later = {r["apiName"]: r["pricing"] for r in vantage["allGPUInstances"] if "apiName" in r}
+    on_demand = reserved = with_karpenter = 0
+    for name, by_region in dump["rows"].items():
+        for region, cell in by_region.items():
+            newer = later.get(name, {}).get(region)
+            if newer is None or "ondemand" not in cell:
+                continue
+            assert Decimal(cell["ondemand"]) == newer["onDemand"], (name, region)
+            on_demand += 1
+            one_year = cell.get("reserved", {}).get("yrTerm1Standard.noUpfront")
+            if one_year is not None and "reserved" in newer:
+                assert Decimal(one_year) == newer["reserved"], (name, region)
+                reserved += 1
+            if region == "us-east-1" and name in karpenter:
+                assert Decimal(cell["ondemand"]) == karpenter[name], name
+                with_karpenter += 1
+    assert (on_demand, reserved) == (1127, 785)
+    assert with_karpenter == 79
+
+
+def test_reserved_instance_columns(ec2: Table) -> None:
+    """3-year and upfront RIs: all upfront <= partial <= no upfront < on-demand, 3y < 1y."""
+    three_year = 0
+    for region, name, row in rows(ec2):
+        for years in ("1y", "3y"):
+            no, partial, full = (
+                row[f"reserved_{years}{suffix}"]
+                for suffix in ("", "_partial_upfront", "_all_upfront")
+            )
+            if no is None:
+                assert partial is None and full is None, (region, name, years)
+            if partial is not None:
+                assert Decimal(full) <= Decimal(partial) <= Decimal(no), (region, name, years)
+                assert Decimal(no) < Decimal(row["on_demand"]), (region, name, years)
+        if row["reserved_3y"] is not None:
+            three_year += 1
+            assert row["basis"]["reserved_3y"] == "vantage-2025-11-30"
+            if row["reserved_1y"] is not None:
+                assert Decimal(row["reserved_3y"]) < Decimal(row["reserved_1y"]), (region, name)
+    assert three_year == 807
+    p5 = ec2["prices"]["us-east-1"]["p5.48xlarge"]
+    # ec2instances.info: 3-yr Standard 23.77728 no upfront, 22.015991 partial, 20.695053 all
+    # upfront (effective hourly); no 1-yr Standard offer for p5 in the dump or in 2026-01-21
+    assert (p5["reserved_3y"], p5["reserved_3y_partial_upfront"]) == ("23.77728", "22.015991")
+    assert p5["reserved_3y_all_upfront"] == "20.695053"
+    assert p5["reserved_1y"] is None
+
+
+def test_vantage_spot_agrees_with_skypilot(ec2: Table) -> None:
+    """Cross-check: ec2instances.info's spot_avg (2025-11-30) against SkyPilot's per-zone median.
+
+    Where both observed the same (type, region), the median ratio is about 1.0 (291 rows);
+    single rows differ by up to 6x (spot moves by the hour), the older P-families were about
+    20-70% dearer in the 2025 dump.
+    """
+    dump = json.loads(VANTAGE_DUMP.read_text(encoding="utf-8"))["rows"]
+    ratios: dict[str, list[Decimal]] = {}
+    for region, name, row in rows(ec2):
+        cell = dump.get(name, {}).get(region, {})
+        if not row["basis"].get("spot", "").startswith("skypilot-aws-") or "spot_avg" not in cell:
+            continue
+        if Decimal(cell["spot_avg"]) >= Decimal(row["on_demand"]) * Decimal("0.9"):
+            continue  # no spot capacity when ec2instances.info looked
+        family = name.split(".")[0]
+        ratios.setdefault(family, []).append(Decimal(cell["spot_avg"]) / Decimal(row["spot"]))
+    every = [r for values in ratios.values() for r in values]
+    assert len(every) == 291
+    assert Decimal("0.9") < statistics.median(every) < Decimal("1.1")
+    for family in ("g4dn", "g5", "g6", "g6e"):
+        assert Decimal("0.85") < statistics.median(ratios[family]) < Decimal("1.15"), family
+
+
+def test_windows_on_demand_is_observed_and_the_licence_rule_agrees(ec2: Table) -> None:
+    """Cross-check: Linux + vCPU x 0.046 (the rule used for Windows spot and RIs) against the
+    observed licence-included Windows price, in every row that has one; only the
+    previous-generation g2 has a smaller uplift."""
+    licence = Decimal(ec2["windows_licence"]["per_vcpu_hour"])
+    rule = other = 0
+    for region, name, row in rows(ec2):
+        if row["windows_on_demand"] is None:
+            continue
+        assert row["basis"]["windows_on_demand"] == "vantage-2025-11-30"
+        windows, linux = Decimal(row["windows_on_demand"]), Decimal(row["on_demand"])
+        if windows == linux + licence * ec2["instances"][name]["vcpu"]:
+            rule += 1
+        else:
+            other += 1
+            assert name.startswith("g2."), (region, name)
+    assert (rule, other) == (866, 16)
+
+
+def test_skypilot_on_demand_agrees_with_karpenter_and_vantage(ec2: Table) -> None:
+    """Cross-check of the on-demand column: SkyPilot's per-zone ``Price`` (2026) equals the
+    table's on-demand price (karpenter 2026-07-20 in us-east-1, vantage 2026-01-21 elsewhere)
+    to the cent in every (region, type) the SkyPilot extract has one for."""
+    path = REPO_ROOT / "pricing" / "sources" / "aws-skypilot-v8-00148f2a-spot-extract.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        priced = {(r["Region"], r["InstanceType"]): r["Price"] for r in csv.DictReader(handle)}
+    checked = {"karpenter-2026-07-20": 0, "vantage-2026-01-21": 0}
+    for (region, name), price in priced.items():
+        if not price:
+            continue  # p5e: no on-demand price
+        row = ec2["prices"][region][name]
+        assert abs(Decimal(price) - Decimal(row["on_demand"])) < Decimal("0.005"), (region, name)
+        checked[row["basis"]["on_demand"]] += 1
+    assert checked == {"karpenter-2026-07-20": 30, "vantage-2026-01-21": 292}

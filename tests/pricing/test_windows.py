@@ -56,10 +56,25 @@ def test_aws_windows_adds_the_licence_per_vcpu(aicost, tmp_path: Path) -> None: 
     win, linux = found["aws_instance.win"], found["aws_instance.linux"]
     assert win["planned"]["service"] == "ec2-windows"
     assert any("get_password_data" in n for n in win["planned"]["notes"])
-    # g4dn.xlarge: 0.526 Linux + 4 vCPU x 0.046 licence = 0.71 per hour
+    # g4dn.xlarge: Windows on-demand observed at 0.71 per hour (ec2instances.info,
+    # 2025-11-30), which is also 0.526 Linux + 4 vCPU x 0.046 licence
     assert Decimal(linux["monthly_cost_unrounded"]) == Decimal("0.526") * HOURS
     assert Decimal(win["monthly_cost_unrounded"]) == Decimal("0.71") * HOURS
-    assert win["purchase"] == "on-demand" and win["estimate"] is True
+    assert win["purchase"] == "on-demand" and win["estimate"] is False
+    (line,) = win["cost_lines"]
+    assert line["basis"] == "vantage-2025-11-30"
+
+
+def test_aws_windows_spot_adds_the_licence_to_the_spot_rate(aicost, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    body = WINDOWS_EC2.replace(
+        "get_password_data = true",
+        'get_password_data = true\n  instance_market_options {\n    market_type = "spot"\n  }',
+    )
+    (tmp_path / "main.tf").write_text(body)
+    win = _by_address(aicost("check", tmp_path, "--format", "json").json)["aws_instance.win"]
+    # no observed Windows spot price: the spot rate (0.2039, SkyPilot) + 4 x 0.046, an estimate
+    assert Decimal(win["monthly_cost_unrounded"]) == (Decimal("0.2039") + Decimal("0.184")) * HOURS
+    assert win["purchase"] == "spot" and win["estimate"] is True
     assert any("Windows licence" in r for r in win["estimate_reasons"])
 
 

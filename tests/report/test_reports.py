@@ -265,7 +265,7 @@ def test_markdown_comment_structure(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "- `aws_instance.trainer` (`main.tf:88`): training workload runs 1 node" in text
     assert "<details><summary>Workloads (21)</summary>" in text
     assert "<details><summary>Unpriced (1), not counted</summary>" in text
-    assert "aws-ec2 as of 2026-01-21 (used: karpenter-2026-07-20" in text
+    assert "aws-ec2 as of 2025-11-30 (used: karpenter-2026-07-20" in text
     assert text.count("<details>") == text.count("</details>")
 
 
@@ -301,13 +301,13 @@ def test_compact_lines_for_hooks(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = text.splitlines()
     # the shipped table's age depends on today: checked by its start
     assert lines[2].startswith("warning: price table aws-ec2 is ")
-    assert lines[2].endswith(" days old (as of 2026-01-21); run aicost pricing refresh aws")
+    assert lines[2].endswith(" days old (as of 2025-11-30); run aicost pricing refresh aws")
     assert lines[:2] + lines[3:] == [
         "main.tf:52: error: [gpu-families] aws_instance.radeon_batch: "
         "g4ad.xlarge (Radeon Pro V520) is in a denied GPU family (g4ad)",
         "main.tf:31: error: [gpu-families] aws_instance.v100_train: "
         "p3.8xlarge (V100) is in a denied GPU family (p3)",
-        "aicost: FAIL · $3,493.00/month (+$3,493.00) · 2 workloads · 2 errors, 0 warnings",
+        "aicost: FAIL · $2,114.87/month (+$2,114.87) · 2 workloads · 2 errors, 0 warnings",
     ]
 
 
