@@ -93,6 +93,14 @@ class Capacity:
     purchase: PurchaseOption
     nodes: int
     term_years: int | None = None
+    #: How a reservation or savings plan is paid (:data:`PAYMENTS`); None is no upfront.
+    payment: str | None = None
+
+
+#: Payment options of AWS reserved instances and savings plans, as tags spell them. The
+#: upfront fee is amortised over the term: a price table's ``reserved_3y_all_upfront`` is
+#: the effective hourly rate.
+PAYMENTS = ("partial-upfront", "all-upfront")
 
 
 #: Azure OpenAI deployment types (``sku.name``), as Azure spells them: the usage file's

@@ -103,6 +103,7 @@ class Pricer:
             deployment.instance_type,
             slice_.purchase,
             slice_.term_years,
+            payment=slice_.payment,
             accelerator=deployment.accelerator,
             hours=deployment.hours_per_month or self.hours_per_month,
         )

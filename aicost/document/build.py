@@ -58,7 +58,12 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "purchase_option": deployment.purchase_option,
         "purchase_reason": deployment.purchase_reason,
         "capacity": [
-            {"purchase_option": c.purchase.value, "nodes": c.nodes, "term_years": c.term_years}
+            {
+                "purchase_option": c.purchase.value,
+                "nodes": c.nodes,
+                "term_years": c.term_years,
+                **({"payment": c.payment} if c.payment else {}),
+            }
             for c in deployment.capacity
         ],
         "workload": deployment.workload_class.value,

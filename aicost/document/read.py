@@ -204,7 +204,10 @@ def _capacity(entries: Any) -> tuple[Capacity, ...]:
         nodes = entry.get("nodes")
         capacity.append(
             Capacity(
-                option, nodes if isinstance(nodes, int) else 0, _typed(entry, "term_years", int)
+                option,
+                nodes if isinstance(nodes, int) else 0,
+                _typed(entry, "term_years", int),
+                _typed(entry, "payment", str),
             )
         )
     return tuple(capacity)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from aicost.core.clusters import ClusterProfile
 from aicost.core.model import (
+    PAYMENTS,
     Accelerator,
     Capacity,
     Deployment,
@@ -298,16 +299,37 @@ def classify(
     return WorkloadClass.UNKNOWN, "no workload tag, and the resource kind and name do not say"
 
 
+def purchase_word(value: str) -> tuple[PurchaseOption, int | None, str | None] | None:
+    """``reserved-3y-all-upfront`` -> (reserved, 3, ``all-upfront``); None if not one."""
+    word = value.strip().lower().replace("_", "-")
+    payment: str | None = None
+    for suffix in (*PAYMENTS, "no-upfront"):
+        if word.endswith("-" + suffix):
+            word = word.removesuffix("-" + suffix)
+            payment = suffix if suffix in PAYMENTS else None
+            break
+    found = PURCHASE_WORDS.get(word)
+    if found is None:
+        return None
+    if payment is not None and found[0] not in {
+        PurchaseOption.RESERVED,
+        PurchaseOption.SAVINGS_PLAN,
+    }:
+        return None
+    return found[0], found[1], payment
+
+
 def purchase_from_tags(
     tags: Mapping[str, str], settings: MapSettings
-) -> tuple[PurchaseOption, int | None, str] | None:
+) -> tuple[PurchaseOption, int | None, str, str | None] | None:
+    """(option, term, why, payment) from the first purchase tag that names one."""
     for key in settings.purchase_keys:
         value = tags.get(key)
         if value is None:
             continue
-        found = PURCHASE_WORDS.get(value.strip().lower())
+        found = purchase_word(value)
         if found is not None:
-            return found[0], found[1], f"tag {key}={value}"
+            return found[0], found[1], f"tag {key}={value}", found[2]
     return None
 
 
@@ -327,10 +349,10 @@ def capacity_for(
         return (Capacity(explicit[0], nodes),), explicit[1]
     tagged = purchase_from_tags(tags, settings)
     if tagged is not None:
-        option, term, reason = tagged
+        option, term, reason, payment = tagged
         if label != "tag":
             reason = reason.replace("tag ", f"{label} ", 1)
-        return (Capacity(option, nodes, term),), reason
+        return (Capacity(option, nodes, term, payment),), reason
     return (Capacity(PurchaseOption.ON_DEMAND, nodes),), default_reason
 
 

@@ -483,10 +483,10 @@ def _purchase(
     tagged = purchase_from_tags(tags, ctx.settings)
     if group.spot is False:
         if tagged is not None and tagged[0] is not PurchaseOption.SPOT:
-            return (Capacity(tagged[0], units, tagged[1]),), tagged[2]
+            return (Capacity(tagged[0], units, tagged[1], tagged[3]),), tagged[2]
         return (Capacity(PurchaseOption.ON_DEMAND, units),), group.spot_reason
     if tagged is not None:
-        return (Capacity(tagged[0], units, tagged[1]),), tagged[2]
+        return (Capacity(tagged[0], units, tagged[1], tagged[3]),), tagged[2]
     if profile is not None:
         return (
             (Capacity(profile.purchase, units, 1 if profile.purchase in _TERMED else None),),

@@ -97,8 +97,10 @@ def column_label(column: str) -> str:
         ("committed_", "committed"),
     ):
         if column.startswith(prefix):
-            years = column.removeprefix(prefix).removesuffix("y")
-            label = f"{words} {years}-year"
+            term, _, payment = column.removeprefix(prefix).partition("_")
+            label = f"{words} {term.removesuffix('y')}-year"
+            if payment:
+                label += f" {payment.replace('_', ' ')}"  # reserved 3-year all upfront
             break
     else:
         label = column.replace("_", "-")
@@ -137,11 +139,34 @@ _COLUMNS: dict[PurchaseOption, tuple[tuple[str, str | None], ...]] = {
 }
 
 
-def _term_columns(prefix: str, term: int | None) -> tuple[tuple[str, str | None], ...]:
+def _term_columns(
+    prefix: str, term: int | None, payment: str | None = None
+) -> tuple[tuple[str, str | None], ...]:
     years = term or 1
     first = f"{prefix}_{years}y"
     other = f"reserved_{years}y"
-    columns: list[tuple[str, str | None]] = [(first, None)]
+    columns: list[tuple[str, str | None]] = []
+    if payment is not None:
+        # The effective hourly rate (upfront fee amortised over the term) of that payment
+        # option; a table without it falls back to the term's no-upfront rate, shown.
+        columns.append((f"{first}_{payment.replace('-', '_')}", None))
+        columns.append(
+            (
+                first,
+                f"no {payment.replace('-', ' ')} price in the table; "
+                f"{years}-year no-upfront {prefix.replace('_', ' ')} rate shown",
+            )
+        )
+    else:
+        columns.append((first, None))
+    if other != first and payment is not None:
+        columns.append(
+            (
+                f"{other}_{payment.replace('-', '_')}",
+                f"no {prefix.replace('_', ' ')} price in the table; "
+                f"{years}-year {payment.replace('-', ' ')} reserved rate shown",
+            )
+        )
     if other != first:
         columns.append(
             (
@@ -165,7 +190,9 @@ def _term_columns(prefix: str, term: int | None) -> tuple[tuple[str, str | None]
     return tuple(columns)
 
 
-def columns_for(purchase: PurchaseOption, term: int | None) -> tuple[tuple[str, str | None], ...]:
+def columns_for(
+    purchase: PurchaseOption, term: int | None, payment: str | None = None
+) -> tuple[tuple[str, str | None], ...]:
     if purchase in _COLUMNS:
         return _COLUMNS[purchase]
     prefix = {
@@ -173,7 +200,7 @@ def columns_for(purchase: PurchaseOption, term: int | None) -> tuple[tuple[str, 
         PurchaseOption.SAVINGS_PLAN: "savings_plan",
         PurchaseOption.COMMITTED: "committed",
     }[purchase]
-    return _term_columns(prefix, term)
+    return _term_columns(prefix, term, payment)
 
 
 class PriceTable:
@@ -285,11 +312,13 @@ class PriceTable:
         accelerator: Accelerator | None = None,
         hours: Decimal | None = None,
         variant: str | None = None,
+        payment: str | None = None,
     ) -> Rate | NoRate:
         """The hourly price of one node. *accelerator* and *hours* matter only to layouts
-        that compose prices; *variant* ``windows`` adds the table's Windows licence."""
+        that compose prices; *variant* ``windows`` adds the table's Windows licence;
+        *payment* (``all-upfront``...) picks a reservation's effective hourly rate."""
         if variant == "windows":
-            return self._windows(region, instance_type, purchase, term)
+            return self._windows(region, instance_type, purchase, term, payment)
         row = self.row(region, instance_type)
         if row is None:
             if not self.knows(instance_type):
@@ -301,7 +330,7 @@ class PriceTable:
                 f"{instance_type} has no price in {region} in the {self.info.id} price table "
                 f"(as of {self.info.as_of})"
             )
-        found = self.pick(row, columns_for(purchase, term), f"{instance_type} in {region}")
+        found = self.pick(row, columns_for(purchase, term, payment), f"{instance_type} in {region}")
         if found is None:
             return NoRate(
                 f"{instance_type} in {region} has no {purchase.value} price in {self.info.id}"
@@ -312,11 +341,16 @@ class PriceTable:
         )
 
     def _windows(
-        self, region: str, instance_type: str, purchase: PurchaseOption, term: int | None
+        self,
+        region: str,
+        instance_type: str,
+        purchase: PurchaseOption,
+        term: int | None,
+        payment: str | None = None,
     ) -> Rate | NoRate:
         """Licence-included Windows: the table's observed Windows price for the column the
         Linux rate came from (``windows_on_demand``), else that rate + vCPU x the licence."""
-        linux = self.rate(region, instance_type, purchase, term)
+        linux = self.rate(region, instance_type, purchase, term, payment=payment)
         if isinstance(linux, NoRate):
             return linux
         observed = self.pick(
@@ -452,6 +486,7 @@ class PriceBook:
         *,
         accelerator: Accelerator | None = None,
         hours: Decimal | None = None,
+        payment: str | None = None,
     ) -> Rate | NoRate:
         table = self.table(cloud, service)
         if table is None:
@@ -465,6 +500,7 @@ class PriceBook:
             accelerator=accelerator,
             hours=hours,
             variant=variant,
+            payment=payment,
         )
         if isinstance(rate, NoRate):
             return rate

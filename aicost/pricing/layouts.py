@@ -165,10 +165,11 @@ class GcpComputeTable(PriceTable):
         accelerator: Accelerator | None = None,
         hours: Decimal | None = None,
         variant: str | None = None,
+        payment: str | None = None,
     ) -> Rate | NoRate:
-        """Host price (sustained-use discounted where Google applies it) plus the GPUs."""
+        """Host price (sustained-use discounted where Google applies it) plus the GPUs.
+        GCP's reserved pricing is the committed-use discount (no payment options)."""
         if purchase in (PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN):
-            # GCP's reserved pricing is the committed-use discount.
             purchase = PurchaseOption.COMMITTED
         columns = columns_for(purchase, term)
         found = self._host(region, instance_type, purchase, columns)
@@ -180,10 +181,7 @@ class GcpComputeTable(PriceTable):
         bases = [basis]
         machine_spec = machine if isinstance(machine, dict) else {}
         builtin = machine_spec.get("accelerator")
-        # A whole-machine price includes its GPUs and bundled local SSD: nothing to add.
-        attached: tuple[str | None, float] | NoRate = (
-            (None, 0) if row.get("includes_accelerators") else self._attached(builtin, accelerator)
-        )
+        attached = self._attached_to(row, builtin, accelerator)
         if isinstance(attached, NoRate):
             return attached
         accel_type, count = attached
@@ -215,6 +213,15 @@ class GcpComputeTable(PriceTable):
             _sustained_use_note(multiplier, hours, accel_discounted, machine_spec),
             fallback=fallback,
         )
+
+    def _attached_to(
+        self, row: Mapping[str, Any], builtin: Any, accelerator: Accelerator | None
+    ) -> tuple[str | None, float] | NoRate:
+        """The GPUs to add to the host price: none when the price is a whole machine's
+        (it includes its GPUs and bundled local SSD)."""
+        if row.get("includes_accelerators"):
+            return None, 0
+        return self._attached(builtin, accelerator)
 
     def _host(
         self, region: str, instance_type: str, purchase: PurchaseOption, columns: Any
@@ -389,6 +396,7 @@ class GcpTpuTable(PriceTable):
         accelerator: Accelerator | None = None,
         hours: Decimal | None = None,
         variant: str | None = None,
+        payment: str | None = None,  # GCP commitments have no payment options
     ) -> Rate | NoRate:
         if purchase in (PurchaseOption.RESERVED, PurchaseOption.SAVINGS_PLAN):
             purchase = PurchaseOption.COMMITTED
@@ -451,6 +459,7 @@ class AzureVmTable(PriceTable):
         accelerator: Accelerator | None = None,
         hours: Decimal | None = None,
         variant: str | None = None,
+        payment: str | None = None,  # Azure: monthly or upfront, the same total
     ) -> Rate | NoRate:
         if variant != "windows":
             return super().rate(region, instance_type, purchase, term)
