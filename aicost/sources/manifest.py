@@ -153,7 +153,7 @@ def get(tree: Any, *path: str | int) -> Any:
                 node = node[step]
             else:
                 return None
-        elif isinstance(node, Mapping):
+        elif type(node) is dict or isinstance(node, Mapping):  # dict: no ABC check
             node = node.get(step)
         else:
             return None
@@ -184,7 +184,7 @@ def get_ci(tree: Any, *path: str) -> Any:
 
 
 def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def items(value: Any) -> list[Any]:
@@ -192,6 +192,8 @@ def items(value: Any) -> list[Any]:
 
 
 def text(value: Any) -> str | None:
+    if type(value) is str:  # the common case, answered without the ABC check below
+        return value
     if value is None or isinstance(value, Mapping | list):
         return None
     if isinstance(value, bool):
