@@ -213,6 +213,7 @@ def _document(
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
 #: Scalar tags whose safe constructor is called as is by the fast path below.
 _SCALAR_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
@@ -295,6 +296,10 @@ def _build_plain(loader: Any, node: yaml.Node) -> Any:
     if kind is _ScalarNode:
         if tag == _STR:
             return node.value
+        if tag == _INT:
+            text = node.value
+            if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
+                return int(text)  # what construct_yaml_int gives for plain decimal digits
         if tag in _SCALAR_TAGS:
             return loader.yaml_constructors[tag](loader, node)
     raise _Unusual

@@ -14,6 +14,7 @@ is a component (``Worker``, ``gpu-group``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -310,6 +311,11 @@ _TOP_KEY = re.compile(r"^([A-Za-z_$][\w$./-]*)\s*:", re.MULTILINE)
 _JSON_KEY = re.compile(r'"([A-Za-z_$][\w$./-]*)"\s*:')
 
 
+# Every manifest reader sniffs the same head of a file, in turn: what they derive from it is
+# remembered for the last few heads.
+
+
+@functools.lru_cache(maxsize=4)
 def head_text(head: bytes) -> str:
     sample = head.replace(b"\x00", b"")
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -317,15 +323,17 @@ def head_text(head: bytes) -> str:
     return sample.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
 
 
-def top_keys(head: bytes) -> set[str]:
+@functools.lru_cache(maxsize=4)
+def top_keys(head: bytes) -> frozenset[str]:
     """Keys at the start of a line (YAML top level) or anywhere as JSON keys, in *head*."""
     sample = head_text(head)
     found = set(_TOP_KEY.findall(sample))
     if sample.lstrip().startswith("{"):
         found |= set(_JSON_KEY.findall(sample))
-    return found
+    return frozenset(found)
 
 
+@functools.lru_cache(maxsize=4)
 def is_terraform_plan(head: bytes) -> bool:
     sample = head_text(head)
     return '"format_version"' in sample or '"resource_changes"' in sample

@@ -108,7 +108,8 @@ def _validate(path: str, document: Document, node: Any, at: Path, parts: Path) -
         return
     for key, value in node.items():
         if key not in _WATCHED:
-            if _container(value):
+            kind = type(value)  # _container(value), inlined: this loop sees every key
+            if kind is dict or kind is list or (kind not in _SCALARS and _container(value)):
                 _validate(path, document, value, at, (*parts, str(key)))
             continue
         here = (*parts, str(key))
