@@ -146,9 +146,10 @@ def load_documents(
     """
     loader = _Loader(text)
     loaded: list[Loaded] = []
-    # No anchor, no alias: nothing can expand or refer to itself, and the text of a document
-    # no longer than max_bytes cannot exceed it.
-    anchored = "&" in text or len(text) > max_bytes
+    # No anchor or no alias (an alias needs a '*', its anchor a '&'; shell commands are full
+    # of '&&'): nothing can expand or refer to itself, and the text of a document no longer
+    # than max_bytes cannot exceed it.
+    anchored = ("&" in text and "*" in text) or len(text) > max_bytes
     # Without aliases a document has at most 3 nodes per character of text (the densest is
     # a lone `?`: a mapping of one empty key to an empty value; longer texts are sparser,
     # found by composing every text of up to 5 characters of YAML's indicators), so a text

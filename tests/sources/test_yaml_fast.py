@@ -182,3 +182,13 @@ def test_unusual_yaml_loads_as_the_full_path_loads_it(name: str) -> None:
     for fast, slow in zip(lazy, full, strict=True):
         lines = {p: node_line(fast.node, p) for p in slow.positions} if fast.node else None
         assert lines is None or lines == {p: pos[0] for p, pos in slow.positions.items()}
+
+
+def test_ampersands_in_commands_keep_the_one_pass_path() -> None:
+    text = POD + GPU + "    command: [sh, -c, 'pip install x && python train.py & wait']\n"
+    (document,) = load_documents(text, "f.yaml", many=True, lazy=True)
+    assert document.node is not None  # built in one pass: no alias can be in this text
+    assert document.data == load_documents(text, "f.yaml", many=True)[0].data
+    anchored = text + "x: &a 1\ny: *a\n"
+    (document,) = load_documents(anchored, "f.yaml", many=True, lazy=True)
+    assert document.node is None and document.data["y"] == 1
