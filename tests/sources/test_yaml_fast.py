@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aicost import sources
 from aicost.core.errors import AicostError, InputError
@@ -192,3 +195,101 @@ def test_ampersands_in_commands_keep_the_one_pass_path() -> None:
     anchored = text + "x: &a 1\ny: *a\n"
     (document,) = load_documents(anchored, "f.yaml", many=True, lazy=True)
     assert document.node is None and document.data["y"] == 1
+
+
+#: Lines from which random YAML texts are assembled: block and flow collections, plain,
+#: quoted and tagged scalars, every scalar type, duplicate-prone keys, anchors, aliases,
+#: merge keys, complex keys, document markers, comments and ampersands in text.
+_LINES = [
+    "a: 1",
+    "a: x",
+    "b: [1, 2, x]",
+    "  c: {d: 3, e: null}",
+    "  - f",
+    "- g: 0755",
+    "- 0x1f",
+    "  h: 2026-02-30",
+    "  i: true",
+    "'a': 2",
+    '"b": "q"',
+    "1: one",
+    "true: t",
+    "~: n",
+    "j: &k {l: 1}",
+    "m: *k",
+    "<<: *k",
+    "'<<': 5",
+    "n: !!str 7",
+    "o: !!binary aGk=",
+    "? [p, q]",
+    ": r",
+    "s: 'x && y & z'",
+    "t: |",
+    "    text",
+    "---",
+    "# comment",
+    "u: 1_000",
+    "v: -.inf",
+    "w: 1:30",
+    "",
+]
+
+
+_PROPERTY = settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@_PROPERTY
+@given(st.lists(st.sampled_from(_LINES), max_size=12))
+def test_random_yaml_loads_alike_on_both_paths(lines: list[str]) -> None:
+    _assert_alike("\n".join(lines) + "\n")
+
+
+_SCALARS = st.one_of(
+    st.integers(-5, 5000),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(["x", "a && b", "0755", "true", "null", "2026-02-30", "1:30", "", "*", "&"]),
+)
+_TREES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.sampled_from(["a", "b", "kind", "1", "<<", "on", "k y"]), inner),
+    ),
+    max_leaves=25,
+)
+
+
+@_PROPERTY
+@given(_TREES, st.booleans(), st.integers(0, 40))
+def test_random_documents_load_alike_on_both_paths(tree: Any, flow: bool, repeat: int) -> None:
+    """Valid YAML of every shape (block and flow), and the same with one line repeated
+    (a duplicate key, when that line is a mapping entry)."""
+    text = yaml.safe_dump(tree, default_flow_style=flow)
+    _assert_alike(text)
+    lines = text.splitlines()
+    if lines:
+        index = repeat % len(lines)
+        _assert_alike("\n".join([*lines[: index + 1], *lines[index:]]) + "\n")
+
+
+def _assert_alike(text: str) -> None:
+    lazy, full = _load(text, True), _load(text, False)
+    if isinstance(full, str) or isinstance(lazy, str):
+        assert lazy == full
+        return
+    assert repr([d.data for d in lazy]) == repr([d.data for d in full])
+    assert [d.line for d in lazy] == [d.line for d in full]
+    for fast, slow in zip(lazy, full, strict=True):
+        if fast.node is None:
+            assert fast.positions == slow.positions
+            continue
+        for probe in _probes(slow.positions):
+            assert node_line(fast.node, probe) == _eager_line(slow.positions, probe, slow.line)
