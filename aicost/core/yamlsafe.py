@@ -293,7 +293,12 @@ def _build_plain(loader: Any, node: yaml.Node) -> Any:
             raise _Unusual  # a duplicate key: the full path names it
         return mapping
     if kind is _SequenceNode and tag == _SEQ:
-        return [_build_plain(loader, item) for item in node.value]
+        return [
+            item.value
+            if type(item) is _ScalarNode and item.tag == _STR
+            else _build_plain(loader, item)
+            for item in node.value
+        ]
     if kind is _ScalarNode:
         if tag == _STR:
             return node.value
