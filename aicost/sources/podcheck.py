@@ -178,6 +178,8 @@ def _check_number(
 ) -> None:
     if value is None:
         return
+    if type(value) is int and value >= 0 and (limit is None or value <= limit):
+        return  # the common case, without the Decimal checks below
     number = as_number(value)
     if number is None:
         raise _fail(path, document, at, parts, f"not a number: {_shown(value)}")
