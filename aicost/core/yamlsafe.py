@@ -300,14 +300,19 @@ def _build_plain(loader: Any, node: yaml.Node) -> Any:
             for item in node.value
         ]
     if kind is _ScalarNode:
-        if tag == _STR:
-            return node.value
-        if tag == _INT:
-            text = node.value
-            if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
-                return int(text)  # what construct_yaml_int gives for plain decimal digits
-        if tag in _SCALAR_TAGS:
-            return loader.yaml_constructors[tag](loader, node)
+        return _plain_scalar(loader, node, tag)
+    raise _Unusual
+
+
+def _plain_scalar(loader: Any, node: yaml.Node, tag: str) -> Any:
+    if tag == _STR:
+        return node.value
+    if tag == _INT:
+        text = node.value
+        if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
+            return int(text)  # what construct_yaml_int gives for plain decimal digits
+    if tag in _SCALAR_TAGS:
+        return loader.yaml_constructors[tag](loader, node)
     raise _Unusual
 
 
