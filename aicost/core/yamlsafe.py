@@ -325,26 +325,48 @@ def _count(node: yaml.Node) -> int:
     return 1
 
 
-def node_line(root: yaml.Node, path: PathKey) -> int:
+#: Key index of a mapping node (by id) -> key -> (its line, its value node).
+KeyIndex = dict[int, dict[Any, tuple[int, yaml.Node]]]
+#: Mappings with more pairs than this are indexed on their first lookup, so that a reader
+#: asking for the line of every entry of a wide mapping does not scan it each time.
+_INDEXED_PAIRS = 8
+
+
+def node_line(root: yaml.Node, path: PathKey, index: KeyIndex | None = None) -> int:
     """The line :func:`_walk` records for *path* (or its nearest recorded ancestor) in a
-    document loaded lazily: a mapping key's line, a list item's own line."""
+    document loaded lazily: a mapping key's line, a list item's own line. *index* (one per
+    document) remembers the keys of wide mappings between calls."""
     node = root
     line = root.start_mark.line + 1
     for step in path:
         if type(node) is _MappingNode:
-            for key_node, value_node in node.value:
-                if key_node.value == step and step != "<<":
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
+            found = _key(node, step, index)
+            if found is None:
                 return line
+            line, node = found
         elif type(node) is _SequenceNode and type(step) is int and 0 <= step < len(node.value):
             node = node.value[step]
             line = node.start_mark.line + 1
         else:
             return line
     return line
+
+
+def _key(node: yaml.Node, step: str | int, index: KeyIndex | None) -> tuple[int, yaml.Node] | None:
+    """(line, value node) of key *step* in mapping *node* (never a merge key ``<<``)."""
+    pairs = node.value
+    if index is not None and len(pairs) > _INDEXED_PAIRS:
+        keys = index.get(id(node))
+        if keys is None:
+            keys = index[id(node)] = {}
+            for key_node, value_node in pairs:
+                if key_node.value != "<<":
+                    keys.setdefault(key_node.value, (key_node.start_mark.line + 1, value_node))
+        return keys.get(step)
+    for key_node, value_node in pairs:
+        if key_node.value == step and step != "<<":
+            return key_node.start_mark.line + 1, value_node
+    return None
 
 
 def load_text(text: str, path: str) -> YamlDocument:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from aicost.core.errors import InputError
-from aicost.core.yamlsafe import load_documents, node_line
+from aicost.core.yamlsafe import KeyIndex, load_documents, node_line
 from aicost.sources.base import read_text
 
 #: Manifests larger than this are refused: no real job manifest comes close.
@@ -43,11 +43,12 @@ class Document:
     line: int
     positions: dict[PathKey, int] = field(default_factory=dict)
     node: yaml.Node | None = None
+    _keys: KeyIndex = field(default_factory=dict, repr=False, compare=False)
 
     def line_of(self, *path: str | int) -> int:
         """Line of *path*, or of its nearest ancestor that has one."""
         if self.node is not None:
-            return node_line(self.node, path)
+            return node_line(self.node, path, self._keys)
         for end in range(len(path), -1, -1):
             found = self.positions.get(tuple(path[:end]))
             if found is not None:

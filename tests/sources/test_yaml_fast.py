@@ -12,6 +12,7 @@ full path's answer: refused with exit 2 and a line, or loaded as before.
 from __future__ import annotations
 
 import functools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from aicost import sources
 from aicost.core.errors import AicostError, InputError
-from aicost.core.yamlsafe import PathKey, load_documents, node_line
+from aicost.core.yamlsafe import KeyIndex, PathKey, load_documents, node_line
 from aicost.sources import yamldocs
 from aicost.sources.base import read_text
 from tests.conftest import CORPUS, FIXTURES, Runner
@@ -81,10 +82,11 @@ def test_lazy_loading_gives_the_same_data_and_lines(path: Path) -> None:
         if fast.node is None:  # took the full path itself
             assert fast.positions == slow.positions
             continue
+        index: KeyIndex = {}  # shared by the lookups of one document, as Document does
         for probe in _probes(slow.positions):
-            assert node_line(fast.node, probe) == _eager_line(slow.positions, probe, slow.line), (
-                probe
-            )
+            expected = _eager_line(slow.positions, probe, slow.line)
+            assert node_line(fast.node, probe) == expected, probe
+            assert node_line(fast.node, probe, index) == expected, probe
 
 
 def _workloads(paths: list[Path]) -> list[tuple[Any, ...]]:
@@ -261,7 +263,9 @@ _TREES = st.recursive(
     _SCALARS,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.sampled_from(["a", "b", "kind", "1", "<<", "on", "k y"]), inner),
+        st.dictionaries(
+            st.sampled_from(["a", "b", "kind", "1", "<<", "on", "k y", *"cdefghijkl"]), inner
+        ),
     ),
     max_leaves=25,
 )
@@ -291,5 +295,22 @@ def _assert_alike(text: str) -> None:
         if fast.node is None:
             assert fast.positions == slow.positions
             continue
+        index: KeyIndex = {}
         for probe in _probes(slow.positions):
-            assert node_line(fast.node, probe) == _eager_line(slow.positions, probe, slow.line)
+            expected = _eager_line(slow.positions, probe, slow.line)
+            assert node_line(fast.node, probe) == expected
+            assert node_line(fast.node, probe, index) == expected
+
+
+def test_the_line_of_every_entry_of_a_wide_mapping_is_found_quickly() -> None:
+    """A reader asking for the line of each of 20,000 entries (a generic CRD with a pod
+    template per key) must not scan the mapping each time."""
+    entries = 20_000
+    text = "kind: Foo\nspec:\n" + "".join(f"  p{i}: {{a: 1}}\n" for i in range(entries))
+    (document,) = yamldocs.load_text(text, "wide.yaml")
+    assert document.node is not None
+    started = time.perf_counter()
+    lines = [document.line_of("spec", f"p{i}", "a") for i in range(entries)]
+    assert time.perf_counter() - started < 1.0
+    assert lines == list(range(3, entries + 3))
+    assert document.line_of("spec", "missing") == 2 and document.line_of("spec", "<<") == 2
