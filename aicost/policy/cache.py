@@ -19,23 +19,15 @@ import importlib
 import io
 import os
 import pickle
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
 
 from aicost import __version__
+from aicost.core.cachefiles import cache_dir, trusted, write_atomic
 from aicost.policy.loader import Policy, load_policy
 
 _FORMAT = 1
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("AICOST_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aicost"
 
 
 def load_cached(path: Path, origin: str = "--policy") -> Policy:
@@ -77,24 +69,8 @@ def _sources(policy: Policy) -> list[str]:
     return files
 
 
-def _trusted(entry: Path) -> bool:
-    """Only a cache file this user wrote, that nobody else can change, is unpickled."""
-    try:
-        stat = entry.stat()
-        folder = entry.parent.stat()
-    except OSError:
-        return False
-    uid = os.getuid() if hasattr(os, "getuid") else stat.st_uid
-    return (
-        stat.st_uid == uid
-        and folder.st_uid == uid
-        and not stat.st_mode & 0o022
-        and not folder.st_mode & 0o022
-    )
-
-
 def _read(entry: Path) -> Policy | None:
-    if not _trusted(entry):
+    if not trusted(entry):  # only a file this user wrote, that nobody else can change
         return None
     try:
         with entry.open("rb") as handle:
@@ -125,9 +101,6 @@ def _write(entry: Path, policy: Policy) -> None:
         # Rules hold their rule module: pickle it by name.
         pickler.dispatch_table = {**copyreg.dispatch_table, types.ModuleType: _reduce_module}
         pickler.dump((sources, policy))
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(buffer.getvalue())
-        os.replace(tmp.name, entry)
-    except Exception:  # a read-only home, a full disk, an unpicklable value: no cache
+    except Exception:  # an unpicklable value: no cache
         return
+    write_atomic(entry, buffer.getvalue())  # a read-only home, a full disk: no cache
