@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from aicost import __version__
-from aicost.core.cachefiles import cache_dir, trusted, write_atomic
+from aicost.core.cachefiles import cache_dir as cache_dir  # re-exported: where entries live
+from aicost.core.cachefiles import trusted, write_atomic
 from aicost.policy.loader import Policy, load_policy
 
-_FORMAT = 1
+_FORMAT = 2  # 2: options are declared models (aicost.core.declared), not pydantic
 
 
 def load_cached(path: Path, origin: str = "--policy") -> Policy:

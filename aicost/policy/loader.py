@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from aicost.core.data import data_dir
 from aicost.core.errors import ConfigError
 from aicost.core.validate import (
@@ -124,6 +122,8 @@ class _Checker:
         self.errors.append(error)
 
     def validate(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M | None:
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -132,6 +132,8 @@ class _Checker:
 
     def strict(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
         """Validate, always raising (for callers that cannot go on without the value)."""
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -232,10 +234,13 @@ def _builtin_rules(top: PolicyFile | None) -> list[LoadedRule]:
 
 
 def _merged_top(composed: Composed) -> PolicyFile | None:
+    from pydantic import ValidationError
+
     data = {
         k: v
         for k, v in composed.top.items()
-        if k in PolicyFile.model_fields and k not in ("rules", "budgets", "waivers", "commitments")
+        if k in PolicyFile.__field_names__
+        and k not in ("rules", "budgets", "waivers", "commitments")
     }
     try:
         return PolicyFile.model_validate(data)
@@ -278,6 +283,8 @@ def _budget_thresholds(values: dict[str, Any], defaults: BudgetDefaults) -> None
 def _validate_entry(
     checker: _Checker, entry: Entry, model: type[M], values: Mapping[str, Any]
 ) -> M | None:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(values)
     except ValidationError as exc:

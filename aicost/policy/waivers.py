@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
-
+from aicost.core.declared import BeforeValidator, Field
 from aicost.core.yamlsafe import YamlDocument, load_file
 from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.globs import address_match, any_address
