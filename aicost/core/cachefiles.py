@@ -9,7 +9,6 @@ file or the new one, never half of one), and any failure to write just means no 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -41,6 +40,8 @@ def trusted(entry: Path) -> bool:
 
 def write_atomic(entry: Path, data: bytes) -> bool:
     """Write *data* to *entry* (creating its directory, private); False when it cannot."""
+    import tempfile  # only to write: it imports random and shutil
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as tmp:

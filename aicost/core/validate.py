@@ -7,20 +7,20 @@ the unknown key first (it usually causes the other errors), with a did-you-mean 
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aicost.core.errors import ConfigError
-from aicost.core.yamlsafe import PathKey, YamlDocument
 
-if TYPE_CHECKING:  # pydantic is imported when something is validated, not before
+if TYPE_CHECKING:  # pydantic (and YAML) are imported when something is validated
     from typing import Self
 
     from pydantic import BaseModel, ValidationError
     from pydantic.fields import FieldInfo
+
+    from aicost.core.yamlsafe import PathKey, YamlDocument
 
 
 class Validated(Protocol):
@@ -119,6 +119,8 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def hint(word: str, candidates: Any) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -9,11 +9,16 @@ policy was built from (``extends`` layers, bundled packs, ``waiver_files``) with
 is used only while they are all unchanged. Errors always come from a full load (a policy
 with an error is never cached), and any problem with the cache falls back to it.
 ``AICOST_NO_CACHE=1`` turns the cache off.
+
+A cache hit imports neither pydantic (the options are :mod:`aicost.core.declared` models) nor
+the YAML reader (the entry leaves out the parsed policy documents, which only ``aicost policy
+show`` reads, from a full load).
 """
 
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import hashlib
 import importlib
 import io
@@ -26,9 +31,9 @@ from typing import Any
 from aicost import __version__
 from aicost.core.cachefiles import cache_dir as cache_dir  # re-exported: where entries live
 from aicost.core.cachefiles import trusted, write_atomic
-from aicost.policy.loader import Policy, load_policy
+from aicost.policy.loader import LoadedRule, Policy, load_policy
 
-_FORMAT = 2  # 2: options are declared models (aicost.core.declared), not pydantic
+_FORMAT = 3  # 2: options are declared models (not pydantic); 3: without composed/entry
 
 
 def load_cached(path: Path, origin: str = "--policy") -> Policy:
@@ -94,9 +99,23 @@ def _reduce_module(module: types.ModuleType) -> tuple[Any, tuple[str]]:
     return _module, (module.__name__,)
 
 
+def _lean(policy: Policy) -> Policy:
+    """*policy* without what only ``aicost policy show`` reads (the merged YAML documents and
+    where each key came from, which it gets from a full load): ``check`` never uses them, and
+    unpickling them would import the YAML reader."""
+
+    def bare(rules: tuple[LoadedRule, ...]) -> tuple[LoadedRule, ...]:
+        return tuple(dataclasses.replace(rule, entry=None) for rule in rules)
+
+    return dataclasses.replace(
+        policy, rules=bare(policy.rules), disabled=bare(policy.disabled), composed=None
+    )
+
+
 def _write(entry: Path, policy: Policy) -> None:
     try:
         sources = [(name, _digest(name)) for name in _sources(policy)]
+        policy = _lean(policy)
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         # Rules hold their rule module: pickle it by name.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicost.core.data import data_dir
 from aicost.core.errors import ConfigError
@@ -24,7 +24,6 @@ from aicost.core.validate import (
     strict_validate,
     validation_error,
 )
-from aicost.core.yamlsafe import PathKey, YamlDocument
 from aicost.policy.compose import Composed, Entry, Origin, compose, label_for
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import RULES
@@ -38,6 +37,9 @@ from aicost.policy.schema import (
     WaiverSettings,
 )
 from aicost.policy.waivers import POLICY, Waiver, load_waiver_file, validate_entries
+
+if TYPE_CHECKING:
+    from aicost.core.yamlsafe import PathKey, YamlDocument
 
 DISCOVERED_NAMES = ("aicost.yaml", ".aicost.yaml")
 DEFAULT_PACK = "default.yaml"

@@ -111,11 +111,11 @@ CHECK = """
 import sys
 from aicost.cli import main
 code = main(["check", "--format", "compact", "main.tf"])
-print(code, sorted({m.split(".")[0] for m in sys.modules} & {"pydantic", "hcl2"}))
+print(code, sorted({m.split(".")[0] for m in sys.modules} & {"pydantic", "hcl2", "yaml"}))
 """
 
 
-def test_a_check_with_a_cached_policy_imports_neither_pydantic_nor_python_hcl2(
+def test_a_check_with_a_cached_policy_imports_no_pydantic_hcl2_or_yaml(
     tmp_path: Path,
 ) -> None:
     shutil.copy(FIXTURES / "terraform" / "aws_compliant" / "main.tf", tmp_path / "main.tf")
