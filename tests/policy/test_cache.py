@@ -9,6 +9,7 @@ import pytest
 from aicost.core.errors import ConfigError
 from aicost.policy import cache
 from aicost.policy.loader import Policy, load_policy
+from tests.conftest import Runner, plan
 
 POLICY = """\
 version: 1
@@ -111,3 +112,30 @@ def test_an_entry_others_can_write_is_never_unpickled(
         entry.chmod(0o600)
         assert cache._read(entry) is not None
     assert _shape(cache.load_cached(path)) == _shape(load_policy(path))
+
+
+def test_a_cached_policy_broken_later_exits_2_naming_file_and_line(
+    tmp_path: Path, aicost: Runner
+) -> None:
+    """The second check reads the cache; the edit makes the third a full load that fails."""
+    policy = tmp_path / "aicost.yaml"
+    policy.write_text(POLICY_OK)
+    first = aicost("check", plan("aws_compliant"), "--format", "json")
+    second = aicost("check", plan("aws_compliant"), "--format", "json")
+    assert first.code == second.code == 0 and first.out == second.out
+    assert list((cache.cache_dir() / "policies").glob("*.pickle"))
+    policy.write_text(POLICY_OK.replace("tags: [team]", "tags: [team]\n    tagz: [x]"))
+    broken = aicost("check", plan("aws_compliant"))
+    assert broken.code == 2
+    assert "aicost.yaml:7:5: rules[0].tagz: unknown key 'tagz' (did you mean 'tags'?)" in broken.err
+    assert "Traceback" not in broken.err
+
+
+POLICY_OK = """\
+version: 1
+name: team
+rules:
+  - id: tags
+    type: required-tags
+    tags: [team]
+"""
