@@ -4,7 +4,8 @@ Validating a policy builds pydantic's schemas for every rule type, which costs a
 pre-commit hook) more than reading the policy. :func:`load_cached` keeps the loaded
 :class:`Policy` in aicost's cache directory (``$AICOST_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/aicost`` or ``~/.cache/aicost``), keyed by aicost's version, the policy's
-path, how it was found, the working directory and its bytes; an entry records every file the
+path, how it was found, the working directory (not for the bundled default pack, which
+reads the same anywhere) and its bytes; an entry records every file the
 policy was built from (``extends`` layers, bundled packs, ``waiver_files``) with their hashes and
 is used only while they are all unchanged. Errors always come from a full load (a policy
 with an error is never cached), and any problem with the cache falls back to it.
@@ -31,7 +32,7 @@ from typing import Any
 from aicost import __version__
 from aicost.core.cachefiles import cache_dir as cache_dir  # re-exported: where entries live
 from aicost.core.cachefiles import trusted, write_atomic
-from aicost.policy.loader import LoadedRule, Policy, load_policy
+from aicost.policy.loader import BUNDLED, LoadedRule, Policy, load_policy
 
 _FORMAT = 3  # 2: options are declared models (not pydantic); 3: without composed/entry
 
@@ -44,10 +45,10 @@ def load_cached(path: Path, origin: str = "--policy") -> Policy:
         data = path.read_bytes()
     except OSError:
         return load_policy(path, origin)  # its error message
+    # The bundled pack reads the same from any directory: one entry serves every repository.
+    where = "" if origin == BUNDLED else os.getcwd()
     key = hashlib.sha256(
-        "\0".join((str(_FORMAT), __version__, str(path), origin, os.getcwd())).encode()
-        + b"\0"
-        + data
+        "\0".join((str(_FORMAT), __version__, str(path), origin, where)).encode() + b"\0" + data
     ).hexdigest()
     entry = cache_dir() / "policies" / f"{key}.pickle"
     cached = _read(entry)

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 DISCOVERED_NAMES = ("aicost.yaml", ".aicost.yaml")
 DEFAULT_PACK = "default.yaml"
+#: How :func:`discover` says the bundled default pack was chosen.
+BUNDLED = "bundled default pack"
 
 #: Budget keys of the first release. A budget that uses only these keeps its first-release
 #: behaviour (no early warning) unless ``warn_at`` is set on it or in ``budget_defaults``.
@@ -109,7 +111,7 @@ def discover(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
         candidate = cwd / name
         if candidate.is_file():
             return candidate, f"{name} in the current directory"
-    return data_dir("policies") / DEFAULT_PACK, "bundled default pack"
+    return data_dir("policies") / DEFAULT_PACK, BUNDLED
 
 
 class _Checker:
@@ -151,7 +153,7 @@ def load_policy(
     (each rule and waiver is checked on its own) and returns what loaded.
     """
     checker = _Checker(errors)
-    composed = compose(path, label=str(path) if origin != "bundled default pack" else None)
+    composed = compose(path, label=str(path) if origin != BUNDLED else None)
     for layer in composed.layers:
         checker.validate(layer.document, PolicyFile, layer.data, ())
     top = _merged_top(composed)

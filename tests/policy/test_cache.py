@@ -8,7 +8,7 @@ import pytest
 
 from aicost.core.errors import ConfigError
 from aicost.policy import cache
-from aicost.policy.loader import Policy, load_policy
+from aicost.policy.loader import Policy, discover, load_policy
 from tests.conftest import Runner, plan
 
 POLICY = """\
@@ -139,3 +139,17 @@ rules:
     type: required-tags
     tags: [team]
 """
+
+
+def test_the_bundled_pack_is_cached_once_for_every_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path / "cache"))
+    loaded = []
+    for name in ("repo-a", "repo-b"):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        loaded.append(cache.load_cached(*discover(None, Path.cwd())))
+    assert len(list((tmp_path / "cache" / "policies").glob("*.pickle"))) == 1
+    assert _shape(loaded[0]) == _shape(loaded[1])
+    assert loaded[1].origin == "bundled default pack"
