@@ -61,8 +61,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
-
+from aicost.core.declared import Field
 from aicost.core.model import (
     RESERVED_LIKE,
     Capacity,

@@ -36,8 +36,7 @@ import fnmatch
 from collections.abc import Iterator
 from functools import cache
 
-from pydantic import Field, model_validator
-
+from aicost.core.declared import Field, model_validator
 from aicost.core.model import Deployment, WorkloadClass
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding

@@ -22,8 +22,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from pydantic import Field, model_validator
-
+from aicost.core.declared import Field, model_validator
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import RuleConfig, StrList
