@@ -102,11 +102,20 @@ def advise(
     max_nodes: int | None,
     hours: Decimal,
     month: Decimal,
+    steady_nodes: int | None = None,
 ) -> Advice:
-    """Advice for committing a workload of *nodes* nodes (autoscaling *min_nodes*-*max_nodes*)."""
+    """Advice for committing a workload of *nodes* nodes (autoscaling *min_nodes*-*max_nodes*).
+
+    *steady_nodes* is the floor a clock schedule keeps running every hour of the month (an
+    ``aws_autoscaling_schedule``, KEDA cron triggers): only those may be committed, and they
+    run the whole month whatever the average *hours* of the peak."""
     peak = max(nodes, max_nodes or 0)
     floor = nodes
     reason = ""
+    if steady_nodes is not None:
+        return _scheduled(
+            on_demand_hourly, committed_hourly, min(nodes, steady_nodes), nodes, hours, month
+        )
     if min_nodes is not None:
         if min_nodes <= 0:
             floor, reason = 0, "it scales to zero (minimum 0 replicas), so no node runs steadily"
@@ -119,6 +128,35 @@ def advise(
         floor=floor,
         peak=peak,
         hours=min(hours, month),
+        month=month,
+        on_demand_hourly=on_demand_hourly,
+        committed_hourly=committed_hourly,
+        floor_reason=reason,
+    )
+
+
+def _scheduled(
+    on_demand_hourly: Decimal,
+    committed_hourly: Decimal,
+    floor: int,
+    peak: int,
+    hours: Decimal,
+    month: Decimal,
+) -> Advice:
+    """Advice under a clock schedule: the scheduled floor runs all month, the rest by the clock."""
+    if floor <= 0:
+        reason = (
+            f"its schedule scales it to zero (it runs {_hours(hours)} of {_hours(month)} h a "
+            "month at its peak), so no node runs all month"
+        )
+    else:
+        reason = (
+            f"its schedule keeps {floor} running all month; the rest, up to {peak}, by the clock"
+        )
+    return Advice(
+        floor=max(floor, 0),
+        peak=peak,
+        hours=month,
         month=month,
         on_demand_hourly=on_demand_hourly,
         committed_hourly=committed_hourly,

@@ -32,6 +32,7 @@ MAPPERS: dict[str, tuple[str, ...]] = {
         "aicost.mappers.aws_bedrock",
         "aicost.mappers.aws_capacity",
         "aicost.mappers.aws_other",
+        "aicost.mappers.aws_schedules",
     ),
     "awscc": ("aicost.mappers.awscc",),
     "google": (
@@ -52,7 +53,7 @@ MAPPERS: dict[str, tuple[str, ...]] = {
         "aicost.mappers.reservations",
         "aicost.mappers.accelerator_kinds",
     ),
-    "manifest": ("aicost.mappers.manifest",),
+    "manifest": ("aicost.mappers.manifest", "aicost.mappers.keda"),
     "llm": ("aicost.mappers.llm",),
     "module": ("aicost.mappers.modules",),
 }

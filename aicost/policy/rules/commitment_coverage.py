@@ -199,11 +199,15 @@ def _needs(rule: Config, ctx: CheckContext) -> list[_Need]:
         if planned.workload_class not in rule.classes or planned.accelerator is None:
             continue
         hours = planned.hours_per_month or ctx.pricer.hours_per_month
+        if planned.steady_nodes is not None:  # a clock schedule: its floor runs all month
+            hours = ctx.pricer.hours_per_month
         if hours < rule.steady_hours:
             continue
         nodes = sum(c.nodes for c in planned.capacity if c.purchase is not PurchaseOption.SPOT)
         if planned.min_nodes is not None:
             nodes = min(nodes, planned.min_nodes)
+        if planned.steady_nodes is not None:
+            nodes = min(nodes, planned.steady_nodes)
         if nodes <= 0:
             continue
         claims = any(c.purchase in COMMITTED for c in planned.capacity if c.nodes)
