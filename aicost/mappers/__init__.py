@@ -109,9 +109,10 @@ def normalise(
 ) -> Normalised:
     result = Normalised()
     loaded: dict[str, Handlers] = {}
-    for inventory in inventories:
+    every = inventories if isinstance(inventories, list) else list(inventories)
+    for inventory in every:
         result.warnings.extend(inventory.warnings)
-        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings)
+        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings, siblings=every)
         for change in inventory.changes:
             if change.mode != "managed":
                 continue

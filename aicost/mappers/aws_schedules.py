@@ -2,8 +2,10 @@
 
 A scheduled action sets a group's ``min_size``, ``max_size`` and ``desired_capacity`` each time
 its cron ``recurrence`` fires in its ``time_zone`` (UTC by default): down to 0 at night and at
-weekends, say. This module wraps :func:`aicost.mappers.aws.autoscaling_group` (it is
-registered after :mod:`aicost.mappers.aws`, so its handler is the one used): the group is
+weekends, say. This module wraps :func:`aicost.mappers.aws.autoscaling_group` and
+:func:`~aicost.mappers.aws.eks_node_group` (it is registered after :mod:`aicost.mappers.aws`,
+so its handlers are the ones used; a node group's schedule names its Auto Scaling group
+through ``resources[0].autoscaling_groups[0].name``): the group is
 mapped as before, then the schedules that name it (by ``autoscaling_group_name``, or through
 the configuration's reference when the name is known only after apply) are evaluated over
 the reference year (:mod:`aicost.core.schedules`), and the deployment runs its scheduled
@@ -37,15 +39,26 @@ from aicost.sources.base import Inventory
 
 SCHEDULE = "aws_autoscaling_schedule"
 GROUP = "aws_autoscaling_group"
+NODE_GROUP = "aws_eks_node_group"
 
 Result = Iterator[tuple[str | None, Deployment]]
 
 
 def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     """The group as :mod:`aicost.mappers.aws` maps it, under the schedules that name it."""
-    schedules = _schedules(side, ctx.inventory)
+    schedules = _schedules(side, ctx.inventory, GROUP)
     for component, deployment in aws.autoscaling_group(side, ctx):
         if schedules and "desired_capacity" not in deployment.unknown:
+            deployment = _scheduled(deployment, schedules, ctx.inventory)
+        yield component, deployment
+
+
+def eks_node_group(side: Side, ctx: MapContext) -> Result:
+    """An EKS managed node group, under the schedules that name its Auto Scaling group
+    (``aws_eks_node_group.x.resources[0].autoscaling_groups[0].name``)."""
+    schedules = _schedules(side, ctx.inventory, NODE_GROUP)
+    for component, deployment in aws.eks_node_group(side, ctx):
+        if schedules and "scaling_config.desired_size" not in deployment.unknown:
             deployment = _scheduled(deployment, schedules, ctx.inventory)
         yield component, deployment
 
@@ -65,15 +78,16 @@ def _all_schedules(inventory: Inventory) -> list[ResourceChange]:
     return found
 
 
-def _schedules(group: Side, inventory: Inventory) -> list[Side]:
-    """The same side of every scheduled action that targets *group*."""
+def _schedules(group: Side, inventory: Inventory, kind: str) -> list[Side]:
+    """The same side of every scheduled action that targets *group* (of type *kind*), by
+    the configuration's reference or, for an Auto Scaling group, by its name."""
     found: list[Side] = []
-    name = None if group.unknown("name") else group.text("name")
+    name = None if group.unknown("name") or kind != GROUP else group.text("name")
     for change in _all_schedules(inventory):
         schedule = group.of(change)
         if not schedule.values:
             continue
-        target = inventory.resolve(change, ["autoscaling_group_name"], GROUP)
+        target = inventory.resolve(change, ["autoscaling_group_name"], kind)
         if target is group.change or (
             target is None
             and name is not None
@@ -181,5 +195,6 @@ def _capacity(capacity: tuple[Capacity, ...], outcome: Outcome) -> tuple[Capacit
 
 HANDLERS: dict[str, Handler] = {
     GROUP: autoscaling_group,
+    NODE_GROUP: eks_node_group,
     SCHEDULE: SUPPORTING,
 }

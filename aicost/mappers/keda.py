@@ -4,7 +4,7 @@
 manifest mapper for the kinds a ScaledObject scales (it is registered after
 :mod:`aicost.mappers.manifest`, and a handler by resource type wins over its default): the
 object is mapped as before, then a ScaledObject in the same file that targets it by kind and
-name sets its replicas.
+name (else one in another input of the same directory) sets its replicas.
 
 * **cron triggers only**: the replicas over the reference year
   (:func:`aicost.core.schedules.cron_windows`): the workload runs its scheduled peak for the
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from aicost.core.model import Deployment
 from aicost.core.schedules import (
@@ -58,21 +60,40 @@ def _scalings(inventory: Inventory) -> list[Scaling]:
     return found
 
 
+def _matches(spec: Any, ctx: MapContext) -> tuple[list[Scaling], str]:
+    """The ScaledObjects that target *spec*: in its own file, else in the other inputs of
+    the same directory (a kustomize base, a chart's rendered files); and where they are."""
+
+    def targeting(inventory: Inventory) -> list[Scaling]:
+        return [
+            s
+            for s in _scalings(inventory)
+            if s.target_kind == spec.kind and s.target_name == spec.name
+        ]
+
+    if spec is None:
+        return [], ""
+    found = targeting(ctx.inventory)
+    if found:
+        return found, ""
+    folder = Path(ctx.inventory.path).parent
+    for other in ctx.siblings:
+        if other is not ctx.inventory and Path(other.path).parent == folder:
+            near = targeting(other)
+            if near:
+                return near, f" in {other.path}"
+    return [], ""
+
+
 def scaled(side: Side, ctx: MapContext) -> Result:
-    spec = side.values.get("spec")
-    scalings = _scalings(ctx.inventory)
-    matches = [
-        s
-        for s in scalings
-        if spec is not None and s.target_kind == spec.kind and s.target_name == spec.name
-    ]
+    matches, where = _matches(side.values.get("spec"), ctx)
     for component, deployment in manifest.workload(side, ctx):
         if matches and deployment.ai is not False and component is None:
-            deployment = _apply(deployment, matches)
+            deployment = _apply(deployment, matches, where)
         yield component, deployment
 
 
-def _apply(deployment: Deployment, matches: list[Scaling]) -> Deployment:
+def _apply(deployment: Deployment, matches: list[Scaling], where: str) -> Deployment:
     found = matches[0]
     try:
         if len(matches) > 1:
@@ -84,8 +105,9 @@ def _apply(deployment: Deployment, matches: list[Scaling]) -> Deployment:
             raise NotEvaluable("its capacity is split between purchase options")
     except NotEvaluable as exc:
         note = (
-            f"replicas set by ScaledObject {found.name} ({found.minimum}-{found.maximum}), not "
-            f"evaluated ({exc}): priced at {deployment.node_count} for the whole month"
+            f"replicas set by ScaledObject {found.name}{where} "
+            f"({found.minimum}-{found.maximum}), not evaluated ({exc}): priced at "
+            f"{deployment.node_count} for the whole month"
         )
         return dataclasses.replace(
             deployment,
@@ -95,7 +117,7 @@ def _apply(deployment: Deployment, matches: list[Scaling]) -> Deployment:
         )
     windows = "; ".join(f"{w.desired} from {w.start} to {w.end} {w.zone}" for w in found.windows)
     note = (
-        f"scaled by ScaledObject {found.name} (cron: {windows}; otherwise "
+        f"scaled by ScaledObject {found.name}{where} (cron: {windows}; otherwise "
         f"{found.idle if found.idle is not None else found.minimum}): "
         f"{describe_hours(outcome, 'replica')}, over {REFERENCE_YEAR}"
     )

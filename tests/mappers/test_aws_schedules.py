@@ -104,3 +104,14 @@ def test_a_recurrence_from_a_variable_without_a_value_keeps_full_hours(tmp_path:
     assert abs(office.monthly_cost - 4 * price("g5.12xlarge", REGION) * 730) < Decimal("0.01")
     note = " ".join(office.workload.current.notes)
     assert "recurrence comes from var.morning" in note, note
+
+
+def test_an_eks_node_group_stopped_at_weekends_through_its_autoscaling_group() -> None:
+    # the schedules name the node group's Auto Scaling group only after apply
+    # (resources[0].autoscaling_groups[0].name): the configuration's reference finds it
+    train = _by(_check([plan("aws_schedules")]))["aws_eks_node_group.train"]
+    deployment = train.workload.current
+    assert deployment.hours_per_month == Decimal("522.00")  # 261 weekdays × 24 h ÷ 12
+    assert deployment.steady_nodes == 0
+    assert train.monthly_cost is not None
+    assert abs(train.monthly_cost - 2 * price("g5.12xlarge", REGION) * 522) < Decimal("0.01")

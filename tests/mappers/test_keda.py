@@ -134,3 +134,23 @@ def test_unreadable_or_unrelated_scaled_objects_never_lower_the_price(tmp_path: 
             assert "ScaledObject" not in notes
         else:
             assert "not evaluated" in notes and why in notes, notes
+
+
+def test_a_scaled_object_in_another_file_of_the_directory_applies(tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "deployment.yaml").write_text(DEPLOYMENT, encoding="utf-8")
+    fixed = KEDA / "keda-docs-2.18-cron-fixed.yaml"
+    (base / "keda.yaml").write_bytes(fixed.read_bytes())
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    (elsewhere / "keda.yaml").write_bytes(fixed.read_bytes())
+    result = run_check(
+        [base / "deployment.yaml", base / "keda.yaml", elsewhere / "keda.yaml"],
+        load_policy(DEFAULT_POLICY),
+    )
+    (item,) = [w for w in result.workloads if w.workload.address.endswith(ADDRESS)]
+    assert item.workload.current.node_count == 10
+    assert f"ScaledObject cron-scaledobject in {base / 'keda.yaml'}" in " ".join(
+        item.workload.current.notes
+    )
