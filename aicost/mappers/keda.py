@@ -19,7 +19,8 @@ name (else one in another input of the same directory) sets its replicas.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,13 @@ Result = Iterator[tuple[str | None, Deployment]]
 #: Resource types (API group/kind) a ScaledObject scales, as :mod:`aicost.sources.k8s` names them.
 TARGETS = ("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet")
 
-_SEEN: dict[int, tuple[Inventory, list[Scaling]]] = {}
+_SEEN: dict[int, tuple[weakref.ref[Inventory], list[Scaling]]] = {}
 
 
 def _scalings(inventory: Inventory) -> list[Scaling]:
     """The ScaledObjects of *inventory* (one scan per inventory)."""
     seen = _SEEN.get(id(inventory))
-    if seen is not None and seen[0] is inventory:
+    if seen is not None and seen[0]() is inventory:
         return seen[1]
     if len(_SEEN) > 16:
         _SEEN.clear()
@@ -56,7 +57,7 @@ def _scalings(inventory: Inventory) -> list[Scaling]:
         spec = (change.after or {}).get("spec")
         if isinstance(spec, ScaledSpec) and spec.scaling is not None:
             found.append(spec.scaling)
-    _SEEN[id(inventory)] = (inventory, found)
+    _SEEN[id(inventory)] = (weakref.ref(inventory), found)
     return found
 
 
@@ -76,13 +77,34 @@ def _matches(spec: Any, ctx: MapContext) -> tuple[list[Scaling], str]:
     found = targeting(ctx.inventory)
     if found:
         return found, ""
-    folder = Path(ctx.inventory.path).parent
-    for other in ctx.siblings:
-        if other is not ctx.inventory and Path(other.path).parent == folder:
-            near = targeting(other)
-            if near:
-                return near, f" in {other.path}"
+    for path, scalings in _by_folder(ctx.siblings).get(str(Path(ctx.inventory.path).parent), []):
+        near = [s for s in scalings if s.target_kind == spec.kind and s.target_name == spec.name]
+        if near and path != ctx.inventory.path:
+            return near, f" in {path}"
     return [], ""
+
+
+#: The ScaledObjects of the last check's inputs by directory, and which inputs those were.
+_FOLDERS: tuple[int, weakref.ref[Inventory] | None, dict[str, list[tuple[str, list[Scaling]]]]]
+_FOLDERS = (0, None, {})
+
+
+def _by_folder(siblings: Sequence[Inventory]) -> dict[str, list[tuple[str, list[Scaling]]]]:
+    """Directory -> (input, its ScaledObjects) of every input with some (one pass a check)."""
+    global _FOLDERS
+    key, first, folders = _FOLDERS
+    if siblings and key == id(siblings) and first is not None and first() is siblings[0]:
+        return folders
+    folders = {}
+    for inventory in siblings:
+        if inventory.kind != "kubernetes":
+            continue
+        found = _scalings(inventory)
+        if found:
+            folder = str(Path(inventory.path).parent)
+            folders.setdefault(folder, []).append((inventory.path, found))
+    _FOLDERS = (id(siblings), weakref.ref(siblings[0]) if siblings else None, folders)
+    return folders
 
 
 def scaled(side: Side, ctx: MapContext) -> Result:
