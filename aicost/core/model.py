@@ -190,6 +190,9 @@ class Deployment:
     ai: bool | None = True
     min_nodes: int | None = None
     max_nodes: int | None = None
+    #: Under a clock schedule (``aws_autoscaling_schedule``, KEDA cron triggers): the nodes
+    #: that run every hour of the month (the scheduled floor); None without a schedule.
+    steady_nodes: int | None = None
     #: Attributes that are known only after apply and could not be resolved.
     unknown: tuple[str, ...] = ()
     #: Attributes whose values are marked sensitive in the input; reports never print them.

@@ -135,6 +135,9 @@ class MapContext:
     inventory: Inventory
     catalog: InstanceCatalog
     settings: MapSettings = field(default_factory=MapSettings)
+    #: Every input of the check (this one included), for objects that act on another
+    #: file's (a KEDA ScaledObject beside the Deployment it scales).
+    siblings: Sequence[Inventory] = ()
 
 
 class Side:

@@ -91,6 +91,7 @@ def commitment_advice(
         max_nodes=deployment.max_nodes,
         hours=deployment.hours_per_month or month,
         month=month,
+        steady_nodes=deployment.steady_nodes,
     )
 
 
