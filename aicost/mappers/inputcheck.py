@@ -129,7 +129,7 @@ def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any)
                     continue
                 if key in named:
                     yield from _field(change, path, key, value, (lower, azure), sensitive, stack)
-                elif isinstance(value, dict | list):
+                elif value and isinstance(value, dict | list):  # empty: nothing to check
                     stack.append(((*path, key), value))
         elif isinstance(node, list):
             stack.extend(((*path, i), item) for i, item in enumerate(node))
