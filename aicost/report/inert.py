@@ -59,13 +59,41 @@ def code(value: Any) -> str:
 
 
 def tree(value: Any) -> Any:
-    """A copy of a report document with :func:`controls` applied to every string in it."""
+    """A report document with :func:`controls` applied to every string in it: a copy, or
+    *value* itself when no string in it holds a character :func:`controls` would change."""
+    if _plain(value):
+        return value
+    return _tree(value)
+
+
+#: In msgspec's JSON: an escape other than ``\"`` and ``\\`` (C0 controls are written
+#: ``\n``, ``\u001b``...; a backslash in the text followed by a letter is a false alarm that
+#: only costs the full walk), DEL and, as UTF-8, the C1 controls and the bidirectional
+#: marks of :data:`_CONTROL`.
+_ENCODED_CONTROL = re.compile(
+    rb'\\[^"\\]|\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]'
+)
+
+
+def _plain(value: Any) -> bool:
+    """True when no string anywhere in *value* holds a control character (one encode in C
+    and one search, instead of a Python call per value); False when unsure."""
+    import msgspec
+
+    try:
+        encoded = msgspec.json.encode(value)
+    except (TypeError, ValueError, msgspec.EncodeError):
+        return False
+    return _ENCODED_CONTROL.search(encoded) is None
+
+
+def _tree(value: Any) -> Any:
     if isinstance(value, str):
         return controls(value)
     if isinstance(value, Mapping):
-        return {k: tree(item) for k, item in value.items()}
+        return {k: _tree(item) for k, item in value.items()}
     if isinstance(value, list):
-        return [tree(item) for item in value]
+        return [_tree(item) for item in value]
     return value
 
 
