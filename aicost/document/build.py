@@ -14,6 +14,7 @@ collide.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -315,12 +316,22 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
     return redact_tree(document, result.secrets) if result.secrets else document
 
 
-def _resources(result: CheckResult) -> list[dict[str, Any]]:
-    """A record per workload, with its cost in the baseline if it was there."""
+def records(result: CheckResult, items: Sequence[PricedWorkload]) -> dict[str, Any]:
+    """The ``resources`` records of *items* only, and ``pricing``, masked as in :func:`build`:
+    for a format that shows a few workloads of thousands (the table)."""
+    document = {"pricing": _pricing(result), "resources": _resources(result, items)}
+    return redact_tree(document, result.secrets) if result.secrets else document
+
+
+def _resources(
+    result: CheckResult, items: Sequence[PricedWorkload] | None = None
+) -> list[dict[str, Any]]:
+    """A record per workload (or per one of *items*), with its cost in the baseline if it
+    was there."""
     comparison = result.baseline
     baseline_costs = comparison.resource_costs if comparison is not None else {}
     resources = []
-    for item in result.workloads:
+    for item in result.workloads if items is None else items:
         entry = resource(item)
         key = (project_key(item.workload.project), item.workload.key)
         entry["baseline_monthly_cost"] = (

@@ -14,6 +14,7 @@ import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from rich import box
@@ -22,9 +23,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aicost.core.money import usd
+from aicost.core.model import PricedWorkload
+from aicost.core.money import decimal_string, usd
 from aicost.core.sensitive import redact
-from aicost.document.build import build
+from aicost.document.build import records
 from aicost.pipeline import CheckResult
 from aicost.policy.finding import Finding
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
@@ -47,12 +49,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    # Input strings: secrets masked (by build) and control characters made visible.
-    document = inert.tree(build(result))
-    resources = v.resources(document)
-    shown = _workloads(console, result, resources, options)
+    shown, unpriced, document = _records(result, options.max_rows)
+    _workloads(console, result, shown, options)
     _unit_costs(console, shown)
-    _unpriced(console, resources)
+    _unpriced(console, unpriced)
     _findings(console, result, options)
     _waived(console, result, options)
     _stale_and_notes(console, result)
@@ -65,12 +65,43 @@ def _clean(result: CheckResult, value: object) -> str:
     return inert.controls(redact(str(value), result.secrets))
 
 
+def _records(
+    result: CheckResult, limit: int
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]], Mapping[str, Any]]:
+    """The report records of the workloads the table lists (the *limit* largest changes, as
+    :func:`view.largest_first` picks them) and of the unpriced ones, and the document
+    holding them and the pricing section. Only those records are built: a plan of
+    thousands of workloads shows fifty."""
+    items = result.workloads
+    positions = range(len(items))
+    if limit > 0 and len(items) > limit:
+        weights = [_weight(item, result.secrets) for item in items]
+        listed = sorted(positions, key=weights.__getitem__)[:limit]
+    else:
+        listed = list(positions)
+    unpriced = [i for i in positions if not items[i].priced]
+    wanted = sorted({*listed, *unpriced})
+    # Input strings: secrets masked (by records) and control characters made visible.
+    document = inert.tree(records(result, [items[i] for i in wanted]))
+    built = dict(zip(wanted, v.resources(document), strict=True))
+    return [built[i] for i in listed], [built[i] for i in unpriced], document
+
+
+def _weight(item: PricedWorkload, secrets: frozenset[str]) -> tuple[bool, Decimal, Decimal]:
+    """:func:`view.largest_first`'s order, from the amounts as the record would show them."""
+
+    def shown(amount: Decimal | None) -> Decimal:
+        text = decimal_string(amount)
+        if text is not None and secrets:
+            text = redact(text, secrets)
+        return v.money(text) or Decimal(0)
+
+    return (bool(item.priced), -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
+
+
 def _workloads(
-    console: Console,
-    result: CheckResult,
-    resources: list[Mapping[str, Any]],
-    options: RenderOptions,
-) -> list[Mapping[str, Any]]:
+    console: Console, result: CheckResult, shown: list[Mapping[str, Any]], options: RenderOptions
+) -> None:
     columns = [
         Column("Resource", shrink_to=16, prefer=32),
         Column("Change", drop=6),
@@ -82,7 +113,6 @@ def _workloads(
         Column("Monthly", justify="right"),
         Column("Delta", justify="right"),
     ]
-    shown = v.largest_first(resources, options.max_rows)
     for item in shown:
         monthly = item.get("monthly_cost")
         row: list[Cell] = [
@@ -105,8 +135,6 @@ def _workloads(
     else:
         console.print("No AI workloads found.")
 
-    return shown
-
 
 def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
     per_unit = [
@@ -121,8 +149,7 @@ def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
             console.print(f"  {line}")
 
 
-def _unpriced(console: Console, resources: list[Mapping[str, Any]]) -> None:
-    unpriced = [r for r in resources if not r.get("priced")]
+def _unpriced(console: Console, unpriced: list[Mapping[str, Any]]) -> None:
     if unpriced:
         console.print()
         console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")
