@@ -157,3 +157,10 @@ def test_tree_of_a_document_without_controls_is_unchanged() -> None:
     document = {"a": [{"b": 'caf\u00e9 \u4e2d \U0001f600 g["k"]', "c": 1.5}], "d": [True, None]}
     assert inert.tree(document) == document
     assert inert.tree({"s": "\ud800"}) == {"s": "\ud800"}  # unencodable: the walk decides
+
+
+@pytest.mark.parametrize("raw", ["\x7f", "\x85", "\x9f", "\u061c", "\u200e", "\u202a", "\u2069"])
+def test_json_text_escapes_raw_controls_among_other_characters(raw: str) -> None:
+    text = '{"a": "caf\u00e9 \u2192 \u2026 \u2014", "b": "x' + raw + 'y"}'
+    assert inert.json_text(text) == text.replace(raw, f"\\u{ord(raw):04x}")
+    assert inert.json_text(text.replace(raw, "")) == text.replace(raw, "")
