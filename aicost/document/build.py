@@ -38,6 +38,7 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
     if deployment is None:
         return None
     accelerator = deployment.accelerator
+    nodes = deployment.node_count  # a sum over the capacity: read once
     return {
         "cloud": deployment.cloud,
         "service": deployment.service,
@@ -51,10 +52,10 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
             "kind": accelerator.kind,
             "memory_gib": accelerator.memory_gib,
         },
-        "nodes": deployment.node_count,
+        "nodes": nodes,
         "min_nodes": deployment.min_nodes,
         "max_nodes": deployment.max_nodes,
-        "gpus": number(deployment.accelerators_total),
+        "gpus": 0 if accelerator is None else number(accelerator.count * nodes),
         "ai": deployment.ai,
         "purchase_option": deployment.purchase_option,
         "purchase_reason": deployment.purchase_reason,
@@ -86,6 +87,10 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     workload = item.workload
     current = workload.current
     costing = item.planned_cost or item.prior_cost
+    # The amounts are properties that compute: each is read once here.
+    monthly, prior = item.monthly_cost, item.prior_monthly_cost
+    delta = None if monthly is None or prior is None else monthly - prior
+    reasons = item.estimate_reasons
     entry: dict[str, Any] = {
         "address": workload.address,
         "component": workload.component,
@@ -99,15 +104,15 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "action": workload.action.value,
         "workload": current.workload_class.value,
         "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
-        "monthly_cost": decimal_string(item.monthly_cost),
-        "monthly_cost_unrounded": exact(item.monthly_cost),
-        "prior_monthly_cost": decimal_string(item.prior_monthly_cost),
-        "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
-        "priced": item.priced,
+        "monthly_cost": decimal_string(monthly),
+        "monthly_cost_unrounded": exact(monthly),
+        "prior_monthly_cost": decimal_string(prior),
+        "delta_monthly_cost": decimal_string(delta),
+        "priced": monthly is not None and prior is not None,
         "unpriced_reason": item.unpriced_reason,
         "purchase": item.purchase_label,
-        "estimate": bool(item.estimate_reasons),
-        "estimate_reasons": list(item.estimate_reasons),
+        "estimate": bool(reasons),
+        "estimate_reasons": list(reasons),
         "cost_lines": [
             {
                 "purchase_option": line.purchase.value,
