@@ -110,12 +110,12 @@ class Pricer:
         """Both sides of each workload priced, with its unit costs."""
         out = []
         for w in workloads:
-            item = PricedWorkload(
-                workload=w,
-                prior_cost=self.cost(w.prior) if w.prior is not None else None,
-                planned_cost=self.cost(w.planned) if w.planned is not None else None,
-            )
-            out.append(dataclasses.replace(item, unit_costs=unit_costs.compute(item)))
+            prior = self.cost(w.prior) if w.prior is not None else None
+            planned = self.cost(w.planned) if w.planned is not None else None
+            item = PricedWorkload(workload=w, prior_cost=prior, planned_cost=planned)
+            # Built again with its unit costs (a constructor call: dataclasses.replace
+            # costs several times that).
+            out.append(PricedWorkload(w, prior, planned, unit_costs.compute(item)))
         return out
 
 
