@@ -8,15 +8,40 @@ longer than the whole check on a plan with thousands of resources).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+import msgspec
 
 from aicost.document.build import build
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions, inert
 
 
+def _encoder(document: dict[str, Any]) -> Callable[[Any], str]:
+    """An encoder writing what ``json.JSONEncoder(ensure_ascii=False, separators=(", ",
+    ": "))`` writes: msgspec's (several times faster) when the document holds no float,
+    json's otherwise. (msgspec writes floats differently: ``1e16`` for ``1e+16``, null for
+    NaN. In MessagePack every float starts with the byte 0xcb; a string holding that byte
+    is a false alarm that only costs the slower encoder.)"""
+    standard = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    try:
+        if b"\xcb" in msgspec.msgpack.encode(document):
+            return standard
+    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+        return standard
+
+    def encode(value: Any) -> str:
+        try:
+            return msgspec.json.format(msgspec.json.encode(value), indent=0).decode()
+        except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+            return standard(value)
+
+    return encode
+
+
 def dumps(document: dict[str, Any]) -> str:
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    encode = _encoder(document)
     lines = ["{"]
     items = list(document.items())
     for position, (key, value) in enumerate(items):
