@@ -65,3 +65,17 @@ def test_floats_large_numbers_and_odd_strings_are_written_as_json_writes_them(
 ) -> None:
     document = {"format": "aicost-report", "value": value, "resources": [{"x": value}]}
     assert json_format.dumps(document) == _reference(document)
+
+
+@pytest.mark.parametrize("path", sorted(PLANS.glob("*.json"))[:8], ids=lambda p: p.stem)
+def test_sarif_is_written_as_json_dumps_with_indent_2_writes_it(path: Path) -> None:
+    from aicost import report
+    from aicost.report import sarif
+
+    result = run_check([path], load_policy(DEFAULT_POLICY))
+    options = report.RenderOptions()
+    log = sarif.sarif(build(result, records=False), options.sarif_category)
+    expected = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    assert sarif.render(result, options) == inert.json_text(expected)
+    with_float = {**log, "properties": {"ratio": 1e16}}
+    assert json_format.float_free(log) and not json_format.float_free(with_float)
