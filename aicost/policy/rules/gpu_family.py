@@ -143,6 +143,7 @@ def _hardware(deployment: Deployment) -> str:
 
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    allow = {kind: rule.allowed_for(kind) for kind in WorkloadClass}  # per class, once
     for item, planned in ctx.targets(rule):
         if planned.instance_type is None and planned.accelerator is None:
             continue
@@ -150,7 +151,7 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
         if denied is not None:
             yield finding(rule, item, f"{_hardware(planned)} is in a denied GPU family ({denied})")
             continue
-        allowed = rule.allowed_for(planned.workload_class)
+        allowed = allow[planned.workload_class]
         if planned.instance_type is None:
             continue  # only the accelerator is known: an allow list of families cannot judge
         if allowed is not None and not _any_matches(tuple(allowed), planned):

@@ -20,6 +20,7 @@ also unpriced, which the ``unpriced`` setting reports.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterator
 
 from pydantic import Field, model_validator
@@ -48,6 +49,11 @@ class Config(RuleConfig):
 
 
 def _any(value: str, patterns: list[str]) -> str | None:
+    return _first(value, tuple(patterns))
+
+
+@functools.lru_cache(maxsize=4096)  # thousands of workloads in a few regions
+def _first(value: str, patterns: tuple[str, ...]) -> str | None:
     return next((p for p in patterns if fnmatch.fnmatchcase(value, p)), None)
 
 
