@@ -255,8 +255,13 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
             },
         )
         entry["resources"] += info.resources
+    keys: dict[str, str] = {}  # workload project -> key: a few inputs, thousands of workloads
     for item in result.workloads:
-        found = totals.get(project_key(item.workload.project))
+        project = item.workload.project
+        owner = keys.get(project)
+        if owner is None:
+            owner = keys[project] = project_key(project)
+        found = totals.get(owner)
         if found is None:
             continue
         entry = found
@@ -278,9 +283,13 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
 
 def _finding_projects(result: CheckResult) -> dict[tuple[str, str | None], str]:
     owners: dict[tuple[str, str | None], str] = {}
+    keys: dict[str, str] = {}  # workload project -> key, asked once per project
     for item in result.workloads:
         workload = item.workload
-        owners.setdefault((workload.address, workload.component), project_key(workload.project))
+        key = keys.get(workload.project)
+        if key is None:
+            key = keys[workload.project] = project_key(workload.project)
+        owners.setdefault((workload.address, workload.component), key)
     return owners
 
 

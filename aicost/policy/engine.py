@@ -129,11 +129,12 @@ def run(
         place = places.of(found) if waivers else None
         paths = place.paths if place else ()
         anchors = place.anchors if place else ()
-        changes.update(
-            _apply_waivers(
-                found, level, waivers, used, today, policy, workspace, paths, anchors, notes
+        if waivers or found.waived:  # (with neither, no waiver changes the finding)
+            changes.update(
+                _apply_waivers(
+                    found, level, waivers, used, today, policy, workspace, paths, anchors, notes
+                )
             )
-        )
         waiver = changes.get("waiver", found.waiver)
         waived = waiver is not None and not waiver.expired
         fails, why = options.gate.decide(found, level, waived=waived)
