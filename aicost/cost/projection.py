@@ -138,16 +138,19 @@ def summarise(priced: Sequence[PricedWorkload], hours_per_month: Decimal) -> Sum
     unpriced = 0
     accelerators = 0.0
     for item in priced:
-        if item.monthly_cost is not None:
-            monthly += item.monthly_cost
-        if item.prior_monthly_cost is not None:
-            prior += item.prior_monthly_cost
-        if item.delta_monthly_cost is not None:
-            delta += item.delta_monthly_cost
-        if not item.priced:
+        # The amounts are computed properties: each read once.
+        now, before = item.monthly_cost, item.prior_monthly_cost
+        if now is not None:
+            monthly += now
+        if before is not None:
+            prior += before
+        if now is not None and before is not None:
+            delta += now - before
+        else:
             unpriced += 1
-        if item.workload.planned is not None:
-            accelerators += item.workload.planned.accelerators_total
+        planned = item.workload.planned
+        if planned is not None:
+            accelerators += planned.accelerators_total
     return Summary(
         monthly_cost=monthly,
         prior_monthly_cost=prior,
