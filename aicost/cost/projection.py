@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from aicost.core.calendar import HOURS_PER_MONTH
 from aicost.core.model import (
@@ -30,6 +31,9 @@ class Pricer:
     def __init__(self, book: PriceBook, hours_per_month: Decimal = HOURS_PER_MONTH) -> None:
         self.book = book
         self.hours_per_month = hours_per_month
+        #: Rates by everything a rate depends on: thousands of workloads (and the rules'
+        #: alternatives) ask for a few dozen machines.
+        self._rates: dict[tuple[Any, ...], Rate | NoRate] = {}
 
     def cost(self, deployment: Deployment) -> Costing:
         hours = deployment.hours_per_month or self.hours_per_month
@@ -91,6 +95,24 @@ class Pricer:
 
     def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
         """The hourly rate of one unit: an instance, or a pod's share of one (``node_share``)."""
+        assert deployment.instance_type is not None and deployment.region is not None
+        key = (
+            deployment.cloud,
+            deployment.service,
+            deployment.region,
+            deployment.instance_type,
+            slice_.purchase,
+            slice_.term_years,
+            deployment.accelerator,
+            deployment.hours_per_month or self.hours_per_month,
+            deployment.node_share,
+        )
+        found = self._rates.get(key)
+        if found is None:
+            found = self._rates[key] = self._rate(deployment, slice_)
+        return found
+
+    def _rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
         assert deployment.instance_type is not None and deployment.region is not None
         rate = self.book.rate(
             deployment.cloud,
