@@ -22,8 +22,9 @@ from aicost import __version__
 from aicost.core.model import Deployment, PricedWorkload
 from aicost.core.money import decimal_string, plain
 from aicost.core.projects import project_key
-from aicost.core.sensitive import redact_tree
+from aicost.core.sensitive import redact, redact_tree
 from aicost.document import REPORT_FORMAT, REPORT_VERSION
+from aicost.document.read import money
 from aicost.pipeline import CheckResult, Comparison
 from aicost.policy.engine import StaleWaiver
 from aicost.policy.finding import Finding, WaiverRef
@@ -293,10 +294,16 @@ def _finding_projects(result: CheckResult) -> dict[tuple[str, str | None], str]:
     return owners
 
 
-def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
+def build(
+    result: CheckResult,
+    *,
+    records: bool = True,
+    only: Sequence[PricedWorkload] | None = None,
+) -> dict[str, Any]:
     """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
     for formats that list findings only (SARIF, GitHub annotations), which need not build
-    a record per workload."""
+    a record per workload. With *only*, ``resources`` holds the records of those workloads
+    only (a format that shows a few of thousands)."""
     owners = _finding_projects(result)
     comparison = result.baseline
     document = {
@@ -320,7 +327,7 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
         "pricing": _pricing(result),
         "projects": projects(result) if records else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
-        "resources": _resources(result) if records else [],
+        "resources": _resources(result, only) if records else [],
         "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
@@ -328,6 +335,37 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
     }
     # The net under the mappers' masking: a value the input marks sensitive is shown nowhere.
     return redact_tree(document, result.secrets) if result.secrets else document
+
+
+def largest_changes(result: CheckResult, limit: int) -> list[int]:
+    """Positions in ``result.workloads`` of the *limit* largest changes, unpriced first: the
+    records ``view.largest_first`` would pick from the whole document, in its order (it
+    orders by the amounts as the records show them: rounded to cents, masked)."""
+    secrets = result.secrets
+
+    def shown(amount: Decimal | None) -> Decimal:
+        text = decimal_string(amount)
+        if text is not None and secrets:
+            text = redact(text, secrets)
+        return money(text) or Decimal(0)
+
+    weights = [
+        (item.priced, -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
+        for item in result.workloads
+    ]
+    return sorted(range(len(weights)), key=weights.__getitem__)[:limit]
+
+
+def has_baseline_costs(result: CheckResult) -> bool:
+    """Whether any record would have a ``baseline_monthly_cost``."""
+    comparison = result.baseline
+    if comparison is None or not comparison.resource_costs:
+        return False
+    costs = comparison.resource_costs
+    return any(
+        (project_key(item.workload.project), item.workload.key) in costs
+        for item in result.workloads
+    )
 
 
 def records(result: CheckResult, items: Sequence[PricedWorkload]) -> dict[str, Any]:

@@ -14,7 +14,6 @@ import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from rich import box
@@ -23,10 +22,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from aicost.core.model import PricedWorkload
-from aicost.core.money import decimal_string, usd
+from aicost.core.money import usd
 from aicost.core.sensitive import redact
-from aicost.document.build import records
+from aicost.document.build import largest_changes, records
 from aicost.pipeline import CheckResult
 from aicost.policy.finding import Finding
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
@@ -74,29 +72,15 @@ def _records(
     thousands of workloads shows fifty."""
     items = result.workloads
     positions = range(len(items))
-    if limit > 0 and len(items) > limit:
-        weights = [_weight(item, result.secrets) for item in items]
-        listed = sorted(positions, key=weights.__getitem__)[:limit]
-    else:
-        listed = list(positions)
+    listed = list(positions)
+    if 0 < limit < len(items):
+        listed = largest_changes(result, limit)
     unpriced = [i for i in positions if not items[i].priced]
     wanted = sorted({*listed, *unpriced})
     # Input strings: secrets masked (by records) and control characters made visible.
     document = inert.tree(records(result, [items[i] for i in wanted]))
     built = dict(zip(wanted, v.resources(document), strict=True))
     return [built[i] for i in listed], [built[i] for i in unpriced], document
-
-
-def _weight(item: PricedWorkload, secrets: frozenset[str]) -> tuple[bool, Decimal, Decimal]:
-    """:func:`view.largest_first`'s order, from the amounts as the record would show them."""
-
-    def shown(amount: Decimal | None) -> Decimal:
-        text = decimal_string(amount)
-        if text is not None and secrets:
-            text = redact(text, secrets)
-        return v.money(text) or Decimal(0)
-
-    return (bool(item.priced), -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
 
 
 def _workloads(
