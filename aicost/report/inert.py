@@ -77,7 +77,7 @@ _RAW_UTF8 = re.compile(
 _ASCII_BUT_DEL = bytes(range(0x7F))
 
 
-def _raw_controls(data: bytes) -> bool:
+def raw_controls(data: bytes) -> bool:
     """Whether UTF-8 *data* holds DEL, a C1 control or a bidirectional mark. Searched in
     its non-ASCII bytes only (and DEL): a character's bytes stay together when the ASCII
     bytes around them go, and a search of megabytes becomes one of a few hundred bytes."""
@@ -93,7 +93,7 @@ def _plain(value: Any) -> bool:
         encoded = msgspec.json.encode(value)
     except (TypeError, ValueError, msgspec.EncodeError):
         return False
-    return _ESCAPE.search(encoded) is None and not _raw_controls(encoded)
+    return _ESCAPE.search(encoded) is None and not raw_controls(encoded)
 
 
 def _tree(value: Any) -> Any:
@@ -116,6 +116,6 @@ def json_text(encoded: str) -> str:
     if encoded.isascii():  # (a string's header says so: no scan)
         if "\x7f" not in encoded:
             return encoded
-    elif not _raw_controls(encoded.encode("utf-8", "surrogatepass")):
+    elif not raw_controls(encoded.encode("utf-8", "surrogatepass")):
         return encoded
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
