@@ -12,6 +12,7 @@ Everything here is immutable; money is :class:`decimal.Decimal`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -260,6 +261,7 @@ class Deployment:
         return self.public("instance_type", self.accelerator.name)
 
 
+@functools.lru_cache(maxsize=4096)  # asked per rule and workload, for a few dozen types
 def instance_family(instance_type: str | None) -> str | None:
     """The family of an instance type: ``p5`` for ``p5.48xlarge`` or ``ml.p5.48xlarge``."""
     if not instance_type:

@@ -158,6 +158,8 @@ class Side:
         return Side(other, self.planned)
 
     def get(self, *path: str | int) -> Any:
+        if len(path) == 1 and isinstance(path[0], str):  # most lookups: one top-level key
+            return self.values.get(path[0])
         return dig(self.values, path)
 
     def unknown(self, *path: str | int) -> bool:

@@ -20,6 +20,7 @@ also unpriced, which the ``unpriced`` setting reports.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterator
 
 from aicost.core.declared import Field, model_validator
@@ -47,6 +48,11 @@ class Config(RuleConfig):
 
 
 def _any(value: str, patterns: list[str]) -> str | None:
+    return _first(value, tuple(patterns))
+
+
+@functools.lru_cache(maxsize=4096)  # thousands of workloads in a few regions
+def _first(value: str, patterns: tuple[str, ...]) -> str | None:
     return next((p for p in patterns if fnmatch.fnmatchcase(value, p)), None)
 
 
