@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from aicost import mappers, sources
+from aicost.core import texts
 from aicost.core.model import PricedWorkload, Workload
 from aicost.core.projects import project_key
 from aicost.cost.estimate import apply as apply_estimates
@@ -188,6 +189,7 @@ def _workloads(
 ) -> tuple[Normalised, tuple[InputInfo, ...], list[Workload]]:
     """Read and normalise *paths*; apply the usage file and run-length estimates."""
     skipped: list[str] = []
+    texts.forget()  # the texts of an earlier check in this process (tests, policy test)
     inventories = sources.read_all(paths, ignore_unknown=ignore_unknown, skipped=skipped)
     normalised = mappers.normalise(inventories, book, map_settings(policy))
     inputs = tuple(InputInfo(i.path, i.kind, len(i.changes)) for i in inventories)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from aicost.core import texts
 from aicost.policy.waivers import INLINE, Waiver
 
 MARKER = "aicost:ignore"
@@ -115,8 +116,24 @@ def _comment_in(line: str, yaml: bool) -> tuple[str, bool] | None:
     return None
 
 
-@cache
 def _lines(path: str) -> tuple[str, ...]:
+    """The lines of the file at the real *path*: from the text its reader left (see
+    :mod:`aicost.core.texts`), else read here (once)."""
+    text = texts.recall(path)
+    if text is None:
+        return _read_lines(path)
+    shared = _shared.get(path)
+    if shared is None or shared[0] is not text:
+        shared = _shared[path] = (text, tuple(text.splitlines()))
+    return shared[1]
+
+
+#: Real path -> (the text a reader left, its lines).
+_shared: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+@cache
+def _read_lines(path: str) -> tuple[str, ...]:
     try:
         if os.path.getsize(path) > MAX_SCAN_BYTES:
             return ()

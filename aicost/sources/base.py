@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from aicost.core import texts
 from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange
 
@@ -133,8 +134,11 @@ class Inventory:
         return (c for c in self.changes if c.type in wanted)
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
-    """Read a text input, detecting UTF-8/UTF-16 byte order marks, refusing binary data."""
+def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES, share: bool = False) -> str:
+    """Read a text input, detecting UTF-8/UTF-16 byte order marks, refusing binary data.
+
+    With *share*, UTF-8 text is also left for the policy stage (see :mod:`aicost.core.texts`).
+    """
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -148,10 +152,21 @@ def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
         raise InputError("permission denied", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    return decode(data, path)
+    text, encoding = _decode(data, path)
+    if share and encoding in _SHARED_ENCODINGS:
+        texts.remember(str(path), text)
+    return text
+
+
+#: Encodings whose text equals what the policy stage reads itself (UTF-8, BOM dropped).
+_SHARED_ENCODINGS = ("utf-8", "utf-8-sig")
 
 
 def decode(data: bytes, path: Path | str) -> str:
+    return _decode(data, path)[0]
+
+
+def _decode(data: bytes, path: Path | str) -> tuple[str, str]:
     if not data or data.isspace():  # no .strip(): it would copy a large plan
         raise InputError("file is empty", path=path)
     if data.startswith(b"PK\x03\x04"):
@@ -177,7 +192,7 @@ def decode(data: bytes, path: Path | str) -> str:
         ) from None
     if "\x00" in text:
         raise InputError("not text: the file contains NUL bytes (binary data?)", path=path)
-    return text
+    return text, encoding
 
 
 def line_of(text: str, position: int) -> int:

@@ -58,7 +58,7 @@ class Document:
 
 def load_path(path: Path) -> tuple[str, list[Document]]:
     """Read *path* (BOM/UTF-16 aware, refusing binary) and load every document in it."""
-    text = read_text(path, max_bytes=MAX_MANIFEST_BYTES)
+    text = read_text(path, max_bytes=MAX_MANIFEST_BYTES, share=True)
     return text, load_text(text, str(path))
 
 
