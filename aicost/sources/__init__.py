@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from aicost.core.errors import InputError
-from aicost.sources.base import Inventory, SourceModule
+from aicost.sources.base import SNIFFED, Inventory, SourceModule
 
 
 class Source(NamedTuple):
@@ -126,11 +126,12 @@ class UnknownInput(InputError):
     """No source recognises the file (``--ignore-unknown`` skips such files)."""
 
 
-def detect(path: Path) -> SourceModule:
+def detect(path: Path, *, keep: bool = False) -> SourceModule:
     """The source module that reads *path*.
 
     A file no source claims goes to the plan reader when it looks like JSON (or is empty or
-    binary), for its precise messages; anything else is :class:`UnknownInput`.
+    binary), for its precise messages; anything else is :class:`UnknownInput`. With *keep*,
+    see :func:`claim`.
     """
     if path.is_dir():
         for kind in SOURCES:
@@ -143,7 +144,7 @@ def detect(path: Path) -> SourceModule:
             "(`terraform show -json PLANFILE`), .tf files or a directory that has them",
             path=path,
         )
-    claimed = claim(path)
+    claimed = claim(path, keep=keep)
     if claimed is not None:
         return claimed
     if _plan_like(_head(path)):
@@ -151,8 +152,11 @@ def detect(path: Path) -> SourceModule:
     raise UnknownInput(f"not an input aicost reads: expected {INPUT_KINDS}", path=path)
 
 
-def claim(path: Path) -> SourceModule | None:
-    """The source that recognises the file *path* by its name or content, if any."""
+def claim(path: Path, *, keep: bool = False) -> SourceModule | None:
+    """The source that recognises the file *path* by its name or content, if any.
+
+    With *keep*, a file smaller than the head read to sniff it is kept whole for its reader
+    (``base.SNIFFED``; :func:`read_all` empties it)."""
     head: bytes | None = None
     # In registry order, importing only the modules it takes to find the reader (a plan
     # needs two), so that a check of a plan does not import every manifest reader.
@@ -162,6 +166,8 @@ def claim(path: Path) -> SourceModule | None:
             return module  # claims the file by its name: no need to open it here
         if head is None:
             head = _head(path)
+            if keep and len(head) < _HEAD_BYTES:
+                SNIFFED[str(path)] = head
         if module.sniff(path, head):
             return module
     return None
@@ -199,10 +205,23 @@ def read_all(
     source recognises are skipped and named in *skipped*; files a source claims but cannot
     read are still errors.
     """
+    SNIFFED.clear()
+    try:
+        return _read_all(paths, ignore_unknown, skipped)
+    finally:
+        SNIFFED.clear()
+
+
+def _read_all(
+    paths: Iterable[Path], ignore_unknown: bool, skipped: list[str] | None
+) -> list[Inventory]:
     plan: list[tuple[SourceModule, list[Path]]] = []
     grouped: dict[str, list[Path]] = {}
     for path in paths:
-        found = claim(path) if ignore_unknown and not path.is_dir() else detect(path)
+        if ignore_unknown and not path.is_dir():
+            found = claim(path, keep=True)
+        else:
+            found = detect(path, keep=True)
         if found is None:
             if skipped is not None:
                 skipped.append(str(path))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from aicost.policy import inline
+from aicost.sources.base import SNIFFED
 from tests.conftest import Runner
 
 JOB = """\
@@ -60,6 +61,7 @@ def test_an_edited_manifest_is_seen_as_edited(aicost: Runner, tmp_path: Path) ->
     assert _spot(aicost, job)["waived"] is True
     job.write_text(JOB.format(waiver=""))
     assert _spot(aicost, job)["waived"] is False
+    assert not SNIFFED  # the whole small files read while sniffing are not kept
 
 
 @pytest.mark.parametrize("bom", [codecs.BOM_UTF8, b""])
