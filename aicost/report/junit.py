@@ -10,7 +10,6 @@ case's ``system-out``. Findings about many workloads at once (budgets) form a la
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,30 +38,119 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     document = inert.tree(document)  # input strings: control characters made visible
     by_resource, aggregate = _split_findings(document)
 
-    root = ET.Element("testsuites", name="aicost")
-    suites: dict[str, ET.Element] = {}
+    suites: list[tuple[str, list[_Case]]] = []
+    by_project: dict[str, list[_Case]] = {}
     for resource in v.resources(document):
         project = str(resource.get("project") or "aicost")
-        suite = suites.get(project)
-        if suite is None:
-            suite = suites[project] = ET.SubElement(root, "testsuite", name=_clean(project))
-        key = _key(resource)
-        _case(suite, project, resource, by_resource.get(key, []))
+        cases = by_project.get(project)
+        if cases is None:
+            cases = by_project[project] = []
+            suites.append((_clean(project), cases))
+        cases.append(_case(project, resource, by_resource.get(_key(resource), [])))
     if aggregate:
-        suite = ET.SubElement(root, "testsuite", name="aicost policy")
+        policy_cases = []
         for found in aggregate:
-            case = ET.SubElement(
-                suite, "testcase", classname="aicost policy", name=_clean(found.get("address"))
-            )
+            case = _Case([("classname", "aicost policy"), ("name", _clean(found.get("address")))])
             _outcome(case, [found])
+            policy_cases.append(case)
+        suites.append(("aicost policy", policy_cases))
     warnings = [str(w) for w in document.get("warnings") or ()]
-    if warnings and len(root):
-        # Warnings are not test cases: they go to the first suite's system-err.
-        ET.SubElement(root[0], "system-err").text = _clean("\n".join(warnings))
-    _totals(root)
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    # Warnings are not test cases: they go to the first suite's system-err.
+    system_err = _clean("\n".join(warnings)) if warnings and suites else None
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _xml(suites, system_err) + "\n"
+
+
+#: An attribute, or an element without children: (tag, attributes, text).
+_Attributes = list[tuple[str, str]]
+_Leaf = tuple[str, _Attributes, str | None]
+
+
+class _Case:
+    """A ``testcase``: its attributes and its children (failure or skipped, system-out)."""
+
+    __slots__ = ("attributes", "children", "failed", "skipped")
+
+    def __init__(self, attributes: _Attributes) -> None:
+        self.attributes = attributes
+        self.children: list[_Leaf] = []
+        self.failed = False
+        self.skipped = False
+
+
+def _xml(suites: list[tuple[str, list[_Case]]], system_err: str | None) -> str:
+    """The ``testsuites`` element, laid out as ``ET.indent`` and ``ET.tostring`` did: two
+    spaces per level, ``" />"`` for an element without text or children, attributes in the
+    order they were set (each case and suite reports 0 seconds: pricing is not timed per
+    resource, and JUnit consumers expect a duration)."""
+    totals = [0, 0, 0]
+    parts: list[str] = []
+    for index, (name, cases) in enumerate(suites):
+        failures = sum(1 for c in cases if c.failed)
+        skipped = sum(1 for c in cases if c.skipped)
+        totals[0] += len(cases)
+        totals[1] += failures
+        totals[2] += skipped
+        attributes = [("name", name), ("time", "0"), ("tests", str(len(cases)))]
+        attributes += [("failures", str(failures)), ("skipped", str(skipped)), ("errors", "0")]
+        children = [_case_xml(case) for case in cases]
+        if index == 0 and system_err is not None:
+            children.append(_leaf(("system-err", [], system_err)))
+        tail = "\n  " if index < len(suites) - 1 else "\n"
+        parts.append(
+            _open("testsuite", attributes) + "\n    " + "\n    ".join(children)
+            + "\n  </testsuite>" + tail
+        )  # fmt: skip
+    root = [("name", "aicost"), ("tests", str(totals[0])), ("failures", str(totals[1]))]
+    root += [("skipped", str(totals[2])), ("errors", "0")]
+    if not parts:
+        return _leaf(("testsuites", root, None))
+    return _open("testsuites", root) + "\n  " + "".join(parts) + "</testsuites>"
+
+
+def _case_xml(case: _Case) -> str:
+    attributes = [*case.attributes, ("time", "0")]
+    if not case.children:
+        return _leaf(("testcase", attributes, None))
+    inner = "\n      ".join(_leaf(child) for child in case.children)
+    return _open("testcase", attributes) + "\n      " + inner + "\n    </testcase>"
+
+
+def _open(tag: str, attributes: _Attributes) -> str:
+    return "<" + tag + "".join(f' {key}="{_attribute(value)}"' for key, value in attributes) + ">"
+
+
+def _leaf(leaf: _Leaf) -> str:
+    tag, attributes, text = leaf
+    head = "<" + tag + "".join(f' {key}="{_attribute(value)}"' for key, value in attributes)
+    if not text:
+        return head + " />"
+    return f"{head}>{_text(text)}</{tag}>"
+
+
+def _text(text: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it (line breaks and tabs as
+    character references, so that they survive attribute normalisation)."""
+    text = _text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
 
 
 def _split_findings(
@@ -81,25 +169,6 @@ def _split_findings(
     return by_resource, aggregate
 
 
-def _totals(root: ET.Element) -> None:
-    """Each suite's and the whole report's counts (and durations, all 0)."""
-    for suite in root:
-        cases = [c for c in suite if c.tag == "testcase"]
-        for case in cases:
-            # JUnit consumers (GitLab, Jenkins, test reporters) expect a duration: pricing
-            # is not timed per resource, so each case reports 0 seconds.
-            case.set("time", "0")
-        suite.set("time", "0")
-        suite.set("tests", str(len(cases)))
-        suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
-        suite.set("skipped", str(sum(1 for c in cases if c.find("skipped") is not None)))
-        suite.set("errors", "0")
-    root.set("tests", str(sum(int(s.get("tests", "0")) for s in root)))
-    root.set("failures", str(sum(int(s.get("failures", "0")) for s in root)))
-    root.set("skipped", str(sum(int(s.get("skipped", "0")) for s in root)))
-    root.set("errors", "0")
-
-
 def _key(resource: Mapping[str, Any]) -> tuple[Any, str, Any]:
     return (
         project_key(str(resource.get("project") or "")),
@@ -108,52 +177,43 @@ def _key(resource: Mapping[str, Any]) -> tuple[Any, str, Any]:
     )
 
 
-def _case(
-    suite: ET.Element,
-    project: str,
-    resource: Mapping[str, Any],
-    found: list[Mapping[str, Any]],
-) -> None:
-    case = ET.SubElement(
-        suite, "testcase", classname=_clean(project), name=_clean(v.label(resource))
-    )
+def _case(project: str, resource: Mapping[str, Any], found: list[Mapping[str, Any]]) -> _Case:
+    case = _Case([("classname", _clean(project)), ("name", _clean(v.label(resource)))])
     source = resource.get("source") if isinstance(resource.get("source"), dict) else {}
     if isinstance(source, dict) and source.get("line"):
-        case.set("file", _clean(v.repo_path(str(source.get("path"))) or source.get("path")))
-        case.set("line", str(source["line"]))
+        path = v.repo_path(str(source.get("path"))) or source.get("path")
+        case.attributes += [("file", _clean(path)), ("line", str(source["line"]))]
     if not _outcome(case, found) and not resource.get("priced"):
-        ET.SubElement(
-            case, "skipped", message=_clean(f"unpriced: {resource.get('unpriced_reason')}")
-        )
+        message = _clean(f"unpriced: {resource.get('unpriced_reason')}")
+        case.children.append(("skipped", [("message", message)], None))
+        case.skipped = True
     details = [
         f"{v.change(resource)}: {v.hardware(v.current(resource))}, "
         f"{v.amount(resource.get('monthly_cost'))}/month "
         f"({v.amount(resource.get('delta_monthly_cost'), signed=True)})"
     ]
-    out = ET.SubElement(case, "system-out")
     notes = [
         f"{f.get('severity')}: {f.get('rule')}: {f.get('message')}"
         for f in found
         if f.get("severity") != "error" or v.waived(f)
     ]
-    out.text = _clean("\n".join(details + notes))
+    case.children.append(("system-out", [], _clean("\n".join(details + notes))))
+    return case
 
 
-def _outcome(case: ET.Element, found: list[Mapping[str, Any]]) -> bool:
+def _outcome(case: _Case, found: list[Mapping[str, Any]]) -> bool:
     """Add a failure for the active errors; True when the case failed."""
     errors = [f for f in found if f.get("severity") == "error" and not v.waived(f)]
     if not errors:
         return False
-    failure = ET.SubElement(
-        case,
-        "failure",
-        message=_clean("; ".join(f"{f.get('rule')}: {f.get('message')}" for f in errors)),
-        type=_clean(",".join(str(f.get("type")) for f in errors)),
-    )
-    failure.text = _clean(
+    message = _clean("; ".join(f"{f.get('rule')}: {f.get('message')}" for f in errors))
+    kinds = _clean(",".join(str(f.get("type")) for f in errors))
+    text = _clean(
         "\n".join(
             f"{f.get('rule')} ({f.get('type')}): {f.get('message')}\n  fix: {f.get('remediation')}"
             for f in errors
         )
     )
+    case.children.append(("failure", [("message", message), ("type", kinds)], text))
+    case.failed = True
     return True

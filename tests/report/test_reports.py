@@ -196,6 +196,33 @@ def test_junit_one_case_per_workload_failing_on_errors(monkeypatch: pytest.Monke
     assert west is not None and "warning: reserved-inference" in (west.text or "")
 
 
+def test_junit_is_what_elementtree_writes_with_awkward_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The JUnit writer lays XML out itself: ElementTree reads it back to the same values
+    and writes it back byte for byte (escapes, indentation, empty elements)."""
+    from aicost.report import junit
+
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
+    document = build(check(Path(".")))
+    awkward = "a \"quoted\" <tag> & 'single'\ttab\nline"
+    document["resources"][0]["address"] = awkward
+    document["resources"][1]["project"] = awkward
+    document["findings"][0]["message"] = awkward
+    text = junit.render_document(document, report.RenderOptions())
+    head, body = text.split("\n", 1)
+    assert head == '<?xml version="1.0" encoding="UTF-8"?>' and body.endswith(">\n")
+    root = ET.fromstring(body)
+    assert ET.tostring(root, encoding="unicode") + "\n" == body
+    shown = awkward.replace("\t", "\\x09").replace("\n", "\\x0a")  # inputs' controls: visible
+    names = {c.get("name") for c in root.iter("testcase")}
+    assert shown in names and shown in {s.get("name") for s in root}
+    empty = junit.render_document({"resources": [], "findings": []}, report.RenderOptions())
+    assert empty.endswith(
+        '<testsuites name="aicost" tests="0" failures="0" skipped="0" errors="0" />\n'
+    )
+
+
 # --------------------------------------------------------------------------- GitHub
 
 
