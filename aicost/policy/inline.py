@@ -79,7 +79,8 @@ def _display(path: str, cwd: str) -> str:
             return Path(text).as_posix()
         if not rel.startswith(".."):
             text = rel
-    return Path(text).as_posix()
+    # A normalised POSIX path is its own as_posix() (no Path built: one per manifest).
+    return text if os.sep == "/" else Path(text).as_posix()
 
 
 # ---------------------------------------------------------------------------- comments
