@@ -319,17 +319,22 @@ def _write_reports(
     color = interactive and not args.no_color and not os.environ.get("NO_COLOR")
     width = None if interactive else int(os.environ.get("COLUMNS", "0") or 0) or None
     for name, path in targets:
-        text = report.get(name).render(
-            result,
-            report.RenderOptions(
-                color=color and path is None,
-                width=width,
-                max_rows=args.max_rows,
-                show_waived=args.show_waived,
-                sarif_category=args.sarif_category,
-                plain=not (interactive and path is None),
-            ),
+        module = report.get(name)
+        options = report.RenderOptions(
+            color=color and path is None,
+            width=width,
+            max_rows=args.max_rows,
+            show_waived=args.show_waived,
+            sarif_category=args.sarif_category,
+            plain=not (interactive and path is None),
         )
+        # A file gets UTF-8: formats that encode as they lay out (JSON, SARIF) give bytes,
+        # not a text of megabytes decoded only to be encoded again.
+        render_bytes = getattr(module, "render_bytes", None)
+        if path is not None and render_bytes is not None:
+            write_file(path, render_bytes(result, options))
+            continue
+        text = module.render(result, options)
         if path is None:
             sys.stdout.write(text)
             sys.stdout.flush()

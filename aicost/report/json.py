@@ -62,17 +62,39 @@ def dumps(document: dict[str, Any]) -> str:
     """The report as ``json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))`` writes
     each line: by msgspec (several times faster, in UTF-8 throughout) when
     :func:`float_free`, else by json's encoder."""
-    if float_free(document):
-        try:
-            data = _layout(document, _msgspec, str.encode)
-        except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
-            pass
-        else:
-            text = data.decode()
-            return inert.json_text(text) if inert.raw_controls(data) else text
+    encoded = _msgspec_dumps(document)
+    if encoded is not None:
+        return encoded.decode()
+    return _standard_dumps(document)
+
+
+def dumps_bytes(document: dict[str, Any]) -> bytes:
+    """:func:`dumps` in UTF-8, without decoding msgspec's bytes only to encode them again."""
+    encoded = _msgspec_dumps(document)
+    return encoded if encoded is not None else _standard_dumps(document).encode()
+
+
+def _msgspec_dumps(document: dict[str, Any]) -> bytes | None:
+    """The report in UTF-8 by msgspec (control characters escaped, see
+    :func:`inert.json_text`), or None when json's encoder must write it."""
+    if not float_free(document):
+        return None
+    try:
+        data = _layout(document, _msgspec, str.encode)
+    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+        return None
+    return inert.json_text(data.decode()).encode() if inert.raw_controls(data) else data
+
+
+def _standard_dumps(document: dict[str, Any]) -> str:
     standard = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
     return inert.json_text(_layout(document, standard, str))
 
 
 def render(result: CheckResult, options: RenderOptions) -> str:
     return dumps(build(result))
+
+
+def render_bytes(result: CheckResult, options: RenderOptions) -> bytes:
+    """:func:`render` in UTF-8, for a report written to a file."""
+    return dumps_bytes(build(result))

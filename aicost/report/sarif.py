@@ -42,16 +42,33 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     return render_document(build(result, records=False), options)  # findings only
 
 
+def render_bytes(result: CheckResult, options: RenderOptions) -> bytes:
+    """:func:`render` in UTF-8, for a report written to a file."""
+    from aicost.document.build import build
+
+    encoded = _encoded(build(result, records=False), options)
+    return encoded if isinstance(encoded, bytes) else encoded.encode()
+
+
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
+    encoded = _encoded(document, options)
+    return encoded.decode() if isinstance(encoded, bytes) else encoded
+
+
+def _encoded(document: Mapping[str, Any], options: RenderOptions) -> bytes | str:
+    """The log in UTF-8 when msgspec wrote it and it needs no escape, else as text."""
     # Indented as json.dumps(indent=2) would, byte for byte: a compact encoding, then
     # msgspec's re-indenting (json.dumps with indent uses the pure-Python encoder, 20x
     # slower). msgspec encodes too, unless there is a float (see report.json.float_free).
     log = sarif(document, options.sarif_category)
     if float_free(log):
-        text = msgspec.json.format(msgspec.json.encode(log), indent=2).decode()
+        data = msgspec.json.format(msgspec.json.encode(log), indent=2) + b"\n"
+        if not inert.raw_controls(data):
+            return data
+        text = data.decode()
     else:
-        text = str(msgspec.json.format(json.dumps(log, ensure_ascii=False), indent=2))
-    return inert.json_text(text + "\n")
+        text = str(msgspec.json.format(json.dumps(log, ensure_ascii=False), indent=2)) + "\n"
+    return inert.json_text(text)
 
 
 def category(document: Mapping[str, Any], given: str | None = None) -> str:

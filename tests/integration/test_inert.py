@@ -164,3 +164,17 @@ def test_json_text_escapes_raw_controls_among_other_characters(raw: str) -> None
     text = '{"a": "caf\u00e9 \u2192 \u2026 \u2014", "b": "x' + raw + 'y"}'
     assert inert.json_text(text) == text.replace(raw, f"\\u{ord(raw):04x}")
     assert inert.json_text(text.replace(raw, "")) == text.replace(raw, "")
+
+
+@pytest.mark.parametrize("name", ["json", "sarif"])
+def test_a_report_file_holds_what_stdout_shows(name: str, aicost: Runner, tmp_path: Path) -> None:
+    """JSON and SARIF files are written from the encoder's UTF-8 (no decode and re-encode):
+    the same bytes as stdout, escapes included."""
+    pod = tmp_path / "pod.yaml"
+    pod.write_text(ESCAPED_POD)
+    for inputs in ([pod], [plan("aws_sensitive_nested")]):
+        shown = aicost("check", *inputs, "--format", name)
+        saved = tmp_path / f"report.{name}"
+        aicost("check", *inputs, "--format", f"{name}={saved}")
+        assert saved.read_bytes() == shown.out.encode()
+        assert "\\u202e" in shown.out or inputs[0] != pod
