@@ -218,10 +218,7 @@ def _spool_streams(inputs: list[Path]) -> list[Path]:
     """``-`` (standard input) and pipes (``/dev/stdin``, ``<(...)``) are read once into a
     temporary file, so that detecting the input kind and reading it see the same bytes:
     ``terraform show -json tfplan | aicost check -``."""
-    import atexit
-    import shutil
     import stat
-    import tempfile
 
     out: list[Path] = []
     spool: Path | None = None
@@ -236,7 +233,12 @@ def _spool_streams(inputs: list[Path]) -> list[Path]:
         if not stream:
             out.append(path)
             continue
+        import shutil  # here: most checks read no stream
+
         if spool is None:
+            import atexit
+            import tempfile
+
             spool = Path(tempfile.mkdtemp(prefix="aicost-stdin-"))
             atexit.register(shutil.rmtree, spool, True)
         target = spool / ("stdin" if str(path) == "-" else path.name or "stream")

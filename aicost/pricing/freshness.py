@@ -8,7 +8,9 @@ the command line, or ``$AICOST_PRICING_MAX_AGE_DAYS``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,10 +19,17 @@ if TYPE_CHECKING:
     from aicost.pricing.catalog import TableInfo
 
 DEFAULT_MAX_AGE_DAYS = 90
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def table_date(as_of: str) -> dt.date | None:
     """``2026-01-21``, ``2026-01`` or ``2026`` (counted from the start of the period)."""
+    day = as_of[:10]
+    if len(day) == 10 and _ISO_DAY.match(day):
+        # The usual case, without importing _strptime (and calendar, locale): every check
+        # asks for the date of each price table it used.
+        with contextlib.suppress(ValueError):  # 2026-02-30: the loop below says 2026-02
+            return dt.date(int(day[:4]), int(day[5:7]), int(day[8:]))
     for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
         try:
             return dt.datetime.strptime(as_of[: len(fmt) + 2], fmt).date()
