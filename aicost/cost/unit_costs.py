@@ -31,11 +31,11 @@ def monthly_at_max(item: PricedWorkload) -> Decimal | None:
 
 def llm_costs(item: PricedWorkload) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(per 1,000 requests, per 1,000 tokens, tokens per month) of a token workload."""
-    from aicost.pricing.tokens import unit_costs
-
     planned = item.workload.planned
     if planned is None or planned.llm is None:
         return None, None, None
+    from aicost.pricing.tokens import unit_costs  # here: only token workloads need it
+
     found = unit_costs(planned.llm, item.monthly_cost)
     return found.per_1k_requests, found.per_1k_tokens, found.tokens_per_month
 

@@ -29,7 +29,6 @@ from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
 from aicost.pricing.freshness import stale_tables
-from aicost.pricing.tokens import retirement_warnings
 from aicost.sources.usage import Usage
 
 
@@ -130,7 +129,10 @@ def run_check(
     priced = pricer.price(workloads)
     evaluation = evaluate_policy(policy, priced, pricer, options)
     findings = list(evaluation.findings)
-    normalised.warnings.extend(retirement_warnings(book, priced, evaluation.today))
+    if any(w.planned is not None and w.planned.llm is not None for w in workloads):
+        from aicost.pricing.tokens import retirement_warnings  # LLM token prices: ~3 ms
+
+        normalised.warnings.extend(retirement_warnings(book, priced, evaluation.today))
 
     comparison = None
     if baseline is not None:
