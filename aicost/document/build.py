@@ -150,6 +150,46 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     return entry
 
 
+def brief_resource(item: PricedWorkload) -> dict[str, Any]:
+    """The part of :func:`resource` a report with a line per workload reads (JUnit): who it
+    is, where it is written, the change, its costs, and each side's machine, nodes and model.
+    Same values as the full record's (a fifth of its time on a 5,000-resource plan)."""
+    workload = item.workload
+    monthly, prior = item.monthly_cost, item.prior_monthly_cost
+    delta = None if monthly is None or prior is None else monthly - prior
+    return {
+        "address": workload.address,
+        "component": workload.component,
+        "resource_type": workload.resource_type,
+        "project": workload.project,
+        "source": {
+            "path": workload.source.path,
+            "kind": workload.source.kind,
+            "line": workload.source.line,
+        },
+        "action": workload.action.value,
+        "monthly_cost": decimal_string(monthly),
+        "prior_monthly_cost": decimal_string(prior),
+        "delta_monthly_cost": decimal_string(delta),
+        "priced": monthly is not None and prior is not None,
+        "unpriced_reason": item.unpriced_reason,
+        "planned": _brief_side(workload.planned),
+        "prior": _brief_side(workload.prior),
+    }
+
+
+def _brief_side(deployment: Deployment | None) -> dict[str, Any] | None:
+    if deployment is None:
+        return None
+    side: dict[str, Any] = {
+        "instance_type": deployment.public("instance_type", deployment.instance_type),
+        "nodes": deployment.node_count,
+    }
+    if deployment.llm is not None:
+        side["llm"] = {"provider": deployment.llm.provider, "model": deployment.llm.model}
+    return side
+
+
 def unit_fields(item: PricedWorkload) -> dict[str, Any]:
     """Unit costs, run counts, replicas and token volumes of a ``resources[]`` entry."""
     planned = item.workload.planned
@@ -304,11 +344,14 @@ def build(
     *,
     records: bool = True,
     only: Sequence[PricedWorkload] | None = None,
+    brief: bool = False,
 ) -> dict[str, Any]:
     """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
     for formats that list findings only (SARIF, GitHub annotations), which need not build
     a record per workload. With *only*, ``resources`` holds the records of those workloads
-    only (a format that shows a few of thousands)."""
+    only (a format that shows a few of thousands). With *brief*, each record holds only what
+    a one-line-per-workload format reads (see :func:`brief_resource`) and ``projects`` is
+    empty: JUnit, which lists every workload."""
     owners = _finding_projects(result)
     comparison = result.baseline
     document = {
@@ -330,9 +373,9 @@ def build(
             "gate": result.gate.describe(),
         },
         "pricing": _pricing(result),
-        "projects": projects(result) if records else [],
+        "projects": projects(result) if records and not brief else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
-        "resources": _resources(result, only) if records else [],
+        "resources": _resources(result, only, brief) if records else [],
         "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
@@ -381,7 +424,7 @@ def records(result: CheckResult, items: Sequence[PricedWorkload]) -> dict[str, A
 
 
 def _resources(
-    result: CheckResult, items: Sequence[PricedWorkload] | None = None
+    result: CheckResult, items: Sequence[PricedWorkload] | None = None, brief: bool = False
 ) -> list[dict[str, Any]]:
     """A record per workload (or per one of *items*), with its cost in the baseline if it
     was there."""
@@ -389,7 +432,7 @@ def _resources(
     baseline_costs = comparison.resource_costs if comparison is not None else {}
     resources = []
     for item in result.workloads if items is None else items:
-        entry = resource(item)
+        entry = brief_resource(item) if brief else resource(item)
         key = (project_key(item.workload.project), item.workload.key)
         entry["baseline_monthly_cost"] = (
             decimal_string(baseline_costs[key]) if key in baseline_costs else None

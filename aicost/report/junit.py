@@ -22,7 +22,8 @@ from aicost.report import view as v
 def render(result: CheckResult, options: RenderOptions) -> str:
     from aicost.document.build import build
 
-    return render_document(build(result), options)
+    # Each workload's brief record: the fields render_document reads, not the whole record.
+    return render_document(build(result, brief=True), options)
 
 
 #: Control characters XML 1.0 cannot hold, even escaped (tab, newline and return it can).

@@ -196,6 +196,20 @@ def test_junit_one_case_per_workload_failing_on_errors(monkeypatch: pytest.Monke
     assert west is not None and "warning: reserved-inference" in (west.text or "")
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["aws_mixed", "aws_changes", "aws_sensitive_nested", "llm_azure_gcp", "gcp_capacity"],
+)
+def test_junit_from_a_check_is_junit_from_its_saved_report(name: str) -> None:
+    """A check renders JUnit from brief records (the fields it reads); a saved report's full
+    records give the same bytes: changes, deletions, masked values, LLM models."""
+    from aicost.report import junit
+
+    result = check(plan(name))
+    options = report.RenderOptions()
+    assert junit.render(result, options) == junit.render_document(build(result), options)
+
+
 def test_junit_is_what_elementtree_writes_with_awkward_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
