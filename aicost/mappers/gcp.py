@@ -529,11 +529,25 @@ def _pool_nodes(
     return total, minimum, maximum
 
 
+def _count_unknown(
+    side: Side, ctx: MapContext, prefix: tuple[str | int, ...], default_pool: bool
+) -> tuple[str, ...]:
+    """The node count field set from a value known only after apply (a variable without a
+    value, a data source): how many nodes run is then not known, never guessed as one."""
+    fields = ("initial_node_count",) if default_pool else ("node_count", "initial_node_count")
+    for field in fields:
+        path = (field,) if default_pool else (*prefix, field)
+        if side.unknown(*path) and set_but_unknown(ctx.inventory, side.change, *path):
+            return (".".join(str(step) for step in path),)
+    return ()
+
+
 def _pool_labels(
     side: Side, config_path: tuple[str | int, ...]
 ) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
     """(tags with the node resource labels, sensitive, Kubernetes node labels)."""
-    tags, sensitive = labels(side)
+    # A cluster's own resource_labels reach its nodes (a plan has them in effective_labels).
+    tags, sensitive = labels(side, "effective_labels", "labels", "resource_labels")
     resource_labels = side.get(*config_path, "resource_labels")
     if isinstance(resource_labels, dict):
         for key, value in resource_labels.items():
@@ -567,6 +581,10 @@ def _pool(
     total, minimum, maximum = _pool_nodes(
         side, pool, prefix, cluster, location, default_pool, notes
     )
+    count_unknown = _count_unknown(side, ctx, prefix, default_pool)
+    if count_unknown:
+        unknown = (*unknown, *count_unknown)
+        notes[:] = [n for n in notes if not n.startswith(("node_count not set", "initial_node"))]
     tags, sensitive, node_labels = _pool_labels(side, config_path)
     config = side.get(*config_path) or {}
     capacity, reason = _scheduling_purchase(config, tags, ctx, total, where="node_config")
@@ -630,7 +648,10 @@ def container_cluster(side: Side, ctx: MapContext) -> Result:
         return
     if side.get("remove_default_node_pool") is True:
         return
-    if side.integer("initial_node_count") is None:
+    if side.integer("initial_node_count") is None and not (
+        side.unknown("initial_node_count")
+        and set_but_unknown(ctx.inventory, side.change, "initial_node_count")
+    ):
         return
     yield (
         "default pool",

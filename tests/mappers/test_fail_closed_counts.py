@@ -1,0 +1,130 @@
+"""Fail closed on node counts: a GPU pool whose size comes from a variable without a value is
+an unpriced AI workload, never priced as 1 (or 0) nodes, on Google Cloud and Azure as on AWS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Runner
+
+_LABELS = '{ team = "x", model = "m", "use-case" = "u", environment = "e" }'
+
+_GOOGLE = f"""
+provider "google" {{
+  region = "us-central1"
+}}
+variable "nodes" {{
+  type = number
+}}
+resource "google_container_cluster" "c" {{
+  name               = "c"
+  location           = "us-central1-a"
+  initial_node_count = var.nodes
+  node_config {{
+    machine_type = "a2-highgpu-1g"
+  }}
+  resource_labels = {_LABELS}
+}}
+resource "google_container_node_pool" "p" {{
+  name       = "p"
+  cluster    = "c"
+  location   = "us-central1-a"
+  node_count = var.nodes
+  node_config {{
+    machine_type    = "a2-highgpu-1g"
+    resource_labels = {_LABELS}
+  }}
+}}
+"""
+
+_AZURE = f"""
+provider "azurerm" {{
+  features {{}}
+}}
+variable "nodes" {{
+  type = number
+}}
+resource "azurerm_kubernetes_cluster" "k" {{
+  name                = "k"
+  location            = "eastus"
+  resource_group_name = "rg"
+  dns_prefix          = "k"
+  default_node_pool {{
+    name       = "default"
+    vm_size    = "Standard_NC24ads_A100_v4"
+    node_count = var.nodes
+  }}
+  tags = {_LABELS}
+}}
+resource "azurerm_kubernetes_cluster_node_pool" "np" {{
+  name                  = "np"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.k.id
+  vm_size               = "Standard_NC24ads_A100_v4"
+  node_count            = var.nodes
+  tags                  = {_LABELS}
+}}
+resource "azurerm_linux_virtual_machine_scale_set" "s" {{
+  name                = "s"
+  location            = "eastus"
+  resource_group_name = "rg"
+  sku                 = "Standard_NC24ads_A100_v4"
+  instances           = var.nodes
+  admin_username      = "a"
+  tags                = {_LABELS}
+}}
+resource "azurerm_machine_learning_compute_cluster" "ml" {{
+  name                          = "ml"
+  location                      = "eastus"
+  machine_learning_workspace_id = "w"
+  vm_priority                   = "Dedicated"
+  vm_size                       = "Standard_NC24ads_A100_v4"
+  scale_settings {{
+    min_node_count                       = var.nodes
+    max_node_count                       = 4
+    scale_down_nodes_after_idle_duration = "PT30S"
+  }}
+  tags = {_LABELS}
+}}
+"""
+
+_EXPECTED = {
+    "google": {
+        "google_container_cluster.c": "initial_node_count (from var.nodes) not known",
+        "google_container_node_pool.p": "node_count (from var.nodes) not known",
+    },
+    "azure": {
+        "azurerm_kubernetes_cluster.k": "default_node_pool.0.node_count (from var.nodes) not known",
+        "azurerm_kubernetes_cluster_node_pool.np": "node_count (from var.nodes) not known",
+        "azurerm_linux_virtual_machine_scale_set.s": "instances (from var.nodes) not known",
+        "azurerm_machine_learning_compute_cluster.ml": (
+            "scale_settings.0.min_node_count (from var.nodes) not known"
+        ),
+    },
+}
+
+
+@pytest.mark.parametrize("cloud", ["google", "azure"])
+def test_gpu_pool_sized_by_a_variable_without_value_is_unpriced(
+    aicost: Runner, tmp_path: Path, cloud: str
+) -> None:
+    (tmp_path / "main.tf").write_text(_GOOGLE if cloud == "google" else _AZURE)
+    result = aicost("check", tmp_path, "--format", "json")
+    assert result.code == 1, result.err
+    reasons = {r["address"]: r["unpriced_reason"] for r in result.json["resources"]}
+    assert set(reasons) == set(_EXPECTED[cloud])
+    for address, reason in _EXPECTED[cloud].items():
+        assert reasons[address] == reason, address
+    unpriced = {f["address"] for f in result.json["findings"] if f["type"] == "unpriced"}
+    assert unpriced == set(_EXPECTED[cloud])
+
+
+def test_gke_cluster_resource_labels_are_its_default_pool_tags(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    (tmp_path / "main.tf").write_text(_GOOGLE.replace("var.nodes", "2"))
+    result = aicost("check", tmp_path, "--format", "json")
+    assert result.code == 0, result.out
+    costs = {r["address"]: r["monthly_cost"] for r in result.json["resources"]}
+    assert all(cost is not None for cost in costs.values()), costs
