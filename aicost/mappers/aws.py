@@ -518,6 +518,14 @@ def _variant_scaling(variant: dict[str, Any], count: int) -> tuple[int | None, i
     return minimum, maximum
 
 
+def _variant_count_unknown(config: Side, ctx: MapContext, position: int) -> tuple[str, ...]:
+    """``initial_instance_count`` set from a value known only after apply: never a guess."""
+    path = ("production_variants", position, "initial_instance_count")
+    if config.unknown(*path) and set_but_unknown(ctx.inventory, config.change, *path):
+        return ("production_variants.initial_instance_count",)
+    return ()
+
+
 def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
     config = _endpoint_configuration(side, ctx)
     tags, sensitive_tags = side.tags("tags_all", "tags")
@@ -534,11 +542,11 @@ def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
         instance_type = variant.get("instance_type")
         count = _int(variant.get("initial_instance_count"), 1)
         notes: tuple[str, ...] = ()
-        unknown: tuple[str, ...] = ()
+        unknown: tuple[str, ...] = _variant_count_unknown(config, ctx, position)
         if not instance_type:
             if variant.get("serverless_config"):
                 notes = ("serverless inference is billed per request, not per instance",)
-            unknown = ("instance_type",)
+            unknown = ("instance_type", *unknown)
             instance_type = None
         minimum, maximum = _variant_scaling(variant, count)
         yield (

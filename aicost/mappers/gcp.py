@@ -300,6 +300,7 @@ def _vm(
     min_nodes: int | None = None,
     max_nodes: int | None = None,
     region: str | None = None,
+    count_unknown: tuple[str, ...] = (),
 ) -> Deployment:
     """One instance shape (an instance, or a template used by a group) × nodes."""
     machine_type = config.text("machine_type")
@@ -334,7 +335,7 @@ def _vm(
         sensitive=sensitive
         | (frozenset({"instance_type"}) if config.sensitive("machine_type") else frozenset()),
         region=region,
-        unknown=("machine_type",) if machine_type is None else (),
+        unknown=(*(("machine_type",) if machine_type is None else ()), *count_unknown),
         notes=notes,
         min_nodes=min_nodes,
         max_nodes=max_nodes,
@@ -372,7 +373,16 @@ def instance_group_manager(side: Side, ctx: MapContext) -> Result:
     """``google_compute_(region_)instance_group_manager``: target_size × the template."""
     notes: list[str] = []
     size = side.integer("target_size")
-    if size is None:
+    # Set from a value known only after apply: how many instances run is not known.
+    count_unknown = (
+        ("target_size",)
+        if side.unknown("target_size")
+        and set_but_unknown(ctx.inventory, side.change, "target_size")
+        else ()
+    )
+    if size is None and count_unknown:
+        size = 0
+    elif size is None:
         size = 0
         notes.append(
             "target_size is not set (an autoscaler manages it, or it is known only after "
@@ -397,13 +407,24 @@ def instance_group_manager(side: Side, ctx: MapContext) -> Result:
                 purchase_reason="default: on-demand",
                 tags=tags,
                 sensitive=sensitive,
-                unknown=("instance_template",),
+                unknown=("instance_template", *count_unknown),
                 notes=[*notes, "the instance template it uses is not in this plan"],
             ),
         )
         return
     region = region_of(side) if side.text("zone") or side.text("region") else None
-    yield None, _vm(side, ctx, config=template, nodes=size, notes=notes, region=region)
+    yield (
+        None,
+        _vm(
+            side,
+            ctx,
+            config=template,
+            nodes=size,
+            notes=notes,
+            region=region,
+            count_unknown=count_unknown,
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- GKE
