@@ -86,6 +86,11 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
             "resource_changes is not a list",
         ),
         ("invalid.json", '{"format_version": "1.2",, "resource_changes": []}', "invalid JSON"),
+        (
+            "null-change.json",
+            json.dumps({"format_version": "1.2", "resource_changes": [None]}),
+            "resource_changes[0] is a null value, not an object",  # not "a NoneType"
+        ),
     ],
 )
 def test_bad_plans_exit_2_with_one_line(
