@@ -147,6 +147,20 @@ def _guest(blocks: Any) -> Accelerator | None:
     return None
 
 
+def _guest_unknown(blocks: Any, field: str = "guest_accelerator") -> tuple[str, ...]:
+    """*field* when one of its blocks asks for accelerators whose type or count is known only
+    after apply (a variable without a value): there are accelerators, of a kind not known."""
+    if not isinstance(blocks, list):
+        return ()
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        count = block.get("count", block.get("core_count"))
+        if (not block.get("type") and count != 0) or (block.get("type") and count is None):
+            return (field,)
+    return ()
+
+
 def _number(value: Any) -> float:
     if value is None or isinstance(value, bool):
         return 0
@@ -309,6 +323,9 @@ def _vm(
         machine_type = None
     guest = _guest(config.get("guest_accelerator"))
     accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=unknown_type)
+    guest_unknown = () if accelerator else _guest_unknown(config.get("guest_accelerator"))
+    if guest_unknown:
+        ai = True
     tags, sensitive = labels(side)
     if config is not side:
         template_tags, _ = labels(config)
@@ -335,7 +352,11 @@ def _vm(
         sensitive=sensitive
         | (frozenset({"instance_type"}) if config.sensitive("machine_type") else frozenset()),
         region=region,
-        unknown=(*(("machine_type",) if machine_type is None else ()), *count_unknown),
+        unknown=(
+            *(("machine_type",) if machine_type is None else ()),
+            *guest_unknown,
+            *count_unknown,
+        ),
         notes=notes,
         min_nodes=min_nodes,
         max_nodes=max_nodes,
@@ -599,6 +620,8 @@ def _pool(
     service, priced_type, accelerator, ai = _pool_hardware(
         side, ctx, config_path, machine_type, unknown, notes
     )
+    if accelerator is None and _guest_unknown(side.get(*config_path, "guest_accelerator")):
+        ai, unknown = True, (*unknown, "node_config.guest_accelerator")
     total, minimum, maximum = _pool_nodes(
         side, pool, prefix, cluster, location, default_pool, notes
     )
@@ -820,7 +843,13 @@ def workbench_instance(side: Side, ctx: MapContext) -> Result:
         "priced at the Compute Engine rate of its machine; the Workbench management fee is "
         "not included"
     ]
-    accelerator, ai = hardware(ctx, machine_type, guest, notes)
+    type_unknown = side.unknown(*prefix, "machine_type") and set_but_unknown(
+        ctx.inventory, side.change, *prefix, "machine_type"
+    )
+    accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=type_unknown)
+    guest_unknown = () if accelerator else _guest_unknown(blocks, "accelerator_config")
+    if guest_unknown:
+        ai = True
     tags, sensitive = labels(side)
     yield (
         None,
@@ -837,7 +866,7 @@ def workbench_instance(side: Side, ctx: MapContext) -> Result:
             sensitive=sensitive,
             kind=WorkloadClass.NOTEBOOK,
             kind_reason="resource kind: a Vertex AI Workbench notebook",
-            unknown=() if machine_type else ("machine_type",),
+            unknown=(*(() if machine_type else ("machine_type",)), *guest_unknown),
             notes=notes,
         ),
     )

@@ -188,3 +188,72 @@ def test_gke_cluster_resource_labels_are_its_default_pool_tags(
     assert result.code == 0, result.out
     costs = {r["address"]: r["monthly_cost"] for r in result.json["resources"]}
     assert all(cost is not None for cost in costs.values()), costs
+
+
+_GPU_TYPE_FROM_A_VARIABLE = """
+provider "google" {
+  region = "us-central1"
+}
+variable "gpu" {
+  type = string
+}
+resource "google_compute_instance" "ci" {
+  name         = "ci"
+  zone         = "us-central1-a"
+  machine_type = "n1-standard-8"
+  guest_accelerator {
+    type  = var.gpu
+    count = 1
+  }
+}
+resource "google_container_node_pool" "gp" {
+  name       = "gp"
+  cluster    = "c"
+  location   = "us-central1-a"
+  node_count = 1
+  node_config {
+    machine_type = "n1-standard-8"
+    guest_accelerator {
+      type  = var.gpu
+      count = 1
+    }
+  }
+}
+resource "google_notebooks_instance" "nb" {
+  name         = "nb"
+  location     = "us-central1-a"
+  machine_type = "n1-standard-4"
+  accelerator_config {
+    type       = var.gpu
+    core_count = 1
+  }
+}
+resource "google_workbench_instance" "wb" {
+  name     = "wb"
+  location = "us-central1-a"
+  gce_setup {
+    machine_type = var.gpu
+  }
+}
+"""
+
+
+def test_gcp_accelerator_type_from_a_variable_is_not_non_ai(aicost: Runner, tmp_path: Path) -> None:
+    """An N1 machine with a guest GPU of a type not known was counted as a plain N1 machine."""
+    (tmp_path / "main.tf").write_text(_GPU_TYPE_FROM_A_VARIABLE)
+    result = aicost("check", tmp_path, "--format", "json")
+    assert result.code == 1, result.err
+    assert result.json["summary"]["non_ai_resources"] == 0
+    costs = {r["address"]: r["monthly_cost"] for r in result.json["resources"]}
+    assert costs == {
+        "google_compute_instance.ci": None,
+        "google_container_node_pool.gp": None,
+        "google_notebooks_instance.nb": None,
+        "google_workbench_instance.wb": None,
+    }
+    # a guest accelerator block with count 0 asks for none: those machines stay non-AI
+    (tmp_path / "main.tf").write_text(_GPU_TYPE_FROM_A_VARIABLE.replace("count = 1", "count = 0"))
+    result = aicost("check", tmp_path, "--format", "json")
+    addresses = {r["address"] for r in result.json["resources"]}
+    assert "google_compute_instance.ci" not in addresses
+    assert "google_container_node_pool.gp" not in addresses
