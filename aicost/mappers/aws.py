@@ -370,7 +370,9 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     unknown: tuple[str, ...] = count_unknown
     if instance_type is None and refers:
         unknown = ("instance_type", *count_unknown)
-        if not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
+        if template is not None:
+            notes.append(f"the instance_type of {template.change.address} is not known")
+        elif not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
             notes.append("the launch template or configuration it uses is not in this plan")
     yield (
         None,

@@ -257,3 +257,22 @@ def test_gcp_accelerator_type_from_a_variable_is_not_non_ai(aicost: Runner, tmp_
     addresses = {r["address"] for r in result.json["resources"]}
     assert "google_compute_instance.ci" not in addresses
     assert "google_container_node_pool.gp" not in addresses
+
+
+def test_autoscaling_group_names_its_launch_template_whose_type_is_unknown(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """The template is in the configuration: the reason must not say it is missing."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n'
+        'variable "t" {\n  type = string\n}\n'
+        'resource "aws_launch_template" "lt" {\n  name = "gpu"\n  instance_type = var.t\n}\n'
+        'resource "aws_autoscaling_group" "g" {\n  name = "g"\n  min_size = 1\n'
+        "  max_size = 2\n  desired_capacity = 1\n"
+        "  launch_template {\n    id = aws_launch_template.lt.id\n  }\n}\n"
+    )
+    result = aicost("check", tmp_path, "--format", "json")
+    (item,) = result.json["resources"]
+    assert item["monthly_cost"] is None
+    assert "the instance_type of aws_launch_template.lt is not known" in item["unpriced_reason"]
+    assert "not in this plan" not in item["unpriced_reason"]
