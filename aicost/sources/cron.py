@@ -63,7 +63,15 @@ def _value(text: str) -> int | None:
 
 #: A Go duration, as ``@every`` takes it: ``90s``, ``1h30m``, ``1.5h``.
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_SECONDS = {"ns": "1e-9", "us": "1e-6", "µs": "1e-6", "ms": "0.001", "s": "1", "m": "60", "h": "3600"}
+_SECONDS = {
+    "ns": "1e-9",
+    "us": "1e-6",
+    "µs": "1e-6",
+    "ms": "0.001",
+    "s": "1",
+    "m": "60",
+    "h": "3600",
+}
 
 
 def _every(duration: str) -> Decimal | None:
