@@ -43,6 +43,15 @@ def _accelerator(accelerator_type: str | None, count: int) -> Accelerator | None
     return Accelerator(name=name, count=count, kind=kind_of(name), vendor=vendor_of(name))
 
 
+def _count_unknown(side: Side, ctx: MapContext, base: tuple[str | int, ...]) -> tuple[str, ...]:
+    """``min_replica_count`` set from a value known only after apply: never a guess."""
+    if side.unknown(*base, "min_replica_count") and set_but_unknown(
+        ctx.inventory, side.change, *base, "min_replica_count"
+    ):
+        return ("deploy_config.dedicated_resources.min_replica_count",)
+    return ()
+
+
 def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
     base = ("deploy_config", 0, "dedicated_resources", 0)
     machine = side.text(*base, "machine_spec", 0, "machine_type")
@@ -51,12 +60,7 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
         1 if accelerator_type else 0
     )
     minimum = side.integer(*base, "min_replica_count") or 1
-    count_unknown = (
-        ("deploy_config.dedicated_resources.min_replica_count",)
-        if side.unknown(*base, "min_replica_count")
-        and set_but_unknown(ctx.inventory, side.change, *base, "min_replica_count")
-        else ()
-    )
+    count_unknown = _count_unknown(side, ctx, base)
     maximum = side.integer(*base, "max_replica_count")
     spot = bool(side.get(*base, "spot"))
     model = side.text("publisher_model_name") or side.text("hugging_face_model_id") or "a model"
