@@ -120,6 +120,25 @@ def test_deep_nesting_is_refused(aicost: Runner, tmp_path: Path) -> None:
     assert "nested too deeply" in one_line_error(result.err, path)
 
 
+@pytest.mark.parametrize("depth", [500, 5000])
+def test_deeply_nested_terraform_is_refused_with_its_line(
+    aicost: Runner, tmp_path: Path, depth: int
+) -> None:
+    """500 nested brackets in a tag value was an internal error (RecursionError, exit 3)."""
+    path = write(
+        tmp_path,
+        "main.tf",
+        'resource "aws_instance" "x" {\n  ami = "a"\n  instance_type = "p5.48xlarge"\n'
+        f"  tags = {{ a = {'[' * depth}1{']' * depth} }}\n}}\n",
+    )
+    result = aicost("check", path)
+    assert result.code == 2, result.err
+    lines = [line for line in result.err.splitlines() if not line.startswith("aicost: policy ")]
+    assert len(lines) == 1 and "Traceback" not in result.err, result.err
+    assert lines[0].startswith("aicost: error: ") and path.name in lines[0]
+    assert "main.tf:4: cannot parse HCL: nested more than" in lines[0]
+
+
 def test_binary_garbage_is_refused(aicost: Runner, tmp_path: Path) -> None:
     rng = random.Random(1234)
     path = write(tmp_path, "garbage.bin", bytes(rng.randrange(256) for _ in range(8192)))
