@@ -312,3 +312,18 @@ def test_ignore_unknown_skips_files_no_reader_claims(aicost: Runner, tmp_path: P
     failed = aicost("check", broken, "--ignore-unknown")
     assert failed.code == 2
     one_line_error(failed.err, broken)
+
+
+def test_a_budget_beyond_any_bill_is_a_policy_error(aicost: Runner, tmp_path: Path) -> None:
+    """monthly: 1e400 passed validation (and broke `aicost spend --budgets`)."""
+    policy = write(
+        tmp_path,
+        "aicost.yaml",
+        "version: 1\nname: t\nbudgets:\n  - name: vision\n    match:\n      tags:\n"
+        "        team: [vision]\n    monthly: 1e400\n",
+    )
+    result = aicost("check", plan("aws_mixed"), "--policy", policy)
+    assert result.code == 2
+    assert "budgets[0].monthly: Input should be less than or equal to" in one_line_error(
+        result.err, policy
+    )
