@@ -95,8 +95,7 @@ def _budgets(values: list[str]) -> dict[str, Decimal]:
             raise UsageError(f"--budget {item!r}: expected TEAM=AMOUNT") from None
         if not team or not value.is_finite() or value < 0 or value > MAX_BUDGET:
             raise UsageError(
-                f"--budget {item!r}: expected TEAM=AMOUNT (a positive amount up to "
-                f"{MAX_BUDGET:,})"
+                f"--budget {item!r}: expected TEAM=AMOUNT (a positive amount up to {MAX_BUDGET:,})"
             )
         budgets[team] = value
     return budgets

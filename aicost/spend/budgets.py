@@ -68,7 +68,9 @@ def from_policy(path: Path, team_tag: str) -> dict[str, Decimal]:
         monthly = entry.get("monthly")
         amount = _amount(monthly) if monthly is not None else None
         if monthly is not None and amount is None:
-            raise document.error("monthly must be an amount in USD, at most 1e15", (*where, "monthly"))
+            raise document.error(
+                "monthly must be an amount in USD, at most 1e15", (*where, "monthly")
+            )
         match = entry.get("match") or {}
         if entry.get("per_tag") == team_tag and not match:
             _add_limits(document, entry, where, found)
