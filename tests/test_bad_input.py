@@ -327,3 +327,12 @@ def test_a_budget_beyond_any_bill_is_a_policy_error(aicost: Runner, tmp_path: Pa
     assert "budgets[0].monthly: Input should be less than or equal to" in one_line_error(
         result.err, policy
     )
+
+
+def test_the_same_input_named_twice_is_counted_once(aicost: Runner, tmp_path: Path) -> None:
+    """`check plan.json ./plan.json` doubled every workload, the totals and the budgets."""
+    once = aicost("check", plan("aws_mixed"), "--format", "json").json
+    again = plan("aws_mixed").parent / ".." / "plans" / plan("aws_mixed").name
+    twice = aicost("check", plan("aws_mixed"), again, "--format", "json").json
+    assert twice["summary"]["workloads"] == once["summary"]["workloads"]
+    assert twice["summary"]["monthly_cost"] == once["summary"]["monthly_cost"]

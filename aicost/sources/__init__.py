@@ -193,7 +193,13 @@ def read_all(
     """
     plan: list[tuple[SourceModule, list[Path]]] = []
     grouped: dict[str, list[Path]] = {}
+    seen: set[Path] = set()
     for path in paths:
+        # The same file named twice (`plan.json ./plan.json`) is one input, not twice the cost.
+        key = path if str(path) == "-" else path.resolve()
+        if key in seen:
+            continue
+        seen.add(key)
         found = claim(path) if ignore_unknown and not path.is_dir() else detect(path)
         if found is None:
             if skipped is not None:
