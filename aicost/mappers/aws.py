@@ -271,6 +271,27 @@ def instance(side: Side, ctx: MapContext) -> Result:
     )
 
 
+def _why_no_type(side: Side, template: Side | None, notes: list[str]) -> None:
+    """Say why an autoscaling group's instance type is not known."""
+    if _requirements(side):
+        notes.append(
+            "instance types are chosen at launch by instance_requirements "
+            "(attribute-based selection)"
+        )
+    elif template is not None:
+        notes.append(f"the instance_type of {template.change.address} is not known")
+    elif not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
+        notes.append("the launch template or configuration it uses is not in this plan")
+
+
+def _requirements(side: Side) -> bool:
+    """Whether a mixed instances policy picks instances by attributes, not by type."""
+    overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
+    return isinstance(overrides, list) and any(
+        isinstance(o, dict) and o.get("instance_requirements") for o in overrides
+    )
+
+
 def _override_type(side: Side, notes: list[str]) -> str | None:
     """The first instance type of a mixed instances policy's overrides."""
     overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
@@ -370,10 +391,7 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     unknown: tuple[str, ...] = count_unknown
     if instance_type is None and refers:
         unknown = ("instance_type", *count_unknown)
-        if template is not None:
-            notes.append(f"the instance_type of {template.change.address} is not known")
-        elif not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
-            notes.append("the launch template or configuration it uses is not in this plan")
+        _why_no_type(side, template, notes)
     yield (
         None,
         _deployment(

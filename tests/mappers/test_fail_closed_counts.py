@@ -276,3 +276,26 @@ def test_autoscaling_group_names_its_launch_template_whose_type_is_unknown(
     assert item["monthly_cost"] is None
     assert "the instance_type of aws_launch_template.lt is not known" in item["unpriced_reason"]
     assert "not in this plan" not in item["unpriced_reason"]
+
+
+def test_attribute_based_autoscaling_group_says_how_its_instances_are_chosen(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """A GPU group chosen by instance_requirements is unpriced, and says why."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "us-east-1"\n}\n'
+        'resource "aws_launch_template" "t" {\n  name = "abis"\n  image_id = "ami-1"\n}\n'
+        'resource "aws_autoscaling_group" "g" {\n  name = "g"\n  min_size = 2\n'
+        "  max_size = 4\n  desired_capacity = 2\n  mixed_instances_policy {\n"
+        "    launch_template {\n      launch_template_specification {\n"
+        "        launch_template_id = aws_launch_template.t.id\n      }\n"
+        "      override {\n        instance_requirements {\n"
+        "          vcpu_count {\n            min = 4\n          }\n"
+        "          memory_mib {\n            min = 16384\n          }\n"
+        "          accelerator_count {\n            min = 1\n          }\n"
+        "        }\n      }\n    }\n  }\n}\n"
+    )
+    result = aicost("check", tmp_path, "--format", "json")
+    (item,) = result.json["resources"]
+    assert item["monthly_cost"] is None
+    assert "chosen at launch by instance_requirements" in item["unpriced_reason"]
