@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Runner
+from tests.conftest import Runner, plan
 
 _LABELS = '{ team = "x", model = "m", "use-case" = "u", environment = "e" }'
 
@@ -299,3 +299,14 @@ def test_attribute_based_autoscaling_group_says_how_its_instances_are_chosen(
     (item,) = result.json["resources"]
     assert item["monthly_cost"] is None
     assert "chosen at launch by instance_requirements" in item["unpriced_reason"]
+
+
+def test_fleets_chosen_by_attributes_in_a_real_plan_are_unpriced_ai(aicost: Runner) -> None:
+    """A real plan (terraform + hashicorp/aws 5.100.0): an autoscaling group and an EC2 fleet
+    that pick GPU instances by instance_requirements."""
+    result = aicost("check", plan("aws_attribute_based"), "--format", "json")
+    assert result.code == 1, result.err
+    reasons = {r["address"]: r["unpriced_reason"] for r in result.json["resources"]}
+    for address in ("aws_autoscaling_group.abis", "aws_ec2_fleet.f"):
+        assert "chosen at launch by instance_requirements" in reasons[address], reasons
+    assert result.json["summary"]["non_ai_resources"] == 1  # Batch on "optimal": C/M/R only
