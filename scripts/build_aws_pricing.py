@@ -1119,6 +1119,58 @@ def build_sagemaker(
     return table
 
 
+#: Commercial and GovCloud regions (not Local or Wavelength Zones): where SageMaker is sold.
+PLAIN_REGION = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+
+
+def add_sagemaker_regions(sagemaker: dict[str, Json], ec2_table: Mapping[str, Json]) -> None:
+    """Every other region's ml.* price, estimated as the us-east-1 ml.* price x the EC2
+    on-demand ratio of the same instance type between that region and us-east-1 (SageMaker's
+    regional prices follow EC2's; no public dataset has them). Labelled ``estimate:``."""
+    prices = sagemaker["prices"]
+    assert isinstance(prices, dict)
+    home_rows = prices[HOME_REGION]
+    ec2_prices = ec2_table["prices"]
+    assert isinstance(home_rows, dict) and isinstance(ec2_prices, dict)
+    home_ec2 = ec2_prices[HOME_REGION]
+    added = 0
+    for region in sorted(ec2_prices):
+        if region == HOME_REGION or not PLAIN_REGION.match(region):
+            continue
+        rows: dict[str, Json] = {}
+        for ml_name, home in sorted(home_rows.items()):
+            ec2_name = ml_name.removeprefix("ml.")
+            there = ec2_prices[region].get(ec2_name) or {}
+            here = home_ec2.get(ec2_name) or {}
+            if not there.get("on_demand") or not here.get("on_demand") or not home["on_demand"]:
+                continue
+            ratio = (Decimal(there["on_demand"]) / Decimal(here["on_demand"])).quantize(
+                RATIO_QUANTUM, ROUND_HALF_UP
+            )
+            basis = (
+                f"estimate:{HOME_REGION} {ml_name} {home['on_demand']} x {fmt(ratio)} (EC2 "
+                f"{ec2_name} on_demand {there['on_demand']} in {region} / {here['on_demand']} "
+                f"in {HOME_REGION}, ec2.json)"
+            )
+            od = (Decimal(estimate(Decimal(home["on_demand"]), ratio)), basis)
+            rows[ml_name] = price_row(od, None, None, SAGEMAKER_COLUMNS)
+        if rows:
+            prices[region] = rows
+            added += len(rows)
+    notes = sagemaker["notes"]
+    assert isinstance(notes, list)
+    notes.append(
+        f"Regions other than {HOME_REGION} ({len(prices) - 1} regions, {added} rows) are "
+        f"ESTIMATES: the {HOME_REGION} ml.* price x the EC2 on-demand price ratio of the same "
+        f"instance type between that region and {HOME_REGION} (ec2.json). SageMaker's regional "
+        "prices follow EC2's closely, but no public dataset lists them; refresh with "
+        "`aicost pricing refresh aws` for the real rates."
+    )
+    for index, note in enumerate(notes):
+        if isinstance(note, str) and note.startswith("us-east-1 only. "):
+            notes[index] = note.replace("us-east-1 only. ", "", 1)
+
+
 # --------------------------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------------------------
@@ -1137,6 +1189,7 @@ def build(reference: Path) -> dict[str, str]:
     fmbench = read_fmbench(reference)
     ec2_table, specs = build_ec2(karpenter, vantage, ec2, skypilot)
     sagemaker_table = build_sagemaker(karpenter, vantage, ec2, fmbench, specs)
+    add_sagemaker_regions(sagemaker_table, ec2_table)
     return {"ec2.json": render(ec2_table), "sagemaker.json": render(sagemaker_table)}
 
 

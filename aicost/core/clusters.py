@@ -31,13 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
+from aicost.core.declared import ConfigDict, Field, Model, field_validator
 from aicost.core.hardware import canonical
 from aicost.core.model import PurchaseOption
 
 
-class ClusterProfile(BaseModel):
+class ClusterProfile(Model):
     """One cluster: cloud, region, node type per accelerator, and how nodes are bought."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)

@@ -12,6 +12,7 @@ Everything here is immutable; money is :class:`decimal.Decimal`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -190,6 +191,9 @@ class Deployment:
     ai: bool | None = True
     min_nodes: int | None = None
     max_nodes: int | None = None
+    #: Under a clock schedule (``aws_autoscaling_schedule``, KEDA cron triggers): the nodes
+    #: that run every hour of the month (the scheduled floor); None without a schedule.
+    steady_nodes: int | None = None
     #: Attributes that are known only after apply and could not be resolved.
     unknown: tuple[str, ...] = ()
     #: Attributes whose values are marked sensitive in the input; reports never print them.
@@ -257,6 +261,7 @@ class Deployment:
         return self.public("instance_type", self.accelerator.name)
 
 
+@functools.lru_cache(maxsize=4096)  # asked per rule and workload, for a few dozen types
 def instance_family(instance_type: str | None) -> str | None:
     """The family of an instance type: ``p5`` for ``p5.48xlarge`` or ``ml.p5.48xlarge``."""
     if not instance_type:

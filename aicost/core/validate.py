@@ -7,22 +7,36 @@ the unknown key first (it usually causes the other errors), with a did-you-mean 
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aicost.core.errors import ConfigError
-from aicost.core.yamlsafe import PathKey, YamlDocument
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic (and YAML) are imported when something is validated
+    from typing import Self
+
+    from pydantic import BaseModel, ValidationError
+    from pydantic.fields import FieldInfo
+
+    from aicost.core.yamlsafe import PathKey, YamlDocument
+
+
+class Validated(Protocol):
+    """A pydantic model, or a :class:`aicost.core.declared.Model` (validated by its twin)."""
+
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self: ...
+
+
+M = TypeVar("M", bound=Validated)
 
 
 def strict_validate(document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
     """Validate *data* against *model*, raising a ConfigError that names the file and line."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -30,14 +44,14 @@ def strict_validate(document: YamlDocument, model: type[M], data: Any, at: PathK
 
 
 def validation_error(
-    document: YamlDocument, exc: ValidationError, model: type[BaseModel], data: Any, at: PathKey
+    document: YamlDocument, exc: ValidationError, model: type[Validated], data: Any, at: PathKey
 ) -> ConfigError:
     loc, message = problem(exc, model, data)
     full = (*at, *loc)
     return document.error(f"{dotted(full)}: {message}", full)
 
 
-def problem(exc: ValidationError, model: type[BaseModel], data: Any) -> tuple[PathKey, str]:
+def problem(exc: ValidationError, model: type[Validated], data: Any) -> tuple[PathKey, str]:
     errors = exc.errors(include_url=False)
     # An unknown key is usually the cause of the other errors (a typo'd required key).
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
@@ -76,21 +90,23 @@ def _real_path(data: Any, loc: Sequence[Any]) -> PathKey:
     return tuple(path)
 
 
-def _fields(model: type[BaseModel], loc: PathKey) -> list[str]:
+def _fields(model: type[Validated], loc: PathKey) -> list[str]:
     """The keys allowed at *loc* inside *model* (for did-you-mean hints)."""
-    current: type[BaseModel] = model
+    fields: dict[str, FieldInfo] = model.model_fields  # type: ignore[attr-defined]
     for step in loc:
         if not isinstance(step, str):
             continue
-        info = current.model_fields.get(step)
+        info = fields.get(step)
         nested = _model_in(info.annotation) if info is not None else None
         if nested is None:
             break
-        current = nested
-    return list(current.model_fields)
+        fields = nested.model_fields
+    return list(fields)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
@@ -103,6 +119,8 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def hint(word: str, candidates: Any) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

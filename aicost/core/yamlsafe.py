@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,28 +37,22 @@ class _Loader(_Base):  # type: ignore[misc]
     PyYAML raises ValueError for such a timestamp; waivers treat a malformed expiry as
     expired, so the policy must still load.
 
-    The tag of a plain scalar depends on its text alone (no path resolvers are added), so
-    the tags of short scalars are remembered: keys and values repeat across documents.
+    No path resolvers are ever added, so the tag of a node depends on its kind and text
+    alone: tags are remembered (keys and values repeat across documents), and the hooks
+    the composer calls around every node, which do nothing without path resolvers, are
+    replaced by built-ins that do nothing either (Python calls per node cost more than the
+    C parser's own work on a small manifest).
     """
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and not self.yaml_path_resolvers:
-            if not implicit[0]:
-                return self.DEFAULT_SCALAR_TAG
-            if len(value) <= _REMEMBERED_CHARS:
-                tag = _PLAIN_TAGS.get(value)
-                if tag is None:
-                    tag = super().resolve(kind, value, implicit)
-                    if len(_PLAIN_TAGS) < _REMEMBERED_TAGS:
-                        _PLAIN_TAGS[value] = tag
-                return tag
-        return super().resolve(kind, value, implicit)
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.resolve = _resolve
+        self.descend_resolver = slice  # (parent, index) -> a throwaway slice
+        self.ascend_resolver = tuple  # () -> the empty tuple
 
 
-#: Plain scalar text -> its resolved tag (bounded: at most this many, this short).
-_PLAIN_TAGS: dict[str, str] = {}
-_REMEMBERED_TAGS = 20_000
-_REMEMBERED_CHARS = 64
+#: (kind, text, implicit) -> tag, as the safe resolver decides it; bounded.
+_resolve = functools.lru_cache(maxsize=4096)(yaml.resolver.Resolver().resolve)
 
 
 def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
@@ -98,11 +93,17 @@ class YamlDocument:
 
 @dataclass(frozen=True)
 class Loaded:
-    """One document of a YAML stream: its data, where it starts, and its positions."""
+    """One document of a YAML stream: its data, where it starts, and its positions.
+
+    With ``lazy`` loading, a plain document (no anchors, string keys) keeps its node tree in
+    *node* instead of a *positions* dict: :func:`node_line` finds a line when one is asked
+    for, which costs a few steps down the tree rather than a walk of every value.
+    """
 
     data: Any
     line: int
     positions: dict[PathKey, Position]
+    node: yaml.Node | None = None
 
 
 def _marked_error(
@@ -130,18 +131,30 @@ def load_documents(
     many: bool = False,
     max_expanded: int = MAX_EXPANDED_NODES,
     max_bytes: int = MAX_EXPANDED_BYTES,
+    lazy: bool = False,
 ) -> list[Loaded]:
     """Load one document (or, with *many*, every ``---`` document) safely.
 
     The one implementation of aicost's YAML safety, shared by policies (errors are
     :class:`ConfigError`) and input manifests (:class:`InputError`): safe constructors only,
     bounded alias expansion, no duplicate keys, one-line errors with file and line.
+
+    With *lazy*, a plain document is built in one pass and keeps its nodes for
+    :func:`node_line` instead of recording every position (see :class:`Loaded`); anything
+    else (anchors, non-string keys, a duplicate key, an unusual tag) takes the full path
+    below, which gives the same data or the same error.
     """
     loader = _Loader(text)
     loaded: list[Loaded] = []
-    # No anchor, no alias: nothing can expand or refer to itself, and the text of a document
-    # no longer than max_bytes cannot exceed it.
-    anchored = "&" in text or len(text) > max_bytes
+    # No anchor or no alias (an alias needs a '*', its anchor a '&'; shell commands are full
+    # of '&&'): nothing can expand or refer to itself, and the text of a document no longer
+    # than max_bytes cannot exceed it.
+    anchored = ("&" in text and "*" in text) or len(text) > max_bytes
+    # Without aliases a document has at most 3 nodes per character of text (the densest is
+    # a lone `?`: a mapping of one empty key to an empty value; longer texts are sparser,
+    # found by composing every text of up to 5 characters of YAML's indicators), so a text
+    # shorter than a quarter of max_expanded need not be counted.
+    limits = (max_expanded, max_bytes, 4 * len(text) + 1 > max_expanded)
     try:
         while True:
             if many:
@@ -152,16 +165,9 @@ def load_documents(
                 node = loader.get_single_node()
             if node is None:
                 break
-            positions: dict[PathKey, Position] = {}
-            if anchored:
-                _check_expansion(node, path, error, max_expanded, max_bytes)
-                _walk(node, (), positions, set(), path, error)
-            # Without anchors no node is shared: the walk visits each once, and only a
-            # document over the limit needs the expansion check (for its exact message).
-            elif _walk(node, (), positions, None, path, error) > max_expanded:
-                _check_expansion(node, path, error, max_expanded, max_bytes)
-            data = _construct(loader, node) if not anchored else loader.construct_document(node)
-            loaded.append(Loaded(data, node.start_mark.line + 1, positions))
+            loaded.append(
+                _document(loader, node, path, error, anchored, lazy and not anchored, limits)
+            )
             if not many:
                 break
     except yaml.MarkedYAMLError as exc:
@@ -177,9 +183,38 @@ def load_documents(
     return loaded
 
 
+def _document(
+    loader: Any,
+    node: yaml.Node,
+    path: str,
+    error: type[AicostError],
+    anchored: bool,
+    lazy: bool,
+    limits: tuple[int, int, bool],
+) -> Loaded:
+    """One composed document, checked and built (*limits*: the most nodes, the most
+    characters of text, and whether a document without aliases must be counted)."""
+    max_expanded, max_bytes, counted = limits
+    if lazy:
+        fast = _plain(loader, node, counted, max_expanded)
+        if fast is not None:
+            return Loaded(fast[0], node.start_mark.line + 1, {}, node)
+    positions: dict[PathKey, Position] = {}
+    if anchored:
+        _check_expansion(node, path, error, max_expanded, max_bytes)
+        _walk(node, (), positions, set(), path, error)
+    # Without anchors no node is shared: the walk visits each once, and only a
+    # document over the limit needs the expansion check (for its exact message).
+    elif _walk(node, (), positions, None, path, error) > max_expanded:
+        _check_expansion(node, path, error, max_expanded, max_bytes)
+    data = _construct(loader, node) if not anchored else loader.construct_document(node)
+    return Loaded(data, node.start_mark.line + 1, positions)
+
+
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
 #: Scalar tags whose safe constructor is called as is by the fast path below.
 _SCALAR_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("null", "bool", "int", "float", "timestamp")
@@ -222,6 +257,116 @@ def _build(loader: Any, node: yaml.Node) -> Any:
     if kind is _SequenceNode and tag == _SEQ:
         return [_build(loader, item) for item in node.value]
     raise _Unusual
+
+
+def _plain(loader: Any, node: yaml.Node, counted: bool, max_expanded: int) -> tuple[Any] | None:
+    """``(data,)`` for a plain document built in one pass, or None for the full path.
+
+    Plain: every mapping key a string scalar (so the keys are the text :func:`_walk`
+    compares, and a duplicate shows as a mapping shorter than its pairs), every tag one
+    :func:`_build` constructs itself, and (when the text is long enough to matter) no more
+    than *max_expanded* nodes.
+    """
+    try:
+        data = _build_plain(loader, node)
+    except Exception:  # _Unusual, or an error the full path reports with its own message
+        return None
+    if counted and _count(node) > max_expanded:
+        return None
+    return (data,)
+
+
+def _build_plain(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    tag = node.tag
+    if kind is _MappingNode and tag == _MAP:
+        pairs = node.value
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in pairs:
+            if type(key_node) is not _ScalarNode or key_node.tag != _STR:
+                raise _Unusual  # merge keys, numbers, booleans, complex keys
+            if type(value_node) is _ScalarNode and value_node.tag == _STR:
+                mapping[key_node.value] = value_node.value
+            else:
+                mapping[key_node.value] = _build_plain(loader, value_node)
+        if len(mapping) != len(pairs):
+            raise _Unusual  # a duplicate key: the full path names it
+        return mapping
+    if kind is _SequenceNode and tag == _SEQ:
+        return [
+            item.value
+            if type(item) is _ScalarNode and item.tag == _STR
+            else _build_plain(loader, item)
+            for item in node.value
+        ]
+    if kind is _ScalarNode:
+        return _plain_scalar(loader, node, tag)
+    raise _Unusual
+
+
+def _plain_scalar(loader: Any, node: yaml.Node, tag: str) -> Any:
+    if tag == _STR:
+        return node.value
+    if tag == _INT:
+        text = node.value
+        if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
+            return int(text)  # what construct_yaml_int gives for plain decimal digits
+    if tag in _SCALAR_TAGS:
+        return loader.yaml_constructors[tag](loader, node)
+    raise _Unusual
+
+
+def _count(node: yaml.Node) -> int:
+    """Nodes in a document without aliases."""
+    if type(node) is _MappingNode:
+        return 1 + sum(_count(key) + _count(value) for key, value in node.value)
+    if type(node) is _SequenceNode:
+        return 1 + sum(_count(item) for item in node.value)
+    return 1
+
+
+#: Key index of a mapping node (by id) -> key -> (its line, its value node).
+KeyIndex = dict[int, dict[Any, tuple[int, yaml.Node]]]
+#: Mappings with more pairs than this are indexed on their first lookup, so that a reader
+#: asking for the line of every entry of a wide mapping does not scan it each time.
+_INDEXED_PAIRS = 8
+
+
+def node_line(root: yaml.Node, path: PathKey, index: KeyIndex | None = None) -> int:
+    """The line :func:`_walk` records for *path* (or its nearest recorded ancestor) in a
+    document loaded lazily: a mapping key's line, a list item's own line. *index* (one per
+    document) remembers the keys of wide mappings between calls."""
+    node = root
+    line = root.start_mark.line + 1
+    for step in path:
+        if type(node) is _MappingNode:
+            found = _key(node, step, index)
+            if found is None:
+                return line
+            line, node = found
+        elif type(node) is _SequenceNode and type(step) is int and 0 <= step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _key(node: yaml.Node, step: str | int, index: KeyIndex | None) -> tuple[int, yaml.Node] | None:
+    """(line, value node) of key *step* in mapping *node* (never a merge key ``<<``)."""
+    pairs = node.value
+    if index is not None and len(pairs) > _INDEXED_PAIRS:
+        keys = index.get(id(node))
+        if keys is None:
+            keys = index[id(node)] = {}
+            for key_node, value_node in pairs:
+                if key_node.value != "<<":
+                    keys.setdefault(key_node.value, (key_node.start_mark.line + 1, value_node))
+        return keys.get(step)
+    for key_node, value_node in pairs:
+        if key_node.value == step and step != "<<":
+            return key_node.start_mark.line + 1, value_node
+    return None
 
 
 def load_text(text: str, path: str) -> YamlDocument:

@@ -102,11 +102,20 @@ def advise(
     max_nodes: int | None,
     hours: Decimal,
     month: Decimal,
+    steady_nodes: int | None = None,
 ) -> Advice:
-    """Advice for committing a workload of *nodes* nodes (autoscaling *min_nodes*-*max_nodes*)."""
+    """Advice for committing a workload of *nodes* nodes (autoscaling *min_nodes*-*max_nodes*).
+
+    *steady_nodes* is the floor a clock schedule keeps running every hour of the month (an
+    ``aws_autoscaling_schedule``, KEDA cron triggers): only those may be committed, and they
+    run the whole month whatever the average *hours* of the peak."""
     peak = max(nodes, max_nodes or 0)
     floor = nodes
     reason = ""
+    if steady_nodes is not None:
+        return _scheduled(
+            on_demand_hourly, committed_hourly, min(nodes, steady_nodes), nodes, hours, month
+        )
     if min_nodes is not None:
         if min_nodes <= 0:
             floor, reason = 0, "it scales to zero (minimum 0 replicas), so no node runs steadily"
@@ -119,6 +128,35 @@ def advise(
         floor=floor,
         peak=peak,
         hours=min(hours, month),
+        month=month,
+        on_demand_hourly=on_demand_hourly,
+        committed_hourly=committed_hourly,
+        floor_reason=reason,
+    )
+
+
+def _scheduled(
+    on_demand_hourly: Decimal,
+    committed_hourly: Decimal,
+    floor: int,
+    peak: int,
+    hours: Decimal,
+    month: Decimal,
+) -> Advice:
+    """Advice under a clock schedule: the scheduled floor runs all month, the rest by the clock."""
+    if floor <= 0:
+        reason = (
+            f"its schedule scales it to zero (it runs {_hours(hours)} of {_hours(month)} h a "
+            "month at its peak), so no node runs all month"
+        )
+    else:
+        reason = (
+            f"its schedule keeps {floor} running all month; the rest, up to {peak}, by the clock"
+        )
+    return Advice(
+        floor=max(floor, 0),
+        peak=peak,
+        hours=month,
         month=month,
         on_demand_hourly=on_demand_hourly,
         committed_hourly=committed_hourly,
@@ -180,10 +218,58 @@ def readiness(daily: Sequence[tuple[dt.date, Decimal]]) -> Readiness:
 HISTORY_COLUMNS = ("date", "family", "region", "gpu_hours")
 
 
-def load_history(path: Path) -> dict[tuple[str, str], list[tuple[dt.date, Decimal]]]:
-    """Daily GPU-hours per (family, region) from a CSV with the columns ``date, family,
-    region, gpu_hours`` (what a billing export, FOCUS ``ConsumedQuantity`` of accelerator
-    hours, sums to). Bad rows are input errors naming the file and line."""
+History = dict[tuple[str, str], list[tuple[dt.date, Decimal]]]
+
+
+def load_history(path: Path) -> History:
+    """Daily GPU-hours per (family, region), from any of:
+
+    * a CSV with the columns ``date, family, region, gpu_hours``;
+    * a spend snapshot (``aicost spend snapshot EXPORTS``), whose ``gpu_hours`` are the
+      exports' daily accelerator-hours;
+    * FOCUS billing exports themselves (a file, a directory or a glob of CSV, CSV.gz or
+      Parquet), read by :mod:`aicost.spend` as ``aicost spend`` reads them.
+
+    Bad rows are input errors naming the file and line (or field)."""
+    from aicost.core.errors import InputError
+
+    if path.suffix.lower() == ".json":
+        return _from_snapshot(path)
+    if path.is_file() and path.suffix.lower() == ".csv":
+        try:
+            header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read usage history: {exc}", path=path) from exc
+        if all(column in header for column in HISTORY_COLUMNS):
+            return _from_csv(path)
+    from aicost.spend.analysis import gpu_hours_of
+
+    return _flatten(gpu_hours_of([str(path)]))
+
+
+def _from_snapshot(path: Path) -> History:
+    from aicost.core.errors import InputError
+    from aicost.spend.snapshot import read
+
+    snapshot = read(path)
+    if not snapshot.gpu_hours:
+        raise InputError(
+            "spend snapshot has no gpu_hours (a pull from a cost API does not carry them): "
+            "make it from the exports with `aicost spend snapshot EXPORTS`",
+            path=path,
+        )
+    return _flatten(snapshot.gpu_hours)
+
+
+def _flatten(grid: dict[str, dict[str, dict[dt.date, Decimal]]]) -> History:
+    return {
+        (family, region): sorted(days.items())
+        for family, regions in grid.items()
+        for region, days in regions.items()
+    }
+
+
+def _from_csv(path: Path) -> History:
     import csv
 
     from aicost.core.errors import InputError

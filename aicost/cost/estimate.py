@@ -51,6 +51,8 @@ KEYS = {
     "precision": "precision",
 }
 _PREFIXES = ("aicost/", "aicost:", "aicost.", "")
+#: Every annotation name, to tell in one set operation that a resource declares none.
+_NAMES = frozenset(prefix + key for key in KEYS for prefix in _PREFIXES)
 
 _SUFFIX = {"K": Decimal(10) ** 3, "M": Decimal(10) ** 6, "B": Decimal(10) ** 9}
 _SUFFIX["T"] = Decimal(10) ** 12
@@ -257,6 +259,8 @@ def estimate(
 def declared(tags: Mapping[str, str]) -> dict[str, str]:
     """The estimate annotations among *tags* (field -> raw value)."""
     found: dict[str, str] = {}
+    if _NAMES.isdisjoint(tags):  # most resources: no annotation at all
+        return found
     for key, field_name in KEYS.items():
         for prefix in _PREFIXES:
             value = tags.get(prefix + key)

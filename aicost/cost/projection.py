@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from aicost.core.calendar import HOURS_PER_MONTH
 from aicost.core.model import (
@@ -41,6 +42,9 @@ class Pricer:
     def __init__(self, book: PriceBook, hours_per_month: Decimal = HOURS_PER_MONTH) -> None:
         self.book = book
         self.hours_per_month = hours_per_month
+        #: Rates by everything a rate depends on: thousands of workloads (and the rules'
+        #: alternatives) ask for a few dozen machines.
+        self._rates: dict[tuple[Any, ...], Rate | NoRate] = {}
 
     def cost(self, deployment: Deployment) -> Costing:
         hours = deployment.hours_per_month or self.hours_per_month
@@ -96,6 +100,25 @@ class Pricer:
     def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
         """The hourly rate of one unit: an instance, or a pod's share of one (``node_share``)."""
         assert deployment.instance_type is not None and deployment.region is not None
+        key = (
+            deployment.cloud,
+            deployment.service,
+            deployment.region,
+            deployment.instance_type,
+            slice_.purchase,
+            slice_.term_years,
+            slice_.payment,
+            deployment.accelerator,
+            deployment.hours_per_month or self.hours_per_month,
+            deployment.node_share,
+        )
+        found = self._rates.get(key)
+        if found is None:
+            found = self._rates[key] = self._rate(deployment, slice_)
+        return found
+
+    def _rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
+        assert deployment.instance_type is not None and deployment.region is not None
         rate = self.book.rate(
             deployment.cloud,
             deployment.service,
@@ -115,12 +138,12 @@ class Pricer:
         """Both sides of each workload priced, with its unit costs."""
         out = []
         for w in workloads:
-            item = PricedWorkload(
-                workload=w,
-                prior_cost=self.cost(w.prior) if w.prior is not None else None,
-                planned_cost=self.cost(w.planned) if w.planned is not None else None,
-            )
-            out.append(dataclasses.replace(item, unit_costs=unit_costs.compute(item)))
+            prior = self.cost(w.prior) if w.prior is not None else None
+            planned = self.cost(w.planned) if w.planned is not None else None
+            item = PricedWorkload(workload=w, prior_cost=prior, planned_cost=planned)
+            # Built again with its unit costs (a constructor call: dataclasses.replace
+            # costs several times that).
+            out.append(PricedWorkload(w, prior, planned, unit_costs.compute(item)))
         return out
 
 
@@ -143,16 +166,19 @@ def summarise(priced: Sequence[PricedWorkload], hours_per_month: Decimal) -> Sum
     unpriced = 0
     accelerators = 0.0
     for item in priced:
-        if item.monthly_cost is not None:
-            monthly += item.monthly_cost
-        if item.prior_monthly_cost is not None:
-            prior += item.prior_monthly_cost
-        if item.delta_monthly_cost is not None:
-            delta += item.delta_monthly_cost
-        if not item.priced:
+        # The amounts are computed properties: each read once.
+        now, before = item.monthly_cost, item.prior_monthly_cost
+        if now is not None:
+            monthly += now
+        if before is not None:
+            prior += before
+        if now is not None and before is not None:
+            delta += now - before
+        else:
             unpriced += 1
-        if item.workload.planned is not None:
-            accelerators += item.workload.planned.accelerators_total
+        planned = item.workload.planned
+        if planned is not None:
+            accelerators += planned.accelerators_total
     return Summary(
         monthly_cost=monthly,
         prior_monthly_cost=prior,

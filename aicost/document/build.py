@@ -14,6 +14,7 @@ collide.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,8 +22,9 @@ from aicost import __version__
 from aicost.core.model import Deployment, PricedWorkload
 from aicost.core.money import decimal_string, plain
 from aicost.core.projects import project_key
-from aicost.core.sensitive import redact_tree
+from aicost.core.sensitive import redact, redact_tree
 from aicost.document import REPORT_FORMAT, REPORT_VERSION
+from aicost.document.read import money
 from aicost.pipeline import CheckResult, Comparison
 from aicost.policy.engine import StaleWaiver
 from aicost.policy.finding import Finding, WaiverRef
@@ -37,6 +39,7 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
     if deployment is None:
         return None
     accelerator = deployment.accelerator
+    nodes = deployment.node_count  # a sum over the capacity: read once
     return {
         "cloud": deployment.cloud,
         "service": deployment.service,
@@ -50,10 +53,10 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
             "kind": accelerator.kind,
             "memory_gib": accelerator.memory_gib,
         },
-        "nodes": deployment.node_count,
+        "nodes": nodes,
         "min_nodes": deployment.min_nodes,
         "max_nodes": deployment.max_nodes,
-        "gpus": number(deployment.accelerators_total),
+        "gpus": 0 if accelerator is None else number(accelerator.count * nodes),
         "ai": deployment.ai,
         "purchase_option": deployment.purchase_option,
         "purchase_reason": deployment.purchase_reason,
@@ -90,6 +93,10 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     workload = item.workload
     current = workload.current
     costing = item.planned_cost or item.prior_cost
+    # The amounts are properties that compute: each is read once here.
+    monthly, prior = item.monthly_cost, item.prior_monthly_cost
+    delta = None if monthly is None or prior is None else monthly - prior
+    reasons = item.estimate_reasons
     entry: dict[str, Any] = {
         "address": workload.address,
         "component": workload.component,
@@ -103,15 +110,15 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "action": workload.action.value,
         "workload": current.workload_class.value,
         "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
-        "monthly_cost": decimal_string(item.monthly_cost),
-        "monthly_cost_unrounded": exact(item.monthly_cost),
-        "prior_monthly_cost": decimal_string(item.prior_monthly_cost),
-        "delta_monthly_cost": decimal_string(item.delta_monthly_cost),
-        "priced": item.priced,
+        "monthly_cost": decimal_string(monthly),
+        "monthly_cost_unrounded": exact(monthly),
+        "prior_monthly_cost": decimal_string(prior),
+        "delta_monthly_cost": decimal_string(delta),
+        "priced": monthly is not None and prior is not None,
         "unpriced_reason": item.unpriced_reason,
         "purchase": item.purchase_label,
-        "estimate": bool(item.estimate_reasons),
-        "estimate_reasons": list(item.estimate_reasons),
+        "estimate": bool(reasons),
+        "estimate_reasons": list(reasons),
         "cost_lines": [
             {
                 "purchase_option": line.purchase.value,
@@ -254,8 +261,13 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
             },
         )
         entry["resources"] += info.resources
+    keys: dict[str, str] = {}  # workload project -> key: a few inputs, thousands of workloads
     for item in result.workloads:
-        found = totals.get(project_key(item.workload.project))
+        project = item.workload.project
+        owner = keys.get(project)
+        if owner is None:
+            owner = keys[project] = project_key(project)
+        found = totals.get(owner)
         if found is None:
             continue
         entry = found
@@ -277,16 +289,26 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
 
 def _finding_projects(result: CheckResult) -> dict[tuple[str, str | None], str]:
     owners: dict[tuple[str, str | None], str] = {}
+    keys: dict[str, str] = {}  # workload project -> key, asked once per project
     for item in result.workloads:
         workload = item.workload
-        owners.setdefault((workload.address, workload.component), project_key(workload.project))
+        key = keys.get(workload.project)
+        if key is None:
+            key = keys[workload.project] = project_key(workload.project)
+        owners.setdefault((workload.address, workload.component), key)
     return owners
 
 
-def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
+def build(
+    result: CheckResult,
+    *,
+    records: bool = True,
+    only: Sequence[PricedWorkload] | None = None,
+) -> dict[str, Any]:
     """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
     for formats that list findings only (SARIF, GitHub annotations), which need not build
-    a record per workload."""
+    a record per workload. With *only*, ``resources`` holds the records of those workloads
+    only (a format that shows a few of thousands)."""
     owners = _finding_projects(result)
     comparison = result.baseline
     document = {
@@ -310,7 +332,7 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
         "pricing": _pricing(result),
         "projects": projects(result) if records else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
-        "resources": _resources(result) if records else [],
+        "resources": _resources(result, only) if records else [],
         "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
@@ -320,12 +342,53 @@ def build(result: CheckResult, *, records: bool = True) -> dict[str, Any]:
     return redact_tree(document, result.secrets) if result.secrets else document
 
 
-def _resources(result: CheckResult) -> list[dict[str, Any]]:
-    """A record per workload, with its cost in the baseline if it was there."""
+def largest_changes(result: CheckResult, limit: int) -> list[int]:
+    """Positions in ``result.workloads`` of the *limit* largest changes, unpriced first: the
+    records ``view.largest_first`` would pick from the whole document, in its order (it
+    orders by the amounts as the records show them: rounded to cents, masked)."""
+    secrets = result.secrets
+
+    def shown(amount: Decimal | None) -> Decimal:
+        text = decimal_string(amount)
+        if text is not None and secrets:
+            text = redact(text, secrets)
+        return money(text) or Decimal(0)
+
+    weights = [
+        (item.priced, -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
+        for item in result.workloads
+    ]
+    return sorted(range(len(weights)), key=weights.__getitem__)[:limit]
+
+
+def has_baseline_costs(result: CheckResult) -> bool:
+    """Whether any record would have a ``baseline_monthly_cost``."""
+    comparison = result.baseline
+    if comparison is None or not comparison.resource_costs:
+        return False
+    costs = comparison.resource_costs
+    return any(
+        (project_key(item.workload.project), item.workload.key) in costs
+        for item in result.workloads
+    )
+
+
+def records(result: CheckResult, items: Sequence[PricedWorkload]) -> dict[str, Any]:
+    """The ``resources`` records of *items* only, and ``pricing``, masked as in :func:`build`:
+    for a format that shows a few workloads of thousands (the table)."""
+    document = {"pricing": _pricing(result), "resources": _resources(result, items)}
+    return redact_tree(document, result.secrets) if result.secrets else document
+
+
+def _resources(
+    result: CheckResult, items: Sequence[PricedWorkload] | None = None
+) -> list[dict[str, Any]]:
+    """A record per workload (or per one of *items*), with its cost in the baseline if it
+    was there."""
     comparison = result.baseline
     baseline_costs = comparison.resource_costs if comparison is not None else {}
     resources = []
-    for item in result.workloads:
+    for item in result.workloads if items is None else items:
         entry = resource(item)
         key = (project_key(item.workload.project), item.workload.key)
         entry["baseline_monthly_cost"] = (

@@ -32,6 +32,7 @@ MAPPERS: dict[str, tuple[str, ...]] = {
         "aicost.mappers.aws_bedrock",
         "aicost.mappers.aws_capacity",
         "aicost.mappers.aws_other",
+        "aicost.mappers.aws_schedules",
     ),
     "awscc": ("aicost.mappers.awscc",),
     "google": (
@@ -52,7 +53,7 @@ MAPPERS: dict[str, tuple[str, ...]] = {
         "aicost.mappers.reservations",
         "aicost.mappers.accelerator_kinds",
     ),
-    "manifest": ("aicost.mappers.manifest",),
+    "manifest": ("aicost.mappers.manifest", "aicost.mappers.keda"),
     "llm": ("aicost.mappers.llm",),
     "module": ("aicost.mappers.modules",),
 }
@@ -108,9 +109,10 @@ def normalise(
 ) -> Normalised:
     result = Normalised()
     loaded: dict[str, Handlers] = {}
-    for inventory in inventories:
+    every = inventories if isinstance(inventories, list) else list(inventories)
+    for inventory in every:
         result.warnings.extend(inventory.warnings)
-        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings)
+        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings, siblings=every)
         for change in inventory.changes:
             if change.mode != "managed":
                 continue

@@ -135,6 +135,9 @@ class MapContext:
     inventory: Inventory
     catalog: InstanceCatalog
     settings: MapSettings = field(default_factory=MapSettings)
+    #: Every input of the check (this one included), for objects that act on another
+    #: file's (a KEDA ScaledObject beside the Deployment it scales).
+    siblings: Sequence[Inventory] = ()
 
 
 class Side:
@@ -155,6 +158,8 @@ class Side:
         return Side(other, self.planned)
 
     def get(self, *path: str | int) -> Any:
+        if len(path) == 1 and isinstance(path[0], str):  # most lookups: one top-level key
+            return self.values.get(path[0])
         return dig(self.values, path)
 
     def unknown(self, *path: str | int) -> bool:

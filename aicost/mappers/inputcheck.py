@@ -73,6 +73,10 @@ COUNT_FIELDS = frozenset(
 NESTED_COUNT_FIELDS = frozenset({"count", "core_count"})
 #: Top-level attributes that must be maps.
 MAP_FIELDS = frozenset({"tags", "tags_all", "labels", "effective_labels"})
+_SCALARS = frozenset({str, int, float, bool})
+#: Keys _field judges; any other key's value is only walked into.
+_NAMED = TYPE_FIELDS | TYPE_LIST_FIELDS | COUNT_FIELDS | NESTED_COUNT_FIELDS
+_TOP_NAMED = _NAMED | AZURE_TOP_TYPE_FIELDS
 #: More nodes than any deployment has: a count over this is a mistake, not a plan.
 MAX_COUNT = 1_000_000
 #: Nodes visited per resource (a hostile plan cannot make the walk unbounded).
@@ -110,18 +114,26 @@ def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any)
     lower = change.provider in {"aws", "awscc", "google", "google-beta"}
     azure = change.provider == "azurerm"
     yield from _map_fields(change, values)
-    budget = [_BUDGET]
+    budget = _BUDGET
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), values)]
     while stack:
         path, node = stack.pop()
-        budget[0] -= 1
-        if budget[0] < 0:
+        budget -= 1
+        if budget < 0:
             return
         if isinstance(node, dict):
+            # Most fields are scalars no check looks at: only the named ones go to _field,
+            # and nested values are pushed to walk (what _field would do with them).
+            named = _TOP_NAMED if azure and not path else _NAMED
             for key, value in node.items():
                 if value is None:
                     continue
-                yield from _field(change, path, key, value, (lower, azure), sensitive, stack)
+                if key in named:
+                    yield from _field(change, path, key, value, (lower, azure), sensitive, stack)
+                elif type(value) in _SCALARS:  # most values: one set lookup
+                    continue
+                elif value and isinstance(value, dict | list):  # empty: nothing to check
+                    stack.append(((*path, key), value))
         elif isinstance(node, list):
             stack.extend(((*path, i), item) for i, item in enumerate(node))
 

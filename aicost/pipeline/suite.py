@@ -45,8 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
-
+from aicost.core.declared import Field
 from aicost.core.errors import ConfigError
 from aicost.core.validate import strict_validate
 from aicost.core.yamlsafe import load_file

@@ -4,38 +4,37 @@ Validating a policy builds pydantic's schemas for every rule type, which costs a
 pre-commit hook) more than reading the policy. :func:`load_cached` keeps the loaded
 :class:`Policy` in aicost's cache directory (``$AICOST_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/aicost`` or ``~/.cache/aicost``), keyed by aicost's version, the policy's
-path, how it was found, the working directory and its bytes; an entry records every file the
+path, how it was found, the working directory (not for the bundled default pack, which
+reads the same anywhere) and its bytes; an entry records every file the
 policy was built from (``extends`` layers, bundled packs, ``waiver_files``) with their hashes and
 is used only while they are all unchanged. Errors always come from a full load (a policy
 with an error is never cached), and any problem with the cache falls back to it.
 ``AICOST_NO_CACHE=1`` turns the cache off.
+
+A cache hit imports neither pydantic (the options are :mod:`aicost.core.declared` models) nor
+the YAML reader (the entry leaves out the parsed policy documents, which only ``aicost policy
+show`` reads, from a full load).
 """
 
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import hashlib
 import importlib
 import io
 import os
 import pickle
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
 
 from aicost import __version__
-from aicost.policy.loader import Policy, load_policy
+from aicost.core.cachefiles import cache_dir as cache_dir  # re-exported: where entries live
+from aicost.core.cachefiles import trusted, write_atomic
+from aicost.policy.loader import BUNDLED, LoadedRule, Policy, load_policy
 
-_FORMAT = 1
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("AICOST_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aicost"
+_FORMAT = 3  # 2: options are declared models (not pydantic); 3: without composed/entry
 
 
 def load_cached(path: Path, origin: str = "--policy") -> Policy:
@@ -46,10 +45,10 @@ def load_cached(path: Path, origin: str = "--policy") -> Policy:
         data = path.read_bytes()
     except OSError:
         return load_policy(path, origin)  # its error message
+    # The bundled pack reads the same from any directory: one entry serves every repository.
+    where = "" if origin == BUNDLED else os.getcwd()
     key = hashlib.sha256(
-        "\0".join((str(_FORMAT), __version__, str(path), origin, os.getcwd())).encode()
-        + b"\0"
-        + data
+        "\0".join((str(_FORMAT), __version__, str(path), origin, where)).encode() + b"\0" + data
     ).hexdigest()
     entry = cache_dir() / "policies" / f"{key}.pickle"
     cached = _read(entry)
@@ -77,24 +76,8 @@ def _sources(policy: Policy) -> list[str]:
     return files
 
 
-def _trusted(entry: Path) -> bool:
-    """Only a cache file this user wrote, that nobody else can change, is unpickled."""
-    try:
-        stat = entry.stat()
-        folder = entry.parent.stat()
-    except OSError:
-        return False
-    uid = os.getuid() if hasattr(os, "getuid") else stat.st_uid
-    return (
-        stat.st_uid == uid
-        and folder.st_uid == uid
-        and not stat.st_mode & 0o022
-        and not folder.st_mode & 0o022
-    )
-
-
 def _read(entry: Path) -> Policy | None:
-    if not _trusted(entry):
+    if not trusted(entry):  # only a file this user wrote, that nobody else can change
         return None
     try:
         with entry.open("rb") as handle:
@@ -117,17 +100,28 @@ def _reduce_module(module: types.ModuleType) -> tuple[Any, tuple[str]]:
     return _module, (module.__name__,)
 
 
+def _lean(policy: Policy) -> Policy:
+    """*policy* without what only ``aicost policy show`` reads (the merged YAML documents and
+    where each key came from, which it gets from a full load): ``check`` never uses them, and
+    unpickling them would import the YAML reader."""
+
+    def bare(rules: tuple[LoadedRule, ...]) -> tuple[LoadedRule, ...]:
+        return tuple(dataclasses.replace(rule, entry=None) for rule in rules)
+
+    return dataclasses.replace(
+        policy, rules=bare(policy.rules), disabled=bare(policy.disabled), composed=None
+    )
+
+
 def _write(entry: Path, policy: Policy) -> None:
     try:
         sources = [(name, _digest(name)) for name in _sources(policy)]
+        policy = _lean(policy)
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         # Rules hold their rule module: pickle it by name.
         pickler.dispatch_table = {**copyreg.dispatch_table, types.ModuleType: _reduce_module}
         pickler.dump((sources, policy))
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as tmp:
-            tmp.write(buffer.getvalue())
-        os.replace(tmp.name, entry)
-    except Exception:  # a read-only home, a full disk, an unpicklable value: no cache
+    except Exception:  # an unpicklable value: no cache
         return
+    write_atomic(entry, buffer.getvalue())  # a read-only home, a full disk: no cache

@@ -23,11 +23,13 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicost.core.data import data_dir
 from aicost.core.errors import ConfigError
-from aicost.core.yamlsafe import PathKey, YamlDocument, load_file
+
+if TYPE_CHECKING:  # YAML is imported when a policy file is read, not for a cached one
+    from aicost.core.yamlsafe import PathKey, YamlDocument
 
 BUILTIN_PREFIX = "builtin:"
 MAX_CHAIN = 32
@@ -142,6 +144,8 @@ def label_for(path: Path) -> str:
 
 
 def _load_layer(path: Path, label: str) -> Layer:
+    from aicost.core.yamlsafe import load_file
+
     document = load_file(path)
     data = document.data
     if data is None:

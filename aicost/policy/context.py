@@ -115,15 +115,15 @@ class CheckContext:
     actuals: Any = None
     _empty: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)
     _keep: list[Any] = field(default_factory=list, repr=False, compare=False)
+    #: The AI workloads that exist after the change, for rules that match everything.
+    _all_targets: list[tuple[PricedWorkload, Deployment]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def matches(self, rule: RuleConfig, workload: Workload, deployment: Deployment) -> bool:
-        match = rule.match
-        empty = self._empty.get(id(match))
-        if empty is None:  # asked per rule and workload: an empty match selects everything
-            empty = self._empty[id(match)] = match.empty
-            self._keep.append(match)  # the id stays this match's while the context lives
-        if empty:
+        if self._selects_all(rule):
             return True
+        match = rule.match
         paths = self.locator.place(workload).paths if match.paths else ()
         return match.matches(workload, deployment, workspace=self.workspace, paths=paths)
 
@@ -132,12 +132,30 @@ class CheckContext:
 
         Deleted resources are never flagged; non-AI resources never reach a rule.
         """
+        if self._selects_all(rule):  # most rules: the same list, made once
+            if self._all_targets is None:
+                self._all_targets = [
+                    (item, planned)
+                    for item in self.workloads
+                    if (planned := item.workload.planned) is not None and planned.ai is True
+                ]
+            yield from self._all_targets
+            return
         for item in self.workloads:
             planned = item.workload.planned
             if planned is None or planned.ai is not True:
                 continue
             if self.matches(rule, item.workload, planned):
                 yield item, planned
+
+    def _selects_all(self, rule: RuleConfig) -> bool:
+        """Whether the rule's match is empty (it selects every workload)."""
+        match = rule.match
+        empty = self._empty.get(id(match))
+        if empty is None:  # asked per rule and workload
+            empty = self._empty[id(match)] = match.empty
+            self._keep.append(match)  # the id stays this match's while the context lives
+        return empty
 
     def sides(self, rule: RuleConfig) -> Iterator[tuple[PricedWorkload, bool, bool]]:
         """Every AI workload with whether its prior and its planned side match the rule.

@@ -44,6 +44,21 @@ _KEYS = ("exp", "owner", "ticket", "ws")
 
 
 def real(path: str | Path) -> str:
+    """``os.path.realpath``, asked per workload and per inline-waiver file: memoised (a run
+    sees no symlink change), and a file's directory is resolved once for all its files."""
+    return _real(os.path.abspath(path))
+
+
+@functools.lru_cache(maxsize=16384)
+def _real(path: str) -> str:
+    directory, name = os.path.split(path)
+    if not name or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_directory(directory), name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_directory(path: str) -> str:
     return os.path.realpath(path)
 
 

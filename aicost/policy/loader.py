@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from aicost.core.data import data_dir
 from aicost.core.errors import ConfigError
@@ -26,7 +24,6 @@ from aicost.core.validate import (
     strict_validate,
     validation_error,
 )
-from aicost.core.yamlsafe import PathKey, YamlDocument
 from aicost.policy.compose import Composed, Entry, Origin, compose, label_for
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import RULES
@@ -41,8 +38,13 @@ from aicost.policy.schema import (
 )
 from aicost.policy.waivers import POLICY, Waiver, load_waiver_file, validate_entries
 
+if TYPE_CHECKING:
+    from aicost.core.yamlsafe import PathKey, YamlDocument
+
 DISCOVERED_NAMES = ("aicost.yaml", ".aicost.yaml")
 DEFAULT_PACK = "default.yaml"
+#: How :func:`discover` says the bundled default pack was chosen.
+BUNDLED = "bundled default pack"
 
 #: Budget keys of the first release. A budget that uses only these keeps its first-release
 #: behaviour (no early warning) unless ``warn_at`` is set on it or in ``budget_defaults``.
@@ -109,7 +111,7 @@ def discover(explicit: Path | None, cwd: Path) -> tuple[Path, str]:
         candidate = cwd / name
         if candidate.is_file():
             return candidate, f"{name} in the current directory"
-    return data_dir("policies") / DEFAULT_PACK, "bundled default pack"
+    return data_dir("policies") / DEFAULT_PACK, BUNDLED
 
 
 class _Checker:
@@ -124,6 +126,8 @@ class _Checker:
         self.errors.append(error)
 
     def validate(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M | None:
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -132,6 +136,8 @@ class _Checker:
 
     def strict(self, document: YamlDocument, model: type[M], data: Any, at: PathKey) -> M:
         """Validate, always raising (for callers that cannot go on without the value)."""
+        from pydantic import ValidationError
+
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -147,7 +153,7 @@ def load_policy(
     (each rule and waiver is checked on its own) and returns what loaded.
     """
     checker = _Checker(errors)
-    composed = compose(path, label=str(path) if origin != "bundled default pack" else None)
+    composed = compose(path, label=str(path) if origin != BUNDLED else None)
     for layer in composed.layers:
         checker.validate(layer.document, PolicyFile, layer.data, ())
     top = _merged_top(composed)
@@ -232,10 +238,13 @@ def _builtin_rules(top: PolicyFile | None) -> list[LoadedRule]:
 
 
 def _merged_top(composed: Composed) -> PolicyFile | None:
+    from pydantic import ValidationError
+
     data = {
         k: v
         for k, v in composed.top.items()
-        if k in PolicyFile.model_fields and k not in ("rules", "budgets", "waivers", "commitments")
+        if k in PolicyFile.__field_names__
+        and k not in ("rules", "budgets", "waivers", "commitments")
     }
     try:
         return PolicyFile.model_validate(data)
@@ -278,6 +287,8 @@ def _budget_thresholds(values: dict[str, Any], defaults: BudgetDefaults) -> None
 def _validate_entry(
     checker: _Checker, entry: Entry, model: type[M], values: Mapping[str, Any]
 ) -> M | None:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(values)
     except ValidationError as exc:

@@ -24,7 +24,7 @@ from aicost.policy.context import DOCS_URL, RuleModule
 from aicost.policy.schema import RuleConfig, Severity
 
 #: Keys every rule accepts (documented once, not per rule).
-COMMON_KEYS = tuple(RuleConfig.model_fields)
+COMMON_KEYS = RuleConfig.__field_names__
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Policy file schema (version 1), validated with pydantic.
 
+The models are :class:`aicost.core.declared.Model` classes: declared as pydantic models, but
+plain classes at run time, so a check with a cached policy never imports pydantic.
+
 Each rule type adds its own options by subclassing :class:`RuleConfig` in its module;
 unknown keys are errors everywhere, so a typo is reported with its line, never ignored.
 
@@ -17,16 +20,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
+from aicost.core.clusters import ClusterProfile
+from aicost.core.declared import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Model,
     WithJsonSchema,
     model_validator,
 )
-
-from aicost.core.clusters import ClusterProfile
 from aicost.core.model import Deployment, Workload, WorkloadClass
 from aicost.policy.globs import any_address
 
@@ -107,7 +109,7 @@ StrList = Annotated[
 ]
 
 
-class Strict(BaseModel):
+class Strict(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, defer_build=True)
 
 
@@ -202,7 +204,7 @@ class Match(Strict):
 
     @property
     def empty(self) -> bool:
-        return not any(getattr(self, name) for name in type(self).model_fields)
+        return not any(getattr(self, name) for name in type(self).__field_names__)
 
 
 def _glob_any(value: str | None, patterns: list[str]) -> bool:

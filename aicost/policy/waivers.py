@@ -26,14 +26,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
-
-from aicost.core.yamlsafe import YamlDocument, load_file
+from aicost.core.declared import BeforeValidator, Field
 from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.globs import address_match, any_address
 from aicost.policy.schema import Enforcement, Strict, StrList, WaiverSettings
+
+if TYPE_CHECKING:  # YAML is imported when a waiver file is read
+    from aicost.core.yamlsafe import YamlDocument
 
 POLICY = "policy"
 FILE = "file"
@@ -224,6 +225,8 @@ def load_waiver_file(
     path: Path, kind: str, validate: Any, label: str | None = None
 ) -> list[Waiver]:
     """Read a waiver file. *validate* is the loader's schema validator (errors with lines)."""
+    from aicost.core.yamlsafe import load_file
+
     document = load_file(path)
     data = document.data
     if data is None:

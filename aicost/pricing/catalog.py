@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from aicost.core.data import data_dir
 from aicost.core.errors import PricingError
 from aicost.core.model import Accelerator, PurchaseOption, instance_family
 from aicost.pricing import TABLES
+
+# Re-exported (they live in aicost.pricing so that ``aicost --version`` need not import this).
+from aicost.pricing import default_directories as default_directories
+from aicost.pricing import user_pricing_dir as user_pricing_dir
 
 #: A table file's ``layout`` -> the class that reads it (``module:Class``, imported when a
 #: table of that layout is loaded; the classes subclass :class:`PriceTable`, so naming them
@@ -405,23 +407,6 @@ class PriceTable:
             )
             return hourly, column, basis, note
         return None
-
-
-def user_pricing_dir() -> Path:
-    """Where ``aicost pricing refresh`` writes and where user tables override shipped ones:
-    ``$AICOST_PRICING_DIR``, else ``$XDG_DATA_HOME/aicost/pricing`` (``~/.local/share``)."""
-    explicit = os.environ.get("AICOST_PRICING_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "aicost" / "pricing"
-
-
-def default_directories() -> list[Path]:
-    """The user price directory (when it exists), then the shipped tables."""
-    user = user_pricing_dir()
-    shipped = data_dir("pricing")
-    return [user, shipped] if user.is_dir() and user.resolve() != shipped.resolve() else [shipped]
 
 
 @dataclass

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from aicost.pricing.catalog import TableInfo
+if TYPE_CHECKING:
+    from aicost.pricing.catalog import TableInfo
 
 DEFAULT_MAX_AGE_DAYS = 90
 
@@ -60,8 +62,7 @@ def shipped_dates() -> list[tuple[str, str, str]]:
     tables (``aicost --version`` stays fast): the top-level keys are found by pattern."""
     import re
 
-    from aicost.pricing import TABLES
-    from aicost.pricing.catalog import default_directories
+    from aicost.pricing import TABLES, default_directories
 
     key = re.compile(r'"(table|as_of)":\s*"([^"]*)"')
     found: list[tuple[str, str, str]] = []

@@ -59,13 +59,50 @@ def code(value: Any) -> str:
 
 
 def tree(value: Any) -> Any:
-    """A copy of a report document with :func:`controls` applied to every string in it."""
+    """A report document with :func:`controls` applied to every string in it: a copy, or
+    *value* itself when no string in it holds a character :func:`controls` would change."""
+    if _plain(value):
+        return value
+    return _tree(value)
+
+
+#: In msgspec's JSON, an escape other than ``\"`` and ``\\``: C0 controls are written
+#: ``\n``, ``\u001b``... (a backslash in the text followed by a letter is a false alarm
+#: that only costs the full walk).
+_ESCAPE = re.compile(rb'\\[^"\\]')
+#: DEL, and as UTF-8 the C1 controls and the bidirectional marks of :data:`_CONTROL`.
+_RAW_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+_ASCII_BUT_DEL = bytes(range(0x7F))
+
+
+def raw_controls(data: bytes) -> bool:
+    """Whether UTF-8 *data* holds DEL, a C1 control or a bidirectional mark. Searched in
+    its non-ASCII bytes only (and DEL): a character's bytes stay together when the ASCII
+    bytes around them go, and a search of megabytes becomes one of a few hundred bytes."""
+    return _RAW_UTF8.search(data.translate(None, _ASCII_BUT_DEL)) is not None
+
+
+def _plain(value: Any) -> bool:
+    """True when no string anywhere in *value* holds a control character (one encode in C
+    and two searches, instead of a Python call per value); False when unsure."""
+    import msgspec
+
+    try:
+        encoded = msgspec.json.encode(value)
+    except (TypeError, ValueError, msgspec.EncodeError):
+        return False
+    return _ESCAPE.search(encoded) is None and not raw_controls(encoded)
+
+
+def _tree(value: Any) -> Any:
     if isinstance(value, str):
         return controls(value)
     if isinstance(value, Mapping):
-        return {k: tree(item) for k, item in value.items()}
+        return {k: _tree(item) for k, item in value.items()}
     if isinstance(value, list):
-        return [tree(item) for item in value]
+        return [_tree(item) for item in value]
     return value
 
 
@@ -76,6 +113,9 @@ _JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 def json_text(encoded: str) -> str:
     """JSON text with those characters written as ``\\uXXXX`` escapes (still valid JSON)."""
-    if not _JSON_RAW.search(encoded):
+    if encoded.isascii():  # (a string's header says so: no scan)
+        if "\x7f" not in encoded:
+            return encoded
+    elif not raw_controls(encoded.encode("utf-8", "surrogatepass")):
         return encoded
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)

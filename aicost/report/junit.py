@@ -71,9 +71,7 @@ def _split_findings(
     """Findings by the resource they are on, and those on no resource (budgets)."""
     by_resource: dict[tuple[Any, str, Any], list[Mapping[str, Any]]] = {}
     aggregate: list[Mapping[str, Any]] = []
-    keys = {
-        (r.get("project"), str(r.get("address")), r.get("component")) for r in v.resources(document)
-    }
+    keys = {_key(r) for r in v.resources(document)}  # as findings name them (project_key)
     for found in v.findings(document):
         key = (found.get("project"), str(found.get("address")), found.get("component"))
         if key in keys:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -40,10 +41,60 @@ def marker(tag: str | None = None) -> str:
     return f"<!-- aicost-report tag={safe} -->"
 
 
-def render(result: CheckResult, options: RenderOptions) -> str:
-    from aicost.document.build import build
+@dataclass(frozen=True)
+class _Records:
+    """The workload records the sections show: all of them, or (from a check result with
+    more workloads than rows) only the largest changes and the unpriced ones."""
 
-    return render_document(build(result), options)
+    count: int
+    unpriced: list[Mapping[str, Any]]
+    with_base: bool
+    #: Every record, in report order; None when only the largest changes were built.
+    every: list[Mapping[str, Any]] | None
+    #: The largest changes, largest first (when not every record was built).
+    ranked: list[Mapping[str, Any]]
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> _Records:
+        items = v.resources(document)
+        return cls(
+            count=len(items),
+            unpriced=[r for r in items if not r.get("priced")],
+            with_base=any(r.get("baseline_monthly_cost") is not None for r in items),
+            every=items,
+            ranked=[],
+        )
+
+    def largest(self, limit: int) -> list[Mapping[str, Any]]:
+        """``view.largest_first`` of every record (the ranked ones are its first *limit*
+        for any limit up to the number built, as the count is larger)."""
+        if self.every is not None:
+            return v.largest_first(self.every, limit)
+        return self.ranked[:limit]
+
+
+def render(result: CheckResult, options: RenderOptions) -> str:
+    from aicost.document.build import build, has_baseline_costs, largest_changes
+
+    limit = options.max_rows if options.max_rows > 0 else 10**9
+    items = result.workloads
+    if len(items) <= limit:
+        return render_document(build(result), options)
+    # Thousands of workloads, a table of the largest changes: only their records (and the
+    # unpriced ones, all listed) are built.
+    listed = largest_changes(result, limit)
+    unpriced = [i for i, item in enumerate(items) if not item.priced]
+    wanted = sorted({*listed, *unpriced})
+    document = inert.tree(build(result, only=[items[i] for i in wanted]))
+    built = dict(zip(wanted, v.resources(document), strict=True))
+    shown = _Records(
+        count=len(items),
+        unpriced=[built[i] for i in unpriced],
+        with_base=has_baseline_costs(result),
+        every=None,
+        ranked=[built[i] for i in listed],
+    )
+    return _fitted(document, options, None, shown)
 
 
 def render_document(
@@ -51,12 +102,18 @@ def render_document(
 ) -> str:
     """The comment body, at most :data:`MAX_CHARS` characters."""
     document = inert.tree(document)  # input strings: control characters made visible
+    return _fitted(document, options, tag, _Records.of(document))
+
+
+def _fitted(
+    document: Mapping[str, Any], options: RenderOptions, tag: str | None, records: _Records
+) -> str:
     limit = options.max_rows if options.max_rows > 0 else 10**9
     while True:
-        text = _render(document, limit, tag)
+        text = _render(document, limit, tag, records)
         if len(text) <= MAX_CHARS or limit <= 1:
             break
-        limit = max(1, min(limit, len(v.resources(document)) + len(v.findings(document))) // 2)
+        limit = max(1, min(limit, records.count + len(v.findings(document))) // 2)
     if len(text) > MAX_CHARS:  # very long warnings or messages: cut at a line boundary
         note = "\n\n_… truncated to fit a GitHub comment; see the JSON report._\n"
         cut = text.rfind("\n", 0, MAX_CHARS - len(note) - 16)
@@ -87,7 +144,7 @@ def code(text: Any) -> str:
 # --------------------------------------------------------------------------- sections
 
 
-def _render(document: Mapping[str, Any], limit: int, tag: str | None) -> str:
+def _render(document: Mapping[str, Any], limit: int, tag: str | None, records: _Records) -> str:
     summary = v.summary(document)
     verdict = str(document.get("verdict") or "pass")
     icon = "❌" if verdict == "fail" else "✅"
@@ -126,8 +183,8 @@ def _render(document: Mapping[str, Any], limit: int, tag: str | None) -> str:
         ]
     lines += _projects(document)
     lines += _findings(document, limit)
-    lines += _workloads(document, limit)
-    lines += _unpriced(document, limit)
+    lines += _workloads(records, limit)
+    lines += _unpriced(records, limit)
     lines += _removed(document, limit)
     lines += _warnings(document, limit)
     policy = document.get("policy") if isinstance(document.get("policy"), dict) else {}
@@ -307,14 +364,13 @@ def _unit_costs(items: Sequence[Mapping[str, Any]]) -> list[str]:
     return ["**Unit costs**", "", *lines, ""] if lines else []
 
 
-def _workloads(document: Mapping[str, Any], limit: int) -> list[str]:
-    items = v.resources(document)
-    if not items:
+def _workloads(records: _Records, limit: int) -> list[str]:
+    if not records.count:
         return ["No AI workloads found.", ""]
-    shown = v.largest_first(items, limit)
-    with_base = any(r.get("baseline_monthly_cost") is not None for r in items)
-    title = f"Workloads ({len(items)}"
-    title += f"; the {len(shown)} largest changes)" if len(shown) < len(items) else ")"
+    shown = records.largest(limit)
+    with_base = records.with_base
+    title = f"Workloads ({records.count}"
+    title += f"; the {len(shown)} largest changes)" if len(shown) < records.count else ")"
     lines = [f"<details><summary>{title}</summary>", ""]
     header = "| Resource | Change | Class | Instance | GPUs | Nodes | Purchase | Monthly | Delta |"
     rule = "|---|---|---|---|---:|---:|---|---:|---:|"
@@ -333,13 +389,13 @@ def _workloads(document: Mapping[str, Any], limit: int) -> list[str]:
         if with_base:
             row.append(v.amount(item.get("baseline_monthly_cost"), unpriced="-"))
         lines.append("| " + " | ".join(row) + " |")
-    if len(shown) < len(items):
-        lines += ["", f"{len(items) - len(shown)} more workloads are in the JSON report."]
+    if len(shown) < records.count:
+        lines += ["", f"{records.count - len(shown)} more workloads are in the JSON report."]
     return [*lines, "", *_unit_costs(shown), "</details>", ""]
 
 
-def _unpriced(document: Mapping[str, Any], limit: int) -> list[str]:
-    items = [r for r in v.resources(document) if not r.get("priced")]
+def _unpriced(records: _Records, limit: int) -> list[str]:
+    items = records.unpriced
     if not items:
         return []
     lines = [f"<details><summary>Unpriced ({len(items)}), not counted</summary>", ""]

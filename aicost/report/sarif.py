@@ -28,6 +28,7 @@ from aicost.document.read import money
 from aicost.pipeline import CheckResult
 from aicost.report import RenderOptions, inert
 from aicost.report import view as v
+from aicost.report.json import float_free
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/aicost/aicost"
@@ -42,10 +43,15 @@ def render(result: CheckResult, options: RenderOptions) -> str:
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
-    # Indented as json.dumps(indent=2) would, byte for byte: the C encoder, then msgspec's
-    # re-indenting (json.dumps with indent uses the pure-Python encoder, 20x slower).
-    compact = json.dumps(sarif(document, options.sarif_category), ensure_ascii=False)
-    return inert.json_text(str(msgspec.json.format(compact, indent=2)) + "\n")
+    # Indented as json.dumps(indent=2) would, byte for byte: a compact encoding, then
+    # msgspec's re-indenting (json.dumps with indent uses the pure-Python encoder, 20x
+    # slower). msgspec encodes too, unless there is a float (see report.json.float_free).
+    log = sarif(document, options.sarif_category)
+    if float_free(log):
+        text = msgspec.json.format(msgspec.json.encode(log), indent=2).decode()
+    else:
+        text = str(msgspec.json.format(json.dumps(log, ensure_ascii=False), indent=2))
+    return inert.json_text(text + "\n")
 
 
 def category(document: Mapping[str, Any], given: str | None = None) -> str:

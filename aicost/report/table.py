@@ -24,7 +24,7 @@ from rich.text import Text
 
 from aicost.core.money import usd
 from aicost.core.sensitive import redact
-from aicost.document.build import build
+from aicost.document.build import largest_changes, records
 from aicost.pipeline import CheckResult
 from aicost.policy.finding import Finding
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
@@ -47,12 +47,10 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    # Input strings: secrets masked (by build) and control characters made visible.
-    document = inert.tree(build(result))
-    resources = v.resources(document)
-    shown = _workloads(console, result, resources, options)
+    shown, unpriced, document = _records(result, options.max_rows)
+    _workloads(console, result, shown, options)
     _unit_costs(console, shown)
-    _unpriced(console, resources)
+    _unpriced(console, unpriced)
     _findings(console, result, options)
     _waived(console, result, options)
     _stale_and_notes(console, result)
@@ -65,12 +63,29 @@ def _clean(result: CheckResult, value: object) -> str:
     return inert.controls(redact(str(value), result.secrets))
 
 
+def _records(
+    result: CheckResult, limit: int
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]], Mapping[str, Any]]:
+    """The report records of the workloads the table lists (the *limit* largest changes, as
+    :func:`view.largest_first` picks them) and of the unpriced ones, and the document
+    holding them and the pricing section. Only those records are built: a plan of
+    thousands of workloads shows fifty."""
+    items = result.workloads
+    positions = range(len(items))
+    listed = list(positions)
+    if 0 < limit < len(items):
+        listed = largest_changes(result, limit)
+    unpriced = [i for i in positions if not items[i].priced]
+    wanted = sorted({*listed, *unpriced})
+    # Input strings: secrets masked (by records) and control characters made visible.
+    document = inert.tree(records(result, [items[i] for i in wanted]))
+    built = dict(zip(wanted, v.resources(document), strict=True))
+    return [built[i] for i in listed], [built[i] for i in unpriced], document
+
+
 def _workloads(
-    console: Console,
-    result: CheckResult,
-    resources: list[Mapping[str, Any]],
-    options: RenderOptions,
-) -> list[Mapping[str, Any]]:
+    console: Console, result: CheckResult, shown: list[Mapping[str, Any]], options: RenderOptions
+) -> None:
     columns = [
         Column("Resource", shrink_to=16, prefer=32),
         Column("Change", drop=6),
@@ -82,7 +97,6 @@ def _workloads(
         Column("Monthly", justify="right"),
         Column("Delta", justify="right"),
     ]
-    shown = v.largest_first(resources, options.max_rows)
     for item in shown:
         monthly = item.get("monthly_cost")
         row: list[Cell] = [
@@ -105,8 +119,6 @@ def _workloads(
     else:
         console.print("No AI workloads found.")
 
-    return shown
-
 
 def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
     per_unit = [
@@ -121,8 +133,7 @@ def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
             console.print(f"  {line}")
 
 
-def _unpriced(console: Console, resources: list[Mapping[str, Any]]) -> None:
-    unpriced = [r for r in resources if not r.get("priced")]
+def _unpriced(console: Console, unpriced: list[Mapping[str, Any]]) -> None:
     if unpriced:
         console.print()
         console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")

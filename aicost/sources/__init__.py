@@ -102,12 +102,20 @@ _HEAD_BYTES = 4096
 
 
 def load(kind: str) -> SourceModule:
+    found = _LOADED.get(kind)
+    if found is not None:
+        return found
     try:
         module_name = SOURCES[kind]
     except KeyError:
         known = ", ".join(sorted(SOURCES))
         raise InputError(f"unknown input kind {kind!r} (known: {known})") from None
-    return cast(SourceModule, importlib.import_module(module_name))
+    found = _LOADED[kind] = cast(SourceModule, importlib.import_module(module_name))
+    return found
+
+
+#: Kind -> its imported module (asked for once per kind per input file while sniffing).
+_LOADED: dict[str, SourceModule] = {}
 
 
 #: What `aicost check` reads, for messages about inputs it does not (from the registry).

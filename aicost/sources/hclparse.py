@@ -11,16 +11,30 @@ builds the cache ahead of time (the GitHub Action runs it at install).
 The raw Lark tree (not python-hcl2's dict output) is used because it keeps every
 expression as a tree, so aicost can evaluate it, and every block keeps its line number
 (python-hcl2 v8's ``with_meta`` emits none: amplify-education/python-hcl2#291).
+
+Loading that cache still rebuilds every parser object from its serialised form (about
+35 ms, plus 11 ms to import python-hcl2's package), a large part of a pre-commit hook's
+time. So the parser, once built, is also pickled whole into aicost's cache directory
+(``hcl2-parser-KEY.pickle``, keyed by the grammar, python-hcl2's parser module, lark's
+version and Python's); a later process unpickles it (no python-hcl2 import: the post-lexer
+is aicost's copy, :mod:`aicost.sources.hclpostlex`). The pickle is read only when this user
+wrote it and nobody else can change it (:func:`aicost.core.cachefiles.trusted`); any problem
+with it, or ``AICOST_NO_CACHE=1``, falls back to the path above. The parser is the same
+object either way: a test checks that trees, positions and errors match python-hcl2's on
+every ``.tf`` fixture.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aicost.core.cachefiles import cache_dir as _cache_dir
+from aicost.core.cachefiles import trusted, write_atomic
 from aicost.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -31,16 +45,98 @@ class HclSyntaxError(InputError):
     """A file python-hcl2 cannot parse (the message names the line and column)."""
 
 
-def _cache_dir() -> Path:
-    configured = os.environ.get("AICOST_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "aicost"
+#: Bump when what is pickled changes shape.
+_FORMAT = 1
 
 
 @functools.lru_cache(maxsize=1)
 def parser() -> Lark:
+    """python-hcl2's parser: unpickled from aicost's cache when it is there, else built."""
+    entry = None if os.environ.get("AICOST_NO_CACHE") else _pickled_entry()
+    if entry is not None:
+        loaded = _read(entry)
+        if loaded is not None:
+            return loaded
+    built = _build()
+    if entry is not None:
+        _write(entry, built)
+    return built
+
+
+def _pickled_entry() -> Path | None:
+    """Where the pickled parser for the installed grammar, lark and Python lives."""
+    import hashlib
+    from importlib.machinery import PathFinder
+
+    import lark
+
+    spec = PathFinder.find_spec("hcl2")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    digest = hashlib.sha256(
+        f"{_FORMAT}\0{lark.__version__}\0{sys.version}\0{lark.__file__}\0".encode()
+    )
+    try:
+        for name in ("hcl2.lark", "parser.py", "postlexer.py"):
+            digest.update((package / name).read_bytes() + b"\0")
+    except OSError:
+        return None
+    return _cache_dir() / f"hcl2-parser-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read(entry: Path) -> Lark | None:
+    import pickle
+
+    from lark import Lark
+
+    if not trusted(entry):
+        return None
+    try:
+        with entry.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # truncated, from another lark: build the parser instead
+        return None
+    return loaded if isinstance(loaded, Lark) else None
+
+
+def _write(entry: Path, built: Lark) -> None:
+    """Pickle *built*: modules and lark's parse actions by name, the post-lexer as ours."""
+    import copyreg
+    import io
+    import pickle
+    import types
+
+    from hcl2.postlexer import PostLexer as Hcl2PostLexer
+    from lark.parsers.lalr_analysis import Action
+
+    from aicost.sources.hclpostlex import PostLexer
+
+    def by_name(module: types.ModuleType) -> tuple[Any, tuple[str]]:
+        return importlib.import_module, (module.__name__,)
+
+    def action(value: Action) -> str:
+        return str(value.name)  # ``Shift`` and ``Reduce`` are compared by identity
+
+    def postlexer(_value: object) -> tuple[type[PostLexer], tuple[()]]:
+        return PostLexer, ()
+
+    try:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {
+            **copyreg.dispatch_table,
+            types.ModuleType: by_name,
+            Action: action,
+            Hcl2PostLexer: postlexer,
+        }
+        pickler.dump(built)
+    except Exception:  # a lark that cannot be pickled: no cache
+        return
+    write_atomic(entry, buffer.getvalue())
+
+
+def _build() -> Lark:
     """python-hcl2's parser, with a grammar cache that survives a read-only install."""
     from hcl2 import parser as hcl2_parser
 

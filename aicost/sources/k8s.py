@@ -76,6 +76,7 @@ KINDS: dict[str, str] = {
     "sagemaker.services.k8s.aws/EndpointConfig": "aicost.sources.sagemaker_api",
     "sagemaker.services.k8s.aws/HyperParameterTuningJob": "aicost.sources.sagemaker_api",
     "sparkoperator.k8s.io/SparkApplication": "aicost.sources.spark",
+    "keda.sh/ScaledObject": "aicost.sources.keda",
     # Every other kind: pods found anywhere in its spec (JobSet, NIMService, any CRD).
     GENERIC: "aicost.sources.generic",
 }
@@ -114,8 +115,7 @@ def read(path: Path) -> Inventory:
             found_any = True
             validate(name, document, obj, at)
             key = f"{api_group(api)}/{kind}"
-            module_name = KINDS.get(key) or KINDS[GENERIC]
-            reader = cast(ObjectReader, importlib.import_module(module_name).read_object)
+            reader = _reader(key)
             found = list(reader(kind, obj, document, at))
             if not any(
                 g.accel_count > 0 for spec in found for g in spec.groups
@@ -131,6 +131,19 @@ def read(path: Path) -> Inventory:
     inventory = mf.inventory(name, KIND, specs, warnings)
     inventory.changes.extend(others)
     return inventory
+
+
+def _reader(key: str) -> ObjectReader:
+    """The ``read_object`` of the module that reads ``<api group>/<Kind>`` *key*."""
+    found = _READERS.get(key)
+    if found is None:
+        module_name = KINDS.get(key) or KINDS[GENERIC]
+        found = cast(ObjectReader, importlib.import_module(module_name).read_object)
+        _READERS[key] = found
+    return found
+
+
+_READERS: dict[str, ObjectReader] = {}
 
 
 def api_group(api_version: str) -> str:

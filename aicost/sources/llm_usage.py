@@ -38,8 +38,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from aicost.core.declared import ConfigDict, Field, Model
 from aicost.core.errors import InputError
 from aicost.core.model import Action, AzureDeploymentType, ResourceChange, SourceRef
 from aicost.sources import manifest as mf
@@ -53,7 +52,7 @@ _NAME = re.compile(r"(^|[/\\])\.?aicost-llm[\w.-]*\.ya?ml$")
 _Decimal = Decimal
 
 
-class LlmWorkloadSpec(BaseModel):
+class LlmWorkloadSpec(Model):
     """One token workload in ``aicost-llm.yaml``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -82,7 +81,7 @@ class LlmWorkloadSpec(BaseModel):
     tags: dict[str, str] = Field(default_factory=dict)
 
 
-class LlmUsageFile(BaseModel):
+class LlmUsageFile(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1]

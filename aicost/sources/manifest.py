@@ -14,6 +14,7 @@ is a component (``Worker``, ``gpu-group``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -153,7 +154,7 @@ def get(tree: Any, *path: str | int) -> Any:
                 node = node[step]
             else:
                 return None
-        elif isinstance(node, Mapping):
+        elif type(node) is dict or isinstance(node, Mapping):  # dict: no ABC check
             node = node.get(step)
         else:
             return None
@@ -184,7 +185,7 @@ def get_ci(tree: Any, *path: str) -> Any:
 
 
 def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 def items(value: Any) -> list[Any]:
@@ -192,6 +193,8 @@ def items(value: Any) -> list[Any]:
 
 
 def text(value: Any) -> str | None:
+    if type(value) is str:  # the common case, answered without the ABC check below
+        return value
     if value is None or isinstance(value, Mapping | list):
         return None
     if isinstance(value, bool):
@@ -308,6 +311,11 @@ _TOP_KEY = re.compile(r"^([A-Za-z_$][\w$./-]*)\s*:", re.MULTILINE)
 _JSON_KEY = re.compile(r'"([A-Za-z_$][\w$./-]*)"\s*:')
 
 
+# Every manifest reader sniffs the same head of a file, in turn: what they derive from it is
+# remembered for the last few heads.
+
+
+@functools.lru_cache(maxsize=4)
 def head_text(head: bytes) -> str:
     sample = head.replace(b"\x00", b"")
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -315,15 +323,17 @@ def head_text(head: bytes) -> str:
     return sample.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
 
 
-def top_keys(head: bytes) -> set[str]:
+@functools.lru_cache(maxsize=4)
+def top_keys(head: bytes) -> frozenset[str]:
     """Keys at the start of a line (YAML top level) or anywhere as JSON keys, in *head*."""
     sample = head_text(head)
     found = set(_TOP_KEY.findall(sample))
     if sample.lstrip().startswith("{"):
         found |= set(_JSON_KEY.findall(sample))
-    return found
+    return frozenset(found)
 
 
+@functools.lru_cache(maxsize=4)
 def is_terraform_plan(head: bytes) -> bool:
     sample = head_text(head)
     return '"format_version"' in sample or '"resource_changes"' in sample

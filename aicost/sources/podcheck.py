@@ -95,49 +95,65 @@ def _container(value: Any) -> bool:
     return kind not in _SCALARS and isinstance(value, Mapping | list)
 
 
+#: Keys whose values :func:`_validate` checks; under any other key it only looks deeper.
+_WATCHED = COUNT_KEYS | SECONDS_KEYS | {"containers", "initContainers", "limits", "requests"}
+
+
 def _validate(path: str, document: Document, node: Any, at: Path, parts: Path) -> None:
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            _validate(path, document, item, at, (*parts, index))
-        return
-    if not isinstance(node, Mapping):
+    if type(node) is not dict and not isinstance(node, Mapping):
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if _container(item):  # a scalar holds nothing to check
+                    _validate(path, document, item, at, (*parts, index))
         return
     for key, value in node.items():
-        here = (*parts, str(key))
-        container = _container(value)
-        if key in COUNT_KEYS and not container:
-            _check_number(path, document, at, here, value, integral=True, limit=MAX_COUNT)
-        elif key in SECONDS_KEYS and not container:
-            _check_number(path, document, at, here, value, integral=False, limit=None)
-        elif key in ("containers", "initContainers") and value is not None:
-            if not isinstance(value, list):
-                raise _fail(
-                    path, document, at, here, f"must be a list of containers, not {_kind(value)}"
-                )
-            for index, item in enumerate(value):
-                if not isinstance(item, Mapping):
-                    raise _fail(
-                        path,
-                        document,
-                        at,
-                        (*here, index),
-                        f"a container must be a mapping, not {_kind(item)}",
-                    )
-        elif key in ("limits", "requests") and isinstance(value, Mapping):
-            for resource, amount in value.items():
-                if is_accelerator(str(resource)):
-                    _check_number(
-                        path,
-                        document,
-                        at,
-                        (*here, str(resource)),
-                        amount,
-                        integral=True,
-                        limit=MAX_ACCELERATORS,
-                    )
+        if key not in _WATCHED:
+            kind = type(value)  # _container(value), inlined: this loop sees every key
+            if kind is dict or kind is list or (kind not in _SCALARS and _container(value)):
+                _validate(path, document, value, at, (*parts, str(key)))
             continue
-        if container:  # a scalar holds nothing to check
+        here = (*parts, str(key))
+        if _check_watched(path, document, at, here, key, value) and _container(value):
             _validate(path, document, value, at, here)
+
+
+def _check_watched(
+    path: str, document: Document, at: Path, here: Path, key: Any, value: Any
+) -> bool:
+    """Check the value of a key in :data:`_WATCHED`; whether to look deeper into it."""
+    container = _container(value)
+    if key in COUNT_KEYS and not container:
+        _check_number(path, document, at, here, value, integral=True, limit=MAX_COUNT)
+    elif key in SECONDS_KEYS and not container:
+        _check_number(path, document, at, here, value, integral=False, limit=None)
+    elif key in ("containers", "initContainers") and value is not None:
+        if not isinstance(value, list):
+            raise _fail(
+                path, document, at, here, f"must be a list of containers, not {_kind(value)}"
+            )
+        for index, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                raise _fail(
+                    path,
+                    document,
+                    at,
+                    (*here, index),
+                    f"a container must be a mapping, not {_kind(item)}",
+                )
+    elif key in ("limits", "requests") and isinstance(value, Mapping):
+        for resource, amount in value.items():
+            if is_accelerator(str(resource)):
+                _check_number(
+                    path,
+                    document,
+                    at,
+                    (*here, str(resource)),
+                    amount,
+                    integral=True,
+                    limit=MAX_ACCELERATORS,
+                )
+        return False
+    return True
 
 
 def _kind(value: Any) -> str:
@@ -162,6 +178,8 @@ def _check_number(
 ) -> None:
     if value is None:
         return
+    if type(value) is int and value >= 0 and (limit is None or value <= limit):
+        return  # the common case, without the Decimal checks below
     number = as_number(value)
     if number is None:
         raise _fail(path, document, at, parts, f"not a number: {_shown(value)}")

@@ -339,9 +339,10 @@ def _family_accelerator(family: str) -> str | None:
 
 def _spot(chosen: Mapping[str, list[str]], spec: Mapping[str, Any], pod: Pod) -> None:
     for key, (spot_values, on_demand_values) in SPOT_KEYS.items():
-        values = [v.lower() for v in chosen.get(key, [])]
-        if not values:
+        named = chosen.get(key)
+        if not named:
             continue
+        values = [v.lower() for v in named]
         spot = any(v in spot_values for v in values)
         on_demand = any(v in on_demand_values for v in values)
         shown = ", ".join(chosen[key])

@@ -40,14 +40,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from aicost.core.declared import ConfigDict, Field, Model
 from aicost.core.model import Workload
 
 DISCOVERED_NAMES = ("aicost-usage.yml", "aicost-usage.yaml", ".aicost-usage.yml")
 
 
-class UsageValues(BaseModel):
+class UsageValues(Model):
     """Usage of one resource (or of every resource of a type)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -70,7 +69,7 @@ class UsageValues(BaseModel):
     batch_share: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
 
 
-class UsageDocument(BaseModel):
+class UsageDocument(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = 1

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from aicost.core.errors import InputError
-from aicost.core.yamlsafe import load_documents
+from aicost.core.yamlsafe import KeyIndex, load_documents, node_line
 from aicost.sources.base import read_text
 
 #: Manifests larger than this are refused: no real job manifest comes close.
@@ -30,15 +32,23 @@ PathKey = tuple[str | int, ...]
 
 @dataclass
 class Document:
-    """One YAML document, where it starts, and the line of every key and list item."""
+    """One YAML document, where it starts, and the line of every key and list item.
+
+    A plain document keeps its YAML nodes (*node*) and finds a line when asked; one that
+    took the full path of :func:`~aicost.core.yamlsafe.load_documents` has *positions*.
+    """
 
     data: Any
     index: int
     line: int
     positions: dict[PathKey, int] = field(default_factory=dict)
+    node: yaml.Node | None = None
+    _keys: KeyIndex = field(default_factory=dict, repr=False, compare=False)
 
     def line_of(self, *path: str | int) -> int:
         """Line of *path*, or of its nearest ancestor that has one."""
+        if self.node is not None:
+            return node_line(self.node, path, self._keys)
         for end in range(len(path), -1, -1):
             found = self.positions.get(tuple(path[:end]))
             if found is not None:
@@ -55,7 +65,11 @@ def load_path(path: Path) -> tuple[str, list[Document]]:
 def load_text(text: str, path: str) -> list[Document]:
     return [
         Document(
-            found.data, index, found.line, {k: line for k, (line, _) in found.positions.items()}
+            found.data,
+            index,
+            found.line,
+            {k: line for k, (line, _) in found.positions.items()},
+            found.node,
         )
         for index, found in enumerate(
             load_documents(
@@ -65,6 +79,7 @@ def load_text(text: str, path: str) -> list[Document]:
                 what="not valid YAML",
                 many=True,
                 max_expanded=MAX_EXPANDED_NODES,
+                lazy=True,
             )
         )
     ]

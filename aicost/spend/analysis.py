@@ -33,7 +33,7 @@ import duckdb
 
 from aicost.spend import classify, queries, reader
 from aicost.spend.ground import InputError
-from aicost.spend.snapshot import Snapshot, from_exports
+from aicost.spend.snapshot import Snapshot, from_exports, gpu_hours
 
 ZERO = Decimal(0)
 HISTORY_DAYS = 60
@@ -369,5 +369,17 @@ def snapshot_of(
     try:
         day = as_of or (stats.period_end - timedelta(microseconds=1)).date()
         return from_exports(con, day, stats.currency, scope_tags)
+    finally:
+        con.close()
+
+
+def gpu_hours_of(
+    inputs: list[str], memory_limit: str = "2GB"
+) -> dict[str, dict[str, dict[date, Decimal]]]:
+    """Daily accelerator-hours per instance family and region of FOCUS exports (for the
+    commitment readiness test)."""
+    con, _, _ = prepare(inputs, Options(memory_limit=memory_limit))
+    try:
+        return gpu_hours(con)
     finally:
         con.close()

@@ -11,6 +11,14 @@ write it; ``aicost check --actuals FILE`` reads it offline. The format::
 
 ``days_elapsed`` counts the days with data in the month, through ``as_of``. Amounts are
 decimal strings.
+
+``aicost spend snapshot`` also writes ``gpu_hours``: the daily accelerator-hours of every
+instance family and region in the exports, through ``as_of`` (not only this month)::
+
+    "gpu_hours": {"g5": {"us-east-1": {"2026-10-01": "96", "2026-10-02": "96"}}}
+
+which the ``commitment-coverage`` rule's ``usage_history`` reads for its readiness test
+(pulls from the providers' cost APIs do not carry it).
 """
 
 from __future__ import annotations
@@ -43,6 +51,8 @@ class Snapshot:
     cost: str = "EffectiveCost"
     #: budgets the provider holds (name -> monthly amount), where the pull read them
     budgets: dict[str, Decimal] = field(default_factory=dict)
+    #: daily accelerator-hours: family -> region -> day -> hours (from exports only)
+    gpu_hours: dict[str, dict[str, dict[date, Decimal]]] = field(default_factory=dict)
 
     @property
     def month(self) -> str:
@@ -82,7 +92,22 @@ class Snapshot:
                 for tag, values in sorted(self.tags.items())
             },
             "budgets": {name: str(cents(amount)) for name, amount in sorted(self.budgets.items())},
+            **({"gpu_hours": self._gpu_hours_json()} if self.gpu_hours else {}),
         }
+
+    def _gpu_hours_json(self) -> dict[str, dict[str, dict[str, str]]]:
+        return {
+            family: {
+                region: {day.isoformat(): _hours(h) for day, h in sorted(days.items())}
+                for region, days in sorted(regions.items())
+            }
+            for family, regions in sorted(self.gpu_hours.items())
+        }
+
+
+def _hours(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.000001')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def default_name(snapshot: Snapshot) -> str:
@@ -133,6 +158,7 @@ def read(path: str | Path) -> Snapshot:
     budgets_in = data.get("budgets", {})
     if not isinstance(budgets_in, dict):
         raise InputError("field budgets must map name -> amount", path=name)
+    gpu_hours = _read_gpu_hours(data.get("gpu_hours", {}), name)
     return Snapshot(
         as_of=as_of,
         currency=str(data.get("currency", "USD")),
@@ -141,7 +167,33 @@ def read(path: str | Path) -> Snapshot:
         source=str(data.get("source", "")),
         cost=str(data.get("cost", "EffectiveCost")),
         budgets={str(k): _decimal(v, name, f"field budgets.{k}") for k, v in budgets_in.items()},
+        gpu_hours=gpu_hours,
     )
+
+
+def _read_gpu_hours(value: Any, name: str) -> dict[str, dict[str, dict[date, Decimal]]]:
+    shape = "field gpu_hours must map family -> region -> YYYY-MM-DD -> hours"
+    if not isinstance(value, dict):
+        raise InputError(shape, path=name)
+    out: dict[str, dict[str, dict[date, Decimal]]] = {}
+    for family, regions in value.items():
+        if not isinstance(regions, dict):
+            raise InputError(shape, path=name)
+        for region, days in regions.items():
+            if not isinstance(days, dict):
+                raise InputError(shape, path=name)
+            series = out.setdefault(str(family), {}).setdefault(str(region), {})
+            for day, hours in days.items():
+                where = f"field gpu_hours.{family}.{region}.{day}"
+                try:
+                    when = date.fromisoformat(str(day))
+                except ValueError:
+                    raise InputError(f"{where}: not a date (YYYY-MM-DD)", path=name) from None
+                amount = _decimal(hours, name, where)
+                if amount < 0:
+                    raise InputError(f"{where} must not be negative", path=name)
+                series[when] = amount
+    return out
 
 
 def from_exports(
@@ -159,4 +211,24 @@ def from_exports(
             f"SELECT {expression} AS v, sum(EffectiveCost) FROM ai WHERE {month} GROUP BY v"
         ).fetchall()
         tags[tag] = {str(v): Decimal(c or 0) for v, c in rows}
-    return Snapshot(as_of=as_of, currency=currency, total=total, tags=tags)
+    return Snapshot(
+        as_of=as_of, currency=currency, total=total, tags=tags, gpu_hours=gpu_hours(con, as_of)
+    )
+
+
+def gpu_hours(
+    con: duckdb.DuckDBPyConnection, through: date | None = None
+) -> dict[str, dict[str, dict[date, Decimal]]]:
+    """Daily accelerator-hours per instance family and region, from the ``ai`` view (every
+    day of the exports, through *through*)."""
+    until = f"AND ChargeDay <= DATE '{through.isoformat()}'" if through else ""
+    rows = con.execute(
+        "SELECT coalesce(InstanceFamily, '(unknown)'), coalesce(RegionId, '(unknown)'), "
+        "ChargeDay, sum(GpuHours) FROM ai WHERE AiKind = 'accelerator' AND GpuHours IS NOT NULL "
+        f"AND ChargeDay IS NOT NULL {until} GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    out: dict[str, dict[str, dict[date, Decimal]]] = {}
+    for family, region, day, hours in rows:
+        series = out.setdefault(str(family), {}).setdefault(str(region), {})
+        series[day] = Decimal(str(hours))
+    return out

@@ -127,3 +127,40 @@ def test_terminal_escapes_in_names_are_shown_not_run(name: str, tmp_path: Path) 
     assert lines, "the name is still shown"
     for line in lines:
         assert not line.lstrip().startswith("Verdict: PASS")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "\x1b[2K",
+        "a\nb",
+        "tab\there",
+        "\x7f",
+        "\x85",
+        "\u202e",
+        "\u2066x",
+        "\u061c",
+        "back\\slash",
+        "\\\n",
+        '\\"\x1b',
+    ],
+)
+def test_tree_cleans_every_string_however_deep(bad: str) -> None:
+    """The document walk is skipped only when one encoded search finds nothing to change."""
+    document = {"a": [{"b": {"c": ["ok", f"x{bad}y"]}}], "n": 1, "d": None, "k": "plain"}
+    cleaned = inert.tree(document)
+    assert cleaned["a"][0]["b"]["c"][1] == inert.controls(f"x{bad}y")
+    assert cleaned["k"] == "plain" and cleaned["n"] == 1 and cleaned["d"] is None
+
+
+def test_tree_of_a_document_without_controls_is_unchanged() -> None:
+    document = {"a": [{"b": 'caf\u00e9 \u4e2d \U0001f600 g["k"]', "c": 1.5}], "d": [True, None]}
+    assert inert.tree(document) == document
+    assert inert.tree({"s": "\ud800"}) == {"s": "\ud800"}  # unencodable: the walk decides
+
+
+@pytest.mark.parametrize("raw", ["\x7f", "\x85", "\x9f", "\u061c", "\u200e", "\u202a", "\u2069"])
+def test_json_text_escapes_raw_controls_among_other_characters(raw: str) -> None:
+    text = '{"a": "caf\u00e9 \u2192 \u2026 \u2014", "b": "x' + raw + 'y"}'
+    assert inert.json_text(text) == text.replace(raw, f"\\u{ord(raw):04x}")
+    assert inert.json_text(text.replace(raw, "")) == text.replace(raw, "")

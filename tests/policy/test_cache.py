@@ -8,7 +8,8 @@ import pytest
 
 from aicost.core.errors import ConfigError
 from aicost.policy import cache
-from aicost.policy.loader import Policy, load_policy
+from aicost.policy.loader import Policy, discover, load_policy
+from tests.conftest import Runner, plan
 
 POLICY = """\
 version: 1
@@ -111,3 +112,44 @@ def test_an_entry_others_can_write_is_never_unpickled(
         entry.chmod(0o600)
         assert cache._read(entry) is not None
     assert _shape(cache.load_cached(path)) == _shape(load_policy(path))
+
+
+def test_a_cached_policy_broken_later_exits_2_naming_file_and_line(
+    tmp_path: Path, aicost: Runner
+) -> None:
+    """The second check reads the cache; the edit makes the third a full load that fails."""
+    policy = tmp_path / "aicost.yaml"
+    policy.write_text(POLICY_OK)
+    first = aicost("check", plan("aws_compliant"), "--format", "json")
+    second = aicost("check", plan("aws_compliant"), "--format", "json")
+    assert first.code == second.code == 0 and first.out == second.out
+    assert list((cache.cache_dir() / "policies").glob("*.pickle"))
+    policy.write_text(POLICY_OK.replace("tags: [team]", "tags: [team]\n    tagz: [x]"))
+    broken = aicost("check", plan("aws_compliant"))
+    assert broken.code == 2
+    assert "aicost.yaml:7:5: rules[0].tagz: unknown key 'tagz' (did you mean 'tags'?)" in broken.err
+    assert "Traceback" not in broken.err
+
+
+POLICY_OK = """\
+version: 1
+name: team
+rules:
+  - id: tags
+    type: required-tags
+    tags: [team]
+"""
+
+
+def test_the_bundled_pack_is_cached_once_for_every_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path / "cache"))
+    loaded = []
+    for name in ("repo-a", "repo-b"):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        loaded.append(cache.load_cached(*discover(None, Path.cwd())))
+    assert len(list((tmp_path / "cache" / "policies").glob("*.pickle"))) == 1
+    assert _shape(loaded[0]) == _shape(loaded[1])
+    assert loaded[1].origin == "bundled default pack"

@@ -483,9 +483,35 @@ def test_spot_estimates_follow_the_2024_ratios(ec2: Table) -> None:
 # ------------------------------------------------------------------------------------------
 
 
+def test_sagemaker_regions_follow_ec2_and_are_labelled_estimates(
+    sagemaker: Table, ec2: Table
+) -> None:
+    home = sagemaker["prices"]["us-east-1"]
+    checked = 0
+    for region, rows in sagemaker["prices"].items():
+        if region == "us-east-1":
+            continue
+        for name, row in rows.items():
+            basis = row["basis"]["on_demand"]
+            assert basis.startswith(f"estimate:us-east-1 {name} "), (region, name)
+            ec2_name = name.removeprefix("ml.")
+            ratio = Decimal(ec2["prices"][region][ec2_name]["on_demand"]) / Decimal(
+                ec2["prices"]["us-east-1"][ec2_name]["on_demand"]
+            )
+            expected = Decimal(home[name]["on_demand"]) * ratio
+            # the ratio is rounded to 4 places before use
+            assert abs(Decimal(row["on_demand"]) - expected) <= expected * Decimal("0.0001")
+            checked += 1
+    assert checked > 500
+    # A worked example: ml.g5.xlarge in Ireland = 1.4084 x (EC2 1.123 / 1.006).
+    assert price(sagemaker, "eu-west-1", "ml.g5.xlarge") == Decimal("1.572197")
+
+
 def test_sagemaker_golden(sagemaker: Table) -> None:
     prices = sagemaker["prices"]
-    assert set(prices) == {"us-east-1"}
+    assert {"us-east-1", "eu-west-1", "ap-northeast-1", "us-gov-west-1"} <= set(prices)
+    # no Local or Wavelength Zones (us-east-1-bos-1, us-west-2-wl1-las1)
+    assert not [r for r in prices if re.search(r"-\d+-|wl\d", r)]
     assert price(sagemaker, "us-east-1", "ml.g5.xlarge") == Decimal("1.4084")
     assert prices["us-east-1"]["ml.g5.xlarge"]["basis"]["on_demand"] == "fmbench-2024"
     assert price(sagemaker, "us-east-1", "ml.g4dn.xlarge") == Decimal("0.7364")
@@ -511,10 +537,10 @@ def test_sagemaker_specs_match_ec2(ec2: Table, sagemaker: Table) -> None:
 
 
 def test_sagemaker_estimates_use_current_ec2_prices(ec2: Table, sagemaker: Table) -> None:
-    for _, name, row in rows(sagemaker):
+    for region, name, row in rows(sagemaker):
         why = row["basis"]["on_demand"]
-        if not why.startswith("estimate:"):
-            continue
+        if not why.startswith("estimate:") or region != "us-east-1":
+            continue  # other regions: test_sagemaker_regions_follow_ec2_and_are_labelled_...
         match = re.match(r"estimate:EC2 on_demand x (\d+(?:\.\d+)?) \(EC2 (\d+(?:\.\d+)?) ", why)
         assert match, why
         ec2_price = price(ec2, "us-east-1", name.removeprefix("ml."))

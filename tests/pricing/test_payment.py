@@ -97,3 +97,25 @@ def test_purchase_words(
 def test_column_labels_name_the_payment() -> None:
     assert column_label("reserved_3y_all_upfront") == "reserved 3-year all upfront"
     assert column_label("reserved_1y") == "reserved 1-year"
+
+
+def test_two_payment_options_of_one_machine_in_one_check_each_get_their_rate(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """Rates are looked up once per distinct machine and option: the payment is part of it."""
+    body = 'provider "aws" {\n  region = "us-east-1"\n}\n'
+    for name, purchase in (("none", "reserved-3y"), ("all", "reserved-3y-all-upfront")):
+        body += (
+            f'resource "aws_instance" "{name}" {{\n  instance_type = "p5.48xlarge"\n'
+            f'  tags = {{ {TAGS}, purchase-option = "{purchase}" }}\n}}\n'
+        )
+    (tmp_path / "main.tf").write_text(body, encoding="utf-8")
+    report = aicost("check", str(tmp_path), "--format", "json").json
+    costs = {r["address"]: Decimal(r["monthly_cost"]) for r in report["resources"]}
+    row_ = row("p5.48xlarge", "us-east-1")
+    assert costs["aws_instance.none"] == (Decimal(str(row_["reserved_3y"])) * 730).quantize(
+        Decimal("0.01")
+    )
+    assert costs["aws_instance.all"] == (
+        Decimal(str(row_["reserved_3y_all_upfront"])) * 730
+    ).quantize(Decimal("0.01"))

@@ -18,7 +18,7 @@ from aicost.document.build import build
 from aicost.pipeline import CheckResult, run_check
 from aicost.policy.finding import WaiverRef
 from aicost.policy.loader import load_policy
-from tests.conftest import FIXTURES, REFERENCE, Runner, plan
+from tests.conftest import FIXTURES, REFERENCE, REPO, Runner, plan
 from tests.helpers import DEFAULT_POLICY
 
 SARIF_SCHEMA = REFERENCE / "sarif-schema-2.1.0.json"
@@ -399,3 +399,19 @@ def test_headlines_name_unpriced_workloads_never_a_bare_zero(
     )
     markdown = aicost("check", path, "--format", "markdown")
     assert "### ❌ aicost: fail · $0.00/month + 1 unpriced" in markdown.out
+
+
+def test_junit_attaches_findings_to_their_workload_for_an_absolute_path_under_the_cwd(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """Running in CI with ``$PWD/plan.json``: findings stay on their workloads' test cases,
+    not in the separate suite for findings on no resource (budgets)."""
+    import shutil
+
+    shutil.copy(REPO / "examples" / "plan.json", tmp_path / "plan.json")
+    result = aicost("check", tmp_path / "plan.json", "--format", "junit")
+    root = ET.fromstring(result.out)
+    workloads = {c.get("name") for s in root if s.get("name") != "aicost policy" for c in s}
+    aggregate = [c.get("name") for s in root if s.get("name") == "aicost policy" for c in s]
+    assert not [name for name in aggregate if name in workloads], aggregate
+    assert any(c.find("failure") is not None for s in root for c in s if c.get("name") in workloads)

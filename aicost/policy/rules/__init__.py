@@ -1,8 +1,10 @@
 """The rule registry: rule type -> module.
 
-A rule is one module in this package with ``TYPE``, ``TITLE``, ``REMEDIATION``, a pydantic
-``Config`` (its options) and ``check(rule, ctx)`` yielding findings; its docstring is its
-documentation. Adding a rule is one new module and one line below.
+A rule is one module in this package with ``TYPE``, ``TITLE``, ``REMEDIATION``, a
+``Config`` (its options: a :class:`~aicost.policy.schema.RuleConfig` declared with
+:mod:`aicost.core.declared`, validated by pydantic but not importing it at run time) and
+``check(rule, ctx)`` yielding findings; its docstring is its documentation. Adding a rule is
+one new module and one line below.
 
 A rule module is imported when it is first looked up, so a check imports only the rules its
 policy uses (a pre-commit hook with the default pack needs four of them).

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pydantic import Field, field_validator
-
+from aicost.core.declared import Field, field_validator
 from aicost.core.model import RESERVED_LIKE, Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.cost.commitments import Advice, advise
 from aicost.policy.context import CheckContext, finding
@@ -92,6 +91,7 @@ def commitment_advice(
         max_nodes=deployment.max_nodes,
         hours=deployment.hours_per_month or month,
         month=month,
+        steady_nodes=deployment.steady_nodes,
     )
 
 

@@ -56,8 +56,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, model_validator
-
+from aicost.core.declared import Field, model_validator
 from aicost.core.model import Deployment
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding

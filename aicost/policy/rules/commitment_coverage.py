@@ -41,8 +41,9 @@ reservation to any matching usage. Expired commitments cover nothing.
        severity: warning
        min_coverage: 0.7
 
-With ``usage_history`` (a CSV of actual daily GPU-hours: ``date,family,region,gpu_hours``,
-from a billing export) the rule also applies the readiness test before quoting a saving:
+With ``usage_history`` (actual daily GPU-hours: a CSV ``date,family,region,gpu_hours``, a
+spend snapshot from ``aicost spend snapshot``, or the FOCUS billing exports themselves) the
+rule also applies the readiness test before quoting a saving:
 60 or more days of history and week-over-week variance under 20%; a family that fails it
 is reported as not ready, with the reason, and no saving.
 
@@ -61,8 +62,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
-
+from aicost.core.declared import Field
 from aicost.core.model import (
     RESERVED_LIKE,
     Capacity,
@@ -123,9 +123,10 @@ class Config(RuleConfig):
     usage_history: str | None = Field(
         default=None,
         min_length=1,
-        description="A CSV of actual daily GPU-hours (date, family, region, gpu_hours), "
-        "relative to the working directory: savings are quoted only for families that pass "
-        "the readiness test (60+ days, under 20% week-over-week variance).",
+        description="Actual daily GPU-hours, relative to the working directory: a CSV "
+        "(date, family, region, gpu_hours), a spend snapshot (aicost spend snapshot) or FOCUS "
+        "billing exports (a file, directory or glob): savings are quoted only for families "
+        "that pass the readiness test (60+ days, under 20% week-over-week variance).",
     )
 
 
@@ -199,11 +200,15 @@ def _needs(rule: Config, ctx: CheckContext) -> list[_Need]:
         if planned.workload_class not in rule.classes or planned.accelerator is None:
             continue
         hours = planned.hours_per_month or ctx.pricer.hours_per_month
+        if planned.steady_nodes is not None:  # a clock schedule: its floor runs all month
+            hours = ctx.pricer.hours_per_month
         if hours < rule.steady_hours:
             continue
         nodes = sum(c.nodes for c in planned.capacity if c.purchase is not PurchaseOption.SPOT)
         if planned.min_nodes is not None:
             nodes = min(nodes, planned.min_nodes)
+        if planned.steady_nodes is not None:
+            nodes = min(nodes, planned.steady_nodes)
         if nodes <= 0:
             continue
         claims = any(c.purchase in COMMITTED for c in planned.capacity if c.nodes)

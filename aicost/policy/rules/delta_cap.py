@@ -23,8 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pydantic import Field, model_validator
-
+from aicost.core.declared import Field, model_validator
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding

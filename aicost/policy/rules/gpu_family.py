@@ -36,8 +36,7 @@ import fnmatch
 from collections.abc import Iterator
 from functools import cache
 
-from pydantic import Field, model_validator
-
+from aicost.core.declared import Field, model_validator
 from aicost.core.model import Deployment, WorkloadClass
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
@@ -84,6 +83,31 @@ def matches(entry: str, deployment: Deployment) -> bool:
     )
 
 
+def _any_matches(entries: tuple[str, ...], deployment: Deployment) -> bool:
+    """Whether any of *entries* covers the deployment's hardware."""
+    return _first_match(entries, deployment) is not None
+
+
+def _first_match(entries: tuple[str, ...], deployment: Deployment) -> str | None:
+    """The first of *entries* that covers the deployment's hardware (one cached call for a
+    workload: thousands of workloads share a few dozen machines)."""
+    return _first(
+        entries,
+        deployment.family or "",
+        deployment.instance_type or "",
+        deployment.accelerator.name if deployment.accelerator else "",
+    )
+
+
+@cache
+def _first(
+    entries: tuple[str, ...], family: str, instance_type: str, accelerator: str
+) -> str | None:
+    return next(
+        (entry for entry in entries if _matches(entry, family, instance_type, accelerator)), None
+    )
+
+
 @cache
 def _matches(entry: str, family: str, instance_type: str, accelerator: str) -> bool:
     # An entry written with capitals names an accelerator (P4 is the Tesla P4, not the
@@ -118,17 +142,18 @@ def _hardware(deployment: Deployment) -> str:
 
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    allow = {kind: rule.allowed_for(kind) for kind in WorkloadClass}  # per class, once
     for item, planned in ctx.targets(rule):
         if planned.instance_type is None and planned.accelerator is None:
             continue
-        denied = next((entry for entry in rule.deny if matches(entry, planned)), None)
+        denied = _first_match(tuple(rule.deny), planned)
         if denied is not None:
             yield finding(rule, item, f"{_hardware(planned)} is in a denied GPU family ({denied})")
             continue
-        allowed = rule.allowed_for(planned.workload_class)
+        allowed = allow[planned.workload_class]
         if planned.instance_type is None:
             continue  # only the accelerator is known: an allow list of families cannot judge
-        if allowed is not None and not any(matches(entry, planned) for entry in allowed):
+        if allowed is not None and not _any_matches(tuple(allowed), planned):
             yield finding(
                 rule,
                 item,

@@ -36,8 +36,7 @@ import fnmatch
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pydantic import Field, field_validator
-
+from aicost.core.declared import Field, field_validator
 from aicost.core.model import Deployment, WorkloadClass
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding

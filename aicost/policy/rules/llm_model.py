@@ -28,8 +28,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from aicost.core.declared import ConfigDict, Field, Model
 from aicost.core.model import LlmUsage
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding
@@ -46,7 +45,7 @@ REMEDIATION = (
 )
 
 
-class TierModels(BaseModel):
+class TierModels(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     allow: StrList | None = None

@@ -20,10 +20,10 @@ also unpriced, which the ``unpriced`` setting reports.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Iterator
 
-from pydantic import Field, model_validator
-
+from aicost.core.declared import Field, model_validator
 from aicost.policy.context import CheckContext, finding
 from aicost.policy.finding import Finding
 from aicost.policy.schema import RuleConfig, StrList
@@ -48,6 +48,11 @@ class Config(RuleConfig):
 
 
 def _any(value: str, patterns: list[str]) -> str | None:
+    return _first(value, tuple(patterns))
+
+
+@functools.lru_cache(maxsize=4096)  # thousands of workloads in a few regions
+def _first(value: str, patterns: tuple[str, ...]) -> str | None:
     return next((p for p in patterns if fnmatch.fnmatchcase(value, p)), None)
 
 

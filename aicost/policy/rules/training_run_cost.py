@@ -45,8 +45,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from pydantic import Field
-
+from aicost.core.declared import Field
 from aicost.core.model import Deployment, PricedWorkload, WorkloadClass
 from aicost.core.money import usd
 from aicost.policy.context import CheckContext, finding

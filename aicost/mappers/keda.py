@@ -1,0 +1,179 @@
+"""KEDA ScaledObjects applied to the Deployments and StatefulSets they scale.
+
+:mod:`aicost.sources.keda` reads a ScaledObject's bounds and triggers; this module wraps the
+manifest mapper for the kinds a ScaledObject scales (it is registered after
+:mod:`aicost.mappers.manifest`, and a handler by resource type wins over its default): the
+object is mapped as before, then a ScaledObject in the same file that targets it by kind and
+name (else one in another input of the same directory) sets its replicas.
+
+* **cron triggers only**: the replicas over the reference year
+  (:func:`aicost.core.schedules.cron_windows`): the workload runs its scheduled peak for the
+  average hours, its ``steady_nodes`` are the replicas that run all month (what commitment
+  advice may reserve), and the notes say so;
+* **any trigger that scales by load** (cpu, prometheus, a queue), or a value that could not
+  be read: the replicas are not lowered (fail closed): the object keeps its own replicas for
+  the whole month, its range becomes the ScaledObject's (``minReplicaCount: 0`` means no
+  steady floor to commit), and a note says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from aicost.core.model import Deployment
+from aicost.core.schedules import (
+    REFERENCE_YEAR,
+    NotEvaluable,
+    Outcome,
+    cron_windows,
+    describe_hours,
+)
+from aicost.mappers import manifest
+from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side
+from aicost.sources.base import Inventory
+from aicost.sources.keda import ScaledSpec, Scaling
+
+Result = Iterator[tuple[str | None, Deployment]]
+
+#: Resource types (API group/kind) a ScaledObject scales, as :mod:`aicost.sources.k8s` names them.
+TARGETS = ("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet")
+
+_SEEN: dict[int, tuple[weakref.ref[Inventory], list[Scaling]]] = {}
+
+
+def _scalings(inventory: Inventory) -> list[Scaling]:
+    """The ScaledObjects of *inventory* (one scan per inventory)."""
+    seen = _SEEN.get(id(inventory))
+    if seen is not None and seen[0]() is inventory:
+        return seen[1]
+    if len(_SEEN) > 16:
+        _SEEN.clear()
+    found: list[Scaling] = []
+    for change in inventory.of_type("keda.sh/ScaledObject"):
+        spec = (change.after or {}).get("spec")
+        if isinstance(spec, ScaledSpec) and spec.scaling is not None:
+            found.append(spec.scaling)
+    _SEEN[id(inventory)] = (weakref.ref(inventory), found)
+    return found
+
+
+def _matches(spec: Any, ctx: MapContext) -> tuple[list[Scaling], str]:
+    """The ScaledObjects that target *spec*: in its own file, else in the other inputs of
+    the same directory (a kustomize base, a chart's rendered files); and where they are."""
+
+    def targeting(inventory: Inventory) -> list[Scaling]:
+        return [
+            s
+            for s in _scalings(inventory)
+            if s.target_kind == spec.kind and s.target_name == spec.name
+        ]
+
+    if spec is None:
+        return [], ""
+    found = targeting(ctx.inventory)
+    if found:
+        return found, ""
+    for path, scalings in _by_folder(ctx.siblings).get(str(Path(ctx.inventory.path).parent), []):
+        near = [s for s in scalings if s.target_kind == spec.kind and s.target_name == spec.name]
+        if near and path != ctx.inventory.path:
+            return near, f" in {path}"
+    return [], ""
+
+
+#: The ScaledObjects of the last check's inputs by directory, and which inputs those were.
+_FOLDERS: tuple[int, weakref.ref[Inventory] | None, dict[str, list[tuple[str, list[Scaling]]]]]
+_FOLDERS = (0, None, {})
+
+
+def _by_folder(siblings: Sequence[Inventory]) -> dict[str, list[tuple[str, list[Scaling]]]]:
+    """Directory -> (input, its ScaledObjects) of every input with some (one pass a check)."""
+    global _FOLDERS
+    key, first, folders = _FOLDERS
+    if siblings and key == id(siblings) and first is not None and first() is siblings[0]:
+        return folders
+    folders = {}
+    for inventory in siblings:
+        if inventory.kind != "kubernetes":
+            continue
+        found = _scalings(inventory)
+        if found:
+            folder = str(Path(inventory.path).parent)
+            folders.setdefault(folder, []).append((inventory.path, found))
+    _FOLDERS = (id(siblings), weakref.ref(siblings[0]) if siblings else None, folders)
+    return folders
+
+
+def scaled(side: Side, ctx: MapContext) -> Result:
+    matches, where = _matches(side.values.get("spec"), ctx)
+    for component, deployment in manifest.workload(side, ctx):
+        if matches and deployment.ai is not False and component is None:
+            deployment = _apply(deployment, matches, where)
+        yield component, deployment
+
+
+def _apply(deployment: Deployment, matches: list[Scaling], where: str) -> Deployment:
+    found = matches[0]
+    try:
+        if len(matches) > 1:
+            names = ", ".join(s.name for s in matches)
+            raise NotEvaluable(f"ScaledObjects {names} all target it (KEDA allows one)")
+        outcome = _evaluate(found)
+        capacity = deployment.capacity
+        if len(capacity) != 1:
+            raise NotEvaluable("its capacity is split between purchase options")
+    except NotEvaluable as exc:
+        note = (
+            f"replicas set by ScaledObject {found.name}{where} "
+            f"({found.minimum}-{found.maximum}), not evaluated ({exc}): priced at "
+            f"{deployment.node_count} for the whole month"
+        )
+        return dataclasses.replace(
+            deployment,
+            min_nodes=found.minimum,
+            max_nodes=max(found.maximum, deployment.node_count),
+            notes=(*deployment.notes, note),
+        )
+    windows = "; ".join(f"{w.desired} from {w.start} to {w.end} {w.zone}" for w in found.windows)
+    note = (
+        f"scaled by ScaledObject {found.name}{where} (cron: {windows}; otherwise "
+        f"{found.idle if found.idle is not None else found.minimum}): "
+        f"{describe_hours(outcome, 'replica')}, over {REFERENCE_YEAR}"
+    )
+    return dataclasses.replace(
+        deployment,
+        capacity=(dataclasses.replace(capacity[0], nodes=outcome.peak),),
+        hours_per_month=outcome.hours_per_node,
+        min_nodes=outcome.floor,
+        max_nodes=outcome.peak,
+        steady_nodes=outcome.floor,
+        notes=(*deployment.notes, note),
+    )
+
+
+def _evaluate(found: Scaling) -> Outcome:
+    if found.problem:
+        raise NotEvaluable(found.problem)
+    if found.by_load:
+        many = len(found.by_load) > 1
+        raise NotEvaluable(
+            f"its {', '.join(found.by_load)} trigger{'s scale' if many else ' scales'} by load, "
+            "which no manifest tells"
+        )
+    if not found.windows:
+        raise NotEvaluable("it has no triggers")
+    outcome = cron_windows(
+        found.windows, minimum=found.minimum, maximum=found.maximum, idle=found.idle
+    )
+    if outcome.peak <= 0:
+        raise NotEvaluable("its cron triggers never ask for a replica")
+    return outcome
+
+
+HANDLERS: dict[str, Handler] = {
+    "keda.sh/ScaledObject": SUPPORTING,
+    **dict.fromkeys(TARGETS, scaled),
+}
