@@ -336,3 +336,18 @@ def test_the_same_input_named_twice_is_counted_once(aicost: Runner, tmp_path: Pa
     twice = aicost("check", plan("aws_mixed"), again, "--format", "json").json
     assert twice["summary"]["workloads"] == once["summary"]["workloads"]
     assert twice["summary"]["monthly_cost"] == once["summary"]["monthly_cost"]
+
+
+def test_a_helm_template_is_refused_with_how_to_render_it(aicost: Runner, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: x\n"
+        "          resources:\n            limits:\n"
+        "              nvidia.com/gpu: {{ .Values.gpus }}\n",
+    )
+    result = aicost("check", path)
+    assert result.code == 2
+    (line,) = [e for e in result.err.splitlines() if e.startswith("aicost: error:")]
+    assert f"{path}:4:" in line and "helm template" in line
