@@ -86,6 +86,11 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
             "resource_changes is not a list",
         ),
         ("invalid.json", '{"format_version": "1.2",, "resource_changes": []}', "invalid JSON"),
+        (
+            "null-change.json",
+            json.dumps({"format_version": "1.2", "resource_changes": [None]}),
+            "resource_changes[0] is a null value, not an object",  # not "a NoneType"
+        ),
     ],
 )
 def test_bad_plans_exit_2_with_one_line(
@@ -113,6 +118,25 @@ def test_deep_nesting_is_refused(aicost: Runner, tmp_path: Path) -> None:
     result = aicost("check", path)
     assert result.code == 2
     assert "nested too deeply" in one_line_error(result.err, path)
+
+
+@pytest.mark.parametrize("depth", [500, 5000])
+def test_deeply_nested_terraform_is_refused_with_its_line(
+    aicost: Runner, tmp_path: Path, depth: int
+) -> None:
+    """500 nested brackets in a tag value was an internal error (RecursionError, exit 3)."""
+    path = write(
+        tmp_path,
+        "main.tf",
+        'resource "aws_instance" "x" {\n  ami = "a"\n  instance_type = "p5.48xlarge"\n'
+        f"  tags = {{ a = {'[' * depth}1{']' * depth} }}\n}}\n",
+    )
+    result = aicost("check", path)
+    assert result.code == 2, result.err
+    lines = [line for line in result.err.splitlines() if not line.startswith("aicost: policy ")]
+    assert len(lines) == 1 and "Traceback" not in result.err, result.err
+    assert lines[0].startswith("aicost: error: ") and path.name in lines[0]
+    assert "main.tf:4: cannot parse HCL: nested more than" in lines[0]
 
 
 def test_binary_garbage_is_refused(aicost: Runner, tmp_path: Path) -> None:
@@ -288,3 +312,42 @@ def test_ignore_unknown_skips_files_no_reader_claims(aicost: Runner, tmp_path: P
     failed = aicost("check", broken, "--ignore-unknown")
     assert failed.code == 2
     one_line_error(failed.err, broken)
+
+
+def test_a_budget_beyond_any_bill_is_a_policy_error(aicost: Runner, tmp_path: Path) -> None:
+    """monthly: 1e400 passed validation (and broke `aicost spend --budgets`)."""
+    policy = write(
+        tmp_path,
+        "aicost.yaml",
+        "version: 1\nname: t\nbudgets:\n  - name: vision\n    match:\n      tags:\n"
+        "        team: [vision]\n    monthly: 1e400\n",
+    )
+    result = aicost("check", plan("aws_mixed"), "--policy", policy)
+    assert result.code == 2
+    assert "budgets[0].monthly: Input should be less than or equal to" in one_line_error(
+        result.err, policy
+    )
+
+
+def test_the_same_input_named_twice_is_counted_once(aicost: Runner, tmp_path: Path) -> None:
+    """`check plan.json ./plan.json` doubled every workload, the totals and the budgets."""
+    once = aicost("check", plan("aws_mixed"), "--format", "json").json
+    again = plan("aws_mixed").parent / ".." / "plans" / plan("aws_mixed").name
+    twice = aicost("check", plan("aws_mixed"), again, "--format", "json").json
+    assert twice["summary"]["workloads"] == once["summary"]["workloads"]
+    assert twice["summary"]["monthly_cost"] == once["summary"]["monthly_cost"]
+
+
+def test_a_helm_template_is_refused_with_how_to_render_it(aicost: Runner, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "spec:\n  template:\n    spec:\n      containers:\n        - name: x\n"
+        "          resources:\n            limits:\n"
+        "              nvidia.com/gpu: {{ .Values.gpus }}\n",
+    )
+    result = aicost("check", path)
+    assert result.code == 2
+    (line,) = [e for e in result.err.splitlines() if e.startswith("aicost: error:")]
+    assert f"{path}:4:" in line and "helm template" in line

@@ -101,6 +101,11 @@ def _hardware(args: argparse.Namespace) -> tuple[str, Decimal, Decimal | None, s
     )
 
 
+#: The node limit of plans and manifests; accelerators for as many 8-GPU nodes and more.
+MAX_NODES = 1_000_000
+MAX_ACCELERATORS = 10_000_000
+
+
 def _run_spec(args: argparse.Namespace) -> RunSpec:
     """The training run from the arguments, which are checked here."""
     from aicost.cost.estimate import run_spec
@@ -115,10 +120,15 @@ def _run_spec(args: argparse.Namespace) -> RunSpec:
         )
     except ValueError as exc:
         raise UsageError(f"aicost estimate training: {exc}") from exc
-    if args.nodes <= 0:
-        raise UsageError("aicost estimate training: --nodes must be a positive number")
-    if args.accelerators is not None and args.accelerators <= 0:
-        raise UsageError("aicost estimate training: --accelerators must be a positive number")
+    if not 0 < args.nodes <= MAX_NODES:
+        raise UsageError(
+            f"aicost estimate training: --nodes must be a positive number up to {MAX_NODES:,}"
+        )
+    if args.accelerators is not None and not 0 < args.accelerators <= MAX_ACCELERATORS:
+        raise UsageError(
+            "aicost estimate training: --accelerators must be a positive number up to "
+            f"{MAX_ACCELERATORS:,}"
+        )
     return spec
 
 

@@ -79,6 +79,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     snap.add_argument("--budgets-endpoint", help="pull gcp: Budgets API endpoint (gRPC)")
 
 
+#: Larger amounts than any bill: refused, as the policy's budgets are.
+MAX_BUDGET = Decimal(10) ** 15
+
+
 def _budgets(values: list[str]) -> dict[str, Decimal]:
     from aicost.core.errors import UsageError
 
@@ -89,8 +93,10 @@ def _budgets(values: list[str]) -> dict[str, Decimal]:
             value = Decimal(amount)
         except InvalidOperation:
             raise UsageError(f"--budget {item!r}: expected TEAM=AMOUNT") from None
-        if not team or not value.is_finite() or value < 0:
-            raise UsageError(f"--budget {item!r}: expected TEAM=AMOUNT (a positive amount)")
+        if not team or not value.is_finite() or value < 0 or value > MAX_BUDGET:
+            raise UsageError(
+                f"--budget {item!r}: expected TEAM=AMOUNT (a positive amount up to {MAX_BUDGET:,})"
+            )
         budgets[team] = value
     return budgets
 
@@ -125,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
         threshold = Decimal(str(args.jump_threshold)) / 100
     except InvalidOperation:
         raise UsageError("--jump-threshold must be a number of percent") from None
+    if not threshold.is_finite() or threshold < 0:
+        raise UsageError("--jump-threshold must be a number of percent, 0 or more")
+    if args.threads is not None and args.threads < 1:
+        raise UsageError("--threads must be 1 or more")
     text = commands.report(
         inputs,
         by=by,

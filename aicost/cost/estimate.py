@@ -57,6 +57,8 @@ _NAMES = frozenset(prefix + key for key in KEYS for prefix in _PREFIXES)
 _SUFFIX = {"K": Decimal(10) ** 3, "M": Decimal(10) ** 6, "B": Decimal(10) ** 9}
 _SUFFIX["T"] = Decimal(10) ** 12
 _SUFFIX["G"] = _SUFFIX["B"]
+#: Parameters or tokens beyond any real model or data set (1,000 T): refused, not computed.
+MAX_QUANTITY = Decimal(10) ** 21
 _NUMBER = re.compile(r"^\s*([0-9][0-9_,]*(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)\s*([KMBGT]?)\s*$", re.I)
 
 
@@ -131,6 +133,8 @@ def quantity(raw: object, field: str) -> Decimal:
     value *= _SUFFIX.get(match.group(2).upper(), Decimal(1))
     if not value.is_finite() or value <= 0:
         raise ValueError(f"{field}: {text!r} must be a positive number")
+    if value > MAX_QUANTITY:
+        raise ValueError(f"{field}: {text!r} is over {MAX_QUANTITY:.0e}, not a real run")
     return value
 
 

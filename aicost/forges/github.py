@@ -101,7 +101,7 @@ def comment(args: argparse.Namespace, body: str, marker: str, *, skip_new: bool)
         raise UsageError(f"no token: set {args.token_env} (a token that can write PR comments)")
     api = (args.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API).rstrip("/")
     if not api.startswith(("https://", "http://")):
-        raise UsageError(f"--api-url must be an http(s) URL, not {api!r}")
+        raise UsageError(f"--api-url must be an http(s) URL, not {rest.public_url(api)!r}")
     return post(
         GitHub(api, token),
         repo,
@@ -145,8 +145,8 @@ class _Client(rest.Client):
         parsed = urllib.parse.urlsplit(url)
         if (parsed.scheme, parsed.netloc.lower()) != self.origin:
             raise _RedirectRefused(
-                f"refusing to follow a redirect to {parsed.scheme}://{parsed.netloc} with the "
-                f"token (the API is {self.origin[0]}://{self.origin[1]})"
+                f"refusing to follow a redirect to {parsed.scheme}://{rest.public(parsed.netloc)} "
+                f"with the token (the API is {self.origin[0]}://{rest.public(self.origin[1])})"
             )
         return parsed
 

@@ -61,6 +61,17 @@ class HTTPFailure(Exception):
         return ""
 
 
+def public(netloc: str) -> str:
+    """*netloc* without credentials (``user:password@``), for messages."""
+    return netloc.rpartition("@")[2]
+
+
+def public_url(url: str) -> str:
+    """*url* without credentials, for messages."""
+    parsed = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parsed._replace(netloc=public(parsed.netloc)))
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Hand every redirect back to the client, which decides (same origin only)."""
 
@@ -87,8 +98,8 @@ class SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         parsed = urllib.parse.urlsplit(newurl)
         if (parsed.scheme, parsed.netloc.lower()) != self.origin:
             raise ForgeError(
-                f"refusing to follow a redirect to {parsed.scheme}://{parsed.netloc} with the "
-                f"token (the API is {self.origin[0]}://{self.origin[1]})"
+                f"refusing to follow a redirect to {parsed.scheme}://{public(parsed.netloc)} "
+                f"with the token (the API is {self.origin[0]}://{public(self.origin[1])})"
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -106,7 +117,7 @@ class Client:
         self.api = api.rstrip("/")
         parsed = urllib.parse.urlsplit(self.api)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ForgeError(f"the API URL must be an http(s) URL, not {api!r}")
+            raise ForgeError(f"the API URL must be an http(s) URL, not {public_url(api)!r}")
         self.origin = (parsed.scheme, parsed.netloc.lower())
         self._headers = {"User-Agent": f"aicost/{__version__}", **headers}
         self._secrets = tuple(s for s in secrets if s)
@@ -126,8 +137,8 @@ class Client:
         parsed = urllib.parse.urlsplit(url)
         if (parsed.scheme, parsed.netloc.lower()) != self.origin:
             raise ForgeError(
-                f"refusing to send the token to {parsed.scheme}://{parsed.netloc} "
-                f"(the API is {self.origin[0]}://{self.origin[1]})"
+                f"refusing to send the token to {parsed.scheme}://{public(parsed.netloc)} "
+                f"(the API is {self.origin[0]}://{public(self.origin[1])})"
             )
         return parsed
 
@@ -177,7 +188,7 @@ class Client:
                     continue
                 reason = getattr(exc, "reason", exc)
                 raise ForgeError(
-                    self.safe(f"cannot reach {self.origin[0]}://{self.origin[1]}: {reason}")
+                    self.safe(f"cannot reach {self.origin[0]}://{public(self.origin[1])}: {reason}")
                 ) from None
 
     def pages(

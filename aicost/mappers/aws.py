@@ -271,6 +271,27 @@ def instance(side: Side, ctx: MapContext) -> Result:
     )
 
 
+def _why_no_type(side: Side, template: Side | None, notes: list[str]) -> None:
+    """Say why an autoscaling group's instance type is not known."""
+    if _requirements(side):
+        notes.append(
+            "instance types are chosen at launch by instance_requirements "
+            "(attribute-based selection)"
+        )
+    elif template is not None:
+        notes.append(f"the instance_type of {template.change.address} is not known")
+    elif not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
+        notes.append("the launch template or configuration it uses is not in this plan")
+
+
+def _requirements(side: Side) -> bool:
+    """Whether a mixed instances policy picks instances by attributes, not by type."""
+    overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
+    return isinstance(overrides, list) and any(
+        isinstance(o, dict) and o.get("instance_requirements") for o in overrides
+    )
+
+
 def _override_type(side: Side, notes: list[str]) -> str | None:
     """The first instance type of a mixed instances policy's overrides."""
     overrides = side.get("mixed_instances_policy", 0, "launch_template", 0, "override")
@@ -370,8 +391,7 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     unknown: tuple[str, ...] = count_unknown
     if instance_type is None and refers:
         unknown = ("instance_type", *count_unknown)
-        if not any(side.unknown(k) for k in ("launch_template", "launch_configuration")):
-            notes.append("the launch template or configuration it uses is not in this plan")
+        _why_no_type(side, template, notes)
     yield (
         None,
         _deployment(
@@ -518,6 +538,14 @@ def _variant_scaling(variant: dict[str, Any], count: int) -> tuple[int | None, i
     return minimum, maximum
 
 
+def _variant_count_unknown(config: Side, ctx: MapContext, position: int) -> tuple[str, ...]:
+    """``initial_instance_count`` set from a value known only after apply: never a guess."""
+    path = ("production_variants", position, "initial_instance_count")
+    if config.unknown(*path) and set_but_unknown(ctx.inventory, config.change, *path):
+        return ("production_variants.initial_instance_count",)
+    return ()
+
+
 def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
     config = _endpoint_configuration(side, ctx)
     tags, sensitive_tags = side.tags("tags_all", "tags")
@@ -534,11 +562,11 @@ def sagemaker_endpoint(side: Side, ctx: MapContext) -> Result:
         instance_type = variant.get("instance_type")
         count = _int(variant.get("initial_instance_count"), 1)
         notes: tuple[str, ...] = ()
-        unknown: tuple[str, ...] = ()
+        unknown: tuple[str, ...] = _variant_count_unknown(config, ctx, position)
         if not instance_type:
             if variant.get("serverless_config"):
                 notes = ("serverless inference is billed per request, not per instance",)
-            unknown = ("instance_type",)
+            unknown = ("instance_type", *unknown)
             instance_type = None
         minimum, maximum = _variant_scaling(variant, count)
         yield (

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from aicost.core.model import Deployment, LlmUsage, WorkloadClass
+from aicost.core.sensitive import MASK
 from aicost.mappers.base import Handler, MapContext, Side, classify
 
 
@@ -24,7 +25,13 @@ def _model_id(arn: str) -> str:
 def provisioned_throughput(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
     arn = side.text("model_arn")
     units = side.integer("model_units")
-    model = _model_id(arn) if arn and not side.unknown("model_arn") else "(model known after apply)"
+    if side.sensitive("model_arn"):
+        # The model id is part of the ARN: masking only the whole ARN would leak it.
+        model = MASK
+    elif arn and not side.unknown("model_arn"):
+        model = _model_id(arn)
+    else:
+        model = "(model known after apply)"
     tags, sensitive = side.tags("tags_all", "tags")
     commitment = side.text("commitment_duration") or "no commitment"
     workload_class, reason = classify(

@@ -142,6 +142,23 @@ def _launch_template_type(
     return (types[0] if types else None), notes, side.unknown(configs_key)
 
 
+def _why_no_type(side: Side, configs_key: str) -> str:
+    """Why a fleet's instance type is not known: attribute-based selection, or no template."""
+    configs = side.get(configs_key)
+    for config in configs if isinstance(configs, list) else ():
+        overrides = (
+            (config.get("override") or config.get("overrides") or ())
+            if isinstance(config, dict)
+            else ()
+        )
+        if any(isinstance(o, dict) and o.get("instance_requirements") for o in overrides):
+            return (
+                "instance types are chosen at launch by instance_requirements "
+                "(attribute-based selection)"
+            )
+    return "the launch template it uses is not in this plan"
+
+
 def ec2_fleet(side: Side, ctx: MapContext) -> Result:
     instance_type, notes, unknown_configs = _launch_template_type(
         side, ctx, "launch_template_config"
@@ -173,7 +190,7 @@ def ec2_fleet(side: Side, ctx: MapContext) -> Result:
     if instance_type is None:
         unknown = ("launch_template_config.override.instance_type", *unknown)
         if not unknown_configs:
-            notes.append("the launch template it uses is not in this plan")
+            notes.append(_why_no_type(side, "launch_template_config"))
     yield (
         None,
         _deployment(

@@ -42,6 +42,7 @@ from aicost.mappers.base import (
     build_deployment,
     capacity_for,
 )
+from aicost.mappers.failclosed import set_but_unknown
 
 CLOUD = "azure"
 Result = Iterable[tuple[str | None, Deployment]]
@@ -108,8 +109,13 @@ def _deployment(
     max_nodes: int | None = None,
     labels: Mapping[str, str] | None = None,
     name: str | None = None,
+    count_key: tuple[str | int, ...] | None = None,
 ) -> Deployment:
     unknown_size = side.unknown(*size_key)
+    unknown = (".".join(str(p) for p in size_key),) if unknown_size or size is None else ()
+    if count_key is not None and _set_but_unknown(side, ctx, count_key):
+        # The node count comes from a value known only after apply: never a guess.
+        unknown = (*unknown, ".".join(str(p) for p in count_key))
     if unknown_size:
         size = None
     accelerator, ai = _spec_ai(ctx, size, unknown_size)
@@ -140,11 +146,15 @@ def _deployment(
         kind=kind,
         kind_reason=kind_reason,
         name=name,
-        unknown=(".".join(str(p) for p in size_key),) if size is None else (),
+        unknown=unknown,
         notes=tuple(dict.fromkeys(notes)),
         min_nodes=min_nodes,
         max_nodes=max_nodes,
     )
+
+
+def _set_but_unknown(side: Side, ctx: MapContext, path: tuple[str | int, ...]) -> bool:
+    return side.unknown(*path) and set_but_unknown(ctx.inventory, side.change, *path)
 
 
 def _priority(side: Side, *path: str | int, key: str = "priority") -> tuple[bool, str] | None:
@@ -211,17 +221,18 @@ def scale_set(side: Side, ctx: MapContext) -> Result:
     if rtype == "azurerm_virtual_machine_scale_set":
         size, key = side.text("sku", 0, "name"), "sku"
         count = side.integer("sku", 0, "capacity")
+        count_key: tuple[str | int, ...] = ("sku", 0, "capacity")
         windows = bool(side.get("os_profile_windows_config"))
     else:
         key = "sku_name" if rtype == "azurerm_orchestrated_virtual_machine_scale_set" else "sku"
         size = side.text(key)
         count = side.integer("instances")
+        count_key = ("instances",)
         windows = rtype == "azurerm_windows_virtual_machine_scale_set" or bool(
             side.get("os_profile", 0, "windows_configuration")
         )
     windows = windows or windows_image(side)
-    if count is None:
-        count = 0
+    if count is None and not _set_but_unknown(side, ctx, count_key):
         notes.append("instances not set (an autoscale setting manages it): priced at 0")
     yield (
         None,
@@ -230,11 +241,12 @@ def scale_set(side: Side, ctx: MapContext) -> Result:
             ctx,
             size=size,
             size_key=(key,),
-            nodes=count,
+            nodes=count or 0,
             spot=_priority(side),
             windows=windows,
             location=location_of(side, ctx),
             notes=notes,
+            count_key=count_key,
         ),
     )
 
@@ -259,13 +271,18 @@ def _aks_pool(
     count = side.integer(*path, "node_count")
     if side.unknown(*path, "node_count"):
         count = None
+    count_key: tuple[str | int, ...] | None = None
+    for field in ("node_count", "min_count"):
+        if _set_but_unknown(side, ctx, (*path, field)):
+            count_key = (*path, field)
     if autoscale is True or (count is None and minimum is not None):
         if count is None:
             count = minimum if minimum is not None else 1
             notes.append(f"autoscaling between {minimum} and {maximum}: priced at min_count")
     elif count is None:
         count = 1
-        notes.append("node_count not set: 1 node assumed")
+        if count_key is None:
+            notes.append("node_count not set: 1 node assumed")
     labels_value = side.get(*path, "node_labels")
     labels = (
         {str(k): str(v) for k, v in labels_value.items() if v is not None}
@@ -291,6 +308,7 @@ def _aks_pool(
         max_nodes=maximum,
         labels=labels,
         name=f"{side.change.name} {pool_name}",
+        count_key=count_key,
     )
 
 
@@ -322,10 +340,14 @@ def ml_compute_cluster(side: Side, ctx: MapContext) -> Result:
     minimum = side.integer("scale_settings", 0, "min_node_count")
     maximum = side.integer("scale_settings", 0, "max_node_count")
     nodes = minimum or 0
-    notes = [
-        f"scales between {minimum} and {maximum} nodes: priced at min_node_count ({nodes}); "
-        "jobs run on up to max_node_count nodes while busy"
-    ]
+    notes = (
+        [
+            f"scales between {minimum} and {maximum} nodes: priced at min_node_count ({nodes}); "
+            "jobs run on up to max_node_count nodes while busy"
+        ]
+        if minimum is not None or not side.unknown("scale_settings", 0, "min_node_count")
+        else []
+    )
     priority = side.text("vm_priority")
     spot: tuple[bool, str] | None = None
     if priority is not None:
@@ -349,6 +371,7 @@ def ml_compute_cluster(side: Side, ctx: MapContext) -> Result:
             notes=notes,
             min_nodes=minimum,
             max_nodes=maximum,
+            count_key=("scale_settings", 0, "min_node_count"),
         ),
     )
 

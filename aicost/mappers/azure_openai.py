@@ -63,21 +63,37 @@ def _account(side: Side, ctx: MapContext) -> tuple[dict[str, str], str | None, s
     return tags, region, tags_from
 
 
+def _unknowns(side: Side) -> tuple[str, ...]:
+    """What the price depends on but is known only after apply (or comes from a variable
+    without a value): the model, or the SKU (a ``ProvisionedManaged`` one is billed per
+    PTU-hour, not per token). Never guessed, never dropped."""
+    unknown: list[str] = []
+    if side.text("model", 0, "name") is None:
+        unknown.append("model.name")
+    sku_known = side.text("sku", 0, "name") or side.text("scale", 0, "type")
+    if sku_known is None and any(
+        side.unknown(*path) for path in (("sku", 0, "name"), ("scale", 0, "type"))
+    ):
+        unknown.append("sku.name")
+    return tuple(unknown)
+
+
 def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
-    model = side.text("model", 0, "name")
-    if model is None:
-        return
+    unknown = _unknowns(side)
+    model = side.text("model", 0, "name") or "(model known after apply)"
     sku = side.text("sku", 0, "name") or side.text("scale", 0, "type") or "Standard"
     capacity = side.integer("sku", 0, "capacity") or side.integer("scale", 0, "capacity")
     tags, region, tags_from = _account(side, ctx)
     # An account serves several models, so the model a deployment serves is its own.
     tags = {**tags}
-    tags.setdefault("model", model)
+    if "model.name" not in unknown:
+        tags.setdefault("model", model)
     version = side.text("model", 0, "version")
     notes = [
         f"Azure OpenAI {sku} deployment of {model}" + (f" version {version}" if version else "")
     ]
-    model = versioned(model, version)
+    if "model.name" not in unknown:
+        model = versioned(model, version)
     provisioned = "provisioned" in sku.lower()
     llm = LlmUsage(
         provider="azure",
@@ -112,6 +128,7 @@ def cognitive_deployment(side: Side, ctx: MapContext) -> Iterator[tuple[str | No
             notes=tuple(notes),
             llm=llm,
             tags_from=tags_from,
+            unknown=unknown,
         ),
     )
 

@@ -123,8 +123,10 @@ def _origin(change: ResourceChange, attribute: str, inventory: Inventory | None)
 def _close(
     side: Deployment | None, change: ResourceChange, *, planned: bool, inventory: Inventory | None
 ) -> Deployment | None:
-    if side is None or side.llm is not None:
+    if side is None:
         return side
+    if side.llm is not None:
+        return _close_llm(side, change, planned=planned)
     notes = list(side.notes)
     unknown = list(side.unknown)
     ai = side.ai
@@ -153,6 +155,19 @@ def _close(
     if ai is side.ai and notes == list(side.notes) and unknown == list(side.unknown):
         return side
     return dataclasses.replace(side, ai=ai, notes=tuple(notes), unknown=tuple(unknown))
+
+
+def _close_llm(side: Deployment, change: ResourceChange, *, planned: bool) -> Deployment:
+    """A token or provisioned-throughput deployment whose count is unknown (static mode): how
+    many deployments there are is not known, so it is not priced as one."""
+    if not planned or change.after_unknown.get(COUNT_UNKNOWN_KEY) is not True:
+        return side
+    reason = change.after_unknown.get(COUNT_REASON_KEY)
+    return dataclasses.replace(
+        side,
+        unknown=(COUNT_UNKNOWN_KEY, *side.unknown),
+        notes=(str(reason) if isinstance(reason, str) else "count unknown", *side.notes),
+    )
 
 
 def _name_origins(unknown: list[str], change: ResourceChange, inventory: Inventory | None) -> None:

@@ -147,6 +147,20 @@ def _guest(blocks: Any) -> Accelerator | None:
     return None
 
 
+def _guest_unknown(blocks: Any, field: str = "guest_accelerator") -> tuple[str, ...]:
+    """*field* when one of its blocks asks for accelerators whose type or count is known only
+    after apply (a variable without a value): there are accelerators, of a kind not known."""
+    if not isinstance(blocks, list):
+        return ()
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        count = block.get("count", block.get("core_count"))
+        if (not block.get("type") and count != 0) or (block.get("type") and count is None):
+            return (field,)
+    return ()
+
+
 def _number(value: Any) -> float:
     if value is None or isinstance(value, bool):
         return 0
@@ -300,6 +314,7 @@ def _vm(
     min_nodes: int | None = None,
     max_nodes: int | None = None,
     region: str | None = None,
+    count_unknown: tuple[str, ...] = (),
 ) -> Deployment:
     """One instance shape (an instance, or a template used by a group) × nodes."""
     machine_type = config.text("machine_type")
@@ -308,6 +323,9 @@ def _vm(
         machine_type = None
     guest = _guest(config.get("guest_accelerator"))
     accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=unknown_type)
+    guest_unknown = () if accelerator else _guest_unknown(config.get("guest_accelerator"))
+    if guest_unknown:
+        ai = True
     tags, sensitive = labels(side)
     if config is not side:
         template_tags, _ = labels(config)
@@ -334,7 +352,11 @@ def _vm(
         sensitive=sensitive
         | (frozenset({"instance_type"}) if config.sensitive("machine_type") else frozenset()),
         region=region,
-        unknown=("machine_type",) if machine_type is None else (),
+        unknown=(
+            *(("machine_type",) if machine_type is None else ()),
+            *guest_unknown,
+            *count_unknown,
+        ),
         notes=notes,
         min_nodes=min_nodes,
         max_nodes=max_nodes,
@@ -372,7 +394,16 @@ def instance_group_manager(side: Side, ctx: MapContext) -> Result:
     """``google_compute_(region_)instance_group_manager``: target_size × the template."""
     notes: list[str] = []
     size = side.integer("target_size")
-    if size is None:
+    # Set from a value known only after apply: how many instances run is not known.
+    count_unknown = (
+        ("target_size",)
+        if side.unknown("target_size")
+        and set_but_unknown(ctx.inventory, side.change, "target_size")
+        else ()
+    )
+    if size is None and count_unknown:
+        size = 0
+    elif size is None:
         size = 0
         notes.append(
             "target_size is not set (an autoscaler manages it, or it is known only after "
@@ -397,13 +428,24 @@ def instance_group_manager(side: Side, ctx: MapContext) -> Result:
                 purchase_reason="default: on-demand",
                 tags=tags,
                 sensitive=sensitive,
-                unknown=("instance_template",),
+                unknown=("instance_template", *count_unknown),
                 notes=[*notes, "the instance template it uses is not in this plan"],
             ),
         )
         return
     region = region_of(side) if side.text("zone") or side.text("region") else None
-    yield None, _vm(side, ctx, config=template, nodes=size, notes=notes, region=region)
+    yield (
+        None,
+        _vm(
+            side,
+            ctx,
+            config=template,
+            nodes=size,
+            notes=notes,
+            region=region,
+            count_unknown=count_unknown,
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- GKE
@@ -529,11 +571,25 @@ def _pool_nodes(
     return total, minimum, maximum
 
 
+def _count_unknown(
+    side: Side, ctx: MapContext, prefix: tuple[str | int, ...], default_pool: bool
+) -> tuple[str, ...]:
+    """The node count field set from a value known only after apply (a variable without a
+    value, a data source): how many nodes run is then not known, never guessed as one."""
+    fields = ("initial_node_count",) if default_pool else ("node_count", "initial_node_count")
+    for field in fields:
+        path = (field,) if default_pool else (*prefix, field)
+        if side.unknown(*path) and set_but_unknown(ctx.inventory, side.change, *path):
+            return (".".join(str(step) for step in path),)
+    return ()
+
+
 def _pool_labels(
     side: Side, config_path: tuple[str | int, ...]
 ) -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
     """(tags with the node resource labels, sensitive, Kubernetes node labels)."""
-    tags, sensitive = labels(side)
+    # A cluster's own resource_labels reach its nodes (a plan has them in effective_labels).
+    tags, sensitive = labels(side, "effective_labels", "labels", "resource_labels")
     resource_labels = side.get(*config_path, "resource_labels")
     if isinstance(resource_labels, dict):
         for key, value in resource_labels.items():
@@ -564,9 +620,15 @@ def _pool(
     service, priced_type, accelerator, ai = _pool_hardware(
         side, ctx, config_path, machine_type, unknown, notes
     )
+    if accelerator is None and _guest_unknown(side.get(*config_path, "guest_accelerator")):
+        ai, unknown = True, (*unknown, "node_config.guest_accelerator")
     total, minimum, maximum = _pool_nodes(
         side, pool, prefix, cluster, location, default_pool, notes
     )
+    count_unknown = _count_unknown(side, ctx, prefix, default_pool)
+    if count_unknown:
+        unknown = (*unknown, *count_unknown)
+        notes[:] = [n for n in notes if not n.startswith(("node_count not set", "initial_node"))]
     tags, sensitive, node_labels = _pool_labels(side, config_path)
     config = side.get(*config_path) or {}
     capacity, reason = _scheduling_purchase(config, tags, ctx, total, where="node_config")
@@ -630,7 +692,10 @@ def container_cluster(side: Side, ctx: MapContext) -> Result:
         return
     if side.get("remove_default_node_pool") is True:
         return
-    if side.integer("initial_node_count") is None:
+    if side.integer("initial_node_count") is None and not (
+        side.unknown("initial_node_count")
+        and set_but_unknown(ctx.inventory, side.change, "initial_node_count")
+    ):
         return
     yield (
         "default pool",
@@ -778,7 +843,13 @@ def workbench_instance(side: Side, ctx: MapContext) -> Result:
         "priced at the Compute Engine rate of its machine; the Workbench management fee is "
         "not included"
     ]
-    accelerator, ai = hardware(ctx, machine_type, guest, notes)
+    type_unknown = side.unknown(*prefix, "machine_type") and set_but_unknown(
+        ctx.inventory, side.change, *prefix, "machine_type"
+    )
+    accelerator, ai = hardware(ctx, machine_type, guest, notes, unknown=type_unknown)
+    guest_unknown = () if accelerator else _guest_unknown(blocks, "accelerator_config")
+    if guest_unknown:
+        ai = True
     tags, sensitive = labels(side)
     yield (
         None,
@@ -795,7 +866,7 @@ def workbench_instance(side: Side, ctx: MapContext) -> Result:
             sensitive=sensitive,
             kind=WorkloadClass.NOTEBOOK,
             kind_reason="resource kind: a Vertex AI Workbench notebook",
-            unknown=() if machine_type else ("machine_type",),
+            unknown=(*(() if machine_type else ("machine_type",)), *guest_unknown),
             notes=notes,
         ),
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from aicost.core.hardware import canonical, kind_of, vendor_of
 from aicost.core.model import Accelerator, Capacity, Deployment, PurchaseOption, WorkloadClass
 from aicost.mappers.base import Handler, MapContext, Side, classify, declared_tags
+from aicost.mappers.failclosed import set_but_unknown
 
 
 def _labels(side: Side, ctx: MapContext) -> tuple[dict[str, str], frozenset[str], str]:
@@ -42,6 +43,15 @@ def _accelerator(accelerator_type: str | None, count: int) -> Accelerator | None
     return Accelerator(name=name, count=count, kind=kind_of(name), vendor=vendor_of(name))
 
 
+def _count_unknown(side: Side, ctx: MapContext, base: tuple[str | int, ...]) -> tuple[str, ...]:
+    """``min_replica_count`` set from a value known only after apply: never a guess."""
+    if side.unknown(*base, "min_replica_count") and set_but_unknown(
+        ctx.inventory, side.change, *base, "min_replica_count"
+    ):
+        return ("deploy_config.dedicated_resources.min_replica_count",)
+    return ()
+
+
 def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Deployment]]:
     base = ("deploy_config", 0, "dedicated_resources", 0)
     machine = side.text(*base, "machine_spec", 0, "machine_type")
@@ -50,6 +60,7 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
         1 if accelerator_type else 0
     )
     minimum = side.integer(*base, "min_replica_count") or 1
+    count_unknown = _count_unknown(side, ctx, base)
     maximum = side.integer(*base, "max_replica_count")
     spot = bool(side.get(*base, "spot"))
     model = side.text("publisher_model_name") or side.text("hugging_face_model_id") or "a model"
@@ -89,7 +100,10 @@ def model_garden(side: Side, ctx: MapContext) -> Iterator[tuple[str | None, Depl
             ai=True if accelerator or machine else None,
             min_nodes=minimum,
             max_nodes=maximum,
-            unknown=() if machine else ("deploy_config.dedicated_resources.machine_spec",),
+            unknown=(
+                *(() if machine else ("deploy_config.dedicated_resources.machine_spec",)),
+                *count_unknown,
+            ),
             notes=(
                 f"Model Garden deployment of {model}",
                 "priced at the Compute Engine rate of its machines; the Vertex AI management "

@@ -48,7 +48,9 @@ def load_cached(path: Path, origin: str = "--policy") -> Policy:
     # The bundled pack reads the same from any directory: one entry serves every repository.
     where = "" if origin == BUNDLED else os.getcwd()
     key = hashlib.sha256(
-        "\0".join((str(_FORMAT), __version__, str(path), origin, where)).encode() + b"\0" + data
+        "\0".join((str(_FORMAT), __version__, _code_stamp(), str(path), origin, where)).encode()
+        + b"\0"
+        + data
     ).hexdigest()
     entry = cache_dir() / "policies" / f"{key}.pickle"
     cached = _read(entry)
@@ -57,6 +59,30 @@ def load_cached(path: Path, origin: str = "--policy") -> Policy:
     policy = load_policy(path, origin)
     _write(entry, policy)
     return policy
+
+
+_STAMP: list[str] = []
+
+
+def _code_stamp() -> str:
+    """The size and modification time of the code that validates a policy (the policy and
+    rule modules, and the ground floor's models), so that a changed aicost (an editable
+    install, a rebuilt wheel of the same version) never serves a policy it would now reject."""
+    if _STAMP:
+        return _STAMP[0]
+    here = Path(__file__).resolve().parent
+    parts: list[str] = []
+    for directory in (here, here / "rules", here.parent / "core"):
+        try:
+            with os.scandir(directory) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    if entry.name.endswith(".py"):
+                        info = entry.stat()
+                        parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{directory.name}:?")
+    _STAMP.append(hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16])
+    return _STAMP[0]
 
 
 def _digest(path: str) -> str | None:

@@ -788,6 +788,14 @@ def _with_hourly_rates(lines: list[CostLine], hours: Decimal) -> list[CostLine]:
 def token_costing(book: PriceBook, deployment: Deployment, hours: Decimal) -> Costing:
     llm = deployment.llm
     assert llm is not None
+    if deployment.unknown:
+        # What the price depends on (the model, the SKU, how many) is not known: no guess.
+        return Costing(
+            None,
+            reason=f"{', '.join(deployment.unknown)} known only after apply",
+            notes=deployment.notes,
+            hours_per_month=hours,
+        )
     if llm.provisioned_units is not None:
         return _provisioned(llm, deployment, hours)
     found = lookup(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-from aicost.core.calendar import DAYS_PER_MONTH, WEEKS_PER_MONTH
+from aicost.core.calendar import DAYS_PER_MONTH, HOURS_PER_MONTH, WEEKS_PER_MONTH
 
 _MACROS = {
     "@yearly": "0 0 1 1 *",
@@ -60,9 +61,39 @@ def _value(text: str) -> int | None:
     return _NAMES.get(text[:3])
 
 
+#: A Go duration, as ``@every`` takes it: ``90s``, ``1h30m``, ``1.5h``.
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_SECONDS = {
+    "ns": "1e-9",
+    "us": "1e-6",
+    "µs": "1e-6",
+    "ms": "0.001",
+    "s": "1",
+    "m": "60",
+    "h": "3600",
+}
+
+
+def _every(duration: str) -> Decimal | None:
+    """Runs per month of ``@every DURATION`` (Kubernetes' cron parser accepts it)."""
+    text = duration.strip()
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    seconds = sum(Decimal(number) * Decimal(_SECONDS[unit]) for number, unit in parts)
+    if seconds <= 0:
+        return None
+    return (HOURS_PER_MONTH * 3600 / seconds).quantize(Decimal("0.01"))
+
+
 def runs_per_month(schedule: str) -> Decimal | None:
     """Runs per (730-hour) month of *schedule*, or None when it cannot be read."""
-    fields = _MACROS.get(schedule.strip().lower(), schedule).split()
+    schedule = schedule.strip()
+    if schedule.upper().startswith(("CRON_TZ=", "TZ=")):  # a time zone does not change it
+        schedule = schedule.split(None, 1)[1] if len(schedule.split(None, 1)) > 1 else ""
+    if schedule.lower().startswith("@every "):
+        return _every(schedule[len("@every ") :])
+    fields = _MACROS.get(schedule.lower(), schedule).split()
     if len(fields) == 6:  # with seconds
         fields = fields[1:]
     if len(fields) != 5:

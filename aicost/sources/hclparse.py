@@ -175,7 +175,9 @@ def parse(text: str, path: Path | str) -> Tree[Any]:
 
     try:
         # python-hcl2 appends a newline too: its grammar has no end-of-file token.
-        return parser().parse(text + "\n")
+        tree = parser().parse(text + "\n")
+        _check_depth(tree, path)
+        return tree
     except UnexpectedCharacters as exc:
         raise HclSyntaxError(
             f"cannot parse HCL: unexpected character {text[exc.pos_in_stream :][:1]!r}",
@@ -198,6 +200,30 @@ def parse(text: str, path: Path | str) -> Tree[Any]:
         raise HclSyntaxError(f"cannot parse HCL: {exc}", path=path) from None
     except RecursionError:
         raise HclSyntaxError("cannot parse HCL: nested too deeply", path=path) from None
+
+
+#: Deepest syntax tree read (about 300 nested brackets or parentheses): the readers walk
+#: trees recursively, and no real configuration nests a tenth as deep.
+MAX_TREE_DEPTH = 600
+
+
+def _check_depth(tree: Tree[Any], path: Path | str) -> None:
+    """Refuse a tree nested deeper than :data:`MAX_TREE_DEPTH`, naming the line."""
+    from lark import Tree
+
+    stack: list[tuple[Any, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        if depth > MAX_TREE_DEPTH:
+            line = getattr(node.meta, "line", None) if not node.meta.empty else None
+            raise HclSyntaxError(
+                f"cannot parse HCL: nested more than {MAX_TREE_DEPTH // 2} levels deep",
+                path=path,
+                line=line,
+            )
+        stack.extend((child, depth + 1) for child in node.children)
 
 
 def warm() -> Path | None:

@@ -296,6 +296,7 @@ def _job(
     """A Job (or a CronJob's job template, with its runs per month from the schedule)."""
     runs: Decimal | None = None
     runs_reason = ""
+    notes: list[str] = []
     job = spec
     job_at: tuple[str | int, ...] = (*at, "spec")
     if kind == "CronJob":
@@ -308,13 +309,14 @@ def _job(
             runs = runs_per_month(schedule)
             if runs is not None:
                 runs_reason = f"CronJob schedule '{schedule}'"
+            else:
+                notes.append(f"CronJob schedule '{schedule}' cannot be read")
     pod = read_pod(job.get("template"))
     parallelism = integer(job.get("parallelism"), 1) or 0
     completions = integer(job.get("completions"))
     units = parallelism if completions is None else min(parallelism, completions)
     deadline = mf.quantity(job.get("activeDeadlineSeconds")) or pod.deadline_seconds
     backoff = integer(job.get("backoffLimit"))
-    notes = []
     if completions and completions > parallelism:
         notes.append(f"{completions} completions, {parallelism} at a time")
     return build(

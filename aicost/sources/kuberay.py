@@ -63,6 +63,13 @@ def _worker_group(
     if replicas is None:
         replicas = minimum or 0
     group_notes = [f"{hosts} hosts per replica (numOfHosts)"] if hosts > 1 else []
+    if replicas == 0 and pod.accel_count and (maximum is None or maximum > 0):
+        # The autoscaler adds GPU workers when tasks ask for them: $0 would hide them.
+        replicas = 1
+        group_notes.append(
+            "scales from zero (replicas 0): priced at 1 replica while it runs"
+            + (f"; up to maxReplicas {maximum}" if maximum else "")
+        )
     built = group(
         text(worker.get("groupName")) or f"worker group {index}",
         pod,

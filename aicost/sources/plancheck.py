@@ -79,7 +79,7 @@ def entry(entry: Any, position: int, path: Path) -> tuple[str, str, Mapping[str,
     """(address, type, change) of a ``resource_changes`` entry, or an input error."""
     where = f"resource_changes[{position}]"
     if not isinstance(entry, dict):
-        raise InputError(f"{where} is a {type(entry).__name__}, not an object", path=path)
+        raise InputError(f"{where} is a {_json_kind(entry)}, not an object", path=path)
     address = entry.get("address")
     rtype = entry.get("type")
     if not isinstance(address, str) or not address:
@@ -116,7 +116,7 @@ def _change(address: str, mode: Any, change: Mapping[str, Any], path: Path) -> N
         value = change.get(side)
         if value is not None and not isinstance(value, dict):
             raise InputError(
-                f"{address}: change.{side} is a {type(value).__name__}, not an object", path=path
+                f"{address}: change.{side} is a {_json_kind(value)}, not an object", path=path
             )
     if "create" in actions and mode == "managed" and change.get("after") is None:
         raise InputError(f"{address}: a create with no change.after", path=path)
@@ -176,7 +176,7 @@ def _module(module: Any, where: str, path: Path, depth: int) -> None:
 
 def _object(value: Any, where: str, path: Path) -> None:
     if not isinstance(value, dict):
-        raise InputError(f"{where} is a {type(value).__name__}, not an object", path=path)
+        raise InputError(f"{where} is a {_json_kind(value)}, not an object", path=path)
 
 
 def _object_or_none(value: Any, where: str, path: Path) -> None:
@@ -190,3 +190,12 @@ def _shown(value: Any) -> str:
 
 
 __all__ = ["MAX_INT_DIGITS", "configuration", "entry", "loads", "provider_name"]
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (``null``, not ``NoneType``)."""
+    if value is None:
+        return "null value"
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "list"}.get(
+        type(value), type(value).__name__
+    )

@@ -11,6 +11,7 @@ Errors are :class:`~aicost.core.errors.InputError` naming the file and line (exi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,27 @@ def load_path(path: Path) -> tuple[str, list[Document]]:
     return text, load_text(text, str(path))
 
 
+#: A Go template action (Helm charts, kustomize-less CI templates): ``{{ .Values.x }}``.
+_TEMPLATE = re.compile(r"\{\{-?\s*[.$a-zA-Z(/]")
+
+
 def load_text(text: str, path: str) -> list[Document]:
+    try:
+        return _load_text(text, path)
+    except InputError as exc:
+        if not _TEMPLATE.search(text):
+            raise
+        # Say what the file is: a template is not a manifest until it is rendered.
+        raise InputError(
+            f"{exc.message}; this looks like a Helm (Go) template, which aicost reads once it "
+            "is rendered: `helm template RELEASE CHART > rendered.yaml`, then check that",
+            path=exc.path,
+            line=exc.line,
+            column=exc.column,
+        ) from None
+
+
+def _load_text(text: str, path: str) -> list[Document]:
     return [
         Document(
             found.data,

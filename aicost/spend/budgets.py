@@ -18,12 +18,16 @@ from aicost.spend.ground import load_yaml
 EVERY_OTHER = "*"
 
 
+#: More than any bill: refused, as the policy's own budgets are (``aicost check``).
+MAX_AMOUNT = Decimal(10) ** 15
+
+
 def _amount(value: Any) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    return amount if amount.is_finite() and amount >= 0 else None
+    return amount if amount.is_finite() and 0 <= amount <= MAX_AMOUNT else None
 
 
 def _add_limits(
@@ -33,7 +37,7 @@ def _add_limits(
     for team, limit in (entry.get("limits") or {}).items():
         value = _amount(limit)
         if value is None:
-            raise document.error("limits must be amounts in USD", (*where, "limits"))
+            raise document.error("limits must be amounts in USD, at most 1e15", (*where, "limits"))
         found[str(team)] = value
 
 
@@ -64,7 +68,9 @@ def from_policy(path: Path, team_tag: str) -> dict[str, Decimal]:
         monthly = entry.get("monthly")
         amount = _amount(monthly) if monthly is not None else None
         if monthly is not None and amount is None:
-            raise document.error("monthly must be an amount in USD", (*where, "monthly"))
+            raise document.error(
+                "monthly must be an amount in USD, at most 1e15", (*where, "monthly")
+            )
         match = entry.get("match") or {}
         if entry.get("per_tag") == team_tag and not match:
             _add_limits(document, entry, where, found)

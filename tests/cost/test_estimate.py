@@ -86,7 +86,13 @@ def test_the_peak_table_covers_the_issue_list_with_a_source_per_row() -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("model-parameters", "-8B"), ("training-tokens", "0"), ("mfu", "1.5"), ("precision", "fp4")],
+    [
+        ("model-parameters", "-8B"),
+        ("model-parameters", "1e400"),  # was an internal error (exit 3)
+        ("training-tokens", "0"),
+        ("mfu", "1.5"),
+        ("precision", "fp4"),
+    ],
 )
 def test_bad_annotations_are_input_errors(
     aicost: Runner, tmp_path: Path, field: str, value: str
@@ -117,6 +123,22 @@ def test_cli_estimate_prices_the_run(aicost: Runner) -> None:
     assert data["cost"] == f"{hours * 4 * price('p5.48xlarge'):.2f}"
     assert data["mfu_default"] is True and data["accelerator"] == "H100"
     assert data["peak_source"]["url"] == "https://www.nvidia.com/en-us/data-center/h100/"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--parameters", "1e400", "--tokens", "1T", "--instance-type", "p5.48xlarge"],
+        ["--parameters", "8B", "--tokens", "1T", "--instance-type", "p5.48xlarge",
+         "--nodes", "99999999999999999999"],
+        ["--parameters", "8B", "--tokens", "1T", "--accelerator", "H100",
+         "--accelerators", "99999999999"],
+    ],
+)  # fmt: skip
+def test_cli_estimate_refuses_absurd_sizes_with_one_line(aicost: Runner, extra: list[str]) -> None:
+    result = aicost("estimate", "training", *extra)
+    assert result.code == 2, (result.code, result.out, result.err)
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
 
 
 def test_cli_estimate_without_hardware_is_a_usage_error(aicost: Runner) -> None:

@@ -304,3 +304,39 @@ def test_the_github_client_never_follows_a_redirect_to_another_origin() -> None:
             client.request("GET", "/user")
         assert "ghs_SECRET" not in str(raised.value)
         assert elsewhere.requests == []
+
+
+@pytest.mark.parametrize(
+    ("platform", "url_option", "extra", "token_env"),
+    [
+        ("github", "--api-url", ["--repo", "o/r", "--pr", "1"], "GITHUB_TOKEN"),
+        ("gitlab", "--api-url", ["--project", "42", "--mr", "7"], "GITLAB_TOKEN"),
+        (
+            "azure-repos",
+            "--org-url",
+            ["--project", "p", "--repository", "r", "--pr", "3"],
+            "SYSTEM_ACCESSTOKEN",
+        ),
+    ],
+)
+def test_credentials_in_the_api_url_never_reach_an_error(
+    aicost: Runner,
+    report: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+    url_option: str,
+    extra: list[str],
+    token_env: str,
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv(token_env, TOKEN)
+    url = f"http://oauth2:Url-Pa55word-0000@127.0.0.1:{port}/"
+    result = aicost("comment", platform, "--report", report, url_option, url, *extra)
+    assert result.code == 2, result.err
+    assert "cannot reach http://127.0.0.1:" in result.err
+    assert "Pa55word" not in result.out + result.err
+    assert "pa55word" not in result.out + result.err

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from aicost.core.model import PurchaseOption
 from aicost.sources import detect
 from tests.conftest import Runner, plan
@@ -175,6 +177,48 @@ spec:
     assert planned is not None
     assert planned.runs_per_month == Decimal("30.42") and planned.run_hours == 2
     assert item.monthly_cost == price("g6.xlarge") * Decimal("30.42") * 2
+
+
+@pytest.mark.parametrize(
+    ("schedule", "runs"),
+    [
+        ("@every 1h", "730.00"),  # Kubernetes' cron parser takes @every: it was one run
+        ("@every 1h30m", "486.67"),
+        ("CRON_TZ=UTC 0 2 * * *", "30.42"),  # a time zone prefix was unreadable
+        ("TZ=Europe/Paris @daily", "30.42"),
+        ("* * * * * * *", None),  # not a schedule: said so in the notes
+    ],
+)
+def test_cronjob_schedules_kubernetes_accepts_are_read(
+    tmp_path: Path, schedule: str, runs: str | None
+) -> None:
+    path = write(
+        tmp_path,
+        "cron.yaml",
+        f"""\
+apiVersion: batch/v1
+kind: CronJob
+metadata: {{name: eval}}
+spec:
+  schedule: "{schedule}"
+  jobTemplate:
+    spec:
+      activeDeadlineSeconds: 3600
+      template:
+        spec:
+          nodeSelector: {{node.kubernetes.io/instance-type: g6.xlarge}}
+          containers:
+            - name: eval
+              resources: {{limits: {{nvidia.com/gpu: 1}}}}
+""",
+    )
+    planned = check([path], policy(tmp_path)).workloads[0].workload.planned
+    assert planned is not None
+    if runs is None:
+        assert planned.runs_per_month is None
+        assert f"CronJob schedule '{schedule}' cannot be read" in planned.notes
+    else:
+        assert planned.runs_per_month == Decimal(runs)
 
 
 def test_manifests_do_not_steal_terraform_plans(tmp_path: Path) -> None:

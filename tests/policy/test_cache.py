@@ -153,3 +153,23 @@ def test_the_bundled_pack_is_cached_once_for_every_directory(
     assert len(list((tmp_path / "cache" / "policies").glob("*.pickle"))) == 1
     assert _shape(loaded[0]) == _shape(loaded[1])
     assert loaded[1].origin == "bundled default pack"
+
+
+def test_changed_validation_code_never_serves_an_old_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editable install (or a rebuilt wheel of the same version) whose policy code changed
+    validates again: the entry is keyed by that code too, not only by aicost's version."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path / "cache"))
+    path = _write(tmp_path)
+    cache.load_cached(path)
+    assert len(list((cache.cache_dir() / "policies").glob("*.pickle"))) == 1
+    monkeypatch.setattr(cache, "_STAMP", ["another-build"])
+    cache.load_cached(path)
+    assert len(list((cache.cache_dir() / "policies").glob("*.pickle"))) == 2
+
+
+def test_the_code_stamp_is_stable_within_a_run() -> None:
+    stamp = cache._code_stamp()
+    assert len(stamp) == 16 and stamp == cache._code_stamp()

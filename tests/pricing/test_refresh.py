@@ -413,6 +413,38 @@ def test_gcp_resource_exhausted_is_retried(aicost: Runner, tmp_path: Path) -> No
     assert behaviour.throttled == 2
 
 
+def test_gcp_endpoint_credentials_never_reach_grpc_or_messages(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """``--endpoint http://user:secret@host:port`` still works, and the password is shown
+    nowhere (gRPC takes no credentials in a target; its errors quoted the target)."""
+    with gcp_server(_gcp_skus(), Behaviour()) as target:
+        result = aicost(
+            "pricing",
+            "refresh",
+            "gcp",
+            "--endpoint",
+            f"http://me:s3cret@{target}",
+            "--output",
+            tmp_path,
+        )
+    assert result.code == 0, result.err
+    assert "s3cret" not in result.out + result.err
+    result = aicost(
+        "pricing",
+        "refresh",
+        "gcp",
+        "--endpoint",
+        "http://me:s3cret@127.0.0.1:9",
+        "--output",
+        tmp_path,
+        "--max-attempts",
+        "1",
+    )
+    assert result.code == 2
+    assert "s3cret" not in result.out + result.err
+
+
 def test_gcp_malformed_response_and_persistent_throttling(aicost: Runner, tmp_path: Path) -> None:
     old = _seed(tmp_path, "gcp/compute.json")
     with gcp_server(_gcp_skus(), Behaviour(malformed=True)) as target:

@@ -158,8 +158,9 @@ EXPECTED: dict[str, list[Row]] = {
         ("RayJob/pytorch-image-classifier-*", "gpu-group", UNNAMED, 1, 4, "on-demand", None),
     ],
     "ray-project__kuberay__ray-operator_config_samples_ray-cluster-label-selector.yaml": [
-        # 0 replicas now (0-10), 1 A100 each from the Ray group resources, on GKE spot nodes
-        ("RayCluster/ray-label-cluster", "accelerator-group", "A100", 1, 0, "spot", None),
+        # 0 replicas now (0-10), 1 A100 each from the Ray group resources, on GKE spot nodes:
+        # the autoscaler adds workers when tasks ask for GPUs, so it is priced at 1 replica
+        ("RayCluster/ray-label-cluster", "accelerator-group", "A100", 1, 1, "spot", None),
     ],
     "ray-project__kuberay__ray-operator_config_samples_ray-cluster.tpu-v6e-16-multihost.yaml": [
         (
@@ -274,6 +275,19 @@ def test_corpus_manifest_reports_resources_in_the_plan_shape(aicost: Runner, pat
             if resource["planned"]["accelerator"]
             else 0
         )
+
+
+def test_ray_gpu_group_that_scales_from_zero_is_not_zero_dollars() -> None:
+    result = _check(
+        MANIFESTS
+        / "ray-project__kuberay__ray-operator_config_samples_ray-cluster-label-selector.yaml"
+    )
+    (item,) = result.workloads
+    assert item.planned_cost is not None and item.planned_cost.monthly
+    assert item.planned_cost.monthly > 0
+    planned = item.workload.planned
+    assert planned is not None and (planned.min_nodes, planned.max_nodes) == (0, 10)
+    assert any("scales from zero" in note for note in planned.notes)
 
 
 def test_multi_document_files_skip_services_and_configmaps() -> None:

@@ -198,3 +198,28 @@ def test_lines_without_a_charge_period_count_but_have_no_day(
     report = json.loads(capsys.readouterr().out)
     daily = sum(float(d["effective_cost"]) for d in report["daily"])
     assert float(report["summary"]["ai_effective_cost"]) == daily + float(rows[0]["EffectiveCost"])
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--budget", "vision=1e400"], "--budget 'vision=1e400': expected TEAM=AMOUNT"),
+        (["--budgets", "POLICY"], "monthly must be an amount in USD, at most 1e15"),
+        (["--threads", "0"], "--threads must be 1 or more"),
+        (["--jump-threshold", "-1"], "--jump-threshold must be a number of percent, 0 or more"),
+        (["--jump-threshold", "nan"], "--jump-threshold must be a number of percent, 0 or more"),
+    ],
+)
+def test_absurd_options_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    """A 1e400 budget and zero threads were internal errors (exit 3); a negative or NaN
+    threshold was accepted."""
+    policy = tmp_path / "aicost.yaml"
+    policy.write_text(
+        "version: 1\nname: t\nbudgets:\n  - name: vision\n    match:\n      tags:\n"
+        "        team: [vision]\n    monthly: 1e400\n"
+    )
+    options = [str(policy) if option == "POLICY" else option for option in options]
+    err = _error(capsys, str(write(tmp_path / "a.csv", scenario_rows()[:10])), *options)
+    assert message in err and len(err.strip().splitlines()) == 1, err

@@ -76,10 +76,18 @@ RATIONALE = (
 )
 
 
+#: More than any bill (a quadrillion dollars): refused, so reports never print 1e400.
+MAX_AMOUNT = Decimal(10) ** 15
+
+
 class Config(RuleConfig):
     name: str = Field(min_length=1, max_length=200)
     monthly: Decimal | None = Field(
-        default=None, ge=0, allow_inf_nan=False, description="Budget in USD per month."
+        default=None,
+        ge=0,
+        le=MAX_AMOUNT,
+        allow_inf_nan=False,
+        description="Budget in USD per month.",
     )
     warn_at: Decimal | None = Field(
         default=None,
@@ -98,6 +106,7 @@ class Config(RuleConfig):
     delta: Decimal | None = Field(
         default=None,
         ge=0,
+        le=MAX_AMOUNT,
         allow_inf_nan=False,
         description="Most one change may add, in USD per month.",
     )

@@ -129,6 +129,10 @@ class _Catalog:
             grpc = sdk("grpc", "gcp")
             credentials = sdk("google.auth.credentials", "gcp")
             target = options.endpoint.removeprefix("http://").removeprefix("grpc://")
+            # gRPC takes no credentials in a target: drop any (user:password@) so that no
+            # error message can show them.
+            host, slash, rest = target.partition("/")
+            target = host.rpartition("@")[2] + slash + rest
             transports = sdk("google.cloud.billing_v1.services.cloud_catalog.transports", "gcp")
             transport = transports.CloudCatalogGrpcTransport(
                 channel=grpc.insecure_channel(target),
