@@ -20,7 +20,7 @@ from typing import Any
 
 from aicost import __version__
 from aicost.core.model import Deployment, PricedWorkload
-from aicost.core.money import decimal_string, plain
+from aicost.core.money import cents, decimal_string, plain
 from aicost.core.projects import project_key
 from aicost.core.sensitive import redact, redact_tree
 from aicost.document import REPORT_FORMAT, REPORT_VERSION
@@ -392,8 +392,10 @@ def largest_changes(result: CheckResult, limit: int) -> list[int]:
     secrets = result.secrets
 
     def shown(amount: Decimal | None) -> Decimal:
+        if not secrets:  # the record's amount read back is the amount rounded to cents
+            return Decimal(0) if amount is None else cents(amount)
         text = decimal_string(amount)
-        if text is not None and secrets:
+        if text is not None:
             text = redact(text, secrets)
         return money(text) or Decimal(0)
 
