@@ -10,7 +10,7 @@ case's ``system-out``. Findings about many workloads at once (budgets) form a la
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aicost.core.projects import project_key
@@ -41,13 +41,14 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
 
     suites: list[tuple[str, list[_Case]]] = []
     by_project: dict[str, list[_Case]] = {}
+    where = v.repo_paths()
     for resource in v.resources(document):
         project = str(resource.get("project") or "aicost")
         cases = by_project.get(project)
         if cases is None:
             cases = by_project[project] = []
             suites.append((_clean(project), cases))
-        cases.append(_case(project, resource, by_resource.get(_key(resource), [])))
+        cases.append(_case(project, resource, by_resource.get(_key(resource), []), where))
     if aggregate:
         policy_cases = []
         for found in aggregate:
@@ -178,11 +179,16 @@ def _key(resource: Mapping[str, Any]) -> tuple[Any, str, Any]:
     )
 
 
-def _case(project: str, resource: Mapping[str, Any], found: list[Mapping[str, Any]]) -> _Case:
+def _case(
+    project: str,
+    resource: Mapping[str, Any],
+    found: list[Mapping[str, Any]],
+    where: Callable[[str | None], str | None] = v.repo_path,
+) -> _Case:
     case = _Case([("classname", _clean(project)), ("name", _clean(v.label(resource)))])
     source = resource.get("source") if isinstance(resource.get("source"), dict) else {}
     if isinstance(source, dict) and source.get("line"):
-        path = v.repo_path(str(source.get("path"))) or source.get("path")
+        path = where(str(source.get("path"))) or source.get("path")
         case.attributes += [("file", _clean(path)), ("line", str(source["line"]))]
     if not _outcome(case, found) and not resource.get("priced"):
         message = _clean(f"unpriced: {resource.get('unpriced_reason')}")

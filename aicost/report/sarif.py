@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -84,12 +84,13 @@ def sarif(document: Mapping[str, Any], category_name: str | None = None) -> dict
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results = []
+    where = v.repo_paths()
     for found in v.findings(document):
         rule = str(found.get("rule"))
         if rule not in index:
             index[rule] = len(rules)
             rules.append(_rule(found))
-        results.append(_result(found, index[rule], document))
+        results.append(_result(found, index[rule], document, where))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -135,7 +136,10 @@ def _rule(found: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _result(
-    found: Mapping[str, Any], rule_index: int, document: Mapping[str, Any]
+    found: Mapping[str, Any],
+    rule_index: int,
+    document: Mapping[str, Any],
+    where: Callable[[str | None], str | None] = v.repo_path,
 ) -> dict[str, Any]:
     message = str(found.get("message") or "")
     saving = money(found.get("monthly_saving"))
@@ -158,7 +162,7 @@ def _result(
             if found.get(key) is not None
         },
     }
-    location = _location(found, document)
+    location = _location(found, document, where)
     if location is not None:
         result["locations"] = [location]
     waiver = found.get("waiver")
@@ -180,22 +184,26 @@ def _result(
     return result
 
 
-def _location(found: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any] | None:
+def _location(
+    found: Mapping[str, Any],
+    document: Mapping[str, Any],
+    where: Callable[[str | None], str | None] = v.repo_path,
+) -> dict[str, Any] | None:
     """Where the finding is: its file and line; else the policy's line that declares it (a
     budget's ``name:``, a rule's ``id:``); else the input it came from (code scanning refuses
     results without a location)."""
     uri, line = None, None
     file = found.get("file")
     if file:
-        uri, line = v.repo_path(str(file)), found.get("line")
+        uri, line = where(str(file)), found.get("line")
     if uri is None:
         policy = document.get("policy")
         path = policy.get("path") if isinstance(policy, dict) else None
-        uri = v.repo_path(str(path)) if path else None
+        uri = where(str(path)) if path else None
         line = policy_line(str(path), found) if uri is not None else None
     if uri is None:
         for item in document.get("inputs") or ():
-            if isinstance(item, dict) and (uri := v.repo_path(str(item.get("path") or ""))):
+            if isinstance(item, dict) and (uri := where(str(item.get("path") or ""))):
                 line = None
                 break
     if uri is None:

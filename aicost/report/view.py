@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -241,6 +241,17 @@ def repo_path(path: str | None) -> str | None:
         return None
     # Reports ask once per finding, for a handful of distinct files.
     return _repo_path(path, os.getcwd(), os.environ.get("GITHUB_WORKSPACE") or None)
+
+
+def repo_paths() -> Callable[[str | None], str | None]:
+    """:func:`repo_path` for one render, which asks per finding: the working directory and
+    ``GITHUB_WORKSPACE`` are read once, not once a call."""
+    cwd, workspace = os.getcwd(), os.environ.get("GITHUB_WORKSPACE") or None
+
+    def find(path: str | None) -> str | None:
+        return _repo_path(path, cwd, workspace) if path else None
+
+    return find
 
 
 @functools.lru_cache(maxsize=1024)
