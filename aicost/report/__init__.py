@@ -1,6 +1,8 @@
 """Report formats: one module per format, each with ``render(result, options) -> str``.
 
-Register a format here with one line; it is imported only when asked for.
+Register a format here with one line; it is imported only when asked for. A format whose
+encoder produces UTF-8 (JSON, SARIF) may also have ``render_bytes(result, options) ->
+bytes``, the same report encoded: ``check`` writes report files with it.
 """
 
 from __future__ import annotations
