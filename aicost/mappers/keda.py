@@ -22,20 +22,16 @@ import dataclasses
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicost.core.model import Deployment
-from aicost.core.schedules import (
-    REFERENCE_YEAR,
-    NotEvaluable,
-    Outcome,
-    cron_windows,
-    describe_hours,
-)
 from aicost.mappers import manifest
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side
 from aicost.sources.base import Inventory
 from aicost.sources.keda import ScaledSpec, Scaling
+
+if TYPE_CHECKING:
+    from aicost.core.schedules import Outcome
 
 Result = Iterator[tuple[str | None, Deployment]]
 
@@ -116,6 +112,9 @@ def scaled(side: Side, ctx: MapContext) -> Result:
 
 
 def _apply(deployment: Deployment, matches: list[Scaling], where: str) -> Deployment:
+    # Here, not at the top: most manifest checks have no ScaledObject (about 2 ms of imports).
+    from aicost.core.schedules import REFERENCE_YEAR, NotEvaluable, describe_hours
+
     found = matches[0]
     try:
         if len(matches) > 1:
@@ -155,6 +154,8 @@ def _apply(deployment: Deployment, matches: list[Scaling], where: str) -> Deploy
 
 
 def _evaluate(found: Scaling) -> Outcome:
+    from aicost.core.schedules import NotEvaluable, cron_windows
+
     if found.problem:
         raise NotEvaluable(found.problem)
     if found.by_load:

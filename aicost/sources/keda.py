@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aicost.core.schedules import Window
 from aicost.sources.manifest import Spec, get, mapping, text
 from aicost.sources.yamldocs import Document
+
+if TYPE_CHECKING:
+    from aicost.core.schedules import Window
 
 #: KEDA's defaults for the replica bounds.
 DEFAULT_MIN = 0
@@ -82,6 +84,8 @@ def _window(index: int, trigger: Mapping[str, Any]) -> Window:
         ) from None
     if desired is None:
         raise ValueError(f"{where} has no desiredReplicas")
+    from aicost.core.schedules import Window  # here: most checks read no ScaledObject
+
     return Window(start=start, end=end, zone=zone, desired=desired)
 
 
