@@ -64,7 +64,7 @@ class Locator:
         return found
 
     def _find(self, workload: Workload) -> Place:
-        from aicost.policy.inline import content_line, display, real
+        from aicost.policy.inline import content_line, display, document_start, real
 
         source = workload.source
         paths = [display(source.path)]
@@ -74,7 +74,11 @@ class Locator:
         if declared and source.line is not None:
             located = real(source.path)
             anchor = (located, content_line(source.path, source.line, located))
-            return Place(tuple(paths), (anchor,), paths[0], source.line)
+            # A YAML object's header too: a comment above `apiVersion:` when it is reported
+            # at its `kind:` line.
+            start = (located, document_start(source.path, source.line, located))
+            anchors = (anchor, start) if start != anchor else (anchor,)
+            return Place(tuple(paths), anchors, paths[0], source.line)
         if self.index is None:
             return Place(tuple(paths))
         blocks = self.index.locate(workload.address)

@@ -244,6 +244,24 @@ def content_line(path: str, line: int, real_path: str | None = None) -> int:
     return position + 1 if position < len(lines) else line
 
 
+def document_start(path: str, line: int, real_path: str | None = None) -> int:
+    """The first content line of the YAML document holding *line*: the object's header
+    (``apiVersion:``), where a comment directly above it waives the object, whichever of its
+    keys (``kind:``) the object is reported at. *line* itself for a file that is not YAML."""
+    if not _is_yaml(path):
+        return line
+    lines = _lines(real_path if real_path is not None else real(path))
+    position = min(line, len(lines)) - 1
+    while position > 0 and lines[position - 1].strip() != "---":
+        position -= 1
+    while position < len(lines) - 1:
+        text = lines[position].strip()
+        if text and text != "---" and not text.startswith("#"):
+            break
+        position += 1
+    return position + 1
+
+
 # ---------------------------------------------------------------------------- HCL index
 
 

@@ -70,3 +70,28 @@ def test_a_byte_order_mark_changes_nothing(aicost: Runner, tmp_path: Path, bom: 
     job.write_bytes(bom + JOB.format(waiver=WAIVER).encode())
     found = _spot(aicost, job)
     assert found["waived"] is True and found["line"] == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        WAIVER + JOB.format(waiver=""),  # above the header, as docs/policy.md shows
+        "---\n" + WAIVER + JOB.format(waiver=""),  # after a document marker
+        "# a CPU job\n---\n" + WAIVER + JOB.format(waiver=""),
+    ],
+)
+def test_a_waiver_above_the_objects_apiversion_line_waives_it(
+    aicost: Runner, tmp_path: Path, text: str
+) -> None:
+    job = tmp_path / "job.yaml"
+    job.write_text(text)
+    assert _spot(aicost, job)["waived"] is True
+
+
+def test_a_waiver_above_another_document_does_not_waive_this_one(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
+    job = tmp_path / "job.yaml"
+    job.write_text(WAIVER + other + "---\n" + JOB.format(waiver=""))
+    assert _spot(aicost, job)["waived"] is False
