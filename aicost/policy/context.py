@@ -77,8 +77,8 @@ class Locator:
             # A YAML object's header too: a comment above `apiVersion:` when it is reported
             # at its `kind:` line.
             start = (located, document_start(source.path, source.line, located))
-            anchors = (anchor, start) if start != anchor else (anchor,)
-            return Place(tuple(paths), anchors, paths[0], source.line)
+            header = (anchor, start) if start != anchor else (anchor,)
+            return Place(tuple(paths), header, paths[0], source.line)
         if self.index is None:
             return Place(tuple(paths))
         blocks = self.index.locate(workload.address)
