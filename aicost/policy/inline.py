@@ -212,8 +212,12 @@ def scan_file(path: str | Path) -> list[Waiver]:
     None: it can waive nothing and is reported as stale.
     """
     text_path = str(path)
+    located = real(text_path)
+    shared = texts.recall(located)
+    if shared is not None and MARKER not in shared:  # most files: no split into lines
+        return []
     yaml = _is_yaml(text_path)
-    lines = _lines(real(text_path))
+    lines = _lines(located)
     label = display(text_path)
     waivers: list[Waiver] = []
     for index, line in enumerate(lines):
@@ -224,7 +228,7 @@ def scan_file(path: str | Path) -> list[Waiver]:
             continue
         comment, full_line = found
         target = _attach_line(lines, index, yaml) if full_line else index + 1
-        anchor = (real(text_path), target) if target is not None else None
+        anchor = (located, target) if target is not None else None
         waivers.extend(
             parse_comment(comment, path=text_path, line=index + 1, anchor=anchor, label=label)
         )
