@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from aicost.core import texts
+from aicost.core.projects import relative_path
 from aicost.policy.waivers import INLINE, Waiver
 
 MARKER = "aicost:ignore"
@@ -74,7 +75,7 @@ def _display(path: str, cwd: str) -> str:
     text = os.path.normpath(path)
     if os.path.isabs(text):
         try:
-            rel = os.path.relpath(text, cwd)
+            rel = relative_path(text, cwd)
         except ValueError:
             return Path(text).as_posix()
         if not rel.startswith(".."):
