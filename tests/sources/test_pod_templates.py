@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from aicost.core.errors import InputError
+from aicost.sources.podcheck import validate
 from aicost.sources.podspec import read_pod
+from aicost.sources.yamldocs import load_text
 
 
 def _template(gpus: Any) -> dict[str, Any]:
@@ -43,3 +48,34 @@ def test_templates_differing_only_in_value_type_are_read_apart() -> None:
     assert read_pod(_template(4), extra={"cloud.google.com/gke-accelerator": "nvidia-l4"}) != (
         read_pod(_template(4))
     )
+
+
+_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: train-{i}
+{extra}spec:
+  parallelism: {parallelism}
+  template:
+    spec:
+      containers:
+        - name: trainer
+          resources:
+            limits:
+              nvidia.com/gpu: 1
+"""
+
+
+def _check(text: str) -> None:
+    for document in load_text(text, "job.yaml"):
+        validate("job.yaml", document, document.data, ())
+
+
+def test_a_spec_seen_valid_still_has_the_rest_of_its_object_checked() -> None:
+    _check(_JOB.format(i=1, extra="", parallelism=2))
+    _check(_JOB.format(i=2, extra="", parallelism=2))  # the same spec: still fine
+    with pytest.raises(InputError, match="replicas: must not be negative") as caught:
+        _check(_JOB.format(i=3, extra="replicas: -1\n", parallelism=2))
+    assert caught.value.line == 5
+    with pytest.raises(InputError, match="parallelism: must not be negative"):
+        _check(_JOB.format(i=4, extra="", parallelism=-2))
