@@ -213,10 +213,12 @@ def scan_file(path: str | Path) -> list[Waiver]:
     None: it can waive nothing and is reported as stale.
     """
     text_path = str(path)
-    located = real(text_path)
-    shared = texts.recall(located)
-    if shared is not None and MARKER not in shared:  # most files: no split into lines
+    # Most files: the text their reader left (keyed by absolute path) has no marker, and
+    # neither the real path nor the lines are needed.
+    shared = texts.recall(os.path.abspath(text_path))
+    if shared is not None and MARKER not in shared:
         return []
+    located = real(text_path)
     yaml = _is_yaml(text_path)
     lines = _lines(located)
     label = display(text_path)
