@@ -32,5 +32,24 @@ def plain(value: Decimal | None) -> str | None:
 
 
 def decimal_string(amount: Decimal | None) -> str | None:
-    """A JSON-safe decimal string rounded to cents, or None."""
-    return None if amount is None else str(cents(amount))
+    """A JSON-safe decimal string rounded to cents, or None.
+
+    Remembered per amount (a report of thousands of workloads writes a few dozen distinct
+    amounts a dozen times each); equal amounts round to the same cents, except that a zero
+    keeps its sign (``-0.00``), so zeros are not remembered."""
+    if amount is None:
+        return None
+    if amount and amount.is_finite():
+        found = _CENTS.get(amount)
+        if found is None:
+            found = str(cents(amount))
+            if len(_CENTS) >= _MAX_CENTS:
+                _CENTS.clear()
+            _CENTS[amount] = found
+        return found
+    return str(cents(amount))
+
+
+#: Amount -> :func:`decimal_string` of it.
+_CENTS: dict[Decimal, str] = {}
+_MAX_CENTS = 4096

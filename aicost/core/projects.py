@@ -26,7 +26,7 @@ def _project_key(path: str) -> str:
         # POSIX: what the pathlib round trip below gives, without building three paths.
         if os.path.isabs(path):
             try:
-                relative = os.path.relpath(path, os.getcwd())
+                relative = relative_path(os.path.normpath(path), os.getcwd())
             except (OSError, ValueError):
                 relative = ".."
             if not relative.startswith(".."):
@@ -41,3 +41,18 @@ def _project_key(path: str) -> str:
     except (OSError, ValueError):
         pass
     return str(PurePosixPath(Path(os.path.normpath(path)).as_posix()))
+
+
+def relative_path(path: str, start: str) -> str:
+    """``os.path.relpath(path, start)`` for a normalised absolute *path* and working
+    directory *start*: the rest of *path* when it is under *start* (a slice, where relpath
+    splits both paths; asked once per manifest of a directory of thousands)."""
+    if (
+        os.sep == "/"
+        and os.altsep is None
+        and len(start) > 1
+        and path.startswith(start)
+        and path[len(start) : len(start) + 1] == "/"
+    ):
+        return path[len(start) + 1 :]
+    return os.path.relpath(path, start)

@@ -435,10 +435,11 @@ def _resources(
     resources = []
     for item in result.workloads if items is None else items:
         entry = brief_resource(item) if brief else resource(item)
-        key = (project_key(item.workload.project), item.workload.key)
-        entry["baseline_monthly_cost"] = (
-            decimal_string(baseline_costs[key]) if key in baseline_costs else None
-        )
+        cost = None
+        if baseline_costs:  # (without a baseline, no key to build per workload)
+            key = (project_key(item.workload.project), item.workload.key)
+            cost = decimal_string(baseline_costs[key]) if key in baseline_costs else None
+        entry["baseline_monthly_cost"] = cost
         resources.append(entry)
     return resources
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,10 +40,26 @@ class Place:
     paths: tuple[str, ...]
     #: (real path, line) of each header that declares it (module calls, then the resource):
     #: inline waivers attached to one of these apply.
-    anchors: tuple[tuple[str, int], ...] = ()
+    found_anchors: tuple[tuple[str, int], ...] = ()
     #: The file and line to report, when better than the input's.
     file: str | None = None
     line: int | None = None
+    #: A ``.tf`` or YAML input declaring the workload at ``line``: its anchors are found
+    #: when first asked (only waivers read them; most runs have none).
+    declared: str | None = None
+
+    @functools.cached_property
+    def anchors(self) -> tuple[tuple[str, int], ...]:
+        if self.declared is None or self.line is None:
+            return self.found_anchors
+        from aicost.policy.inline import content_line, document_start, real
+
+        located = real(self.declared)
+        anchor = (located, content_line(self.declared, self.line, located))
+        # A YAML object's header too: a comment above `apiVersion:` when it is reported
+        # at its `kind:` line.
+        start = (located, document_start(self.declared, self.line, located))
+        return (anchor, start) if start != anchor else (anchor,)
 
 
 class Locator:
@@ -64,7 +81,7 @@ class Locator:
         return found
 
     def _find(self, workload: Workload) -> Place:
-        from aicost.policy.inline import content_line, display, document_start, real
+        from aicost.policy.inline import display, real
 
         source = workload.source
         paths = [display(source.path)]
@@ -72,13 +89,7 @@ class Locator:
             paths.append(source.path)
         declared = source.path.lower().endswith((".tf", ".yaml", ".yml"))
         if declared and source.line is not None:
-            located = real(source.path)
-            anchor = (located, content_line(source.path, source.line, located))
-            # A YAML object's header too: a comment above `apiVersion:` when it is reported
-            # at its `kind:` line.
-            start = (located, document_start(source.path, source.line, located))
-            header = (anchor, start) if start != anchor else (anchor,)
-            return Place(tuple(paths), header, paths[0], source.line)
+            return Place(tuple(paths), (), paths[0], source.line, declared=source.path)
         if self.index is None:
             return Place(tuple(paths))
         blocks = self.index.locate(workload.address)

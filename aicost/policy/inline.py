@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from aicost.core import texts
+from aicost.core.projects import relative_path
 from aicost.policy.waivers import INLINE, Waiver
 
 MARKER = "aicost:ignore"
@@ -74,7 +75,7 @@ def _display(path: str, cwd: str) -> str:
     text = os.path.normpath(path)
     if os.path.isabs(text):
         try:
-            rel = os.path.relpath(text, cwd)
+            rel = relative_path(text, cwd)
         except ValueError:
             return Path(text).as_posix()
         if not rel.startswith(".."):
@@ -212,8 +213,14 @@ def scan_file(path: str | Path) -> list[Waiver]:
     None: it can waive nothing and is reported as stale.
     """
     text_path = str(path)
+    # Most files: the text their reader left (keyed by absolute path) has no marker, and
+    # neither the real path nor the lines are needed.
+    shared = texts.recall(os.path.abspath(text_path))
+    if shared is not None and MARKER not in shared:
+        return []
+    located = real(text_path)
     yaml = _is_yaml(text_path)
-    lines = _lines(real(text_path))
+    lines = _lines(located)
     label = display(text_path)
     waivers: list[Waiver] = []
     for index, line in enumerate(lines):
@@ -224,7 +231,7 @@ def scan_file(path: str | Path) -> list[Waiver]:
             continue
         comment, full_line = found
         target = _attach_line(lines, index, yaml) if full_line else index + 1
-        anchor = (real(text_path), target) if target is not None else None
+        anchor = (located, target) if target is not None else None
         waivers.extend(
             parse_comment(comment, path=text_path, line=index + 1, anchor=anchor, label=label)
         )

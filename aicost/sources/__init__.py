@@ -13,6 +13,7 @@ the source claimed at once (static mode groups ``.tf`` files by root module).
 from __future__ import annotations
 
 import importlib
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple, cast
@@ -126,14 +127,14 @@ class UnknownInput(InputError):
     """No source recognises the file (``--ignore-unknown`` skips such files)."""
 
 
-def detect(path: Path, *, keep: bool = False) -> SourceModule:
+def detect(path: Path, *, keep: bool = False, is_dir: bool | None = None) -> SourceModule:
     """The source module that reads *path*.
 
     A file no source claims goes to the plan reader when it looks like JSON (or is empty or
     binary), for its precise messages; anything else is :class:`UnknownInput`. With *keep*,
-    see :func:`claim`.
+    see :func:`claim`. *is_dir*: whether *path* is a directory, when the caller knows.
     """
-    if path.is_dir():
+    if path.is_dir() if is_dir is None else is_dir:
         for kind in SOURCES:
             module = load(kind)
             sniff_dir = getattr(module, "sniff_dir", None)
@@ -212,17 +213,19 @@ def read_all(
         SNIFFED.clear()
 
 
-def _identity(path: Path) -> object:
+def _identity(path: Path) -> tuple[object, bool | None]:
     """What two names of one file share: its device and inode (one stat; resolving the
     path costs one per directory in it: 26 ms over 2,000 manifests), else the resolved
-    path (no such file, or a file system without inode numbers)."""
+    path (no such file, or a file system without inode numbers); and whether it is a
+    directory (None when the stat failed)."""
     if str(path) == "-":
-        return path
+        return path, None
     try:
         status = path.stat()
     except OSError:
-        return path.resolve()
-    return (status.st_dev, status.st_ino) if status.st_ino else path.resolve()
+        return path.resolve(), None
+    is_dir = stat.S_ISDIR(status.st_mode)
+    return ((status.st_dev, status.st_ino) if status.st_ino else path.resolve()), is_dir
 
 
 def _read_all(
@@ -233,14 +236,14 @@ def _read_all(
     seen: set[object] = set()
     for path in paths:
         # The same file named twice (`plan.json ./plan.json`) is one input, not twice the cost.
-        key = _identity(path)
+        key, is_dir = _identity(path)
         if key in seen:
             continue
         seen.add(key)
-        if ignore_unknown and not path.is_dir():
+        if ignore_unknown and not (path.is_dir() if is_dir is None else is_dir):
             found = claim(path, keep=True)
         else:
-            found = detect(path, keep=True)
+            found = detect(path, keep=True, is_dir=is_dir)
         if found is None:
             if skipped is not None:
                 skipped.append(str(path))

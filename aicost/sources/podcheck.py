@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import msgspec
+
 from aicost.core.errors import InputError
 from aicost.sources.manifest import text
 from aicost.sources.podspec import is_accelerator
@@ -34,8 +36,31 @@ SECONDS_KEYS = frozenset({"activeDeadlineSeconds", "ttlSecondsAfterFinished", "n
 
 
 def validate(path: str, document: Document, obj: Mapping[str, Any], at: Path) -> None:
-    """Refuse values a cluster would refuse, naming the file, line and field (exit 2)."""
+    """Refuse values a cluster would refuse, naming the file, line and field (exit 2).
+
+    What is checked depends on content only, so a ``spec`` seen valid before in this
+    process (a directory of Jobs made from one template) is not walked again."""
+    spec = obj.get("spec") if type(obj) is dict else None
+    if type(spec) is not dict:
+        _validate(path, document, obj, at, ())
+        return
+    try:
+        encoded = msgspec.msgpack.encode(spec)
+    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+        _validate(path, document, obj, at, ())  # not plain data: walked every time
+        return
+    if encoded in _VALID_SPECS:
+        _validate(path, document, {k: v for k, v in obj.items() if k != "spec"}, at, ())
+        return
     _validate(path, document, obj, at, ())
+    if len(_VALID_SPECS) >= _MAX_VALID_SPECS:
+        _VALID_SPECS.clear()
+    _VALID_SPECS.add(encoded)
+
+
+#: MessagePack encodings of object specs that passed :func:`validate`.
+_VALID_SPECS: set[bytes] = set()
+_MAX_VALID_SPECS = 4096
 
 
 def validate_counts(

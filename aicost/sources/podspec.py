@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from aicost.core.hardware import (
     canonical,
     cloud_of_instance,
@@ -174,7 +176,43 @@ def read_pod(
 
     *extra* holds labels or annotations outside the pod that select hardware (a KServe
     ``gke-accelerator`` annotation, KubeRay group labels).
+
+    A template read before in this process (the same content: a directory of Jobs made from
+    one template) is read once; each caller gets its own copy, which it may change.
     """
+    try:
+        key = (
+            msgspec.msgpack.encode(template),
+            tuple((extra or {}).items()),
+            is_template,
+        )
+        hash(key)
+    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+        return _read_pod(template, extra, is_template)  # not plain data: read it every time
+    found = _PODS.get(key)
+    if found is None:
+        if len(_PODS) >= _MAX_PODS:
+            _PODS.clear()
+        found = _PODS[key] = _read_pod(template, extra, is_template)
+    return _copy(found)
+
+
+#: Encoded template (and how it was asked for) -> the pod read from it.
+_PODS: dict[tuple[bytes, tuple[tuple[str, str], ...], bool], Pod] = {}
+_MAX_PODS = 4096
+
+
+def _copy(pod: Pod) -> Pod:
+    """A copy of *pod* whose lists and labels are its own (readers add to them)."""
+    copied = Pod.__new__(Pod)
+    copied.__dict__.update(pod.__dict__)
+    copied.labels = dict(pod.labels)
+    copied.commands = list(pod.commands)
+    copied.notes = list(pod.notes)
+    return copied
+
+
+def _read_pod(template: Any, extra: Mapping[str, str] | None, is_template: bool) -> Pod:
     tree = mapping(template)
     spec = mapping(tree.get("spec")) if is_template else tree
     pod = Pod()
