@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from aicost import __version__
-from aicost.core.model import Deployment, PricedWorkload
+from aicost.core.model import Deployment, PricedWorkload, Workload
 from aicost.core.money import cents, decimal_string, plain
 from aicost.core.projects import project_key
 from aicost.core.sensitive import redact, redact_tree
@@ -89,15 +89,9 @@ def exact(amount: Decimal | None) -> str | None:
     return None if amount is None else format(amount, "f")
 
 
-def resource(item: PricedWorkload) -> dict[str, Any]:
-    workload = item.workload
-    current = workload.current
-    costing = item.planned_cost or item.prior_cost
-    # The amounts are properties that compute: each is read once here.
-    monthly, prior = item.monthly_cost, item.prior_monthly_cost
-    delta = None if monthly is None or prior is None else monthly - prior
-    reasons = item.estimate_reasons
-    entry: dict[str, Any] = {
+def identity(workload: Workload) -> dict[str, Any]:
+    """Who a workload is, where it is written and its change: the head of every record."""
+    return {
         "address": workload.address,
         "component": workload.component,
         "resource_type": workload.resource_type,
@@ -108,6 +102,19 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
             "line": workload.source.line,
         },
         "action": workload.action.value,
+    }
+
+
+def resource(item: PricedWorkload) -> dict[str, Any]:
+    workload = item.workload
+    current = workload.current
+    costing = item.planned_cost or item.prior_cost
+    # The amounts are properties that compute: each is read once here.
+    monthly, prior = item.monthly_cost, item.prior_monthly_cost
+    delta = None if monthly is None or prior is None else monthly - prior
+    reasons = item.estimate_reasons
+    entry: dict[str, Any] = {
+        **identity(workload),
         "workload": current.workload_class.value,
         "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
         "monthly_cost": decimal_string(monthly),
@@ -158,16 +165,7 @@ def brief_resource(item: PricedWorkload) -> dict[str, Any]:
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
     return {
-        "address": workload.address,
-        "component": workload.component,
-        "resource_type": workload.resource_type,
-        "project": workload.project,
-        "source": {
-            "path": workload.source.path,
-            "kind": workload.source.kind,
-            "line": workload.source.line,
-        },
-        "action": workload.action.value,
+        **identity(workload),
         "monthly_cost": decimal_string(monthly),
         "prior_monthly_cost": decimal_string(prior),
         "delta_monthly_cost": decimal_string(delta),
