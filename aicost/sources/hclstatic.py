@@ -753,13 +753,11 @@ class _Builder:
         """A module call whose files aicost cannot read: one change of the pseudo type
         ``module`` per instance (none for ``count = 0``), so that what it deploys is listed
         as unknown, never left out."""
-        block = instance.config.calls[name]
-        if id(block) not in self.unread:
-            return
-        expansion = self.expand(block, instance.scope())
+        expansion = instance.__dict__.get("_unread", {}).get(name)
         if expansion is None:
             return
-        kind, instances = expansion  # (cached warnings and reasons: expand is idempotent)
+        block = instance.config.calls[name]
+        kind, instances = expansion  # as child_instances expanded it, once
         reason = self.count_reasons.get(id(block)) if kind == UNKNOWN_COUNT else None
         for key, _scope in instances:
             self.changes.append(
@@ -1042,6 +1040,8 @@ class _Builder:
             return None  # count = 0: nothing to read
         directory = self._module_dir(parent, name, block)
         if directory is None:
+            # Not read: its instances are listed as unknown by _unread_calls.
+            parent.__dict__.setdefault("_unread", {})[name] = expansion
             return None
         self._refuse_cycle(parent, name, block, directory)
         config = self.loader.module(directory)
