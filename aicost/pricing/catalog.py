@@ -145,50 +145,36 @@ def _term_columns(
     prefix: str, term: int | None, payment: str | None = None
 ) -> tuple[tuple[str, str | None], ...]:
     years = term or 1
+    words = prefix.replace("_", " ")
     first = f"{prefix}_{years}y"
     other = f"reserved_{years}y"
     columns: list[tuple[str, str | None]] = []
-    if payment is not None:
+    if payment is None:
+        columns.append((first, None))
+    else:
         # The effective hourly rate (upfront fee amortised over the term) of that payment
         # option; a table without it falls back to the term's no-upfront rate, shown.
-        columns.append((f"{first}_{payment.replace('-', '_')}", None))
+        paid, said = payment.replace("-", "_"), payment.replace("-", " ")
+        columns.append((f"{first}_{paid}", None))
         columns.append(
-            (
-                first,
-                f"no {payment.replace('-', ' ')} price in the table; "
-                f"{years}-year no-upfront {prefix.replace('_', ' ')} rate shown",
-            )
+            (first, f"no {said} price in the table; {years}-year no-upfront {words} rate shown")
         )
-    else:
-        columns.append((first, None))
-    if other != first and payment is not None:
-        columns.append(
-            (
-                f"{other}_{payment.replace('-', '_')}",
-                f"no {prefix.replace('_', ' ')} price in the table; "
-                f"{years}-year {payment.replace('-', ' ')} reserved rate shown",
+        if other != first:
+            columns.append(
+                (
+                    f"{other}_{paid}",
+                    f"no {words} price in the table; {years}-year {said} reserved rate shown",
+                )
             )
-        )
     if other != first:
-        columns.append(
-            (
-                other,
-                f"no {prefix.replace('_', ' ')} price in the table; "
-                f"{years}-year reserved rate shown",
-            )
-        )
+        columns.append((other, f"no {words} price in the table; {years}-year reserved rate shown"))
     if years != 1 and prefix != "reserved":
         columns.append(
-            (
-                f"{prefix}_1y",
-                f"no {years}-year price in the table; 1-year {prefix.replace('_', ' ')} rate shown",
-            )
+            (f"{prefix}_1y", f"no {years}-year price in the table; 1-year {words} rate shown")
         )
     if years != 1:
         columns.append(("reserved_1y", f"no {years}-year price in the table; 1-year rate shown"))
-    columns.append(
-        ("on_demand", f"no {prefix.replace('_', ' ')} price in the table; on-demand rate shown")
-    )
+    columns.append(("on_demand", f"no {words} price in the table; on-demand rate shown"))
     return tuple(columns)
 
 
