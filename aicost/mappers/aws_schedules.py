@@ -21,7 +21,6 @@ why.
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections.abc import Iterator
 
 from aicost.core.model import Capacity, Deployment, ResourceChange
@@ -64,19 +63,9 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
         yield component, deployment
 
 
-#: The scheduled actions of the inventories read last (one scan each, not one per group).
-_SEEN: dict[int, tuple[weakref.ref[Inventory], list[ResourceChange]]] = {}
-
-
 def _all_schedules(inventory: Inventory) -> list[ResourceChange]:
-    seen = _SEEN.get(id(inventory))
-    if seen is not None and seen[0]() is inventory:
-        return seen[1]
-    if len(_SEEN) > 16:
-        _SEEN.clear()
-    found = list(inventory.of_type(SCHEDULE))
-    _SEEN[id(inventory)] = (weakref.ref(inventory), found)
-    return found
+    """The inventory's scheduled actions (one scan each, not one per group)."""
+    return inventory.memo(SCHEDULE, lambda found: list(found.of_type(SCHEDULE)))
 
 
 def _schedules(group: Side, inventory: Inventory, kind: str) -> list[Side]:

@@ -38,22 +38,20 @@ Result = Iterator[tuple[str | None, Deployment]]
 #: Resource types (API group/kind) a ScaledObject scales, as :mod:`aicost.sources.k8s` names them.
 TARGETS = ("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet")
 
-_SEEN: dict[int, tuple[weakref.ref[Inventory], list[Scaling]]] = {}
+SCALED_OBJECT = "keda.sh/ScaledObject"
 
 
 def _scalings(inventory: Inventory) -> list[Scaling]:
     """The ScaledObjects of *inventory* (one scan per inventory)."""
-    seen = _SEEN.get(id(inventory))
-    if seen is not None and seen[0]() is inventory:
-        return seen[1]
-    if len(_SEEN) > 16:
-        _SEEN.clear()
+    return inventory.memo(SCALED_OBJECT, _scan)
+
+
+def _scan(inventory: Inventory) -> list[Scaling]:
     found: list[Scaling] = []
-    for change in inventory.of_type("keda.sh/ScaledObject"):
+    for change in inventory.of_type(SCALED_OBJECT):
         spec = (change.after or {}).get("spec")
         if isinstance(spec, ScaledSpec) and spec.scaling is not None:
             found.append(spec.scaling)
-    _SEEN[id(inventory)] = (weakref.ref(inventory), found)
     return found
 
 
@@ -175,6 +173,6 @@ def _evaluate(found: Scaling) -> Outcome:
 
 
 HANDLERS: dict[str, Handler] = {
-    "keda.sh/ScaledObject": SUPPORTING,
+    SCALED_OBJECT: SUPPORTING,
     **dict.fromkeys(TARGETS, scaled),
 }

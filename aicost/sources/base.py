@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from aicost.core import texts
 from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange
+
+T = TypeVar("T")
 
 #: Inputs larger than this are refused rather than read into memory.
 MAX_INPUT_BYTES = 1024 * 1024 * 1024
@@ -63,6 +65,7 @@ class Inventory:
     _by_index: dict[tuple[str, str], dict[int | str, ResourceChange]] = field(
         default_factory=dict, repr=False
     )
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for change in self.changes:
@@ -132,6 +135,14 @@ class Inventory:
     def of_type(self, *types: str) -> Iterator[ResourceChange]:
         wanted = set(types)
         return (c for c in self.changes if c.type in wanted)
+
+    def memo(self, key: str, compute: Callable[[Inventory], T]) -> T:
+        """``compute(self)``, worked out once per inventory (a mapper's scan of the changes
+        that many resources ask about: scheduled actions, ScaledObjects)."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        found: T = self._memo[key]
+        return found
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_INPUT_BYTES, share: bool = False) -> str:
