@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import functools
 import hashlib
 import importlib
 import io
@@ -61,15 +62,11 @@ def load_cached(path: Path, origin: str = "--policy") -> Policy:
     return policy
 
 
-_STAMP: list[str] = []
-
-
+@functools.cache
 def _code_stamp() -> str:
     """The size and modification time of the code that validates a policy (the policy and
     rule modules, and the ground floor's models), so that a changed aicost (an editable
     install, a rebuilt wheel of the same version) never serves a policy it would now reject."""
-    if _STAMP:
-        return _STAMP[0]
     here = Path(__file__).resolve().parent
     parts: list[str] = []
     for directory in (here, here / "rules", here.parent / "core"):
@@ -81,8 +78,7 @@ def _code_stamp() -> str:
                         parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
         except OSError:
             parts.append(f"{directory.name}:?")
-    _STAMP.append(hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16])
-    return _STAMP[0]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _digest(path: str) -> str | None:

@@ -165,7 +165,7 @@ def test_changed_validation_code_never_serves_an_old_entry(
     path = _write(tmp_path)
     cache.load_cached(path)
     assert len(list((cache.cache_dir() / "policies").glob("*.pickle"))) == 1
-    monkeypatch.setattr(cache, "_STAMP", ["another-build"])
+    monkeypatch.setattr(cache, "_code_stamp", lambda: "another-build")
     cache.load_cached(path)
     assert len(list((cache.cache_dir() / "policies").glob("*.pickle"))) == 2
 
