@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any, Protocol
 
 from aicost.core.model import Deployment, PricedWorkload, Workload
 from aicost.cost.projection import Pricer
-from aicost.policy.finding import Finding
+from aicost.policy.finding import Finding, WaiverRef
 from aicost.policy.schema import Commitment, RuleConfig, Severity
 
 DOCS_URL = "https://github.com/aicost/aicost/blob/main/docs/rules.md"
@@ -194,6 +196,41 @@ class CheckContext:
                 yield item, prior, planned
 
 
+class Finisher(Protocol):
+    """Builds a rule's findings in their final form (the policy engine's, see
+    :func:`finishing`): remediation, link, enforcement, file and line, and the gate's
+    decision, in one constructor call per finding."""
+
+    def build(
+        self,
+        rule: RuleConfig,
+        item: PricedWorkload | None,
+        message: str,
+        address: str | None,
+        component: str | None,
+        monthly_saving: Decimal | None,
+        monthly_cost: Decimal | None,
+        severity: Severity,
+        enforcement: str | None,
+    ) -> Finding: ...
+
+
+#: The rule being evaluated and the finisher of its findings (set by the engine).
+_FINISHING: ContextVar[tuple[RuleConfig, Finisher] | None] = ContextVar(
+    "aicost_policy_finishing", default=None
+)
+
+
+@contextmanager
+def finishing(rule: RuleConfig, finisher: Finisher) -> Iterator[None]:
+    """While the engine runs *rule*, :func:`finding` builds its findings with *finisher*."""
+    token = _FINISHING.set((rule, finisher))
+    try:
+        yield
+    finally:
+        _FINISHING.reset(token)
+
+
 def finding(
     rule: RuleConfig,
     item: PricedWorkload | None,
@@ -204,21 +241,42 @@ def finding(
     monthly_cost: Decimal | None = None,
     severity: Severity | None = None,
     enforcement: str | None = None,
+    whole: bool = False,
+    waiver: WaiverRef | None = None,
 ) -> Finding:
     """A finding of *rule* about *item* (or about *address*, for budgets).
 
     The engine fills in the rule module's default remediation and documentation link, and
     the enforcement. A rule that reports a finding below its own severity (a budget's early
     warning) passes *severity*; such a finding is advisory unless *enforcement* says more.
+    *whole*: about the whole resource, not the item's component (a job's roles). *waiver*:
+    an approval the rule honours.
+
+    While the engine evaluates *rule*, the finding is built in its final form at once;
+    otherwise (a rule called on its own) the engine completes it later.
     """
     workload = item.workload if item is not None else None
+    component = workload.component if workload is not None and not whole else None
+    current = _FINISHING.get()
+    if current is not None and current[0] is rule and waiver is None:
+        return current[1].build(
+            rule,
+            item,
+            message,
+            address,
+            component,
+            monthly_saving,
+            monthly_cost,
+            severity or rule.severity,
+            enforcement,
+        )
     return Finding(
         rule=rule.id,
         type=rule.type,
         severity=severity or rule.severity,
         enforcement=enforcement,
         address=address or (workload.address if workload else rule.id),
-        component=workload.component if workload else None,
+        component=component,
         message=message,
         monthly_saving=monthly_saving,
         monthly_cost=monthly_cost
@@ -228,4 +286,5 @@ def finding(
         link=rule.link,
         file=workload.source.path if workload else None,
         line=workload.source.line if workload else None,
+        waiver=waiver,
     )

@@ -15,18 +15,19 @@ import operator
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from aicost.core.model import PricedWorkload
 from aicost.core.validate import strict_validate
 from aicost.cost.projection import Pricer
-from aicost.policy.context import CheckContext, Locator, Place
+from aicost.policy.context import CheckContext, Locator, Place, RuleModule, finishing
 from aicost.policy.finding import Finding
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.policy.ruleinfo import link_of
-from aicost.policy.schema import Enforcement, Severity
+from aicost.policy.schema import Enforcement, RuleConfig, Severity
 from aicost.policy.waivers import FILE, Waiver, load_waiver_file
 
 
@@ -119,20 +120,25 @@ def run(
     enrich = options.source_dir is not None or any(
         item.workload.source.line is not None for item in workloads
     )
-    raw = _rule_findings(policy, ctx, places if enrich else None)
+    raw = _rule_findings(policy, ctx, places if enrich else None, options.gate)
     waivers = _waivers(policy, options, locator, workloads)
     notes = _source_dir_notes(options, locator, workloads)
     used: set[int] = set()
     findings: list[Finding] = []
     for found, level, changes in raw:
-        # Each finding is built once, from the rule's finding and every change to it.
+        if changes is None:  # built in its final form (see _Finisher); waivers may change it
+            if waivers:
+                found = _waived(found, waivers, used, today, policy, workspace, places, options)
+            findings.append(found)
+            continue
+        # A finding the rule built itself (or with an approval): completed here, at once.
         place = places.of(found) if waivers else None
         paths = place.paths if place else ()
         anchors = place.anchors if place else ()
         if waivers or found.waived:  # (with neither, no waiver changes the finding)
             changes.update(
                 _apply_waivers(
-                    found, level, waivers, used, today, policy, workspace, paths, anchors, notes
+                    found, level, waivers, used, today, policy, workspace, paths, anchors
                 )
             )
         waiver = changes.get("waiver", found.waiver)
@@ -157,7 +163,10 @@ class _Places:
         self._all_paths: list[str] | None = None
 
     def of(self, found: Finding) -> Place | None:
-        item = self.by_key.get((found.address, found.component))
+        return self.at(found.address, found.component)
+
+    def at(self, address: str, component: str | None) -> Place | None:
+        item = self.by_key.get((address, component))
         return self.locator.place(item.workload) if item is not None else None
 
     def all_paths(self) -> list[str]:
@@ -183,31 +192,150 @@ def _rebuilt(found: Finding, changes: dict[str, Any]) -> Finding:
     return Finding(*values)
 
 
-def _rule_findings(
-    policy: Policy, ctx: CheckContext, places: _Places | None
-) -> list[tuple[Finding, Enforcement, dict[str, Any]]]:
-    """Each enabled rule's findings, with the remediation, link, enforcement, file and line
-    to give them (as changes, applied when the finding is built)."""
-    raw: list[tuple[Finding, Enforcement, dict[str, Any]]] = []
-    for loaded in policy.rules:
-        module = loaded.module
+class _Finisher:
+    """Builds one rule's findings in their final form (:func:`aicost.policy.context.finding`
+    calls it while the engine runs the rule): remediation, link, enforcement, file and line,
+    and the gate's decision, in one constructor call. Waivers change the few they cover."""
+
+    def __init__(
+        self,
+        config: RuleConfig,
+        module: RuleModule,
+        enforcement: Enforcement,
+        places: _Places | None,
+        gate: Gate,
+    ) -> None:
+        self.rule_id = config.id
+        self.rule_type = config.type
+        self.severity = config.severity
+        self.enforcement = enforcement
         # Findings need the remediation and link only: info() would also build the
         # options' JSON Schema, which only the docs and `aicost explain` show.
-        link = link_of(module)
-        enforcement = policy.enforcement_of(loaded.config)
-        for found in module.check(loaded.config, ctx):
-            place = places.of(found) if places is not None else None
-            level = _level(found, loaded.config.severity, enforcement)
-            changes: dict[str, Any] = {
-                "remediation": found.remediation or module.REMEDIATION,
-                "link": found.link or link,
-                "enforcement": level.value,
-            }
+        self.remediation = config.remediation or module.REMEDIATION
+        self.link = config.link or link_of(module)
+        self.places = places
+        self.gate = gate
+        #: (severity, enforcement) -> the gate's decision: the same for the rule's findings.
+        self.decisions: dict[tuple[Severity, Enforcement], tuple[bool, str]] = {}
+        #: The findings built here, by id (kept alive, so an id is never reused).
+        self.built: dict[int, Finding] = {}
+
+    def owns(self, found: Finding) -> bool:
+        return self.built.get(id(found)) is found
+
+    def build(
+        self,
+        rule: RuleConfig,
+        item: PricedWorkload | None,
+        message: str,
+        address: str | None,
+        component: str | None,
+        monthly_saving: Decimal | None,
+        monthly_cost: Decimal | None,
+        severity: Severity,
+        enforcement: str | None,
+    ) -> Finding:
+        if enforcement:
+            level = Enforcement(enforcement)
+        elif severity.rank > self.severity.rank:
+            # A rule reporting below its own severity (a budget's early warning) only advises.
+            level = Enforcement.ADVISORY
+        else:
+            level = self.enforcement
+        decision = self.decisions.get((severity, level))
+        if decision is None:
+            decision = self.decisions[(severity, level)] = self.gate.decide_rule(
+                self.rule_id, self.rule_type, severity, level, waived=False
+            )
+        file = line = None
+        if item is not None:
+            workload = item.workload
+            address = address or workload.address
+            source = workload.source
+            file, line = source.path, source.line
+            if monthly_cost is None:
+                monthly_cost = item.monthly_cost
+        elif not address:
+            address = self.rule_id
+        if self.places is not None:
+            place = self.places.at(address, component)
             if place is not None and place.file:
-                changes["file"] = place.file
-                changes["line"] = place.line
-            raw.append((found, level, changes))
+                file, line = place.file, place.line
+        found = Finding(
+            self.rule_id,
+            self.rule_type,
+            severity,
+            address,
+            message,
+            component,
+            monthly_saving,
+            monthly_cost,
+            self.remediation,
+            self.link,
+            file,
+            line,
+            level.value,
+            None,
+            decision[0],
+            decision[1],
+        )
+        self.built[id(found)] = found
+        return found
+
+
+def _rule_findings(
+    policy: Policy, ctx: CheckContext, places: _Places | None, gate: Gate
+) -> list[tuple[Finding, Enforcement, dict[str, Any] | None]]:
+    """Each enabled rule's findings: built final (changes None), or with the remediation,
+    link, enforcement, file and line to give them (as changes, applied when the finding is
+    built) when the rule built it itself."""
+    raw: list[tuple[Finding, Enforcement, dict[str, Any] | None]] = []
+    for loaded in policy.rules:
+        module = loaded.module
+        enforcement = policy.enforcement_of(loaded.config)
+        finisher = _Finisher(loaded.config, module, enforcement, places, gate)
+        with finishing(loaded.config, finisher):
+            for found in module.check(loaded.config, ctx):
+                if finisher.owns(found):
+                    raw.append((found, enforcement, None))
+                    continue
+                place = places.of(found) if places is not None else None
+                level = _level(found, loaded.config.severity, enforcement)
+                changes: dict[str, Any] = {
+                    "remediation": found.remediation or module.REMEDIATION,
+                    "link": found.link or finisher.link,
+                    "enforcement": level.value,
+                }
+                if place is not None and place.file:
+                    changes["file"] = place.file
+                    changes["line"] = place.line
+                raw.append((found, level, changes))
     return raw
+
+
+def _waived(
+    found: Finding,
+    waivers: Sequence[Waiver],
+    used: set[int],
+    today: dt.date,
+    policy: Policy,
+    workspace: str,
+    places: _Places,
+    options: EvalOptions,
+) -> Finding:
+    """A final finding, with the waiver that covers it (and the gate's new decision)."""
+    level = Enforcement(found.enforcement)
+    place = places.of(found)
+    paths = place.paths if place else ()
+    anchors = place.anchors if place else ()
+    changes = _apply_waivers(found, level, waivers, used, today, policy, workspace, paths, anchors)
+    if not changes:
+        return found
+    waiver = changes["waiver"]
+    fails, why = options.gate.decide(found, level, waived=not waiver.expired)
+    changes["failing"] = fails
+    changes["decision"] = why
+    return _rebuilt(found, changes)
 
 
 def _waivers(
@@ -299,7 +427,6 @@ def _apply_waivers(
     workspace: str,
     paths: Sequence[str],
     anchors: Sequence[tuple[str, int]],
-    notes: list[str],
 ) -> dict[str, Any]:
     """The changes waivers make to *found*: its waiver reference and message, if any."""
     if found.waived:

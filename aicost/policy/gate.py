@@ -83,17 +83,36 @@ class Gate:
         *waived* overrides ``finding.waived`` (the engine decides before it builds the
         finding with its waiver).
         """
-        if finding.waived if waived is None else waived:
+        return self.decide_rule(
+            finding.rule,
+            finding.type,
+            finding.severity,
+            enforcement,
+            waived=finding.waived if waived is None else waived,
+        )
+
+    def decide_rule(
+        self,
+        rule: str,
+        rule_type: str,
+        severity: Severity,
+        enforcement: Enforcement,
+        *,
+        waived: bool,
+    ) -> tuple[bool, str]:
+        """:meth:`decide` for a finding of rule *rule* (id) and *rule_type*: the decision
+        depends on nothing else, so the engine makes it once per rule and severity."""
+        if waived:
             return False, "waived"
         if enforcement is Enforcement.HARD:
             return True, "hard enforcement"
         for pattern in self.fail_on_rules:
-            if _names(finding, pattern):
+            if _names(rule, rule_type, pattern):
                 return True, f"--fail-on {pattern}"
         for pattern in self.soft_fail_on_rules:
-            if _names(finding, pattern):
+            if _names(rule, rule_type, pattern):
                 return False, f"--soft-fail-on {pattern}"
-        rank = finding.severity.rank
+        rank = severity.rank
         if self.fail_on_severity is not None and rank <= self.fail_on_severity.rank:
             return True, f"--fail-on {self.fail_on_severity.value}"
         if self.soft_fail_on_severity is not None and rank >= self.soft_fail_on_severity.rank:
@@ -123,8 +142,8 @@ class Gate:
         return parts
 
 
-def _names(finding: Finding, pattern: str) -> bool:
-    return address_match(finding.rule, pattern) or address_match(finding.type, pattern)
+def _names(rule: str, rule_type: str, pattern: str) -> bool:
+    return address_match(rule, pattern) or address_match(rule_type, pattern)
 
 
 def _split(

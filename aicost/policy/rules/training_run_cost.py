@@ -40,7 +40,6 @@ An approval tag counts like an inline waiver: it does not apply to a rule with
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -267,14 +266,16 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
             tags.update(deployment.tags)
         approval = _approval(rule, tags, run.cost)
         item, _ = job.first
-        found = finding(rule, item, message, monthly_cost=_monthly(rule, run))
-        if len(job.items) > 1:
-            found = dataclasses.replace(found, component=None)
-        if isinstance(approval, WaiverRef):
-            found = dataclasses.replace(found, waiver=approval)
-        elif approval:
-            found = dataclasses.replace(found, message=f"{message}; {approval}")
-        yield found
+        if approval and not isinstance(approval, WaiverRef):
+            message = f"{message}; {approval}"
+        yield finding(
+            rule,
+            item,
+            message,
+            monthly_cost=_monthly(rule, run),
+            whole=len(job.items) > 1,  # the whole job, not one of its roles
+            waiver=approval if isinstance(approval, WaiverRef) else None,
+        )
 
 
 def _hours(value: Decimal) -> str:
