@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -117,6 +117,20 @@ class Locator:
         return list(files)
 
 
+#: A workload with an AI side, for sums over a change: (item, workload, its prior and its
+#: planned side when they run AI (else None), monthly cost after and before, label, project).
+ChangeRow = tuple[
+    PricedWorkload,
+    Workload,
+    Deployment | None,
+    Deployment | None,
+    Decimal | None,
+    Decimal | None,
+    str,
+    str,
+]
+
+
 @dataclass
 class CheckContext:
     workloads: Sequence[PricedWorkload]
@@ -136,6 +150,7 @@ class CheckContext:
     _all_targets: list[tuple[PricedWorkload, Deployment]] | None = field(
         default=None, repr=False, compare=False
     )
+    _change_rows: list[ChangeRow] | None = field(default=None, repr=False, compare=False)
 
     def matches(self, rule: RuleConfig, workload: Workload, deployment: Deployment) -> bool:
         if self._selects_all(rule):
@@ -144,25 +159,37 @@ class CheckContext:
         paths = self.locator.place(workload).paths if match.paths else ()
         return match.matches(workload, deployment, workspace=self.workspace, paths=paths)
 
+    def matcher(self, rule: RuleConfig) -> Callable[[Workload, Deployment], bool] | None:
+        """``matches`` for *rule* as one callable, or None when the rule selects every
+        workload (asked once per rule, then per workload)."""
+        if self._selects_all(rule):
+            return None
+        match = rule.match
+        if not match.source_conditions:  # tags, classes, clouds, regions only
+            return lambda _workload, deployment: match.deployment_matches(deployment)
+        return functools.partial(self.matches, rule)
+
+    def all_targets(self) -> list[tuple[PricedWorkload, Deployment]]:
+        """Every AI workload that still exists after the change, with its planned side."""
+        if self._all_targets is None:
+            self._all_targets = [
+                (item, planned)
+                for item in self.workloads
+                if (planned := item.workload.planned) is not None and planned.ai is True
+            ]
+        return self._all_targets
+
     def targets(self, rule: RuleConfig) -> Iterator[tuple[PricedWorkload, Deployment]]:
         """AI workloads that still exist after the change and that the rule's match selects.
 
         Deleted resources are never flagged; non-AI resources never reach a rule.
         """
-        if self._selects_all(rule):  # most rules: the same list, made once
-            if self._all_targets is None:
-                self._all_targets = [
-                    (item, planned)
-                    for item in self.workloads
-                    if (planned := item.workload.planned) is not None and planned.ai is True
-                ]
-            yield from self._all_targets
+        matches = self.matcher(rule)
+        if matches is None:  # most rules: the same list, made once
+            yield from self.all_targets()
             return
-        for item in self.workloads:
-            planned = item.workload.planned
-            if planned is None or planned.ai is not True:
-                continue
-            if self.matches(rule, item.workload, planned):
+        for item, planned in self.all_targets():
+            if matches(item.workload, planned):
                 yield item, planned
 
     def _selects_all(self, rule: RuleConfig) -> bool:
@@ -180,20 +207,41 @@ class CheckContext:
         For totals over a change (budgets' deltas, the change cap): a deleted or
         re-tagged workload counts on the side where it matches.
         """
-        for item in self.workloads:
-            workload = item.workload
-            prior = (
-                workload.prior is not None
-                and workload.prior.ai is True
-                and self.matches(rule, workload, workload.prior)
+        matches = self.matcher(rule)
+        for row in self.change_rows():
+            item, workload, prior, planned = row[0], row[1], row[2], row[3]
+            prior_matches = prior is not None and (matches is None or matches(workload, prior))
+            planned_matches = planned is not None and (
+                matches is None or matches(workload, planned)
             )
-            planned = (
-                workload.planned is not None
-                and workload.planned.ai is True
-                and self.matches(rule, workload, workload.planned)
-            )
-            if prior or planned:
-                yield item, prior, planned
+            if prior_matches or planned_matches:
+                yield item, prior_matches, planned_matches
+
+    def change_rows(self) -> list[ChangeRow]:
+        """Every workload with an AI side, once for all the rules that sum a change."""
+        if self._change_rows is None:
+            rows: list[ChangeRow] = []
+            for item in self.workloads:
+                workload = item.workload
+                prior, planned = workload.prior, workload.planned
+                prior = prior if prior is not None and prior.ai is True else None
+                planned = planned if planned is not None and planned.ai is True else None
+                if prior is None and planned is None:
+                    continue
+                rows.append(
+                    (
+                        item,
+                        workload,
+                        prior,
+                        planned,
+                        item.monthly_cost,
+                        item.prior_monthly_cost,
+                        workload.label,
+                        workload.project,
+                    )
+                )
+            self._change_rows = rows
+        return self._change_rows
 
 
 class Finisher(Protocol):

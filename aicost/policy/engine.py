@@ -125,28 +125,15 @@ def run(
     notes = _source_dir_notes(options, locator, workloads)
     used: set[int] = set()
     findings: list[Finding] = []
-    for found, level, changes in raw:
-        if changes is None:  # built in its final form (see _Finisher); waivers may change it
+    for entry in raw:
+        if isinstance(entry, Finding):  # final (see _Finisher); waivers may change it
             if waivers:
-                found = _waived(found, waivers, used, today, policy, workspace, places, options)
-            findings.append(found)
-            continue
-        # A finding the rule built itself (or with an approval): completed here, at once.
-        place = places.of(found) if waivers else None
-        paths = place.paths if place else ()
-        anchors = place.anchors if place else ()
-        if waivers or found.waived:  # (with neither, no waiver changes the finding)
-            changes.update(
-                _apply_waivers(
-                    found, level, waivers, used, today, policy, workspace, paths, anchors
-                )
+                entry = _waived(entry, waivers, used, today, policy, workspace, places, options)
+            findings.append(entry)
+        else:
+            findings.append(
+                _completed(*entry, waivers, used, today, policy, workspace, places, options)
             )
-        waiver = changes.get("waiver", found.waiver)
-        waived = waiver is not None and not waiver.expired
-        fails, why = options.gate.decide(found, level, waived=waived)
-        changes["failing"] = fails
-        changes["decision"] = why
-        findings.append(_rebuilt(found, changes))
     stale = _stale_waivers(waivers, used, policy, workspace, today, places)
     notes += _expiring_notes(waivers, used, today, policy.waiver_settings.expiring_soon_days)
     findings.sort(key=lambda f: f.sort_key)
@@ -285,11 +272,11 @@ class _Finisher:
 
 def _rule_findings(
     policy: Policy, ctx: CheckContext, places: _Places | None, gate: Gate
-) -> list[tuple[Finding, Enforcement, dict[str, Any] | None]]:
-    """Each enabled rule's findings: built final (changes None), or with the remediation,
-    link, enforcement, file and line to give them (as changes, applied when the finding is
-    built) when the rule built it itself."""
-    raw: list[tuple[Finding, Enforcement, dict[str, Any] | None]] = []
+) -> list[Finding | _Pending]:
+    """Each enabled rule's findings: built final, or, when the rule built one itself, with
+    its enforcement and the remediation, link, enforcement, file and line to give it (as
+    changes, applied when the finding is built)."""
+    raw: list[Finding | _Pending] = []
     for loaded in policy.rules:
         module = loaded.module
         enforcement = policy.enforcement_of(loaded.config)
@@ -297,7 +284,7 @@ def _rule_findings(
         with finishing(loaded.config, finisher):
             for found in module.check(loaded.config, ctx):
                 if finisher.owns(found):
-                    raw.append((found, enforcement, None))
+                    raw.append(found)
                     continue
                 place = places.of(found) if places is not None else None
                 level = _level(found, loaded.config.severity, enforcement)
@@ -313,6 +300,38 @@ def _rule_findings(
     return raw
 
 
+#: A finding a rule built itself, its enforcement, and the changes it is to be built with.
+_Pending = tuple[Finding, Enforcement, dict[str, Any]]
+
+
+def _completed(
+    found: Finding,
+    level: Enforcement,
+    changes: dict[str, Any],
+    waivers: Sequence[Waiver],
+    used: set[int],
+    today: dt.date,
+    policy: Policy,
+    workspace: str,
+    places: _Places,
+    options: EvalOptions,
+) -> Finding:
+    """A finding a rule built itself (or with an approval), completed in one build."""
+    place = places.of(found) if waivers else None
+    paths = place.paths if place else ()
+    anchors = place.anchors if place else ()
+    if waivers or found.waived:  # (with neither, no waiver changes the finding)
+        changes.update(
+            _apply_waivers(found, level, waivers, used, today, policy, workspace, paths, anchors)
+        )
+    waiver = changes.get("waiver", found.waiver)
+    waived = waiver is not None and not waiver.expired
+    fails, why = options.gate.decide(found, level, waived=waived)
+    changes["failing"] = fails
+    changes["decision"] = why
+    return _rebuilt(found, changes)
+
+
 def _waived(
     found: Finding,
     waivers: Sequence[Waiver],
@@ -324,6 +343,7 @@ def _waived(
     options: EvalOptions,
 ) -> Finding:
     """A final finding, with the waiver that covers it (and the gate's new decision)."""
+    assert found.enforcement is not None  # a final finding's
     level = Enforcement(found.enforcement)
     place = places.of(found)
     paths = place.paths if place else ()

@@ -168,11 +168,17 @@ class Match(Strict):
     ) -> bool:
         """Whether every condition holds. *paths* are the workload's file paths as the user
         sees them (default: its source path); *workspace* the current workspace."""
-        return self._deployment_matches(deployment) and self._source_matches(
+        return self.deployment_matches(deployment) and self._source_matches(
             workload, workspace, paths
         )
 
-    def _deployment_matches(self, deployment: Deployment) -> bool:
+    @property
+    def source_conditions(self) -> bool:
+        """Whether a resource type, address, workspace or path condition is given (else
+        only the deployment decides: :meth:`deployment_matches`)."""
+        return bool(self.resource_types or self.addresses or self.workspaces or self.paths)
+
+    def deployment_matches(self, deployment: Deployment) -> bool:
         """The tags, class, cloud and region conditions."""
         for key, values in self.tags.items():
             value = deployment.tags.get(key)

@@ -105,8 +105,11 @@ def check_purchase(
     rule: PurchaseConfig, ctx: CheckContext, workload_class: WorkloadClass
 ) -> Iterator[Finding]:
     target = PurchaseOption(rule.require[0])
-    for item, planned in ctx.targets(rule):
+    matches = ctx.matcher(rule)  # as ctx.targets(rule), but the class is asked first
+    for item, planned in ctx.all_targets():
         if planned.workload_class is not workload_class:
+            continue
+        if matches is not None and not matches(item.workload, planned):
             continue
         bad = [c for c in planned.capacity if c.nodes and not satisfies(c.purchase, rule.require)]
         if not bad:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,6 +10,8 @@ from decimal import Decimal
 from aicost.core.model import Deployment
 from aicost.policy.context import CheckContext
 from aicost.policy.schema import RuleConfig
+
+_ZERO = Decimal(0)
 
 #: Deployment -> group key (a tag value), or None to leave it out.
 Grouping = Callable[[Deployment], str | None]
@@ -35,50 +38,58 @@ class Totals:
         return self.planned - self.prior
 
     def largest(self, count: int = 3) -> list[tuple[Decimal, str]]:
-        return sorted(self.contributors, reverse=True)[:count]
+        # heapq.nlargest is sorted(..., reverse=True)[:count] without sorting them all.
+        return heapq.nlargest(count, self.contributors)
 
     def largest_changes(self, count: int = 3) -> list[tuple[Decimal, str]]:
         """The workloads that moved the total most, increases first."""
-        moved = [(delta, label) for label, delta in self.changes.items() if delta]
-        return sorted(moved, key=lambda pair: (-pair[0], pair[1]))[:count]
+        # The count smallest (-delta, label): labels are unique, so the delta itself is
+        # never compared, and the order is sorted()'s.
+        moved = [(-delta, label, delta) for label, delta in self.changes.items() if delta]
+        return [(delta, label) for _, label, delta in heapq.nsmallest(count, moved)]
 
 
 def totals(
     ctx: CheckContext, rule: RuleConfig, group: Grouping | None = None
 ) -> dict[str | None, Totals]:
-    """Totals per group (one group, None, without *group*), in first-seen order."""
+    """Totals per group (one group, None, without *group*), in first-seen order.
+
+    A deleted or re-tagged workload counts on the side where it matches.
+    """
     found: dict[str | None, Totals] = {}
-    for item, prior_matches, planned_matches in ctx.sides(rule):
-        workload = item.workload
-        if planned_matches and workload.planned is not None:
-            key = group(workload.planned) if group else None
+    matches = ctx.matcher(rule)  # None: every workload
+    for _, workload, prior, planned, cost, before, label, project in ctx.change_rows():
+        planned_matches = False
+        if planned is not None and (matches is None or matches(workload, planned)):
+            planned_matches = True
+            key = group(planned) if group else None
             if group is None or key is not None:
-                bucket = found.setdefault(key, Totals())
-                cost = item.monthly_cost
+                bucket = found.get(key)
+                if bucket is None:
+                    bucket = found[key] = Totals()
                 if cost is None:
                     bucket.unpriced += 1
                     bucket.unpriced_changes += 1
                 else:
                     bucket.planned += cost
-                    bucket.contributors.append((cost, workload.label))
-                    bucket.changes[workload.label] = (
-                        bucket.changes.get(workload.label, Decimal(0)) + cost
-                    )
-                if workload.project:
-                    bucket.projects[workload.project] = None
-        if prior_matches and workload.prior is not None:
-            key = group(workload.prior) if group else None
+                    bucket.contributors.append((cost, label))
+                    changes = bucket.changes
+                    changes[label] = changes.get(label, _ZERO) + cost
+                if project:
+                    bucket.projects[project] = None
+        if prior is not None and (matches is None or matches(workload, prior)):
+            key = group(prior) if group else None
             if group is None or key is not None:
-                bucket = found.setdefault(key, Totals())
-                before = item.prior_monthly_cost
+                bucket = found.get(key)
+                if bucket is None:
+                    bucket = found[key] = Totals()
                 if before is None:
-                    if not (planned_matches and item.monthly_cost is None):
+                    if not (planned_matches and cost is None):
                         bucket.unpriced_changes += 1
                 else:
                     bucket.prior += before
-                    bucket.changes[workload.label] = (
-                        bucket.changes.get(workload.label, Decimal(0)) - before
-                    )
+                    changes = bucket.changes
+                    changes[label] = changes.get(label, _ZERO) - before
     return found
 
 

@@ -165,10 +165,12 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
         yield from _check_group(rule, key, groups[key], ctx)
 
 
-def _over(rule: Config, sums: Totals, message: str, address: str, workspace: str) -> Finding:
+def _over(
+    rule: Config, sums: Totals, message: str, address: str, workspace: str, moved: str
+) -> Finding:
     """An over-budget scope fails only when the change raises it (or ``fail_when: over``);
-    an untouched or lowered one is an advisory warning naming its workspace."""
-    moved = contributions(sums.largest_changes(), signed=True)
+    an untouched or lowered one is an advisory warning naming its workspace. *moved*: the
+    largest changes (:func:`contributions`)."""
     raised = sums.delta > 0 or sums.unpriced_changes > 0
     if rule.fail_when == "over" or raised:
         if moved and sums.delta != 0:
@@ -224,7 +226,7 @@ def _check_group(
                 f"budget {label}: {projected} {usd(total)}/month {over} "
                 f"by {usd(total - ceiling)} (largest: {top}){unpriced}"
             )
-            yield _over(rule, sums, message, address, workspace)
+            yield _over(rule, sums, message, address, workspace, moved)
         elif rule.warn_at is not None and limit > 0 and total >= limit * rule.warn_at:
             message = (
                 f"budget {label}: {projected} {usd(total)}/month is {_percent(total / limit)} "

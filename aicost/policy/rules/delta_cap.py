@@ -67,8 +67,9 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     if delta <= 0:
         return
     changes = unpriced_note(sums.unpriced_changes, "change")
-    if sums.largest_changes():
-        changes += f"; largest changes: {contributions(sums.largest_changes(), signed=True)}"
+    largest = sums.largest_changes()
+    if largest:
+        changes += f"; largest changes: {contributions(largest, signed=True)}"
     moved = f"({usd(sums.prior)} -> {usd(sums.planned)})"
     if rule.max_increase is not None and delta > rule.max_increase:
         yield finding(

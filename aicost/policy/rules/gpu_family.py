@@ -143,21 +143,40 @@ def _hardware(deployment: Deployment) -> str:
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     allow = {kind: rule.allowed_for(kind) for kind in WorkloadClass}  # per class, once
+    deny = tuple(rule.deny)
+    # The message per hardware and class: thousands of workloads share a few dozen.
+    messages: dict[tuple[str | None, str | None, WorkloadClass, bool], str | None] = {}
     for item, planned in ctx.targets(rule):
-        if planned.instance_type is None and planned.accelerator is None:
-            continue
-        denied = _first_match(tuple(rule.deny), planned)
-        if denied is not None:
-            yield finding(rule, item, f"{_hardware(planned)} is in a denied GPU family ({denied})")
-            continue
-        allowed = allow[planned.workload_class]
-        if planned.instance_type is None:
-            continue  # only the accelerator is known: an allow list of families cannot judge
-        if allowed is not None and not _any_matches(tuple(allowed), planned):
-            yield finding(
-                rule,
-                item,
-                f"{_hardware(planned)} is not an approved GPU family for "
-                f"{planned.workload_class.value} workloads "
-                f"(allowed: {', '.join(allowed) or 'none'})",
-            )
+        accelerator = planned.accelerator
+        key = (
+            planned.instance_type,
+            accelerator.name if accelerator is not None else None,
+            planned.workload_class,
+            "instance_type" in planned.sensitive,  # the hardware is masked in the message
+        )
+        if key in messages:
+            message = messages[key]
+        else:
+            message = messages[key] = _message(planned, deny, allow[planned.workload_class])
+        if message is not None:
+            yield finding(rule, item, message)
+
+
+def _message(
+    deployment: Deployment, deny: tuple[str, ...], allowed: list[str] | None
+) -> str | None:
+    """Why the deployment's hardware is refused, or None."""
+    if deployment.instance_type is None and deployment.accelerator is None:
+        return None
+    denied = _first_match(deny, deployment)
+    if denied is not None:
+        return f"{_hardware(deployment)} is in a denied GPU family ({denied})"
+    if deployment.instance_type is None:
+        return None  # only the accelerator is known: an allow list of families cannot judge
+    if allowed is not None and not _any_matches(tuple(allowed), deployment):
+        return (
+            f"{_hardware(deployment)} is not an approved GPU family for "
+            f"{deployment.workload_class.value} workloads "
+            f"(allowed: {', '.join(allowed) or 'none'})"
+        )
+    return None

@@ -57,18 +57,28 @@ def _first(value: str, patterns: tuple[str, ...]) -> str | None:
 
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    # The message per (region, shown): thousands of workloads run in a few regions.
+    messages: dict[tuple[str, str | None], str | None] = {}
     for item, planned in ctx.targets(rule):
         region = planned.region
         if region is None:
             continue
         shown = planned.public("region", region)
-        denied = _any(region, rule.deny)
-        if denied is not None:
-            yield finding(rule, item, f"runs in {shown}, a denied region ({denied})")
-        elif rule.allow and _any(region, rule.allow) is None:
-            yield finding(
-                rule,
-                item,
-                f"runs in {shown}, which is not an approved region "
-                f"(allowed: {', '.join(rule.allow)})",
-            )
+        key = (region, shown)
+        if key in messages:
+            message = messages[key]
+        else:
+            message = messages[key] = _message(rule, region, shown)
+        if message is not None:
+            yield finding(rule, item, message)
+
+
+def _message(rule: Config, region: str, shown: str | None) -> str | None:
+    denied = _any(region, rule.deny)
+    if denied is not None:
+        return f"runs in {shown}, a denied region ({denied})"
+    if rule.allow and _any(region, rule.allow) is None:
+        return (
+            f"runs in {shown}, which is not an approved region (allowed: {', '.join(rule.allow)})"
+        )
+    return None

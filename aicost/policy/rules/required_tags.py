@@ -49,13 +49,31 @@ class Config(RuleConfig):
 
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
+    required = tuple(rule.tags)
+    # The message, per the values of the required tags: thousands of workloads share a
+    # few hundred combinations.
+    messages: dict[tuple[str | None, ...], str | None] = {}
     for item, planned in ctx.targets(rule):
-        missing = [tag for tag in rule.tags if not (planned.tags.get(tag) or "").strip()]
-        if missing:
-            message = f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-            if planned.tags_from:
-                message += (
-                    f"; {item.workload.resource_type} cannot carry tags: its tags come from "
-                    f"{planned.tags_from}"
-                )
-            yield finding(rule, item, message)
+        values = tuple(map(planned.tags.get, required))
+        if values in messages:
+            message = messages[values]
+        else:
+            message = messages[values] = _missing(required, values)
+        if message is None:
+            continue
+        if planned.tags_from:
+            message += (
+                f"; {item.workload.resource_type} cannot carry tags: its tags come from "
+                f"{planned.tags_from}"
+            )
+        yield finding(rule, item, message)
+
+
+def _missing(required: tuple[str, ...], values: tuple[str | None, ...]) -> str | None:
+    """The finding's message when some of the *required* tags have no (or an empty) value."""
+    missing = [
+        tag for tag, value in zip(required, values, strict=True) if not (value or "").strip()
+    ]
+    if not missing:
+        return None
+    return f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
