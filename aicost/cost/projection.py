@@ -45,6 +45,8 @@ class Pricer:
         #: Rates by everything a rate depends on: thousands of workloads (and the rules'
         #: alternatives) ask for a few dozen machines.
         self._rates: dict[tuple[Any, ...], Rate | NoRate] = {}
+        #: Cost lines by the rate's key, the node count and the hours (see :meth:`_line`).
+        self._lines: dict[tuple[Any, ...], tuple[CostLine, tuple[str, ...]] | NoRate] = {}
 
     def cost(self, deployment: Deployment) -> Costing:
         hours = deployment.hours_per_month or self.hours_per_month
@@ -73,29 +75,58 @@ class Pricer:
         notes: list[str] = list(deployment.notes)
         total = Decimal(0)
         for slice_ in deployment.capacity:
-            rate = self.rate(deployment, slice_)
-            if isinstance(rate, NoRate):
-                reason = rate.reason
+            priced = self._line(deployment, slice_, hours)
+            if isinstance(priced, NoRate):
+                reason = priced.reason
                 if "instance_type" in deployment.sensitive:
                     reason = reason.replace(deployment.instance_type, "(sensitive)")
                 return Costing(None, reason=reason, notes=tuple(notes), hours_per_month=hours)
-            monthly = rate.hourly * slice_.nodes * hours
-            total += monthly
-            lines.append(
-                CostLine(
+            line, texts = priced
+            total += line.monthly
+            lines.append(line)
+            for text in texts:
+                if text not in notes:
+                    notes.append(text)
+        return Costing(total, lines=tuple(lines), notes=tuple(notes), hours_per_month=hours)
+
+    def _line(
+        self, deployment: Deployment, slice_: Capacity, hours: Decimal
+    ) -> tuple[CostLine, tuple[str, ...]] | NoRate:
+        """One slice's cost line and the rate's notes, or why it has no rate: the same for
+        every slice of the same machine, purchase and node count (a few dozen in thousands).
+
+        *hours* are the deployment's hours per month, else the pricer's (as :meth:`rate`)."""
+        key = (
+            deployment.cloud,
+            deployment.service,
+            deployment.region,
+            deployment.instance_type,
+            slice_.purchase,
+            slice_.term_years,
+            slice_.payment,
+            deployment.accelerator,
+            hours,
+            deployment.node_share,
+            slice_.nodes,
+        )
+        found = self._lines.get(key)
+        if found is None:
+            rate = self.rate(deployment, slice_)
+            if isinstance(rate, NoRate):
+                found = rate
+            else:
+                line = CostLine(
                     purchase=slice_.purchase,
                     nodes=slice_.nodes,
                     hourly_rate=rate.hourly,
-                    monthly=monthly,
+                    monthly=rate.hourly * slice_.nodes * hours,
                     basis=rate.basis,
                     table=rate.table.id,
                     priced_as=rate.fallback,
                 )
-            )
-            for text in (rate.note, *rate.adjustments):
-                if text and text not in notes:
-                    notes.append(text)
-        return Costing(total, lines=tuple(lines), notes=tuple(notes), hours_per_month=hours)
+                found = (line, tuple(text for text in (rate.note, *rate.adjustments) if text))
+            self._lines[key] = found
+        return found
 
     def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
         """The hourly rate of one unit: an instance, or a pod's share of one (``node_share``)."""
@@ -140,10 +171,7 @@ class Pricer:
         for w in workloads:
             prior = self.cost(w.prior) if w.prior is not None else None
             planned = self.cost(w.planned) if w.planned is not None else None
-            item = PricedWorkload(workload=w, prior_cost=prior, planned_cost=planned)
-            # Built again with its unit costs (a constructor call: dataclasses.replace
-            # costs several times that).
-            out.append(PricedWorkload(w, prior, planned, unit_costs.compute(item)))
+            out.append(PricedWorkload(w, prior, planned, unit_costs.of(w.planned, planned)))
         return out
 
 
