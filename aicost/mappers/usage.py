@@ -20,6 +20,7 @@ from aicost.sources.usage import Usage
 #: Tags that give a run time or a run count when neither a manifest nor the usage file does.
 RUN_HOURS_TAGS = ("run-hours", "run_hours", "aicost:run-hours", "aicost/run-hours")
 RUNS_TAGS = ("runs-per-month", "runs_per_month", "aicost:runs-per-month", "aicost/runs-per-month")
+_RUN_TAGS = frozenset((*RUN_HOURS_TAGS, *RUNS_TAGS))
 
 
 def apply(workloads: Sequence[Workload], usage: Usage | None) -> tuple[list[Workload], list[str]]:
@@ -99,6 +100,8 @@ def _side(
 ) -> Deployment | None:
     if deployment is None:
         return None
+    if not values and deployment.run_hours is None and _RUN_TAGS.isdisjoint(deployment.tags):
+        return deployment  # most deployments: nothing to apply
     changes: dict[str, Any] = {}
     notes: list[str] = []
     for key in ("hours_per_month", "run_hours", "runs_per_month"):

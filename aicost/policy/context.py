@@ -186,11 +186,8 @@ class CheckContext:
         """
         matches = self.matcher(rule)
         if matches is None:  # most rules: the same list, made once
-            yield from self.all_targets()
-            return
-        for item, planned in self.all_targets():
-            if matches(item.workload, planned):
-                yield item, planned
+            return iter(self.all_targets())
+        return iter([pair for pair in self.all_targets() if matches(pair[0].workload, pair[1])])
 
     def _selects_all(self, rule: RuleConfig) -> bool:
         """Whether the rule's match is empty (it selects every workload)."""

@@ -126,17 +126,14 @@ def run(
     used: set[int] = set()
     findings: list[Finding] = []
     for entry in raw:
-        if isinstance(entry, Finding):  # final (see _Finisher); waivers may change it
-            if waivers:
-                entry = _waived(entry, waivers, used, today, policy, workspace, places, options)
-            findings.append(entry)
-        else:
-            findings.append(
-                _completed(*entry, waivers, used, today, policy, workspace, places, options)
-            )
+        if not isinstance(entry, Finding):  # a finding the rule built itself
+            entry = _completed(*entry, waivers, used, today, policy, workspace, places, options)
+        elif waivers:  # final (see _Finisher): changed only when a waiver covers it
+            entry = _waived(entry, waivers, used, today, policy, workspace, places, options)
+        findings.append(entry)
     stale = _stale_waivers(waivers, used, policy, workspace, today, places)
     notes += _expiring_notes(waivers, used, today, policy.waiver_settings.expiring_soon_days)
-    findings.sort(key=lambda f: f.sort_key)
+    findings.sort(key=_SORT_KEY)
     return Evaluation(findings, stale, notes, workspace, today, options.gate)
 
 
@@ -172,6 +169,9 @@ _ALL_FIELDS = operator.attrgetter(*_FIELDS)
 _POSITION = {name: position for position, name in enumerate(_FIELDS)}
 
 
+_SORT_KEY = operator.attrgetter("sort_key")
+
+
 def _rebuilt(found: Finding, changes: dict[str, Any]) -> Finding:
     values = list(_ALL_FIELDS(found))
     for name, value in changes.items():
@@ -202,13 +202,30 @@ class _Finisher:
         self.link = config.link or link_of(module)
         self.places = places
         self.gate = gate
-        #: (severity, enforcement) -> the gate's decision: the same for the rule's findings.
-        self.decisions: dict[tuple[Severity, Enforcement], tuple[bool, str]] = {}
-        #: The findings built here, by id (kept alive, so an id is never reused).
-        self.built: dict[int, Finding] = {}
+        #: (severity, the rule's enforcement for the finding) -> (its enforcement, whether
+        #: it fails, why): the same for all of the rule's findings but a budget's warning.
+        self.verdicts: dict[tuple[Severity, str | None], tuple[str, bool, str]] = {}
+        #: The finding built last: the rule yields it next, final.
+        self.last: Finding | None = None
 
     def owns(self, found: Finding) -> bool:
-        return self.built.get(id(found)) is found
+        """Whether *found* is final as built here (else the engine completes it: the
+        same finding, built again)."""
+        return found is self.last
+
+    def verdict(self, severity: Severity, enforcement: str | None) -> tuple[str, bool, str]:
+        if enforcement:
+            level = Enforcement(enforcement)
+        elif severity.rank > self.severity.rank:
+            # A rule reporting below its own severity (a budget's early warning) only advises.
+            level = Enforcement.ADVISORY
+        else:
+            level = self.enforcement
+        fails, why = self.gate.decide_rule(
+            self.rule_id, self.rule_type, severity, level, waived=False
+        )
+        found = self.verdicts[(severity, enforcement)] = (level.value, fails, why)
+        return found
 
     def build(
         self,
@@ -222,18 +239,7 @@ class _Finisher:
         severity: Severity,
         enforcement: str | None,
     ) -> Finding:
-        if enforcement:
-            level = Enforcement(enforcement)
-        elif severity.rank > self.severity.rank:
-            # A rule reporting below its own severity (a budget's early warning) only advises.
-            level = Enforcement.ADVISORY
-        else:
-            level = self.enforcement
-        decision = self.decisions.get((severity, level))
-        if decision is None:
-            decision = self.decisions[(severity, level)] = self.gate.decide_rule(
-                self.rule_id, self.rule_type, severity, level, waived=False
-            )
+        verdict = self.verdicts.get((severity, enforcement)) or self.verdict(severity, enforcement)
         file = line = None
         if item is not None:
             workload = item.workload
@@ -261,12 +267,12 @@ class _Finisher:
             self.link,
             file,
             line,
-            level.value,
+            verdict[0],
             None,
-            decision[0],
-            decision[1],
+            verdict[1],
+            verdict[2],
         )
-        self.built[id(found)] = found
+        self.last = found
         return found
 
 

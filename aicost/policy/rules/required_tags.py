@@ -55,9 +55,8 @@ def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     messages: dict[tuple[str | None, ...], str | None] = {}
     for item, planned in ctx.targets(rule):
         values = tuple(map(planned.tags.get, required))
-        if values in messages:
-            message = messages[values]
-        else:
+        message = messages.get(values, "")
+        if message == "":  # not seen yet ("" is never a message)
             message = messages[values] = _missing(required, values)
         if message is None:
             continue
