@@ -106,11 +106,8 @@ class Locator:
 
     def inline_files(self, workloads: Sequence[PricedWorkload]) -> list[str]:
         """Files whose ``aicost:ignore`` comments apply in this run."""
-        files: dict[str, None] = {}
-        for item in workloads:
-            source = item.workload.source
-            if source.path.lower().endswith((".tf", ".yaml", ".yml")):
-                files[source.path] = None
+        paths = dict.fromkeys(item.workload.source.path for item in workloads)
+        files = {path: None for path in paths if path.lower().endswith((".tf", ".yaml", ".yml"))}
         if self.index is not None:
             for path in self.index.all_files():
                 files[path] = None

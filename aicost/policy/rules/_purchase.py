@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 from aicost.core.declared import Field, field_validator
 from aicost.core.model import RESERVED_LIKE, Capacity, Deployment, PurchaseOption, WorkloadClass
@@ -105,13 +106,16 @@ def check_purchase(
     rule: PurchaseConfig, ctx: CheckContext, workload_class: WorkloadClass
 ) -> Iterator[Finding]:
     target = PurchaseOption(rule.require[0])
+    allowed = frozenset(o for o in PurchaseOption if satisfies(o, rule.require))
+    #: The commitment advice per machine, node counts and hours (see _advice).
+    advised: dict[tuple[Any, ...], tuple[str, Decimal | None, bool] | None] = {}
     matches = ctx.matcher(rule)  # as ctx.targets(rule), but the class is asked first
     for item, planned in ctx.all_targets():
         if planned.workload_class is not workload_class:
             continue
         if matches is not None and not matches(item.workload, planned):
             continue
-        bad = [c for c in planned.capacity if c.nodes and not satisfies(c.purchase, rule.require)]
+        bad = [c for c in planned.capacity if c.nodes and c.purchase not in allowed]
         if not bad:
             continue
         nodes = sum(c.nodes for c in bad)
@@ -124,13 +128,14 @@ def check_purchase(
             yield finding(rule, item, message, monthly_saving=saving(ctx, planned, bad, target))
             continue
         on_demand = sum(c.nodes for c in bad if c.purchase is PurchaseOption.ON_DEMAND)
-        advice = commitment_advice(ctx, planned, on_demand, target)
+        advice = _advice(ctx, planned, on_demand, target, advised)
         if advice is None:
             yield finding(rule, item, message)
             continue
-        message += f"; {advice.describe(term_label(target))}"
-        if advice.pays:
-            yield finding(rule, item, message, monthly_saving=advice.saving)
+        described, monthly_saving, pays = advice
+        message += f"; {described}"
+        if pays:
+            yield finding(rule, item, message, monthly_saving=monthly_saving)
             continue
         # Committing would cost more than it saves: advice, never a failure or a "saving".
         yield finding(
@@ -140,3 +145,36 @@ def check_purchase(
             severity=Severity.INFO,
             enforcement=Enforcement.ADVISORY.value,
         )
+
+
+def _advice(
+    ctx: CheckContext,
+    deployment: Deployment,
+    on_demand: int,
+    target: PurchaseOption,
+    advised: dict[tuple[Any, ...], tuple[str, Decimal | None, bool] | None],
+) -> tuple[str, Decimal | None, bool] | None:
+    """(what committing *on_demand* nodes would do, its saving, whether it pays), or None
+    when the rates are unknown; remembered in *advised* per everything it depends on (the
+    machine's rates, node counts and hours): thousands of workloads share a few dozen."""
+    key = (
+        deployment.cloud,
+        deployment.service,
+        deployment.region,
+        deployment.instance_type,
+        deployment.accelerator,
+        deployment.hours_per_month,
+        deployment.node_share,
+        deployment.min_nodes,
+        deployment.max_nodes,
+        deployment.steady_nodes,
+        on_demand,
+    )
+    if key in advised:
+        return advised[key]
+    advice = commitment_advice(ctx, deployment, on_demand, target)
+    found = None
+    if advice is not None:
+        found = (advice.describe(term_label(target)), advice.saving, advice.pays)
+    advised[key] = found
+    return found

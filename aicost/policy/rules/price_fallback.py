@@ -13,6 +13,7 @@ is:
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 
 from aicost.policy.context import CheckContext, finding
@@ -28,6 +29,9 @@ REMEDIATION = (
 )
 
 
+_PRICED_AS = operator.attrgetter("priced_as")
+
+
 class Config(RuleConfig):
     pass
 
@@ -35,7 +39,9 @@ class Config(RuleConfig):
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     for item, _planned in ctx.targets(rule):
         costing = item.planned_cost
-        if costing is None or costing.monthly is None or not costing.fallbacks:
+        if costing is None or costing.monthly is None:
+            continue
+        if not any(map(_PRICED_AS, costing.lines)):  # no fallback (costing.fallbacks empty)
             continue
         reasons = [r for r in item.estimate_reasons if r.startswith("bought as")]
         yield finding(

@@ -58,16 +58,16 @@ def _first(value: str, patterns: tuple[str, ...]) -> str | None:
 
 def check(rule: Config, ctx: CheckContext) -> Iterator[Finding]:
     # The message per (region, shown): thousands of workloads run in a few regions.
-    messages: dict[tuple[str, str | None], str | None] = {}
+    messages: dict[tuple[str, bool], str | None] = {}
     for item, planned in ctx.targets(rule):
         region = planned.region
         if region is None:
             continue
-        shown = planned.public("region", region)
-        key = (region, shown)
+        key = (region, "region" in planned.sensitive)
         if key in messages:
             message = messages[key]
         else:
+            shown = planned.public("region", region)
             message = messages[key] = _message(rule, region, shown)
         if message is not None:
             yield finding(rule, item, message)
