@@ -205,13 +205,14 @@ class _Finisher:
         #: (severity, the rule's enforcement for the finding) -> (its enforcement, whether
         #: it fails, why): the same for all of the rule's findings but a budget's warning.
         self.verdicts: dict[tuple[Severity, str | None], tuple[str, bool, str]] = {}
-        #: The finding built last: the rule yields it next, final.
-        self.last: Finding | None = None
+        #: The findings built here and not yet yielded, by id (kept alive meanwhile, so
+        #: an id stays theirs).
+        self.built: dict[int, Finding] = {}
 
     def owns(self, found: Finding) -> bool:
-        """Whether *found* is final as built here (else the engine completes it: the
-        same finding, built again)."""
-        return found is self.last
+        """Whether the rule yields *found* as built here: final (else the engine completes
+        it: the same finding, built again)."""
+        return self.built.pop(id(found), None) is found
 
     def verdict(self, severity: Severity, enforcement: str | None) -> tuple[str, bool, str]:
         if enforcement:
@@ -272,7 +273,7 @@ class _Finisher:
             verdict[1],
             verdict[2],
         )
-        self.last = found
+        self.built[id(found)] = found
         return found
 
 
