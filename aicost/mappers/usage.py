@@ -102,6 +102,17 @@ def _side(
         return None
     if not values and deployment.run_hours is None and _RUN_TAGS.isdisjoint(deployment.tags):
         return deployment  # most deployments: nothing to apply
+    return _applied(deployment, values, source, job=job, workload=workload)
+
+
+def _applied(
+    deployment: Deployment,
+    values: Mapping[str, Any],
+    source: str,
+    *,
+    job: bool,
+    workload: Workload,
+) -> Deployment:
     changes: dict[str, Any] = {}
     notes: list[str] = []
     for key in ("hours_per_month", "run_hours", "runs_per_month"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,7 +57,7 @@ def totals(
 
     A deleted or re-tagged workload counts on the side where it matches.
     """
-    found: dict[str | None, Totals] = {}
+    found: defaultdict[str | None, Totals] = defaultdict(Totals)
     matches = ctx.matcher(rule)  # None: every workload
     for _, workload, prior, planned, cost, before, label, project in ctx.change_rows():
         planned_matches = False
@@ -64,9 +65,7 @@ def totals(
             planned_matches = True
             key = group(planned) if group else None
             if group is None or key is not None:
-                bucket = found.get(key)
-                if bucket is None:
-                    bucket = found[key] = Totals()
+                bucket = found[key]
                 if cost is None:
                     bucket.unpriced += 1
                     bucket.unpriced_changes += 1
@@ -80,9 +79,7 @@ def totals(
         if prior is not None and (matches is None or matches(workload, prior)):
             key = group(prior) if group else None
             if group is None or key is not None:
-                bucket = found.get(key)
-                if bucket is None:
-                    bucket = found[key] = Totals()
+                bucket = found[key]
                 if before is None:
                     if not (planned_matches and cost is None):
                         bucket.unpriced_changes += 1
@@ -90,7 +87,7 @@ def totals(
                     bucket.prior += before
                     changes = bucket.changes
                     changes[label] = changes.get(label, _ZERO) - before
-    return found
+    return dict(found)
 
 
 def contributions(pairs: list[tuple[Decimal, str]], *, signed: bool = False) -> str:
