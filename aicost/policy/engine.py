@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import operator
 import os
 from collections.abc import Sequence
@@ -143,8 +144,13 @@ class _Places:
     def __init__(self, workloads: Sequence[PricedWorkload], locator: Locator) -> None:
         self.workloads = workloads
         self.locator = locator
-        self.by_key = {(i.workload.address, i.workload.component): i for i in workloads}
         self._all_paths: list[str] | None = None
+
+    @functools.cached_property
+    def by_key(self) -> dict[tuple[str, str | None], PricedWorkload]:
+        """Workloads by (address, component): made when first asked (with --source-dir,
+        .tf or manifest inputs, or waivers)."""
+        return {(i.workload.address, i.workload.component): i for i in self.workloads}
 
     def of(self, found: Finding) -> Place | None:
         return self.at(found.address, found.component)
