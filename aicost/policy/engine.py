@@ -24,7 +24,7 @@ from aicost.core.model import PricedWorkload
 from aicost.core.validate import strict_validate
 from aicost.cost.projection import Pricer
 from aicost.policy.context import CheckContext, Locator, Place, RuleModule, finishing
-from aicost.policy.finding import Finding
+from aicost.policy.finding import Finding, make
 from aicost.policy.gate import Gate
 from aicost.policy.loader import Policy
 from aicost.policy.ruleinfo import link_of
@@ -261,7 +261,7 @@ class _Finisher:
             place = self.places.at(address, component)
             if place is not None and place.file:
                 file, line = place.file, place.line
-        found = Finding(
+        found = make(  # Finding(...) of every field, faster
             self.rule_id,
             self.rule_type,
             severity,
@@ -278,6 +278,7 @@ class _Finisher:
             None,
             verdict[1],
             verdict[2],
+            False,
         )
         self.built[id(found)] = found
         return found

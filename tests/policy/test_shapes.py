@@ -5,13 +5,15 @@ with its own address, and the findings are those the engine completes the long w
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from aicost.policy import engine
-from aicost.policy.finding import Finding
+from aicost.policy.finding import Finding, make
 from aicost.policy.schema import RuleConfig
 from tests.harness import findings, map_resources
 from tests.policy.helpers import TERRAFORM, TODAY, of, policy_text, run
@@ -114,3 +116,16 @@ def test_findings_built_at_once_are_the_ones_the_engine_completes(
     assert fast.policy_notes == slow.policy_notes
     assert any(f.waiver is not None for f in fast.findings) == (plan_name == "aws_platform")
     assert of(fast, "regions")
+
+
+def test_make_is_the_dataclass_constructor_of_every_field_in_order() -> None:
+    """finding.make builds a Finding slot by slot: the same fields, in order, and the same
+    finding (equal, same hash, still frozen)."""
+    names = [f.name for f in dataclasses.fields(Finding)]
+    assert list(inspect.signature(make).parameters) == names
+    values = [f"value-{index}" for index in range(len(names))]
+    made, built = make(*values), Finding(*values)  # type: ignore[arg-type]
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert type(made) is Finding
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.rule = "other"  # type: ignore[misc]
