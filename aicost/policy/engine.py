@@ -5,6 +5,10 @@ rule's remediation, link and enforcement, and its file and line (from ``--source
 when the input is a plan); waivers are matched (see :mod:`aicost.policy.waivers`); the
 gate decides which findings fail (:mod:`aicost.policy.gate`); waivers that covered
 nothing are reported as stale.
+
+Each finding is built once, in its final form, while its rule runs (:class:`_Finisher`,
+through :func:`aicost.policy.context.finding`); only those a waiver covers, and those a
+rule builds itself, are built again with the changes.
 """
 
 from __future__ import annotations
@@ -168,8 +172,7 @@ class _Places:
 
 
 #: Finding's fields, to build a changed finding in one call (dataclasses.replace costs
-#: several times that, and the engine changes every finding): all read in one C call,
-#: the changed ones replaced by position.
+#: several times that): all read in one C call, the changed ones replaced by position.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 _ALL_FIELDS = operator.attrgetter(*_FIELDS)
 _POSITION = {name: position for position, name in enumerate(_FIELDS)}
@@ -182,7 +185,7 @@ def _rebuilt(found: Finding, changes: dict[str, Any]) -> Finding:
     values = list(_ALL_FIELDS(found))
     for name, value in changes.items():
         values[_POSITION[name]] = value
-    return Finding(*values)
+    return make(*values)
 
 
 class _Finisher:
