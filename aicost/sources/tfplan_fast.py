@@ -7,49 +7,63 @@ and adds ``relevant_attributes``, ``output_changes`` and more; aicost reads only
 without building Python objects for it (about half of a large plan), so a plan costs less
 time and memory than ``json.load`` of the same file.
 
-Anything unusual (a byte order mark, UTF-16, the setup-terraform wrapper, invalid or
-unexpectedly shaped JSON, a file over the size limit) returns None: the caller then reads the
-file with the standard library and reports problems exactly as before. That includes numbers
-no float or Python integer holds (``1e400``, thousands of digits) in the sections aicost
-reads: msgspec refuses them and the full reader names them. In the sections skipped here
-(``planned_values``, ``prior_state``...) such numbers are not looked at.
+Each ``resource_changes`` entry is decoded into an :class:`Entry` whose fields have the
+types Terraform writes (string ``address``, ``mode`` ``managed`` or ``data``, ``actions``
+a list of known actions, ``before``/``after`` objects or null...): msgspec checks those
+shapes in C while it decodes, and the plan reader builds its resource changes from the
+entries without a Python pass over JSON objects. What the types cannot say (an empty
+address, a create with no ``after``, a provider address) the reader checks per entry.
+
+Anything unusual (a byte order mark, UTF-16, the setup-terraform wrapper, invalid JSON or
+any value of a type Terraform does not write, a file over the size limit) returns None: the
+caller then reads the file with the standard library and reports problems exactly as before.
+That includes numbers no float or Python integer holds (``1e400``, thousands of digits) in
+the sections aicost reads: msgspec refuses them and the full reader names them. In the
+sections skipped here (``planned_values``, ``prior_state``...) such numbers are not looked at.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from aicost.sources.base import MAX_INPUT_BYTES
 
+#: The actions Terraform and OpenTofu write (plancheck._KNOWN_ACTIONS).
+_Action = Literal["create", "update", "delete", "no-op", "read", "forget"]
 
-class _Change(msgspec.Struct):
-    actions: Any = msgspec.UNSET
-    before: Any = msgspec.UNSET
-    after: Any = msgspec.UNSET
-    after_unknown: Any = msgspec.UNSET
+
+class Change(msgspec.Struct, gc=False):
+    """An entry's ``change``, typed as Terraform writes it (else the full reader's errors)."""
+
+    actions: tuple[_Action, ...]
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    after_unknown: dict[str, Any] | bool | None = None
     # Sensitivity marks are read only where they say ``true`` (see mappers.base._marked);
-    # most plans mark nothing, so they are decoded only when they do.
+    # most plans mark nothing, so they are decoded only when they do (:func:`marks`).
     before_sensitive: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     after_sensitive: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
 
 
-class _ResourceChange(msgspec.Struct):
-    address: Any = msgspec.UNSET
-    type: Any = msgspec.UNSET
-    name: Any = msgspec.UNSET
-    mode: Any = msgspec.UNSET
-    provider_name: Any = msgspec.UNSET
-    module_address: Any = msgspec.UNSET
-    index: Any = msgspec.UNSET
-    change: _Change | msgspec.UnsetType = msgspec.UNSET
+class Entry(msgspec.Struct, gc=False):
+    """A ``resource_changes`` entry, typed as Terraform writes it."""
+
+    address: str
+    type: str
+    change: Change
+    mode: Literal["managed", "data"] = "managed"
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    provider_name: str | msgspec.UnsetType = msgspec.UNSET
+    module_address: str | None = None
+    index: Any = None
 
 
 class _Plan(msgspec.Struct):
     format_version: Any = msgspec.UNSET
-    resource_changes: list[_ResourceChange] | msgspec.UnsetType = msgspec.UNSET
+    resource_changes: list[Entry] | msgspec.UnsetType = msgspec.UNSET
     configuration: Any = msgspec.UNSET
     variables: Any = msgspec.UNSET
     errored: Any = msgspec.UNSET
@@ -65,9 +79,7 @@ class _Plan(msgspec.Struct):
 
 _DECODER = msgspec.json.Decoder(_Plan)
 _FIELDS = _Plan.__struct_fields__
-_ENTRY_FIELDS = _ResourceChange.__struct_fields__
-_CHANGE_FIELDS = _Change.__struct_fields__
-_UNSET = msgspec.UNSET
+_UNSET = UNSET = msgspec.UNSET
 
 
 def decode(path: Path) -> dict[str, Any] | None:
@@ -92,28 +104,25 @@ def decode(path: Path) -> dict[str, Any] | None:
         if value is not _UNSET:
             # A Raw value would keep the whole file's bytes alive: keep only its presence.
             document[name] = True if isinstance(value, msgspec.Raw) else value
-    changes = document.get("resource_changes")
-    if changes is not None:
-        plan.resource_changes = _UNSET
-        document["resource_changes"] = [_entry(entry) for entry in changes]
     return document
 
 
-def _entry(entry: _ResourceChange) -> dict[str, Any]:
-    """A ``resource_changes`` entry as the JSON object the plan reader takes."""
-    out = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
-    for name in _ENTRY_FIELDS:
-        if out[name] is _UNSET:
-            del out[name]
-    change = entry.change
-    if change is not _UNSET:
-        values = {name: getattr(change, name) for name in _CHANGE_FIELDS}
-        for name in _CHANGE_FIELDS:
-            value = values[name]
-            if value is _UNSET:
-                del values[name]
-            elif isinstance(value, msgspec.Raw):
-                # No ``true`` anywhere: nothing is marked, as if there were no marks.
-                values[name] = msgspec.json.decode(value) if b"true" in bytes(value) else None
-        out["change"] = values
-    return out
+def marks(value: msgspec.Raw | msgspec.UnsetType) -> Any:
+    """A sensitivity mark tree; None when it marks nothing (no ``true`` anywhere)."""
+    if value is _UNSET or value == _FALSE:  # ``false``: what every create's before says
+        return None
+    return msgspec.json.decode(value) if b"true" in bytes(value) else None
+
+
+_FALSE = msgspec.Raw(b"false")
+
+
+def as_json(entry: Entry) -> dict[str, Any]:
+    """*entry* as the JSON object it was decoded from (for the full checks' messages)."""
+    out = msgspec.structs.asdict(entry)
+    change = msgspec.structs.asdict(entry.change)
+    change["actions"] = list(entry.change.actions)
+    change["before_sensitive"] = marks(entry.change.before_sensitive)
+    change["after_sensitive"] = marks(entry.change.after_sensitive)
+    out["change"] = change
+    return {key: value for key, value in out.items() if value is not _UNSET}
