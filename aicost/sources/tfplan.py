@@ -491,8 +491,7 @@ def _typed_changes(
 
     project = source.path
     placed = resolver.placed
-    marks = tfplan_fast.marks
-    unset = tfplan_fast.UNSET
+    marks, unset, nothing = tfplan_fast.marks, tfplan_fast.UNSET, tfplan_fast.NOTHING
     changes: list[ResourceChange] = []
     append = changes.append
     for position, entry in enumerate(entries):
@@ -515,7 +514,7 @@ def _typed_changes(
         if found is None:
             found = resolver.place(*key, address, path)
         provider, region, default_tags = found
-        after_unknown = change.after_unknown
+        after_unknown, before_marks = change.after_unknown, change.before_sensitive
         # Positional, in ResourceChange's field order (a third faster than keywords; a test
         # holds the order).
         append(
@@ -524,7 +523,7 @@ def _typed_changes(
                 rtype,
                 name,
                 provider,
-                _action(actions),
+                _ACTIONS.get(actions) or _action(actions),
                 source,
                 mode,
                 entry.module_address,
@@ -532,8 +531,8 @@ def _typed_changes(
                 change.before,
                 change.after,
                 after_unknown if type(after_unknown) is dict else {},
-                None if change.before_sensitive is unset else marks(change.before_sensitive),
-                None if change.after_sensitive is unset else marks(change.after_sensitive),
+                None if before_marks is unset or before_marks == nothing else marks(before_marks),
+                marks(change.after_sensitive),
                 region,
                 default_tags,
                 actions == _CREATE_BEFORE_DESTROY,

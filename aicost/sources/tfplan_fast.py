@@ -127,12 +127,13 @@ def _contents(path: Path) -> bytes | mmap.mmap | None:
 
 def marks(value: msgspec.Raw | msgspec.UnsetType) -> Any:
     """A sensitivity mark tree; None when it marks nothing (no ``true`` anywhere)."""
-    if value is _UNSET or value == _FALSE:  # ``false``: what every create's before says
+    if value is _UNSET or value == NOTHING:
         return None
     return msgspec.json.decode(value) if b"true" in bytes(value) else None
 
 
-_FALSE = msgspec.Raw(b"false")
+#: ``false``: what every create's ``before_sensitive`` says.
+NOTHING = msgspec.Raw(b"false")
 
 
 def as_json(entry: Entry) -> dict[str, Any]:
