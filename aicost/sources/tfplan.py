@@ -491,7 +491,8 @@ def _typed_changes(
 
     project = source.path
     placed = resolver.placed
-    marks, unset, nothing = tfplan_fast.marks, tfplan_fast.UNSET, tfplan_fast.NOTHING
+    marks, unset = tfplan_fast.marks, tfplan_fast.UNSET
+    unmarked = not tfplan_fast.marked(entries)
     changes: list[ResourceChange] = []
     append = changes.append
     for position, entry in enumerate(entries):
@@ -531,8 +532,8 @@ def _typed_changes(
                 change.before,
                 change.after,
                 after_unknown if type(after_unknown) is dict else {},
-                None if before_marks is unset or before_marks == nothing else marks(before_marks),
-                marks(change.after_sensitive),
+                None if unmarked or before_marks is unset else marks(before_marks),
+                None if unmarked else marks(change.after_sensitive),
                 region,
                 default_tags,
                 actions == _CREATE_BEFORE_DESTROY,

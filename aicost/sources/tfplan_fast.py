@@ -136,6 +136,16 @@ def marks(value: msgspec.Raw | msgspec.UnsetType) -> Any:
 NOTHING = msgspec.Raw(b"false")
 
 
+def marked(entries: list[Entry]) -> bool:
+    """Whether any entry's sensitivity marks say ``true``: one search through all of them
+    (most plans mark nothing, and then no entry needs a look of its own)."""
+    changes = [entry.change for entry in entries]
+    marks = [change.after_sensitive for change in changes] + [
+        change.before_sensitive for change in changes
+    ]
+    return b"true" in b" ".join([mark for mark in marks if mark is not _UNSET])
+
+
 def as_json(entry: Entry) -> dict[str, Any]:
     """*entry* as the JSON object it was decoded from (for the full checks' messages)."""
     out = msgspec.structs.asdict(entry)
