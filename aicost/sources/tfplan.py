@@ -483,7 +483,7 @@ def _deferred(
 
 
 def _typed_changes(
-    entries: list[tfplan_fast.Entry], resolver: _Resolver, source: SourceRef, path: Path
+    entries: list[tfplan_fast.Pair], resolver: _Resolver, source: SourceRef, path: Path
 ) -> list[ResourceChange]:
     """Resource changes from entries whose types msgspec checked while decoding: only what
     types cannot say is checked here (plancheck.entry names the problem)."""
@@ -495,7 +495,7 @@ def _typed_changes(
     unmarked = not tfplan_fast.marked(entries)
     changes: list[ResourceChange] = []
     append = changes.append
-    for position, entry in enumerate(entries):
+    for position, (entry, after_unknown) in enumerate(entries):
         address, rtype, mode = entry.address, entry.type, entry.mode
         change, name = entry.change, entry.name
         actions = change.actions
@@ -506,7 +506,7 @@ def _typed_changes(
             or (change.after is None and mode == "managed" and "create" in actions)
             or (change.before is None and actions == ("delete",))
         ):
-            _refuse(entry, position, path)
+            _refuse(entry, after_unknown, position, path)
         if name is unset:
             name = address.rsplit(".", 1)[-1].split("[", 1)[0]
         # An unset provider_name stands for the same default in every entry of the key.
@@ -515,7 +515,7 @@ def _typed_changes(
         if found is None:
             found = resolver.place(*key, address, path)
         provider, region, default_tags = found
-        after_unknown, before_marks = change.after_unknown, change.before_sensitive
+        before_marks = change.before_sensitive
         # Positional, in ResourceChange's field order (a third faster than keywords; a test
         # holds the order).
         append(
@@ -546,11 +546,11 @@ def _typed_changes(
 _CREATE_BEFORE_DESTROY = ("create", "delete")
 
 
-def _refuse(entry: tfplan_fast.Entry, position: int, path: Path) -> NoReturn:
+def _refuse(entry: tfplan_fast.Entry, after_unknown: Any, position: int, path: Path) -> NoReturn:
     """Raise the input error plancheck names for an entry that fails its checks."""
     from aicost.sources import tfplan_fast
 
-    plancheck.entry(tfplan_fast.as_json(entry), position, path)
+    plancheck.entry(tfplan_fast.as_json(entry, after_unknown), position, path)
     raise AssertionError(f"resource_changes[{position}] passed the checks it failed")
 
 

@@ -42,7 +42,8 @@ class Change(msgspec.Struct, gc=False):
     actions: tuple[_Action, ...]
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
-    after_unknown: dict[str, Any] | bool | None = None
+    # Decoded once per distinct text (:func:`_unknown_trees`).
+    after_unknown: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
     # Sensitivity marks are read only where they say ``true`` (see mappers.base._marked);
     # most plans mark nothing, so they are decoded only when they do (:func:`marks`).
     before_sensitive: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
@@ -78,13 +79,20 @@ class _Plan(msgspec.Struct):
     resources: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
 
 
+#: An entry and its ``after_unknown`` tree (see :func:`decode`).
+Pair = tuple[Entry, Any]
+
 _DECODER = msgspec.json.Decoder(_Plan)
+#: ``after_unknown`` as Terraform writes it (plancheck.entry: an object or a boolean).
+_UNKNOWN = msgspec.json.Decoder(dict[str, Any] | bool | None)
 _FIELDS = _Plan.__struct_fields__
 _UNSET = UNSET = msgspec.UNSET
 
 
 def decode(path: Path) -> dict[str, Any] | None:
-    """The plan's top-level keys aicost reads, or None to fall back to the full reader."""
+    """The plan's top-level keys aicost reads, or None to fall back to the full reader.
+
+    ``resource_changes`` holds (:class:`Entry`, its ``after_unknown`` tree) pairs."""
     data = _contents(path)
     if data is None:
         return None
@@ -102,7 +110,38 @@ def decode(path: Path) -> dict[str, Any] | None:
         if value is not _UNSET:
             # A Raw value would keep the whole file's bytes alive: keep only its presence.
             document[name] = True if isinstance(value, msgspec.Raw) else value
+    entries = document.get("resource_changes")
+    if entries:
+        trees = _unknown_trees(entries)
+        if trees is None:
+            return None
+        document["resource_changes"] = list(zip(entries, trees, strict=True))
     return document
+
+
+def _unknown_trees(entries: list[Entry]) -> list[Any] | None:
+    """Each entry's ``after_unknown`` tree, decoded once per distinct text and shared (read
+    only, as ResourceChange's Mapping says): the instances of a ``count``, a ``for_each`` or
+    a module mark the same attributes unknown, so 6,003 changes of the 5,000-resource plan
+    have 12 distinct trees. None when one is not an object, a boolean or null, or holds a
+    number msgspec refuses: the full reader then names the problem."""
+    seen: dict[bytes, Any] = {}
+    trees: list[Any] = []
+    append, decode = trees.append, _UNKNOWN.decode
+    try:
+        for entry in entries:
+            raw = entry.change.after_unknown
+            if raw is _UNSET:
+                append(None)
+                continue
+            text = bytes(raw)
+            tree = seen.get(text, _UNSET)
+            if tree is _UNSET:
+                tree = seen[text] = decode(text)
+            append(tree)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    return trees
 
 
 def _contents(path: Path) -> bytes | mmap.mmap | None:
@@ -136,21 +175,22 @@ def marks(value: msgspec.Raw | msgspec.UnsetType) -> Any:
 NOTHING = msgspec.Raw(b"false")
 
 
-def marked(entries: list[Entry]) -> bool:
+def marked(entries: list[Pair]) -> bool:
     """Whether any entry's sensitivity marks say ``true``: one search through all of them
     (most plans mark nothing, and then no entry needs a look of its own)."""
-    changes = [entry.change for entry in entries]
+    changes = [entry.change for entry, _ in entries]
     marks = [change.after_sensitive for change in changes] + [
         change.before_sensitive for change in changes
     ]
     return b"true" in b" ".join([mark for mark in marks if mark is not _UNSET])
 
 
-def as_json(entry: Entry) -> dict[str, Any]:
+def as_json(entry: Entry, after_unknown: Any) -> dict[str, Any]:
     """*entry* as the JSON object it was decoded from (for the full checks' messages)."""
     out = msgspec.structs.asdict(entry)
     change = msgspec.structs.asdict(entry.change)
     change["actions"] = list(entry.change.actions)
+    change["after_unknown"] = after_unknown
     change["before_sensitive"] = marks(entry.change.before_sensitive)
     change["after_sensitive"] = marks(entry.change.after_sensitive)
     out["change"] = change

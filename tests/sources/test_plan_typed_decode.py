@@ -192,18 +192,42 @@ def test_an_entry_that_is_not_an_object_fails_the_same(tmp_path: Path) -> None:
     )
 
 
-def test_a_resource_seen_4000_times_gets_its_own_address_index_and_values(
+@pytest.mark.parametrize("number", ["1e400", "9" * 5000, "NaN"])
+def test_numbers_refused_in_after_unknown_fail_the_same(tmp_path: Path, number: str) -> None:
+    # after_unknown is decoded apart from the rest (once per distinct text): a number it
+    # cannot hold still sends the plan to the full reader, which names it.
+    entry = resource("aws_instance.gpu", dict(P5), unknown={"cpu_core_count": 12345})
+    text = json.dumps(_plan(_entry(lambda r: r.update(address=""), "aws_instance.a"), entry))
+    path = tmp_path / "plan.json"
+    path.write_text(text.replace("12345", number))
+    assert tfplan_fast.decode(path) is None
+    with pytest.raises(InputError) as typed:
+        tfplan.read(path)
+    path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+    with pytest.raises(InputError) as full:
+        tfplan.read(path)
+    assert str(typed.value) == str(full.value)
+    assert "number" in str(full.value)
+
+
+def test_instances_of_one_resource_get_their_own_values_and_share_one_unknown_tree(
     tmp_path: Path,
 ) -> None:
     entries = []
     for index in range(4):
-        entry = resource(f"aws_instance.gpu[{index}]", {**P5, "instance_type": f"p{index}"})
+        entry = resource(
+            f"aws_instance.gpu[{index}]",
+            {**P5, "instance_type": f"p{index}"},
+            unknown={"id": True, "tags_all": {}},
+        )
         entry["index"] = index
         entries.append(entry)
     (typed, _), full = _both(tmp_path / "plan.json", _plan(*entries))
     _same(typed, full)
     assert [c.index for c in typed.changes] == [0, 1, 2, 3]
     assert [c.after["instance_type"] for c in typed.changes] == ["p0", "p1", "p2", "p3"]
+    # The same after_unknown text is one tree, shared read-only.
+    assert len({id(c.after_unknown) for c in typed.changes}) == 1
 
 
 def test_typed_changes_are_built_in_resource_change_field_order() -> None:
