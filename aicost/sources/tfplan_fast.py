@@ -124,8 +124,12 @@ def _unknown_trees(entries: list[Entry]) -> list[Any] | None:
     only, as ResourceChange's Mapping says): the instances of a ``count``, a ``for_each`` or
     a module mark the same attributes unknown, so 6,003 changes of the 5,000-resource plan
     have 12 distinct trees. None when one is not an object, a boolean or null, or holds a
-    number msgspec refuses: the full reader then names the problem."""
-    seen: dict[bytes, Any] = {}
+    number msgspec refuses: the full reader then names the problem.
+
+    Texts are told apart by length, then compared as they lie in the file (a Raw compares
+    its bytes without copying them); at most :data:`_SHARED_PER_LENGTH` are kept per length,
+    so a plan whose trees all differ decodes each once, as it would anyway."""
+    seen: dict[int, list[tuple[msgspec.Raw, Any]]] = {}
     trees: list[Any] = []
     append, decode = trees.append, _UNKNOWN.decode
     try:
@@ -134,14 +138,25 @@ def _unknown_trees(entries: list[Entry]) -> list[Any] | None:
             if raw is _UNSET:
                 append(None)
                 continue
-            text = bytes(raw)
-            tree = seen.get(text, _UNSET)
+            known = seen.get(len(raw))
+            if known is None:
+                known = seen[len(raw)] = []
+            tree = _UNSET
+            for text, shared in known:
+                if text == raw:
+                    tree = shared
+                    break
             if tree is _UNSET:
-                tree = seen[text] = decode(text)
+                tree = decode(raw)
+                if len(known) < _SHARED_PER_LENGTH:
+                    known.append((raw, tree))
             append(tree)
     except (msgspec.DecodeError, RecursionError):
         return None
     return trees
+
+
+_SHARED_PER_LENGTH = 8
 
 
 def _contents(path: Path) -> bytes | mmap.mmap | None:

@@ -230,6 +230,24 @@ def test_instances_of_one_resource_get_their_own_values_and_share_one_unknown_tr
     assert len({id(c.after_unknown) for c in typed.changes}) == 1
 
 
+def test_many_unknown_trees_of_one_length_are_each_read(tmp_path: Path) -> None:
+    # Distinct after_unknown texts of the same length, more than are kept for sharing.
+    entries = [
+        resource(f"aws_instance.gpu{n:02}", dict(P5), unknown={f"attribute_{n % 20:02}": True})
+        for n in range(23)
+    ]
+    (typed, took_typed), full = _both(tmp_path / "plan.json", _plan(*entries))
+    assert took_typed
+    _same(typed, full)
+    assert [next(iter(c.after_unknown)) for c in typed.changes][18:] == [
+        "attribute_18",
+        "attribute_19",
+        "attribute_00",
+        "attribute_01",
+        "attribute_02",
+    ]
+
+
 def test_typed_changes_are_built_in_resource_change_field_order() -> None:
     # tfplan._typed_changes builds ResourceChange positionally, in this order.
     assert [f.name for f in dataclasses.fields(ResourceChange)] == [
