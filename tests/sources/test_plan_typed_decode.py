@@ -20,6 +20,7 @@ import pytest
 from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange
 from aicost.sources import tfplan, tfplan_fast
+from aicost.sources.counts import COUNT_UNKNOWN_KEY
 from tests.conftest import PLANS
 from tests.mappers.failclosed_helpers import resource
 
@@ -228,6 +229,19 @@ def test_instances_of_one_resource_get_their_own_values_and_share_one_unknown_tr
     assert [c.after["instance_type"] for c in typed.changes] == ["p0", "p1", "p2", "p3"]
     # The same after_unknown text is one tree, shared read-only.
     assert len({id(c.after_unknown) for c in typed.changes}) == 1
+
+
+def test_deferred_changes_read_the_same_typed_and_in_full(tmp_path: Path) -> None:
+    deferred = {
+        "reason": "instance_count_unknown",
+        "resource_change": resource("aws_instance.later", dict(P5)),
+    }
+    document = _plan(_entry(lambda r: None), deferred_changes=[deferred])
+    (typed, took_typed), full = _both(tmp_path / "plan.json", document)
+    assert took_typed
+    _same(typed, full)
+    assert [c.address for c in typed.changes] == ["aws_instance.gpu", "aws_instance.later"]
+    assert typed.changes[1].after_unknown[COUNT_UNKNOWN_KEY] is True
 
 
 def test_many_unknown_trees_of_one_length_are_each_read(tmp_path: Path) -> None:
