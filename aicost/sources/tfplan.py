@@ -20,13 +20,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from aicost.core.errors import InputError
 from aicost.core.model import Action, ResourceChange, SourceRef
 from aicost.sources import plancheck
 from aicost.sources.base import Inventory, read_text
 from aicost.sources.counts import COUNT_REASON_KEY, COUNT_UNKNOWN_KEY
+
+if TYPE_CHECKING:  # imported where used: msgspec is not needed to import this module
+    from aicost.sources import tfplan_fast
 
 KIND = "terraform-plan"
 
@@ -65,11 +68,12 @@ def read(path: Path) -> PlanInventory:
 
     document = tfplan_fast.decode(path)
     warnings: list[str] = []
+    typed = document is not None
     if document is None:  # not plain UTF-8 JSON, or invalid: the full reader and its errors
         text = read_text(path)
         document, warnings = _parse(text, path)
     plan = _check_plan(document, path)
-    inventory = _build(plan, path)
+    inventory = _build(plan, path, typed=typed)
     inventory.warnings[:0] = warnings
     return inventory
 
@@ -293,6 +297,7 @@ class _Resolver:
         self.calls: dict[tuple[str, ...], Mapping[str, Any]] = {}
         self.resources: dict[tuple[tuple[str, ...], str], Mapping[str, Any]] = {}
         self._provider_cache: dict[str, tuple[str | None, dict[str, str]]] = {}
+        self.placed: dict[tuple[Any, ...], tuple[str, str | None, dict[str, str]]] = {}
         root = config.get("root_module")
         if isinstance(root, dict):
             self._index((), root)
@@ -343,6 +348,36 @@ class _Resolver:
             return spec.get("default")
         return None
 
+    def place(
+        self,
+        module_address: str | None,
+        rtype: str,
+        name: str,
+        mode: str,
+        provider_name: Any,
+        address: str,
+        path: Path,
+    ) -> tuple[str, str | None, dict[str, str]]:
+        """Provider type, region and default tags of a resource: the same for every instance
+        of it (a ``count`` of 4,000 is worked out once)."""
+        key = (module_address, rtype, name, mode, provider_name)
+        found = self.placed.get(key) if isinstance(provider_name, str) else None
+        if found is None:
+            from aicost.sources.tfplan_fast import UNSET
+
+            if provider_name is UNSET:  # a typed entry without one; the full reader's default
+                provider_name = rtype.split("_", 1)[0]
+            provider = provider_type(plancheck.provider_name(provider_name, address, path))
+            relative = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
+            config = self.resources.get((module_path(module_address), relative)) or {}
+            config_key = config.get("provider_config_key")
+            found = (
+                provider,
+                *self.provider(config_key if isinstance(config_key, str) else None, provider),
+            )
+            self.placed[key] = found
+        return found
+
     def provider(self, key: str | None, fallback: str) -> tuple[str | None, dict[str, str]]:
         """Region and default tags of the provider configuration *key*."""
         key = key or fallback
@@ -390,17 +425,35 @@ def provider_type(provider_name: str) -> str:
     return name.split(".", 1)[0]
 
 
-def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
+def _build(plan: Mapping[str, Any], path: Path, *, typed: bool = False) -> PlanInventory:
+    """The inventory of a checked plan; *typed*: its entries are :class:`tfplan_fast.Entry`."""
     resolver = _Resolver(plan)
-    changes: list[ResourceChange] = []
-    warnings: list[str] = []
     source_path = str(path)
     source = SourceRef(path=source_path, kind=KIND)
-    for position, entry in enumerate(plan.get("resource_changes", [])):
-        plancheck.entry(entry, position, path)
-        change = _change(entry, resolver, source, source_path, path)
-        if change is not None:
-            changes.append(change)
+    entries = plan.get("resource_changes", [])
+    if typed:
+        changes = _typed_changes(entries, resolver, source, path)
+    else:
+        changes = []
+        for position, entry in enumerate(entries):
+            plancheck.entry(entry, position, path)
+            change = _change(entry, resolver, source, source_path, path)
+            if change is not None:
+                changes.append(change)
+    warnings = _deferred(plan, resolver, source, path, changes)
+    return PlanInventory(
+        path=source_path, kind=KIND, changes=changes, warnings=warnings, _config=resolver.resources
+    )
+
+
+def _deferred(
+    plan: Mapping[str, Any],
+    resolver: _Resolver,
+    source: SourceRef,
+    path: Path,
+    changes: list[ResourceChange],
+) -> list[str]:
+    """Add the plan's ``deferred_changes`` to *changes*; the warnings they need."""
     deferred = plan.get("deferred_changes")
     if deferred is not None and not isinstance(deferred, list):
         raise InputError("deferred_changes is not a list", path=path)
@@ -411,7 +464,7 @@ def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
             raise InputError(f"deferred_changes[{position}] has no resource_change", path=path)
         entry = item["resource_change"]
         plancheck.entry(entry, position, path)
-        change = _change(entry, resolver, source, source_path, path)
+        change = _change(entry, resolver, source, source.path, path)
         if change is None or change.after is None:
             continue
         reason = str(item.get("reason") or "deferred")
@@ -421,14 +474,91 @@ def _build(plan: Mapping[str, Any], path: Path) -> PlanInventory:
             f"count unknown: Terraform deferred this change ({reason})"
         )
         changes.append(dataclasses.replace(change, after_unknown=after_unknown))
-    if deferred:
-        warnings.append(
-            f"{path}: {len(deferred)} changes were deferred by Terraform: each is listed "
-            "with its count unknown and is not priced"
+    if not deferred:
+        return []
+    return [
+        f"{path}: {len(deferred)} changes were deferred by Terraform: each is listed "
+        "with its count unknown and is not priced"
+    ]
+
+
+def _typed_changes(
+    entries: list[tfplan_fast.Pair], resolver: _Resolver, source: SourceRef, path: Path
+) -> list[ResourceChange]:
+    """Resource changes from entries whose types msgspec checked while decoding: only what
+    types cannot say is checked here (plancheck.entry names the problem)."""
+    from aicost.sources import tfplan_fast
+
+    project = source.path
+    placed = resolver.placed
+    marks, unset = tfplan_fast.marks, tfplan_fast.UNSET
+    unmarked = not tfplan_fast.marked(entries)
+    changes: list[ResourceChange] = []
+    append = changes.append
+    for position, (entry, after_unknown) in enumerate(entries):
+        address, rtype, mode = entry.address, entry.type, entry.mode
+        change, name = entry.change, entry.name
+        actions = change.actions
+        if (
+            not address
+            or not rtype
+            or not actions
+            or (change.after is None and mode == "managed" and "create" in actions)
+            or (change.before is None and actions == ("delete",))
+        ):
+            _refuse(entry, after_unknown, position, path)
+        if name is unset:
+            name = address.rsplit(".", 1)[-1].split("[", 1)[0]
+        # An unset provider_name stands for the same default in every entry of the key.
+        key = (entry.module_address, rtype, name, mode, entry.provider_name)
+        found = placed.get(key)
+        if found is None:
+            found = resolver.place(*key, address, path)
+        provider, region, default_tags = found
+        before_marks = change.before_sensitive
+        # Positional, in ResourceChange's field order (a third faster than keywords; a test
+        # holds the order).
+        append(
+            ResourceChange(
+                address,
+                rtype,
+                name,
+                provider,
+                _ACTIONS.get(actions) or _action(actions),
+                source,
+                mode,
+                entry.module_address,
+                entry.index,
+                change.before,
+                change.after,
+                after_unknown if type(after_unknown) is dict else {},
+                None if unmarked or before_marks is unset else marks(before_marks),
+                None if unmarked else marks(change.after_sensitive),
+                region,
+                default_tags,
+                actions == _CREATE_BEFORE_DESTROY,
+                project,
+            )
         )
-    return PlanInventory(
-        path=source_path, kind=KIND, changes=changes, warnings=warnings, _config=resolver.resources
-    )
+    return changes
+
+
+_CREATE_BEFORE_DESTROY = ("create", "delete")
+
+
+def _refuse(entry: tfplan_fast.Entry, after_unknown: Any, position: int, path: Path) -> NoReturn:
+    """Raise the input error plancheck names for an entry that fails its checks."""
+    from aicost.sources import tfplan_fast
+
+    plancheck.entry(tfplan_fast.as_json(entry, after_unknown), position, path)
+    raise AssertionError(f"resource_changes[{position}] passed the checks it failed")
+
+
+def _action(actions: tuple[str, ...]) -> Action:
+    action = _ACTIONS.get(actions)
+    if action is None:
+        action = Action.DELETE if "delete" in actions else Action.UPDATE
+    return action
 
 
 def _change(
@@ -445,22 +575,20 @@ def _change(
     if not isinstance(raw_actions, list):
         return None
     actions = tuple(str(a) for a in raw_actions)
-    action = _ACTIONS.get(actions)
-    if action is None:
-        action = Action.DELETE if "delete" in actions else Action.UPDATE
     mode = str(entry.get("mode", "managed"))
-    provider = provider_type(
-        plancheck.provider_name(entry.get("provider_name", rtype.split("_", 1)[0]), address, path)
-    )
     module_address = entry.get("module_address")
     if not isinstance(module_address, str):
         module_address = None
-    mpath = module_path(module_address)
     name = str(entry.get("name", address.rsplit(".", 1)[-1].split("[", 1)[0]))
-    relative = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
-    config = resolver.resources.get((mpath, relative)) or {}
-    key = config.get("provider_config_key")
-    region, default_tags = resolver.provider(key if isinstance(key, str) else None, provider)
+    provider, region, default_tags = resolver.place(
+        module_address,
+        rtype,
+        name,
+        mode,
+        entry.get("provider_name", rtype.split("_", 1)[0]),
+        address,
+        path,
+    )
     before = change.get("before")
     after = change.get("after")
     after_unknown = change.get("after_unknown")
@@ -469,7 +597,7 @@ def _change(
         type=rtype,
         name=name,
         provider=provider,
-        action=action,
+        action=_action(actions),
         source=source,
         mode=mode,
         module_address=module_address,
