@@ -124,15 +124,25 @@ def normalise(
                 result.other[change.type] += 1
                 continue
             inputcheck.check(change)
-            result.secrets |= change_secrets(change)
-            for mapped in map_change(change, handler, ctx):
+            secrets = change_secrets(change)
+            if secrets:
+                result.secrets |= secrets
+            for mapped in map_change(change, handler, ctx, secrets):
                 counts.check(change, mapped)
                 workload = failclosed.close(mapped, change, inventory)
-                if workload.ai is False:
+                if _non_ai(workload):
                     result.non_ai[change.type] += 1
                 else:
                     result.workloads.append(workload)
     return result
+
+
+def _non_ai(workload: Workload) -> bool:
+    """``workload.ai is False``: every side it has runs no AI hardware."""
+    for side in (workload.prior, workload.planned):
+        if side is not None and side.ai is not False:
+            return False
+    return True
 
 
 __all__ = ["MAPPERS", "MapSettings", "Normalised", "normalise"]

@@ -75,10 +75,16 @@ def _hardware(
     """
     if instance_type is None:
         return None, None if unknown else False
-    spec = ctx.catalog.describe(CLOUD, service, instance_type)
-    if spec is not None and spec.accelerator is not None:
-        return spec.accelerator, True
-    return None, is_accelerated_family(instance_family(instance_type))
+    key = (CLOUD, service, instance_type)
+    found = ctx.hardware.get(key)
+    if found is None:
+        spec = ctx.catalog.describe(CLOUD, service, instance_type)
+        if spec is not None and spec.accelerator is not None:
+            found = spec.accelerator, True
+        else:
+            found = None, is_accelerated_family(instance_family(instance_type))
+        ctx.hardware[key] = found
+    return found
 
 
 def _deployment(

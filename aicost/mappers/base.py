@@ -138,6 +138,11 @@ class MapContext:
     #: Every input of the check (this one included), for objects that act on another
     #: file's (a KEDA ScaledObject beside the Deployment it scales).
     siblings: Sequence[Inventory] = ()
+    #: (cloud, service, instance type) -> (accelerator, AI hardware?): a mapper's judgement
+    #: of the hardware, worked out once per type, not once per resource.
+    hardware: dict[tuple[str, str, str], tuple[Accelerator | None, bool]] = field(
+        default_factory=dict, repr=False
+    )
 
 
 class Side:
@@ -163,16 +168,23 @@ class Side:
         return dig(self.values, path)
 
     def unknown(self, *path: str | int) -> bool:
+        if len(path) == 1 and isinstance(path[0], str):  # most lookups: one top-level key
+            return _top_marked(self.unknown_tree, path[0])
         return _marked(self.unknown_tree, path)
 
     def sensitive(self, *path: str | int) -> bool:
+        if len(path) == 1 and isinstance(path[0], str):
+            return _top_marked(self.sensitive_tree, path[0])
         return _marked(self.sensitive_tree, path)
 
     def text(self, *path: str | int) -> str | None:
-        value = self.get(*path)
+        if len(path) == 1 and isinstance(path[0], str):
+            value = self.values.get(path[0])
+        else:
+            value = dig(self.values, path)
         if value is None or isinstance(value, dict | list):
             return None
-        return str(value)
+        return value if type(value) is str else str(value)
 
     def integer(self, *path: str | int) -> int | None:
         value = self.get(*path)
@@ -192,11 +204,13 @@ class Side:
         chosen: dict[str, str] | None = None
         source_key = keys[0] if keys else "tags"
         for key in keys:
-            if self.unknown(key):
+            if _top_marked(self.unknown_tree, key):
                 continue
-            value = self.get(key)
+            value = self.values.get(key)
             if value is not None:
-                chosen = flatten_tags(value)
+                # The usual map of strings is copied as it is (what flatten_tags does).
+                plain = type(value) is dict and _STRINGS.issuperset(map(type, value.values()))
+                chosen = dict(value) if plain else flatten_tags(value)
                 source_key = key
                 break
         if chosen is None or (source_key == "tags" and self.change.default_tags):
@@ -213,6 +227,8 @@ class Side:
             sensitive = {
                 k for k in chosen if self.sensitive(source_key, k) or self.sensitive("tags", k)
             }
+        if not sensitive:
+            return chosen, _NONE
         for key in sensitive:
             chosen[key] = "(sensitive)"
         return chosen, frozenset(f"tags.{k}" for k in sensitive)
@@ -249,6 +265,21 @@ def dig(tree: Any, path: Sequence[str | int]) -> Any:
         if node is None:
             return None
     return node
+
+
+_STRINGS = frozenset({str})
+_NONE: frozenset[str] = frozenset()
+
+
+def _top_marked(tree: Any, key: str) -> bool:
+    """``_marked(tree, (key,))``, for the usual one top-level key."""
+    if tree is True:
+        return True
+    if isinstance(tree, dict):
+        return tree.get(key) is True
+    if isinstance(tree, list) and tree and isinstance(tree[0], dict):
+        return tree[0].get(key) is True
+    return False
 
 
 def _marked(tree: Any, path: Sequence[str | int]) -> bool:
@@ -425,16 +456,39 @@ def supporting(side: Side, ctx: MapContext) -> Iterable[tuple[str | None, Deploy
 SUPPORTING: Handler = supporting
 
 
-def map_change(change: ResourceChange, handler: Handler, ctx: MapContext) -> list[Workload]:
-    """Run *handler* on both sides of *change* and pair the results by component."""
+def map_change(
+    change: ResourceChange,
+    handler: Handler,
+    ctx: MapContext,
+    secrets: frozenset[str] | None = None,
+) -> list[Workload]:
+    """Run *handler* on both sides of *change* and pair the results by component.
+
+    *secrets* is :func:`change_secrets` of *change*, when the caller has it already."""
     prior: dict[str | None, Deployment] = {}
     planned: dict[str | None, Deployment] = {}
     if change.before is not None:
         prior = dict(handler(Side(change, planned=False), ctx))
     if change.after is not None:
         planned = dict(handler(Side(change, planned=True), ctx))
+    if secrets is None:
+        secrets = change_secrets(change)
+    if not prior and not secrets:  # a create: one side, nothing to pair or mask
+        return [
+            Workload(
+                address=change.address,
+                resource_type=change.type,
+                source=change.source,
+                action=change.action,
+                prior=None,
+                planned=deployment,
+                component=component,
+                project=change.project,
+                create_before_destroy=change.create_before_destroy,
+            )
+            for component, deployment in planned.items()
+        ]
     components = list(dict.fromkeys([*prior, *planned]))
-    secrets = change_secrets(change)
     if secrets:
         return [
             _masked(workload, secrets)

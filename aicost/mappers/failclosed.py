@@ -127,6 +127,12 @@ def _close(
         return side
     if side.llm is not None:
         return _close_llm(side, change, planned=planned)
+    if (
+        side.ai is True
+        and not side.unknown
+        and (not planned or change.after_unknown.get(COUNT_UNKNOWN_KEY) is not True)
+    ):
+        return side  # the usual case: AI hardware, nothing unknown; nothing to close
     notes = list(side.notes)
     unknown = list(side.unknown)
     ai = side.ai
