@@ -45,8 +45,8 @@ from aicost.mappers.base import (
     Handler,
     MapContext,
     Side,
-    build_deployment,
     capacity_for,
+    classify,
     purchase_from_tags,
 )
 from aicost.mappers.failclosed import set_but_unknown
@@ -111,29 +111,33 @@ def _deployment(
         # A SageMaker endpoint or notebook is an AI service whatever runs it: with its
         # instance type unknown it is an unpriced AI workload (flagged), not "cannot tell".
         ai = True
-    sensitive = set(sensitive_tags)
-    if type_sensitive:
-        sensitive.add("instance_type")
-    return build_deployment(
-        side,
-        ctx,
+    sensitive = sensitive_tags | {"instance_type"} if type_sensitive else sensitive_tags
+    # build_deployment's work, without a second call with every field (once per resource)
+    workload_class, class_reason = classify(
+        tags,
+        labels or {},
+        ctx.settings,
+        kind=kind,
+        kind_reason=kind_reason,
+        name=side.change.name,
+    )
+    return Deployment(
         cloud=CLOUD,
         service=service,
         region=side.region(),
         instance_type=instance_type,
         accelerator=accelerator,
-        ai=ai,
         capacity=capacity,
+        workload_class=workload_class,
+        class_reason=class_reason,
         purchase_reason=purchase_reason,
         tags=tags,
-        sensitive=frozenset(sensitive),
-        labels=labels,
-        kind=kind,
-        kind_reason=kind_reason,
-        unknown=unknown,
-        notes=notes,
+        ai=ai,
         min_nodes=min_nodes,
         max_nodes=max_nodes,
+        unknown=unknown,
+        sensitive=frozenset(sensitive),
+        notes=notes,
     )
 
 
@@ -217,6 +221,45 @@ def windows_hint(side: Side, ctx: MapContext) -> str | None:
     return None
 
 
+#: One instance bought one way (Capacity is frozen: one tuple serves every instance).
+_ONE = {option: (Capacity(option, 1),) for option in PurchaseOption}
+
+
+def _instance_capacity(
+    side: Side, ctx: MapContext, template: Side | None, tags: Mapping[str, str]
+) -> tuple[tuple[Capacity, ...], str]:
+    """How one instance is bought: a spot request, its market options (or its launch
+    template's), a capacity reservation it targets, a purchase tag, else on-demand."""
+    if side.change.type == "aws_spot_instance_request":
+        return _ONE[PurchaseOption.SPOT], "aws_spot_instance_request"
+    market = side.text("instance_market_options", 0, "market_type")
+    if market == "spot":
+        return _ONE[PurchaseOption.SPOT], "instance_market_options.market_type = spot"
+    if market == "capacity-block":
+        return (
+            _ONE[PurchaseOption.CAPACITY_BLOCK],
+            "instance_market_options.market_type = capacity-block",
+        )
+    found = _template_market(template)
+    if found is not None:
+        return _ONE[found[0]], found[1]
+    reservation = side.get(
+        "capacity_reservation_specification", 0, "capacity_reservation_target", 0
+    )
+    tagged = _tagged_purchase(tags, ctx, 1)
+    if tagged is not None:
+        return tagged
+    if isinstance(reservation, dict) and any(
+        reservation.get(k)
+        for k in ("capacity_reservation_id", "capacity_reservation_resource_group_arn")
+    ):
+        return (
+            _ONE[PurchaseOption.CAPACITY_RESERVATION],
+            "capacity_reservation_specification targets a capacity reservation",
+        )
+    return _ONE[PurchaseOption.ON_DEMAND], "default: on-demand"
+
+
 def instance(side: Side, ctx: MapContext) -> Result:
     """``aws_instance`` and ``aws_spot_instance_request``."""
     template = None
@@ -230,34 +273,7 @@ def instance(side: Side, ctx: MapContext) -> Result:
         if instance_type is None:
             unknown = ("instance_type",)
     tags, sensitive_tags = side.tags("tags_all", "tags")
-    capacity: tuple[Capacity, ...] = (Capacity(PurchaseOption.ON_DEMAND, 1),)
-    reason = "default: on-demand"
-    market = side.text("instance_market_options", 0, "market_type")
-    reservation = side.get(
-        "capacity_reservation_specification", 0, "capacity_reservation_target", 0
-    )
-    if side.change.type == "aws_spot_instance_request":
-        capacity, reason = (Capacity(PurchaseOption.SPOT, 1),), "aws_spot_instance_request"
-    elif market == "spot":
-        capacity = (Capacity(PurchaseOption.SPOT, 1),)
-        reason = "instance_market_options.market_type = spot"
-    elif market == "capacity-block":
-        capacity = (Capacity(PurchaseOption.CAPACITY_BLOCK, 1),)
-        reason = "instance_market_options.market_type = capacity-block"
-    elif (found := _template_market(template)) is not None:
-        capacity, reason = (Capacity(found[0], 1),), found[1]
-    elif isinstance(reservation, dict) and any(
-        reservation.get(k)
-        for k in ("capacity_reservation_id", "capacity_reservation_resource_group_arn")
-    ):
-        tagged = _tagged_purchase(tags, ctx, 1)
-        if tagged is not None:
-            capacity, reason = tagged
-        else:
-            capacity = (Capacity(PurchaseOption.CAPACITY_RESERVATION, 1),)
-            reason = "capacity_reservation_specification targets a capacity reservation"
-    elif (tagged := _tagged_purchase(tags, ctx, 1)) is not None:
-        capacity, reason = tagged
+    capacity, reason = _instance_capacity(side, ctx, template, tags)
     windows = windows_hint(side, ctx)
     yield (
         None,

@@ -201,18 +201,7 @@ class Side:
         Falls back to ``tags`` merged over the provider's default tags when ``tags_all`` is
         known only after apply. Sensitive tag values are masked.
         """
-        chosen: dict[str, str] | None = None
-        source_key = keys[0] if keys else "tags"
-        for key in keys:
-            if _top_marked(self.unknown_tree, key):
-                continue
-            value = self.values.get(key)
-            if value is not None:
-                # The usual map of strings is copied as it is (what flatten_tags does).
-                plain = type(value) is dict and _STRINGS.issuperset(map(type, value.values()))
-                chosen = dict(value) if plain else flatten_tags(value)
-                source_key = key
-                break
+        chosen, source_key = self._first_tags(keys)
         if chosen is None or (source_key == "tags" and self.change.default_tags):
             merged = dict(self.change.default_tags)
             merged.update(chosen or {})
@@ -232,6 +221,18 @@ class Side:
         for key in sensitive:
             chosen[key] = "(sensitive)"
         return chosen, frozenset(f"tags.{k}" for k in sensitive)
+
+    def _first_tags(self, keys: tuple[str, ...]) -> tuple[dict[str, str] | None, str]:
+        """The first known tag map among *keys*, flattened, and its key."""
+        for key in keys:
+            if _top_marked(self.unknown_tree, key):
+                continue
+            value = self.values.get(key)
+            if value is not None:
+                # The usual map of strings is copied as it is (what flatten_tags does).
+                plain = type(value) is dict and _STRINGS.issuperset(map(type, value.values()))
+                return (dict(value) if plain else flatten_tags(value)), key
+        return None, keys[0] if keys else "tags"
 
     def region(self) -> str | None:
         for key in ("region", "location"):
