@@ -119,7 +119,7 @@ def normalise(
             table = loaded.get(change.provider)
             if table is None:
                 table = loaded[change.provider] = handlers(change.provider)
-            handler = table.find(change)
+            handler = table.get(change.type) or table.find(change)
             if handler is None:
                 result.other[change.type] += 1
                 continue

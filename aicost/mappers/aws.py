@@ -152,25 +152,30 @@ def _tagged_purchase(
 # --------------------------------------------------------------------------- launch templates
 
 
+#: The fields that name a launch template, and the template attribute each one matches.
+_TEMPLATE_FIELDS = (
+    ("id", "id"),
+    ("launch_template_id", "id"),
+    ("name", "name"),
+    ("launch_template_name", "name"),
+)
+
+
 def _template(side: Side, ctx: MapContext, *paths: tuple[str | int, ...]) -> Side | None:
     """The launch template (or configuration) a resource uses, on the same side."""
     inventory = ctx.inventory
+    kind = "aws_launch_template"
     for path in paths:
-        for field_name, kind in (
-            ("id", "aws_launch_template"),
-            ("launch_template_id", "aws_launch_template"),
-            ("name", "aws_launch_template"),
-            ("launch_template_name", "aws_launch_template"),
-        ):
-            attribute = (*path, field_name)
-            value = side.get(*attribute)
-            if value is not None and not side.unknown(*attribute):
-                match = _find(ctx, kind, "id" if "id" in field_name else "name", value, side)
+        block = side.get(*path)  # read once; each field is one step below it (as dig steps)
+        if isinstance(block, list):
+            block = block[0] if block and isinstance(block[0], dict) else None
+        for field_name, by in _TEMPLATE_FIELDS:
+            value = block.get(field_name) if isinstance(block, dict) else None
+            if value is not None and not side.unknown(*path, field_name):
+                match = _find(ctx, kind, by, value, side)
                 if match is not None:
                     return match
-            ref = inventory.resolve(
-                side.change, [str(p) if isinstance(p, str) else p for p in attribute], kind
-            )
+            ref = inventory.resolve(side.change, [*path, field_name], kind)
             if ref is not None:
                 return side.of(ref)
     config = side.get("launch_configuration")
@@ -466,6 +471,13 @@ def _node_group_type(
     return instance_type, type_sensitive, unknown
 
 
+#: A node group's ``capacity_type`` that says how its nodes are bought (else tags, on-demand).
+_NODE_GROUP_CAPACITY = {
+    "SPOT": (PurchaseOption.SPOT, "capacity_type = SPOT"),
+    "CAPACITY_BLOCK": (PurchaseOption.CAPACITY_BLOCK, "capacity_type = CAPACITY_BLOCK"),
+}
+
+
 def eks_node_group(side: Side, ctx: MapContext) -> Result:
     notes: list[str] = []
     instance_type, type_sensitive, unknown = _node_group_type(side, ctx, notes)
@@ -480,10 +492,7 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
     capacity_type = (side.text("capacity_type") or "ON_DEMAND").upper()
     tags, sensitive_tags = side.tags("tags_all", "tags")
     labels = {str(k): str(v) for k, v in (side.get("labels") or {}).items() if v is not None}
-    explicit = {
-        "SPOT": (PurchaseOption.SPOT, "capacity_type = SPOT"),
-        "CAPACITY_BLOCK": (PurchaseOption.CAPACITY_BLOCK, "capacity_type = CAPACITY_BLOCK"),
-    }.get(capacity_type)
+    explicit = _NODE_GROUP_CAPACITY.get(capacity_type)
     capacity, reason = capacity_for(
         desired,
         tags,

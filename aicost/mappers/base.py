@@ -188,6 +188,8 @@ class Side:
 
     def integer(self, *path: str | int) -> int | None:
         value = self.get(*path)
+        if type(value) is int:  # the usual whole number, as it is
+            return value
         if isinstance(value, bool) or value is None:
             return None
         try:
@@ -235,9 +237,13 @@ class Side:
         return None, keys[0] if keys else "tags"
 
     def region(self) -> str | None:
+        values = self.values
         for key in ("region", "location"):
-            value = self.text(key)
-            if value and not self.unknown(key):
+            raw = values.get(key)  # what text(key) reads, inline: once per resource
+            if raw is None or isinstance(raw, dict | list):
+                continue
+            value = raw if type(raw) is str else str(raw)
+            if value and not _top_marked(self.unknown_tree, key):
                 return value
         if self.change.region:
             return self.change.region

@@ -120,35 +120,53 @@ def _clean(change: ResourceChange, values: Mapping[str, Any]) -> bool:
             for _ in _map_fields(change, values):
                 return False
     flags = (change.provider in _LOWER_CASE, change.provider == "azurerm")
-    named = _TOP_NAMED if flags[1] else _NAMED
-    here: tuple[str | int, ...] = ()  # the top level, then _NESTED below it
-    scratch: list[tuple[tuple[str | int, ...], Any]] = []
-    stack: list[Any] = [values]
-    nodes = 0
+    if not _fine(change, (), values, _TOP_NAMED if flags[1] else _NAMED, flags):
+        return False
+    # Most maps (tags, small blocks) and lists hold only scalars: passed over in one C call.
+    # Anything else is walked into (a named value too, though judged already: walked twice).
+    if _SCALAR_TYPES.issuperset(map(type, values.values())):
+        return True
+    return _clean_below(
+        change, [value for value in values.values() if value and type(value) not in _SCALARS], flags
+    )
+
+
+def _clean_below(change: ResourceChange, stack: list[Any], flags: tuple[bool, bool]) -> bool:
+    """:func:`_clean` of the maps and lists below the top level (*stack*)."""
+    nodes = 1
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             nodes += 1
-            if not named.isdisjoint(node):
-                for key in named.intersection(node):
-                    value = node[key]
-                    if value is None or _plainly_good(key, value, flags[0]):
-                        continue
-                    for _ in _field(change, here, key, value, flags, None, scratch):
-                        return False
-            here, named = _NESTED, _NAMED
+            if not (_NAMED.isdisjoint(node) or _fine(change, _NESTED, node, _NAMED, flags)):
+                return False
             children: Any = node.values()
         elif isinstance(node, list):
             nodes += 1 + len(node)
             children = node
         else:
             continue
-        # Most maps (tags, small blocks) and lists hold only scalars: one pass in C. Any other
-        # value is walked into (a named one too, though _field judged it: walked twice).
         if not _SCALAR_TYPES.issuperset(map(type, children)):
-            stack.extend([value for value in children if value and type(value) not in _SCALARS])
+            stack += [value for value in children if value and type(value) not in _SCALARS]
             if nodes > _BUDGET:
                 return False
+    return True
+
+
+def _fine(
+    change: ResourceChange,
+    here: tuple[str | int, ...],
+    node: dict[Any, Any],
+    named: frozenset[str],
+    flags: tuple[bool, bool],
+) -> bool:
+    """Whether every named key of the map *node* at *here* passes :func:`_field`."""
+    for key in named.intersection(node):
+        value = node[key]
+        if value is None or _plainly_good(key, value, flags[0]):
+            continue
+        for _ in _field(change, here, key, value, flags, None, []):
+            return False
     return True
 
 
