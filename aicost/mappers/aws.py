@@ -47,6 +47,7 @@ from aicost.mappers.base import (
     Side,
     capacity_for,
     classify,
+    new_deployment,
     purchase_from_tags,
 )
 from aicost.mappers.failclosed import set_but_unknown
@@ -121,7 +122,7 @@ def _deployment(
         kind_reason=kind_reason,
         name=side.change.name,
     )
-    return Deployment(
+    return new_deployment(
         cloud=CLOUD,
         service=service,
         region=side.region(),

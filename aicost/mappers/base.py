@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aicost.core.clusters import ClusterProfile
 from aicost.core.model import (
@@ -112,6 +112,8 @@ PURCHASE_WORDS: dict[str, tuple[PurchaseOption, int | None]] = {
     "capacity-block": (PurchaseOption.CAPACITY_BLOCK, None),
 }
 
+T = TypeVar("T")
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -143,6 +145,49 @@ class MapContext:
     hardware: dict[tuple[str, str, str], tuple[Accelerator | None, bool]] = field(
         default_factory=dict, repr=False
     )
+
+
+def _constructor(cls: type[T]) -> Callable[..., T]:
+    """A constructor for the frozen, slotted dataclass *cls*, taking the same arguments as its
+    ``__init__`` and making the same object: the mappers build one Deployment and one Workload
+    per resource, and the dataclass's own ``__init__`` sets each field by a looked-up
+    ``object.__setattr__`` (it must, being frozen), about twice as slow as a slot's setter.
+    Made from ``dataclasses.fields`` like the ``__init__`` itself, so it follows the class;
+    a class with a ``__post_init__`` (or without slots) is returned as it is."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if hasattr(cls, "__post_init__") or not all(f.init and f.name in vars(cls) for f in fields):
+        return cls
+    names: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": dataclasses.MISSING}
+    params: list[str] = []
+    body = ["    self = _new(_cls)"]
+    for position, spec in enumerate(fields):
+        name = spec.name
+        names[f"_set{position}"] = vars(cls)[name].__set__
+        value = name
+        if spec.default is not dataclasses.MISSING:
+            names[f"_default{position}"] = spec.default
+            params.append(f"{name}=_default{position}")
+        elif spec.default_factory is not dataclasses.MISSING:
+            names[f"_factory{position}"] = spec.default_factory
+            params.append(f"{name}=_MISSING")
+            value = f"_factory{position}() if {name} is _MISSING else {name}"
+        else:
+            params.append(name)
+        body.append(f"    _set{position}(self, {value})")
+    source = f"def new(*, {', '.join(params)}):\n" + "\n".join(body) + "\n    return self\n"
+    exec(source, names)  # as dataclasses makes __init__
+    made: Callable[..., T] = names["new"]
+    return made
+
+
+#: ``Deployment(...)`` and ``Workload(...)``, made faster (see :func:`_constructor`); type
+#: checkers see the classes themselves, so every call is checked against their fields.
+if TYPE_CHECKING:
+    new_deployment = Deployment
+    new_workload = Workload
+else:
+    new_deployment = _constructor(Deployment)
+    new_workload = _constructor(Workload)
 
 
 class Side:
@@ -432,7 +477,7 @@ def build_deployment(
         kind_reason=kind_reason,
         name=name or side.change.name,
     )
-    return Deployment(
+    return new_deployment(
         cloud=cloud,
         service=service,
         region=region,
@@ -482,7 +527,7 @@ def map_change(
         secrets = change_secrets(change)
     if not prior and not secrets:  # a create: one side, nothing to pair or mask
         return [
-            Workload(
+            new_workload(
                 address=change.address,
                 resource_type=change.type,
                 source=change.source,
@@ -553,7 +598,7 @@ def _workloads(
     components: list[str | None],
 ) -> list[Workload]:
     return [
-        Workload(
+        new_workload(
             address=change.address,
             resource_type=change.type,
             source=change.source,

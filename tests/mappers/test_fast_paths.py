@@ -1,0 +1,122 @@
+"""The mappers' fast paths give what the plain code gives.
+
+* inputcheck judges a clean resource in one quick pass and walks again (with paths, for the
+  message) only when that pass may have seen a problem: the quick pass must never call clean
+  what the full walk finds a problem in, whatever the tree;
+* Deployments and Workloads are built by a constructor made from the dataclass's fields: the
+  objects equal the class's own, and default factories still give each object its own value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aicost.core.model import (
+    Action,
+    Capacity,
+    Deployment,
+    PurchaseOption,
+    ResourceChange,
+    SourceRef,
+    Workload,
+)
+from aicost.mappers import inputcheck
+from aicost.mappers.base import new_deployment, new_workload
+
+_KEYS = st.sampled_from(
+    [
+        "instance_type",
+        "instance_types",
+        "machine_type",
+        "size",
+        "sku",
+        "count",
+        "desired_capacity",
+        "weighted_capacity",
+        "capacity",
+        "tags",
+        "labels",
+        "name",
+        "x",
+    ]
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=2_000_000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["", " ", "g5.xlarge", "G5.XLARGE", " p5.48xlarge", "3", "-1", "many", "1.5"]),
+)
+_TREES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=5)),
+    max_leaves=25,
+)
+
+
+def _change(provider: str, rtype: str) -> ResourceChange:
+    return ResourceChange(
+        address=f"{rtype}.x",
+        type=rtype,
+        name="x",
+        provider=provider,
+        action=Action.CREATE,
+        source=SourceRef(path="plan.json", kind="terraform-plan"),
+    )
+
+
+@settings(
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    values=st.dictionaries(_KEYS, _TREES, max_size=6),
+    kind=st.sampled_from(
+        [
+            ("aws", "aws_instance"),
+            ("aws", "aws_autoscaling_group"),
+            ("aws", "aws_batch_compute_environment"),
+            ("azurerm", "azurerm_linux_virtual_machine"),
+            ("google", "google_compute_instance"),
+            ("awscc", "awscc_sagemaker_endpoint"),
+        ]
+    ),
+)
+def test_quick_pass_never_calls_clean_what_the_walk_finds_wrong(
+    values: dict[str, Any], kind: tuple[str, str]
+) -> None:
+    change = _change(*kind)
+    problems = list(inputcheck._problems(change, values, None))
+    if inputcheck._clean(change, values):
+        assert problems == []
+
+
+def test_deployment_and_workload_constructors_match_the_classes() -> None:
+    fields: dict[str, Any] = {
+        "cloud": "aws",
+        "service": "ec2",
+        "region": "us-east-1",
+        "instance_type": "p5.48xlarge",
+        "accelerator": None,
+        "capacity": (Capacity(PurchaseOption.SPOT, 2),),
+        "notes": ("a note",),
+    }
+    made, plain = new_deployment(**fields), Deployment(**fields)
+    assert type(made) is Deployment
+    assert made == plain
+    assert made.tags == {} and made.tags is not new_deployment(**fields).tags
+    workload: dict[str, Any] = {
+        "address": "aws_instance.x",
+        "resource_type": "aws_instance",
+        "source": SourceRef(path="plan.json", kind="terraform-plan"),
+        "action": Action.CREATE,
+        "prior": None,
+        "planned": made,
+    }
+    assert new_workload(**workload) == Workload(**workload)
+    assert type(new_workload(**workload)) is Workload
