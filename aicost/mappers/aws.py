@@ -281,22 +281,20 @@ def instance(side: Side, ctx: MapContext) -> Result:
     tags, sensitive_tags = side.tags("tags_all", "tags")
     capacity, reason = _instance_capacity(side, ctx, template, tags)
     windows = windows_hint(side, ctx)
-    yield (
-        None,
-        _deployment(
-            side,
-            ctx,
-            service="ec2-windows" if windows else "ec2",
-            notes=(f"Windows, priced with the licence: {windows}",) if windows else (),
-            instance_type=instance_type,
-            type_sensitive=type_sensitive,
-            capacity=capacity,
-            purchase_reason=reason,
-            tags=tags,
-            sensitive_tags=sensitive_tags,
-            unknown=unknown,
-        ),
+    deployment = _deployment(
+        side,
+        ctx,
+        service="ec2-windows" if windows else "ec2",
+        notes=(f"Windows, priced with the licence: {windows}",) if windows else (),
+        instance_type=instance_type,
+        type_sensitive=type_sensitive,
+        capacity=capacity,
+        purchase_reason=reason,
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        unknown=unknown,
     )
+    return ((None, deployment),)
 
 
 def _why_no_type(side: Side, template: Side | None, notes: list[str]) -> None:
@@ -420,24 +418,22 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     if instance_type is None and refers:
         unknown = ("instance_type", *count_unknown)
         _why_no_type(side, template, notes)
-    yield (
-        None,
-        _deployment(
-            side,
-            ctx,
-            service="ec2",
-            instance_type=instance_type,
-            type_sensitive=type_sensitive,
-            capacity=capacity,
-            purchase_reason=reason,
-            tags=tags,
-            sensitive_tags=sensitive_tags,
-            unknown=unknown,
-            notes=tuple(notes),
-            min_nodes=minimum,
-            max_nodes=maximum,
-        ),
+    deployment = _deployment(
+        side,
+        ctx,
+        service="ec2",
+        instance_type=instance_type,
+        type_sensitive=type_sensitive,
+        capacity=capacity,
+        purchase_reason=reason,
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        unknown=unknown,
+        notes=tuple(notes),
+        min_nodes=minimum,
+        max_nodes=maximum,
     )
+    return ((None, deployment),)
 
 
 def _node_group_type(
@@ -501,25 +497,23 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
         explicit=explicit,
         default_reason="capacity_type = ON_DEMAND",
     )
-    yield (
-        None,
-        _deployment(
-            side,
-            ctx,
-            service="ec2",
-            instance_type=instance_type,
-            type_sensitive=type_sensitive,
-            capacity=capacity,
-            purchase_reason=reason,
-            tags=tags,
-            sensitive_tags=sensitive_tags,
-            labels=labels,
-            unknown=unknown,
-            notes=tuple(notes),
-            min_nodes=minimum,
-            max_nodes=maximum,
-        ),
+    deployment = _deployment(
+        side,
+        ctx,
+        service="ec2",
+        instance_type=instance_type,
+        type_sensitive=type_sensitive,
+        capacity=capacity,
+        purchase_reason=reason,
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        labels=labels,
+        unknown=unknown,
+        notes=tuple(notes),
+        min_nodes=minimum,
+        max_nodes=maximum,
     )
+    return ((None, deployment),)
 
 
 def _endpoint_configuration(side: Side, ctx: MapContext) -> Side | None:
