@@ -216,15 +216,20 @@ def windows_hint(side: Side, ctx: MapContext) -> str | None:
     """Why an instance runs licence-included Windows, when the plan says so: it asks for
     its Windows password (``get_password_data``), or its AMI comes from a data source or
     variable named for Windows (``data.aws_ami.windows_2022``)."""
-    if side.get("get_password_data") is True:
+    values = side.values
+    if values.get("get_password_data") is True:
         return "get_password_data = true (a Windows AMI)"
-    for ref in ctx.inventory.references(side.change, ["ami"]):
+    for ref in ctx.inventory.references(side.change, _AMI):
         if "windows" in ref.lower():
             return f"ami = {ref} (a Windows AMI)"
-    ami = side.text("ami") or ""
+    raw = values.get("ami")  # side.text("ami"), inline
+    ami = raw if type(raw) is str else side.text("ami") or ""
     if "windows" in ami.lower():
         return f'ami = "{ami}" (a Windows AMI)'
     return None
+
+
+_AMI = ("ami",)
 
 
 #: One instance bought one way (Capacity is frozen: one tuple serves every instance).

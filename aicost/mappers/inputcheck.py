@@ -115,8 +115,9 @@ def _clean(change: ResourceChange, values: Mapping[str, Any]) -> bool:
     stops at the budget) too."""
     if not isinstance(values, dict):
         return False
-    for key in MAP_FIELDS.intersection(values):
-        if type(values[key]) is not dict and values[key] is not None:
+    for key in MAP_FIELDS:  # four lookups, not a pass over every key
+        value = values.get(key)
+        if value is not None and type(value) is not dict:
             for _ in _map_fields(change, values):
                 return False
     flags = (change.provider in _LOWER_CASE, change.provider == "azurerm")
@@ -134,11 +135,12 @@ def _clean(change: ResourceChange, values: Mapping[str, Any]) -> bool:
 def _clean_below(change: ResourceChange, stack: list[Any], flags: tuple[bool, bool]) -> bool:
     """:func:`_clean` of the maps and lists below the top level (*stack*)."""
     nodes = 1
+    named, scalar_types, scalars, pop = _NAMED, _SCALAR_TYPES, _SCALARS, stack.pop
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
+        node = pop()
+        if type(node) is dict or isinstance(node, dict):
             nodes += 1
-            if not (_NAMED.isdisjoint(node) or _fine(change, _NESTED, node, _NAMED, flags)):
+            if not (named.isdisjoint(node) or _fine(change, _NESTED, node, named, flags)):
                 return False
             children: Any = node.values()
         elif isinstance(node, list):
@@ -146,8 +148,8 @@ def _clean_below(change: ResourceChange, stack: list[Any], flags: tuple[bool, bo
             children = node
         else:
             continue
-        if not _SCALAR_TYPES.issuperset(map(type, children)):
-            stack += [value for value in children if value and type(value) not in _SCALARS]
+        if not scalar_types.issuperset(map(type, children)):
+            stack += [value for value in children if value and type(value) not in scalars]
             if nodes > _BUDGET:
                 return False
     return True
