@@ -96,8 +96,11 @@ def close(
     """*workload* with both sides closed (see the module docstring)."""
     if change.source.kind not in TERRAFORM_KINDS:
         return workload
-    prior = _close(workload.prior, change, planned=False, inventory=inventory)
-    planned = _close(workload.planned, change, planned=True, inventory=inventory)
+    prior, planned = workload.prior, workload.planned
+    if prior is not None:
+        prior = _close(prior, change, planned=False, inventory=inventory)
+    if planned is not None:
+        planned = _close(planned, change, planned=True, inventory=inventory)
     if prior is workload.prior and planned is workload.planned:
         return workload
     return dataclasses.replace(workload, prior=prior, planned=planned)

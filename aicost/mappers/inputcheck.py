@@ -162,21 +162,20 @@ def _fine(
     named: frozenset[str],
     flags: tuple[bool, bool],
 ) -> bool:
-    """Whether every named key of the map *node* at *here* passes :func:`_field`."""
+    """Whether every named key of the map *node* at *here* passes :func:`_field`: most are a
+    good count or machine name, told at a glance; any other goes to :func:`_field`."""
     for key in named.intersection(node):
         value = node[key]
-        if value is None or _plainly_good(key, value, flags[0]):
+        if value is None:
+            continue
+        if type(value) is int:
+            if key in COUNT_FIELDS and 0 <= value <= MAX_COUNT:
+                continue
+        elif key in TYPE_FIELDS and _good_name(value, flags[0]):
             continue
         for _ in _field(change, here, key, value, flags, None, []):
             return False
     return True
-
-
-def _plainly_good(key: Any, value: Any, lower: bool) -> bool:
-    """A machine name or a count that :func:`_field` would pass, told at a glance (most are)."""
-    if type(value) is int:
-        return key in COUNT_FIELDS and 0 <= value <= MAX_COUNT
-    return key in TYPE_FIELDS and _good_name(value, lower)
 
 
 def _good_name(value: Any, lower: bool) -> bool:
