@@ -128,7 +128,9 @@ def _clean(change: ResourceChange, values: Mapping[str, Any]) -> bool:
     if _SCALAR_TYPES.issuperset(map(type, values.values())):
         return True
     return _clean_below(
-        change, [value for value in values.values() if value and type(value) not in _SCALARS], flags
+        change,
+        [value for value in filter(None, values.values()) if type(value) not in _SCALARS],
+        flags,
     )
 
 
@@ -149,7 +151,7 @@ def _clean_below(change: ResourceChange, stack: list[Any], flags: tuple[bool, bo
         else:
             continue
         if not scalar_types.issuperset(map(type, children)):
-            stack += [value for value in children if value and type(value) not in scalars]
+            stack += [value for value in filter(None, children) if type(value) not in scalars]
             if nodes > _BUDGET:
                 return False
     return True
