@@ -107,7 +107,8 @@ def _deployment(
     min_nodes: int | None = None,
     max_nodes: int | None = None,
 ) -> Deployment:
-    accelerator, ai = _hardware(ctx, service, instance_type, bool(unknown))
+    known = ctx.hardware.get((CLOUD, service, instance_type)) if instance_type else None
+    accelerator, ai = known or _hardware(ctx, service, instance_type, bool(unknown))
     if ai is None and service == "sagemaker":
         # A SageMaker endpoint or notebook is an AI service whatever runs it: with its
         # instance type unknown it is an unpriced AI workload (flagged), not "cannot tell".

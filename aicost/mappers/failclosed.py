@@ -97,9 +97,16 @@ def close(
     if change.source.kind not in TERRAFORM_KINDS:
         return workload
     prior, planned = workload.prior, workload.planned
-    if prior is not None:
+    # The usual side, AI hardware with nothing unknown (and, planned, a known count), has
+    # nothing to close: it is kept without a call.
+    if prior is not None and (prior.ai is not True or prior.unknown or prior.llm is not None):
         prior = _close(prior, change, planned=False, inventory=inventory)
-    if planned is not None:
+    if planned is not None and (
+        planned.ai is not True
+        or planned.unknown
+        or planned.llm is not None
+        or change.after_unknown.get(COUNT_UNKNOWN_KEY) is True
+    ):
         planned = _close(planned, change, planned=True, inventory=inventory)
     if prior is workload.prior and planned is workload.planned:
         return workload
@@ -130,12 +137,6 @@ def _close(
         return side
     if side.llm is not None:
         return _close_llm(side, change, planned=planned)
-    if (
-        side.ai is True
-        and not side.unknown
-        and (not planned or change.after_unknown.get(COUNT_UNKNOWN_KEY) is not True)
-    ):
-        return side  # the usual case: AI hardware, nothing unknown; nothing to close
     notes = list(side.notes)
     unknown = list(side.unknown)
     ai = side.ai
