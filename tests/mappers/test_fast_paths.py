@@ -22,9 +22,11 @@ from aicost.core.model import (
     ResourceChange,
     SourceRef,
     Workload,
+    WorkloadClass,
 )
 from aicost.mappers import inputcheck
 from aicost.mappers.base import new_deployment, new_workload
+from tests.harness import map_resources
 
 _KEYS = st.sampled_from(
     [
@@ -120,3 +122,42 @@ def test_deployment_and_workload_constructors_match_the_classes() -> None:
     }
     assert new_workload(**workload) == Workload(**workload)
     assert type(new_workload(**workload)) is Workload
+
+
+def test_a_machine_type_seen_twice_is_judged_once_and_each_instance_keeps_its_own() -> None:
+    # The second and third p5s take the hardware judgement made for the first; each keeps
+    # its own address, tags, purchase option and class.
+    workloads = map_resources(
+        {
+            "aws_instance.a": {"instance_type": "p5.48xlarge", "tags": {"team": "a"}},
+            "aws_instance.b": {
+                "instance_type": "p5.48xlarge",
+                "tags": {"team": "b", "workload": "inference"},
+                "instance_market_options": [{"market_type": "spot"}],
+            },
+            "aws_instance.c": {"instance_type": "p5.48xlarge", "tags": {"team": "c"}},
+            "aws_instance.typo": {"instance_type": "p5.48xlargee"},
+        }
+    )
+    by_address = {w.address: w.current for w in workloads}
+    assert set(by_address) == {
+        "aws_instance.a",
+        "aws_instance.b",
+        "aws_instance.c",
+        "aws_instance.typo",
+    }
+    a, b, c = (
+        by_address["aws_instance.a"],
+        by_address["aws_instance.b"],
+        by_address["aws_instance.c"],
+    )
+    assert a.accelerator is not None and a.accelerator == b.accelerator == c.accelerator
+    assert (a.tags, b.tags, c.tags) == (
+        {"team": "a"},
+        {"team": "b", "workload": "inference"},
+        {"team": "c"},
+    )
+    assert a.purchase_option == "on-demand" and b.purchase_option == "spot"
+    assert b.workload_class == WorkloadClass.INFERENCE
+    typo = by_address["aws_instance.typo"]  # judged on its own: a P family the table lacks
+    assert typo.ai is True and typo.accelerator is None
