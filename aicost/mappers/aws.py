@@ -53,6 +53,7 @@ from aicost.mappers.base import (
 from aicost.mappers.failclosed import set_but_unknown
 
 CLOUD = "aws"
+_NO_LABELS: Mapping[str, str] = {}
 
 #: Instance families that carry accelerators, including ones newer than the price table.
 _ACCELERATED = re.compile(
@@ -117,7 +118,7 @@ def _deployment(
     # build_deployment's work, without a second call with every field (once per resource)
     workload_class, class_reason = classify(
         tags,
-        labels or {},
+        labels or _NO_LABELS,
         ctx.settings,
         kind=kind,
         kind_reason=kind_reason,
@@ -275,10 +276,10 @@ def _instance_capacity(
 def instance(side: Side, ctx: MapContext) -> Result:
     """``aws_instance`` and ``aws_spot_instance_request``."""
     template = None
-    instance_type = side.text("instance_type")
+    instance_type, type_unknown = side.known_text("instance_type")
     type_sensitive = side.sensitive("instance_type")
     unknown: tuple[str, ...] = ()
-    if instance_type is None or side.unknown("instance_type"):
+    if instance_type is None or type_unknown:
         template = _template(side, ctx, ("launch_template", 0))
         instance_type = template.text("instance_type") if template else None
         type_sensitive = bool(template and template.sensitive("instance_type"))

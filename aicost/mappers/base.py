@@ -222,6 +222,15 @@ class Side:
             return _top_marked(self.sensitive_tree, path[0])
         return _marked(self.sensitive_tree, path)
 
+    def known_text(self, key: str) -> tuple[str | None, bool]:
+        """``(text(key), unknown(key))`` of a top-level field, read once."""
+        value = self.values.get(key)
+        if value is not None and not isinstance(value, dict | list):
+            value = value if type(value) is str else str(value)
+        else:
+            value = None
+        return value, _top_marked(self.unknown_tree, key)
+
     def text(self, *path: str | int) -> str | None:
         if len(path) == 1 and isinstance(path[0], str):
             value = self.values.get(path[0])
@@ -320,6 +329,7 @@ def dig(tree: Any, path: Sequence[str | int]) -> Any:
 
 
 _STRINGS = frozenset({str})
+_NO_LABELS: Mapping[str, str] = {}
 _NONE: frozenset[str] = frozenset()
 
 
@@ -471,7 +481,7 @@ def build_deployment(
     (the one builder the AWS, GCP and Azure mappers share)."""
     workload_class, class_reason = classify(
         tags,
-        labels or {},
+        labels or _NO_LABELS,
         ctx.settings,
         kind=kind,
         kind_reason=kind_reason,
@@ -517,12 +527,12 @@ def map_change(
     """Run *handler* on both sides of *change* and pair the results by component.
 
     *secrets* is :func:`change_secrets` of *change*, when the caller has it already."""
-    prior: dict[str | None, Deployment] = {}
-    planned: dict[str | None, Deployment] = {}
-    if change.before is not None:
-        prior = dict(handler(Side(change, planned=False), ctx))
-    if change.after is not None:
-        planned = dict(handler(Side(change, planned=True), ctx))
+    prior: dict[str | None, Deployment] = (
+        {} if change.before is None else dict(handler(Side(change, False), ctx))
+    )
+    planned: dict[str | None, Deployment] = (
+        {} if change.after is None else dict(handler(Side(change, True), ctx))
+    )
     if secrets is None:
         secrets = change_secrets(change)
     if not prior and not secrets:  # a create: one side, nothing to pair or mask
