@@ -4,7 +4,9 @@
   message) only when that pass may have seen a problem: the quick pass must never call clean
   what the full walk finds a problem in, whatever the tree;
 * Deployments and Workloads are built by a constructor made from the dataclass's fields: the
-  objects equal the class's own, and default factories still give each object its own value.
+  objects equal the class's own, and default factories still give each object its own value;
+* a machine type's hardware is judged once per input: every resource of that type still gets
+  its own address, tags, purchase option and class.
 """
 
 from __future__ import annotations
