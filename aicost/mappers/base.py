@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -155,14 +156,17 @@ def _constructor(cls: type[T]) -> Callable[..., T]:
     Made from ``dataclasses.fields`` like the ``__init__`` itself, so it follows the class;
     a class with a ``__post_init__`` (or without slots) is returned as it is."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    if hasattr(cls, "__post_init__") or not all(f.init and f.name in vars(cls) for f in fields):
+    slots = vars(cls)
+    if hasattr(cls, "__post_init__") or not all(
+        f.init and isinstance(slots.get(f.name), types.MemberDescriptorType) for f in fields
+    ):
         return cls
     names: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": dataclasses.MISSING}
     params: list[str] = []
     body = ["    self = _new(_cls)"]
     for position, spec in enumerate(fields):
         name = spec.name
-        names[f"_set{position}"] = vars(cls)[name].__set__
+        names[f"_set{position}"] = slots[name].__set__
         value = name
         if spec.default is not dataclasses.MISSING:
             names[f"_default{position}"] = spec.default

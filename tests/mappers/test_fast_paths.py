@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +28,7 @@ from aicost.core.model import (
     WorkloadClass,
 )
 from aicost.mappers import inputcheck
-from aicost.mappers.base import new_deployment, new_workload
+from aicost.mappers.base import _constructor, new_deployment, new_workload
 from tests.harness import map_resources
 
 _KEYS = st.sampled_from(
@@ -163,3 +164,20 @@ def test_a_machine_type_seen_twice_is_judged_once_and_each_instance_keeps_its_ow
     assert b.workload_class == WorkloadClass.INFERENCE
     typo = by_address["aws_instance.typo"]  # judged on its own: a P family the table lacks
     assert typo.ai is True and typo.accelerator is None
+
+
+def test_a_dataclass_the_fast_constructor_cannot_follow_keeps_its_own_init() -> None:
+    @dataclass(frozen=True)
+    class Plain:
+        x: int
+
+    @dataclass(frozen=True, slots=True)
+    class Checked:
+        x: int
+
+        def __post_init__(self) -> None:
+            if self.x < 0:
+                raise ValueError("negative")
+
+    assert _constructor(Plain) is Plain
+    assert _constructor(Checked) is Checked
