@@ -113,26 +113,46 @@ def normalise(
     for inventory in every:
         result.warnings.extend(inventory.warnings)
         ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings, siblings=every)
-        for change in inventory.changes:
-            if change.mode != "managed":
-                continue
-            table = loaded.get(change.provider)
-            if table is None:
-                table = loaded[change.provider] = handlers(change.provider)
-            handler = table.find(change)
-            if handler is None:
-                result.other[change.type] += 1
-                continue
-            inputcheck.check(change)
-            result.secrets |= change_secrets(change)
-            for mapped in map_change(change, handler, ctx):
-                counts.check(change, mapped)
-                workload = failclosed.close(mapped, change, inventory)
-                if workload.ai is False:
-                    result.non_ai[change.type] += 1
-                else:
-                    result.workloads.append(workload)
+        _normalise(inventory, ctx, loaded, result)
     return result
+
+
+def _normalise(
+    inventory: Inventory, ctx: MapContext, loaded: dict[str, Handlers], result: Normalised
+) -> None:
+    """Map one inventory's changes into *result* (the functions it calls once per change
+    are bound here once)."""
+    check_input, check_counts, close = inputcheck.check, counts.check, failclosed.close
+    workloads, non_ai = result.workloads, result.non_ai
+    for change in inventory.changes:
+        if change.mode != "managed":
+            continue
+        table = loaded.get(change.provider)
+        if table is None:
+            table = loaded[change.provider] = handlers(change.provider)
+        handler = table.get(change.type) or table.find(change)
+        if handler is None:
+            result.other[change.type] += 1
+            continue
+        check_input(change)
+        secrets = change_secrets(change)
+        if secrets:
+            result.secrets |= secrets
+        for mapped in map_change(change, handler, ctx, secrets):
+            check_counts(change, mapped)
+            workload = close(mapped, change, inventory)
+            if _non_ai(workload):
+                non_ai[change.type] += 1
+            else:
+                workloads.append(workload)
+
+
+def _non_ai(workload: Workload) -> bool:
+    """``workload.ai is False``: every side it has runs no AI hardware."""
+    for side in (workload.prior, workload.planned):
+        if side is not None and side.ai is not False:
+            return False
+    return True
 
 
 __all__ = ["MAPPERS", "MapSettings", "Normalised", "normalise"]

@@ -45,13 +45,15 @@ from aicost.mappers.base import (
     Handler,
     MapContext,
     Side,
-    build_deployment,
     capacity_for,
+    classify,
+    new_deployment,
     purchase_from_tags,
 )
 from aicost.mappers.failclosed import set_but_unknown
 
 CLOUD = "aws"
+_NO_LABELS: Mapping[str, str] = {}
 
 #: Instance families that carry accelerators, including ones newer than the price table.
 _ACCELERATED = re.compile(
@@ -75,10 +77,16 @@ def _hardware(
     """
     if instance_type is None:
         return None, None if unknown else False
-    spec = ctx.catalog.describe(CLOUD, service, instance_type)
-    if spec is not None and spec.accelerator is not None:
-        return spec.accelerator, True
-    return None, is_accelerated_family(instance_family(instance_type))
+    key = (CLOUD, service, instance_type)
+    found = ctx.hardware.get(key)
+    if found is None:
+        spec = ctx.catalog.describe(CLOUD, service, instance_type)
+        if spec is not None and spec.accelerator is not None:
+            found = spec.accelerator, True
+        else:
+            found = None, is_accelerated_family(instance_family(instance_type))
+        ctx.hardware[key] = found
+    return found
 
 
 def _deployment(
@@ -100,34 +108,39 @@ def _deployment(
     min_nodes: int | None = None,
     max_nodes: int | None = None,
 ) -> Deployment:
-    accelerator, ai = _hardware(ctx, service, instance_type, bool(unknown))
+    known = ctx.hardware.get((CLOUD, service, instance_type)) if instance_type else None
+    accelerator, ai = known or _hardware(ctx, service, instance_type, bool(unknown))
     if ai is None and service == "sagemaker":
         # A SageMaker endpoint or notebook is an AI service whatever runs it: with its
         # instance type unknown it is an unpriced AI workload (flagged), not "cannot tell".
         ai = True
-    sensitive = set(sensitive_tags)
-    if type_sensitive:
-        sensitive.add("instance_type")
-    return build_deployment(
-        side,
-        ctx,
+    sensitive = sensitive_tags | {"instance_type"} if type_sensitive else sensitive_tags
+    # build_deployment's work, without a second call with every field (once per resource)
+    workload_class, class_reason = classify(
+        tags,
+        labels or _NO_LABELS,
+        ctx.settings,
+        kind=kind,
+        kind_reason=kind_reason,
+        name=side.change.name,
+    )
+    return new_deployment(
         cloud=CLOUD,
         service=service,
         region=side.region(),
         instance_type=instance_type,
         accelerator=accelerator,
-        ai=ai,
         capacity=capacity,
+        workload_class=workload_class,
+        class_reason=class_reason,
         purchase_reason=purchase_reason,
         tags=tags,
-        sensitive=frozenset(sensitive),
-        labels=labels,
-        kind=kind,
-        kind_reason=kind_reason,
-        unknown=unknown,
-        notes=notes,
+        ai=ai,
         min_nodes=min_nodes,
         max_nodes=max_nodes,
+        unknown=unknown,
+        sensitive=frozenset(sensitive),
+        notes=notes,
     )
 
 
@@ -142,25 +155,30 @@ def _tagged_purchase(
 # --------------------------------------------------------------------------- launch templates
 
 
+#: The fields that name a launch template, and the template attribute each one matches.
+_TEMPLATE_FIELDS = (
+    ("id", "id"),
+    ("launch_template_id", "id"),
+    ("name", "name"),
+    ("launch_template_name", "name"),
+)
+
+
 def _template(side: Side, ctx: MapContext, *paths: tuple[str | int, ...]) -> Side | None:
     """The launch template (or configuration) a resource uses, on the same side."""
     inventory = ctx.inventory
+    kind = "aws_launch_template"
     for path in paths:
-        for field_name, kind in (
-            ("id", "aws_launch_template"),
-            ("launch_template_id", "aws_launch_template"),
-            ("name", "aws_launch_template"),
-            ("launch_template_name", "aws_launch_template"),
-        ):
-            attribute = (*path, field_name)
-            value = side.get(*attribute)
-            if value is not None and not side.unknown(*attribute):
-                match = _find(ctx, kind, "id" if "id" in field_name else "name", value, side)
+        block = side.get(*path)  # read once; each field is one step below it (as dig steps)
+        if isinstance(block, list):
+            block = block[0] if block and isinstance(block[0], dict) else None
+        for field_name, by in _TEMPLATE_FIELDS:
+            value = block.get(field_name) if isinstance(block, dict) else None
+            if value is not None and not side.unknown(*path, field_name):
+                match = _find(ctx, kind, by, value, side)
                 if match is not None:
                     return match
-            ref = inventory.resolve(
-                side.change, [str(p) if isinstance(p, str) else p for p in attribute], kind
-            )
+            ref = inventory.resolve(side.change, [*path, field_name], kind)
             if ref is not None:
                 return side.of(ref)
     config = side.get("launch_configuration")
@@ -200,75 +218,90 @@ def windows_hint(side: Side, ctx: MapContext) -> str | None:
     """Why an instance runs licence-included Windows, when the plan says so: it asks for
     its Windows password (``get_password_data``), or its AMI comes from a data source or
     variable named for Windows (``data.aws_ami.windows_2022``)."""
-    if side.get("get_password_data") is True:
+    values = side.values
+    if values.get("get_password_data") is True:
         return "get_password_data = true (a Windows AMI)"
-    for ref in ctx.inventory.references(side.change, ["ami"]):
+    for ref in ctx.inventory.references(side.change, _AMI):
         if "windows" in ref.lower():
             return f"ami = {ref} (a Windows AMI)"
-    ami = side.text("ami") or ""
+    raw = values.get("ami")  # side.text("ami"), inline
+    ami = raw if type(raw) is str else side.text("ami") or ""
     if "windows" in ami.lower():
         return f'ami = "{ami}" (a Windows AMI)'
     return None
 
 
+_AMI = ("ami",)
+
+
+#: One instance bought one way (Capacity is frozen: one tuple serves every instance).
+_ONE = {option: (Capacity(option, 1),) for option in PurchaseOption}
+
+
+def _instance_capacity(
+    side: Side, ctx: MapContext, template: Side | None, tags: Mapping[str, str]
+) -> tuple[tuple[Capacity, ...], str]:
+    """How one instance is bought: a spot request, its market options (or its launch
+    template's), a capacity reservation it targets, a purchase tag, else on-demand."""
+    if side.change.type == "aws_spot_instance_request":
+        return _ONE[PurchaseOption.SPOT], "aws_spot_instance_request"
+    market = side.text("instance_market_options", 0, "market_type")
+    if market == "spot":
+        return _ONE[PurchaseOption.SPOT], "instance_market_options.market_type = spot"
+    if market == "capacity-block":
+        return (
+            _ONE[PurchaseOption.CAPACITY_BLOCK],
+            "instance_market_options.market_type = capacity-block",
+        )
+    found = _template_market(template)
+    if found is not None:
+        return _ONE[found[0]], found[1]
+    reservation = side.get(
+        "capacity_reservation_specification", 0, "capacity_reservation_target", 0
+    )
+    tagged = _tagged_purchase(tags, ctx, 1)
+    if tagged is not None:
+        return tagged
+    if isinstance(reservation, dict) and any(
+        reservation.get(k)
+        for k in ("capacity_reservation_id", "capacity_reservation_resource_group_arn")
+    ):
+        return (
+            _ONE[PurchaseOption.CAPACITY_RESERVATION],
+            "capacity_reservation_specification targets a capacity reservation",
+        )
+    return _ONE[PurchaseOption.ON_DEMAND], "default: on-demand"
+
+
 def instance(side: Side, ctx: MapContext) -> Result:
     """``aws_instance`` and ``aws_spot_instance_request``."""
     template = None
-    instance_type = side.text("instance_type")
+    instance_type, type_unknown = side.known_text("instance_type")
     type_sensitive = side.sensitive("instance_type")
     unknown: tuple[str, ...] = ()
-    if instance_type is None or side.unknown("instance_type"):
+    if instance_type is None or type_unknown:
         template = _template(side, ctx, ("launch_template", 0))
         instance_type = template.text("instance_type") if template else None
         type_sensitive = bool(template and template.sensitive("instance_type"))
         if instance_type is None:
             unknown = ("instance_type",)
     tags, sensitive_tags = side.tags("tags_all", "tags")
-    capacity: tuple[Capacity, ...] = (Capacity(PurchaseOption.ON_DEMAND, 1),)
-    reason = "default: on-demand"
-    market = side.text("instance_market_options", 0, "market_type")
-    reservation = side.get(
-        "capacity_reservation_specification", 0, "capacity_reservation_target", 0
-    )
-    if side.change.type == "aws_spot_instance_request":
-        capacity, reason = (Capacity(PurchaseOption.SPOT, 1),), "aws_spot_instance_request"
-    elif market == "spot":
-        capacity = (Capacity(PurchaseOption.SPOT, 1),)
-        reason = "instance_market_options.market_type = spot"
-    elif market == "capacity-block":
-        capacity = (Capacity(PurchaseOption.CAPACITY_BLOCK, 1),)
-        reason = "instance_market_options.market_type = capacity-block"
-    elif (found := _template_market(template)) is not None:
-        capacity, reason = (Capacity(found[0], 1),), found[1]
-    elif isinstance(reservation, dict) and any(
-        reservation.get(k)
-        for k in ("capacity_reservation_id", "capacity_reservation_resource_group_arn")
-    ):
-        tagged = _tagged_purchase(tags, ctx, 1)
-        if tagged is not None:
-            capacity, reason = tagged
-        else:
-            capacity = (Capacity(PurchaseOption.CAPACITY_RESERVATION, 1),)
-            reason = "capacity_reservation_specification targets a capacity reservation"
-    elif (tagged := _tagged_purchase(tags, ctx, 1)) is not None:
-        capacity, reason = tagged
+    capacity, reason = _instance_capacity(side, ctx, template, tags)
     windows = windows_hint(side, ctx)
-    yield (
-        None,
-        _deployment(
-            side,
-            ctx,
-            service="ec2-windows" if windows else "ec2",
-            notes=(f"Windows, priced with the licence: {windows}",) if windows else (),
-            instance_type=instance_type,
-            type_sensitive=type_sensitive,
-            capacity=capacity,
-            purchase_reason=reason,
-            tags=tags,
-            sensitive_tags=sensitive_tags,
-            unknown=unknown,
-        ),
+    deployment = _deployment(
+        side,
+        ctx,
+        service="ec2-windows" if windows else "ec2",
+        notes=(f"Windows, priced with the licence: {windows}",) if windows else (),
+        instance_type=instance_type,
+        type_sensitive=type_sensitive,
+        capacity=capacity,
+        purchase_reason=reason,
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        unknown=unknown,
     )
+    return ((None, deployment),)
 
 
 def _why_no_type(side: Side, template: Side | None, notes: list[str]) -> None:
@@ -392,24 +425,22 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     if instance_type is None and refers:
         unknown = ("instance_type", *count_unknown)
         _why_no_type(side, template, notes)
-    yield (
-        None,
-        _deployment(
-            side,
-            ctx,
-            service="ec2",
-            instance_type=instance_type,
-            type_sensitive=type_sensitive,
-            capacity=capacity,
-            purchase_reason=reason,
-            tags=tags,
-            sensitive_tags=sensitive_tags,
-            unknown=unknown,
-            notes=tuple(notes),
-            min_nodes=minimum,
-            max_nodes=maximum,
-        ),
+    deployment = _deployment(
+        side,
+        ctx,
+        service="ec2",
+        instance_type=instance_type,
+        type_sensitive=type_sensitive,
+        capacity=capacity,
+        purchase_reason=reason,
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        unknown=unknown,
+        notes=tuple(notes),
+        min_nodes=minimum,
+        max_nodes=maximum,
     )
+    return ((None, deployment),)
 
 
 def _node_group_type(
@@ -444,6 +475,13 @@ def _node_group_type(
     return instance_type, type_sensitive, unknown
 
 
+#: A node group's ``capacity_type`` that says how its nodes are bought (else tags, on-demand).
+_NODE_GROUP_CAPACITY = {
+    "SPOT": (PurchaseOption.SPOT, "capacity_type = SPOT"),
+    "CAPACITY_BLOCK": (PurchaseOption.CAPACITY_BLOCK, "capacity_type = CAPACITY_BLOCK"),
+}
+
+
 def eks_node_group(side: Side, ctx: MapContext) -> Result:
     notes: list[str] = []
     instance_type, type_sensitive, unknown = _node_group_type(side, ctx, notes)
@@ -458,10 +496,7 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
     capacity_type = (side.text("capacity_type") or "ON_DEMAND").upper()
     tags, sensitive_tags = side.tags("tags_all", "tags")
     labels = {str(k): str(v) for k, v in (side.get("labels") or {}).items() if v is not None}
-    explicit = {
-        "SPOT": (PurchaseOption.SPOT, "capacity_type = SPOT"),
-        "CAPACITY_BLOCK": (PurchaseOption.CAPACITY_BLOCK, "capacity_type = CAPACITY_BLOCK"),
-    }.get(capacity_type)
+    explicit = _NODE_GROUP_CAPACITY.get(capacity_type)
     capacity, reason = capacity_for(
         desired,
         tags,
@@ -469,25 +504,23 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
         explicit=explicit,
         default_reason="capacity_type = ON_DEMAND",
     )
-    yield (
-        None,
-        _deployment(
-            side,
-            ctx,
-            service="ec2",
-            instance_type=instance_type,
-            type_sensitive=type_sensitive,
-            capacity=capacity,
-            purchase_reason=reason,
-            tags=tags,
-            sensitive_tags=sensitive_tags,
-            labels=labels,
-            unknown=unknown,
-            notes=tuple(notes),
-            min_nodes=minimum,
-            max_nodes=maximum,
-        ),
+    deployment = _deployment(
+        side,
+        ctx,
+        service="ec2",
+        instance_type=instance_type,
+        type_sensitive=type_sensitive,
+        capacity=capacity,
+        purchase_reason=reason,
+        tags=tags,
+        sensitive_tags=sensitive_tags,
+        labels=labels,
+        unknown=unknown,
+        notes=tuple(notes),
+        min_nodes=minimum,
+        max_nodes=maximum,
     )
+    return ((None, deployment),)
 
 
 def _endpoint_configuration(side: Side, ctx: MapContext) -> Side | None:

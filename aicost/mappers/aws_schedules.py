@@ -21,7 +21,7 @@ why.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from aicost.core.model import Capacity, Deployment, ResourceChange
 from aicost.core.schedules import (
@@ -41,26 +41,42 @@ SCHEDULE = "aws_autoscaling_schedule"
 GROUP = "aws_autoscaling_group"
 NODE_GROUP = "aws_eks_node_group"
 
-Result = Iterator[tuple[str | None, Deployment]]
+Result = Iterable[tuple[str | None, Deployment]]
 
 
 def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     """The group as :mod:`aicost.mappers.aws` maps it, under the schedules that name it."""
     schedules = _schedules(side, ctx.inventory, GROUP)
-    for component, deployment in aws.autoscaling_group(side, ctx):
-        if schedules and "desired_capacity" not in deployment.unknown:
-            deployment = _scheduled(deployment, schedules, ctx.inventory)
-        yield component, deployment
+    mapped = aws.autoscaling_group(side, ctx)
+    if not schedules:  # most groups: as mapped
+        return mapped
+    return [
+        (
+            component,
+            deployment
+            if "desired_capacity" in deployment.unknown
+            else _scheduled(deployment, schedules, ctx.inventory),
+        )
+        for component, deployment in mapped
+    ]
 
 
 def eks_node_group(side: Side, ctx: MapContext) -> Result:
     """An EKS managed node group, under the schedules that name its Auto Scaling group
     (``aws_eks_node_group.x.resources[0].autoscaling_groups[0].name``)."""
     schedules = _schedules(side, ctx.inventory, NODE_GROUP)
-    for component, deployment in aws.eks_node_group(side, ctx):
-        if schedules and "scaling_config.desired_size" not in deployment.unknown:
-            deployment = _scheduled(deployment, schedules, ctx.inventory)
-        yield component, deployment
+    mapped = aws.eks_node_group(side, ctx)
+    if not schedules:
+        return mapped
+    return [
+        (
+            component,
+            deployment
+            if "scaling_config.desired_size" in deployment.unknown
+            else _scheduled(deployment, schedules, ctx.inventory),
+        )
+        for component, deployment in mapped
+    ]
 
 
 def _all_schedules(inventory: Inventory) -> list[ResourceChange]:

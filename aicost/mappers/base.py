@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aicost.core.clusters import ClusterProfile
 from aicost.core.model import (
@@ -112,6 +113,8 @@ PURCHASE_WORDS: dict[str, tuple[PurchaseOption, int | None]] = {
     "capacity-block": (PurchaseOption.CAPACITY_BLOCK, None),
 }
 
+T = TypeVar("T")
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -138,6 +141,57 @@ class MapContext:
     #: Every input of the check (this one included), for objects that act on another
     #: file's (a KEDA ScaledObject beside the Deployment it scales).
     siblings: Sequence[Inventory] = ()
+    #: (cloud, service, instance type) -> (accelerator, AI hardware?): a mapper's judgement
+    #: of the hardware, worked out once per type, not once per resource.
+    hardware: dict[tuple[str, str, str], tuple[Accelerator | None, bool]] = field(
+        default_factory=dict, repr=False
+    )
+
+
+def _constructor(cls: type[T]) -> Callable[..., T]:
+    """A constructor for the frozen, slotted dataclass *cls*, taking the same arguments as its
+    ``__init__`` and making the same object: the mappers build one Deployment and one Workload
+    per resource, and the dataclass's own ``__init__`` sets each field by a looked-up
+    ``object.__setattr__`` (it must, being frozen), about twice as slow as a slot's setter.
+    Made from ``dataclasses.fields`` like the ``__init__`` itself, so it follows the class;
+    a class with a ``__post_init__`` (or without slots) is returned as it is."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    slots = vars(cls)
+    if hasattr(cls, "__post_init__") or not all(
+        f.init and isinstance(slots.get(f.name), types.MemberDescriptorType) for f in fields
+    ):
+        return cls
+    names: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": dataclasses.MISSING}
+    params: list[str] = []
+    body = ["    self = _new(_cls)"]
+    for position, spec in enumerate(fields):
+        name = spec.name
+        names[f"_set{position}"] = slots[name].__set__
+        value = name
+        if spec.default is not dataclasses.MISSING:
+            names[f"_default{position}"] = spec.default
+            params.append(f"{name}=_default{position}")
+        elif spec.default_factory is not dataclasses.MISSING:
+            names[f"_factory{position}"] = spec.default_factory
+            params.append(f"{name}=_MISSING")
+            value = f"_factory{position}() if {name} is _MISSING else {name}"
+        else:
+            params.append(name)
+        body.append(f"    _set{position}(self, {value})")
+    source = f"def new(*, {', '.join(params)}):\n" + "\n".join(body) + "\n    return self\n"
+    exec(source, names)  # as dataclasses makes __init__
+    made: Callable[..., T] = names["new"]
+    return made
+
+
+#: ``Deployment(...)`` and ``Workload(...)``, made faster (see :func:`_constructor`); type
+#: checkers see the classes themselves, so every call is checked against their fields.
+if TYPE_CHECKING:
+    new_deployment = Deployment
+    new_workload = Workload
+else:
+    new_deployment = _constructor(Deployment)
+    new_workload = _constructor(Workload)
 
 
 class Side:
@@ -163,19 +217,37 @@ class Side:
         return dig(self.values, path)
 
     def unknown(self, *path: str | int) -> bool:
+        if len(path) == 1 and isinstance(path[0], str):  # most lookups: one top-level key
+            return _top_marked(self.unknown_tree, path[0])
         return _marked(self.unknown_tree, path)
 
     def sensitive(self, *path: str | int) -> bool:
+        if len(path) == 1 and isinstance(path[0], str):
+            return _top_marked(self.sensitive_tree, path[0])
         return _marked(self.sensitive_tree, path)
 
+    def known_text(self, key: str) -> tuple[str | None, bool]:
+        """``(text(key), unknown(key))`` of a top-level field, read once."""
+        value = self.values.get(key)
+        if value is not None and not isinstance(value, dict | list):
+            value = value if type(value) is str else str(value)
+        else:
+            value = None
+        return value, _top_marked(self.unknown_tree, key)
+
     def text(self, *path: str | int) -> str | None:
-        value = self.get(*path)
+        if len(path) == 1 and isinstance(path[0], str):
+            value = self.values.get(path[0])
+        else:
+            value = dig(self.values, path)
         if value is None or isinstance(value, dict | list):
             return None
-        return str(value)
+        return value if type(value) is str else str(value)
 
     def integer(self, *path: str | int) -> int | None:
         value = self.get(*path)
+        if type(value) is int:  # the usual whole number, as it is
+            return value
         if isinstance(value, bool) or value is None:
             return None
         try:
@@ -189,16 +261,7 @@ class Side:
         Falls back to ``tags`` merged over the provider's default tags when ``tags_all`` is
         known only after apply. Sensitive tag values are masked.
         """
-        chosen: dict[str, str] | None = None
-        source_key = keys[0] if keys else "tags"
-        for key in keys:
-            if self.unknown(key):
-                continue
-            value = self.get(key)
-            if value is not None:
-                chosen = flatten_tags(value)
-                source_key = key
-                break
+        chosen, source_key = self._first_tags(keys)
         if chosen is None or (source_key == "tags" and self.change.default_tags):
             merged = dict(self.change.default_tags)
             merged.update(chosen or {})
@@ -213,14 +276,32 @@ class Side:
             sensitive = {
                 k for k in chosen if self.sensitive(source_key, k) or self.sensitive("tags", k)
             }
+        if not sensitive:
+            return chosen, _NONE
         for key in sensitive:
             chosen[key] = "(sensitive)"
         return chosen, frozenset(f"tags.{k}" for k in sensitive)
 
+    def _first_tags(self, keys: tuple[str, ...]) -> tuple[dict[str, str] | None, str]:
+        """The first known tag map among *keys*, flattened, and its key."""
+        for key in keys:
+            if _top_marked(self.unknown_tree, key):
+                continue
+            value = self.values.get(key)
+            if value is not None:
+                # The usual map of strings is copied as it is (what flatten_tags does).
+                plain = type(value) is dict and _STRINGS.issuperset(map(type, value.values()))
+                return (dict(value) if plain else flatten_tags(value)), key
+        return None, keys[0] if keys else "tags"
+
     def region(self) -> str | None:
+        values = self.values
         for key in ("region", "location"):
-            value = self.text(key)
-            if value and not self.unknown(key):
+            raw = values.get(key)  # what text(key) reads, inline: once per resource
+            if raw is None or isinstance(raw, dict | list):
+                continue
+            value = raw if type(raw) is str else str(raw)
+            if value and not _top_marked(self.unknown_tree, key):
                 return value
         if self.change.region:
             return self.change.region
@@ -249,6 +330,22 @@ def dig(tree: Any, path: Sequence[str | int]) -> Any:
         if node is None:
             return None
     return node
+
+
+_STRINGS = frozenset({str})
+_NO_LABELS: Mapping[str, str] = {}
+_NONE: frozenset[str] = frozenset()
+
+
+def _top_marked(tree: Any, key: str) -> bool:
+    """``_marked(tree, (key,))``, for the usual one top-level key."""
+    if tree is True:
+        return True
+    if isinstance(tree, dict):
+        return tree.get(key) is True
+    if isinstance(tree, list) and tree and isinstance(tree[0], dict):
+        return tree[0].get(key) is True
+    return False
 
 
 def _marked(tree: Any, path: Sequence[str | int]) -> bool:
@@ -388,13 +485,13 @@ def build_deployment(
     (the one builder the AWS, GCP and Azure mappers share)."""
     workload_class, class_reason = classify(
         tags,
-        labels or {},
+        labels or _NO_LABELS,
         ctx.settings,
         kind=kind,
         kind_reason=kind_reason,
         name=name or side.change.name,
     )
-    return Deployment(
+    return new_deployment(
         cloud=cloud,
         service=service,
         region=region,
@@ -425,16 +522,39 @@ def supporting(side: Side, ctx: MapContext) -> Iterable[tuple[str | None, Deploy
 SUPPORTING: Handler = supporting
 
 
-def map_change(change: ResourceChange, handler: Handler, ctx: MapContext) -> list[Workload]:
-    """Run *handler* on both sides of *change* and pair the results by component."""
-    prior: dict[str | None, Deployment] = {}
-    planned: dict[str | None, Deployment] = {}
-    if change.before is not None:
-        prior = dict(handler(Side(change, planned=False), ctx))
-    if change.after is not None:
-        planned = dict(handler(Side(change, planned=True), ctx))
+def map_change(
+    change: ResourceChange,
+    handler: Handler,
+    ctx: MapContext,
+    secrets: frozenset[str] | None = None,
+) -> list[Workload]:
+    """Run *handler* on both sides of *change* and pair the results by component.
+
+    *secrets* is :func:`change_secrets` of *change*, when the caller has it already."""
+    prior: dict[str | None, Deployment] = (
+        {} if change.before is None else dict(handler(Side(change, False), ctx))
+    )
+    planned: dict[str | None, Deployment] = (
+        {} if change.after is None else dict(handler(Side(change, True), ctx))
+    )
+    if secrets is None:
+        secrets = change_secrets(change)
+    if not prior and not secrets:  # a create: one side, nothing to pair or mask
+        return [
+            new_workload(
+                address=change.address,
+                resource_type=change.type,
+                source=change.source,
+                action=change.action,
+                prior=None,
+                planned=deployment,
+                component=component,
+                project=change.project,
+                create_before_destroy=change.create_before_destroy,
+            )
+            for component, deployment in planned.items()
+        ]
     components = list(dict.fromkeys([*prior, *planned]))
-    secrets = change_secrets(change)
     if secrets:
         return [
             _masked(workload, secrets)
@@ -492,7 +612,7 @@ def _workloads(
     components: list[str | None],
 ) -> list[Workload]:
     return [
-        Workload(
+        new_workload(
             address=change.address,
             resource_type=change.type,
             source=change.source,

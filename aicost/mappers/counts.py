@@ -43,9 +43,11 @@ def check(change: ResourceChange, workload: Workload) -> None:
 
 
 def _negative(deployment: Deployment) -> bool:
-    if any(c.nodes < 0 for c in deployment.capacity):
-        return True
-    if any(n is not None and n < 0 for n in (deployment.min_nodes, deployment.max_nodes)):
+    for capacity in deployment.capacity:
+        if capacity.nodes < 0:
+            return True
+    low, high = deployment.min_nodes, deployment.max_nodes
+    if (low is not None and low < 0) or (high is not None and high < 0):
         return True
     return deployment.accelerator is not None and deployment.accelerator.count < 0
 

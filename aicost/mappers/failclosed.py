@@ -96,8 +96,18 @@ def close(
     """*workload* with both sides closed (see the module docstring)."""
     if change.source.kind not in TERRAFORM_KINDS:
         return workload
-    prior = _close(workload.prior, change, planned=False, inventory=inventory)
-    planned = _close(workload.planned, change, planned=True, inventory=inventory)
+    prior, planned = workload.prior, workload.planned
+    # The usual side, AI hardware with nothing unknown (and, planned, a known count), has
+    # nothing to close: it is kept without a call.
+    if prior is not None and (prior.ai is not True or prior.unknown or prior.llm is not None):
+        prior = _close(prior, change, planned=False, inventory=inventory)
+    if planned is not None and (
+        planned.ai is not True
+        or planned.unknown
+        or planned.llm is not None
+        or change.after_unknown.get(COUNT_UNKNOWN_KEY) is True
+    ):
+        planned = _close(planned, change, planned=True, inventory=inventory)
     if prior is workload.prior and planned is workload.planned:
         return workload
     return dataclasses.replace(workload, prior=prior, planned=planned)

@@ -77,6 +77,9 @@ _SCALARS = frozenset({str, int, float, bool})
 #: Keys _field judges; any other key's value is only walked into.
 _NAMED = TYPE_FIELDS | TYPE_LIST_FIELDS | COUNT_FIELDS | NESTED_COUNT_FIELDS
 _TOP_NAMED = _NAMED | AZURE_TOP_TYPE_FIELDS
+_LOWER_CASE = frozenset({"aws", "awscc", "google", "google-beta"})
+_SCALAR_TYPES = _SCALARS | {type(None)}
+_NESTED: tuple[str | int, ...] = ("",)
 #: More nodes than any deployment has: a count over this is a mistake, not a plan.
 MAX_COUNT = 1_000_000
 #: Nodes visited per resource (a hostile plan cannot make the walk unbounded).
@@ -85,6 +88,9 @@ _BUDGET = 100_000
 
 def check(change: ResourceChange) -> None:
     """Raise :class:`InputError` for the first value no provider accepts in *change*."""
+    after, before = change.after, change.before
+    if (after is None or _clean(change, after)) and (before is None or _clean(change, before)):
+        return  # the usual case: nothing to name, so no paths and no messages are built
     for side, values, sensitive in (
         ("after", change.after, change.after_sensitive),
         ("before", change.before, change.before_sensitive),
@@ -99,6 +105,91 @@ def check(change: ResourceChange) -> None:
             )
 
 
+def _clean(change: ResourceChange, values: Mapping[str, Any]) -> bool:
+    """True when :func:`_problems` would find nothing in *values*; False when it may (then
+    :func:`check` walks again with paths, to name the first problem exactly as before).
+
+    The same judgement with less work per field: a map's named keys are found by one set
+    intersection and most of their values judged at a glance, and a map or list of scalars
+    only is passed over in C. A resource larger than the node budget goes to that walk (which
+    stops at the budget) too."""
+    if not isinstance(values, dict):
+        return False
+    for key in MAP_FIELDS:  # four lookups, not a pass over every key
+        value = values.get(key)
+        if value is not None and type(value) is not dict:
+            for _ in _map_fields(change, values):
+                return False
+    flags = (change.provider in _LOWER_CASE, change.provider == "azurerm")
+    if not _fine(change, (), values, _TOP_NAMED if flags[1] else _NAMED, flags):
+        return False
+    # Most maps (tags, small blocks) and lists hold only scalars: passed over in one C call.
+    # Anything else is walked into (a named value too, though judged already: walked twice).
+    if _SCALAR_TYPES.issuperset(map(type, values.values())):
+        return True
+    return _clean_below(
+        change,
+        [value for value in filter(None, values.values()) if type(value) not in _SCALARS],
+        flags,
+    )
+
+
+def _clean_below(change: ResourceChange, stack: list[Any], flags: tuple[bool, bool]) -> bool:
+    """:func:`_clean` of the maps and lists below the top level (*stack*)."""
+    nodes = 1
+    named, scalar_types, scalars, pop = _NAMED, _SCALAR_TYPES, _SCALARS, stack.pop
+    while stack:
+        node = pop()
+        if type(node) is dict or isinstance(node, dict):
+            nodes += 1
+            if not (named.isdisjoint(node) or _fine(change, _NESTED, node, named, flags)):
+                return False
+            children: Any = node.values()
+        elif isinstance(node, list):
+            nodes += 1 + len(node)
+            children = node
+        else:
+            continue
+        if not scalar_types.issuperset(map(type, children)):
+            stack += [value for value in filter(None, children) if type(value) not in scalars]
+            if nodes > _BUDGET:
+                return False
+    return True
+
+
+def _fine(
+    change: ResourceChange,
+    here: tuple[str | int, ...],
+    node: dict[Any, Any],
+    named: frozenset[str],
+    flags: tuple[bool, bool],
+) -> bool:
+    """Whether every named key of the map *node* at *here* passes :func:`_field`: most are a
+    good count or machine name, told at a glance; any other goes to :func:`_field`."""
+    for key in named.intersection(node):
+        value = node[key]
+        if value is None:
+            continue
+        if type(value) is int:
+            if key in COUNT_FIELDS and 0 <= value <= MAX_COUNT:
+                continue
+        elif key in TYPE_FIELDS and _good_name(value, flags[0]):
+            continue
+        for _ in _field(change, here, key, value, flags, None, []):
+            return False
+    return True
+
+
+def _good_name(value: Any, lower: bool) -> bool:
+    """A machine name :func:`_machine` finds nothing wrong with."""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and (not lower or value == value.lower())
+    )
+
+
 def _asg_tag_list(change: ResourceChange, key: str, value: Any) -> bool:
     """An autoscaling group's ``tags`` written the AWS provider v3/v4 way: a list of
     ``{key, value, propagate_at_launch}`` maps (valid there, so not bad input)."""
@@ -111,7 +202,7 @@ def _asg_tag_list(change: ResourceChange, key: str, value: Any) -> bool:
 
 
 def _problems(change: ResourceChange, values: Mapping[str, Any], sensitive: Any) -> Iterator[str]:
-    lower = change.provider in {"aws", "awscc", "google", "google-beta"}
+    lower = change.provider in _LOWER_CASE
     azure = change.provider == "azurerm"
     yield from _map_fields(change, values)
     budget = _BUDGET
@@ -204,6 +295,8 @@ def _machine_list(
 
 
 def _machine(path: tuple[str | int, ...], value: Any, lower: bool, sensitive: Any) -> Iterator[str]:
+    if _good_name(value, lower):
+        return  # the usual case: no message to build
     where = _dotted(path)
     if not isinstance(value, str):
         yield f"{where} is a {_kind(value)}, not a machine type string"
