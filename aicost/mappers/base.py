@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aicost.core.clusters import ClusterProfile
 from aicost.core.model import (
@@ -32,6 +31,7 @@ from aicost.core.model import (
     Workload,
     WorkloadClass,
 )
+from aicost.core.records import fast_constructor
 from aicost.core.sensitive import MASK, marked_strings, redact
 from aicost.sources.base import Inventory, flatten_tags
 
@@ -113,7 +113,6 @@ PURCHASE_WORDS: dict[str, tuple[PurchaseOption, int | None]] = {
     "capacity-block": (PurchaseOption.CAPACITY_BLOCK, None),
 }
 
-T = TypeVar("T")
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -148,50 +147,15 @@ class MapContext:
     )
 
 
-def _constructor(cls: type[T]) -> Callable[..., T]:
-    """A constructor for the frozen, slotted dataclass *cls*, taking the same arguments as its
-    ``__init__`` and making the same object: the mappers build one Deployment and one Workload
-    per resource, and the dataclass's own ``__init__`` sets each field by a looked-up
-    ``object.__setattr__`` (it must, being frozen), about twice as slow as a slot's setter.
-    Made from ``dataclasses.fields`` like the ``__init__`` itself, so it follows the class;
-    a class with a ``__post_init__`` (or without slots) is returned as it is."""
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    slots = vars(cls)
-    if hasattr(cls, "__post_init__") or not all(
-        f.init and isinstance(slots.get(f.name), types.MemberDescriptorType) for f in fields
-    ):
-        return cls
-    names: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_MISSING": dataclasses.MISSING}
-    params: list[str] = []
-    body = ["    self = _new(_cls)"]
-    for position, spec in enumerate(fields):
-        name = spec.name
-        names[f"_set{position}"] = slots[name].__set__
-        value = name
-        if spec.default is not dataclasses.MISSING:
-            names[f"_default{position}"] = spec.default
-            params.append(f"{name}=_default{position}")
-        elif spec.default_factory is not dataclasses.MISSING:
-            names[f"_factory{position}"] = spec.default_factory
-            params.append(f"{name}=_MISSING")
-            value = f"_factory{position}() if {name} is _MISSING else {name}"
-        else:
-            params.append(name)
-        body.append(f"    _set{position}(self, {value})")
-    source = f"def new(*, {', '.join(params)}):\n" + "\n".join(body) + "\n    return self\n"
-    exec(source, names)  # as dataclasses makes __init__
-    made: Callable[..., T] = names["new"]
-    return made
-
-
-#: ``Deployment(...)`` and ``Workload(...)``, made faster (see :func:`_constructor`); type
-#: checkers see the classes themselves, so every call is checked against their fields.
+#: ``Deployment(...)`` and ``Workload(...)``, made faster (the mappers build one of each per
+#: resource; see :func:`aicost.core.records.fast_constructor`); type checkers see the classes
+#: themselves, so every call is checked against their fields.
 if TYPE_CHECKING:
     new_deployment = Deployment
     new_workload = Workload
 else:
-    new_deployment = _constructor(Deployment)
-    new_workload = _constructor(Workload)
+    new_deployment = fast_constructor(Deployment)
+    new_workload = fast_constructor(Workload)
 
 
 class Side:

@@ -27,8 +27,9 @@ from aicost.core.model import (
     Workload,
     WorkloadClass,
 )
+from aicost.core.records import fast_constructor
 from aicost.mappers import inputcheck
-from aicost.mappers.base import _constructor, new_deployment, new_workload
+from aicost.mappers.base import new_deployment, new_workload
 from tests.harness import map_resources
 
 _KEYS = st.sampled_from(
@@ -179,5 +180,5 @@ def test_a_dataclass_the_fast_constructor_cannot_follow_keeps_its_own_init() -> 
             if self.x < 0:
                 raise ValueError("negative")
 
-    assert _constructor(Plain) is Plain
-    assert _constructor(Checked) is Checked
+    assert fast_constructor(Plain) is Plain
+    assert fast_constructor(Checked) is Checked
