@@ -26,11 +26,15 @@ Pods' accelerators and node selection are read by :mod:`aicost.sources.podspec`.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
+
+import msgspec
 
 from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange, WorkloadClass
@@ -245,23 +249,69 @@ def build(
     retries_reason: str = "",
 ) -> Spec:
     """A :class:`Spec` for a Kubernetes object from its groups and pod templates."""
+    found_labels = object_labels(obj)
+    return _spec(
+        kind,
+        (object_name(obj), found_labels, document.line_of(*at, "kind")),
+        groups,
+        pods,
+        resource_type=resource_type,
+        kind_class=kind_class,
+        default_class=default_class,
+        kind_reason=kind_reason,
+        run_seconds=run_seconds,
+        run_reason=run_reason,
+        commands=commands,
+        notes=notes,
+        runs_per_month=runs_per_month,
+        runs_reason=runs_reason,
+        serving=serving,
+        retries=retries,
+        retries_reason=retries_reason,
+    )
+
+
+#: (name, labels, line of ``kind``): what an object's own metadata and place give its Spec.
+_Own = tuple[str, dict[str, str], int | None]
+
+
+def _spec(
+    kind: str,
+    own: _Own,
+    groups: Iterable[Group],
+    pods: Iterable[Pod],
+    *,
+    resource_type: str,
+    kind_class: WorkloadClass | None,
+    default_class: WorkloadClass,
+    kind_reason: str,
+    run_seconds: Decimal | float | None,
+    run_reason: str,
+    commands: Iterable[str],
+    notes: Iterable[str],
+    runs_per_month: Decimal | None,
+    runs_reason: str,
+    serving: WorkloadClass,
+    retries: int | None,
+    retries_reason: str,
+) -> Spec:
+    name, found_labels, line = own
     pod_list = list(pods)
     all_commands = [*commands]
     for pod in pod_list:
         all_commands += pod.commands
     group_list = tuple(groups)
     cloud, cloud_reason, region = _placement(group_list)
-    found_labels = object_labels(obj)
     hint = mf.command_hint(all_commands, serving=serving)
     run_hours = None
     if run_seconds:
         run_hours = Decimal(str(run_seconds)) / Decimal(3600)
     return Spec(
         kind=kind,
-        name=object_name(obj),
+        name=name,
         resource_type=resource_type,
         groups=group_list,
-        line=document.line_of(*at, "kind"),
+        line=line,
         cloud=cloud,
         cloud_reason=cloud_reason,
         region=region,
@@ -285,23 +335,15 @@ def build(
 # --------------------------------------------------------------------------- core kinds
 
 
-def _job(
-    kind: str,
-    obj: Mapping[str, Any],
-    spec: Mapping[str, Any],
-    document: Document,
-    at: tuple[str | int, ...],
-    resource_type: str,
-) -> Spec:
-    """A Job (or a CronJob's job template, with its runs per month from the schedule)."""
+def _job(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> Spec:
+    """A Job (or a CronJob's job template, with its runs per month from the schedule), its
+    pod template at *line*; without the object's own name, labels and line."""
     runs: Decimal | None = None
     runs_reason = ""
     notes: list[str] = []
     job = spec
-    job_at: tuple[str | int, ...] = (*at, "spec")
     if kind == "CronJob":
         job = mapping(get(spec, "jobTemplate", "spec"))
-        job_at = (*at, "spec", "jobTemplate", "spec")
         schedule = text(spec.get("schedule"))
         if schedule:
             from aicost.sources.cron import runs_per_month
@@ -319,24 +361,94 @@ def _job(
     backoff = integer(job.get("backoffLimit"))
     if completions and completions > parallelism:
         notes.append(f"{completions} completions, {parallelism} at a time")
-    return build(
+    return _spec(
         kind,
-        obj,
-        document,
-        at,
-        [group(None, pod, units, line=document.line_of(*job_at, "template"))],
+        _UNOWNED,
+        [group(None, pod, units, line=line)],
         [pod],
         resource_type=resource_type,
+        kind_class=None,
         default_class=WorkloadClass.BATCH,
         kind_reason=f"resource kind: a Kubernetes {kind} is batch work",
         run_seconds=deadline,
         run_reason="activeDeadlineSeconds" if deadline else "",
+        commands=(),
         notes=notes,
         runs_per_month=runs,
         runs_reason=runs_reason,
+        serving=WorkloadClass.INFERENCE,
         retries=backoff,
         retries_reason="backoffLimit",
     )
+
+
+def _pod(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> Spec:
+    """A bare Pod (its spec at *line*)."""
+    pod = read_pod(spec, is_template=False)
+    pod.labels = {}
+    return _spec(
+        kind,
+        _UNOWNED,
+        [group(None, pod, 1, line=line)],
+        [pod],
+        resource_type=resource_type,
+        kind_class=None,
+        default_class=WorkloadClass.UNKNOWN,
+        kind_reason="resource kind: a bare Pod does not say what it is for",
+        run_seconds=pod.deadline_seconds,
+        run_reason="activeDeadlineSeconds" if pod.deadline_seconds else "",
+        commands=(),
+        notes=(),
+        runs_per_month=None,
+        runs_reason="",
+        serving=WorkloadClass.INFERENCE,
+        retries=None,
+        retries_reason="",
+    )
+
+
+def _replicas(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> Spec:
+    """A Deployment, StatefulSet or ReplicaSet: long-running replicas (template at *line*)."""
+    pod = read_pod(spec.get("template"))
+    replicas = integer(spec.get("replicas"), 1) or 0
+    return _spec(
+        kind,
+        _UNOWNED,
+        [group(None, pod, replicas, line=line)],
+        [pod],
+        resource_type=resource_type,
+        kind_class=None,
+        default_class=WorkloadClass.INFERENCE,
+        kind_reason=f"resource kind: a {kind} runs long-lived replicas (serving)",
+        run_seconds=None,
+        run_reason="",
+        commands=(),
+        notes=(),
+        runs_per_month=None,
+        runs_reason="",
+        serving=WorkloadClass.INFERENCE,
+        retries=None,
+        retries_reason="",
+    )
+
+
+#: What a core kind's Spec has before its object's own name, labels and line are set.
+_UNOWNED: _Own = ("", {}, None)
+
+_CoreReader = Callable[[str, Mapping[str, Any], int, str], Spec]
+
+
+def _group_line(
+    kind: str, document: Document, at: tuple[str | int, ...]
+) -> tuple[int, _CoreReader]:
+    """The line of a core kind's pod template (a Pod's spec), and its reader."""
+    if kind == "Job":
+        return document.line_of(*at, "spec", "template"), _job
+    if kind == "CronJob":
+        return document.line_of(*at, "spec", "jobTemplate", "spec", "template"), _job
+    if kind == "Pod":
+        return document.line_of(*at, "spec"), _pod
+    return document.line_of(*at, "spec", "template"), _replicas
 
 
 def read_object(
@@ -345,38 +457,50 @@ def read_object(
     spec = mapping(obj.get("spec"))
     api = api_group(text(obj.get("apiVersion")) or "")
     resource_type = f"{api}/{kind}"
-    line = document.line_of(*at, "spec")
-    if kind in ("Job", "CronJob"):
-        yield _job(kind, obj, spec, document, at, resource_type)
-        return
-    if kind == "Pod":
-        pod = read_pod(spec, is_template=False)
-        pod.labels = {}
-        yield build(
-            kind,
-            obj,
-            document,
-            at,
-            [group(None, pod, 1, line=line)],
-            [pod],
-            resource_type=resource_type,
-            default_class=WorkloadClass.UNKNOWN,
-            kind_reason="resource kind: a bare Pod does not say what it is for",
-            run_seconds=pod.deadline_seconds,
-            run_reason="activeDeadlineSeconds" if pod.deadline_seconds else "",
-        )
-        return
-    # Deployment, StatefulSet, ReplicaSet: long-running replicas.
-    pod = read_pod(spec.get("template"))
-    replicas = integer(spec.get("replicas"), 1) or 0
-    yield build(
-        kind,
-        obj,
-        document,
-        at,
-        [group(None, pod, replicas, line=document.line_of(*at, "spec", "template"))],
-        [pod],
-        resource_type=resource_type,
-        default_class=WorkloadClass.INFERENCE,
-        kind_reason=f"resource kind: a {kind} runs long-lived replicas (serving)",
-    )
+    line, reader = _group_line(kind, document, at)
+    yield _owned(_shape(kind, spec, line, resource_type, reader), obj, document, at)
+
+
+def _shape(
+    kind: str, spec: Mapping[str, Any], line: int, resource_type: str, reader: _CoreReader
+) -> Spec:
+    """``reader(kind, spec, line, resource_type)``, read once per run for each distinct spec
+    (a directory of Jobs made from one template): the Spec and its groups are frozen, and
+    everything in them but the object's name, labels and line comes from the spec."""
+    try:
+        key = (kind, resource_type, line, msgspec.msgpack.encode(spec))
+        found = _SHAPES.get(key)
+        # Equal encodings and equal values: the same types too (a date and its text encode
+        # alike, but are not equal; 1 and True are equal, but encode differently).
+        if found is not None and found[0] == spec:
+            return found[1]
+    except (TypeError, ValueError, OverflowError, RecursionError, msgspec.EncodeError):
+        return reader(kind, spec, line, resource_type)  # not plain data: read every time
+    shape = reader(kind, spec, line, resource_type)
+    if len(_SHAPES) >= _MAX_SHAPES:
+        _SHAPES.clear()
+    _SHAPES[key] = (spec, shape)
+    return shape
+
+
+#: (kind, resource type, pod template line, encoded spec) -> (the spec, its Spec).
+_SHAPES: dict[tuple[str, str, int, bytes], tuple[Mapping[str, Any], Spec]] = {}
+_MAX_SHAPES = 4096
+
+#: The fields of a Spec, in order, and where its own name, labels, line and cluster go.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Spec))
+_ALL = operator.attrgetter(*_FIELDS)
+_NAME, _LABELS, _LINE, _CLUSTER = (_FIELDS.index(n) for n in ("name", "labels", "line", "cluster"))
+
+
+def _owned(
+    shape: Spec, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
+) -> Spec:
+    """*shape* with the name, labels, line and cluster of the object *obj* at *at*."""
+    values = list(_ALL(shape))
+    found_labels = object_labels(obj)
+    values[_NAME] = object_name(obj)
+    values[_LABELS] = found_labels
+    values[_LINE] = document.line_of(*at, "kind")
+    values[_CLUSTER] = mf.cluster_label(found_labels)
+    return Spec(*values)
