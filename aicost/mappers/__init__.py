@@ -11,7 +11,7 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from aicost.core.model import ResourceChange, Workload
 from aicost.mappers import counts, failclosed, inputcheck
@@ -110,9 +110,12 @@ def normalise(
     result = Normalised()
     loaded: dict[str, Handlers] = {}
     every = inventories if isinstance(inventories, list) else list(inventories)
+    memo: dict[Any, Any] = {}
     for inventory in every:
         result.warnings.extend(inventory.warnings)
-        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings, siblings=every)
+        ctx = MapContext(
+            inventory=inventory, catalog=catalog, settings=settings, siblings=every, memo=memo
+        )
         for change in inventory.changes:
             if change.mode != "managed":
                 continue

@@ -138,6 +138,9 @@ class MapContext:
     #: Every input of the check (this one included), for objects that act on another
     #: file's (a KEDA ScaledObject beside the Deployment it scales).
     siblings: Sequence[Inventory] = ()
+    #: One dict per :func:`~aicost.mappers.normalise` call, shared by every input's
+    #: context: memos of work that repeats across inputs (a directory of Jobs).
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 class Side:
