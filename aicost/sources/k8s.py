@@ -41,7 +41,7 @@ from aicost.core.model import ResourceChange, WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
-from aicost.sources.podcheck import accelerator_request, unread_request, validate
+from aicost.sources.podcheck import accelerator_request, encode, unread_request, validate
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document, load_path, mappings
 
@@ -468,7 +468,7 @@ def _shape(
     (a directory of Jobs made from one template): the Spec and its groups are frozen, and
     everything in them but the object's name, labels and line comes from the spec."""
     try:
-        key = (kind, resource_type, line, msgspec.msgpack.encode(spec))
+        key = (kind, resource_type, line, encode(spec))
         found = _SHAPES.get(key)
         # Equal encodings and equal values: the same types too (a date and its text encode
         # alike, but are not equal; 1 and True are equal, but encode differently).
