@@ -205,7 +205,9 @@ def text(value: Any) -> str | None:
 def labels(value: Any) -> dict[str, str]:
     """A flat str -> str map from a labels/tags mapping or a ``[{Key, Value}]`` list."""
     found: dict[str, str] = {}
-    if isinstance(value, Mapping):
+    if value is None:  # no labels (or annotations): answered without the ABC check below
+        return found
+    if type(value) is dict or isinstance(value, Mapping):
         for key, item in value.items():
             scalar = text(item)
             if scalar is not None:
