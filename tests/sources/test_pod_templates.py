@@ -102,8 +102,8 @@ metadata:
 def _specs(**values: Any) -> list[Any]:
     from aicost.sources.k8s import read_object
 
-    fields = {"kind": "Job", "name": "a", "team": "nlp", "cluster": "one", "gap": ""}
-    fields |= {"parallelism": 2, "script": "train.py"} | values
+    fields: dict[str, Any] = {"kind": "Job", "name": "a", "team": "nlp", "cluster": "one"}
+    fields |= {"gap": "", "parallelism": 2, "script": "train.py"} | values
     text = _SHAPED.format(**fields)
     return [
         spec
