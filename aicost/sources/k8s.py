@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -438,34 +439,60 @@ def read_object(
     api = api_group(text(obj.get("apiVersion")) or "")
     resource_type = f"{api}/{kind}"
     line, reader = _group_line(kind, document, at)
-    yield _owned(_shape(kind, spec, line, resource_type, reader), obj, document, at)
+    plain = document.node is not None
+    yield _owned(_shape(kind, spec, line, resource_type, reader, plain), obj, document, at)
 
 
 def _shape(
-    kind: str, spec: Mapping[str, Any], line: int, resource_type: str, reader: _CoreReader
+    kind: str,
+    spec: Mapping[str, Any],
+    line: int,
+    resource_type: str,
+    reader: _CoreReader,
+    plain: bool,
 ) -> Spec:
     """``reader(kind, spec, line, resource_type)``, read once per run for each distinct spec
     (a directory of Jobs made from one template): the Spec and its groups are frozen, and
-    everything in them but the object's name, labels and line comes from the spec."""
+    everything in them but the object's name, labels and line comes from the spec.
+
+    Only a spec from a *plain* document (see :class:`~aicost.core.yamlsafe.Loaded`) is
+    remembered: its values are mappings, lists, strings, numbers, booleans, nulls, dates and
+    datetimes, which MessagePack tells apart except a date (or a datetime without a time
+    zone) from its text, and a datetime from the same instant in another time zone; so a
+    spec with text like ``2026-01-31`` or a timestamp in it is read every time, and equal
+    encodings are equal values of the same types."""
+    if not plain:
+        return reader(kind, spec, line, resource_type)
     try:
-        key = (kind, resource_type, line, encode(spec))
-        found = _SHAPES.get(key)
-        # Equal encodings and equal values: the same types too (a date and its text encode
-        # alike, but are not equal; 1 and True are equal, but encode differently).
-        if found is not None and found[0] == spec:
-            return found[1]
+        encoded = encode(spec)
     except (TypeError, ValueError, OverflowError, RecursionError, msgspec.EncodeError):
         return reader(kind, spec, line, resource_type)  # not plain data: read every time
-    shape = reader(kind, spec, line, resource_type)
-    if len(_SHAPES) >= _MAX_SHAPES:
-        _SHAPES.clear()
-    _SHAPES[key] = (spec, shape)
-    return shape
+    if (
+        len(encoded) > _MAX_SHAPE_BYTES
+        or _DATE_TEXT.search(encoded)
+        or (b"\xff" in encoded and _TIMESTAMP.search(encoded))
+    ):
+        return reader(kind, spec, line, resource_type)
+    key = (kind, resource_type, line, encoded)
+    found = _SHAPES.get(key)
+    if found is None:
+        found = reader(kind, spec, line, resource_type)
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        _SHAPES[key] = found
+    return found
 
 
-#: (kind, resource type, pod template line, encoded spec) -> (the spec, its Spec).
-_SHAPES: dict[tuple[str, str, int, bytes], tuple[Mapping[str, Any], Spec]] = {}
+#: (kind, resource type, pod template line, encoded spec) -> its Spec, without the object's
+#: own name, labels and line. Bounded in entries and in the size of a spec remembered.
+_SHAPES: dict[tuple[str, str, int, bytes], Spec] = {}
 _MAX_SHAPES = 4096
+_MAX_SHAPE_BYTES = 64 * 1024
+#: What MessagePack writes for a date or a datetime without a time zone (ISO 8601 text, its
+#: ``-MM-DD``; searched from its leading literal, the fast way), and for a datetime with one
+#: (a timestamp: extension type -1, in any of its three sizes).
+_DATE_TEXT = re.compile(rb"-[0-9]{2}-[0-9]{2}")
+_TIMESTAMP = re.compile(rb"[\xd6\xd7]\xff|\xc7\x0c\xff")
 
 #: The fields of a Spec, in order, and where its own name, labels, line and cluster go.
 _FIELDS = tuple(f.name for f in dataclasses.fields(Spec))

@@ -144,3 +144,17 @@ def test_objects_differing_in_spec_kind_or_template_line_are_read_apart() -> Non
     assert deployment.groups[0].units == 1  # replicas, not parallelism
     (moved,) = _specs(gap="annotations: {}\n")
     assert moved.groups[0].line == job.groups[0].line + 1
+
+
+def test_a_spec_with_a_date_or_a_timestamp_is_read_every_time() -> None:
+    """MessagePack writes a date as its text (and a timestamp as the same instant in any
+    time zone): such a spec is not remembered, so it cannot stand for a different one."""
+    from aicost.sources import k8s
+
+    k8s._SHAPES.clear()
+    _specs(script='"train.py"')
+    assert len(k8s._SHAPES) == 1
+    for value in ("2026-01-31", '"2026-01-31"', "2026-01-31T10:00:00+02:00"):
+        (spec,) = _specs(script=value)
+        assert spec.groups[0].units == 2
+    assert len(k8s._SHAPES) == 1
