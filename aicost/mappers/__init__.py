@@ -11,9 +11,9 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
-from aicost.core.model import ResourceChange, Workload
+from aicost.core.model import Accelerator, ResourceChange, Workload
 from aicost.mappers import counts, failclosed, inputcheck
 from aicost.mappers.base import (
     Handler,
@@ -110,9 +110,19 @@ def normalise(
     result = Normalised()
     loaded: dict[str, Handlers] = {}
     every = inventories if isinstance(inventories, list) else list(inventories)
+    # Shared by every input's context: work that repeats across inputs (a directory of Jobs).
+    memo: dict[Any, Any] = {}
+    hardware: dict[tuple[str, str, str], tuple[Accelerator | None, bool]] = {}
     for inventory in every:
         result.warnings.extend(inventory.warnings)
-        ctx = MapContext(inventory=inventory, catalog=catalog, settings=settings, siblings=every)
+        ctx = MapContext(
+            inventory=inventory,
+            catalog=catalog,
+            settings=settings,
+            siblings=every,
+            memo=memo,
+            hardware=hardware,
+        )
         _normalise(inventory, ctx, loaded, result)
     return result
 

@@ -141,10 +141,14 @@ class MapContext:
     #: file's (a KEDA ScaledObject beside the Deployment it scales).
     siblings: Sequence[Inventory] = ()
     #: (cloud, service, instance type) -> (accelerator, AI hardware?): a mapper's judgement
-    #: of the hardware, worked out once per type, not once per resource.
+    #: of the hardware, worked out once per type, not once per resource (one dict per
+    #: :func:`~aicost.mappers.normalise` call, like :attr:`memo`).
     hardware: dict[tuple[str, str, str], tuple[Accelerator | None, bool]] = field(
         default_factory=dict, repr=False
     )
+    #: One dict per :func:`~aicost.mappers.normalise` call, shared by every input's
+    #: context: memos of work that repeats across inputs (a directory of Jobs).
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 #: ``Deployment(...)`` and ``Workload(...)``, made faster (the mappers build one of each per

@@ -28,10 +28,10 @@ from aicost.core.model import Deployment
 from aicost.mappers import manifest
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side
 from aicost.sources.base import Inventory
-from aicost.sources.keda import ScaledSpec, Scaling
 
 if TYPE_CHECKING:
     from aicost.core.schedules import Outcome
+    from aicost.sources.keda import Scaling
 
 Result = Iterator[tuple[str | None, Deployment]]
 
@@ -47,6 +47,10 @@ def _scalings(inventory: Inventory) -> list[Scaling]:
 
 
 def _scan(inventory: Inventory) -> list[Scaling]:
+    # Imported when a Deployment is mapped, not with the manifest mappers (a directory of
+    # Jobs does not need the ScaledObject reader).
+    from aicost.sources.keda import ScaledSpec
+
     found: list[Scaling] = []
     for change in inventory.of_type(SCALED_OBJECT):
         spec = (change.after or {}).get("spec")

@@ -181,14 +181,16 @@ def _explain(
 
 
 def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
-    notes: list[str] = []
     tags = {**spec.labels, **group.labels}
-    cloud, cloud_reason, profile, profile_reason = _cloud(spec, group, ctx, notes)
-    service = spec.service or acc.SERVICES.get(cloud, "compute")
-    region = _region(spec, group, cloud, profile, notes)
-    instance_type, node, reason = _machine(spec, group, cloud, service, profile, ctx, notes)
-    node_name = _node_name(ctx, cloud, service, instance_type) if instance_type else None
-    accelerator, share, ai = _accelerator(group, instance_type, node, node_name, notes, cloud)
+    (
+        (cloud, cloud_reason, profile, profile_reason),
+        service,
+        region,
+        (instance_type, _, reason),
+        (accelerator, share, ai),
+        found_notes,
+    ) = _hardware(spec, group, ctx)
+    notes = list(found_notes)
     capacity, purchase_reason = _purchase(group, tags, profile, profile_reason, ctx)
     workload_class, class_reason = _classify(spec, group, tags, ctx)
     _explain(notes, spec, group, instance_type, reason, accelerator, (cloud, cloud_reason))
@@ -214,6 +216,52 @@ def _deployment(spec: Spec, group: Group, ctx: MapContext) -> Deployment:
         retries_reason=spec.retries_reason,
         node_share=share,
     )
+
+
+_Cloud = tuple[str, str, ClusterProfile | None, str]
+_Hardware = tuple[
+    _Cloud,
+    str,
+    str | None,
+    "_Machine",
+    tuple[Accelerator | None, Decimal | None, bool | None],
+    tuple[str, ...],
+]
+
+
+#: The first item of this module's keys in :attr:`MapContext.memo`.
+_HARDWARE = "manifest-hardware"
+
+
+def _hardware(spec: Spec, group: Group, ctx: MapContext) -> _Hardware:
+    """Where *group* runs and on what: its cloud, service, region, machine and accelerators,
+    and the notes saying how they were chosen. Worked out once per run for each group
+    object and placement (readers share one frozen group among the objects of one spec:
+    a directory of Jobs made from one template); it reads nothing else of *spec*."""
+    key = (
+        _HARDWARE,
+        id(group),
+        spec.cloud,
+        spec.cloud_reason,
+        spec.region,
+        spec.service,
+        spec.cluster,
+    )
+    found = ctx.memo.get(key)
+    if found is not None and found[0] is group:  # the group itself is kept: its id is its own
+        hardware: _Hardware = found[1]
+        return hardware
+    notes: list[str] = []
+    cloud = _cloud(spec, group, ctx, notes)
+    service = spec.service or acc.SERVICES.get(cloud[0], "compute")
+    region = _region(spec, group, cloud[0], cloud[2], notes)
+    machine = _machine(spec, group, cloud[0], service, cloud[2], ctx, notes)
+    instance_type, node, _ = machine
+    node_name = _node_name(ctx, cloud[0], service, instance_type) if instance_type else None
+    accelerators = _accelerator(group, instance_type, node, node_name, notes, cloud[0])
+    hardware = (cloud, service, region, machine, accelerators, tuple(notes))
+    ctx.memo[key] = (group, hardware)
+    return hardware
 
 
 def _hours(value: Decimal) -> str:

@@ -213,9 +213,9 @@ def scan_file(path: str | Path) -> list[Waiver]:
     None: it can waive nothing and is reported as stale.
     """
     text_path = str(path)
-    # Most files: the text their reader left (keyed by absolute path) has no marker, and
-    # neither the real path nor the lines are needed.
-    shared = texts.recall(os.path.abspath(text_path))
+    # Most files: the text their reader left (under the path it was given, this one) has
+    # no marker, and neither the real path nor the lines are needed.
+    shared = texts.recall(text_path)
     if shared is not None and MARKER not in shared:
         return []
     located = real(text_path)

@@ -13,6 +13,7 @@ the source claimed at once (static mode groups ``.tf`` files by root module).
 from __future__ import annotations
 
 import importlib
+import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -188,9 +189,20 @@ def _plan_like(head: bytes) -> bool:
 
 
 def _head(path: Path) -> bytes:
+    """The first _HEAD_BYTES of *path* (all of a smaller file), read without a file object
+    (half the cost over a directory of small manifests)."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(_HEAD_BYTES)
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            head = os.read(descriptor, _HEAD_BYTES)
+            while head and len(head) < _HEAD_BYTES:  # a short read: until the end or enough
+                more = os.read(descriptor, _HEAD_BYTES - len(head))
+                if not more:
+                    break
+                head += more
+            return head
+        finally:
+            os.close(descriptor)
     except FileNotFoundError:
         raise InputError("no such file", path=path) from None
     except OSError as exc:

@@ -26,18 +26,23 @@ Pods' accelerators and node selection are read by :mod:`aicost.sources.podspec`.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
+
+import msgspec
 
 from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange, WorkloadClass
 from aicost.sources import manifest as mf
 from aicost.sources.base import Inventory
 from aicost.sources.manifest import Group, Spec, get, integer, mapping, text
-from aicost.sources.podcheck import accelerator_request, unread_request, validate
+from aicost.sources.podcheck import accelerator_request, encode, unread_request, validate
 from aicost.sources.podspec import Pod, group, read_pod
 from aicost.sources.yamldocs import Document, load_path, mappings
 
@@ -245,23 +250,70 @@ def build(
     retries_reason: str = "",
 ) -> Spec:
     """A :class:`Spec` for a Kubernetes object from its groups and pod templates."""
+    found_labels = object_labels(obj)
+    return _spec(
+        kind,
+        (object_name(obj), found_labels, document.line_of(*at, "kind")),
+        groups,
+        pods,
+        resource_type=resource_type,
+        kind_class=kind_class,
+        default_class=default_class,
+        kind_reason=kind_reason,
+        run_seconds=run_seconds,
+        run_reason=run_reason,
+        commands=commands,
+        notes=notes,
+        runs_per_month=runs_per_month,
+        runs_reason=runs_reason,
+        serving=serving,
+        retries=retries,
+        retries_reason=retries_reason,
+    )
+
+
+#: (name, labels, line of ``kind``): what an object's own metadata and place give its Spec.
+_Own = tuple[str, dict[str, str], int | None]
+
+
+def _spec(
+    kind: str,
+    own: _Own,
+    groups: Iterable[Group],
+    pods: Iterable[Pod],
+    *,
+    resource_type: str,
+    kind_class: WorkloadClass | None = None,
+    default_class: WorkloadClass = WorkloadClass.UNKNOWN,
+    kind_reason: str = "",
+    run_seconds: Decimal | float | None = None,
+    run_reason: str = "",
+    commands: Iterable[str] = (),
+    notes: Iterable[str] = (),
+    runs_per_month: Decimal | None = None,
+    runs_reason: str = "",
+    serving: WorkloadClass = WorkloadClass.INFERENCE,
+    retries: int | None = None,
+    retries_reason: str = "",
+) -> Spec:
+    """:func:`build`, given the object's own name, labels and line (*own*)."""
+    name, found_labels, line = own
     pod_list = list(pods)
     all_commands = [*commands]
     for pod in pod_list:
         all_commands += pod.commands
     group_list = tuple(groups)
     cloud, cloud_reason, region = _placement(group_list)
-    found_labels = object_labels(obj)
     hint = mf.command_hint(all_commands, serving=serving)
     run_hours = None
     if run_seconds:
         run_hours = Decimal(str(run_seconds)) / Decimal(3600)
     return Spec(
         kind=kind,
-        name=object_name(obj),
+        name=name,
         resource_type=resource_type,
         groups=group_list,
-        line=document.line_of(*at, "kind"),
+        line=line,
         cloud=cloud,
         cloud_reason=cloud_reason,
         region=region,
@@ -285,23 +337,15 @@ def build(
 # --------------------------------------------------------------------------- core kinds
 
 
-def _job(
-    kind: str,
-    obj: Mapping[str, Any],
-    spec: Mapping[str, Any],
-    document: Document,
-    at: tuple[str | int, ...],
-    resource_type: str,
-) -> Spec:
-    """A Job (or a CronJob's job template, with its runs per month from the schedule)."""
+def _job(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> Spec:
+    """A Job (or a CronJob's job template, with its runs per month from the schedule), its
+    pod template at *line*; without the object's own name, labels and line."""
     runs: Decimal | None = None
     runs_reason = ""
     notes: list[str] = []
     job = spec
-    job_at: tuple[str | int, ...] = (*at, "spec")
     if kind == "CronJob":
         job = mapping(get(spec, "jobTemplate", "spec"))
-        job_at = (*at, "spec", "jobTemplate", "spec")
         schedule = text(spec.get("schedule"))
         if schedule:
             from aicost.sources.cron import runs_per_month
@@ -319,12 +363,10 @@ def _job(
     backoff = integer(job.get("backoffLimit"))
     if completions and completions > parallelism:
         notes.append(f"{completions} completions, {parallelism} at a time")
-    return build(
+    return _spec(
         kind,
-        obj,
-        document,
-        at,
-        [group(None, pod, units, line=document.line_of(*job_at, "template"))],
+        _UNOWNED,
+        [group(None, pod, units, line=line)],
         [pod],
         resource_type=resource_type,
         default_class=WorkloadClass.BATCH,
@@ -339,44 +381,133 @@ def _job(
     )
 
 
+def _pod(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> Spec:
+    """A bare Pod (its spec at *line*)."""
+    pod = read_pod(spec, is_template=False)
+    pod.labels = {}
+    return _spec(
+        kind,
+        _UNOWNED,
+        [group(None, pod, 1, line=line)],
+        [pod],
+        resource_type=resource_type,
+        default_class=WorkloadClass.UNKNOWN,
+        kind_reason="resource kind: a bare Pod does not say what it is for",
+        run_seconds=pod.deadline_seconds,
+        run_reason="activeDeadlineSeconds" if pod.deadline_seconds else "",
+    )
+
+
+def _replicas(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> Spec:
+    """A Deployment, StatefulSet or ReplicaSet: long-running replicas (template at *line*)."""
+    pod = read_pod(spec.get("template"))
+    replicas = integer(spec.get("replicas"), 1) or 0
+    return _spec(
+        kind,
+        _UNOWNED,
+        [group(None, pod, replicas, line=line)],
+        [pod],
+        resource_type=resource_type,
+        default_class=WorkloadClass.INFERENCE,
+        kind_reason=f"resource kind: a {kind} runs long-lived replicas (serving)",
+    )
+
+
+#: What a core kind's Spec has before its object's own name, labels and line are set.
+_UNOWNED: _Own = ("", {}, None)
+
+_CoreReader = Callable[[str, Mapping[str, Any], int, str], Spec]
+
+
+def _group_line(
+    kind: str, document: Document, at: tuple[str | int, ...]
+) -> tuple[int, _CoreReader]:
+    """The line of a core kind's pod template (a Pod's spec), and its reader."""
+    if kind == "Job":
+        return document.line_of(*at, "spec", "template"), _job
+    if kind == "CronJob":
+        return document.line_of(*at, "spec", "jobTemplate", "spec", "template"), _job
+    if kind == "Pod":
+        return document.line_of(*at, "spec"), _pod
+    return document.line_of(*at, "spec", "template"), _replicas
+
+
 def read_object(
     kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
 ) -> Iterator[Spec]:
     spec = mapping(obj.get("spec"))
     api = api_group(text(obj.get("apiVersion")) or "")
     resource_type = f"{api}/{kind}"
-    line = document.line_of(*at, "spec")
-    if kind in ("Job", "CronJob"):
-        yield _job(kind, obj, spec, document, at, resource_type)
-        return
-    if kind == "Pod":
-        pod = read_pod(spec, is_template=False)
-        pod.labels = {}
-        yield build(
-            kind,
-            obj,
-            document,
-            at,
-            [group(None, pod, 1, line=line)],
-            [pod],
-            resource_type=resource_type,
-            default_class=WorkloadClass.UNKNOWN,
-            kind_reason="resource kind: a bare Pod does not say what it is for",
-            run_seconds=pod.deadline_seconds,
-            run_reason="activeDeadlineSeconds" if pod.deadline_seconds else "",
-        )
-        return
-    # Deployment, StatefulSet, ReplicaSet: long-running replicas.
-    pod = read_pod(spec.get("template"))
-    replicas = integer(spec.get("replicas"), 1) or 0
-    yield build(
-        kind,
-        obj,
-        document,
-        at,
-        [group(None, pod, replicas, line=document.line_of(*at, "spec", "template"))],
-        [pod],
-        resource_type=resource_type,
-        default_class=WorkloadClass.INFERENCE,
-        kind_reason=f"resource kind: a {kind} runs long-lived replicas (serving)",
-    )
+    line, reader = _group_line(kind, document, at)
+    plain = document.node is not None
+    yield _owned(_shape(kind, spec, line, resource_type, reader, plain), obj, document, at)
+
+
+def _shape(
+    kind: str,
+    spec: Mapping[str, Any],
+    line: int,
+    resource_type: str,
+    reader: _CoreReader,
+    plain: bool,
+) -> Spec:
+    """``reader(kind, spec, line, resource_type)``, read once per run for each distinct spec
+    (a directory of Jobs made from one template): the Spec and its groups are frozen, and
+    everything in them but the object's name, labels and line comes from the spec.
+
+    Only a spec from a *plain* document (see :class:`~aicost.core.yamlsafe.Loaded`) is
+    remembered: its values are mappings, lists, strings, numbers, booleans, nulls, dates and
+    datetimes, which MessagePack tells apart except a date (or a datetime without a time
+    zone) from its text, and a datetime from the same instant in another time zone; so a
+    spec with text like ``2026-01-31`` or a timestamp in it is read every time, and equal
+    encodings are equal values of the same types."""
+    if not plain:
+        return reader(kind, spec, line, resource_type)
+    try:
+        encoded = encode(spec)
+    except (TypeError, ValueError, OverflowError, RecursionError, msgspec.EncodeError):
+        return reader(kind, spec, line, resource_type)  # not plain data: read every time
+    if (
+        len(encoded) > _MAX_SHAPE_BYTES
+        or _DATE_TEXT.search(encoded)
+        or (b"\xff" in encoded and _TIMESTAMP.search(encoded))
+    ):
+        return reader(kind, spec, line, resource_type)
+    key = (kind, resource_type, line, encoded)
+    found = _SHAPES.get(key)
+    if found is None:
+        found = reader(kind, spec, line, resource_type)
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        _SHAPES[key] = found
+    return found
+
+
+#: (kind, resource type, pod template line, encoded spec) -> its Spec, without the object's
+#: own name, labels and line. Bounded in entries and in the size of a spec remembered.
+_SHAPES: dict[tuple[str, str, int, bytes], Spec] = {}
+_MAX_SHAPES = 4096
+_MAX_SHAPE_BYTES = 64 * 1024
+#: What MessagePack writes for a date or a datetime without a time zone (ISO 8601 text, its
+#: ``-MM-DD``; searched from its leading literal, the fast way), and for a datetime with one
+#: (a timestamp: extension type -1, in any of its three sizes).
+_DATE_TEXT = re.compile(rb"-[0-9]{2}-[0-9]{2}")
+_TIMESTAMP = re.compile(rb"[\xd6\xd7]\xff|\xc7\x0c\xff")
+
+#: The fields of a Spec, in order, and where its own name, labels, line and cluster go.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Spec))
+_ALL = operator.attrgetter(*_FIELDS)
+_NAME, _LABELS, _LINE, _CLUSTER = (_FIELDS.index(n) for n in ("name", "labels", "line", "cluster"))
+
+
+def _owned(
+    shape: Spec, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
+) -> Spec:
+    """*shape* with the name, labels, line and cluster of the object *obj* at *at*."""
+    values = list(_ALL(shape))
+    found_labels = object_labels(obj)
+    values[_NAME] = object_name(obj)
+    values[_LABELS] = found_labels
+    values[_LINE] = document.line_of(*at, "kind")
+    values[_CLUSTER] = mf.cluster_label(found_labels)
+    return Spec(*values)

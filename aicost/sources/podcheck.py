@@ -45,7 +45,7 @@ def validate(path: str, document: Document, obj: Mapping[str, Any], at: Path) ->
         _validate(path, document, obj, at, ())
         return
     try:
-        encoded = msgspec.msgpack.encode(spec)
+        encoded = encode(spec)
     except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
         _validate(path, document, obj, at, ())  # not plain data: walked every time
         return
@@ -56,6 +56,21 @@ def validate(path: str, document: Document, obj: Mapping[str, Any], at: Path) ->
     if len(_VALID_SPECS) >= _MAX_VALID_SPECS:
         _VALID_SPECS.clear()
     _VALID_SPECS.add(encoded)
+
+
+def encode(spec: Any) -> bytes:
+    """``msgspec.msgpack.encode(spec)``, remembered for the last *spec* object: a reader
+    keys its own memo by the encoding of the spec checked just before."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is spec:
+        return last[1]
+    encoded = msgspec.msgpack.encode(spec)
+    _LAST = (spec, encoded)  # the spec is kept, so no other object can take its id
+    return encoded
+
+
+_LAST: tuple[Any, bytes] | None = None
 
 
 #: MessagePack encodings of object specs that passed :func:`validate`.

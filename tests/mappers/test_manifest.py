@@ -325,3 +325,62 @@ spec:
     result = aicost("check", path, "--format", "json")
     assert result.code in (0, 1), result.err
     assert result.json["resources"][0]["planned"]["instance_type"] == "g6.xlarge"
+
+
+_TEMPLATED_JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {name}
+  labels: {{team: {team}, workload: {workload}{cluster}}}
+spec:
+  template:
+    spec:
+      nodeSelector: {{node.kubernetes.io/instance-type: {machine}}}
+      containers:
+        - name: trainer
+          resources: {{limits: {{nvidia.com/gpu: 1}}}}
+"""
+
+
+def test_jobs_made_from_one_template_are_priced_alike_with_their_own_labels(
+    tmp_path: Path,
+) -> None:
+    """Jobs with one spec share their machine choice; each keeps its own tags and class,
+    and a job whose labels name another cluster profile or machine is priced on its own."""
+    pol = policy(
+        tmp_path,
+        "version: 1\nname: profiles\nrules: []\nsettings:\n  clusters:\n"
+        "    - {name: east, cloud: aws, region: us-east-2, default: true}\n"
+        "    - {name: west, cloud: aws, region: us-west-2}\n",
+    )
+    jobs = [
+        ("a", "nlp", "training", "", "g5.xlarge"),
+        ("b", "vision", "inference", "", "g5.xlarge"),
+        ("c", "nlp", "training", ", aicost/cluster: west", "g5.xlarge"),
+        ("d", "nlp", "training", "", "g5.2xlarge"),
+    ]
+    paths = [
+        write(
+            tmp_path,
+            f"{name}.yaml",
+            _TEMPLATED_JOB.format(
+                name=name, team=team, workload=workload, cluster=cluster, machine=machine
+            ),
+        )
+        for name, team, workload, cluster, machine in jobs
+    ]
+    result = check(paths, pol)
+    found = {w.workload.address.rsplit("/", 1)[1]: w.workload.planned for w in result.workloads}
+    assert {name: d.instance_type for name, d in found.items() if d} == {
+        "a": "g5.xlarge",
+        "b": "g5.xlarge",
+        "c": "g5.xlarge",
+        "d": "g5.2xlarge",
+    }
+    a, b, c = found["a"], found["b"], found["c"]
+    assert a and b and c
+    assert (a.tags["team"], b.tags["team"]) == ("nlp", "vision")
+    assert (a.workload_class.value, b.workload_class.value) == ("training", "inference")
+    assert a.notes == b.notes
+    assert (a.region, c.region) == ("us-east-2", "us-west-2")  # c names another profile
