@@ -8,7 +8,22 @@ Nothing here prints, and nothing here reads or writes report documents.
 
 from __future__ import annotations
 
-from aicost.pipeline.baseline import Baseline, Comparison
+from typing import TYPE_CHECKING, Any
+
 from aicost.pipeline.run import CheckResult, InputInfo, map_settings, run_check
+
+if TYPE_CHECKING:
+    from aicost.pipeline.baseline import Baseline, Comparison
+
+
+def __getattr__(name: str) -> Any:
+    """``Baseline`` and ``Comparison``, imported when first asked for (a check without
+    ``--baseline`` never needs them)."""
+    if name in ("Baseline", "Comparison"):
+        from aicost.pipeline import baseline
+
+        return getattr(baseline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["Baseline", "CheckResult", "Comparison", "InputInfo", "map_settings", "run_check"]

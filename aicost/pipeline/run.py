@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aicost import mappers, sources
 from aicost.core import texts
@@ -21,7 +22,6 @@ from aicost.cost.projection import Pricer, Summary, summarise
 from aicost.mappers import Normalised
 from aicost.mappers.base import MapSettings
 from aicost.mappers.usage import apply as apply_usage
-from aicost.pipeline.baseline import Baseline, Comparison, compare, merge_aggregates
 from aicost.policy.engine import EvalOptions, StaleWaiver, verdict
 from aicost.policy.engine import run as evaluate_policy
 from aicost.policy.finding import Finding
@@ -30,6 +30,9 @@ from aicost.policy.loader import Policy
 from aicost.pricing.catalog import PriceBook, TableInfo
 from aicost.pricing.freshness import stale_tables
 from aicost.sources.usage import Usage
+
+if TYPE_CHECKING:  # imported when a check has a --baseline
+    from aicost.pipeline.baseline import Baseline, Comparison
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def run_check(
 
     comparison = None
     if baseline is not None:
-        comparison = compare(baseline, priced, [project_key(i.path) for i in inputs])
+        comparison = _compare(baseline, priced, inputs)
         findings = _with_carried(comparison, findings, priced, policy, pricer, options)
 
     limit = (
@@ -165,6 +168,14 @@ def run_check(
     )
 
 
+def _compare(
+    baseline: Baseline, priced: Sequence[PricedWorkload], inputs: Sequence[InputInfo]
+) -> Comparison:
+    from aicost.pipeline.baseline import compare  # only a check with --baseline needs it
+
+    return compare(baseline, priced, [project_key(i.path) for i in inputs])
+
+
 def _with_carried(
     comparison: Comparison,
     findings: list[Finding],
@@ -179,6 +190,8 @@ def _with_carried(
         return findings
     everything = [*priced, *comparison.carried]
     combined = evaluate_policy(policy, everything, pricer, options)
+    from aicost.pipeline.baseline import merge_aggregates
+
     return merge_aggregates(findings, combined.findings, everything)
 
 

@@ -24,7 +24,6 @@ from aicost.core.validate import (
     strict_validate,
     validation_error,
 )
-from aicost.policy.compose import Composed, Entry, Origin, compose, label_for
 from aicost.policy.context import RuleModule
 from aicost.policy.rules import RULES
 from aicost.policy.schema import (
@@ -40,6 +39,7 @@ from aicost.policy.waivers import POLICY, Waiver, load_waiver_file, validate_ent
 
 if TYPE_CHECKING:
     from aicost.core.yamlsafe import PathKey, YamlDocument
+    from aicost.policy.compose import Composed, Entry, Origin
 
 DISCOVERED_NAMES = ("aicost.yaml", ".aicost.yaml")
 DEFAULT_PACK = "default.yaml"
@@ -152,6 +152,8 @@ def load_policy(
     Raises the first :class:`ConfigError`; with *errors*, collects every error it can find
     (each rule and waiver is checked on its own) and returns what loaded.
     """
+    from aicost.policy.compose import compose  # a cached policy is not composed again
+
     checker = _Checker(errors)
     composed = compose(path, label=str(path) if origin != BUNDLED else None)
     for layer in composed.layers:
@@ -315,6 +317,8 @@ def _unique(checker: _Checker, seen: dict[str, Origin], rule_id: str, entry: Ent
 
 
 def _policy_waivers(checker: _Checker, composed: Composed) -> list[Waiver]:
+    from aicost.policy.compose import label_for
+
     waivers: list[Waiver] = []
     for raw, origin in composed.waivers:
         try:
