@@ -18,7 +18,8 @@ Scenarios and targets:
 * ``hook``: the pre-commit case (``aicost check --format compact main.tf``, one small file)
   <= 0.15 s over a bare interpreter start; ``aicost --version`` <= 0.05 s over it.
 * ``manifests``: ``aicost check`` on 2,000 Kubernetes GPU Jobs (generated here) and on the
-  manifests in ``tests/fixtures``, against PyYAML's C loader on the same files: <= 1.5x.
+  real public manifests of the corpus (the YAML files vendored in
+  ``tests/fixtures/corpus/manifests``), against PyYAML's C loader on the same files: <= 1.5x.
 
 Plans and generated files live under ``benchmarks/.cache`` (git-ignored).
 
@@ -47,7 +48,7 @@ REPO = HERE.parent
 CACHE = HERE / ".cache"
 FORMATS = ("table", "json", "markdown", "sarif", "junit", "github")
 HOOK_TF = REPO / "tests" / "fixtures" / "terraform" / "aws_compliant" / "main.tf"
-FIXTURE_MANIFESTS = REPO / "tests" / "fixtures" / "manifests"
+CORPUS_MANIFESTS = REPO / "tests" / "fixtures" / "corpus" / "manifests"
 #: Stricter than the estate it checks: thousands of findings on the generated plans.
 POLICY = HERE / "policy-rich.yaml"
 
@@ -402,8 +403,8 @@ def scenario_manifests(aicost: list[str], repeat: int) -> list[Row]:
     rows: list[Row] = []
     sets = {
         "2,000 GPU Jobs": [str(p) for p in ensure_jobs()],
-        "tests/fixtures manifests": [
-            str(p) for p in sorted(FIXTURE_MANIFESTS.glob("*")) if p.suffix in (".yaml", ".yml")
+        "the corpus's manifests": [
+            str(p) for p in sorted(CORPUS_MANIFESTS.glob("*")) if p.suffix in (".yaml", ".yml")
         ],
     }
     for label, files in sets.items():
