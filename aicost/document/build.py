@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from aicost import __version__
-from aicost.core.model import Deployment, PricedWorkload, Workload
+from aicost.core.model import CostLine, Deployment, PricedWorkload, Workload
 from aicost.core.money import cents, decimal_string, plain
 from aicost.core.projects import project_key
 from aicost.core.sensitive import redact, redact_tree
@@ -32,7 +32,13 @@ from aicost.policy.finding import Finding, WaiverRef
 
 def number(value: float) -> int | float:
     """Whole counts as integers in JSON (``8``, not ``8.0``)."""
+    if type(value) is int:  # (most counts: no float made to ask)
+        return value
     return int(value) if float(value).is_integer() else value
+
+
+#: ``public(name, value)`` of a deployment attribute when the input marks it sensitive.
+_MASK = "(sensitive)"
 
 
 def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
@@ -40,11 +46,24 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         return None
     accelerator = deployment.accelerator
     nodes = deployment.node_count  # a sum over the capacity: read once
-    return {
+    region, instance_type = deployment.region, deployment.instance_type
+    if deployment.sensitive:  # as deployment.public() shows them
+        region, instance_type = (
+            deployment.public("region", region),
+            deployment.public("instance_type", instance_type),
+        )
+    capacity = []
+    for c in deployment.capacity:
+        # (``_value_``: an enum's value without the descriptor call ``.value`` makes)
+        slot = {"purchase_option": c.purchase._value_, "nodes": c.nodes, "term_years": c.term_years}
+        if c.payment:
+            slot["payment"] = c.payment
+        capacity.append(slot)
+    entry = {
         "cloud": deployment.cloud,
         "service": deployment.service,
-        "region": deployment.public("region", deployment.region),
-        "instance_type": deployment.public("instance_type", deployment.instance_type),
+        "region": region,
+        "instance_type": instance_type,
         "accelerator": None
         if accelerator is None
         else {
@@ -60,28 +79,18 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "ai": deployment.ai,
         "purchase_option": deployment.purchase_option,
         "purchase_reason": deployment.purchase_reason,
-        "capacity": [
-            {
-                "purchase_option": c.purchase.value,
-                "nodes": c.nodes,
-                "term_years": c.term_years,
-                **({"payment": c.payment} if c.payment else {}),
-            }
-            for c in deployment.capacity
-        ],
-        "workload": deployment.workload_class.value,
+        "capacity": capacity,
+        "workload": deployment.workload_class._value_,
         "workload_reason": deployment.class_reason,
         "tags": dict(sorted(deployment.tags.items())),
         "unknown": list(deployment.unknown),
         "notes": list(deployment.notes),
-        # An LLM deployment is described by its model, not by a machine (so every format
-        # shows ``azure/gpt-4o`` for it, on either side of a change).
-        **(
-            {}
-            if deployment.llm is None
-            else {"llm": {"provider": deployment.llm.provider, "model": deployment.llm.model}}
-        ),
     }
+    # An LLM deployment is described by its model, not by a machine (so every format
+    # shows ``azure/gpt-4o`` for it, on either side of a change).
+    if deployment.llm is not None:
+        entry["llm"] = {"provider": deployment.llm.provider, "model": deployment.llm.model}
+    return entry
 
 
 def exact(amount: Decimal | None) -> str | None:
@@ -91,68 +100,64 @@ def exact(amount: Decimal | None) -> str | None:
 
 def identity(workload: Workload) -> dict[str, Any]:
     """Who a workload is, where it is written and its change: the head of every record."""
+    source = workload.source
     return {
         "address": workload.address,
         "component": workload.component,
         "resource_type": workload.resource_type,
         "project": workload.project,
-        "source": {
-            "path": workload.source.path,
-            "kind": workload.source.kind,
-            "line": workload.source.line,
-        },
-        "action": workload.action.value,
+        "source": {"path": source.path, "kind": source.kind, "line": source.line},
+        "action": workload.action._value_,
     }
+
+
+def _cost_line(line: CostLine) -> dict[str, Any]:
+    entry = {
+        "purchase_option": line.purchase._value_,
+        "nodes": line.nodes,
+        "hourly_rate": str(line.hourly_rate),
+        "monthly": decimal_string(line.monthly),
+        "basis": line.basis,
+        "table": line.table,
+        "priced_as": line.priced_as,
+    }
+    if line.component:
+        entry["component"] = line.component
+        entry["quantity"] = str(line.quantity) if line.quantity is not None else None
+        entry["unit"] = line.unit
+        entry["unit_price"] = str(line.unit_price) if line.unit_price is not None else None
+    return entry
 
 
 def resource(item: PricedWorkload) -> dict[str, Any]:
     workload = item.workload
-    current = workload.current
+    planned = workload.planned
     costing = item.planned_cost or item.prior_cost
     # The amounts are properties that compute: each is read once here.
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
     reasons = item.estimate_reasons
-    entry: dict[str, Any] = {
-        **identity(workload),
-        "workload": current.workload_class.value,
-        "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
-        "monthly_cost": decimal_string(monthly),
-        "monthly_cost_unrounded": exact(monthly),
-        "prior_monthly_cost": decimal_string(prior),
-        "delta_monthly_cost": decimal_string(delta),
-        "priced": monthly is not None and prior is not None,
-        "unpriced_reason": item.unpriced_reason,
-        "purchase": item.purchase_label,
-        "estimate": bool(reasons),
-        "estimate_reasons": list(reasons),
-        "cost_lines": [
-            {
-                "purchase_option": line.purchase.value,
-                "nodes": line.nodes,
-                "hourly_rate": str(line.hourly_rate),
-                "monthly": decimal_string(line.monthly),
-                "basis": line.basis,
-                "table": line.table,
-                "priced_as": line.priced_as,
-                **(
-                    {
-                        "component": line.component,
-                        "quantity": str(line.quantity) if line.quantity is not None else None,
-                        "unit": line.unit,
-                        "unit_price": str(line.unit_price) if line.unit_price is not None else None,
-                    }
-                    if line.component
-                    else {}
-                ),
-            }
-            for line in (costing.lines if costing else ())
-        ],
-        "cost_notes": list(costing.notes) if costing else [],
-        "hours_per_month": str(costing.hours_per_month) if costing else None,
-        "planned": _deployment(workload.planned),
-        "prior": _deployment(workload.prior),
-    }
+    entry = identity(workload)
+    entry.update(
+        {
+            "workload": workload.current.workload_class._value_,
+            "gpus": number(planned.accelerators_total) if planned else 0,
+            "monthly_cost": decimal_string(monthly),
+            "monthly_cost_unrounded": exact(monthly),
+            "prior_monthly_cost": decimal_string(prior),
+            "delta_monthly_cost": decimal_string(delta),
+            "priced": monthly is not None and prior is not None,
+            "unpriced_reason": item.unpriced_reason,
+            "purchase": item.purchase_label,
+            "estimate": bool(reasons),
+            "estimate_reasons": list(reasons),
+            "cost_lines": [_cost_line(line) for line in costing.lines] if costing else [],
+            "cost_notes": list(costing.notes) if costing else [],
+            "hours_per_month": str(costing.hours_per_month) if costing else None,
+            "planned": _deployment(planned),
+            "prior": _deployment(workload.prior),
+        }
+    )
     entry.update(unit_fields(item))
     return entry
 

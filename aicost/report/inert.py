@@ -80,7 +80,10 @@ _ASCII_BUT_DEL = bytes(range(0x7F))
 def raw_controls(data: bytes) -> bool:
     """Whether UTF-8 *data* holds DEL, a C1 control or a bidirectional mark. Searched in
     its non-ASCII bytes only (and DEL): a character's bytes stay together when the ASCII
-    bytes around them go, and a search of megabytes becomes one of a few hundred bytes."""
+    bytes around them go, and a search of megabytes becomes one of a few hundred bytes.
+    ASCII *data* (the usual report: one check of its bytes in C) holds only DEL of those."""
+    if data.isascii():
+        return b"\x7f" in data
     return _RAW_UTF8.search(data.translate(None, _ASCII_BUT_DEL)) is not None
 
 

@@ -58,6 +58,41 @@ def _msgspec(value: Any) -> bytes:
     return msgspec.json.format(msgspec.json.encode(value), indent=0)
 
 
+#: Put between the records of a list encoded at once, to split the encoding into lines.
+#: As encoded (``"\u0000aicost\u0000"`` after ``, ``) it is found only where it was put, or
+#: where a string in the report is exactly this text: then the count of pieces tells, and
+#: the list is encoded a record at a time.
+_SPLIT = "\x00aicost\x00"
+_SPLIT_ENCODED = b', "\\u0000aicost\\u0000", '
+
+
+def _records_lines(records: list[Any]) -> list[bytes]:
+    """The records of a list, each as :func:`_msgspec` encodes it: the list encoded and laid
+    out by two calls into msgspec, not two a record (a third of the time on thousands)."""
+    interleaved: list[Any] = [_SPLIT] * (2 * len(records) - 1)
+    interleaved[::2] = records
+    pieces = _msgspec(interleaved)[1:-1].split(_SPLIT_ENCODED)
+    if len(pieces) != len(records):  # the text was in the report too
+        return [_msgspec(record) for record in records]
+    return pieces
+
+
+def _msgspec_layout(document: dict[str, Any]) -> bytes:
+    """:func:`_layout` with msgspec, each list of records encoded at once."""
+    lines = [b"{"]
+    items = list(document.items())
+    for position, (key, value) in enumerate(items):
+        after = b"," if position < len(items) - 1 else b""
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            lines.append(b"  " + _msgspec(key) + b": [")
+            lines.append(b"    " + b",\n    ".join(_records_lines(value)))
+            lines.append(b"  ]" + after)
+        else:
+            lines.append(b"  " + _msgspec(key) + b": " + _msgspec(value) + after)
+    lines.append(b"}\n")
+    return b"\n".join(lines)
+
+
 def dumps(document: dict[str, Any]) -> str:
     """The report as ``json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))`` writes
     each line: by msgspec (several times faster, in UTF-8 throughout) when
@@ -80,7 +115,7 @@ def _msgspec_dumps(document: dict[str, Any]) -> bytes | None:
     if not float_free(document):
         return None
     try:
-        data = _layout(document, _msgspec, str.encode)
+        data = _msgspec_layout(document)
     except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
         return None
     return inert.json_text(data.decode()).encode() if inert.raw_controls(data) else data

@@ -58,6 +58,7 @@ def test_reports_of_every_plan_fixture_are_written_as_the_standard_encoder_write
         2**70,
         "x\u2028\x7f \x1b \u00e9 \U0001f600 \u02e0",
         {"a": [{"b": True}, []]},
+        ["a", "\x00aicost\x00", "b"],  # the text records are split at, inside a record
     ],
 )
 def test_floats_large_numbers_and_odd_strings_are_written_as_json_writes_them(
