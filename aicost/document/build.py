@@ -238,7 +238,7 @@ def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
     return {
         "rule": found.rule,
         "type": found.type,
-        "severity": found.severity.value,
+        "severity": found.severity._value_,
         "address": found.address,
         "component": found.component,
         "message": found.message,
@@ -255,6 +255,22 @@ def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
         "new": not found.existing,
         "waived": found.waived,
         "waiver": None if found.waiver is None else waiver(found.waiver),
+    }
+
+
+def brief_finding(found: Finding, project: str | None = None) -> dict[str, Any]:
+    """The part of :func:`finding` a report with a line per workload reads (JUnit): the
+    rule, what and where it is about, its message and fix, and whether it is waived."""
+    return {
+        "rule": found.rule,
+        "type": found.type,
+        "severity": found.severity._value_,
+        "address": found.address,
+        "component": found.component,
+        "message": found.message,
+        "remediation": found.remediation,
+        "project": project,
+        "waived": found.waived,
     }
 
 
@@ -352,9 +368,10 @@ def build(
     """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
     for formats that list findings only (SARIF, GitHub annotations), which need not build
     a record per workload. With *only*, ``resources`` holds the records of those workloads
-    only (a format that shows a few of thousands). With *brief*, each record holds only what
-    a one-line-per-workload format reads (see :func:`brief_resource`) and ``projects`` is
-    empty: JUnit, which lists every workload."""
+    only (a format that shows a few of thousands). With *brief*, each record and
+    finding holds only what a one-line-per-workload format reads (:func:`brief_resource`,
+    :func:`brief_finding`) and ``projects``, ``pricing`` and ``summary`` are empty: JUnit,
+    which lists every workload."""
     owners = _finding_projects(result)
     comparison = result.baseline
     document = {
@@ -362,7 +379,7 @@ def build(
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
         "verdict": result.verdict,
-        "summary": _summary(result),
+        "summary": {} if brief else _summary(result),
         "inputs": [
             {"path": i.path, "kind": i.kind, "resources": i.resources} for i in result.inputs
         ],
@@ -375,11 +392,14 @@ def build(
             "today": result.today.isoformat() if result.today else None,
             "gate": result.gate.describe(),
         },
-        "pricing": _pricing(result),
+        "pricing": [] if brief else _pricing(result),
         "projects": projects(result) if records and not brief else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
         "resources": _resources(result, only, brief) if records else [],
-        "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
+        "findings": [
+            (brief_finding if brief else finding)(f, owners.get((f.address, f.component)))
+            for f in result.findings
+        ],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),
