@@ -13,6 +13,7 @@ collide.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -422,11 +423,28 @@ def largest_changes(result: CheckResult, limit: int) -> list[int]:
             text = redact(text, secrets)
         return money(text) or Decimal(0)
 
-    weights = [
-        (item.priced, -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
-        for item in result.workloads
-    ]
-    return sorted(range(len(weights)), key=weights.__getitem__)[:limit]
+    if secrets:
+        weights = [
+            (item.priced, -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
+            for item in result.workloads
+        ]
+    else:
+        weights = [_weight(item.monthly_cost, item.prior_monthly_cost) for item in result.workloads]
+    # (``heapq.nsmallest`` is ``sorted(...)[:limit]``, ties in order, without the full sort)
+    return heapq.nsmallest(limit, range(len(weights)), key=weights.__getitem__)
+
+
+_ZERO = Decimal(0)
+
+
+def _weight(monthly: Decimal | None, prior: Decimal | None) -> tuple[bool, Decimal, Decimal]:
+    """:func:`largest_changes`' order of a workload without secrets, from its two amounts read
+    once (``priced``, ``delta_monthly_cost`` and ``monthly_cost`` each read them again)."""
+    if monthly is None:
+        return (False, _ZERO, _ZERO)  # (zeros compare equal whatever their sign)
+    if prior is None:
+        return (False, _ZERO, -cents(monthly))
+    return (True, -abs(cents(monthly - prior)), -cents(monthly))
 
 
 def has_baseline_costs(result: CheckResult) -> bool:

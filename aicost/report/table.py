@@ -109,7 +109,7 @@ def _workloads(
     if result.workloads:
         if options.plain:
             console.print("AI workloads")
-        console.print(_table("AI workloads", columns, console.width, options.plain))
+        _print_table(console, "AI workloads", columns, options.plain)
         if len(shown) < len(result.workloads):
             console.print(
                 f"… {len(result.workloads) - len(shown)} more workloads not shown: the table "
@@ -218,6 +218,43 @@ def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) 
     console.print(verdict)
 
 
+def _print_table(console: Console, title: str, columns: list[Column], plain: bool) -> None:
+    """Print a table of *columns*: piped, written as rich writes a boxless table (below)."""
+    text = plain_table(columns, console.width) if plain else None
+    if text is None:
+        console.print(_table(title, columns, console.width, plain))
+    else:
+        console.file.write(text)
+
+
+def plain_table(columns: Sequence[Column], width: int) -> str | None:
+    """The lines rich draws for :func:`_table` when *plain* (no box, no edge padding): each
+    cell padded to its column's width as it justifies, two spaces between columns. Written
+    here because rich measures and renders every cell of the fifty rows through its layout
+    engine, for text it would not change; None (rich draws it) when a cell holds a line
+    break or another unprintable character, starts or ends with a space, or the table would
+    not fit *width*."""
+    texts = []
+    widths = []
+    for column in columns:
+        cells = [column.header, *(c.plain if isinstance(c, Text) else c for c in column.cells)]
+        if not all(cell.isprintable() and cell == cell.strip() for cell in cells):
+            return None  # (rich wraps at breaks and drops space around a cell's text)
+        lengths = [cell_len(cell) for cell in cells]
+        texts.append((cells, lengths, column.justify == "right"))
+        widths.append(max(lengths))
+    if not texts or sum(widths) + 2 * (len(widths) - 1) > width:
+        return None
+    rows = []
+    for index in range(len(texts[0][0])):
+        line = []
+        for (cells, lengths, right), size in zip(texts, widths, strict=True):
+            pad = " " * (size - lengths[index])
+            line.append(pad + cells[index] if right else cells[index] + pad)
+        rows.append("  ".join(line))
+    return "\n".join(rows) + "\n"
+
+
 def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
     """A table of *columns*: boxless and unlimited when *plain*, else fitted to *width*."""
     shown = columns if plain else fit(columns, width)
@@ -303,7 +340,7 @@ def _findings_layout(
     if plain or sum(c.natural for c in columns) + 3 * len(columns) + 1 <= console.width:
         if plain:
             console.print("Findings")
-        console.print(_table("Findings", columns, console.width, plain))
+        _print_table(console, "Findings", columns, plain)
         return
     console.print("Findings")
     width = console.width
