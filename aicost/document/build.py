@@ -20,7 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 from aicost import __version__
-from aicost.core.model import CostLine, Deployment, PricedWorkload, Workload
+from aicost.core.model import (
+    CostLine,
+    Deployment,
+    LlmUsage,
+    PricedWorkload,
+    UnitCosts,
+    Workload,
+)
 from aicost.core.money import cents, decimal_string, plain
 from aicost.core.projects import project_key
 from aicost.core.sensitive import redact, redact_tree
@@ -137,30 +144,71 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     # The amounts are properties that compute: each is read once here.
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
-    reasons = item.estimate_reasons
-    entry = identity(workload)
-    entry.update(
-        {
-            "workload": workload.current.workload_class._value_,
-            "gpus": number(planned.accelerators_total) if planned else 0,
-            "monthly_cost": decimal_string(monthly),
-            "monthly_cost_unrounded": exact(monthly),
-            "prior_monthly_cost": decimal_string(prior),
-            "delta_monthly_cost": decimal_string(delta),
-            "priced": monthly is not None and prior is not None,
-            "unpriced_reason": item.unpriced_reason,
-            "purchase": item.purchase_label,
-            "estimate": bool(reasons),
-            "estimate_reasons": list(reasons),
-            "cost_lines": [_cost_line(line) for line in costing.lines] if costing else [],
-            "cost_notes": list(costing.notes) if costing else [],
-            "hours_per_month": str(costing.hours_per_month) if costing else None,
-            "planned": _deployment(planned),
-            "prior": _deployment(workload.prior),
-        }
-    )
-    entry.update(unit_fields(item))
+    lines = costing.lines if costing else ()
+    reasons: tuple[str, ...]
+    if _as_bought(lines):  # no fallback, no estimate: the properties' answers, known
+        purchase, reasons = workload.current.purchase_option, ()
+    else:
+        purchase, reasons = item.purchase_label, item.estimate_reasons
+    planned_side = _deployment(planned)
+    source = workload.source
+    units = item.unit_costs
+    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
+    entry = {
+        "address": workload.address,  # (the keys of identity(), then the record's own)
+        "component": workload.component,
+        "resource_type": workload.resource_type,
+        "project": workload.project,
+        "source": {"path": source.path, "kind": source.kind, "line": source.line},
+        "action": workload.action._value_,
+        "workload": workload.current.workload_class._value_,
+        # (the planned side's gpus: number(accelerators_total), computed once)
+        "gpus": planned_side["gpus"] if planned_side is not None else 0,
+        "monthly_cost": decimal_string(monthly),
+        "monthly_cost_unrounded": exact(monthly),
+        "prior_monthly_cost": decimal_string(prior),
+        "delta_monthly_cost": decimal_string(delta),
+        "priced": monthly is not None and prior is not None,
+        "unpriced_reason": item.unpriced_reason,
+        "purchase": purchase,
+        "estimate": bool(reasons),
+        "estimate_reasons": list(reasons),
+        "cost_lines": [_cost_line(line) for line in lines],
+        "cost_notes": list(costing.notes) if costing else [],
+        "hours_per_month": str(costing.hours_per_month) if costing else None,
+        "planned": planned_side,
+        "prior": _deployment(workload.prior),
+        # unit_fields(item), written here: one dict built, not two merged
+        "unit_costs": {
+            "per_run": decimal_string(units.per_run),
+            "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
+            "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
+            "monthly_at_max_replicas": decimal_string(units.monthly_at_max),
+        },
+        "run_hours": None,
+        "runs_per_month": None,
+        "replicas": None,
+        "llm": None,
+    }
+    if planned is not None:
+        entry["run_hours"] = plain(planned.run_hours)
+        entry["runs_per_month"] = plain(planned.runs_per_month)
+        if planned.llm is None:
+            nodes = planned_side["nodes"] if planned_side is not None else planned.node_count
+            entry["replicas"] = {
+                "current": nodes,
+                "min": planned.min_nodes,
+                "max": planned.max_nodes,
+            }
+        else:
+            entry["llm"] = _llm_fields(planned.llm, units)
     return entry
+
+
+def _as_bought(lines: Sequence[CostLine]) -> bool:
+    """No line is priced at another option's rate or estimated: a workload's
+    ``purchase_label`` is then its purchase option and its ``estimate_reasons`` empty."""
+    return not any(line.priced_as or (line.basis and "estimate:" in line.basis) for line in lines)
 
 
 def brief_resource(item: PricedWorkload) -> dict[str, Any]:
@@ -214,25 +262,29 @@ def unit_fields(item: PricedWorkload) -> dict[str, Any]:
         "llm": None,
     }
     if planned is not None and planned.llm is not None:
-        llm = planned.llm
-        fields["llm"] = {
-            "provider": llm.provider,
-            "model": llm.model,
-            "tier": llm.tier,
-            "requests_per_month": plain(llm.requests_per_month),
-            "input_tokens_per_month": plain(llm.input_per_month),
-            "output_tokens_per_month": plain(llm.output_per_month),
-            "tokens_per_month": plain(units.tokens_per_month),
-            "cached_input_share": plain(llm.cached_input_share),
-            "batch_share": plain(llm.batch_share),
-            "max_tokens": llm.max_tokens,
-            "prompt_caching": llm.caching,
-            "deployment_type": llm.deployment_type,
-            "service_tier": llm.service_tier,
-            "cache_ttl": llm.cache_ttl,
-            "provisioned_units": plain(llm.provisioned_units),
-        }
+        fields["llm"] = _llm_fields(planned.llm, units)
     return fields
+
+
+def _llm_fields(llm: LlmUsage, units: UnitCosts) -> dict[str, Any]:
+    """The ``llm`` of a record: an LLM workload's model, tier and monthly volumes."""
+    return {
+        "provider": llm.provider,
+        "model": llm.model,
+        "tier": llm.tier,
+        "requests_per_month": plain(llm.requests_per_month),
+        "input_tokens_per_month": plain(llm.input_per_month),
+        "output_tokens_per_month": plain(llm.output_per_month),
+        "tokens_per_month": plain(units.tokens_per_month),
+        "cached_input_share": plain(llm.cached_input_share),
+        "batch_share": plain(llm.batch_share),
+        "max_tokens": llm.max_tokens,
+        "prompt_caching": llm.caching,
+        "deployment_type": llm.deployment_type,
+        "service_tier": llm.service_tier,
+        "cache_ttl": llm.cache_ttl,
+        "provisioned_units": plain(llm.provisioned_units),
+    }
 
 
 def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
