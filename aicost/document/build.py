@@ -384,11 +384,16 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
             continue
         entry = found
         entry["workloads"] += 1
-        if not item.priced:
+        # (the amounts read once: priced and delta_monthly_cost would read them again)
+        monthly, prior = item.monthly_cost, item.prior_monthly_cost
+        if monthly is None or prior is None:
             entry["unpriced"] += 1
-        entry["_monthly"] += item.monthly_cost or 0
-        entry["_prior"] += item.prior_monthly_cost or 0
-        entry["_delta"] += item.delta_monthly_cost or 0
+            delta = None
+        else:
+            delta = monthly - prior
+        entry["_monthly"] += monthly or 0
+        entry["_prior"] += prior or 0
+        entry["_delta"] += delta or 0
     out = []
     for entry in totals.values():
         entry["monthly_cost_unrounded"] = exact(entry["_monthly"])
@@ -540,7 +545,7 @@ def _resources(
 def _summary(result: CheckResult) -> dict[str, Any]:
     summary = result.summary
     active = result.active_findings
-    severities = Counter(f.severity.value for f in active)
+    severities = Counter(f.severity._value_ for f in active)
     return {
         "currency": "USD",
         "monthly_cost": decimal_string(summary.monthly_cost),

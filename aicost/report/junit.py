@@ -233,7 +233,7 @@ def _case(
         f"({v.amount(resource.get('delta_monthly_cost'), signed=True)})"
     )
     text = "\n".join([details, *notes]) if notes else details
-    children.append(_leaf(("system-out", [], _clean(text))))
+    children.append(f"<system-out>{_text(_clean(text))}</system-out>")  # (text: never empty)
     case = head + ' time="0">\n      ' + "\n      ".join(children) + "\n    </testcase>"
     return case, failure is not None, skipped
 
