@@ -55,11 +55,13 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
     accelerator = deployment.accelerator
     nodes = deployment.node_count  # a sum over the capacity: read once
     region, instance_type = deployment.region, deployment.instance_type
-    if deployment.sensitive:  # as deployment.public() shows them
+    accelerator_name = None if accelerator is None else accelerator.name
+    if deployment.sensitive:  # as deployment.public() and accelerator_name show them
         region, instance_type = (
             deployment.public("region", region),
             deployment.public("instance_type", instance_type),
         )
+        accelerator_name = deployment.accelerator_name
     capacity = []
     for c in deployment.capacity:
         # (``_value_``: an enum's value without the descriptor call ``.value`` makes)
@@ -75,7 +77,7 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "accelerator": None
         if accelerator is None
         else {
-            "name": deployment.accelerator_name,
+            "name": accelerator_name,
             "count": number(accelerator.count),
             "kind": accelerator.kind,
             "memory_gib": accelerator.memory_gib,
@@ -145,12 +147,15 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
     lines = costing.lines if costing else ()
+    planned_side, prior_side = _deployment(planned), _deployment(workload.prior)
     reasons: tuple[str, ...]
     if _as_bought(lines):  # no fallback, no estimate: the properties' answers, known
-        purchase, reasons = workload.current.purchase_option, ()
+        current = planned_side if planned_side is not None else prior_side
+        # (the current side's purchase_option, as its record has it)
+        purchase = current["purchase_option"] if current is not None else None
+        reasons = ()
     else:
         purchase, reasons = item.purchase_label, item.estimate_reasons
-    planned_side = _deployment(planned)
     source = workload.source
     units = item.unit_costs
     per_request, per_token = units.per_1k_requests, units.per_1k_tokens
@@ -177,18 +182,21 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "cost_notes": list(costing.notes) if costing else [],
         "hours_per_month": str(costing.hours_per_month) if costing else None,
         "planned": planned_side,
-        "prior": _deployment(workload.prior),
+        "prior": prior_side,
         # unit_fields(item), written here: one dict built, not two merged
         "unit_costs": {
-            "per_run": decimal_string(units.per_run),
+            "per_run": None if units.per_run is None else decimal_string(units.per_run),
             "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
             "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
-            "monthly_at_max_replicas": decimal_string(units.monthly_at_max),
+            "monthly_at_max_replicas": None
+            if units.monthly_at_max is None
+            else decimal_string(units.monthly_at_max),
         },
         "run_hours": None,
         "runs_per_month": None,
         "replicas": None,
         "llm": None,
+        "baseline_monthly_cost": None,  # (set by _resources: here, the dict is sized for it)
     }
     if planned is not None:
         entry["run_hours"] = plain(planned.run_hours)
@@ -288,6 +296,7 @@ def _llm_fields(llm: LlmUsage, units: UnitCosts) -> dict[str, Any]:
 
 
 def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
+    saving, cost = found.monthly_saving, found.monthly_cost
     return {
         "rule": found.rule,
         "type": found.type,
@@ -295,8 +304,8 @@ def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
         "address": found.address,
         "component": found.component,
         "message": found.message,
-        "monthly_saving": decimal_string(found.monthly_saving),
-        "monthly_cost": decimal_string(found.monthly_cost),
+        "monthly_saving": None if saving is None else decimal_string(saving),
+        "monthly_cost": None if cost is None else decimal_string(cost),
         "remediation": found.remediation,
         "link": found.link,
         "file": found.file,

@@ -246,6 +246,23 @@ class _Outcomes:
         self.known: dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]] = {}
 
     def of(self, found: Sequence[Mapping[str, Any]]) -> tuple[str | None, tuple[str, ...]]:
+        key = self._key(found)
+        known = self.known.get(key) if key is not None else None
+        if known is None:
+            notes = tuple(
+                f"{f.get('severity')}: {f.get('rule')}: {f.get('message')}"
+                for f in found
+                if f.get("severity") != "error" or v.waived(f)
+            )
+            known = (_failure(found), notes)
+            if key is not None:
+                self.known[key] = known
+        return known
+
+    @staticmethod
+    def _key(found: Sequence[Mapping[str, Any]]) -> tuple[Any, ...] | None:
+        """What the outcome depends on; None when a value cannot be a key (a saved report
+        with a list where a message should be)."""
         key = tuple(
             (
                 f.get("severity"),
@@ -257,15 +274,11 @@ class _Outcomes:
             )
             for f in found
         )
-        known = self.known.get(key)
-        if known is None:
-            notes = tuple(
-                f"{f.get('severity')}: {f.get('rule')}: {f.get('message')}"
-                for f in found
-                if f.get("severity") != "error" or v.waived(f)
-            )
-            known = self.known[key] = (_failure(found), notes)
-        return known
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
 
 
 def _failure(found: Sequence[Mapping[str, Any]]) -> str | None:

@@ -119,15 +119,16 @@ class _Places:
 
     def __init__(self, where: Callable[[str | None], str | None]) -> None:
         self.where = where
-        self.physical: dict[tuple[str, Any], dict[str, Any]] = {}
+        self.physical: dict[tuple[str, int, type], dict[str, Any]] = {}
 
     def of(self, uri: str, line: Any) -> dict[str, Any]:
-        key = (uri, line)
+        start = line if isinstance(line, int) and line > 0 else 1
+        key = (uri, start, type(start))  # (True is 1 as a key, not as JSON)
         found = self.physical.get(key)
         if found is None:
             found = self.physical[key] = {
                 "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": line if isinstance(line, int) and line > 0 else 1},
+                "region": {"startLine": start},
             }
         return found
 

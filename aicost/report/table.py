@@ -220,7 +220,8 @@ def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) 
 
 def _print_table(console: Console, title: str, columns: list[Column], plain: bool) -> None:
     """Print a table of *columns*: piped, written as rich writes a boxless table (below)."""
-    text = plain_table(columns, console.width) if plain else None
+    # (rich writes no escape codes, not even bold, without a colour system)
+    text = plain_table(columns, console.width) if plain and console.color_system is None else None
     if text is None:
         console.print(_table(title, columns, console.width, plain))
     else:
