@@ -221,30 +221,37 @@ def _as_bought(lines: Sequence[CostLine]) -> bool:
 
 def brief_resource(item: PricedWorkload) -> dict[str, Any]:
     """The part of :func:`resource` a report with a line per workload reads (JUnit): who it
-    is, where it is written, the change, its costs, and each side's machine, nodes and model.
-    Same values as the full record's (a fifth of its time on a 5,000-resource plan)."""
+    is, where it is written, the change, its cost and change in cost, and each side's
+    machine, nodes and model. Same values as the full record's (a fifth of its time on a
+    5,000-resource plan)."""
     workload = item.workload
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
+    source = workload.source
     return {
-        **identity(workload),
-        "monthly_cost": decimal_string(monthly),
-        "prior_monthly_cost": decimal_string(prior),
-        "delta_monthly_cost": decimal_string(delta),
-        "priced": monthly is not None and prior is not None,
+        "address": workload.address,  # (identity(), written here: one dict, not two merged)
+        "component": workload.component,
+        "resource_type": workload.resource_type,
+        "project": workload.project,
+        "source": {"path": source.path, "kind": source.kind, "line": source.line},
+        "action": workload.action._value_,
+        "monthly_cost": None if monthly is None else decimal_string(monthly),
+        "delta_monthly_cost": None if delta is None else decimal_string(delta),
+        "priced": delta is not None,
         "unpriced_reason": item.unpriced_reason,
         "planned": _brief_side(workload.planned),
         "prior": _brief_side(workload.prior),
+        "baseline_monthly_cost": None,  # (set by _resources: here, the dict is sized for it)
     }
 
 
 def _brief_side(deployment: Deployment | None) -> dict[str, Any] | None:
     if deployment is None:
         return None
-    side: dict[str, Any] = {
-        "instance_type": deployment.public("instance_type", deployment.instance_type),
-        "nodes": deployment.node_count,
-    }
+    instance_type = deployment.instance_type
+    if deployment.sensitive:
+        instance_type = deployment.public("instance_type", instance_type)
+    side: dict[str, Any] = {"instance_type": instance_type, "nodes": deployment.node_count}
     if deployment.llm is not None:
         side["llm"] = {"provider": deployment.llm.provider, "model": deployment.llm.model}
     return side
