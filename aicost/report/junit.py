@@ -215,8 +215,10 @@ def _case(
     paths: _Paths,
     outcomes: _Outcomes,
 ) -> tuple[str, bool, bool]:
-    """A ``testcase`` (*classname* escaped) as written, whether it failed, whether skipped."""
-    head = f'<testcase classname="{classname}" name="{_attribute(_clean(v.label(resource)))}"'
+    """A ``testcase`` (*classname* escaped) as written, whether it failed, whether skipped.
+    (The document went through :func:`inert.tree`: its strings hold no control character,
+    so the text made of them and of ours needs no :func:`_clean`.)"""
+    head = f'<testcase classname="{classname}" name="{_attribute(v.label(resource))}"'
     source = resource.get("source")
     if isinstance(source, dict) and source.get("line"):
         path = paths.attribute(str(source.get("path")))
@@ -225,7 +227,7 @@ def _case(
     children = [] if failure is None else [failure]
     skipped = failure is None and not resource.get("priced")
     if skipped:
-        message = _clean(f"unpriced: {resource.get('unpriced_reason')}")
+        message = f"unpriced: {resource.get('unpriced_reason')}"
         children.append(_leaf(("skipped", [("message", message)], None)))
     details = (
         f"{v.change(resource)}: {v.hardware(v.current(resource))}, "
@@ -233,7 +235,7 @@ def _case(
         f"({v.amount(resource.get('delta_monthly_cost'), signed=True)})"
     )
     text = "\n".join([details, *notes]) if notes else details
-    children.append(f"<system-out>{_text(_clean(text))}</system-out>")  # (text: never empty)
+    children.append(f"<system-out>{_text(text)}</system-out>")  # (text: never empty)
     case = head + ' time="0">\n      ' + "\n      ".join(children) + "\n    </testcase>"
     return case, failure is not None, skipped
 

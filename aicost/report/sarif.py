@@ -120,6 +120,14 @@ class _Places:
     def __init__(self, where: Callable[[str | None], str | None]) -> None:
         self.where = where
         self.physical: dict[tuple[str, int, type], dict[str, Any]] = {}
+        self.uris: dict[str, str | None] = {}
+
+    def uri(self, file: Any) -> str | None:
+        """``where(str(file))``, asked once per file."""
+        text = str(file)
+        if text not in self.uris:
+            self.uris[text] = self.where(text)
+        return self.uris[text]
 
     def of(self, uri: str, line: Any) -> dict[str, Any]:
         start = line if isinstance(line, int) and line > 0 else 1
@@ -218,7 +226,7 @@ def _location(
     uri, line = None, None
     file = found.get("file")
     if file:
-        uri, line = where(str(file)), found.get("line")
+        uri, line = places.uri(file), found.get("line")
     if uri is None:
         policy = document.get("policy")
         path = policy.get("path") if isinstance(policy, dict) else None
