@@ -26,7 +26,6 @@ from aicost.core.model import (
     LlmUsage,
     PricedWorkload,
     UnitCosts,
-    Workload,
 )
 from aicost.core.money import cents, decimal_string, plain
 from aicost.core.projects import project_key
@@ -108,19 +107,6 @@ def exact(amount: Decimal | None) -> str | None:
     return None if amount is None else format(amount, "f")
 
 
-def identity(workload: Workload) -> dict[str, Any]:
-    """Who a workload is, where it is written and its change: the head of every record."""
-    source = workload.source
-    return {
-        "address": workload.address,
-        "component": workload.component,
-        "resource_type": workload.resource_type,
-        "project": workload.project,
-        "source": {"path": source.path, "kind": source.kind, "line": source.line},
-        "action": workload.action._value_,
-    }
-
-
 def _cost_line(line: CostLine) -> dict[str, Any]:
     entry = {
         "purchase_option": line.purchase._value_,
@@ -160,7 +146,7 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     units = item.unit_costs
     per_request, per_token = units.per_1k_requests, units.per_1k_tokens
     entry = {
-        "address": workload.address,  # (the keys of identity(), then the record's own)
+        "address": workload.address,  # who, where written and the change; then the costs
         "component": workload.component,
         "resource_type": workload.resource_type,
         "project": workload.project,
@@ -221,19 +207,18 @@ def _as_bought(lines: Sequence[CostLine]) -> bool:
 
 def brief_resource(item: PricedWorkload) -> dict[str, Any]:
     """The part of :func:`resource` a report with a line per workload reads (JUnit): who it
-    is, where it is written, the change, its cost and change in cost, and each side's
-    machine, nodes and model. Same values as the full record's (a fifth of its time on a
-    5,000-resource plan)."""
+    is, the file and line it is written at, the change, its cost and change in cost, and
+    each side's machine, nodes and model. Same values as the full record's (a fifth of its
+    time on a 5,000-resource plan)."""
     workload = item.workload
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
     source = workload.source
     return {
-        "address": workload.address,  # (identity(), written here: one dict, not two merged)
+        "address": workload.address,
         "component": workload.component,
-        "resource_type": workload.resource_type,
         "project": workload.project,
-        "source": {"path": source.path, "kind": source.kind, "line": source.line},
+        "source": {"path": source.path, "line": source.line},
         "action": workload.action._value_,
         "monthly_cost": None if monthly is None else decimal_string(monthly),
         "delta_monthly_cost": None if delta is None else decimal_string(delta),
