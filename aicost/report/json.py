@@ -23,10 +23,15 @@ def float_free(document: Any) -> bool:
     it holds no float (msgspec writes ``1e16`` for ``1e+16`` and null for NaN) and msgspec
     can encode it. In MessagePack every float starts with the byte 0xcb; a string holding
     that byte is a false alarm that only costs the slower encoder."""
+    encoder, buffer = msgspec.msgpack.Encoder(), bytearray()
     try:
-        return b"\xcb" not in msgspec.msgpack.encode(document)
+        for piece in inert.pieces(document):  # (a few hundred kilobytes at a time)
+            encoder.encode_into(piece, buffer)
+            if b"\xcb" in buffer:
+                return False
     except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
         return False
+    return True
 
 
 _T = TypeVar("_T", str, bytes)
