@@ -134,17 +134,8 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
     delta = None if monthly is None or prior is None else monthly - prior
     lines = costing.lines if costing else ()
     planned_side, prior_side = _deployment(planned), _deployment(workload.prior)
-    reasons: tuple[str, ...]
-    if _as_bought(lines):  # no fallback, no estimate: the properties' answers, known
-        current = planned_side if planned_side is not None else prior_side
-        # (the current side's purchase_option, as its record has it)
-        purchase = current["purchase_option"] if current is not None else None
-        reasons = ()
-    else:
-        purchase, reasons = item.purchase_label, item.estimate_reasons
+    purchase, reasons = _purchase(item, lines, planned_side or prior_side)
     source = workload.source
-    units = item.unit_costs
-    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
     entry = {
         "address": workload.address,  # who, where written and the change; then the costs
         "component": workload.component,
@@ -169,15 +160,8 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
         "hours_per_month": str(costing.hours_per_month) if costing else None,
         "planned": planned_side,
         "prior": prior_side,
-        # unit_fields(item), written here: one dict built, not two merged
-        "unit_costs": {
-            "per_run": None if units.per_run is None else decimal_string(units.per_run),
-            "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
-            "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
-            "monthly_at_max_replicas": None
-            if units.monthly_at_max is None
-            else decimal_string(units.monthly_at_max),
-        },
+        # unit costs, run counts, replicas and token volumes (the planned side's, below)
+        "unit_costs": _unit_costs(item.unit_costs),
         "run_hours": None,
         "runs_per_month": None,
         "replicas": None,
@@ -195,8 +179,32 @@ def resource(item: PricedWorkload) -> dict[str, Any]:
                 "max": planned.max_nodes,
             }
         else:
-            entry["llm"] = _llm_fields(planned.llm, units)
+            entry["llm"] = _llm_fields(planned.llm, item.unit_costs)
     return entry
+
+
+def _unit_costs(units: UnitCosts) -> dict[str, Any]:
+    """The ``unit_costs`` of a record."""
+    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
+    return {
+        "per_run": None if units.per_run is None else decimal_string(units.per_run),
+        "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
+        "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
+        "monthly_at_max_replicas": None
+        if units.monthly_at_max is None
+        else decimal_string(units.monthly_at_max),
+    }
+
+
+def _purchase(
+    item: PricedWorkload, lines: Sequence[CostLine], current: dict[str, Any] | None
+) -> tuple[str | None, tuple[str, ...]]:
+    """A record's ``purchase`` and ``estimate_reasons``; *current* is the record of the
+    workload's current side."""
+    if _as_bought(lines):  # no fallback, no estimate: the properties' answers, known
+        # (the current side's purchase_option, as its record has it)
+        return (current["purchase_option"] if current is not None else None), ()
+    return item.purchase_label, item.estimate_reasons
 
 
 def _as_bought(lines: Sequence[CostLine]) -> bool:
@@ -240,30 +248,6 @@ def _brief_side(deployment: Deployment | None) -> dict[str, Any] | None:
     if deployment.llm is not None:
         side["llm"] = {"provider": deployment.llm.provider, "model": deployment.llm.model}
     return side
-
-
-def unit_fields(item: PricedWorkload) -> dict[str, Any]:
-    """Unit costs, run counts, replicas and token volumes of a ``resources[]`` entry."""
-    planned = item.workload.planned
-    units = item.unit_costs
-    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
-    fields: dict[str, Any] = {
-        "unit_costs": {
-            "per_run": decimal_string(units.per_run),
-            "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
-            "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
-            "monthly_at_max_replicas": decimal_string(units.monthly_at_max),
-        },
-        "run_hours": plain(planned.run_hours) if planned else None,
-        "runs_per_month": plain(planned.runs_per_month) if planned else None,
-        "replicas": None
-        if planned is None or planned.llm is not None
-        else {"current": planned.node_count, "min": planned.min_nodes, "max": planned.max_nodes},
-        "llm": None,
-    }
-    if planned is not None and planned.llm is not None:
-        fields["llm"] = _llm_fields(planned.llm, units)
-    return fields
 
 
 def _llm_fields(llm: LlmUsage, units: UnitCosts) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 
@@ -9,8 +10,12 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
+from aicost.pipeline import run_check
+from aicost.policy.loader import load_policy
 from aicost.report.fit import Column
 from aicost.report.table import _table, plain_table
+from tests.conftest import plan
+from tests.helpers import DEFAULT_POLICY
 
 _WORDS = ["", "a", "gpu", "p5.48xlarge", "$1,234.50", "8× H100", "spot→on-demand", "中文", "😀x"]
 _WORDS += ["e\u0301", "in  side", "…tail", "x" * 40, "\\x1b[2K", "ａｂ"]
@@ -52,3 +57,34 @@ def test_a_cell_with_a_line_break_is_left_to_rich() -> None:
     assert plain_table([Column("Resource", cells=[" padded "])], 100_000) is None
     assert plain_table([Column("Resource", cells=["tab\there"])], 100_000) is None
     assert plain_table([Column("Resource", cells=["zero\u200bwidth"])], 100_000) is None
+
+
+_PLAIN_CASES = ["aws_mixed", "aws_changes", "aws_sensitive_nested", "llm_azure_gcp", "gcp_capacity"]
+
+
+@pytest.mark.parametrize("name", _PLAIN_CASES)
+@pytest.mark.parametrize("max_rows", [0, 3])
+def test_a_piped_report_is_what_rich_writes(
+    name: str, max_rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piped, the table report is written without rich's console: the same text as rich
+    writes, line for line; a line rich would change (here a zero-width space in a warning)
+    makes rich write it all."""
+    from aicost import report
+    from aicost.report import table
+
+    result = run_check([plan(name)], load_policy(DEFAULT_POLICY))
+    options = report.RenderOptions(plain=True, max_rows=max_rows)
+    plain = table.render(result, options)
+
+    def refuse(self: object, *objects: object, **_: object) -> None:
+        raise table._NotPlain
+
+    with monkeypatch.context() as patch:
+        patch.setattr(table._PlainConsole, "print", refuse)
+        assert table.render(result, options) == plain
+    odd = dataclasses.replace(result, warnings=(*result.warnings, "odd\u200bwarning"))
+    with monkeypatch.context() as patch:
+        patch.setattr(table._PlainConsole, "print", refuse)
+        expected = table.render(odd, options)
+    assert table.render(odd, options) == expected and "odd\u200bwarning" in expected
