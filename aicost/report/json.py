@@ -63,10 +63,10 @@ def _msgspec(value: Any) -> bytes:
     return msgspec.json.format(msgspec.json.encode(value), indent=0)
 
 
-#: Put between the records of a list encoded at once, to split the encoding into lines.
-#: As encoded (``"\u0000aicost\u0000"`` after ``, ``) it is found only where it was put, or
-#: where a string in the report is exactly this text: then the count of pieces tells, and
-#: the list is encoded a record at a time.
+#: Put between the records of a list encoded at once, to break the encoding into lines.
+#: As encoded (``"\u0000aicost\u0000"`` between ``, ``) it is found only where it was put,
+#: or where a string in the report is exactly this text: then the count of replacements
+#: tells, and the list is encoded a record at a time.
 _SPLIT = "\x00aicost\x00"
 _SPLIT_ENCODED = b', "\\u0000aicost\\u0000", '
 
