@@ -13,13 +13,20 @@ collide.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from aicost import __version__
-from aicost.core.model import Deployment, PricedWorkload, Workload
+from aicost.core.model import (
+    CostLine,
+    Deployment,
+    LlmUsage,
+    PricedWorkload,
+    UnitCosts,
+)
 from aicost.core.money import cents, decimal_string, plain
 from aicost.core.projects import project_key
 from aicost.core.sensitive import redact, redact_tree
@@ -32,7 +39,13 @@ from aicost.policy.finding import Finding, WaiverRef
 
 def number(value: float) -> int | float:
     """Whole counts as integers in JSON (``8``, not ``8.0``)."""
+    if type(value) is int:  # (most counts: no float made to ask)
+        return value
     return int(value) if float(value).is_integer() else value
+
+
+#: ``public(name, value)`` of a deployment attribute when the input marks it sensitive.
+_MASK = "(sensitive)"
 
 
 def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
@@ -40,15 +53,30 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         return None
     accelerator = deployment.accelerator
     nodes = deployment.node_count  # a sum over the capacity: read once
-    return {
+    region, instance_type = deployment.region, deployment.instance_type
+    accelerator_name = None if accelerator is None else accelerator.name
+    if deployment.sensitive:  # as deployment.public() and accelerator_name show them
+        region, instance_type = (
+            deployment.public("region", region),
+            deployment.public("instance_type", instance_type),
+        )
+        accelerator_name = deployment.accelerator_name
+    capacity = []
+    for c in deployment.capacity:
+        # (``_value_``: an enum's value without the descriptor call ``.value`` makes)
+        slot = {"purchase_option": c.purchase._value_, "nodes": c.nodes, "term_years": c.term_years}
+        if c.payment:
+            slot["payment"] = c.payment
+        capacity.append(slot)
+    entry = {
         "cloud": deployment.cloud,
         "service": deployment.service,
-        "region": deployment.public("region", deployment.region),
-        "instance_type": deployment.public("instance_type", deployment.instance_type),
+        "region": region,
+        "instance_type": instance_type,
         "accelerator": None
         if accelerator is None
         else {
-            "name": deployment.accelerator_name,
+            "name": accelerator_name,
             "count": number(accelerator.count),
             "kind": accelerator.kind,
             "memory_gib": accelerator.memory_gib,
@@ -60,28 +88,18 @@ def _deployment(deployment: Deployment | None) -> dict[str, Any] | None:
         "ai": deployment.ai,
         "purchase_option": deployment.purchase_option,
         "purchase_reason": deployment.purchase_reason,
-        "capacity": [
-            {
-                "purchase_option": c.purchase.value,
-                "nodes": c.nodes,
-                "term_years": c.term_years,
-                **({"payment": c.payment} if c.payment else {}),
-            }
-            for c in deployment.capacity
-        ],
-        "workload": deployment.workload_class.value,
+        "capacity": capacity,
+        "workload": deployment.workload_class._value_,
         "workload_reason": deployment.class_reason,
         "tags": dict(sorted(deployment.tags.items())),
         "unknown": list(deployment.unknown),
         "notes": list(deployment.notes),
-        # An LLM deployment is described by its model, not by a machine (so every format
-        # shows ``azure/gpt-4o`` for it, on either side of a change).
-        **(
-            {}
-            if deployment.llm is None
-            else {"llm": {"provider": deployment.llm.provider, "model": deployment.llm.model}}
-        ),
     }
+    # An LLM deployment is described by its model, not by a machine (so every format
+    # shows ``azure/gpt-4o`` for it, on either side of a change).
+    if deployment.llm is not None:
+        entry["llm"] = {"provider": deployment.llm.provider, "model": deployment.llm.model}
+    return entry
 
 
 def exact(amount: Decimal | None) -> str | None:
@@ -89,156 +107,181 @@ def exact(amount: Decimal | None) -> str | None:
     return None if amount is None else format(amount, "f")
 
 
-def identity(workload: Workload) -> dict[str, Any]:
-    """Who a workload is, where it is written and its change: the head of every record."""
-    return {
-        "address": workload.address,
-        "component": workload.component,
-        "resource_type": workload.resource_type,
-        "project": workload.project,
-        "source": {
-            "path": workload.source.path,
-            "kind": workload.source.kind,
-            "line": workload.source.line,
-        },
-        "action": workload.action.value,
+def _cost_line(line: CostLine) -> dict[str, Any]:
+    entry = {
+        "purchase_option": line.purchase._value_,
+        "nodes": line.nodes,
+        "hourly_rate": str(line.hourly_rate),
+        "monthly": decimal_string(line.monthly),
+        "basis": line.basis,
+        "table": line.table,
+        "priced_as": line.priced_as,
     }
+    if line.component:
+        entry["component"] = line.component
+        entry["quantity"] = str(line.quantity) if line.quantity is not None else None
+        entry["unit"] = line.unit
+        entry["unit_price"] = str(line.unit_price) if line.unit_price is not None else None
+    return entry
 
 
 def resource(item: PricedWorkload) -> dict[str, Any]:
     workload = item.workload
-    current = workload.current
+    planned = workload.planned
     costing = item.planned_cost or item.prior_cost
     # The amounts are properties that compute: each is read once here.
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
-    reasons = item.estimate_reasons
-    entry: dict[str, Any] = {
-        **identity(workload),
-        "workload": current.workload_class.value,
-        "gpus": number(workload.planned.accelerators_total) if workload.planned else 0,
+    lines = costing.lines if costing else ()
+    planned_side, prior_side = _deployment(planned), _deployment(workload.prior)
+    purchase, reasons = _purchase(item, lines, planned_side or prior_side)
+    source = workload.source
+    entry = {
+        "address": workload.address,  # who, where written and the change; then the costs
+        "component": workload.component,
+        "resource_type": workload.resource_type,
+        "project": workload.project,
+        "source": {"path": source.path, "kind": source.kind, "line": source.line},
+        "action": workload.action._value_,
+        "workload": workload.current.workload_class._value_,
+        # (the planned side's gpus: number(accelerators_total), computed once)
+        "gpus": planned_side["gpus"] if planned_side is not None else 0,
         "monthly_cost": decimal_string(monthly),
         "monthly_cost_unrounded": exact(monthly),
         "prior_monthly_cost": decimal_string(prior),
         "delta_monthly_cost": decimal_string(delta),
         "priced": monthly is not None and prior is not None,
         "unpriced_reason": item.unpriced_reason,
-        "purchase": item.purchase_label,
+        "purchase": purchase,
         "estimate": bool(reasons),
         "estimate_reasons": list(reasons),
-        "cost_lines": [
-            {
-                "purchase_option": line.purchase.value,
-                "nodes": line.nodes,
-                "hourly_rate": str(line.hourly_rate),
-                "monthly": decimal_string(line.monthly),
-                "basis": line.basis,
-                "table": line.table,
-                "priced_as": line.priced_as,
-                **(
-                    {
-                        "component": line.component,
-                        "quantity": str(line.quantity) if line.quantity is not None else None,
-                        "unit": line.unit,
-                        "unit_price": str(line.unit_price) if line.unit_price is not None else None,
-                    }
-                    if line.component
-                    else {}
-                ),
-            }
-            for line in (costing.lines if costing else ())
-        ],
+        "cost_lines": [_cost_line(line) for line in lines],
         "cost_notes": list(costing.notes) if costing else [],
         "hours_per_month": str(costing.hours_per_month) if costing else None,
-        "planned": _deployment(workload.planned),
-        "prior": _deployment(workload.prior),
+        "planned": planned_side,
+        "prior": prior_side,
+        # unit costs, run counts, replicas and token volumes (the planned side's, below)
+        "unit_costs": _unit_costs(item.unit_costs),
+        "run_hours": None,
+        "runs_per_month": None,
+        "replicas": None,
+        "llm": None,
+        "baseline_monthly_cost": None,  # (set by _resources: here, the dict is sized for it)
     }
-    entry.update(unit_fields(item))
+    if planned is not None:
+        entry["run_hours"] = plain(planned.run_hours)
+        entry["runs_per_month"] = plain(planned.runs_per_month)
+        if planned.llm is None:
+            nodes = planned_side["nodes"] if planned_side is not None else planned.node_count
+            entry["replicas"] = {
+                "current": nodes,
+                "min": planned.min_nodes,
+                "max": planned.max_nodes,
+            }
+        else:
+            entry["llm"] = _llm_fields(planned.llm, item.unit_costs)
     return entry
+
+
+def _unit_costs(units: UnitCosts) -> dict[str, Any]:
+    """The ``unit_costs`` of a record."""
+    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
+    return {
+        "per_run": None if units.per_run is None else decimal_string(units.per_run),
+        "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
+        "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
+        "monthly_at_max_replicas": None
+        if units.monthly_at_max is None
+        else decimal_string(units.monthly_at_max),
+    }
+
+
+def _purchase(
+    item: PricedWorkload, lines: Sequence[CostLine], current: dict[str, Any] | None
+) -> tuple[str | None, tuple[str, ...]]:
+    """A record's ``purchase`` and ``estimate_reasons``; *current* is the record of the
+    workload's current side."""
+    if _as_bought(lines):  # no fallback, no estimate: the properties' answers, known
+        # (the current side's purchase_option, as its record has it)
+        return (current["purchase_option"] if current is not None else None), ()
+    return item.purchase_label, item.estimate_reasons
+
+
+def _as_bought(lines: Sequence[CostLine]) -> bool:
+    """No line is priced at another option's rate or estimated: a workload's
+    ``purchase_label`` is then its purchase option and its ``estimate_reasons`` empty."""
+    return not any(line.priced_as or (line.basis and "estimate:" in line.basis) for line in lines)
 
 
 def brief_resource(item: PricedWorkload) -> dict[str, Any]:
     """The part of :func:`resource` a report with a line per workload reads (JUnit): who it
-    is, where it is written, the change, its costs, and each side's machine, nodes and model.
-    Same values as the full record's (a fifth of its time on a 5,000-resource plan)."""
+    is, the file and line it is written at, the change, its cost and change in cost, and
+    each side's machine, nodes and model. Same values as the full record's (a fifth of its
+    time on a 5,000-resource plan)."""
     workload = item.workload
     monthly, prior = item.monthly_cost, item.prior_monthly_cost
     delta = None if monthly is None or prior is None else monthly - prior
+    source = workload.source
     return {
-        **identity(workload),
-        "monthly_cost": decimal_string(monthly),
-        "prior_monthly_cost": decimal_string(prior),
-        "delta_monthly_cost": decimal_string(delta),
-        "priced": monthly is not None and prior is not None,
+        "address": workload.address,
+        "component": workload.component,
+        "project": workload.project,
+        "source": {"path": source.path, "line": source.line},
+        "action": workload.action._value_,
+        "monthly_cost": None if monthly is None else decimal_string(monthly),
+        "delta_monthly_cost": None if delta is None else decimal_string(delta),
+        "priced": delta is not None,
         "unpriced_reason": item.unpriced_reason,
         "planned": _brief_side(workload.planned),
         "prior": _brief_side(workload.prior),
+        "baseline_monthly_cost": None,  # (set by _resources: here, the dict is sized for it)
     }
 
 
 def _brief_side(deployment: Deployment | None) -> dict[str, Any] | None:
     if deployment is None:
         return None
-    side: dict[str, Any] = {
-        "instance_type": deployment.public("instance_type", deployment.instance_type),
-        "nodes": deployment.node_count,
-    }
+    instance_type = deployment.instance_type
+    if deployment.sensitive:
+        instance_type = deployment.public("instance_type", instance_type)
+    side: dict[str, Any] = {"instance_type": instance_type, "nodes": deployment.node_count}
     if deployment.llm is not None:
         side["llm"] = {"provider": deployment.llm.provider, "model": deployment.llm.model}
     return side
 
 
-def unit_fields(item: PricedWorkload) -> dict[str, Any]:
-    """Unit costs, run counts, replicas and token volumes of a ``resources[]`` entry."""
-    planned = item.workload.planned
-    units = item.unit_costs
-    per_request, per_token = units.per_1k_requests, units.per_1k_tokens
-    fields: dict[str, Any] = {
-        "unit_costs": {
-            "per_run": decimal_string(units.per_run),
-            "per_1k_requests": None if per_request is None else str(round(per_request, 4)),
-            "per_1k_tokens": None if per_token is None else str(round(per_token, 6)),
-            "monthly_at_max_replicas": decimal_string(units.monthly_at_max),
-        },
-        "run_hours": plain(planned.run_hours) if planned else None,
-        "runs_per_month": plain(planned.runs_per_month) if planned else None,
-        "replicas": None
-        if planned is None or planned.llm is not None
-        else {"current": planned.node_count, "min": planned.min_nodes, "max": planned.max_nodes},
-        "llm": None,
+def _llm_fields(llm: LlmUsage, units: UnitCosts) -> dict[str, Any]:
+    """The ``llm`` of a record: an LLM workload's model, tier and monthly volumes."""
+    return {
+        "provider": llm.provider,
+        "model": llm.model,
+        "tier": llm.tier,
+        "requests_per_month": plain(llm.requests_per_month),
+        "input_tokens_per_month": plain(llm.input_per_month),
+        "output_tokens_per_month": plain(llm.output_per_month),
+        "tokens_per_month": plain(units.tokens_per_month),
+        "cached_input_share": plain(llm.cached_input_share),
+        "batch_share": plain(llm.batch_share),
+        "max_tokens": llm.max_tokens,
+        "prompt_caching": llm.caching,
+        "deployment_type": llm.deployment_type,
+        "service_tier": llm.service_tier,
+        "cache_ttl": llm.cache_ttl,
+        "provisioned_units": plain(llm.provisioned_units),
     }
-    if planned is not None and planned.llm is not None:
-        llm = planned.llm
-        fields["llm"] = {
-            "provider": llm.provider,
-            "model": llm.model,
-            "tier": llm.tier,
-            "requests_per_month": plain(llm.requests_per_month),
-            "input_tokens_per_month": plain(llm.input_per_month),
-            "output_tokens_per_month": plain(llm.output_per_month),
-            "tokens_per_month": plain(units.tokens_per_month),
-            "cached_input_share": plain(llm.cached_input_share),
-            "batch_share": plain(llm.batch_share),
-            "max_tokens": llm.max_tokens,
-            "prompt_caching": llm.caching,
-            "deployment_type": llm.deployment_type,
-            "service_tier": llm.service_tier,
-            "cache_ttl": llm.cache_ttl,
-            "provisioned_units": plain(llm.provisioned_units),
-        }
-    return fields
 
 
 def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
+    saving, cost = found.monthly_saving, found.monthly_cost
     return {
         "rule": found.rule,
         "type": found.type,
-        "severity": found.severity.value,
+        "severity": found.severity._value_,
         "address": found.address,
         "component": found.component,
         "message": found.message,
-        "monthly_saving": decimal_string(found.monthly_saving),
-        "monthly_cost": decimal_string(found.monthly_cost),
+        "monthly_saving": None if saving is None else decimal_string(saving),
+        "monthly_cost": None if cost is None else decimal_string(cost),
         "remediation": found.remediation,
         "link": found.link,
         "file": found.file,
@@ -250,6 +293,22 @@ def finding(found: Finding, project: str | None = None) -> dict[str, Any]:
         "new": not found.existing,
         "waived": found.waived,
         "waiver": None if found.waiver is None else waiver(found.waiver),
+    }
+
+
+def brief_finding(found: Finding, project: str | None = None) -> dict[str, Any]:
+    """The part of :func:`finding` a report with a line per workload reads (JUnit): the
+    rule, what and where it is about, its message and fix, and whether it is waived."""
+    return {
+        "rule": found.rule,
+        "type": found.type,
+        "severity": found.severity._value_,
+        "address": found.address,
+        "component": found.component,
+        "message": found.message,
+        "remediation": found.remediation,
+        "project": project,
+        "waived": found.waived,
     }
 
 
@@ -310,11 +369,16 @@ def projects(result: CheckResult) -> list[dict[str, Any]]:
             continue
         entry = found
         entry["workloads"] += 1
-        if not item.priced:
+        # (the amounts read once: priced and delta_monthly_cost would read them again)
+        monthly, prior = item.monthly_cost, item.prior_monthly_cost
+        if monthly is None or prior is None:
             entry["unpriced"] += 1
-        entry["_monthly"] += item.monthly_cost or 0
-        entry["_prior"] += item.prior_monthly_cost or 0
-        entry["_delta"] += item.delta_monthly_cost or 0
+            delta = None
+        else:
+            delta = monthly - prior
+        entry["_monthly"] += monthly or 0
+        entry["_prior"] += prior or 0
+        entry["_delta"] += delta or 0
     out = []
     for entry in totals.values():
         entry["monthly_cost_unrounded"] = exact(entry["_monthly"])
@@ -347,9 +411,10 @@ def build(
     """The report document. Without *records*, ``resources`` and ``projects`` are left empty:
     for formats that list findings only (SARIF, GitHub annotations), which need not build
     a record per workload. With *only*, ``resources`` holds the records of those workloads
-    only (a format that shows a few of thousands). With *brief*, each record holds only what
-    a one-line-per-workload format reads (see :func:`brief_resource`) and ``projects`` is
-    empty: JUnit, which lists every workload."""
+    only (a format that shows a few of thousands). With *brief*, each record and
+    finding holds only what a one-line-per-workload format reads (:func:`brief_resource`,
+    :func:`brief_finding`) and ``projects``, ``pricing`` and ``summary`` are empty: JUnit,
+    which lists every workload."""
     owners = _finding_projects(result)
     comparison = result.baseline
     document = {
@@ -357,7 +422,7 @@ def build(
         "version": REPORT_VERSION,
         "tool": {"name": "aicost", "version": __version__},
         "verdict": result.verdict,
-        "summary": _summary(result),
+        "summary": {} if brief else _summary(result),
         "inputs": [
             {"path": i.path, "kind": i.kind, "resources": i.resources} for i in result.inputs
         ],
@@ -370,11 +435,14 @@ def build(
             "today": result.today.isoformat() if result.today else None,
             "gate": result.gate.describe(),
         },
-        "pricing": _pricing(result),
+        "pricing": [] if brief else _pricing(result),
         "projects": projects(result) if records and not brief else [],
         "baseline": comparison_document(comparison) if comparison is not None else None,
         "resources": _resources(result, only, brief) if records else [],
-        "findings": [finding(f, owners.get((f.address, f.component))) for f in result.findings],
+        "findings": [
+            (brief_finding if brief else finding)(f, owners.get((f.address, f.component)))
+            for f in result.findings
+        ],
         "warnings": list(result.warnings),
         "stale_waivers": [stale(item) for item in result.stale_waivers],
         "policy_notes": list(result.policy_notes),
@@ -397,11 +465,28 @@ def largest_changes(result: CheckResult, limit: int) -> list[int]:
             text = redact(text, secrets)
         return money(text) or Decimal(0)
 
-    weights = [
-        (item.priced, -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
-        for item in result.workloads
-    ]
-    return sorted(range(len(weights)), key=weights.__getitem__)[:limit]
+    if secrets:
+        weights = [
+            (item.priced, -abs(shown(item.delta_monthly_cost)), -shown(item.monthly_cost))
+            for item in result.workloads
+        ]
+    else:
+        weights = [_weight(item.monthly_cost, item.prior_monthly_cost) for item in result.workloads]
+    # (``heapq.nsmallest`` is ``sorted(...)[:limit]``, ties in order, without the full sort)
+    return heapq.nsmallest(limit, range(len(weights)), key=weights.__getitem__)
+
+
+_ZERO = Decimal(0)
+
+
+def _weight(monthly: Decimal | None, prior: Decimal | None) -> tuple[bool, Decimal, Decimal]:
+    """:func:`largest_changes`' order of a workload without secrets, from its two amounts read
+    once (``priced``, ``delta_monthly_cost`` and ``monthly_cost`` each read them again)."""
+    if monthly is None:
+        return (False, _ZERO, _ZERO)  # (zeros compare equal whatever their sign)
+    if prior is None:
+        return (False, _ZERO, -cents(monthly))
+    return (True, -abs(cents(monthly - prior)), -cents(monthly))
 
 
 def has_baseline_costs(result: CheckResult) -> bool:
@@ -445,7 +530,7 @@ def _resources(
 def _summary(result: CheckResult) -> dict[str, Any]:
     summary = result.summary
     active = result.active_findings
-    severities = Counter(f.severity.value for f in active)
+    severities = Counter(f.severity._value_ for f in active)
     return {
         "currency": "USD",
         "monthly_cost": decimal_string(summary.monthly_cost),

@@ -18,7 +18,9 @@ from aicost.report import view as v
 def render(result: CheckResult, options: RenderOptions) -> str:
     from aicost.document.build import build
 
-    return render_document(build(result), options)
+    # Its lines list findings and the unpriced workloads: only their records are built.
+    unpriced = [item for item in result.workloads if not item.priced]
+    return render_document(build(result, only=unpriced), options)
 
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from rich.cells import cell_len
-from rich.text import Text
 
-Cell = str | Text
+if TYPE_CHECKING:
+    from rich.text import Text
+
+#: A cell: text, or rich Text with a style (rich.text is imported only where it is drawn).
+Cell: TypeAlias = "str | Text"
+
+
+def plain_text(cell: Any) -> str:
+    """A cell's text without its style."""
+    return cell if isinstance(cell, str) else str(cell.plain)
 
 
 @dataclass
@@ -34,7 +43,7 @@ class Column:
     def natural(self) -> int:
         widths = [cell_len(self.header)]
         for cell in self.cells:
-            text = cell.plain if isinstance(cell, Text) else cell
+            text = plain_text(cell)
             widths.append(max((cell_len(line) for line in text.split("\n")), default=0))
         return max(widths)
 
@@ -81,7 +90,7 @@ def fit(columns: Sequence[Column], width: int) -> list[Column]:
 
 
 def _tail(cell: Cell, width: int) -> Cell:
-    text = cell.plain if isinstance(cell, Text) else cell
+    text = plain_text(cell)
     if cell_len(text) <= width:
         return cell
     return "…" + text[-(width - 1) :]

@@ -92,12 +92,12 @@ def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     for found in v.findings(document):
         if v.waived(found):
             continue
-        level, command = annotation(found)
+        level = _COMMAND.get(str(found.get("severity")), "warning")  # as annotation() has it
         counts[level] = counts.get(level, 0) + 1
         if counts[level] > ANNOTATIONS_PER_LEVEL:
-            hidden += 1
+            hidden += 1  # (counted, not written: thousands of findings, twenty annotations)
             continue
-        lines.append(command)
+        lines.append(annotation(found)[1])
     for warning in document.get("warnings") or ():
         counts["warning"] = counts.get("warning", 0) + 1
         if counts["warning"] > ANNOTATIONS_PER_LEVEL:

@@ -10,7 +10,7 @@ in them could add HTML, @mentions or links. Every text format passes such string
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 #: C0 controls (tab and newline included: one value stays on one line), DEL, C1 controls,
@@ -77,23 +77,53 @@ _RAW_UTF8 = re.compile(
 _ASCII_BUT_DEL = bytes(range(0x7F))
 
 
-def raw_controls(data: bytes) -> bool:
+def raw_controls(data: bytes | bytearray) -> bool:
     """Whether UTF-8 *data* holds DEL, a C1 control or a bidirectional mark. Searched in
     its non-ASCII bytes only (and DEL): a character's bytes stay together when the ASCII
-    bytes around them go, and a search of megabytes becomes one of a few hundred bytes."""
+    bytes around them go, and a search of megabytes becomes one of a few hundred bytes.
+    ASCII *data* (the usual report: one check of its bytes in C) holds only DEL of those."""
+    if data.isascii():
+        return b"\x7f" in data
     return _RAW_UTF8.search(data.translate(None, _ASCII_BUT_DEL)) is not None
 
 
 def _plain(value: Any) -> bool:
-    """True when no string anywhere in *value* holds a control character (one encode in C
-    and two searches, instead of a Python call per value); False when unsure."""
+    """True when no string anywhere in *value* holds a control character (an encode in C
+    and two searches per piece of it, instead of a Python call per value); False when
+    unsure."""
     import msgspec
 
+    encoder, buffer = msgspec.json.Encoder(), bytearray()
     try:
-        encoded = msgspec.json.encode(value)
+        for piece in pieces(value):
+            encoder.encode_into(piece, buffer)
+            if _ESCAPE.search(buffer) is not None or raw_controls(buffer):
+                return False
     except (TypeError, ValueError, msgspec.EncodeError):
         return False
-    return _ESCAPE.search(encoded) is None and not raw_controls(encoded)
+    return True
+
+
+#: Records per piece of a long list (see :func:`pieces`).
+_PIECE = 256
+
+
+def pieces(value: Any, depth: int = 0) -> Iterator[Any]:
+    """*value* in pieces that hold, between them, every value in it (dict keys of the
+    pieces included): the containers of its first levels taken apart, long lists in slices.
+    A check that encodes each piece into one reused buffer touches a few hundred kilobytes
+    where encoding a report of megabytes at once would touch megabytes of fresh memory."""
+    if depth < 4 and isinstance(value, dict) and all(type(key) is str for key in value):
+        for item in value.values():
+            yield from pieces(item, depth + 1)
+    elif depth < 4 and isinstance(value, list) and len(value) <= 8:
+        for item in value:
+            yield from pieces(item, depth + 1)
+    elif isinstance(value, list) and len(value) > _PIECE:
+        for start in range(0, len(value), _PIECE):
+            yield value[start : start + _PIECE]
+    else:
+        yield value
 
 
 def _tree(value: Any) -> Any:

@@ -10,7 +10,7 @@ case's ``system-out``. Findings about many workloads at once (budgets) form a la
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from aicost.core.projects import project_key
@@ -37,29 +37,37 @@ def _clean(text: Any) -> str:
 
 def render_document(document: Mapping[str, Any], options: RenderOptions) -> str:
     document = inert.tree(document)  # input strings: control characters made visible
-    by_resource, aggregate = _split_findings(document)
+    resources = v.resources(document)
+    keys = _keys(resources)
+    by_resource, aggregate = _split_findings(document, set(keys))
 
-    suites: list[tuple[str, list[_Case]]] = []
-    by_project: dict[str, list[_Case]] = {}
-    where = v.repo_paths()
-    for resource in v.resources(document):
+    suites: list[_Suite] = []
+    by_project: dict[str, _Suite] = {}
+    paths = _Paths(v.repo_paths())
+    outcomes = _Outcomes()
+    for resource, key in zip(resources, keys, strict=True):
         project = str(resource.get("project") or "aicost")
-        cases = by_project.get(project)
-        if cases is None:
-            cases = by_project[project] = []
-            suites.append((_clean(project), cases))
-        cases.append(_case(project, resource, by_resource.get(_key(resource), []), where))
+        suite = by_project.get(project)
+        if suite is None:
+            suite = by_project[project] = _Suite(_clean(project))
+            suites.append(suite)
+        on_it = by_resource.get(key, ())
+        suite.add(*_case(suite.name_attribute, resource, on_it, paths, outcomes))
     if aggregate:
-        policy_cases = []
+        policy = _Suite("aicost policy")
         for found in aggregate:
-            case = _Case([("classname", "aicost policy"), ("name", _clean(found.get("address")))])
-            _outcome(case, [found])
-            policy_cases.append(case)
-        suites.append(("aicost policy", policy_cases))
+            name = _attribute(_clean(found.get("address")))
+            head = f'<testcase classname="aicost policy" name="{name}" time="0"'
+            failure = _failure([found])
+            if failure is None:
+                policy.add(head + " />", False, False)
+            else:
+                policy.add(head + ">\n      " + failure + "\n    </testcase>", True, False)
+        suites.append(policy)
     warnings = [str(w) for w in document.get("warnings") or ()]
     # Warnings are not test cases: they go to the first suite's system-err.
     system_err = _clean("\n".join(warnings)) if warnings and suites else None
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _xml(suites, system_err) + "\n"
+    return "".join(['<?xml version="1.0" encoding="UTF-8"?>\n', *_xml(suites, system_err), "\n"])
 
 
 #: An attribute, or an element without children: (tag, attributes, text).
@@ -67,54 +75,66 @@ _Attributes = list[tuple[str, str]]
 _Leaf = tuple[str, _Attributes, str | None]
 
 
-class _Case:
-    """A ``testcase``: its attributes and its children (failure or skipped, system-out)."""
+class _Suite:
+    """A ``testsuite``: its name and its cases, each already written, and their outcomes."""
 
-    __slots__ = ("attributes", "children", "failed", "skipped")
+    __slots__ = ("cases", "failures", "name", "name_attribute", "skipped")
 
-    def __init__(self, attributes: _Attributes) -> None:
-        self.attributes = attributes
-        self.children: list[_Leaf] = []
-        self.failed = False
-        self.skipped = False
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.name_attribute = _attribute(name)
+        self.cases: list[str] = []
+        self.failures = 0
+        self.skipped = 0
+
+    def add(self, case: str, failed: bool, skipped: bool) -> None:
+        self.cases.append(case)
+        self.failures += failed
+        self.skipped += skipped
 
 
-def _xml(suites: list[tuple[str, list[_Case]]], system_err: str | None) -> str:
+class _Paths:
+    """A source path as a case's ``file`` attribute (repository-relative, cleaned, escaped),
+    worked out once per path: every case of a plan names the same file."""
+
+    def __init__(self, where: Callable[[str | None], str | None]) -> None:
+        self.where = where
+        self.known: dict[str, str] = {}
+
+    def attribute(self, path: str) -> str:
+        found = self.known.get(path)
+        if found is None:
+            found = self.known[path] = _attribute(_clean(self.where(path) or path))
+        return found
+
+
+def _xml(suites: list[_Suite], system_err: str | None) -> list[str]:
     """The ``testsuites`` element, laid out as ``ET.indent`` and ``ET.tostring`` did: two
     spaces per level, ``" />"`` for an element without text or children, attributes in the
     order they were set (each case and suite reports 0 seconds: pricing is not timed per
-    resource, and JUnit consumers expect a duration)."""
+    resource, and JUnit consumers expect a duration). In parts, joined once by the caller
+    (megabytes of cases: each concatenation would copy them)."""
     totals = [0, 0, 0]
     parts: list[str] = []
-    for index, (name, cases) in enumerate(suites):
-        failures = sum(1 for c in cases if c.failed)
-        skipped = sum(1 for c in cases if c.skipped)
+    for index, suite in enumerate(suites):
+        cases = suite.cases
         totals[0] += len(cases)
-        totals[1] += failures
-        totals[2] += skipped
-        attributes = [("name", name), ("time", "0"), ("tests", str(len(cases)))]
-        attributes += [("failures", str(failures)), ("skipped", str(skipped)), ("errors", "0")]
-        children = [_case_xml(case) for case in cases]
+        totals[1] += suite.failures
+        totals[2] += suite.skipped
+        attributes = [("name", suite.name), ("time", "0"), ("tests", str(len(cases)))]
+        attributes += [("failures", str(suite.failures)), ("skipped", str(suite.skipped))]
+        attributes.append(("errors", "0"))
+        children = cases
         if index == 0 and system_err is not None:
-            children.append(_leaf(("system-err", [], system_err)))
+            children = [*cases, _leaf(("system-err", [], system_err))]
         tail = "\n  " if index < len(suites) - 1 else "\n"
-        parts.append(
-            _open("testsuite", attributes) + "\n    " + "\n    ".join(children)
-            + "\n  </testsuite>" + tail
-        )  # fmt: skip
+        parts += [_open("testsuite", attributes), "\n    ", "\n    ".join(children)]
+        parts.append("\n  </testsuite>" + tail)
     root = [("name", "aicost"), ("tests", str(totals[0])), ("failures", str(totals[1]))]
     root += [("skipped", str(totals[2])), ("errors", "0")]
     if not parts:
-        return _leaf(("testsuites", root, None))
-    return _open("testsuites", root) + "\n  " + "".join(parts) + "</testsuites>"
-
-
-def _case_xml(case: _Case) -> str:
-    attributes = [*case.attributes, ("time", "0")]
-    if not case.children:
-        return _leaf(("testcase", attributes, None))
-    inner = "\n      ".join(_leaf(child) for child in case.children)
-    return _open("testcase", attributes) + "\n      " + inner + "\n    </testcase>"
+        return [_leaf(("testsuites", root, None))]
+    return [_open("testsuites", root), "\n  ", *parts, "</testsuites>"]
 
 
 def _open(tag: str, attributes: _Attributes) -> str:
@@ -155,64 +175,118 @@ def _attribute(text: str) -> str:
     return text
 
 
+def _keys(resources: list[Mapping[str, Any]]) -> list[tuple[Any, str, Any]]:
+    """Each resource's key as findings name it: (project key, address, component)."""
+    projects: dict[str, str] = {}  # a few projects, thousands of resources
+    keys = []
+    for resource in resources:
+        project = str(resource.get("project") or "")
+        key = projects.get(project)
+        if key is None:
+            key = projects[project] = project_key(project)
+        keys.append((key, str(resource.get("address")), resource.get("component")))
+    return keys
+
+
 def _split_findings(
-    document: Mapping[str, Any],
+    document: Mapping[str, Any], keys: set[tuple[Any, str, Any]]
 ) -> tuple[dict[tuple[Any, str, Any], list[Mapping[str, Any]]], list[Mapping[str, Any]]]:
     """Findings by the resource they are on, and those on no resource (budgets)."""
     by_resource: dict[tuple[Any, str, Any], list[Mapping[str, Any]]] = {}
     aggregate: list[Mapping[str, Any]] = []
-    keys = {_key(r) for r in v.resources(document)}  # as findings name them (project_key)
     for found in v.findings(document):
         key = (found.get("project"), str(found.get("address")), found.get("component"))
         if key in keys:
-            by_resource.setdefault(key, []).append(found)
+            found_list = by_resource.get(key)
+            if found_list is None:
+                by_resource[key] = [found]
+            else:
+                found_list.append(found)
         else:
             aggregate.append(found)
     return by_resource, aggregate
 
 
-def _key(resource: Mapping[str, Any]) -> tuple[Any, str, Any]:
-    return (
-        project_key(str(resource.get("project") or "")),
-        str(resource.get("address")),
-        resource.get("component"),
-    )
-
-
 def _case(
-    project: str,
+    classname: str,
     resource: Mapping[str, Any],
-    found: list[Mapping[str, Any]],
-    where: Callable[[str | None], str | None] = v.repo_path,
-) -> _Case:
-    case = _Case([("classname", _clean(project)), ("name", _clean(v.label(resource)))])
-    source = resource.get("source") if isinstance(resource.get("source"), dict) else {}
+    found: Sequence[Mapping[str, Any]],
+    paths: _Paths,
+    outcomes: _Outcomes,
+) -> tuple[str, bool, bool]:
+    """A ``testcase`` (*classname* escaped) as written, whether it failed, whether skipped.
+    (The document went through :func:`inert.tree`: its strings hold no control character,
+    so the text made of them and of ours needs no :func:`_clean`.)"""
+    head = f'<testcase classname="{classname}" name="{_attribute(v.label(resource))}"'
+    source = resource.get("source")
     if isinstance(source, dict) and source.get("line"):
-        path = where(str(source.get("path"))) or source.get("path")
-        case.attributes += [("file", _clean(path)), ("line", str(source["line"]))]
-    if not _outcome(case, found) and not resource.get("priced"):
-        message = _clean(f"unpriced: {resource.get('unpriced_reason')}")
-        case.children.append(("skipped", [("message", message)], None))
-        case.skipped = True
-    details = [
+        path = paths.attribute(str(source.get("path")))
+        head += f' file="{path}" line="{_attribute(str(source["line"]))}"'
+    failure, notes = outcomes.of(found) if found else (None, ())
+    children = [] if failure is None else [failure]
+    skipped = failure is None and not resource.get("priced")
+    if skipped:
+        message = f"unpriced: {resource.get('unpriced_reason')}"
+        children.append(_leaf(("skipped", [("message", message)], None)))
+    details = (
         f"{v.change(resource)}: {v.hardware(v.current(resource))}, "
         f"{v.amount(resource.get('monthly_cost'))}/month "
         f"({v.amount(resource.get('delta_monthly_cost'), signed=True)})"
-    ]
-    notes = [
-        f"{f.get('severity')}: {f.get('rule')}: {f.get('message')}"
-        for f in found
-        if f.get("severity") != "error" or v.waived(f)
-    ]
-    case.children.append(("system-out", [], _clean("\n".join(details + notes))))
-    return case
+    )
+    text = "\n".join([details, *notes]) if notes else details
+    children.append(f"<system-out>{_text(text)}</system-out>")  # (text: never empty)
+    case = head + ' time="0">\n      ' + "\n      ".join(children) + "\n    </testcase>"
+    return case, failure is not None, skipped
 
 
-def _outcome(case: _Case, found: list[Mapping[str, Any]]) -> bool:
-    """Add a failure for the active errors; True when the case failed."""
+class _Outcomes:
+    """A case's failure element and notes for its findings, worked out once per distinct set
+    of findings (a rule flags thousands of workloads with the same message and fix)."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]] = {}
+
+    def of(self, found: Sequence[Mapping[str, Any]]) -> tuple[str | None, tuple[str, ...]]:
+        key = self._key(found)
+        known = self.known.get(key) if key is not None else None
+        if known is None:
+            notes = tuple(
+                f"{f.get('severity')}: {f.get('rule')}: {f.get('message')}"
+                for f in found
+                if f.get("severity") != "error" or v.waived(f)
+            )
+            known = (_failure(found), notes)
+            if key is not None:
+                self.known[key] = known
+        return known
+
+    @staticmethod
+    def _key(found: Sequence[Mapping[str, Any]]) -> tuple[Any, ...] | None:
+        """What the outcome depends on; None when a value cannot be a key (a saved report
+        with a list where a message should be)."""
+        key = tuple(
+            (
+                f.get("severity"),
+                f["waived"] if "waived" in f else v.waived(f),  # (v.waived, without a call)
+                f.get("rule"),
+                f.get("message"),
+                f.get("type"),
+                f.get("remediation"),
+            )
+            for f in found
+        )
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+
+def _failure(found: Sequence[Mapping[str, Any]]) -> str | None:
+    """The ``failure`` element for the active errors, or None."""
     errors = [f for f in found if f.get("severity") == "error" and not v.waived(f)]
     if not errors:
-        return False
+        return None
     message = _clean("; ".join(f"{f.get('rule')}: {f.get('message')}" for f in errors))
     kinds = _clean(",".join(str(f.get("type")) for f in errors))
     text = _clean(
@@ -221,6 +295,4 @@ def _outcome(case: _Case, found: list[Mapping[str, Any]]) -> bool:
             for f in errors
         )
     )
-    case.children.append(("failure", [("message", message), ("type", kinds)], text))
-    case.failed = True
-    return True
+    return _leaf(("failure", [("message", message), ("type", kinds)], text))

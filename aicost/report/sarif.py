@@ -84,13 +84,13 @@ def sarif(document: Mapping[str, Any], category_name: str | None = None) -> dict
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results = []
-    where = v.repo_paths()
+    places = _Places(v.repo_paths())
     for found in v.findings(document):
         rule = str(found.get("rule"))
         if rule not in index:
             index[rule] = len(rules)
             rules.append(_rule(found))
-        results.append(_result(found, index[rule], document, where))
+        results.append(_result(found, index[rule], document, places))
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -110,6 +110,35 @@ def sarif(document: Mapping[str, Any], category_name: str | None = None) -> dict
         "properties": _run_properties(document),
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+class _Places:
+    """Repository-relative paths, and the ``physicalLocation`` of a file and line, worked
+    out once each for one log: thousands of findings name a few files. A location is
+    shared by the results at the same place (the log is encoded, never changed)."""
+
+    def __init__(self, where: Callable[[str | None], str | None]) -> None:
+        self.where = where
+        self.physical: dict[tuple[str, int, type], dict[str, Any]] = {}
+        self.uris: dict[str, str | None] = {}
+
+    def uri(self, file: Any) -> str | None:
+        """``where(str(file))``, asked once per file."""
+        text = str(file)
+        if text not in self.uris:
+            self.uris[text] = self.where(text)
+        return self.uris[text]
+
+    def of(self, uri: str, line: Any) -> dict[str, Any]:
+        start = line if isinstance(line, int) and line > 0 else 1
+        key = (uri, start, type(start))  # (True is 1 as a key, not as JSON)
+        found = self.physical.get(key)
+        if found is None:
+            found = self.physical[key] = {
+                "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": start},
+            }
+        return found
 
 
 def _rule(found: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,63 +168,65 @@ def _result(
     found: Mapping[str, Any],
     rule_index: int,
     document: Mapping[str, Any],
-    where: Callable[[str | None], str | None] = v.repo_path,
+    places: _Places | None = None,
 ) -> dict[str, Any]:
-    message = str(found.get("message") or "")
-    saving = money(found.get("monthly_saving"))
-    if saving:
-        message += f" (the compliant choice saves {usd(saving)}/month)"
+    places = places if places is not None else _Places(v.repo_path)
+    get = found.get
+    message = str(get("message") or "")
+    saving = get("monthly_saving")
+    if saving is not None and (amount := money(saving)):
+        message += f" (the compliant choice saves {usd(amount)}/month)"
+    properties = {}
+    for key in ("type", "address", "component", "project", "enforcement", "monthly_cost"):
+        value = get(key)
+        if value is not None:
+            properties[key] = value
+    if saving is not None:
+        properties["monthly_saving"] = saving
     result: dict[str, Any] = {
-        "ruleId": str(found.get("rule")),
+        "ruleId": str(get("rule")),
         "ruleIndex": rule_index,
-        "level": _LEVELS.get(str(found.get("severity")), "warning"),
+        "level": _LEVELS.get(str(get("severity")), "warning"),
         "message": {"text": message},
         "partialFingerprints": {"aicostFinding/v1": _fingerprint(found)},
-        "properties": {
-            key: found.get(key)
-            for key in ("type", "address", "component", "project", "enforcement")
-            if found.get(key) is not None
-        }
-        | {
-            key: found.get(key)
-            for key in ("monthly_cost", "monthly_saving")
-            if found.get(key) is not None
-        },
+        "properties": properties,
     }
-    location = _location(found, document, where)
+    location = _location(found, document, places)
     if location is not None:
         result["locations"] = [location]
-    waiver = found.get("waiver")
+    waiver = get("waiver")
     if isinstance(waiver, dict):
-        expired = bool(waiver.get("expired"))
-        justification = (
-            f"{waiver.get('reason')} (owner {waiver.get('owner')}, "
-            f"{'expired' if expired else 'until'} {waiver.get('expires')})"
-        )
-        suppression: dict[str, Any] = {
-            "kind": "external",
-            "status": "rejected" if expired else "accepted",
-            "justification": justification,
-            "properties": {
-                k: waiver.get(k) for k in ("owner", "expires", "ticket", "source") if waiver.get(k)
-            },
-        }
-        result["suppressions"] = [suppression]
+        result["suppressions"] = [_suppression(waiver)]
     return result
 
 
+def _suppression(waiver: Mapping[str, Any]) -> dict[str, Any]:
+    expired = bool(waiver.get("expired"))
+    justification = (
+        f"{waiver.get('reason')} (owner {waiver.get('owner')}, "
+        f"{'expired' if expired else 'until'} {waiver.get('expires')})"
+    )
+    return {
+        "kind": "external",
+        "status": "rejected" if expired else "accepted",
+        "justification": justification,
+        "properties": {
+            k: waiver.get(k) for k in ("owner", "expires", "ticket", "source") if waiver.get(k)
+        },
+    }
+
+
 def _location(
-    found: Mapping[str, Any],
-    document: Mapping[str, Any],
-    where: Callable[[str | None], str | None] = v.repo_path,
+    found: Mapping[str, Any], document: Mapping[str, Any], places: _Places
 ) -> dict[str, Any] | None:
     """Where the finding is: its file and line; else the policy's line that declares it (a
     budget's ``name:``, a rule's ``id:``); else the input it came from (code scanning refuses
     results without a location)."""
+    where = places.where
     uri, line = None, None
     file = found.get("file")
     if file:
-        uri, line = where(str(file)), found.get("line")
+        uri, line = places.uri(file), found.get("line")
     if uri is None:
         policy = document.get("policy")
         path = policy.get("path") if isinstance(policy, dict) else None
@@ -208,13 +239,8 @@ def _location(
                 break
     if uri is None:
         return None
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-        "region": {"startLine": line if isinstance(line, int) and line > 0 else 1},
-    }
-    location: dict[str, Any] = {"physicalLocation": physical}
-    address = found.get("address")
-    if address:
+    location: dict[str, Any] = {"physicalLocation": places.of(uri, line)}
+    if found.get("address"):
         location["logicalLocations"] = [{"fullyQualifiedName": v.label(found), "kind": "resource"}]
     return location
 
@@ -240,7 +266,10 @@ def policy_line(path: str, found: Mapping[str, Any]) -> int | None:
 
 
 def _fingerprint(found: Mapping[str, Any]) -> str:
-    key = "\x1f".join(str(found.get(k) or "") for k in ("rule", "address", "component", "project"))
+    get = found.get
+    rule, address, component = get("rule"), get("address"), get("component")
+    parts = [str(rule or ""), str(address or ""), str(component or ""), str(get("project") or "")]
+    key = "\x1f".join(parts)
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -14,13 +14,9 @@ import shutil
 import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from rich import box
 from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from aicost.core.money import usd
 from aicost.core.sensitive import redact
@@ -30,16 +26,62 @@ from aicost.policy.finding import Finding
 from aicost.policy.reporting import counts, stale_text, waiver_text, where
 from aicost.report import RenderOptions, inert
 from aicost.report import view as v
-from aicost.report.fit import Cell, Column, fit
+from aicost.report.fit import Cell, Column, fit, plain_text
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+class _NotPlain(Exception):
+    """Raised by :class:`_PlainConsole` for what rich would draw differently than written."""
+
+
+class _PlainConsole:
+    """What the sections ask of rich's Console when the table goes to a pipe or a file
+    without colour: each line written as rich writes printable text that fits the width
+    (as is), without importing rich's console and layout engine (about 15 ms).
+    Anything else (a rich object, a tab, a control or zero-width character, a line longer
+    than the width) raises :class:`_NotPlain`, and rich draws the whole table instead."""
+
+    width = 100_000
+    color_system = None
+
+    def __init__(self) -> None:
+        self.file = io.StringIO()
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if options:
+            raise _NotPlain
+        if not objects:
+            self.file.write("\n")
+            return
+        text = objects[0]
+        if len(objects) > 1 or not isinstance(text, str) or not text.isprintable():
+            raise _NotPlain
+        if len(text) * 2 > self.width and cell_len(text) > self.width:
+            raise _NotPlain
+        self.file.write(text + "\n")
+
+
+_Out: TypeAlias = "Console | _PlainConsole"
+
+
 def render(result: CheckResult, options: RenderOptions) -> str:
-    buffer = io.StringIO()
+    shown, unpriced, document = _records(result, options.max_rows)
+    sections = (result, options, shown, unpriced, document)
+    if options.plain and not options.color and not (options.show_waived and result.waived_findings):
+        try:
+            return _sections(_PlainConsole(), *sections)
+        except _NotPlain:
+            pass
+    from rich.console import Console
+
     width = options.width or shutil.get_terminal_size((100, 24)).columns
     console = Console(
-        file=buffer,
+        file=io.StringIO(),
         force_terminal=options.color,
         no_color=not options.color,
         width=100_000 if options.plain else max(width, 40),
@@ -47,7 +89,17 @@ def render(result: CheckResult, options: RenderOptions) -> str:
         markup=False,
         emoji=False,
     )
-    shown, unpriced, document = _records(result, options.max_rows)
+    return _sections(console, *sections)
+
+
+def _sections(
+    console: _Out,
+    result: CheckResult,
+    options: RenderOptions,
+    shown: list[Mapping[str, Any]],
+    unpriced: list[Mapping[str, Any]],
+    document: Mapping[str, Any],
+) -> str:
     _workloads(console, result, shown, options)
     _unit_costs(console, shown)
     _unpriced(console, unpriced)
@@ -55,7 +107,18 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     _waived(console, result, options)
     _stale_and_notes(console, result)
     _totals(console, result, document)
-    return buffer.getvalue()
+    file = console.file
+    assert isinstance(file, io.StringIO)
+    return file.getvalue()
+
+
+def _styled(console: _Out, text: str, style: str = "") -> Cell:
+    """*text* with a style: rich Text for rich's console, the text itself for a plain one."""
+    if isinstance(console, _PlainConsole):
+        return text
+    from rich.text import Text
+
+    return Text(text, style=style)
 
 
 def _clean(result: CheckResult, value: object) -> str:
@@ -84,7 +147,7 @@ def _records(
 
 
 def _workloads(
-    console: Console, result: CheckResult, shown: list[Mapping[str, Any]], options: RenderOptions
+    console: _Out, result: CheckResult, shown: list[Mapping[str, Any]], options: RenderOptions
 ) -> None:
     columns = [
         Column("Resource", shrink_to=16, prefer=32),
@@ -101,7 +164,7 @@ def _workloads(
         monthly = item.get("monthly_cost")
         row: list[Cell] = [
             *v.workload_cells(item),
-            Text(v.amount(monthly), style="magenta" if monthly is None else ""),
+            _styled(console, v.amount(monthly), "magenta" if monthly is None else ""),
             v.amount(item.get("delta_monthly_cost"), signed=True),
         ]
         for column, cell in zip(columns, row, strict=True):
@@ -109,7 +172,7 @@ def _workloads(
     if result.workloads:
         if options.plain:
             console.print("AI workloads")
-        console.print(_table("AI workloads", columns, console.width, options.plain))
+        _print_table(console, "AI workloads", columns, options.plain)
         if len(shown) < len(result.workloads):
             console.print(
                 f"… {len(result.workloads) - len(shown)} more workloads not shown: the table "
@@ -120,7 +183,7 @@ def _workloads(
         console.print("No AI workloads found.")
 
 
-def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
+def _unit_costs(console: _Out, shown: list[Mapping[str, Any]]) -> None:
     per_unit = [
         f"{v.label(item)}: {', '.join(parts)}"
         for item in shown
@@ -133,7 +196,7 @@ def _unit_costs(console: Console, shown: list[Mapping[str, Any]]) -> None:
             console.print(f"  {line}")
 
 
-def _unpriced(console: Console, unpriced: list[Mapping[str, Any]]) -> None:
+def _unpriced(console: _Out, unpriced: list[Mapping[str, Any]]) -> None:
     if unpriced:
         console.print()
         console.print(f"Unpriced ({len(unpriced)}), not counted in the totals:")
@@ -141,7 +204,7 @@ def _unpriced(console: Console, unpriced: list[Mapping[str, Any]]) -> None:
             console.print(f"  {v.label(entry)}: {entry.get('unpriced_reason')}")
 
 
-def _findings(console: Console, result: CheckResult, options: RenderOptions) -> None:
+def _findings(console: _Out, result: CheckResult, options: RenderOptions) -> None:
     active = result.active_findings
     if active:
         console.print()
@@ -154,10 +217,12 @@ def _findings(console: Console, result: CheckResult, options: RenderOptions) -> 
             console.print(f"… {len(hidden)} more findings not shown ({counted}). Use --max-rows 0.")
 
 
-def _waived(console: Console, result: CheckResult, options: RenderOptions) -> None:
+def _waived(console: _Out, result: CheckResult, options: RenderOptions) -> None:
     waived = result.waived_findings
     if waived and options.show_waived:
         console.print()
+        from rich.table import Table
+
         table_w = Table(title="Waived findings", title_justify="left")
         table_w.add_column("Rule")
         table_w.add_column("Resource", overflow="fold")
@@ -181,7 +246,7 @@ def _waived(console: Console, result: CheckResult, options: RenderOptions) -> No
         )
 
 
-def _stale_and_notes(console: Console, result: CheckResult) -> None:
+def _stale_and_notes(console: _Out, result: CheckResult) -> None:
     if result.stale_waivers:
         console.print()
         console.print(f"Stale waivers ({len(result.stale_waivers)}):")
@@ -193,7 +258,7 @@ def _stale_and_notes(console: Console, result: CheckResult) -> None:
         console.print(f"Warning: {_clean(result, warning)}")
 
 
-def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) -> None:
+def _totals(console: _Out, result: CheckResult, document: Mapping[str, Any]) -> None:
     summary = result.summary
     other = sum(result.non_ai.values())
     console.print()
@@ -210,16 +275,63 @@ def _totals(console: Console, result: CheckResult, document: Mapping[str, Any]) 
     console.print(
         f"Policy: {_clean(result, result.policy.name)} ({_clean(result, result.policy.origin)})"
     )
-    verdict = Text(
-        f"Verdict: {result.verdict.upper()}",
-        style="bold red" if result.verdict == "fail" else "bold green",
-    )
-    verdict.append(f"  ({counts(result.findings, result.gate)})", style="")
+    head = f"Verdict: {result.verdict.upper()}"
+    tail = f"  ({counts(result.findings, result.gate)})"
+    if isinstance(console, _PlainConsole):
+        console.print(head + tail)
+        return
+    from rich.text import Text
+
+    verdict = Text(head, style="bold red" if result.verdict == "fail" else "bold green")
+    verdict.append(tail, style="")
     console.print(verdict)
+
+
+def _print_table(console: _Out, title: str, columns: list[Column], plain: bool) -> None:
+    """Print a table of *columns*: piped, written as rich writes a boxless table (below)."""
+    # (rich writes no escape codes, not even bold, without a colour system)
+    text = plain_table(columns, console.width) if plain and console.color_system is None else None
+    if text is not None:
+        console.file.write(text)
+    elif isinstance(console, _PlainConsole):
+        raise _NotPlain  # (a cell rich would change: rich draws it all)
+    else:
+        console.print(_table(title, columns, console.width, plain))
+
+
+def plain_table(columns: Sequence[Column], width: int) -> str | None:
+    """The lines rich draws for :func:`_table` when *plain* (no box, no edge padding): each
+    cell padded to its column's width as it justifies, two spaces between columns. Written
+    here because rich measures and renders every cell of the fifty rows through its layout
+    engine, for text it would not change; None (rich draws it) when a cell holds a line
+    break or another unprintable character, starts or ends with a space, or the table would
+    not fit *width*."""
+    texts = []
+    widths = []
+    for column in columns:
+        cells = [column.header, *(plain_text(c) for c in column.cells)]
+        if not all(cell.isprintable() and cell == cell.strip() for cell in cells):
+            return None  # (rich wraps at breaks and drops space around a cell's text)
+        lengths = [cell_len(cell) for cell in cells]
+        texts.append((cells, lengths, column.justify == "right"))
+        widths.append(max(lengths))
+    if not texts or sum(widths) + 2 * (len(widths) - 1) > width:
+        return None
+    rows = []
+    for index in range(len(texts[0][0])):
+        line = []
+        for (cells, lengths, right), size in zip(texts, widths, strict=True):
+            pad = " " * (size - lengths[index])
+            line.append(pad + cells[index] if right else cells[index] + pad)
+        rows.append("  ".join(line))
+    return "\n".join(rows) + "\n"
 
 
 def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
     """A table of *columns*: boxless and unlimited when *plain*, else fitted to *width*."""
+    from rich import box
+    from rich.table import Table
+
     shown = columns if plain else fit(columns, width)
     table = Table(
         title=None if plain else title,
@@ -243,14 +355,14 @@ def _table(title: str, columns: list[Column], width: int, plain: bool) -> Table:
     return table
 
 
-def _finding_cells(result: CheckResult, found: Finding) -> list[Cell]:
+def _finding_cells(console: _Out, result: CheckResult, found: Finding) -> list[Cell]:
     """One finding's row of the findings table."""
     place = _clean(result, where(found) or "")
     return [
-        Text(found.severity.value, style=_SEVERITY_STYLE[found.severity.value]),
-        Text("fails", style="bold red")
+        _styled(console, found.severity.value, _SEVERITY_STYLE[found.severity.value]),
+        _styled(console, "fails", "bold red")
         if found.fails
-        else Text("existing" if found.existing else "reports"),
+        else _styled(console, "existing" if found.existing else "reports"),
         _clean(result, found.rule),
         _clean(result, found.address + (f" ({found.component})" if found.component else ""))
         + (f" {place}" if place else ""),
@@ -259,8 +371,10 @@ def _finding_cells(result: CheckResult, found: Finding) -> list[Cell]:
     ]
 
 
-def _finding_entry(console: Console, result: CheckResult, found: Finding, width: int) -> None:
+def _finding_entry(console: _Out, result: CheckResult, found: Finding, width: int) -> None:
     """One finding as a list entry: a heading line, then its message wrapped."""
+    from rich.text import Text
+
     head = Text("  ")
     head.append(found.severity.value, style=_SEVERITY_STYLE[found.severity.value])
     head.append("  ")
@@ -284,7 +398,7 @@ def _finding_entry(console: Console, result: CheckResult, found: Finding, width:
 
 
 def _findings_layout(
-    console: Console, result: CheckResult, listed: Sequence[Finding], plain: bool
+    console: _Out, result: CheckResult, listed: Sequence[Finding], plain: bool
 ) -> None:
     """The findings: a table when it fits (or piped, a plain one), else a list; every string
     from the input masked and made visible (:func:`_clean`)."""
@@ -297,13 +411,13 @@ def _findings_layout(
         Column("Saving/mo", justify="right"),
     ]
     for found in listed:
-        cells = _finding_cells(result, found)
+        cells = _finding_cells(console, result, found)
         for column, cell in zip(columns, cells, strict=True):
             column.cells.append(cell)
     if plain or sum(c.natural for c in columns) + 3 * len(columns) + 1 <= console.width:
         if plain:
             console.print("Findings")
-        console.print(_table("Findings", columns, console.width, plain))
+        _print_table(console, "Findings", columns, plain)
         return
     console.print("Findings")
     width = console.width

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -48,8 +49,24 @@ __all__ = [
 ]
 
 
+#: Money as the report writes it (rounded to cents), up to 20 digits before the point.
+_CENTS_TEXT = re.compile(r"(-?)([0-9]{1,20})\.([0-9]{2})")
+
+
 def amount(value: Any, *, signed: bool = False, unpriced: str = "unpriced") -> str:
     """A decimal string from the report as ``$1,234.50`` (``unpriced`` for null)."""
+    if type(value) is str and (match := _CENTS_TEXT.fullmatch(value)) is not None:
+        # What usd(money(value)) writes, without the round trip through Decimal: the text
+        # is already in cents (a zero, -0.00 too, has no sign).
+        negative, whole, cents = match.groups()
+        units = int(whole)
+        if not units and cents == "00":
+            sign = ""
+        elif negative:
+            sign = "-"
+        else:
+            sign = "+" if signed else ""
+        return f"{sign}${units:,}.{cents}"
     return usd(money(value), signed=signed, unpriced=unpriced)
 
 

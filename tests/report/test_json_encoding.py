@@ -58,6 +58,7 @@ def test_reports_of_every_plan_fixture_are_written_as_the_standard_encoder_write
         2**70,
         "x\u2028\x7f \x1b \u00e9 \U0001f600 \u02e0",
         {"a": [{"b": True}, []]},
+        ["a", "\x00aicost\x00", "b"],  # the text records are split at, inside a record
     ],
 )
 def test_floats_large_numbers_and_odd_strings_are_written_as_json_writes_them(
@@ -79,3 +80,22 @@ def test_sarif_is_written_as_json_dumps_with_indent_2_writes_it(path: Path) -> N
     assert sarif.render(result, options) == inert.json_text(expected)
     with_float = {**log, "properties": {"ratio": 1e16}}
     assert json_format.float_free(log) and not json_format.float_free(with_float)
+
+
+@pytest.mark.parametrize("where", ["late", "deep", "key"])
+def test_checks_in_pieces_still_see_every_value(where: str) -> None:
+    """The float and control-character checks encode a report in pieces (long lists in
+    slices, the first levels taken apart): a value in any piece is still seen."""
+    records: list[Any] = [{"n": i, "s": "ok"} for i in range(700)]
+    document: dict[str, Any] = {"format": "aicost-report", "resources": records}
+    if where == "late":
+        records[650]["x"] = 0.5
+        records[651]["s"] = "a\x1bb"
+    elif where == "deep":
+        document["summary"] = {"a": [{"b": {"c": [1, 2, {"d": [0.5, "e\x85f"]}]}}]}
+    else:
+        document["used"] = {1.5: "x", "k": "v"}
+        document["tags"] = {"a\x1bb": "c", "d": ["e\u202ef"]}
+    assert not json_format.float_free(document)
+    assert inert.tree(document) != document or where == "key"
+    assert json_format.dumps(document) == _reference(document)

@@ -237,6 +237,56 @@ def test_junit_is_what_elementtree_writes_with_awkward_text(
     )
 
 
+def test_junit_cases_with_the_same_findings_each_get_their_own_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A failure's text is worked out once per distinct set of findings: two workloads
+    flagged alike still get their own names, files and failures; a saved report with a
+    list where a message should be renders as before."""
+    from aicost.report import junit
+
+    monkeypatch.chdir(FIXTURES / "terraform" / "aws_mixed")
+    document = build(check(Path(".")))
+    first, second = document["resources"][:2]
+    flagged = [f for f in document["findings"] if f["address"] == first["address"]]
+    assert flagged
+    copies = [
+        {**f, "address": second["address"], "component": second["component"]} for f in flagged
+    ]
+    document["findings"] = [f for f in document["findings"] if f["address"] != second["address"]]
+    document["findings"] += copies
+    root = ET.fromstring(junit.render_document(document, report.RenderOptions()).split("\n", 1)[1])
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    one, two = cases[first["address"]], cases[second["address"]]
+    for kind in ("failure", "system-out"):
+        a, b = one.find(kind), two.find(kind)
+        assert (a is None) == (b is None)
+        if kind == "failure" and a is not None and b is not None:
+            assert a.attrib == b.attrib and a.text == b.text
+    listed = {**flagged[0], "message": ["not", "text"]}
+    document["findings"] = [listed, dict(listed)]
+    text = junit.render_document(document, report.RenderOptions())
+    assert text.count("['not', 'text']") >= 1
+
+
+def test_sarif_locations_keep_each_line_as_the_report_has_it() -> None:
+    """Results at one file and line share a location; a saved report's ``true`` line
+    is not the line 1 of another result."""
+    from aicost.report import sarif
+
+    base = {"rule": "r", "type": "required-tags", "severity": "error", "address": "a"}
+    document = {
+        "findings": [
+            {**base, "file": "main.tf", "line": 1},
+            {**base, "file": "main.tf", "line": True},
+            {**base, "file": "main.tf", "line": 1},
+        ]
+    }
+    results = sarif.sarif(document)["runs"][0]["results"]
+    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
+    assert lines == [1, True, 1] and [type(n) for n in lines] == [int, bool, int]
+
+
 # --------------------------------------------------------------------------- GitHub
 
 
