@@ -82,12 +82,15 @@ class CheckResult:
 
     def price_sources(self) -> dict[str, Counter[str]]:
         """Table id -> how many priced cost lines each source (or ``estimate``) supplied."""
-        used: dict[str, Counter[str]] = {}
+        counts: Counter[tuple[str, str]] = Counter()
         for item in self.workloads:
             for costing in (item.prior_cost, item.planned_cost):
-                for line in costing.lines if costing else ():
-                    basis = "estimate" if line.basis.startswith("estimate") else line.basis
-                    used.setdefault(line.table, Counter())[basis] += 1
+                if costing is not None:
+                    counts.update((line.table, line.basis) for line in costing.lines)
+        used: dict[str, Counter[str]] = {}
+        for (table, basis), count in counts.items():
+            key = "estimate" if basis.startswith("estimate") else basis
+            used.setdefault(table, Counter())[key] += count
         return used
 
 

@@ -121,6 +121,20 @@ class _Places:
         self.where = where
         self.physical: dict[tuple[str, int, type], dict[str, Any]] = {}
         self.uris: dict[str, str | None] = {}
+        self.declared: dict[tuple[str, str, str, str], int | None] = {}
+
+    def policy_line(self, path: str, found: Mapping[str, Any]) -> int | None:
+        """:func:`policy_line`, read once per policy and declaration for one log (thousands
+        of findings of a few rules and budgets have no file of their own)."""
+        get = found.get
+        address = str(get("address") or "")
+        if address.startswith("budget:"):  # what policy_line looks for, and nothing else
+            key = (path, address, "", "")
+        else:
+            key = (path, "", str(get("rule") or ""), str(get("type") or ""))
+        if key not in self.declared:
+            self.declared[key] = policy_line(path, found)
+        return self.declared[key]
 
     def uri(self, file: Any) -> str | None:
         """``where(str(file))``, asked once per file."""
@@ -231,7 +245,7 @@ def _location(
         policy = document.get("policy")
         path = policy.get("path") if isinstance(policy, dict) else None
         uri = where(str(path)) if path else None
-        line = policy_line(str(path), found) if uri is not None else None
+        line = places.policy_line(str(path), found) if uri is not None else None
     if uri is None:
         for item in document.get("inputs") or ():
             if isinstance(item, dict) and (uri := where(str(item.get("path") or ""))):
