@@ -259,7 +259,7 @@ def _policy(args: argparse.Namespace) -> Policy:
 
     policy_path, origin = discover(args.policy, Path.cwd())
     policy = load_cached(policy_path, origin)
-    from aicost.policy.inline import display
+    from aicost.core.projects import display
 
     print(f"aicost: policy {policy.name!r} from {origin} ({display(policy_path)})", file=sys.stderr)
     return policy
@@ -267,7 +267,7 @@ def _policy(args: argparse.Namespace) -> Policy:
 
 def _usage(args: argparse.Namespace) -> Usage | None:
     """The usage file (--usage-file, else discovered), if any, named on stderr."""
-    from aicost.policy.inline import display
+    from aicost.core.projects import display
     from aicost.sources import usage as usage_file
 
     usage_path = usage_file.discover(args.usage_file, Path.cwd())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePosixPath
 
@@ -56,3 +57,42 @@ def relative_path(path: str, start: str) -> str:
     ):
         return path[len(start) + 1 :]
     return os.path.relpath(path, start)
+
+
+def real(path: str | Path) -> str:
+    """``os.path.realpath``, asked per workload and per inline-waiver file: memoised (a run
+    sees no symlink change), and a file's directory is resolved once for all its files."""
+    return _real(os.path.abspath(path))
+
+
+@functools.lru_cache(maxsize=16384)
+def _real(path: str) -> str:
+    directory, name = os.path.split(path)
+    if not name or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_directory(directory), name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_directory(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def display(path: str | Path) -> str:
+    """A path as users write globs for: relative to the current directory when under it."""
+    # Asked per workload and per finding, for a handful of files.
+    return _display(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _display(path: str, cwd: str) -> str:
+    text = os.path.normpath(path)
+    if os.path.isabs(text):
+        try:
+            rel = relative_path(text, cwd)
+        except ValueError:
+            return Path(text).as_posix()
+        if not rel.startswith(".."):
+            text = rel
+    # A normalised POSIX path is its own as_posix() (no Path built: one per manifest).
+    return text if os.sep == "/" else Path(text).as_posix()

@@ -17,7 +17,7 @@ import heapq
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aicost import __version__
 from aicost.core.model import (
@@ -34,9 +34,12 @@ from aicost.core.projects import project_key
 from aicost.core.sensitive import redact, redact_tree
 from aicost.document import REPORT_FORMAT, REPORT_VERSION
 from aicost.document.read import money
-from aicost.pipeline import CheckResult, Comparison
+from aicost.pipeline import CheckResult
 from aicost.policy.engine import StaleWaiver
 from aicost.policy.finding import Finding, WaiverRef
+
+if TYPE_CHECKING:  # (a check without --baseline never imports the comparison)
+    from aicost.pipeline.baseline import Comparison
 
 
 def number(value: float) -> int | float:

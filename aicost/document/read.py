@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aicost.core.errors import InputError
 from aicost.core.model import (
@@ -30,7 +30,9 @@ from aicost.core.model import (
 )
 from aicost.core.projects import project_key
 from aicost.document import MAX_REPORT_BYTES, REPORT_FORMAT, REPORT_VERSION
-from aicost.pipeline.baseline import Baseline, BaselineResource
+
+if TYPE_CHECKING:  # (imported by read_baseline: reports that only build need neither)
+    from aicost.pipeline.baseline import Baseline
 
 T = TypeVar("T")
 
@@ -231,6 +233,8 @@ def waived(finding: Mapping[str, Any]) -> bool:
 
 def read_baseline(document: Mapping[str, Any], path: str) -> Baseline:
     """The plain values of a base-branch report that the pipeline compares a check with."""
+    from aicost.pipeline.baseline import Baseline, BaselineResource
+
     resources = []
     for resource in _resources(document):
         project, key = resource_key(resource)

@@ -69,10 +69,12 @@ class Locator:
     ``.tf`` file and line behind a plan address (see :mod:`aicost.policy.inline`)."""
 
     def __init__(self, source_dir: Path | None = None) -> None:
-        from aicost.policy.inline import SourceIndex
-
         self.source_dir = source_dir
-        self.index = SourceIndex(source_dir) if source_dir is not None else None
+        self.index = None
+        if source_dir is not None:
+            from aicost.policy.inline import SourceIndex  # waivers are read where declared
+
+            self.index = SourceIndex(source_dir)
         self._places: dict[tuple[str, str, int | None], Place] = {}
 
     def place(self, workload: Workload) -> Place:
@@ -83,7 +85,7 @@ class Locator:
         return found
 
     def _find(self, workload: Workload) -> Place:
-        from aicost.policy.inline import display, real
+        from aicost.core.projects import display, real
 
         source = workload.source
         paths = [display(source.path)]

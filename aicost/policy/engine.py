@@ -76,14 +76,14 @@ class Evaluation:
 
 
 def resolve_workspace(options: EvalOptions) -> str:
-    from aicost.policy.inline import workspace_of
-
     if options.workspace:
         return options.workspace
     env = os.environ.get("TF_WORKSPACE", "").strip()
     if env:
         return env
     if options.source_dir is not None:
+        from aicost.policy.inline import workspace_of
+
         found = workspace_of(options.source_dir)
         if found:
             return found
@@ -383,10 +383,12 @@ def _waivers(
     for path in options.waiver_files:
         waivers += load_waiver_file(path, FILE, strict_validate)
     if policy.waiver_settings.inline:
-        from aicost.policy.inline import scan_file
+        files = locator.inline_files(workloads)
+        if files:  # (a plan without --source-dir has none: its workloads name no .tf file)
+            from aicost.policy.inline import scan_file
 
-        for inline_path in locator.inline_files(workloads):
-            waivers += scan_file(inline_path)
+            for inline_path in files:
+                waivers += scan_file(inline_path)
     return waivers
 
 

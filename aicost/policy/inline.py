@@ -23,7 +23,6 @@ followed. ``.tf.json`` files are not read.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -32,7 +31,8 @@ from functools import cache
 from pathlib import Path
 
 from aicost.core import texts
-from aicost.core.projects import relative_path
+from aicost.core.projects import display as display  # (path helpers, re-exported)
+from aicost.core.projects import real as real
 from aicost.policy.waivers import INLINE, Waiver
 
 MARKER = "aicost:ignore"
@@ -43,45 +43,6 @@ _HEADER = re.compile(r'^\s*(resource|data|module)\s+"([^"]+)"(?:\s+"([^"]+)")?\s
 _SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"')
 _HEREDOC = re.compile(r"<<-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*$")
 _KEYS = ("exp", "owner", "ticket", "ws")
-
-
-def real(path: str | Path) -> str:
-    """``os.path.realpath``, asked per workload and per inline-waiver file: memoised (a run
-    sees no symlink change), and a file's directory is resolved once for all its files."""
-    return _real(os.path.abspath(path))
-
-
-@functools.lru_cache(maxsize=16384)
-def _real(path: str) -> str:
-    directory, name = os.path.split(path)
-    if not name or os.path.islink(path):
-        return os.path.realpath(path)
-    return os.path.join(_real_directory(directory), name)
-
-
-@functools.lru_cache(maxsize=1024)
-def _real_directory(path: str) -> str:
-    return os.path.realpath(path)
-
-
-def display(path: str | Path) -> str:
-    """A path as users write globs for: relative to the current directory when under it."""
-    # Asked per workload and per finding, for a handful of files.
-    return _display(str(path), os.getcwd())
-
-
-@functools.lru_cache(maxsize=4096)
-def _display(path: str, cwd: str) -> str:
-    text = os.path.normpath(path)
-    if os.path.isabs(text):
-        try:
-            rel = relative_path(text, cwd)
-        except ValueError:
-            return Path(text).as_posix()
-        if not rel.startswith(".."):
-            text = rel
-    # A normalised POSIX path is its own as_posix() (no Path built: one per manifest).
-    return text if os.sep == "/" else Path(text).as_posix()
 
 
 # ---------------------------------------------------------------------------- comments
