@@ -181,8 +181,18 @@ def workload_cells(resource: Mapping[str, Any]) -> list[str]:
         hardware(side),
         gpus(after),
         nodes(after),
-        str(resource.get("purchase") or side.get("purchase_option") or "-"),
+        purchase(resource, side),
     ]
+
+
+def purchase(resource: Mapping[str, Any], side: Mapping[str, Any]) -> str:
+    """The purchase cell: the option bought, with any price fallback (``spot→on-demand``),
+    and ``(est.)`` when the price is an estimate the fallback does not already say (an
+    estimated spot or Windows rate, a SageMaker region priced from EC2's ratios)."""
+    bought = str(resource.get("purchase") or side.get("purchase_option") or "-")
+    if resource.get("estimate") is True and "→" not in bought:
+        return f"{bought} (est.)"
+    return bought
 
 
 def unit_cost_parts(resource: Mapping[str, Any]) -> list[str]:
