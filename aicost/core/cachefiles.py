@@ -50,3 +50,44 @@ def write_atomic(entry: Path, data: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+#: Entries a cache directory keeps (:func:`prune`): each is a few kilobytes.
+KEEP = 256
+
+
+def prune(directory: Path, keep: int | None = None, prefix: str = "") -> int:
+    """Remove all but the *keep* most recently written entries (``PREFIX*.pickle``) of
+    *directory*, and temporary files a killed writer left (older than an hour); the number
+    removed. Called
+    after a write (a cache miss), never on a hit: a cache keyed by content would otherwise
+    grow with every edit of a policy, for ever. Errors are ignored (another process may be
+    pruning too)."""
+    import time
+
+    keep = KEEP if keep is None else keep
+    try:
+        entries = [(e.stat().st_mtime, e) for e in os.scandir(directory) if e.is_file()]
+    except OSError:
+        return 0
+    removed = 0
+    cutoff = time.time() - 3600
+    kept = []
+    for mtime, entry in entries:
+        if entry.name.endswith(".tmp"):
+            if mtime < cutoff and _remove(entry.path):
+                removed += 1
+        elif entry.name.startswith(prefix) and entry.name.endswith(".pickle"):
+            kept.append((mtime, entry))
+    kept.sort(key=lambda pair: pair[0], reverse=True)
+    for _, entry in kept[keep:]:
+        removed += _remove(entry.path)
+    return removed
+
+
+def _remove(path: str) -> bool:
+    try:
+        os.unlink(path)
+    except OSError:
+        return False
+    return True

@@ -32,7 +32,7 @@ from typing import Any
 
 from aicost import __version__
 from aicost.core.cachefiles import cache_dir as cache_dir  # re-exported: where entries live
-from aicost.core.cachefiles import trusted, write_atomic
+from aicost.core.cachefiles import prune, trusted, write_atomic
 from aicost.policy.loader import BUNDLED, LoadedRule, Policy, load_policy
 
 _FORMAT = 3  # 2: options are declared models (not pydantic); 3: without composed/entry
@@ -146,4 +146,5 @@ def _write(entry: Path, policy: Policy) -> None:
         pickler.dump((sources, policy))
     except Exception:  # an unpicklable value: no cache
         return
-    write_atomic(entry, buffer.getvalue())  # a read-only home, a full disk: no cache
+    if write_atomic(entry, buffer.getvalue()):  # a read-only home, a full disk: no cache
+        prune(entry.parent)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aicost.core.cachefiles import cache_dir as _cache_dir
-from aicost.core.cachefiles import trusted, write_atomic
+from aicost.core.cachefiles import prune, trusted, write_atomic
 from aicost.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -133,7 +133,8 @@ def _write(entry: Path, built: Lark) -> None:
         pickler.dump(built)
     except Exception:  # a lark that cannot be pickled: no cache
         return
-    write_atomic(entry, buffer.getvalue())
+    if write_atomic(entry, buffer.getvalue()):
+        prune(entry.parent, keep=8, prefix="hcl2-parser-")  # one per grammar, lark, Python
 
 
 def _build() -> Lark:

@@ -173,3 +173,35 @@ def test_changed_validation_code_never_serves_an_old_entry(
 def test_the_code_stamp_is_stable_within_a_run() -> None:
     stamp = cache._code_stamp()
     assert len(stamp) == 16 and stamp == cache._code_stamp()
+
+
+def test_the_cache_keeps_the_newest_entries_not_every_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit of a policy is a new entry: a write prunes all but the newest KEEP, and
+    temporary files a killed writer left; other files in the cache directory stay."""
+    import os
+
+    from aicost.core import cachefiles
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AICOST_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cachefiles, "KEEP", 3)
+    path = _write(tmp_path)
+    entries = tmp_path / "cache" / "policies"
+    for number in range(6):
+        path.write_text(POLICY + f"# edit {number}\n")
+        cache.load_cached(path)
+        newest = max(entries.iterdir(), key=lambda e: e.stat().st_mtime)
+        os.utime(newest, (1_000_000 + number, 1_000_000 + number))  # written in this order
+    stale = entries / "tmpkilled.tmp"
+    stale.write_bytes(b"half")
+    os.utime(stale, (1_000, 1_000))
+    other = entries / "README"
+    other.write_text("not an entry")
+    path.write_text(POLICY + "# the last edit\n")
+    last = cache.load_cached(path)
+    names = sorted(e.name for e in entries.iterdir())
+    assert len([n for n in names if n.endswith(".pickle")]) == 3
+    assert "tmpkilled.tmp" not in names and "README" in names
+    assert cache.load_cached(path) == last  # the newest entry is the one kept and read
