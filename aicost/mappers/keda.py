@@ -19,8 +19,7 @@ name (else one in another input of the same directory) sets its replicas.
 from __future__ import annotations
 
 import dataclasses
-import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,33 +74,31 @@ def _matches(spec: Any, ctx: MapContext) -> tuple[list[Scaling], str]:
     found = targeting(ctx.inventory)
     if found:
         return found, ""
-    for path, scalings in _by_folder(ctx.siblings).get(str(Path(ctx.inventory.path).parent), []):
+    for path, scalings in _by_folder(ctx).get(str(Path(ctx.inventory.path).parent), []):
         near = [s for s in scalings if s.target_kind == spec.kind and s.target_name == spec.name]
         if near and path != ctx.inventory.path:
             return near, f" in {path}"
     return [], ""
 
 
-#: The ScaledObjects of the last check's inputs by directory, and which inputs those were.
-_FOLDERS: tuple[int, weakref.ref[Inventory] | None, dict[str, list[tuple[str, list[Scaling]]]]]
-_FOLDERS = (0, None, {})
+#: The key of :func:`_by_folder`'s table in :attr:`MapContext.memo` (one per check).
+_FOLDERS = ("keda", "folders")
 
 
-def _by_folder(siblings: Sequence[Inventory]) -> dict[str, list[tuple[str, list[Scaling]]]]:
-    """Directory -> (input, its ScaledObjects) of every input with some (one pass a check)."""
-    global _FOLDERS
-    key, first, folders = _FOLDERS
-    if siblings and key == id(siblings) and first is not None and first() is siblings[0]:
+def _by_folder(ctx: MapContext) -> dict[str, list[tuple[str, list[Scaling]]]]:
+    """Directory -> (input, its ScaledObjects) of every input with some: worked out once a
+    check, in the memo every input's context shares."""
+    folders: dict[str, list[tuple[str, list[Scaling]]]] | None = ctx.memo.get(_FOLDERS)
+    if folders is not None:
         return folders
-    folders = {}
-    for inventory in siblings:
+    folders = ctx.memo[_FOLDERS] = {}
+    for inventory in ctx.siblings:
         if inventory.kind != "kubernetes":
             continue
         found = _scalings(inventory)
         if found:
             folder = str(Path(inventory.path).parent)
             folders.setdefault(folder, []).append((inventory.path, found))
-    _FOLDERS = (id(siblings), weakref.ref(siblings[0]) if siblings else None, folders)
     return folders
 
 
