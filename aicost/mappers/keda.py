@@ -38,6 +38,8 @@ Result = Iterator[tuple[str | None, Deployment]]
 TARGETS = ("apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet")
 
 SCALED_OBJECT = "keda.sh/ScaledObject"
+#: A HorizontalPodAutoscaler: read as a ScaledObject scaling by load (:mod:`aicost.sources.hpa`).
+HPA = "autoscaling/HorizontalPodAutoscaler"
 
 
 def _scalings(inventory: Inventory) -> list[Scaling]:
@@ -51,10 +53,11 @@ def _scan(inventory: Inventory) -> list[Scaling]:
     from aicost.sources.keda import ScaledSpec
 
     found: list[Scaling] = []
-    for change in inventory.of_type(SCALED_OBJECT):
-        spec = (change.after or {}).get("spec")
-        if isinstance(spec, ScaledSpec) and spec.scaling is not None:
-            found.append(spec.scaling)
+    for kind in (SCALED_OBJECT, HPA):
+        for change in inventory.of_type(kind):
+            spec = (change.after or {}).get("spec")
+            if isinstance(spec, ScaledSpec) and spec.scaling is not None:
+                found.append(spec.scaling)
     return found
 
 
@@ -117,27 +120,17 @@ def _apply(deployment: Deployment, matches: list[Scaling], where: str) -> Deploy
     found = matches[0]
     try:
         if len(matches) > 1:
-            names = ", ".join(s.name for s in matches)
-            raise NotEvaluable(f"ScaledObjects {names} all target it (KEDA allows one)")
+            names = ", ".join(f"{s.source} {s.name}" for s in matches)
+            raise NotEvaluable(f"{names} all target it (one autoscaler may scale an object)")
         outcome = _evaluate(found)
         capacity = deployment.capacity
         if len(capacity) != 1:
             raise NotEvaluable("its capacity is split between purchase options")
     except NotEvaluable as exc:
-        note = (
-            f"replicas set by ScaledObject {found.name}{where} "
-            f"({found.minimum}-{found.maximum}), not evaluated ({exc}): priced at "
-            f"{deployment.node_count} for the whole month"
-        )
-        return dataclasses.replace(
-            deployment,
-            min_nodes=found.minimum,
-            max_nodes=max(found.maximum, deployment.node_count),
-            notes=(*deployment.notes, note),
-        )
+        return _not_evaluated(deployment, found, where, str(exc))
     windows = "; ".join(f"{w.desired} from {w.start} to {w.end} {w.zone}" for w in found.windows)
     note = (
-        f"scaled by ScaledObject {found.name}{where} (cron: {windows}; otherwise "
+        f"scaled by {found.source} {found.name}{where} (cron: {windows}; otherwise "
         f"{found.idle if found.idle is not None else found.minimum}): "
         f"{describe_hours(outcome, 'replica')}, over {REFERENCE_YEAR}"
     )
@@ -152,6 +145,30 @@ def _apply(deployment: Deployment, matches: list[Scaling], where: str) -> Deploy
     )
 
 
+def _not_evaluated(deployment: Deployment, found: Scaling, where: str, why: str) -> Deployment:
+    """The object's own replicas for the whole month (fail closed), never fewer than the
+    autoscaler's minimum: it starts that many whatever the object says."""
+    nodes = deployment.node_count
+    capacity = deployment.capacity
+    raised = ""
+    if nodes < found.minimum and len(capacity) == 1:
+        nodes = found.minimum
+        capacity = (dataclasses.replace(capacity[0], nodes=nodes),)
+        raised = f", its minimum (the object asks for {deployment.node_count})"
+    note = (
+        f"replicas set by {found.source} {found.name}{where} "
+        f"({found.minimum}-{found.maximum}), not evaluated ({why}): priced at "
+        f"{nodes}{raised} for the whole month"
+    )
+    return dataclasses.replace(
+        deployment,
+        capacity=capacity,
+        min_nodes=found.minimum,
+        max_nodes=max(found.maximum, nodes),
+        notes=(*deployment.notes, note),
+    )
+
+
 def _evaluate(found: Scaling) -> Outcome:
     from aicost.core.schedules import NotEvaluable, cron_windows
 
@@ -159,8 +176,9 @@ def _evaluate(found: Scaling) -> Outcome:
         raise NotEvaluable(found.problem)
     if found.by_load:
         many = len(found.by_load) > 1
+        word = "metric" if found.source == "HorizontalPodAutoscaler" else "trigger"
         raise NotEvaluable(
-            f"its {', '.join(found.by_load)} trigger{'s scale' if many else ' scales'} by load, "
+            f"its {', '.join(found.by_load)} {word}{'s scale' if many else ' scales'} by load, "
             "which no manifest tells"
         )
     if not found.windows:
@@ -175,5 +193,6 @@ def _evaluate(found: Scaling) -> Outcome:
 
 HANDLERS: dict[str, Handler] = {
     SCALED_OBJECT: SUPPORTING,
+    HPA: SUPPORTING,
     **dict.fromkeys(TARGETS, scaled),
 }

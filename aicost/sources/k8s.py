@@ -82,6 +82,7 @@ KINDS: dict[str, str] = {
     "sagemaker.services.k8s.aws/HyperParameterTuningJob": "aicost.sources.sagemaker_api",
     "sparkoperator.k8s.io/SparkApplication": "aicost.sources.spark",
     "keda.sh/ScaledObject": "aicost.sources.keda",
+    "autoscaling/HorizontalPodAutoscaler": "aicost.sources.hpa",
     # Every other kind: pods found anywhere in its spec (JobSet, NIMService, any CRD).
     GENERIC: "aicost.sources.generic",
 }

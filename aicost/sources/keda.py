@@ -48,6 +48,9 @@ class Scaling:
     by_load: tuple[str, ...]
     #: Why the scaling cannot be evaluated, when a value could not be read.
     problem: str | None = None
+    #: The kind of object that scales (a HorizontalPodAutoscaler reads as one too:
+    #: :mod:`aicost.sources.hpa`).
+    source: str = "ScaledObject"
 
 
 @dataclass(frozen=True, slots=True)
