@@ -13,3 +13,6 @@ HOURS_PER_MONTH = Decimal(730)
 DAYS_PER_MONTH = HOURS_PER_MONTH / Decimal(24)
 #: Weeks in that month (about 4.35).
 WEEKS_PER_MONTH = DAYS_PER_MONTH / Decimal(7)
+#: The year a calendar-dependent schedule is counted on (a 365-day year, 8,760 hours: the
+#: month above is its twelfth): scheduled scaling, and CronJobs that name a day of the month.
+REFERENCE_YEAR = 2026

@@ -29,9 +29,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from aicost.core.calendar import HOURS_PER_MONTH
+from aicost.core.calendar import REFERENCE_YEAR as REFERENCE_YEAR  # (re-exported)
 
 #: The year schedules are counted over (8,760 hours: not a leap year).
-REFERENCE_YEAR = 2026
 #: A recurrence that fires more often than this in a year is not evaluated (cost bound).
 MAX_FIRES = 3000
 

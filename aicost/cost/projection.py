@@ -48,8 +48,14 @@ class Pricer:
         #: Cost lines by the rate's key, the node count and the hours (see :meth:`_line`).
         self._lines: dict[tuple[Any, ...], tuple[CostLine, tuple[str, ...]] | NoRate] = {}
 
+    def hours_of(self, deployment: Deployment) -> Decimal:
+        """The hours a month *deployment* runs: its own (0 for a schedule that never fires),
+        else the month's."""
+        own = deployment.hours_per_month
+        return self.hours_per_month if own is None else own
+
     def cost(self, deployment: Deployment) -> Costing:
-        hours = deployment.hours_per_month or self.hours_per_month
+        hours = self.hours_of(deployment)
         if deployment.llm is not None:
             from aicost.pricing.tokens import token_costing
 
@@ -140,7 +146,7 @@ class Pricer:
             slice_.term_years,
             slice_.payment,
             deployment.accelerator,
-            deployment.hours_per_month or self.hours_per_month,
+            self.hours_of(deployment),
             deployment.node_share,
         )
         found = self._rates.get(key)
@@ -159,7 +165,7 @@ class Pricer:
             slice_.term_years,
             payment=slice_.payment,
             accelerator=deployment.accelerator,
-            hours=deployment.hours_per_month or self.hours_per_month,
+            hours=self.hours_of(deployment),
         )
         if deployment.node_share is not None and isinstance(rate, Rate):
             rate = dataclasses.replace(rate, hourly=rate.hourly * deployment.node_share)

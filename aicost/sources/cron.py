@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
-from aicost.core.calendar import DAYS_PER_MONTH, HOURS_PER_MONTH, WEEKS_PER_MONTH
+from aicost.core.calendar import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    REFERENCE_YEAR,
+    WEEKS_PER_MONTH,
+)
 
 _MACROS = {
     "@yearly": "0 0 1 1 *",
@@ -29,6 +35,12 @@ _NAMES = {
 
 def _count(field: str, low: int, high: int) -> int | None:
     """How many values of [low, high] the cron *field* selects."""
+    found = _values(field, low, high)
+    return len(found) if found is not None else None
+
+
+def _values(field: str, low: int, high: int) -> set[int] | None:
+    """The values of [low, high] the cron *field* selects; None when unreadable or none."""
     selected: set[int] = set()
     for part in field.split(","):
         step = 1
@@ -51,7 +63,7 @@ def _count(field: str, low: int, high: int) -> int | None:
                 return None
             start, end = single, (high if step > 1 else single)
         selected.update(v for v in range(start, end + 1, step) if low <= v <= high)
-    return len(selected) or None
+    return selected or None
 
 
 def _value(text: str) -> int | None:
@@ -99,24 +111,37 @@ def runs_per_month(schedule: str) -> Decimal | None:
     if len(fields) != 5:
         return None
     minute, hour, day, month, weekday = fields
-    counts = [
-        _count(minute, 0, 59),
-        _count(hour, 0, 23),
-        _count(day, 1, 31),
-        _count(month, 1, 12),
-        _count(weekday.replace("7", "0"), 0, 6),
-    ]
-    if any(c is None for c in counts):
+    sets = (
+        _values(minute, 0, 59),
+        _values(hour, 0, 23),
+        _values(day, 1, 31),
+        _values(month, 1, 12),
+        _values(weekday, 0, 7),  # 0 and 7 are both Sunday
+    )
+    if any(found is None for found in sets):
         return None
-    minutes, hours, days, months, weekdays = (Decimal(c or 0) for c in counts)
-    day_any = day in ("*", "?")
-    weekday_any = weekday in ("*", "?")
-    if day_any and weekday_any:
-        per_month = DAYS_PER_MONTH
-    elif weekday_any:
-        per_month = days
-    elif day_any:
-        per_month = weekdays * WEEKS_PER_MONTH
-    else:  # cron runs when either matches
-        per_month = days + weekdays * WEEKS_PER_MONTH
-    return (minutes * hours * per_month * months / Decimal(12)).quantize(Decimal("0.01"))
+    minutes, hours, days, months, weekdays = (found or set() for found in sets)
+    weekdays = {value % 7 for value in weekdays}
+    per_day = Decimal(len(minutes) * len(hours))
+    if day in ("*", "?"):
+        per_month = DAYS_PER_MONTH if weekday in ("*", "?") else len(weekdays) * WEEKS_PER_MONTH
+        return (per_day * per_month * len(months) / Decimal(12)).quantize(Decimal("0.01"))
+    # A day of the month: counted on the calendar of the reference year, so the 31st runs
+    # in seven months, the 30th of February never, and a day-of-week too means either.
+    days_a_year = _calendar_days(days, months, None if weekday in ("*", "?") else weekdays)
+    return (per_day * days_a_year / Decimal(12)).quantize(Decimal("0.01"))
+
+
+def _calendar_days(days: set[int], months: set[int], weekdays: set[int] | None) -> int:
+    """The days of :data:`REFERENCE_YEAR` in *months* that are one of *days* of the month,
+    or (cron's rule when both are given) one of *weekdays* (0 = Sunday)."""
+    found = 0
+    day = dt.date(REFERENCE_YEAR, 1, 1)
+    one = dt.timedelta(days=1)
+    while day.year == REFERENCE_YEAR:
+        if day.month in months and (
+            day.day in days or (weekdays is not None and (day.weekday() + 1) % 7 in weekdays)
+        ):
+            found += 1
+        day += one
+    return found

@@ -352,6 +352,11 @@ def _job(kind: str, spec: Mapping[str, Any], line: int, resource_type: str) -> S
             from aicost.sources.cron import runs_per_month
 
             runs = runs_per_month(schedule)
+            if runs == 0:
+                notes.append(
+                    f"CronJob schedule '{schedule}' names no date that exists (the 30th of "
+                    "February, say): it never runs"
+                )
             if runs is not None:
                 runs_reason = f"CronJob schedule '{schedule}'"
             else:

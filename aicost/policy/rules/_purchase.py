@@ -58,7 +58,7 @@ def saving(
     if deployment.instance_type is None or deployment.region is None:
         return None
     total = Decimal(0)
-    hours = deployment.hours_per_month or ctx.pricer.hours_per_month
+    hours = ctx.pricer.hours_of(deployment)
     for slice_ in bad:
         now = ctx.pricer.rate(deployment, slice_)
         then = ctx.pricer.rate(deployment, Capacity(target, slice_.nodes, 1))
@@ -90,7 +90,7 @@ def commitment_advice(
         nodes=nodes,
         min_nodes=deployment.min_nodes,
         max_nodes=deployment.max_nodes,
-        hours=deployment.hours_per_month or month,
+        hours=ctx.pricer.hours_of(deployment),
         month=month,
         steady_nodes=deployment.steady_nodes,
     )

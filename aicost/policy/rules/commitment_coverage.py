@@ -199,7 +199,7 @@ def _needs(rule: Config, ctx: CheckContext) -> list[_Need]:
     for item, planned in ctx.targets(rule):
         if planned.workload_class not in rule.classes or planned.accelerator is None:
             continue
-        hours = planned.hours_per_month or ctx.pricer.hours_per_month
+        hours = ctx.pricer.hours_of(planned)
         if planned.steady_nodes is not None:  # a clock schedule: its floor runs all month
             hours = ctx.pricer.hours_per_month
         if hours < rule.steady_hours:
@@ -254,7 +254,7 @@ def _all_gpu_hours(rule: Config, ctx: CheckContext) -> Decimal:
     for _, planned in ctx.targets(rule):
         if planned.workload_class not in rule.classes or planned.accelerator is None:
             continue
-        hours = planned.hours_per_month or ctx.pricer.hours_per_month
+        hours = ctx.pricer.hours_of(planned)
         total += Decimal(str(planned.accelerators_total)) * hours
     return total
 

@@ -201,7 +201,7 @@ def _run(rule: Config, ctx: CheckContext, job: _Job) -> _Run | None:
     if hourly is None or hourly <= 0:
         return None  # unpriced: the unpriced setting reports it
     _, planned = job.first
-    month = planned.hours_per_month or ctx.pricer.hours_per_month
+    month = ctx.pricer.hours_of(planned)
     hours, how, problem = run_hours(rule, planned, month)
     for _, other in job.items[1:]:
         other_hours, other_how, _ = run_hours(rule, other, month)
