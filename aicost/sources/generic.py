@@ -153,8 +153,9 @@ def _count(value: Any) -> int | None:
 def _factor(node: Mapping[str, Any], factors: list[str], notes: list[str]) -> tuple[int, int, int]:
     """One level's multiplier of pods: (planned, minimum, maximum)."""
     replicas = _count(node.get("replicas"))
-    low = _count(node.get("minReplicas"))
-    high = _count(node.get("maxReplicas"))
+    # (KEDA's ScaledJob, and CRDs that follow it, write minReplicaCount/maxReplicaCount)
+    low = _count(node.get("minReplicas", node.get("minReplicaCount")))
+    high = _count(node.get("maxReplicas", node.get("maxReplicaCount")))
     factor = 1
     if replicas is not None:
         factor = replicas

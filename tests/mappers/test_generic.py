@@ -123,6 +123,40 @@ def test_a_jobset_multiplies_replicas_by_parallelism(aicost: Runner, tmp_path: P
     assert planned["gpus"] == 32
 
 
+def test_a_keda_scaled_job_takes_its_replica_count_range(aicost: Runner, tmp_path: Path) -> None:
+    """KEDA's ScaledJob (shaped as keda-docs' "Scaling Jobs" example, with a GPU) writes
+    maxReplicaCount: the range and the cost at the maximum come from it."""
+    path = _write(
+        tmp_path,
+        "scaledjob.yaml",
+        """\
+apiVersion: keda.sh/v1alpha1
+kind: ScaledJob
+metadata: {name: gpu-consumer, namespace: default}
+spec:
+  jobTargetRef:
+    template:
+      spec:
+        nodeSelector: {node.kubernetes.io/instance-type: g5.xlarge}
+        containers:
+          - name: worker
+            image: demo-rabbitmq-client:1
+            resources: {limits: {nvidia.com/gpu: 1}}
+        restartPolicy: Never
+    backoffLimit: 4
+  pollingInterval: 10
+  maxReplicaCount: 30
+  triggers:
+    - type: rabbitmq
+      metadata: {queueName: hello, host: RabbitMqHost, queueLength: "5"}
+""",
+    )
+    (found,) = _ai(_check(aicost, path))
+    assert (found["planned"]["nodes"], found["planned"]["max_nodes"]) == (1, 30)
+    one = float(found["monthly_cost"])
+    assert float(found["unit_costs"]["monthly_at_max_replicas"]) == pytest.approx(30 * one)
+
+
 def test_a_custom_resource_nested_deep_is_found(aicost: Runner, tmp_path: Path) -> None:
     text = """\
 apiVersion: workload.codeflare.dev/v1beta2
