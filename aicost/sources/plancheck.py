@@ -106,7 +106,7 @@ def _change(address: str, mode: Any, change: Mapping[str, Any], path: Path) -> N
         raise InputError(
             f"{address}: change.actions is {_shown(actions)}, not a list of actions", path=path
         )
-    unknown = [a for a in actions if a not in _KNOWN_ACTIONS]
+    unknown = [a for a in actions if not isinstance(a, str) or a not in _KNOWN_ACTIONS]
     if unknown:
         raise InputError(
             f"{address}: change.actions has {_shown(unknown[0])}, not a Terraform action",

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aicost.core.errors import InputError
 from aicost.core.model import ResourceChange
@@ -289,3 +291,52 @@ def test_typed_changes_are_built_in_resource_change_field_order() -> None:
         "create_before_destroy",
         "project",
     ]
+
+
+_JSON = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-3, 3),
+        st.sampled_from(["", "x", "create", "delete", "aws_instance.gpu", "managed", "data"]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b"]), inner)
+    ),
+    max_leaves=6,
+)
+_ENTRY_KEYS = ["address", "type", "name", "mode", "index", "provider_name", "module_address"]
+_CHANGE_KEYS = ["actions", "before", "after", "after_unknown", "before_sensitive"]
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    where=st.sampled_from(["entry", "change"]),
+    key_index=st.integers(0, 6),
+    value=st.one_of(st.just("<deleted>"), _JSON),
+)
+def test_any_value_in_any_field_reads_the_same_typed_and_in_full(
+    where: str, key_index: int, value: Any
+) -> None:
+    """Whatever a field of an entry holds (or its absence), the typed path gives the changes
+    or the one-line error the full reader gives."""
+    import tempfile
+
+    keys = _ENTRY_KEYS if where == "entry" else _CHANGE_KEYS
+    key = keys[key_index % len(keys)]
+
+    def mutate(entry: dict[str, Any]) -> None:
+        target = entry if where == "entry" else entry["change"]
+        if value == "<deleted>":
+            target.pop(key, None)
+        else:
+            target[key] = copy.deepcopy(value)
+
+    document = _plan(_entry(lambda r: None, "aws_instance.first"), _entry(mutate))
+    with tempfile.TemporaryDirectory() as directory:
+        (typed, _), full = _both(Path(directory) / "plan.json", document)
+    if isinstance(full, str):
+        assert typed == full
+    else:
+        assert isinstance(typed, tfplan.PlanInventory), typed
+        _same(typed, full)
