@@ -280,8 +280,7 @@ def accelerator_request(node: Any, parts: Path = (), depth: int = 0) -> Path | N
         return None
     if isinstance(node, Mapping):
         for key, value in node.items():
-            asks = parts[-2:-1] == ("resources",) and parts[-1:] in (("limits",), ("requests",))
-            if asks and isinstance(key, str) and is_accelerator(key) and value is not None:
+            if isinstance(key, str) and value is not None and is_accelerator(key) and _asks(parts):
                 number = as_number(value) if not isinstance(value, Mapping | list) else None
                 if number is None or number.is_nan() or number != 0:
                     return (*parts, key)
@@ -294,6 +293,14 @@ def accelerator_request(node: Any, parts: Path = (), depth: int = 0) -> Path | N
             if found is not None:
                 return found
     return None
+
+
+def _asks(parts: Path) -> bool:
+    """Whether *parts* is ``resources.limits`` or ``resources.requests``, with list items
+    allowed between and after (``resources`` or ``limits`` given as a list is no pod field a
+    reader takes, but it is a request: refused, never a silent $0)."""
+    named = [part for part in parts if not isinstance(part, int)]
+    return named[-2:] in (["resources", "limits"], ["resources", "requests"])
 
 
 def unread_request(path: str, document: Document, obj: Mapping[str, Any], at: Path) -> InputError:

@@ -510,3 +510,30 @@ def test_an_object_asking_for_gpus_where_its_reader_does_not_look_exits_2(
     result = aicost("check", _write(tmp_path, "d.yaml", text))
     assert result.code == 2, result.err
     assert "asks for accelerators in a place aicost does not read" in result.err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        # resources given as a list (found by the property test with more examples)
+        (
+            "              resources:\n                limits:\n",
+            "              resources:\n              - limits:\n",
+            "containers[0].resources[0].limits.google.com/tpu",
+        ),
+        # limits given as a list
+        (
+            "                limits:\n                  google.com/tpu: 4\n",
+            "                limits:\n                  - google.com/tpu: 4\n",
+            "containers[0].resources.limits[0].google.com/tpu",
+        ),
+    ],
+)
+def test_a_request_inside_a_list_where_a_mapping_belongs_exits_2(
+    aicost: Runner, tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    """Kubernetes would refuse either: never a PASS with no workload."""
+    assert old in JOBSET_TPU
+    result = aicost("check", _write(tmp_path, "jobset.yaml", JOBSET_TPU.replace(old, new)))
+    assert result.code == 2, result.err
+    assert field in result.err and "asks for accelerators in a place" in result.err
