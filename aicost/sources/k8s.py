@@ -114,6 +114,13 @@ def read(path: Path) -> Inventory:
             api = text(obj.get("apiVersion"))
             kind = text(obj.get("kind"))
             if not api or not kind:
+                if accelerator_request(obj):  # Kubernetes refuses it: never a silent $0
+                    raise InputError(
+                        "an object without apiVersion and kind asks for accelerators "
+                        "(Kubernetes refuses it; aicost cannot tell what it runs)",
+                        path=name,
+                        line=document.line_of(*at),
+                    )
                 warnings.append(
                     f"{name}:{document.line_of(*at)}: document without apiVersion/kind skipped"
                 )

@@ -537,3 +537,18 @@ def test_a_request_inside_a_list_where_a_mapping_belongs_exits_2(
     result = aicost("check", _write(tmp_path, "jobset.yaml", JOBSET_TPU.replace(old, new)))
     assert result.code == 2, result.err
     assert field in result.err and "asks for accelerators in a place" in result.err
+
+
+def test_a_gpu_object_without_api_version_exits_2_not_skipped(
+    aicost: Runner, tmp_path: Path
+) -> None:
+    """An object Kubernetes refuses (no apiVersion) beside one it takes: the GPU one is
+    never skipped with a warning into a PASS."""
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + JOBSET_TPU.replace(
+        "apiVersion: jobset.x-k8s.io/v1alpha2\n", ""
+    )
+    result = aicost("check", _write(tmp_path, "jobset.yaml", text))
+    assert result.code == 2, result.err
+    assert "jobset.yaml:5" in result.err and "without apiVersion and kind asks for" in result.err
+    cpu_only = text.replace("google.com/tpu: 4", "cpu: 4")
+    assert aicost("check", _write(tmp_path, "cpu.yaml", cpu_only)).code == 0
