@@ -342,7 +342,9 @@ def _override_type(side: Side, notes: list[str]) -> str | None:
 
 def _mixed_capacity(side: Side, desired: int) -> tuple[tuple[Capacity, ...], str]:
     """A mixed instances policy's split: on-demand base, a share above it, the rest spot."""
-    dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0) or {}
+    dist = side.get("mixed_instances_policy", 0, "instances_distribution", 0)
+    if not isinstance(dist, dict):  # absent (or a shape the provider never writes): the
+        dist = {}  # defaults, all on-demand above a base of 0 (the dearest reading)
     base = _int(dist.get("on_demand_base_capacity"), 0)
     pct = _int(dist.get("on_demand_percentage_above_base_capacity"), 100)
     on_demand = min(desired, base) + math.ceil(max(desired - base, 0) * pct / 100)

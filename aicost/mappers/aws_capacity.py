@@ -126,6 +126,8 @@ def _launch_template_type(
             if not isinstance(config, dict):
                 continue
             overrides = config.get("override") or config.get("overrides") or ()
+            if not isinstance(overrides, list):
+                overrides = ()
             types.extend(
                 str(o["instance_type"])
                 for o in overrides

@@ -38,6 +38,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aicost.core.errors import InputError
 from aicost.core.model import (
     Accelerator,
     Capacity,
@@ -708,6 +709,10 @@ def container_cluster(side: Side, ctx: MapContext) -> Result:
 # --------------------------------------------------------------------------- TPU
 
 
+#: More chips than any TPU slice has (the largest, v5p-17920, has 8,960).
+_MAX_TPU_CHIPS = 100_000
+
+
 def _tpu_type(side: Side) -> tuple[str | None, list[str]]:
     notes: list[str] = []
     accel_type = side.text("accelerator_type")
@@ -719,6 +724,13 @@ def _tpu_type(side: Side) -> tuple[str | None, list[str]]:
         dims = [_int(d) for d in str(config["topology"]).lower().split("x")]
         if generation and dims and all(d for d in dims):
             chips = math.prod(d for d in dims if d)
+            if chips > _MAX_TPU_CHIPS:
+                raise InputError(
+                    f"{side.change.address}: accelerator_config.topology "
+                    f"{config['topology']!r} is not a TPU slice (more than "
+                    f"{_MAX_TPU_CHIPS:,} chips)",
+                    path=side.change.source.path,
+                )
             size = chips * _TPU_CORES_PER_CHIP.get(generation, 1)
             notes.append(
                 f"accelerator_config {config['type']} {config['topology']} = {chips} chips"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from aicost.core.errors import InputError
 from aicost.core.model import Capacity, Deployment, PurchaseOption
 from aicost.mappers import azure, gcp
 from aicost.mappers.base import SUPPORTING, Handler, MapContext, Side
@@ -66,6 +67,14 @@ def google_reservation(side: Side, ctx: MapContext) -> Result:
         for block in blocks:
             if isinstance(block, dict) and block.get("accelerator_type"):
                 count = block.get("accelerator_count")
+                if count is not None and (
+                    isinstance(count, bool) or not isinstance(count, int | float) or count < 0
+                ):
+                    raise InputError(
+                        f"{side.change.address}: guest_accelerators.accelerator_count is "
+                        f"{count!r}, not a count",
+                        path=side.change.source.path,
+                    )
                 guest = gcp.gpu(str(block["accelerator_type"]), float(count or 0) or 1)
                 break
     accelerator, ai = gcp.hardware(ctx, machine_type, guest, notes, unknown=type_unknown)
