@@ -83,6 +83,13 @@ def _referenced(side: Side, ctx: MapContext, attribute: str, rtype: str) -> Side
     return side.of(ref) if ref is not None else None
 
 
+def _missing(side: Side, size: str | None) -> bool:
+    """Whether a required size is absent: every size these resources take is required (an
+    orchestrated scale set's ``sku_name`` aside, which may run no instances), so an absent
+    one is not known, never "no accelerator"."""
+    return size is None and side.change.type != "azurerm_orchestrated_virtual_machine_scale_set"
+
+
 def _spec_ai(ctx: MapContext, size: str | None, unknown: bool) -> tuple[Any, bool | None]:
     if size is None:
         return None, None if unknown else False
@@ -118,7 +125,7 @@ def _deployment(
         unknown = (*unknown, ".".join(str(p) for p in count_key))
     if unknown_size:
         size = None
-    accelerator, ai = _spec_ai(ctx, size, unknown_size)
+    accelerator, ai = _spec_ai(ctx, size, unknown_size or _missing(side, size))
     tags, sensitive = side.tags("tags")
     capacity, reason = capacity_for(
         nodes,

@@ -90,3 +90,35 @@ def test_a_value_of_the_wrong_shape_is_no_internal_error(
     assert result.code == code, result.err
     if message is not None:
         assert f"{address}: {message}" in result.err
+
+
+def _drop(key: str) -> Callable[[dict[str, Any]], None]:
+    def change(after: dict[str, Any]) -> None:
+        after[key] = None
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("azurerm_linux_virtual_machine.mi300x", "size"),
+        ("azurerm_kubernetes_cluster_node_pool.h100", "vm_size"),
+        ("azurerm_machine_learning_compute_instance.notebook", "virtual_machine_size"),
+    ],
+)
+def test_an_azure_machine_without_its_required_size_is_unpriced_not_non_ai(
+    aicost: Runner, tmp_path: Path, address: str, key: str
+) -> None:
+    """Not knowing is never "non-AI": a null required size is listed, unpriced."""
+    document = json.loads((PLANS / "azure_mixed.json").read_text())
+    (change,) = [c for c in document["resource_changes"] if c["address"] == address]
+    _drop(key)(change["change"]["after"])
+    document["resource_changes"] = [change]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (found,) = result.json["resources"]
+    assert found["address"] == address and found["monthly_cost"] is None
+    assert result.json["summary"]["non_ai_resources"] == 0
