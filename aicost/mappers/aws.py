@@ -490,11 +490,10 @@ def eks_node_group(side: Side, ctx: MapContext) -> Result:
     desired = side.integer("scaling_config", 0, "desired_size")
     minimum = side.integer("scaling_config", 0, "min_size")
     maximum = side.integer("scaling_config", 0, "max_size")
-    if side.unknown("scaling_config", 0, "desired_size"):
+    if desired is None or side.unknown("scaling_config", 0, "desired_size"):
+        # Required by the provider: absent or not a count, it is not known (never 0 nodes).
         unknown = (*unknown, "scaling_config.desired_size")
         desired = minimum or 1
-    if desired is None:
-        desired = minimum or 0
     capacity_type = (side.text("capacity_type") or "ON_DEMAND").upper()
     tags, sensitive_tags = side.tags("tags_all", "tags")
     labels = {str(k): str(v) for k, v in (side.get("labels") or {}).items() if v is not None}

@@ -122,3 +122,24 @@ def test_an_azure_machine_without_its_required_size_is_unpriced_not_non_ai(
     (found,) = result.json["resources"]
     assert found["address"] == address and found["monthly_cost"] is None
     assert result.json["summary"]["non_ai_resources"] == 0
+
+
+@pytest.mark.parametrize("value", [None, -1, [], "x"])
+def test_an_eks_node_group_without_a_readable_scaling_config_is_unpriced_not_free(
+    aicost: Runner, tmp_path: Path, value: Any
+) -> None:
+    """``scaling_config`` (and its ``desired_size``) is required: a plan without a readable
+    one does not say how many nodes run, so the group is not priced at 0 nodes."""
+    document = json.loads((PLANS / "aws_mixed.json").read_text())
+    (change,) = [
+        c for c in document["resource_changes"] if c["address"] == "aws_eks_node_group.spot_train"
+    ]
+    change["change"]["after"]["scaling_config"] = value
+    document["resource_changes"] = [change]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (found,) = result.json["resources"]
+    assert found["monthly_cost"] is None
+    assert "scaling_config.desired_size" in " ".join(found["planned"]["unknown"])
