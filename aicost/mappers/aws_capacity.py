@@ -153,6 +153,8 @@ def _why_no_type(side: Side, configs_key: str) -> str:
             if isinstance(config, dict)
             else ()
         )
+        if not isinstance(overrides, list):
+            continue
         if any(isinstance(o, dict) and o.get("instance_requirements") for o in overrides):
             return (
                 "instance types are chosen at launch by instance_requirements "

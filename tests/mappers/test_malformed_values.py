@@ -26,6 +26,13 @@ def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
 
 CASES = [
     (
+        "aws_attribute_based",
+        "aws_ec2_fleet.f",
+        _set(("launch_template_config", 0, "override"), 10**30),
+        1,
+        None,
+    ),
+    (
         "aws_capacity",
         "aws_ec2_fleet.train",
         _set(("launch_template_config", 0, "override"), 10**30),
