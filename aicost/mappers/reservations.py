@@ -58,7 +58,12 @@ def google_reservation(side: Side, ctx: MapContext) -> Result:
     props = (*prefix, "instance_properties", 0)
     notes: list[str] = []
     machine_type = side.text(*props, "machine_type")
-    type_unknown = side.unknown(*props, "machine_type") or side.unknown("specific_reservation")
+    # (machine_type is required: absent, or in a block of another shape, it is not known)
+    type_unknown = (
+        side.unknown(*props, "machine_type")
+        or side.unknown("specific_reservation")
+        or machine_type is None
+    )
     if type_unknown:
         machine_type = None
     guest = None

@@ -150,3 +150,25 @@ def test_an_eks_node_group_without_a_readable_scaling_config_is_unpriced_not_fre
     (found,) = result.json["resources"]
     assert found["monthly_cost"] is None
     assert "scaling_config.desired_size" in " ".join(found["planned"]["unknown"])
+
+
+@pytest.mark.parametrize("value", [None, [], "x"])
+def test_a_gcp_reservation_without_readable_instance_properties_is_unpriced(
+    aicost: Runner, tmp_path: Path, value: Any
+) -> None:
+    """``specific_reservation`` and its ``machine_type`` are required: without them the
+    reservation holds machines aicost cannot tell, never none."""
+    document = json.loads((PLANS / "gcp_capacity.json").read_text())
+    (change,) = [
+        c
+        for c in document["resource_changes"]
+        if c["address"] == "google_compute_reservation.a3-block"
+    ]
+    change["change"]["after"]["specific_reservation"] = value
+    document["resource_changes"] = [change]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (found,) = result.json["resources"]
+    assert found["monthly_cost"] is None and result.json["summary"]["non_ai_resources"] == 0
