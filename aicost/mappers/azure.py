@@ -117,10 +117,11 @@ def _deployment(
     labels: Mapping[str, str] | None = None,
     name: str | None = None,
     count_key: tuple[str | int, ...] | None = None,
+    count_missing: bool = False,
 ) -> Deployment:
     unknown_size = side.unknown(*size_key)
     unknown = (".".join(str(p) for p in size_key),) if unknown_size or size is None else ()
-    if count_key is not None and _set_but_unknown(side, ctx, count_key):
+    if count_key is not None and (count_missing or _set_but_unknown(side, ctx, count_key)):
         # The node count comes from a value known only after apply: never a guess.
         unknown = (*unknown, ".".join(str(p) for p in count_key))
     if unknown_size:
@@ -346,13 +347,16 @@ def ml_compute_cluster(side: Side, ctx: MapContext) -> Result:
     """``azurerm_machine_learning_compute_cluster``: min_node_count nodes at VM prices."""
     minimum = side.integer("scale_settings", 0, "min_node_count")
     maximum = side.integer("scale_settings", 0, "max_node_count")
-    nodes = minimum or 0
+    # scale_settings and its counts are required: absent or not counts, how many nodes run
+    # is not known (never 0 nodes at $0).
+    missing = minimum is None and not side.unknown("scale_settings", 0, "min_node_count")
+    nodes = minimum or (1 if missing else 0)
     notes = (
         [
             f"scales between {minimum} and {maximum} nodes: priced at min_node_count ({nodes}); "
             "jobs run on up to max_node_count nodes while busy"
         ]
-        if minimum is not None or not side.unknown("scale_settings", 0, "min_node_count")
+        if minimum is not None
         else []
     )
     priority = side.text("vm_priority")
@@ -379,6 +383,7 @@ def ml_compute_cluster(side: Side, ctx: MapContext) -> Result:
             min_nodes=minimum,
             max_nodes=maximum,
             count_key=("scale_settings", 0, "min_node_count"),
+            count_missing=missing,
         ),
     )
 

@@ -172,3 +172,22 @@ def test_a_gcp_reservation_without_readable_instance_properties_is_unpriced(
     assert result.code == 1, result.err
     (found,) = result.json["resources"]
     assert found["monthly_cost"] is None and result.json["summary"]["non_ai_resources"] == 0
+
+
+@pytest.mark.parametrize("value", [None, [], 7])
+def test_an_azure_ml_cluster_without_readable_scale_settings_is_unpriced_not_free(
+    aicost: Runner, tmp_path: Path, value: Any
+) -> None:
+    """``scale_settings`` is required: without it how many nodes run is not known."""
+    document = json.loads((PLANS / "azure_mixed.json").read_text())
+    address = "azurerm_machine_learning_compute_cluster.train"
+    (change,) = [c for c in document["resource_changes"] if c["address"] == address]
+    change["change"]["after"]["scale_settings"] = value
+    document["resource_changes"] = [change]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (found,) = result.json["resources"]
+    assert found["monthly_cost"] is None
+    assert found["unpriced_reason"].startswith("scale_settings.0.min_node_count not known")
