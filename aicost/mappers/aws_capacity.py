@@ -50,11 +50,14 @@ def _type_of(side: Side, *path: str | int) -> tuple[str | None, tuple[str, ...]]
     return value, ()
 
 
-def _nodes(side: Side, *path: str | int, default: int = 0) -> tuple[int, tuple[str, ...]]:
-    """A node count, and the attribute when it is known only after apply."""
-    if side.unknown(*path):
-        return 1, (".".join(str(p) for p in path if isinstance(p, str)),)
+def _nodes(
+    side: Side, *path: str | int, default: int = 0, required: bool = False
+) -> tuple[int, tuple[str, ...]]:
+    """A node count, and the attribute when it is known only after apply (or, *required*
+    by the provider, absent or not a count: not known either, never the default)."""
     value = side.integer(*path)
+    if side.unknown(*path) or (required and value is None):
+        return 1, (".".join(str(p) for p in path if isinstance(p, str)),)
     return (default if value is None else value), ()
 
 
@@ -168,7 +171,7 @@ def ec2_fleet(side: Side, ctx: MapContext) -> Result:
         side, ctx, "launch_template_config"
     )
     spec = ("target_capacity_specification", 0)
-    total, total_unknown = _nodes(side, *spec, "total_target_capacity")
+    total, total_unknown = _nodes(side, *spec, "total_target_capacity", required=True)
     on_demand = side.integer(*spec, "on_demand_target_capacity")
     spot = side.integer(*spec, "spot_target_capacity")
     default = (side.text(*spec, "default_target_capacity_type") or "on-demand").lower()

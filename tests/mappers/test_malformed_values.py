@@ -191,3 +191,23 @@ def test_an_azure_ml_cluster_without_readable_scale_settings_is_unpriced_not_fre
     (found,) = result.json["resources"]
     assert found["monthly_cost"] is None
     assert found["unpriced_reason"].startswith("scale_settings.0.min_node_count not known")
+
+
+@pytest.mark.parametrize("value", [None, [], 7])
+def test_an_ec2_fleet_without_a_readable_target_capacity_is_unpriced_not_free(
+    aicost: Runner, tmp_path: Path, value: Any
+) -> None:
+    """``target_capacity_specification.total_target_capacity`` is required."""
+    document = json.loads((PLANS / "aws_capacity.json").read_text())
+    (change,) = [c for c in document["resource_changes"] if c["address"] == "aws_ec2_fleet.train"]
+    change["change"]["after"]["target_capacity_specification"] = value
+    document["resource_changes"] = [change]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (found,) = result.json["resources"]
+    assert found["monthly_cost"] is None
+    assert "target_capacity_specification.total_target_capacity" in " ".join(
+        found["planned"]["unknown"]
+    )
