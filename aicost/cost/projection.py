@@ -38,6 +38,23 @@ def _no_machine_reason(deployment: Deployment) -> str:
     return "instance type not known" + (f": {notes}" if notes else "")
 
 
+def _rate_key(deployment: Deployment, slice_: Capacity, hours: Decimal) -> tuple[Any, ...]:
+    """What a rate depends on: the memo key of :meth:`Pricer.rate` (and, with the node
+    count, of a cost line), one place so that the two memos never disagree."""
+    return (
+        deployment.cloud,
+        deployment.service,
+        deployment.region,
+        deployment.instance_type,
+        slice_.purchase,
+        slice_.term_years,
+        slice_.payment,
+        deployment.accelerator,
+        hours,
+        deployment.node_share,
+    )
+
+
 class Pricer:
     def __init__(self, book: PriceBook, hours_per_month: Decimal = HOURS_PER_MONTH) -> None:
         self.book = book
@@ -102,19 +119,7 @@ class Pricer:
         every slice of the same machine, purchase and node count (a few dozen in thousands).
 
         *hours* are the deployment's hours per month, else the pricer's (as :meth:`rate`)."""
-        key = (
-            deployment.cloud,
-            deployment.service,
-            deployment.region,
-            deployment.instance_type,
-            slice_.purchase,
-            slice_.term_years,
-            slice_.payment,
-            deployment.accelerator,
-            hours,
-            deployment.node_share,
-            slice_.nodes,
-        )
+        key = (*_rate_key(deployment, slice_, hours), slice_.nodes)
         found = self._lines.get(key)
         if found is None:
             rate = self.rate(deployment, slice_)
@@ -137,18 +142,7 @@ class Pricer:
     def rate(self, deployment: Deployment, slice_: Capacity) -> Rate | NoRate:
         """The hourly rate of one unit: an instance, or a pod's share of one (``node_share``)."""
         assert deployment.instance_type is not None and deployment.region is not None
-        key = (
-            deployment.cloud,
-            deployment.service,
-            deployment.region,
-            deployment.instance_type,
-            slice_.purchase,
-            slice_.term_years,
-            slice_.payment,
-            deployment.accelerator,
-            self.hours_of(deployment),
-            deployment.node_share,
-        )
+        key = _rate_key(deployment, slice_, self.hours_of(deployment))
         found = self._rates.get(key)
         if found is None:
             found = self._rates[key] = self._rate(deployment, slice_)
