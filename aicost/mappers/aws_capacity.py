@@ -117,6 +117,13 @@ def capacity_block(side: Side, ctx: MapContext) -> Result:
     )
 
 
+def _overrides(config: dict[str, Any]) -> list[Any]:
+    """A launch template config's overrides (``override``, or awscc's ``overrides``); none
+    when they are not a list (a shape the provider never writes)."""
+    found = config.get("override") or config.get("overrides")
+    return found if isinstance(found, list) else []
+
+
 def _launch_template_type(
     side: Side, ctx: MapContext, configs_key: str
 ) -> tuple[str | None, list[str], bool]:
@@ -128,12 +135,9 @@ def _launch_template_type(
         for position, config in enumerate(configs):
             if not isinstance(config, dict):
                 continue
-            overrides = config.get("override") or config.get("overrides") or ()
-            if not isinstance(overrides, list):
-                overrides = ()
             types.extend(
                 str(o["instance_type"])
-                for o in overrides
+                for o in _overrides(config)
                 if isinstance(o, dict) and isinstance(o.get("instance_type"), str)
             )
             if not types:
@@ -151,13 +155,7 @@ def _why_no_type(side: Side, configs_key: str) -> str:
     """Why a fleet's instance type is not known: attribute-based selection, or no template."""
     configs = side.get(configs_key)
     for config in configs if isinstance(configs, list) else ():
-        overrides = (
-            (config.get("override") or config.get("overrides") or ())
-            if isinstance(config, dict)
-            else ()
-        )
-        if not isinstance(overrides, list):
-            continue
+        overrides = _overrides(config) if isinstance(config, dict) else []
         if any(isinstance(o, dict) and o.get("instance_requirements") for o in overrides):
             return (
                 "instance types are chosen at launch by instance_requirements "
