@@ -37,7 +37,18 @@ Result = Iterable[tuple[str | None, Deployment]]
 def autoscaling_group(side: Side, ctx: MapContext) -> Result:
     """The group as :mod:`aicost.mappers.aws` maps it, under the schedules that name it."""
     schedules = _schedules(side, ctx.inventory, GROUP)
-    mapped = aws.autoscaling_group(side, ctx)
+    return _under(aws.autoscaling_group(side, ctx), schedules, ctx, "desired_capacity")
+
+
+def eks_node_group(side: Side, ctx: MapContext) -> Result:
+    """An EKS managed node group, under the schedules that name its Auto Scaling group
+    (``aws_eks_node_group.x.resources[0].autoscaling_groups[0].name``)."""
+    schedules = _schedules(side, ctx.inventory, NODE_GROUP)
+    return _under(aws.eks_node_group(side, ctx), schedules, ctx, "scaling_config.desired_size")
+
+
+def _under(mapped: Result, schedules: list[Side], ctx: MapContext, count: str) -> Result:
+    """*mapped* under *schedules*; a deployment whose *count* is not known keeps it."""
     if not schedules:  # most groups: as mapped
         return mapped
     from aicost.mappers.aws_scheduled import scheduled  # croniter and the year's sweep
@@ -46,27 +57,7 @@ def autoscaling_group(side: Side, ctx: MapContext) -> Result:
         (
             component,
             deployment
-            if "desired_capacity" in deployment.unknown
-            else scheduled(deployment, schedules, ctx.inventory),
-        )
-        for component, deployment in mapped
-    ]
-
-
-def eks_node_group(side: Side, ctx: MapContext) -> Result:
-    """An EKS managed node group, under the schedules that name its Auto Scaling group
-    (``aws_eks_node_group.x.resources[0].autoscaling_groups[0].name``)."""
-    schedules = _schedules(side, ctx.inventory, NODE_GROUP)
-    mapped = aws.eks_node_group(side, ctx)
-    if not schedules:
-        return mapped
-    from aicost.mappers.aws_scheduled import scheduled
-
-    return [
-        (
-            component,
-            deployment
-            if "scaling_config.desired_size" in deployment.unknown
+            if count in deployment.unknown
             else scheduled(deployment, schedules, ctx.inventory),
         )
         for component, deployment in mapped
