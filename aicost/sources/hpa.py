@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aicost.sources.keda import ScaledSpec, Scaling
+from aicost.sources.keda import Scaling, scaled_spec
 from aicost.sources.manifest import Spec, get, mapping, text
 from aicost.sources.yamldocs import Document
 
@@ -73,12 +73,4 @@ def scaling(obj: Mapping[str, Any]) -> Scaling:
 def read_object(
     kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
 ) -> Iterator[Spec]:
-    found = scaling(obj)
-    yield ScaledSpec(
-        kind=kind,
-        name=found.name,
-        resource_type=RESOURCE_TYPE,
-        groups=(),
-        line=document.line_of(*at),
-        scaling=found,
-    )
+    yield scaled_spec(kind, scaling(obj), RESOURCE_TYPE, document, at)

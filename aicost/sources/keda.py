@@ -132,15 +132,22 @@ def scaling(obj: Mapping[str, Any]) -> Scaling:
     )
 
 
-def read_object(
-    kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
-) -> Iterator[Spec]:
-    found = scaling(obj)
-    yield ScaledSpec(
+def scaled_spec(
+    kind: str, found: Scaling, resource_type: str, document: Document, at: tuple[str | int, ...]
+) -> ScaledSpec:
+    """The Spec of an object that scales another (a ScaledObject, a HorizontalPodAutoscaler):
+    it runs nothing, and carries *found*."""
+    return ScaledSpec(
         kind=kind,
         name=found.name,
-        resource_type="keda.sh/ScaledObject",
+        resource_type=resource_type,
         groups=(),
         line=document.line_of(*at),
         scaling=found,
     )
+
+
+def read_object(
+    kind: str, obj: Mapping[str, Any], document: Document, at: tuple[str | int, ...]
+) -> Iterator[Spec]:
+    yield scaled_spec(kind, scaling(obj), "keda.sh/ScaledObject", document, at)
