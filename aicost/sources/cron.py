@@ -33,12 +33,6 @@ _NAMES = {
 }
 
 
-def _count(field: str, low: int, high: int) -> int | None:
-    """How many values of [low, high] the cron *field* selects."""
-    found = _values(field, low, high)
-    return len(found) if found is not None else None
-
-
 def _values(field: str, low: int, high: int) -> set[int] | None:
     """The values of [low, high] the cron *field* selects; None when unreadable or none."""
     selected: set[int] = set()
