@@ -26,7 +26,6 @@ import json
 import random
 import sys
 import tempfile
-from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -38,54 +37,13 @@ sys.path.insert(0, str(REPO))
 
 from aicost.cli import main  # noqa: E402
 from aicost.sources.podcheck import accelerator_request  # noqa: E402
-
-POLICY = """\
-version: 1
-name: no-unjudged-gpu-spend
-budgets:
-  - name: everything
-    monthly: 0
-unpriced: error
-"""
-OPS = ("delete", "null", "negative", "flip", "huge", "type", "unknown")
-COUNT_KEYS = frozenset(
-    {"desired_capacity", "min_size", "max_size", "desired_size", "node_count", "count"}
+from tests.test_property import (  # noqa: E402 (the property tests' own mutations)
+    OPS,
+    POLICY,
+    _allows_zero_for_count,
+    mutate,
+    paths,
 )
-
-
-def paths(tree: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Every path to a key or list item in *tree*."""
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            yield (*prefix, key)
-            yield from paths(value, (*prefix, key))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield (*prefix, index)
-            yield from paths(value, (*prefix, index))
-
-
-def mutate(tree: Any, path: tuple[Any, ...], op: str) -> Any:
-    """*tree* with the value at *path* changed by *op*."""
-    mutant = copy.deepcopy(tree)
-    parent = mutant
-    for step in path[:-1]:
-        parent = parent[step]
-    key = path[-1]
-    value = parent[key]
-    if op == "delete":
-        del parent[key]
-    elif op in ("null", "unknown"):
-        parent[key] = None
-    elif op == "negative":
-        parent[key] = -abs(value) - 1 if isinstance(value, int | float) else -1
-    elif op == "flip":
-        parent[key] = str(value).lower() if isinstance(value, bool | int | float) else 12345
-    elif op == "huge":
-        parent[key] = 10**30
-    else:
-        parent[key] = [value] if not isinstance(value, list) else {"value": value}
-    return mutant
 
 
 def check(work: Path, target: Path) -> tuple[int, str]:
@@ -124,10 +82,7 @@ def plan_findings(work: Path, rng: random.Random, per_resource: int) -> list[tup
                 target = work / "mutant.json"
                 target.write_text(json.dumps(mutant))
                 code, err = check(work, target)
-                named = [step for step in path if isinstance(step, str)]
-                zero_ok = (
-                    op in ("delete", "null", "unknown") and named[-1:] and (named[-1] in COUNT_KEYS)
-                )
+                zero_ok = _allows_zero_for_count(path, op)
                 if code == 3:
                     found.append(("CRASH", plan.name, change["address"], path, op, err[-200:]))
                 elif code == 0 and not zero_ok:
