@@ -99,11 +99,22 @@ def test_a_value_of_the_wrong_shape_is_no_internal_error(
         assert f"{address}: {message}" in result.err
 
 
-def _drop(key: str) -> Callable[[dict[str, Any]], None]:
-    def change(after: dict[str, Any]) -> None:
-        after[key] = None
-
-    return change
+def _alone(
+    aicost: Runner, tmp_path: Path, plan_name: str, address: str, key: str, value: Any
+) -> Any:
+    """The JSON report of *plan_name* with only *address* left, its ``after[key]`` set to
+    *value*; the check must fail (exit 1) and list that one resource."""
+    document = json.loads((PLANS / f"{plan_name}.json").read_text())
+    (change,) = [c for c in document["resource_changes"] if c["address"] == address]
+    change["change"]["after"][key] = value
+    document["resource_changes"] = [change]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    result = aicost("check", path, "--format", "json")
+    assert result.code == 1, result.err
+    (found,) = result.json["resources"]
+    assert found["address"] == address
+    return result.json
 
 
 @pytest.mark.parametrize(
@@ -118,17 +129,9 @@ def test_an_azure_machine_without_its_required_size_is_unpriced_not_non_ai(
     aicost: Runner, tmp_path: Path, address: str, key: str
 ) -> None:
     """Not knowing is never "non-AI": a null required size is listed, unpriced."""
-    document = json.loads((PLANS / "azure_mixed.json").read_text())
-    (change,) = [c for c in document["resource_changes"] if c["address"] == address]
-    _drop(key)(change["change"]["after"])
-    document["resource_changes"] = [change]
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(document))
-    result = aicost("check", path, "--format", "json")
-    assert result.code == 1, result.err
-    (found,) = result.json["resources"]
-    assert found["address"] == address and found["monthly_cost"] is None
-    assert result.json["summary"]["non_ai_resources"] == 0
+    report = _alone(aicost, tmp_path, "azure_mixed", address, key, None)
+    assert report["resources"][0]["monthly_cost"] is None
+    assert report["summary"]["non_ai_resources"] == 0
 
 
 @pytest.mark.parametrize("value", [None, -1, [], "x"])
@@ -137,17 +140,9 @@ def test_an_eks_node_group_without_a_readable_scaling_config_is_unpriced_not_fre
 ) -> None:
     """``scaling_config`` (and its ``desired_size``) is required: a plan without a readable
     one does not say how many nodes run, so the group is not priced at 0 nodes."""
-    document = json.loads((PLANS / "aws_mixed.json").read_text())
-    (change,) = [
-        c for c in document["resource_changes"] if c["address"] == "aws_eks_node_group.spot_train"
-    ]
-    change["change"]["after"]["scaling_config"] = value
-    document["resource_changes"] = [change]
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(document))
-    result = aicost("check", path, "--format", "json")
-    assert result.code == 1, result.err
-    (found,) = result.json["resources"]
+    address = "aws_eks_node_group.spot_train"
+    report = _alone(aicost, tmp_path, "aws_mixed", address, "scaling_config", value)
+    (found,) = report["resources"]
     assert found["monthly_cost"] is None
     assert "scaling_config.desired_size" in " ".join(found["planned"]["unknown"])
 
@@ -158,20 +153,10 @@ def test_a_gcp_reservation_without_readable_instance_properties_is_unpriced(
 ) -> None:
     """``specific_reservation`` and its ``machine_type`` are required: without them the
     reservation holds machines aicost cannot tell, never none."""
-    document = json.loads((PLANS / "gcp_capacity.json").read_text())
-    (change,) = [
-        c
-        for c in document["resource_changes"]
-        if c["address"] == "google_compute_reservation.a3-block"
-    ]
-    change["change"]["after"]["specific_reservation"] = value
-    document["resource_changes"] = [change]
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(document))
-    result = aicost("check", path, "--format", "json")
-    assert result.code == 1, result.err
-    (found,) = result.json["resources"]
-    assert found["monthly_cost"] is None and result.json["summary"]["non_ai_resources"] == 0
+    address = "google_compute_reservation.a3-block"
+    report = _alone(aicost, tmp_path, "gcp_capacity", address, "specific_reservation", value)
+    assert report["resources"][0]["monthly_cost"] is None
+    assert report["summary"]["non_ai_resources"] == 0
 
 
 @pytest.mark.parametrize("value", [None, [], 7])
@@ -179,16 +164,9 @@ def test_an_azure_ml_cluster_without_readable_scale_settings_is_unpriced_not_fre
     aicost: Runner, tmp_path: Path, value: Any
 ) -> None:
     """``scale_settings`` is required: without it how many nodes run is not known."""
-    document = json.loads((PLANS / "azure_mixed.json").read_text())
     address = "azurerm_machine_learning_compute_cluster.train"
-    (change,) = [c for c in document["resource_changes"] if c["address"] == address]
-    change["change"]["after"]["scale_settings"] = value
-    document["resource_changes"] = [change]
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(document))
-    result = aicost("check", path, "--format", "json")
-    assert result.code == 1, result.err
-    (found,) = result.json["resources"]
+    report = _alone(aicost, tmp_path, "azure_mixed", address, "scale_settings", value)
+    (found,) = report["resources"]
     assert found["monthly_cost"] is None
     assert found["unpriced_reason"].startswith("scale_settings.0.min_node_count not known")
 
@@ -198,15 +176,9 @@ def test_an_ec2_fleet_without_a_readable_target_capacity_is_unpriced_not_free(
     aicost: Runner, tmp_path: Path, value: Any
 ) -> None:
     """``target_capacity_specification.total_target_capacity`` is required."""
-    document = json.loads((PLANS / "aws_capacity.json").read_text())
-    (change,) = [c for c in document["resource_changes"] if c["address"] == "aws_ec2_fleet.train"]
-    change["change"]["after"]["target_capacity_specification"] = value
-    document["resource_changes"] = [change]
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(document))
-    result = aicost("check", path, "--format", "json")
-    assert result.code == 1, result.err
-    (found,) = result.json["resources"]
+    key = "target_capacity_specification"
+    report = _alone(aicost, tmp_path, "aws_capacity", "aws_ec2_fleet.train", key, value)
+    (found,) = report["resources"]
     assert found["monthly_cost"] is None
     assert "target_capacity_specification.total_target_capacity" in " ".join(
         found["planned"]["unknown"]
