@@ -450,7 +450,9 @@ def build_deployment(
     max_nodes: int | None = None,
 ) -> Deployment:
     """A cloud resource's :class:`Deployment`, classified by its tags, labels, kind and name
-    (the one builder the AWS, GCP and Azure mappers share)."""
+    (the builder the GCP and Azure mappers share; ``aws._deployment`` does the same work
+    inline, once per resource of a large plan: calling this with every field again costs
+    about 8 ms on 5,000 resources. A change here belongs there too)."""
     workload_class, class_reason = classify(
         tags,
         labels or _NO_LABELS,
